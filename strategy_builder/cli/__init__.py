@@ -1,0 +1,96 @@
+"""The ``strategy-builder`` command line: one module per command, errors turned into messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from strategy_builder import __version__
+from strategy_builder.cli.output import error_payload, print_json, render_error, render_findings, stderr_console
+from strategy_builder.errors import ExitCode, InputProblems, StrategyBuilderError, TemplateProblem
+
+INTERNAL_ERROR = 3
+"""Exit code of an unexpected failure (a bug in strategy-builder); documented in docs/cli.md."""
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, epilog="Example:\n\n    strategy-builder check path/to/project")
+@click.version_option(__version__, prog_name="strategy-builder")
+def cli() -> None:
+    """Validate BMP Migration Partnership Strategy inputs and assemble tracked Word drafts.
+
+    A project folder holds inputs/ (strategy.yaml and partners/<CODE>.yaml) and templates/.
+    Exit codes: 0 ok, 1 problems in the inputs or documents, 2 usage or environment error,
+    3 internal error.
+    """
+
+
+def project_argument(function):  # type: ignore[no-untyped-def]
+    """The optional PROJECT_DIR argument shared by the commands (defaults to the current directory)."""
+    return click.argument(
+        "project_dir", required=False, default=".",
+        type=click.Path(file_okay=False, dir_okay=True, path_type=Path))(function)
+
+
+def format_option(*choices: str):  # type: ignore[no-untyped-def]
+    """``--format`` with the given choices, the first being the default."""
+    return click.option("--format", "output_format", type=click.Choice(list(choices)), default=choices[0],
+                        show_default=True, help="Output for people (text) or machines (json).")
+
+
+def _wants_json(argv: list[str]) -> bool:
+    for index, arg in enumerate(argv):
+        if arg == "--format=json" or (arg == "--format" and index + 1 < len(argv) and argv[index + 1] == "json"):
+            return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with a documented code; never shows a traceback unless STRATEGY_BUILDER_DEBUG=1."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(args)
+    console = stderr_console()
+    try:
+        code = cli.main(args=args, prog_name="strategy-builder", standalone_mode=False)
+        sys.exit(int(code or 0))
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        console.print("[red]aborted[/red]")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(ExitCode.USAGE_OR_ENVIRONMENT)
+    except (InputProblems, TemplateProblem) as problems:
+        if as_json:
+            from strategy_builder.cli.output import findings_payload
+            print_json(findings_payload(problems.findings))
+        else:
+            render_findings(problems.findings, console)
+        sys.exit(problems.exit_code)
+    except StrategyBuilderError as error:
+        if as_json:
+            print_json(error_payload(error))
+        else:
+            render_error(error, console)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("STRATEGY_BUILDER_DEBUG"):
+            raise
+        console.print(f"[bold red]internal error:[/bold red] {type(error).__name__}: {error}")
+        console.print("  This is a bug in strategy-builder. Re-run with STRATEGY_BUILDER_DEBUG=1 for details "
+                      "and report it.")
+        sys.exit(INTERNAL_ERROR)
+
+
+# Each command module registers itself on ``cli`` when imported.
+from strategy_builder.cli import check, new_partner, schema  # noqa: E402,F401

@@ -1,0 +1,38 @@
+"""``strategy-builder check``: validate every input file and report every problem at once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from strategy_builder.cli import cli, format_option, project_argument
+from strategy_builder.cli.output import findings_payload, print_json, render_findings, stdout_console
+from strategy_builder.errors import ExitCode
+from strategy_builder.inputs.loading import load_project
+
+
+@cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json path/to/project")
+@project_argument
+@click.option("--strict", is_flag=True, help="Treat policy warnings as errors.")
+@format_option("text", "json")
+def check(project_dir: Path, strict: bool, output_format: str) -> int:
+    """Validate inputs/strategy.yaml and every inputs/partners/<CODE>.yaml.
+
+    Reports every problem of every file with file:line:column, the field, a message and a hint.
+    Exits 0 when there are no errors, 1 when there are.
+    """
+    started = time.perf_counter()
+    result = load_project(project_dir)
+    findings = result.findings.strict() if strict else result.findings
+    if output_format == "json":
+        print_json(findings_payload(findings))
+    else:
+        partners = len(result.project.partners) if result.project else 0
+        elapsed = time.perf_counter() - started
+        render_findings(findings, stdout_console(),
+                        summary_ok=f"inputs are valid: {partners} partner(s) checked in {elapsed:.2f} s")
+        if not findings.has_errors() and findings.warnings:
+            stdout_console().print(f"[green]no errors[/green] ({partners} partner(s))")
+    return ExitCode.INPUT_PROBLEMS if findings.has_errors() else ExitCode.OK

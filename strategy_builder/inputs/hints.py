@@ -1,0 +1,64 @@
+"""Suggestions for mistyped state and stakeholder codes ("did you mean TM (Turkmenistan)? TK is Tokelau")."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import pycountry
+
+# Codes people write for a state whose ISO 3166-1 code is different.
+_COMMON_CONFUSIONS = {
+    "TK": "TM",  # the BMP activity table writes Turkmenistan as TK; TK is Tokelau
+    "UK": "GB",
+    "EL": "GR",
+    "KS": "KG",
+    "AR": "AM",
+    "BL": "BY",
+    "MO": "MD",
+    "RS": "RU",
+    "TA": "TJ",
+    "KY": "KG",
+    "UR": "UA",
+    "UZB": "UZ",
+}
+
+
+def iso_country_name(code: str) -> str | None:
+    """The ISO 3166-1 short name of an alpha-2 code, or ``None`` if no country has it."""
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
+
+
+def state_hint(code: str, known: dict[str, str]) -> str | None:
+    """A hint for a state code that is not among ``known`` (code -> name), or ``None``."""
+    upper = code.upper()
+    suggestion = None
+    if upper in known and upper != code:
+        suggestion = upper
+    elif _COMMON_CONFUSIONS.get(upper) in known:
+        suggestion = _COMMON_CONFUSIONS[upper]
+    else:
+        by_name = {name.lower(): c for c, name in known.items()}
+        names = difflib.get_close_matches(code.lower(), list(by_name), n=1, cutoff=0.7)
+        if names:
+            suggestion = by_name[names[0]]
+    iso_name = iso_country_name(upper)
+    meaning = f" {upper} is {iso_name}." if iso_name and suggestion != upper else ""
+    if suggestion:
+        return f"did you mean {suggestion} ({known[suggestion]})?{meaning}"
+    if iso_name:
+        return f"{upper} is {iso_name}; declare it under 'states' in inputs/strategy.yaml if it takes part"
+    return "use a code declared under 'states' in inputs/strategy.yaml"
+
+
+def close_match_hint(value: str, choices: Iterable[str], what: str) -> str:
+    """``did you mean UNHCR?`` or the list of valid choices."""
+    options = list(choices)
+    by_fold = {c.casefold(): c for c in options}
+    if value.casefold() in by_fold:
+        return f"did you mean {by_fold[value.casefold()]}? (codes are case-sensitive)"
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean {close[0]}?"
+    return f"known {what}: {', '.join(options)}"

@@ -1,0 +1,180 @@
+"""Load a project's inputs: read every YAML file, validate it, and check the files against each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from strategy_builder.errors import Finding, Findings, Location, Severity
+from strategy_builder.inputs.diagnostics import validation_findings
+from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
+from strategy_builder.inputs.policy import policy_findings
+from strategy_builder.inputs.yamlsource import YamlDocument, read_yaml
+from strategy_builder.models.inputs import PartnerFile, StrategyFile
+from strategy_builder.models.project import Project, SourcedPartner
+
+INPUTS_DIR = "inputs"
+STRATEGY_FILE = "strategy.yaml"
+PARTNERS_DIR = "partners"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The project (``None`` when any error prevents building) and every finding, errors and warnings."""
+
+    project: Project | None
+    findings: Findings
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _validate(model: type[BaseModel], document: YamlDocument) -> tuple[BaseModel | None, list[Finding]]:
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        return None, validation_findings(error, model, document)
+
+
+def partner_files(root: Path) -> list[Path]:
+    """The partner files of a project, sorted by name."""
+    folder = root / INPUTS_DIR / PARTNERS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
+    """Read and validate ``inputs/`` of the project at ``root``; report every problem of every file.
+
+    ``only`` restricts the partners that are read (by file stem) for quick previews.
+    """
+    root = root.resolve()
+    findings = Findings()
+    strategy_path = root / INPUTS_DIR / STRATEGY_FILE
+    strategy: StrategyFile | None = None
+    strategy_document: YamlDocument | None = None
+    if not strategy_path.is_file():
+        findings.add(Finding(Location(_display(root, strategy_path)), "project.no-strategy",
+                             "inputs/strategy.yaml is missing",
+                             hint="run the command in a project folder (with inputs/ and templates/) "
+                                  "or pass the folder as PROJECT_DIR"))
+    else:
+        strategy_document, problems = read_yaml(strategy_path, _display(root, strategy_path))
+        findings.extend(problems)
+        if strategy_document is not None:
+            model, problems = _validate(StrategyFile, strategy_document)
+            findings.extend(problems)
+            if isinstance(model, StrategyFile):
+                strategy = model
+                findings.extend(_check_strategy(strategy, strategy_document))
+
+    partners: list[SourcedPartner] = []
+    files = partner_files(root)
+    if only is not None:
+        files = [p for p in files if p.stem in only]
+    if not files and only is None:
+        findings.add(Finding(Location(f"{INPUTS_DIR}/{PARTNERS_DIR}/"), "project.no-partners",
+                             "no partner files found",
+                             hint="add one with 'strategy-builder new-partner CODE'"))
+    for path in files:
+        document, problems = read_yaml(path, _display(root, path))
+        findings.extend(problems)
+        if document is None:
+            continue
+        model, problems = _validate(PartnerFile, document)
+        findings.extend(problems)
+        if not isinstance(model, PartnerFile):
+            continue
+        partner = SourcedPartner(model, document)
+        if strategy is not None:
+            findings.extend(_check_partner(partner, path, strategy))
+            findings.extend(policy_findings(partner, strategy))
+        partners.append(partner)
+
+    if strategy is not None and only is None:
+        present = {p.code for p in partners}
+        for code in strategy.partner_codes:
+            if code not in present and not any(p.stem == code for p in files):
+                index = next(i for i, s in enumerate(strategy.states) if s.code == code)
+                findings.add(Finding(strategy_document.location(("states", index, "code")),  # type: ignore[union-attr]
+                                     "project.partner-file-missing",
+                                     f"partner state {code} has no file inputs/partners/{code}.yaml",
+                                     Severity.WARNING,
+                                     hint=f"run 'strategy-builder new-partner {code}'"))
+
+    if findings.has_errors() or strategy is None or strategy_document is None:
+        return LoadResult(None, findings)
+    project = Project(root, strategy, strategy_document, tuple(sorted(partners, key=lambda p: p.code)))
+    return LoadResult(project, findings)
+
+
+def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
+    for index, state in enumerate(strategy.states):
+        path = ("states", index, "code")
+        if iso_country_name(state.code) is None:
+            findings.append(Finding(document.location(path), "state.not-iso",
+                                    f"'{state.code}' is not an ISO 3166-1 alpha-2 country code",
+                                    hint=state_hint(state.code, {})))
+        if state.code in seen:
+            findings.append(Finding(document.location(path), "state.duplicate",
+                                    f"state {state.code} is declared twice (also at states[{seen[state.code]}])"))
+        seen.setdefault(state.code, index)
+    codes: dict[str, int] = {}
+    for index, stakeholder in enumerate(strategy.stakeholders):
+        if stakeholder.code in codes:
+            findings.append(Finding(document.location(("stakeholders", index, "code")), "stakeholder.duplicate",
+                                    f"stakeholder {stakeholder.code} is declared twice"))
+        codes.setdefault(stakeholder.code, index)
+    if not strategy.partner_codes:
+        findings.append(Finding(document.location(("states",), prefer_key=True), "state.no-partner",
+                                "no state has role 'partner'", hint="set 'role: partner' on the partner states"))
+    return findings
+
+
+def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) -> list[Finding]:
+    model, document = partner.model, partner.document
+    findings: list[Finding] = []
+    known = {s.code: s.name for s in strategy.states}
+    partners = {s.code: s.name for s in strategy.states if s.role.value == "partner"}
+    if model.code != path.stem:
+        findings.append(Finding(document.location(("code",)), "partner.code-mismatch",
+                                f"the code {model.code} does not match the file name {path.name}",
+                                hint=f"rename the file to {model.code}.yaml or set 'code: {path.stem}'"))
+    if model.code not in partners:
+        findings.append(Finding(document.location(("code",)), "partner.not-declared",
+                                f"{model.code} is not declared as a partner state in inputs/strategy.yaml",
+                                hint=state_hint(model.code, partners)))
+    stakeholders = [s.code for s in strategy.stakeholders]
+    seen_ids: dict[str, str] = {}
+    for area_key, area in model.areas.items():
+        for p_index, priority in enumerate(area.priorities):
+            base = ("areas", area_key, "priorities", p_index)
+            if priority.id in seen_ids:
+                findings.append(Finding(document.location((*base, "id")), "priority.duplicate-id",
+                                        f"priority id '{priority.id}' is already used in {seen_ids[priority.id]}",
+                                        hint="ids must be unique within a partner; they become section IDs"))
+            seen_ids.setdefault(priority.id, f"areas.{area_key}")
+            for a_index, action in enumerate(priority.actions):
+                for s_index, code in enumerate(action.stakeholders):
+                    if code not in stakeholders:
+                        findings.append(Finding(
+                            document.location((*base, "actions", a_index, "stakeholders", s_index)),
+                            "stakeholder.unknown", f"'{code}' is not a known stakeholder",
+                            hint=close_match_hint(code, stakeholders, "stakeholders")
+                            + " (declare new ones under 'stakeholders' in inputs/strategy.yaml)"))
+                for l_index, code in enumerate(action.lead):
+                    if iso_country_name(code) is None:
+                        findings.append(Finding(
+                            document.location((*base, "actions", a_index, "lead", l_index)),
+                            "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code",
+                            hint=state_hint(code, known)))
+    return findings

@@ -1,0 +1,56 @@
+"""Policy checks beyond types: what a partnership strategy should contain (warnings; errors with --strict)."""
+
+from __future__ import annotations
+
+from strategy_builder.errors import Finding, Severity
+from strategy_builder.inputs.hints import state_hint
+from strategy_builder.models.inputs import Status, StrategyFile
+from strategy_builder.models.project import SourcedPartner
+
+
+def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Finding]:
+    """Warnings for one partner: empty areas, priorities without actions or impact, stray leads and dates."""
+    model, document = partner.model, partner.document
+    findings: list[Finding] = []
+    participating = {s.code: s.name for s in strategy.states}
+    period = strategy.series.period
+
+    def warn(path: tuple[str | int, ...], code: str, message: str, hint: str | None = None,
+             prefer_key: bool = False) -> None:
+        findings.append(Finding(document.location(path, prefer_key=prefer_key), code, message,
+                                Severity.WARNING, hint))
+
+    for area_key, area in model.areas.items():
+        area_path = ("areas", area_key)
+        if not area.priorities and not area.no_priorities_reason:
+            warn(area_path, "policy.area-empty", f"area '{area_key}' has neither priorities nor a reason",
+                 "add priorities, or state why there are none in 'no_priorities_reason'", prefer_key=True)
+        for p_index, priority in enumerate(area.priorities):
+            base = (*area_path, "priorities", p_index)
+            if priority.status is Status.WITHDRAWN:
+                continue
+            if not priority.actions:
+                warn((*base, "id"), "policy.no-action", f"priority '{priority.id}' has no action",
+                     "a partnership must be operational: add at least one action with a lead and a timeline")
+            if priority.expected_impact is None:
+                warn((*base, "id"), "policy.no-impact",
+                     f"priority '{priority.id}' has no expected-impact assessment",
+                     "add 'expected_impact' with a level (high, medium, low) and a text")
+            for a_index, action in enumerate(priority.actions):
+                action_path = (*base, "actions", a_index)
+                if not action.lead:
+                    warn(action_path, "policy.no-lead", "this action has no lead state",
+                         "add 'lead: [CZ]' with one or more participating states")
+                for l_index, code in enumerate(action.lead):
+                    if code not in participating:
+                        warn((*action_path, "lead", l_index), "policy.lead-not-participating",
+                             f"lead state {code} is not a participating state",
+                             state_hint(code, participating))
+                timeline = action.timeline
+                if timeline is not None and (timeline.start.first_month < period.start.first_month
+                                             or timeline.end.last_month > period.end.last_month):
+                    warn((*action_path, "timeline"), "policy.timeline-outside-period",
+                         f"the timeline {timeline.start}–{timeline.end} lies outside the strategy period "
+                         f"{period.start}–{period.end}",
+                         "move the action into the period or extend 'series.period' in inputs/strategy.yaml")
+    return findings

@@ -1,0 +1,84 @@
+"""Write a new, valid partner file with all five areas, ready for a drafting team to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from strategy_builder.errors import EnvironmentProblem, InputProblems
+from strategy_builder.errors import Finding, Findings, Location
+from strategy_builder.inputs.hints import iso_country_name, state_hint
+from strategy_builder.inputs.loading import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
+from strategy_builder.inputs.yamlsource import read_yaml
+from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
+
+ILLUSTRATIVE_NOTICE = (
+    "# ILLUSTRATIVE SAMPLE: this content was written to demonstrate strategy-builder. It is not the position of\n"
+    "# any government, ministry or organisation.\n"
+)
+
+_EXAMPLE_PRIORITY = """\
+    # Example of a priority (uncomment and adapt; the id must never change once circulated):
+    # - id: example-priority
+    #   title: Title of the priority
+    #   status: proposed            # proposed | agreed | bracketed | withdrawn
+    #   rationale: |
+    #     Why the partner gives this priority (blank line = new paragraph; "- " = bullet).
+    #   actions:
+    #     - text: What will be done
+    #       lead: [CZ]
+    #       stakeholders: [IOM]
+    #       timeline: {start: 2010-09, end: 2011-H1}
+    #   expected_impact:
+    #     level: medium              # high | medium | low
+    #     text: Expected effect on migration policy.
+    #   references:
+    #     - {kind: mapping, title: Migration Partnership Mapping}
+"""
+
+
+def scaffold_text(code: str, name: str) -> str:
+    """The YAML text of a new partner file for ``code``."""
+    lines = [
+        "# yaml-language-server: $schema=../../schemas/partner.schema.json",
+        ILLUSTRATIVE_NOTICE.rstrip("\n"),
+        f"code: {code}",
+        f"name: {name}",
+        "authorities: []",
+        "situation: |",
+        f"  A short, objective description of the migration situation in {name}.",
+        "key_figures: []",
+        "areas:",
+    ]
+    for index, key in enumerate(AREA_KEYS):
+        lines.append(f"  {key}:  # {AREA_TITLES[key]}")
+        lines.append("    priorities: []")
+        if index == 0:
+            lines.append(_EXAMPLE_PRIORITY.rstrip("\n"))
+        lines.append("    no_priorities_reason: To be identified with the partner during the expert mission.")
+    return "\n".join(lines) + "\n"
+
+
+def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
+    """Create ``inputs/partners/<CODE>.yaml``; the code must be a partner state declared in strategy.yaml."""
+    code = code.strip()
+    strategy_path = root / INPUTS_DIR / STRATEGY_FILE
+    if not strategy_path.is_file():
+        raise EnvironmentProblem(f"{strategy_path} does not exist",
+                                 hint="run this in a project folder or pass --project")
+    document, problems = read_yaml(strategy_path, f"{INPUTS_DIR}/{STRATEGY_FILE}")
+    if document is None:
+        raise InputProblems(Findings(problems))
+    states = {s.get("code"): s for s in document.data.get("states") or [] if isinstance(s, dict)}
+    partners = {c: str(s.get("name", c)) for c, s in states.items() if s.get("role") == "partner"}
+    if code not in partners:
+        raise InputProblems(Findings([Finding(
+            Location(f"{INPUTS_DIR}/{STRATEGY_FILE}"), "partner.not-declared",
+            f"{code} is not declared as a partner state in inputs/strategy.yaml",
+            hint=state_hint(code, partners) if partners else None)]))
+    target = root / INPUTS_DIR / PARTNERS_DIR / f"{code}.yaml"
+    if target.exists() and not overwrite:
+        raise EnvironmentProblem(f"{target} already exists", hint="pass --force to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    name = partners.get(code) or iso_country_name(code) or code
+    target.write_text(scaffold_text(code, name), encoding="utf-8")
+    return target

@@ -1,0 +1,321 @@
+"""Strict YAML reading: one plain mapping per file, every scalar kept as text, every node's position recorded.
+
+PyYAML's own constructors guess types (``NO`` -> False, ``010`` -> 8, ``2010-06-01`` -> date), keep the
+last of duplicate keys and expand aliases. Here the parser's events are composed by hand instead, so that:
+
+- every scalar stays the exact text the drafter wrote (pydantic converts where a field wants a number);
+- plain ``null``, ``~`` and empty values are ``None``;
+- duplicate keys, anchors, aliases, merge keys, explicit tags, several documents, deep nesting, tabs,
+  non-UTF-8 bytes, characters that cannot live in a .docx and oversized files are findings with a location.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from strategy_builder.errors import Finding, Location
+
+MAX_FILE_BYTES = 1_048_576
+"""Largest input file accepted (1 MiB): a rich partner file is about 20 KiB."""
+
+MAX_DEPTH = 32
+"""Deepest nesting accepted; the input model needs seven levels."""
+
+FieldPath = tuple[str | int, ...]
+
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+# Characters XML 1.0 forbids (so a .docx cannot hold them), plus lone surrogates and the two
+# private-use characters strategy-builder reserves for its section markers.
+_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000\ue001]")
+
+_CHARACTER_NAMES = {
+    "\x00": "U+0000 (NUL)",
+    "\x0b": "U+000B (vertical tab, Word's manual line break when pasted)",
+    "\x0c": "U+000C (form feed, Word's page break when pasted)",
+}
+
+
+def format_path(path: FieldPath) -> str:
+    """``('areas', 'integration', 'priorities', 0, 'id')`` -> ``areas.integration.priorities[0].id``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Positions (1-based line, column) of every value and every mapping key of one YAML file."""
+
+    values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: FieldPath, *, prefer_key: bool = False) -> tuple[int, int] | None:
+        """The position of ``path``, or of its nearest ancestor that exists in the file.
+
+        ``prefer_key`` points at the key rather than the value (for unknown keys and for mappings).
+        """
+        probe = tuple(path)
+        while True:
+            if prefer_key and probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if probe in self.keys:
+                return self.keys[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """The plain data of one YAML file (dicts, lists, str, None) and where each part of it was written."""
+
+    path: Path
+    display_name: str
+    data: dict[str, Any]
+    source_map: SourceMap
+    sha256: str
+
+    def location(self, path: FieldPath, *, prefer_key: bool = False) -> Location:
+        """A :class:`Location` for a field path of this file."""
+        position = self.source_map.locate(path, prefer_key=prefer_key)
+        line, column = position if position else (None, None)
+        return Location(self.display_name, line, column, format_path(path))
+
+
+class _Refusal(Exception):
+    """Raised inside the composer to stop at the first structural problem of a file."""
+
+    def __init__(self, code: str, message: str, mark: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+class _Composer:
+    """Turns PyYAML parser events into plain data, refusing every construct that could change meaning."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.source_map = SourceMap()
+
+    def next_event(self) -> Any:
+        return self.loader.get_event()
+
+    def compose_document(self) -> Any:
+        event = self.next_event()
+        assert isinstance(event, StreamStartEvent)
+        event = self.next_event()
+        if isinstance(event, StreamEndEvent):
+            raise _Refusal("yaml.empty", "the file is empty", event.start_mark,
+                           "a partner file starts with 'code:'; run 'strategy-builder new-partner CODE' for a skeleton")
+        assert isinstance(event, DocumentStartEvent)
+        root_event = self.next_event()
+        data = self.compose_node(root_event, (), depth=1)
+        end = self.next_event()
+        assert isinstance(end, DocumentEndEvent)
+        following = self.next_event()
+        if not isinstance(following, StreamEndEvent):
+            raise _Refusal("yaml.multiple-documents",
+                           "the file holds more than one YAML document (a second '---' starts another)",
+                           following.start_mark, "keep one document per file; remove the second '---'")
+        return data
+
+    def compose_node(self, event: Any, path: FieldPath, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Refusal("yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark,
+                           "the input model needs far fewer levels; check the indentation")
+        if isinstance(event, AliasEvent):
+            raise _Refusal("yaml.alias", f"alias '*{event.anchor}' is not allowed", event.start_mark,
+                           "write the value out in full; anchors and aliases are not supported")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refusal("yaml.anchor", f"anchor '&{anchor}' is not allowed", event.start_mark,
+                           "write each value out in full; anchors and aliases are not supported")
+        self.source_map.values[path] = _position(event.start_mark)
+        if isinstance(event, ScalarEvent):
+            self._refuse_explicit_tag(event)
+            if event.style is None and event.value in _NULL_WORDS:
+                return None
+            return event.value
+        if isinstance(event, SequenceStartEvent):
+            self._refuse_explicit_tag(event)
+            items: list[Any] = []
+            while True:
+                child = self.next_event()
+                if isinstance(child, SequenceEndEvent):
+                    return items
+                items.append(self.compose_node(child, (*path, len(items)), depth + 1))
+        if isinstance(event, MappingStartEvent):
+            self._refuse_explicit_tag(event)
+            mapping: dict[str, Any] = {}
+            while True:
+                key_event = self.next_event()
+                if isinstance(key_event, MappingEndEvent):
+                    return mapping
+                key = self._compose_key(key_event, path, mapping)
+                value_event = self.next_event()
+                mapping[key] = self.compose_node(value_event, (*path, key), depth + 1)
+        raise _Refusal("yaml.unexpected", f"unexpected YAML construct ({type(event).__name__})",
+                       event.start_mark)
+
+    def _compose_key(self, event: Any, path: FieldPath, mapping: dict[str, Any]) -> str:
+        if not isinstance(event, ScalarEvent):
+            raise _Refusal("yaml.complex-key", "a mapping key must be a plain word, not a list or mapping",
+                           event.start_mark)
+        if event.anchor is not None:
+            raise _Refusal("yaml.anchor", f"anchor '&{event.anchor}' is not allowed", event.start_mark)
+        self._refuse_explicit_tag(event)
+        key = event.value
+        if key == "<<" and event.style is None:
+            raise _Refusal("yaml.merge-key", "merge keys ('<<') are not allowed", event.start_mark,
+                           "write the merged fields out in full")
+        if key in mapping:
+            first_line, _ = self.source_map.keys[(*path, key)]
+            raise _Refusal("yaml.duplicate-key",
+                           f"duplicate key '{key}' (first written on line {first_line})",
+                           event.start_mark, "YAML would silently keep only the last one; merge or rename them")
+        self.source_map.keys[(*path, key)] = _position(event.start_mark)
+        return key
+
+    @staticmethod
+    def _refuse_explicit_tag(event: Any) -> None:
+        # The parser leaves ``tag`` as None unless the file wrote one ('!!str', '!custom', '!').
+        if event.tag is not None:
+            raise _Refusal("yaml.tag", f"explicit tag '{event.tag}' is not allowed", event.start_mark,
+                           "remove the tag; values are read as text and checked against the input model")
+
+
+def _decode(raw: bytes, display_name: str) -> tuple[str | None, Finding | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start].decode("utf-8", errors="replace")
+        line, column = _line_column(prefix, len(prefix))
+        return None, Finding(
+            Location(display_name, line, column), "file.encoding",
+            f"the file is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be decoded)",
+            hint="save the file as UTF-8 (in most editors: 'Save with encoding' -> UTF-8)")
+    return text.replace("\r\n", "\n"), None
+
+
+def _check_characters(text: str, display_name: str) -> Finding | None:
+    match = _FORBIDDEN_CHARACTER.search(text)
+    if match is None:
+        return None
+    character = match.group()
+    line, column = _line_column(text, match.start())
+    if character in ("\ue000", "\ue001"):
+        name = f"U+{ord(character):04X} (reserved by strategy-builder for section markers)"
+    else:
+        name = _CHARACTER_NAMES.get(character, f"U+{ord(character):04X}")
+    return Finding(
+        Location(display_name, line, column), "text.forbidden-character",
+        f"character {name} cannot be stored in a Word document",
+        hint="delete it or replace it with a space or a new line; it often comes from pasting out of Word")
+
+
+def _check_tabs(text: str, display_name: str) -> Finding | None:
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        indentation = len(line_text) - len(line_text.lstrip(" \t"))
+        if "\t" in line_text[:indentation]:
+            return Finding(
+                Location(display_name, number, line_text.index("\t") + 1), "yaml.tab-indentation",
+                "a tab is used for indentation; YAML allows only spaces",
+                hint="replace the tab with spaces (two per level is the convention here)")
+    return None
+
+
+def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[Finding]]:
+    """Read one YAML file whose top level must be a mapping.
+
+    Returns the document, or ``None`` and the findings that prevented reading it. Never raises for
+    anything the file contains.
+    """
+    import hashlib
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Finding(Location(display_name), "file.too-large",
+                                  f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                                  hint="split the content or remove pasted material")]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Finding(Location(display_name), "file.unreadable", f"cannot read the file: {error.strerror}")]
+
+    text, problem = _decode(raw, display_name)
+    if problem is not None or text is None:
+        return None, [problem] if problem else []
+    for check in (_check_characters, _check_tabs):
+        problem = check(text, display_name)
+        if problem is not None:
+            return None, [problem]
+
+    loader = yaml.SafeLoader(text)
+    composer = _Composer(loader)
+    try:
+        data = composer.compose_document()
+    except _Refusal as refusal:
+        line, column = _position(refusal.mark)
+        return None, [Finding(Location(display_name, line, column), refusal.code, refusal.message,
+                              hint=refusal.hint)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark is not None else (None, None)
+        message = error.problem or str(error)
+        if error.context:
+            message = f"{message} ({error.context})"
+        return None, [Finding(Location(display_name, line, column), "yaml.syntax",
+                              f"YAML syntax error: {message}",
+                              hint="check the indentation and quoting around this position")]
+    except yaml.YAMLError as error:
+        return None, [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
+    finally:
+        loader.dispose()
+
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a single value")
+        line, column = composer.source_map.values.get((), (1, 1))
+        return None, [Finding(Location(display_name, line, column), "yaml.top-level",
+                              f"the top level of the file must be a mapping of fields, but it is {kind}",
+                              hint="start the file with 'key: value' lines, e.g. 'code: AM'")]
+    digest = hashlib.sha256(raw).hexdigest()
+    return YamlDocument(path, display_name, data, composer.source_map, digest), []

@@ -1,0 +1,1 @@
+"""Pydantic models of the inputs, and the validated project they form."""

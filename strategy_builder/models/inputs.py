@@ -1,0 +1,269 @@
+"""Pydantic models of the input files: ``inputs/strategy.yaml`` and ``inputs/partners/<CODE>.yaml``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from strategy_builder.models.period import PeriodPoint
+
+StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""An ISO 3166-1 alpha-2 code in capitals (``AM``, ``NO``)."""
+
+StakeholderCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9 .&-]{0,39}$")]
+"""A short stakeholder code as declared in strategy.yaml (``IOM``, ``EU Delegation``)."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=48)]
+"""A stable identifier: lowercase letters and digits separated by single hyphens."""
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+"""A one-line text (titles, names)."""
+
+Prose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+"""A long text in the prose syntax of :mod:`strategy_builder.models.prose`."""
+
+AREA_KEYS: tuple[str, ...] = (
+    "illegal_migration",
+    "readmission_return",
+    "legal_migration",
+    "integration",
+    "migration_development",
+)
+"""The five areas of the BMP Joint Declaration, in the declaration's order."""
+
+AREA_TITLES: dict[str, str] = {
+    "illegal_migration": "Preventing and fighting illegal migration",
+    "readmission_return": "Readmission, voluntary return and sustainable reintegration",
+    "legal_migration": "Legal migration with a special emphasis on labour migration",
+    "integration": "Integration of legally residing migrants",
+    "migration_development": "Migration, mobility and development",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- strategy.yaml
+
+
+class StateRole(str, enum.Enum):
+    PARTNER = "partner"
+    LEADING = "leading"
+    PARTICIPATING = "participating"
+
+
+class State(_Model):
+    """A participating state of the BMP process."""
+
+    code: StateCode
+    name: Line
+    role: StateRole = StateRole.PARTICIPATING
+    institution: Line | None = Field(None, description="Lead institution, e.g. the Ministry of the Interior")
+
+
+class Stakeholder(_Model):
+    """An organisation met on missions or involved in actions (IOM, UNHCR, ...)."""
+
+    code: StakeholderCode
+    name: Line
+
+
+class Period(_Model):
+    """A span of time written as years, months, quarters or halves (``2010``, ``2010-06``, ``2011-Q2``, ``2011-H1``)."""
+
+    start: PeriodPoint
+    end: PeriodPoint
+
+    @field_validator("end")
+    @classmethod
+    def _end_not_before_start(cls, end: PeriodPoint, info) -> PeriodPoint:  # type: ignore[no-untyped-def]
+        start = info.data.get("start")
+        if start is not None and end.last_month < start.first_month:
+            raise ValueError(f"the end ({end}) is before the start ({start})")
+        return end
+
+
+class Series(_Model):
+    """The strategy series: its title and the period it covers."""
+
+    title: Line
+    subtitle: Line | None = None
+    period: Period
+
+
+class DraftingTeam(_Model):
+    """Who drafts the documents; becomes the author of every draft and redline."""
+
+    name: Line
+    organisation: Line | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+
+
+class Consultation(_Model):
+    """The current consultation round; its dates go on the cover of every draft."""
+
+    round: Annotated[int, Field(ge=1, le=99)]
+    issued: dt.date = Field(description="Date printed on the drafts of this round")
+    deadline: dt.date = Field(description="Date by which ministries return their comments")
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_after_issue(cls, deadline: dt.date, info) -> dt.date:  # type: ignore[no-untyped-def]
+        issued = info.data.get("issued")
+        if issued is not None and deadline < issued:
+            raise ValueError(f"the deadline ({deadline}) is before the issue date ({issued})")
+        return deadline
+
+
+class BuildSettings(_Model):
+    """Options of ``strategy-builder build`` that a team sets once."""
+
+    template: Annotated[str, StringConstraints(min_length=1)] = "templates/strategy.docx"
+    redlines: bool = Field(False, description="Also write redlines against the previous draft")
+    html_report: bool = Field(False, description="Also write an HTML diff report against the previous draft")
+
+
+class StrategyFile(_Model):
+    """``inputs/strategy.yaml``: process-level settings shared by every partner's draft."""
+
+    series: Series
+    states: Annotated[list[State], Field(min_length=1)]
+    stakeholders: Annotated[list[Stakeholder], Field(min_length=1)]
+    drafting_team: DraftingTeam
+    consultation: Consultation
+    build: BuildSettings = BuildSettings()
+
+    def state(self, code: str) -> State | None:
+        return next((s for s in self.states if s.code == code), None)
+
+    def stakeholder(self, code: str) -> Stakeholder | None:
+        return next((s for s in self.stakeholders if s.code == code), None)
+
+    @property
+    def partner_codes(self) -> list[str]:
+        return [s.code for s in self.states if s.role is StateRole.PARTNER]
+
+
+# --------------------------------------------------------------------------- partners/<CODE>.yaml
+
+
+class Status(str, enum.Enum):
+    """Where a priority stands in the negotiation."""
+
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    BRACKETED = "bracketed"
+    WITHDRAWN = "withdrawn"
+
+
+class ImpactLevel(str, enum.Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class ReferenceKind(str, enum.Enum):
+    MAPPING = "mapping"
+    BEST_PRACTICE = "best_practice"
+    PROFILE = "profile"
+    OTHER = "other"
+
+
+class Authority(_Model):
+    """A national authority of the partner state."""
+
+    name: Line
+    role: Line | None = None
+
+
+class KeyFigure(_Model):
+    """One figure of the annex (label, value, unit, year, source)."""
+
+    label: Line
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    unit: Line | None = None
+    year: Annotated[int, Field(ge=1990, le=2100)]
+    source: Line
+
+
+class Action(_Model):
+    """A concrete, operational action: what, who leads, who takes part, when."""
+
+    text: Prose
+    lead: list[StateCode] = Field(default_factory=list, description="Lead states (participating states)")
+    stakeholders: list[StakeholderCode] = Field(default_factory=list)
+    timeline: Period | None = None
+
+
+class ExpectedImpact(_Model):
+    """The assessment of a priority's expected impact on migration policy."""
+
+    level: ImpactLevel
+    text: Prose
+
+
+class Reference(_Model):
+    """A mapping, best practice or profile a priority is based on."""
+
+    kind: ReferenceKind
+    title: Line
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class Priority(_Model):
+    """One priority of a partner in one area; its ``id`` becomes a tracked section ID."""
+
+    id: Slug
+    title: Line
+    status: Status = Status.PROPOSED
+    rationale: Prose = Field(description="The partner's own statement of why this matters")
+    cooperation: Prose | None = Field(None, description="How it prepares future joint cooperation")
+    actions: list[Action] = Field(default_factory=list)
+    expected_impact: ExpectedImpact | None = None
+    references: list[Reference] = Field(default_factory=list)
+
+
+class Area(_Model):
+    """A partner's priorities in one area of the Joint Declaration."""
+
+    priorities: list[Priority] = Field(default_factory=list)
+    no_priorities_reason: Prose | None = Field(None, description="Required when there are no priorities")
+
+
+class Areas(_Model):
+    """All five areas; every key must be present."""
+
+    illegal_migration: Area
+    readmission_return: Area
+    legal_migration: Area
+    integration: Area
+    migration_development: Area
+
+    def items(self) -> list[tuple[str, Area]]:
+        return [(key, getattr(self, key)) for key in AREA_KEYS]
+
+
+class PartnerFile(_Model):
+    """``inputs/partners/<CODE>.yaml``: one partner state's situation and priorities."""
+
+    code: StateCode
+    name: Line
+    official_name: Line | None = None
+    authorities: list[Authority] = Field(default_factory=list)
+    situation: Prose = Field(description="A short objective description of the migration situation")
+    key_figures: list[KeyFigure] = Field(default_factory=list)
+    areas: Areas
+
+
+SLUG_HELP = "lowercase letters and digits separated by single hyphens, e.g. 'seasonal-work'"
+
+
+def suggest_slug(text: str) -> str:
+    """A valid slug close to ``text`` (for hints)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:48].rstrip("-") or "priority"
