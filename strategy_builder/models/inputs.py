@@ -94,6 +94,7 @@ class Series(_Model):
     title: Line
     subtitle: Line | None = None
     period: Period
+    disclaimer: Prose | None = Field(None, description="Printed on the cover of every draft (e.g. 'illustrative')")
 
 
 class DraftingTeam(_Model):

@@ -1,0 +1,93 @@
+"""The tracked sections of a partner's strategy, with stable IDs and hashes of what each one says."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from strategy_builder.models.inputs import AREA_TITLES, StrategyFile
+from strategy_builder.models.project import SourcedPartner
+
+SectionKind = Literal["situation", "area", "priority", "key_figures"]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRecord:
+    """One tracked section: its ID (``AM/legal_migration/seasonal-work``), where it came from, what it says."""
+
+    id: str
+    kind: SectionKind
+    title: str
+    number: str
+    area: str | None
+    priority: str | None
+    content_hash: str
+    source_file: str
+    source_line: int | None
+    source_path: str
+
+
+def stable_hash(value: Any) -> str:
+    """sha256 of a canonical JSON rendering: independent of dict order and of the machine."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def situation_id(code: str) -> str:
+    return f"{code}/situation"
+
+
+def area_id(code: str, area: str) -> str:
+    return f"{code}/{area}"
+
+
+def priority_id(code: str, area: str, priority: str) -> str:
+    return f"{code}/{area}/{priority}"
+
+
+def key_figures_id(code: str) -> str:
+    return f"{code}/key-figures"
+
+
+def _names(codes: list[str], lookup: dict[str, str]) -> list[str]:
+    return [lookup.get(code, code) for code in codes]
+
+
+def partner_sections(partner: SourcedPartner, strategy: StrategyFile) -> list[SectionRecord]:
+    """Every tracked section of one partner's draft, in document order.
+
+    Numbers: chapter 1 is the situation, chapters 2-6 the five areas, priorities ``3.2``; the key figures
+    are Annex A.
+    """
+    model = partner.model
+    code = model.code
+    source = partner.document.display_name
+    states = {s.code: s.name for s in strategy.states}
+    stakeholders = {s.code: s.name for s in strategy.stakeholders}
+    records: list[SectionRecord] = []
+
+    def add(section_id: str, kind: SectionKind, title: str, number: str, area: str | None,
+            priority: str | None, content: Any, path: tuple[str | int, ...]) -> None:
+        records.append(SectionRecord(section_id, kind, title, number, area, priority, stable_hash(content),
+                                     source, partner.line_of(path), ".".join(str(p) for p in path)))
+
+    add(situation_id(code), "situation", "Migration situation", "1", None, None,
+        {"name": model.name, "official_name": model.official_name, "situation": model.situation,
+         "authorities": [a.model_dump() for a in model.authorities]}, ("situation",))
+    for area_index, (area_key, area) in enumerate(model.areas.items(), start=2):
+        add(area_id(code, area_key), "area", AREA_TITLES[area_key], str(area_index), area_key, None,
+            {"title": AREA_TITLES[area_key], "reason": area.no_priorities_reason,
+             "order": [p.id for p in area.priorities]}, ("areas", area_key))
+        for priority_index, priority in enumerate(area.priorities, start=1):
+            content = priority.model_dump(mode="json")
+            content["resolved"] = [
+                {"lead": _names(a.lead, states), "stakeholders": _names(a.stakeholders, stakeholders)}
+                for a in priority.actions]
+            add(priority_id(code, area_key, priority.id), "priority", priority.title,
+                f"{area_index}.{priority_index}", area_key, priority.id, content,
+                ("areas", area_key, "priorities", priority_index - 1))
+    add(key_figures_id(code), "key_figures", "Key figures", "A", None, None,
+        [f.model_dump(mode="json") for f in model.key_figures], ("key_figures",))
+    return records

@@ -1,0 +1,1 @@
+"""Rendering: template context, the docxtpl engine, and the assembly of one partner's .docx."""

@@ -1,0 +1,38 @@
+"""Section markers: the tokens the context puts where a tracked section begins and ends.
+
+A template writes ``{{ section.begin }}`` at the start of a section's heading and ``{{ section.end }}``
+after its last paragraph. The tokens are private-use characters around the section ID, which inputs can
+never contain (the YAML reader refuses U+E000 and U+E001); after rendering, the OOXML layer replaces each
+token with a Word bookmark and leaves no trace of it in the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+OPEN = "\ue000"
+CLOSE = "\ue001"
+MARKER_PATTERN = re.compile(f"{OPEN}sb:(begin|end):([^{CLOSE}]+){CLOSE}")
+
+BOOKMARK_PREFIX = "sb_"
+PROPERTY_PREFIX = "sb_"
+
+
+def begin_marker(section_id: str) -> str:
+    """The token that opens section ``section_id``."""
+    return f"{OPEN}sb:begin:{section_id}{CLOSE}"
+
+
+def end_marker(section_id: str) -> str:
+    """The token that closes section ``section_id``."""
+    return f"{OPEN}sb:end:{section_id}{CLOSE}"
+
+
+def bookmark_name(section_id: str) -> str:
+    """A Word-legal bookmark name for a section ID (letters, digits, underscore; 19 characters).
+
+    Word and LibreOffice keep such names through an edit-and-save; the mapping back to the section ID is
+    stored in the document's custom properties under the same name.
+    """
+    return BOOKMARK_PREFIX + hashlib.sha256(section_id.encode("utf-8")).hexdigest()[:16]
