@@ -1,0 +1,71 @@
+"""The build manifest (``build/drafts/NNN/manifest.json``): what a draft contains and where it came from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MANIFEST_FORMAT = 1
+"""Bumped when the manifest's shape changes incompatibly; older manifests are then treated as absent."""
+
+SectionStatus = Literal["new", "changed", "unchanged", "removed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ManifestSection(_Model):
+    """One tracked section of one partner's draft."""
+
+    id: str = Field(description="Stable section ID, e.g. AM/legal_migration/seasonal-work")
+    kind: Literal["situation", "area", "priority", "key_figures"]
+    number: str = Field(description="Chapter or paragraph number printed in the draft (e.g. 4.2)")
+    title: str
+    bookmark: str = Field(description="Name of the Word bookmark that carries the section in the .docx")
+    content_hash: str = Field(description="sha256 of the section's input data (canonical JSON)")
+    source_file: str = Field(description="Input file, relative to the project folder")
+    source_line: int | None = Field(description="Line of the section's entry in the input file")
+    source_path: str = Field(description="Field path of the section's entry, e.g. areas.integration.priorities.0")
+    status: SectionStatus = Field(description="Compared with the previous draft")
+
+
+class ManifestPartner(_Model):
+    """One partner's document in a draft."""
+
+    code: str
+    name: str
+    file: str = Field(description="File name of the .docx inside the draft folder")
+    docx_sha256: str
+    input_file: str
+    input_sha256: str = Field(description="sha256 of the partner's YAML file")
+    words: int
+    sections: list[ManifestSection]
+    removed_sections: list[ManifestSection] = Field(
+        default_factory=list, description="Sections of the previous draft that this draft no longer has")
+
+
+class Manifest(_Model):
+    """Everything a later build, diff or comment import needs to know about a draft."""
+
+    format: int = MANIFEST_FORMAT
+    tool: str = "strategy-builder"
+    tool_version: str
+    draft: int | None = Field(description="Draft number; null for a preview")
+    previous_draft: int | None
+    fingerprint: str = Field(description="sha256 over the inputs and the template; equal means nothing changed")
+    template_file: str
+    template_sha256: str
+    strategy_file: str
+    strategy_sha256: str
+    consultation_round: int
+    issued: str
+    partners: list[ManifestPartner]
+
+    def partner(self, code: str) -> ManifestPartner | None:
+        return next((p for p in self.partners if p.code == code), None)
+
+    def section_index(self) -> dict[str, tuple[ManifestPartner, ManifestSection]]:
+        """Section ID -> (partner, section) over the whole draft."""
+        return {s.id: (p, s) for p in self.partners for s in p.sections}

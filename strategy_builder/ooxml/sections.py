@@ -1,0 +1,265 @@
+"""Tracked sections as Word bookmarks: turning rendered section markers into bookmarks, and finding them again.
+
+Why bookmarks: LibreOffice drops inline content controls and the ``w:tag`` of block ones, and comments
+anchored inside content controls lose their anchor; bookmarks with Word-legal names survive Word and
+LibreOffice edits together with comments (see docs/sections.md). The bookmark name is a hash of the
+section ID; the ID itself is stored in a custom document property of the same name.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import W, XML
+from strategy_builder.ooxml.text import P, PPR, R, T, iter_paragraphs, paragraph_text, style_id, TableCellRef
+from strategy_builder.render.markers import BOOKMARK_PREFIX, CLOSE, MARKER_PATTERN, OPEN, bookmark_name
+
+_W = f"{{{W}}}"
+BOOKMARK_START, BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
+RPR = f"{_W}rPr"
+
+
+class MarkerError(ValueError):
+    """Section markers that do not pair up (a template that misplaces ``begin``/``end``)."""
+
+
+def _next_bookmark_id(root: etree._Element) -> int:
+    ids = [int(v) for v in root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}) if v.lstrip("-").isdigit()]
+    return max(ids, default=0) + 1
+
+
+def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str, int],
+               counter: list[int]) -> None:
+    """Replace the markers inside ``text_element`` (a w:t of ``run``) with bookmarks around split runs."""
+    text = text_element.text or ""
+    pieces: list[tuple[str, str, str] | str] = []
+    position = 0
+    for match in MARKER_PATTERN.finditer(text):
+        if match.start() > position:
+            pieces.append(text[position:match.start()])
+        pieces.append((match.group(1), match.group(2), bookmark_name(match.group(2))))
+        position = match.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    if any(isinstance(p, str) and (OPEN in p or CLOSE in p) for p in pieces):
+        raise MarkerError("a section marker is malformed")
+
+    children = list(run)
+    index = children.index(text_element)
+    rpr = run.find(RPR)
+    before, after = children[:index], children[index + 1:]
+    parent = run.getparent()
+    anchor = run
+    # The original run keeps what came before the marked text.
+    for child in after:
+        run.remove(child)
+    run.remove(text_element)
+    new_elements: list[etree._Element] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            new_run = etree.Element(R)
+            if rpr is not None:
+                new_run.append(copy.deepcopy(rpr))
+            t = etree.SubElement(new_run, T)
+            t.text = piece
+            t.set(f"{{{XML}}}space", "preserve")
+            new_elements.append(new_run)
+        else:
+            kind, section_id, name = piece
+            if kind == "begin":
+                if section_id in ids:
+                    raise MarkerError(f"section {section_id} begins twice")
+                ids[section_id] = counter[0]
+                counter[0] += 1
+                element = etree.Element(BOOKMARK_START)
+                element.set(f"{_W}id", str(ids[section_id]))
+                element.set(f"{_W}name", name)
+            else:
+                if section_id not in ids:
+                    raise MarkerError(f"section {section_id} ends before it begins")
+                element = etree.Element(BOOKMARK_END)
+                element.set(f"{_W}id", str(ids[section_id]))
+            new_elements.append(element)
+    if after:
+        tail_run = etree.Element(R)
+        if rpr is not None:
+            tail_run.append(copy.deepcopy(rpr))
+        for child in after:
+            tail_run.append(child)
+        new_elements.append(tail_run)
+    position_in_parent = parent.index(anchor)
+    keep_original = any(child.tag != RPR for child in before)
+    if not keep_original:
+        parent.remove(anchor)
+        position_in_parent -= 1
+    for offset, element in enumerate(new_elements, start=1):
+        parent.insert(position_in_parent + offset, element)
+
+
+def _is_marker_only(paragraph: etree._Element) -> bool:
+    for child in paragraph:
+        if child.tag in (PPR, BOOKMARK_START, BOOKMARK_END):
+            continue
+        if child.tag == R and all(grandchild.tag == RPR for grandchild in child):
+            continue
+        return False
+    return True
+
+
+def apply_section_markers(document: etree._Element) -> dict[str, str]:
+    """Replace every section marker in a rendered ``document.xml`` with a bookmark.
+
+    Marker-only paragraphs are removed; their bookmark starts move to the start of the next paragraph and
+    their ends to the end of the previous one. Returns bookmark name -> section ID. Raises
+    :class:`MarkerError` when markers do not pair up.
+    """
+    ids: dict[str, int] = {}
+    counter = [_next_bookmark_id(document)]
+    marked_paragraphs: list[etree._Element] = []
+    for text_element in list(document.iter(T)):
+        if text_element.text and OPEN in text_element.text:
+            run = text_element.getparent()
+            if run is None or run.tag != R or run.getparent() is None:
+                raise MarkerError("a section marker is not inside a text run")
+            paragraph = run.getparent()
+            while paragraph is not None and paragraph.tag != P:
+                paragraph = paragraph.getparent()
+            _split_run(run, text_element, ids, counter)
+            if paragraph is not None and (not marked_paragraphs or marked_paragraphs[-1] is not paragraph):
+                marked_paragraphs.append(paragraph)
+    ended = {int(e.get(f"{_W}id")) for e in document.iter(BOOKMARK_END)}
+    open_sections = [sid for sid, number in ids.items() if number not in ended]
+    if open_sections:
+        raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
+    for paragraph in marked_paragraphs:
+        if _is_marker_only(paragraph):
+            _dissolve(document, paragraph)
+    for t in document.iter(T):
+        if t.text and (OPEN in t.text or CLOSE in t.text):
+            raise MarkerError("a section marker was left in the text")
+    return {bookmark_name(section_id): section_id for section_id in ids}
+
+
+def _dissolve(document: etree._Element, paragraph: etree._Element) -> None:
+    """Remove a marker-only paragraph, re-homing its bookmarks in the neighbouring paragraphs."""
+    paragraphs = list(document.iter(P))
+    index = next(i for i, p in enumerate(paragraphs) if p is paragraph)
+    previous = next((p for p in reversed(paragraphs[:index]) if not _is_inside(p, paragraph)), None)
+    following = next((p for p in paragraphs[index + 1:] if not _is_inside(p, paragraph)), None)
+    starts = [c for c in paragraph if c.tag == BOOKMARK_START]
+    ends = [c for c in paragraph if c.tag == BOOKMARK_END]
+    if starts and following is None or ends and previous is None:
+        return  # nowhere to move them: keep the (empty) paragraph rather than lose a bookmark
+    if following is not None:
+        insert_at = 1 if following.find(PPR) is not None else 0
+        for offset, start in enumerate(starts):
+            following.insert(insert_at + offset, start)
+    if previous is not None:
+        for end in ends:
+            previous.append(end)
+    paragraph.getparent().remove(paragraph)
+
+
+def _is_inside(candidate: etree._Element, container: etree._Element) -> bool:
+    node = candidate.getparent()
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class FoundParagraph:
+    """A paragraph of a document body with its text (changes accepted), style and table cell."""
+
+    index: int
+    text: str
+    style: str
+    cell: TableCellRef | None
+    element: etree._Element = field(repr=False)
+
+
+@dataclass(slots=True)
+class FoundSection:
+    """A tracked section found in a .docx: its ID (``None`` if the name cannot be mapped), bookmark and span."""
+
+    section_id: str | None
+    bookmark: str
+    first_paragraph: int
+    last_paragraph: int
+    heading: str
+    text_length: int
+
+
+def body_paragraphs(document: etree._Element) -> list[FoundParagraph]:
+    """Every paragraph of the main document body in reading order."""
+    body = document.find(f"{_W}body")
+    if body is None:
+        return []
+    return [FoundParagraph(i, paragraph_text(p), style_id(p), cell, p)
+            for i, (p, cell) in enumerate(iter_paragraphs(body))]
+
+
+def _normalise_name(name: str) -> str:
+    # LibreOffice writes '/' as '%2F' and cuts names at 40 characters; our names avoid both, but
+    # tolerate an escaped form anyway.
+    return name.replace("%2F", "/")
+
+
+def find_sections(document: etree._Element, names: dict[str, str],
+                  paragraphs: list[FoundParagraph] | None = None) -> list[FoundSection]:
+    """Tracked sections (bookmarks named ``sb_...``) of a document, in order of their start.
+
+    ``names`` maps bookmark names to section IDs (from the custom properties). Bookmarks between
+    paragraphs attach to the next paragraph (start) or the previous one (end).
+    """
+    paragraphs = paragraphs if paragraphs is not None else body_paragraphs(document)
+    index_of = {id(p.element): p.index for p in paragraphs}
+    body = document.find(f"{_W}body")
+    if body is None:
+        return []
+    # LibreOffice may write one bookmark as several starts (with different ids) and one end; group by
+    # name and take the earliest start and the latest end.
+    name_of_id: dict[str, str] = {}
+    first_of: dict[str, int] = {}
+    last_of: dict[str, int] = {}
+    last_seen = -1
+    for element in body.iter(P, BOOKMARK_START, BOOKMARK_END):
+        if element.tag == P:
+            last_seen = index_of.get(id(element), last_seen)
+            continue
+        owner = element.getparent()
+        while owner is not None and owner.tag != P:
+            owner = owner.getparent()
+        owner_index = index_of.get(id(owner)) if owner is not None else None
+        mark_id = element.get(f"{_W}id", "")
+        if element.tag == BOOKMARK_START:
+            name = _normalise_name(element.get(f"{_W}name", ""))
+            if not name.startswith(BOOKMARK_PREFIX):
+                continue
+            name_of_id[mark_id] = name
+            position = owner_index if owner_index is not None else last_seen + 1
+            first_of[name] = min(first_of.get(name, position), position)
+        elif mark_id in name_of_id:
+            name = name_of_id[mark_id]
+            position = owner_index if owner_index is not None else last_seen
+            last_of[name] = max(last_of.get(name, position), position)
+    found = []
+    count = len(paragraphs)
+    for name, first in first_of.items():
+        last = last_of.get(name, count - 1)
+        first = min(max(first, 0), max(count - 1, 0))
+        last = max(first, min(last, count - 1))
+        span = paragraphs[first:last + 1]
+        heading = next((p.text.strip() for p in span if p.text.strip()), "")
+        found.append(FoundSection(names.get(name), name, first, last, heading,
+                                  sum(len(p.text) for p in span)))
+    found.sort(key=lambda s: (s.first_paragraph, -s.last_paragraph))
+    return found

@@ -1,0 +1,136 @@
+"""The text of WordprocessingML: paragraphs in document order, as a reader sees them with changes accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import W
+
+_W = f"{{{W}}}"
+P, R, T, TAB, BR, CR = (f"{_W}{n}" for n in ("p", "r", "t", "tab", "br", "cr"))
+DEL, MOVE_FROM, INS, MOVE_TO = (f"{_W}{n}" for n in ("del", "moveFrom", "ins", "moveTo"))
+TBL, TC, TR, SDT = (f"{_W}{n}" for n in ("tbl", "tc", "tr", "sdt"))
+PPR, PSTYLE, OUTLINE_LVL = f"{_W}pPr", f"{_W}pStyle", f"{_W}outlineLvl"
+DEL_TEXT, INSTR_TEXT, NO_BREAK_HYPHEN, SOFT_HYPHEN = (f"{_W}{n}" for n in (
+    "delText", "instrText", "noBreakHyphen", "softHyphen"))
+FLD_CHAR = f"{_W}fldChar"
+
+
+def paragraph_text(paragraph: etree._Element, *, accepted: bool = True) -> str:
+    """The text of one paragraph; ``accepted`` shows insertions and hides deletions (Word's final view).
+
+    With ``accepted=False`` the original view is returned: deletions shown, insertions hidden.
+    Field codes are skipped; field results are kept.
+    """
+    pieces: list[str] = []
+    skip_depth_tags = (DEL, MOVE_FROM) if accepted else (INS, MOVE_TO)
+    in_field_code = 0
+
+    def walk(element: etree._Element) -> None:
+        nonlocal in_field_code
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in skip_depth_tags:
+                continue
+            if tag == P:  # nested paragraphs (text boxes) are separate paragraphs
+                continue
+            if tag == FLD_CHAR:
+                kind = child.get(f"{_W}fldCharType")
+                if kind == "begin":
+                    in_field_code += 1
+                elif kind == "separate" and in_field_code:
+                    in_field_code -= 1
+                continue
+            if tag == T or (tag == DEL_TEXT and not accepted):
+                if not in_field_code:
+                    pieces.append(child.text or "")
+            elif tag == TAB:
+                if element.tag == R:
+                    pieces.append("\t")
+            elif tag in (BR, CR):
+                pieces.append("\n")
+            elif tag == NO_BREAK_HYPHEN:
+                pieces.append("-")
+            elif tag == INSTR_TEXT:
+                continue
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(pieces)
+
+
+def style_id(paragraph: etree._Element) -> str:
+    """The paragraph's style id, or ``""``."""
+    ppr = paragraph.find(PPR)
+    if ppr is None:
+        return ""
+    style = ppr.find(PSTYLE)
+    return style.get(f"{_W}val", "") if style is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class TableCellRef:
+    """Where a paragraph sits in a table: table index in the body, row and cell (0-based)."""
+
+    table: int
+    row: int
+    cell: int
+
+
+def iter_paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, TableCellRef | None]]:
+    """Every paragraph in reading order, with its table cell when it is inside a (top-level) table.
+
+    Paragraphs of nested tables report the outer table's cell; paragraphs inside text boxes are included
+    in place.
+    """
+    table_index = -1
+    for element in body.iter(P, TBL):
+        if element.tag == TBL:
+            if element.getparent() is not None and _outermost_table(element) is element:
+                table_index += 1
+            continue
+        cell = _cell_of(element, table_index)
+        yield element, cell
+
+
+def _outermost_table(element: etree._Element) -> etree._Element | None:
+    outer = None
+    node = element
+    while node is not None:
+        if node.tag == TBL:
+            outer = node
+        node = node.getparent()
+    return outer
+
+
+def _cell_of(paragraph: etree._Element, table_index: int) -> TableCellRef | None:
+    table = _outermost_table(paragraph)
+    if table is None:
+        return None
+    node = paragraph
+    cell = row = None
+    while node is not None and node is not table:
+        if node.tag == TC and node.getparent() is not None and _outermost_table(node) is table:
+            cell = node
+        if node.tag == TR and _outermost_table(node) is table:
+            row = node
+        node = node.getparent()
+    if row is None or cell is None:
+        return TableCellRef(table_index, 0, 0)
+    rows = [r for r in table.iter(TR) if _nearest_table(r) is table]
+    cells = [c for c in row if c.tag == TC or c.tag == SDT]
+    return TableCellRef(table_index, rows.index(row) if row in rows else 0,
+                        cells.index(cell) if cell in cells else 0)
+
+
+def _nearest_table(element: etree._Element) -> etree._Element | None:
+    node = element.getparent()
+    while node is not None and node.tag != TBL:
+        node = node.getparent()
+    return node

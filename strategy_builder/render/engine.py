@@ -1,0 +1,171 @@
+"""The one user of docxtpl: compile a Word template once, render it many times in a sandbox.
+
+docxtpl's own ``DocxTemplate.render`` re-reads the package, re-patches and re-compiles every part for
+every document. Here the parts are patched (docxtpl's ``patch_xml``, which makes Word's split runs
+Jinja-readable) and compiled once; rendering a partner is then one Jinja call per part. Rendering runs
+in ``ImmutableSandboxedEnvironment`` with ``StrictUndefined`` and autoescape always on, because templates
+may come from outside the team and values must appear literally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+
+# Part relationship types whose XML may contain Jinja.
+TEMPLATED_RELATIONSHIPS = ("/header", "/footer", "/footnotes", "/endnotes")
+CORE_PROPERTY_TAGS = ("title", "subject", "description", "keywords", "category")
+
+_PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
+_LISTING_CHARACTERS = re.compile(r"<w:t[ >][^<]*[\t\a\n\f]")
+
+
+def make_environment() -> jinja2.Environment:
+    """The Jinja environment of every render: sandboxed, strict about undefined names, autoescaping."""
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplatePart:
+    """One compiled part of the template."""
+
+    name: str
+    source: str
+    template: jinja2.Template | None
+    uses_cell_loops: bool
+
+
+class CompiledTemplate:
+    """A docxtpl template read and compiled once; :meth:`render` gives the rendered XML of its parts."""
+
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        self.path = path
+        self.data = data if data is not None else path.read_bytes()
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
+        self.package = DocxPackage.from_bytes(self.data, source=str(path))
+        self.environment = make_environment()
+        self._docxtpl = DocxTemplate(io.BytesIO(self.data))
+        self.main_part = self.package.main_part_name()
+        names = [self.main_part]
+        for suffix in TEMPLATED_RELATIONSHIPS:
+            names.extend(self.package.part_of_type(suffix))
+        problems = Findings()
+        self.parts: list[TemplatePart] = []
+        for name in names:
+            part = self._compile(name, problems)
+            if part is not None:
+                self.parts.append(part)
+        self.core_templates = self._compile_core_properties(problems)
+        if problems.has_errors():
+            raise TemplateProblem(problems)
+
+    def _location(self, part: str, line: int | None = None) -> Location:
+        return Location(str(self.path), line, None, part)
+
+    def _compile(self, name: str, problems: Findings) -> TemplatePart | None:
+        try:
+            root = parse_xml(self.package.parts[name], part=name)
+        except XmlRefused as error:
+            problems.add(Finding(self._location(name), "template.xml", str(error)))
+            return None
+        raw = etree.tostring(root, encoding="unicode")
+        source = self._docxtpl.patch_xml(raw)
+        if "{{" not in source and "{%" not in source:
+            return TemplatePart(name, source, None, False)
+        source = _PARAGRAPH_OPEN.sub(r"\n<w:p\1", source)
+        try:
+            template = self.environment.from_string(source)
+        except TemplateSyntaxError as error:
+            problems.add(Finding(self._location(name, error.lineno), "template.syntax",
+                                 f"Jinja syntax error in {name}: {error.message}",
+                                 hint=f"near: {_visible_text(source, error.lineno)}"))
+            return None
+        # docxtpl rewrites '{%tc ...%}' cell loops away, so look for them before patching.
+        uses_cell_loops = re.search(r"\{%-?\s*tc\s", re.sub(r"<[^>]+>", "", raw)) is not None
+        return TemplatePart(name, source, template, uses_cell_loops)
+
+    def _compile_core_properties(self, problems: Findings) -> dict[str, jinja2.Template]:
+        if not self.package.has("docProps/core.xml"):
+            return {}
+        root = self.package.xml("docProps/core.xml")
+        templates = {}
+        for element in root:
+            local = etree.QName(element).localname
+            text = element.text or ""
+            if local in CORE_PROPERTY_TAGS and ("{{" in text or "{%" in text):
+                try:
+                    templates[local] = self.environment.from_string(text)
+                except TemplateSyntaxError as error:
+                    problems.add(Finding(self._location(f"docProps/core.xml ({local})"), "template.syntax",
+                                         f"Jinja syntax error in document property '{local}': {error.message}",
+                                         hint=f"the property reads: {text[:120]}"))
+        return templates
+
+    def undeclared_variables(self) -> dict[str, set[str]]:
+        """Part name -> top-level names the part uses (for template-check)."""
+        result: dict[str, set[str]] = {}
+        for part in self.parts:
+            if part.template is None:
+                continue
+            ast = self.environment.parse(part.source)
+            result[part.name] = set(meta.find_undeclared_variables(ast))
+        for name, template in self.core_templates.items():
+            source = next(e.text or "" for e in self.package.xml("docProps/core.xml")
+                          if etree.QName(e).localname == name)
+            result[f"docProps/core.xml ({name})"] = set(meta.find_undeclared_variables(
+                self.environment.parse(source)))
+        return result
+
+    def render(self, context: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+        """Rendered XML text of every templated part, and rendered core property texts.
+
+        Raises ``jinja2.TemplateError`` (including ``UndefinedError``) with ``part_name`` set on it.
+        """
+        rendered: dict[str, str] = {}
+        for part in self.parts:
+            if part.template is None:
+                continue
+            try:
+                xml = part.template.render(context)
+            except jinja2.TemplateError as error:
+                error.part_name = part.name  # type: ignore[attr-defined]
+                raise
+            xml = _PARAGRAPH_OPEN.sub(r"<w:p\1", xml.replace("\n<w:p", "<w:p"))
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            if _LISTING_CHARACTERS.search(xml):
+                xml = self._docxtpl.resolve_listing(xml)
+            if part.uses_cell_loops:
+                xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
+            rendered[part.name] = xml
+        properties = {}
+        for name, template in self.core_templates.items():
+            try:
+                properties[name] = template.render(context)
+            except jinja2.TemplateError as error:
+                error.part_name = f"docProps/core.xml ({name})"  # type: ignore[attr-defined]
+                raise
+        return rendered, properties
+
+
+def _visible_text(source: str, line: int | None) -> str:
+    """The text (tags stripped) around ``line`` of a compiled part, to show where an error is."""
+    if line is None:
+        return ""
+    lines = source.splitlines()
+    window = lines[max(line - 2, 0): line + 1]
+    text = re.sub(r"<[^>]+>", "", " ".join(window))
+    return re.sub(r"\s+", " ", text).strip()[:200]
