@@ -1,0 +1,115 @@
+"""``strategy-builder build``: validate, then write a new draft (or the preview) with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from strategy_builder.cli import cli, format_option, project_argument
+from strategy_builder.cli.output import print_json, render_findings, stderr_console, stdout_console
+from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
+from strategy_builder.errors import ExitCode
+
+
+def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
+    def rel(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    return {
+        "result": result.kind,
+        "draft": result.draft,
+        "previous_draft": result.previous,
+        "directory": rel(result.directory),
+        "seconds": round(result.seconds, 3),
+        "partners": [{"code": p.code, "name": p.name, "path": rel(p.path), "sections": p.sections,
+                      "words": p.words, "rendered": p.rendered} for p in result.partners],
+        "warnings": [f.to_json() for f in result.warnings.sorted()],
+        "cleaned_leftovers": [rel(p) for p in result.cleaned],
+    }
+
+
+@cli.command(epilog="Examples:\n\n    strategy-builder build\n\n"
+                    "    strategy-builder build --preview --partner AM path/to/project")
+@project_argument
+@click.option("--force", is_flag=True, help="Write a new draft even if nothing changed since the last one.")
+@click.option("--preview", is_flag=True,
+              help="Write to build/preview/ (overwritable) and re-render only partners that changed.")
+@click.option("--partner", "partners", multiple=True, metavar="CODE",
+              help="With --preview: only this partner (repeatable).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Use this .docx template instead of build.template from inputs/strategy.yaml.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes (0: one per CPU core).")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another build of the same project to finish.")
+@click.option("--strict", is_flag=True, help="Refuse to build when there are policy warnings.")
+@format_option("text", "json")
+def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
+                  jobs: int, wait_seconds: float, strict: bool, output_format: str) -> int:
+    """Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a manifest.json.
+
+    Inputs are validated first (as 'check' does); nothing is written when they have errors. When neither
+    the inputs nor the template changed since the last draft, no draft is created (use --force).
+    A draft folder appears only when complete; earlier drafts are never modified.
+    """
+    options = BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
+                           template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict)
+    if output_format == "json":
+        result = build(project_dir, options)
+        print_json(_payload(result, project_dir))
+        return ExitCode.OK
+
+    errors = stderr_console()
+    with Progress(TextColumn("[bold blue]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=errors, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def advance(message: str, done: int, total: int) -> None:
+            bar.update(task, description=message, completed=done, total=total or None)
+
+        result = build(project_dir, options, advance)
+    _show(result, project_dir)
+    return ExitCode.OK
+
+
+build_command.name = "build"
+
+
+def _show(result: BuildResult, root: Path) -> None:
+    console = stdout_console()
+    if result.warnings.items:
+        render_findings(result.warnings, console)
+    for path in result.cleaned:
+        console.print(f"[dim]removed leftovers of an interrupted build: {path}[/dim]")
+    if result.kind == "unchanged":
+        console.print(f"[green]Nothing changed[/green] since draft {result.draft:03d} (inputs and template are "
+                      "identical); no draft written. Use --force to write one anyway.")
+        return
+    table = Table(title=None, show_lines=False)
+    for column, justify in (("Partner", "left"), ("Sections", "right"), ("Words", "right"), ("File", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for partner in result.partners:
+        path = partner.path
+        try:
+            shown = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            shown = str(path)
+        if result.kind == "preview" and not partner.rendered:
+            shown += " [dim](unchanged)[/dim]"
+        table.add_row(f"{partner.code} {partner.name}", str(partner.sections), f"{partner.words:,}", shown)
+    console.print(table)
+    rendered = sum(1 for p in result.partners if p.rendered)
+    if result.kind == "preview":
+        console.print(f"[green]Preview updated[/green] in {result.directory}: {rendered} rendered, "
+                      f"{len(result.partners) - rendered} unchanged, {result.seconds:.2f} s")
+    else:
+        since = f" (previous: draft {result.previous:03d})" if result.previous else ""
+        console.print(f"[green]Draft {result.draft:03d} written[/green] to {result.directory}{since}: "
+                      f"{rendered} document(s) in {result.seconds:.2f} s")

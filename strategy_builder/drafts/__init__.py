@@ -1,0 +1,1 @@
+"""Drafts: numbering, locking, staging and atomic publication; the build pipeline that writes them."""

@@ -1,0 +1,64 @@
+"""Render many partners' documents, in parallel processes that share one compiled template."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from strategy_builder.render.document import DocumentStamp, RenderedDocument, render_document
+from strategy_builder.render.engine import CompiledTemplate
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """Everything a worker needs to render one partner (picklable)."""
+
+    partner: str
+    context: dict[str, Any]
+    stamp: DocumentStamp
+    expected_sections: list[str]
+
+
+_TEMPLATE: CompiledTemplate | None = None
+
+
+def _render(job: RenderJob) -> RenderedDocument:
+    assert _TEMPLATE is not None
+    return render_document(_TEMPLATE, job.context, job.stamp, job.expected_sections)
+
+
+def default_jobs() -> int:
+    """Worker processes to use: one per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_all(template: CompiledTemplate, jobs: list[RenderJob], workers: int,
+               on_done: Callable[[RenderedDocument], None] | None = None) -> Iterator[RenderedDocument]:
+    """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
+
+    With more than one job and worker, forked processes inherit the compiled template from this
+    process, so nothing is re-read or re-compiled per document. Rendering errors propagate unchanged.
+    """
+    global _TEMPLATE
+    _TEMPLATE = template
+    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            document = _render(job)
+            if on_done:
+                on_done(document)
+            yield document
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        chunk = max(1, min(8, len(jobs) // (workers * 4) or 1))
+        for document in pool.map(_render, jobs, chunksize=chunk):
+            if on_done:
+                on_done(document)
+            yield document
