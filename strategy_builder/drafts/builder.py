@@ -108,7 +108,7 @@ def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
     return statuses, removed
 
 
-def _job(partner: SourcedPartner, project: Project, template: CompiledTemplate, number: int | None,
+def _job(partner: SourcedPartner, project: Project, template_sha256: str, number: int | None,
          previous_number: int | None, previous: Manifest | None
          ) -> tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]:
     strategy = project.strategy
@@ -122,7 +122,7 @@ def _job(partner: SourcedPartner, project: Project, template: CompiledTemplate, 
     document_stamp = DocumentStamp(
         partner=partner.code, draft_label=label, tool_version=__version__,
         inputs_sha256=stable_hash([project.strategy_document.sha256, partner.document.sha256]),
-        template_sha256=template.sha256, author=strategy.drafting_team.name,
+        template_sha256=template_sha256, author=strategy.drafting_team.name,
         title=f"{strategy.series.title} – {partner.model.name}",
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
         date=strategy.consultation.issued)
@@ -175,6 +175,20 @@ def snapshot_inputs(project: Project, target: Path) -> None:
         shutil.copyfile(document.path, destination)
 
 
+def plan_next_draft(project: Project, template_sha256: str, codes: list[str] | None = None) -> list[RenderJob]:
+    """The render jobs (context, stamp, expected sections) the next draft would use, without a lock.
+
+    For ``context`` and ``template-check``: the draft number is the next free one and section statuses
+    compare with the latest draft.
+    """
+    store = DraftStore(project.root)
+    latest = store.latest()
+    previous_number, previous = latest if latest else (None, None)
+    number = store.next_number()
+    partners = [p for p in project.partners if codes is None or p.code in codes]
+    return [_job(p, project, template_sha256, number, previous_number, previous)[0] for p in partners]
+
+
 def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
     """Validate, then write a new draft ``build/drafts/NNN`` (or update ``build/preview``).
 
@@ -211,7 +225,7 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         assert previous_number is not None
         return BuildResult("unchanged", store.draft_dir(previous_number), previous_number, previous_number)
     number = store.next_number()
-    planned = [_job(p, project, template, number, previous_number, previous) for p in project.partners]
+    planned = [_job(p, project, template.sha256, number, previous_number, previous) for p in project.partners]
     staging = store.new_staging()
     outcomes: list[PartnerOutcome] = []
     manifest_partners: list[ManifestPartner] = []
@@ -250,7 +264,7 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
         and existing.strategy_sha256 == project.strategy_document.sha256 \
         and existing.tool_version == __version__ and existing.previous_draft == previous_number else None
     selected = [p for p in project.partners if not options.partners or p.code in options.partners]
-    planned = [_job(p, project, template, None, previous_number, previous) for p in selected]
+    planned = [_job(p, project, template.sha256, None, previous_number, previous) for p in selected]
     to_render = []
     kept: dict[str, ManifestPartner] = {}
     for job, records, statuses, removed in planned:

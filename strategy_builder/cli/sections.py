@@ -1,0 +1,46 @@
+"""``strategy-builder sections``: the tracked section IDs found in a .docx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from strategy_builder.cli import cli, format_option
+from strategy_builder.cli.output import print_json, stdout_console
+from strategy_builder.errors import ExitCode
+from strategy_builder.review.sections import read_document_sections
+
+
+@cli.command(epilog="Example:\n\n    strategy-builder sections --format json returned/AM-ministry.docx")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@format_option("text", "json")
+def sections(file: Path, output_format: str) -> int:
+    """List the tracked sections of FILE.docx with their heading and text length.
+
+    Works on drafts and on drafts edited and saved by Word or LibreOffice. A section whose bookmark is
+    present but whose ID mapping was lost is listed with its bookmark name and no ID.
+    """
+    found = read_document_sections(file)
+    if output_format == "json":
+        print_json({"file": str(file), "stamps": found.stamps,
+                    "sections": [{"id": s.section_id, "bookmark": s.bookmark, "heading": s.heading,
+                                  "text_length": s.text_length, "first_paragraph": s.first_paragraph,
+                                  "last_paragraph": s.last_paragraph} for s in found.sections]})
+        return ExitCode.OK
+    console = stdout_console()
+    if found.stamps:
+        console.print(f"{file}: partner {found.stamps.get('partner', '?')}, draft {found.stamps.get('draft', '?')}, "
+                      f"strategy-builder {found.stamps.get('version', '?')}")
+    if not found.sections:
+        console.print(f"{file}: no tracked sections found (not produced by strategy-builder?)")
+        return ExitCode.OK
+    table = Table()
+    for column, justify in (("Section ID", "left"), ("Heading", "left"), ("Characters", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for section in found.sections:
+        table.add_row(section.section_id or f"? ({section.bookmark})", section.heading[:70], f"{section.text_length:,}")
+    console.print(table)
+    console.print(f"{len(found.sections)} tracked section(s)")
+    return ExitCode.OK

@@ -1,0 +1,1 @@
+"""Reading documents back: sections, comments and tracked changes; differences between drafts."""
