@@ -1,0 +1,77 @@
+"""Shared fixtures: real sample projects in temporary folders, the CLI as a real process, optional tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip when ``what`` is missing on a laptop; fail under CI=true, where it must be installed."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def soffice() -> str:
+    """Path of LibreOffice's soffice; skips (or fails under CI) when absent."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    require_tool(path is not None, "LibreOffice (soffice)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of .docx files written by others; skips (or fails under CI) when absent."""
+    require_tool(CORPUS.is_dir(), f"the corpus at {CORPUS}")
+    return CORPUS
+
+
+def copy_sample(target: Path) -> Path:
+    """A copy of the shipped sample project (inputs, templates, schemas) in ``target``."""
+    for name in ("inputs", "templates", "schemas"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, target / name)
+    return target
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A fresh copy of the shipped sample project."""
+    return copy_sample(tmp_path / "project")
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m strategy_builder ARGS`` as a real process and capture its output."""
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+    environment.pop("STRATEGY_BUILDER_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "strategy_builder", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=environment)
+
+
+def convert_with_libreoffice(soffice: str, source: Path, out_dir: Path, target: str = "pdf") -> Path:
+    """Convert ``source`` with LibreOffice headless (own profile); fails the test if no output appears."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / ".lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+         "--outdir", str(out_dir), str(source)],
+        capture_output=True, text=True, timeout=180)
+    produced = out_dir / (source.stem + "." + target.split(":")[0])
+    # soffice exits 0 even when the conversion failed: the output file is the only proof.
+    assert produced.is_file(), f"LibreOffice produced no {target} for {source}: {result.stdout} {result.stderr}"
+    return produced
