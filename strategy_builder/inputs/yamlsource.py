@@ -133,6 +133,8 @@ class _Composer:
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
         self.source_map = SourceMap()
+        self.path: FieldPath = ()
+        """The field being composed, so that a refusal can name it."""
 
     def next_event(self) -> Any:
         return self.loader.get_event()
@@ -143,10 +145,12 @@ class _Composer:
         event = self.next_event()
         if isinstance(event, StreamEndEvent):
             raise _Refusal("yaml.empty", "the file is empty", event.start_mark,
-                           "a partner file starts with 'code:'; run 'strategy-builder new-partner CODE' for a skeleton")
+                           "write the fields of the file (see docs/inputs.md); for a partner file, "
+                           "'strategy-builder new-partner CODE' writes a skeleton")
         assert isinstance(event, DocumentStartEvent)
         root_event = self.next_event()
         data = self.compose_node(root_event, (), depth=1)
+        self.path = ()
         end = self.next_event()
         assert isinstance(end, DocumentEndEvent)
         following = self.next_event()
@@ -157,6 +161,7 @@ class _Composer:
         return data
 
     def compose_node(self, event: Any, path: FieldPath, depth: int) -> Any:
+        self.path = path
         if depth > MAX_DEPTH:
             raise _Refusal("yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark,
                            "the input model needs far fewer levels; check the indentation")
@@ -170,6 +175,7 @@ class _Composer:
         self.source_map.values[path] = _position(event.start_mark)
         if isinstance(event, ScalarEvent):
             self._refuse_explicit_tag(event)
+            self._refuse_forbidden_characters(event)
             if event.style is None and event.value in _NULL_WORDS:
                 return None
             return event.value
@@ -196,11 +202,14 @@ class _Composer:
 
     def _compose_key(self, event: Any, path: FieldPath, mapping: dict[str, Any]) -> str:
         if not isinstance(event, ScalarEvent):
+            self.path = path
             raise _Refusal("yaml.complex-key", "a mapping key must be a plain word, not a list or mapping",
                            event.start_mark)
+        self.path = (*path, event.value)
         if event.anchor is not None:
             raise _Refusal("yaml.anchor", f"anchor '&{event.anchor}' is not allowed", event.start_mark)
         self._refuse_explicit_tag(event)
+        self._refuse_forbidden_characters(event)
         key = event.value
         if key == "<<" and event.style is None:
             raise _Refusal("yaml.merge-key", "merge keys ('<<') are not allowed", event.start_mark,
@@ -212,6 +221,17 @@ class _Composer:
                            event.start_mark, "YAML would silently keep only the last one; merge or rename them")
         self.source_map.keys[(*path, key)] = _position(event.start_mark)
         return key
+
+    @staticmethod
+    def _refuse_forbidden_characters(event: Any) -> None:
+        # The raw text was checked before parsing; this catches characters written as escapes in
+        # double-quoted scalars ("\\v", "\\0", "\\x1f", "\\ud800"), which only exist after parsing.
+        match = _FORBIDDEN_CHARACTER.search(event.value)
+        if match is not None:
+            raise _Refusal("text.forbidden-character",
+                           f"character {_character_name(match.group())} (written as an escape) cannot be stored "
+                           "in a Word document", event.start_mark,
+                           "remove the escape sequence; write a new line or a blank line instead")
 
     @staticmethod
     def _refuse_explicit_tag(event: Any) -> None:
@@ -233,19 +253,23 @@ def _decode(raw: bytes, display_name: str) -> tuple[str | None, Finding | None]:
             Location(display_name, line, column), "file.encoding",
             f"the file is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be decoded)",
             hint="save the file as UTF-8 (in most editors: 'Save with encoding' -> UTF-8)")
-    return text.replace("\r\n", "\n"), None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _character_name(character: str) -> str:
+    if character in ("\ue000", "\ue001"):
+        return f"U+{ord(character):04X} (reserved by strategy-builder for section markers)"
+    if "\ud800" <= character <= "\udfff":
+        return f"U+{ord(character):04X} (a lone surrogate, half of a broken character)"
+    return _CHARACTER_NAMES.get(character, f"U+{ord(character):04X}")
 
 
 def _check_characters(text: str, display_name: str) -> Finding | None:
     match = _FORBIDDEN_CHARACTER.search(text)
     if match is None:
         return None
-    character = match.group()
     line, column = _line_column(text, match.start())
-    if character in ("\ue000", "\ue001"):
-        name = f"U+{ord(character):04X} (reserved by strategy-builder for section markers)"
-    else:
-        name = _CHARACTER_NAMES.get(character, f"U+{ord(character):04X}")
+    name = _character_name(match.group())
     return Finding(
         Location(display_name, line, column), "text.forbidden-character",
         f"character {name} cannot be stored in a Word document",
@@ -289,14 +313,20 @@ def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[
         if problem is not None:
             return None, [problem]
 
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        return None, [Finding(Location(display_name, line, column), "text.forbidden-character",
+                              f"character U+{error.character:04X} (a control character) is not allowed in a "
+                              "YAML file", hint="delete it; it often comes from pasting out of another program")]
     composer = _Composer(loader)
     try:
         data = composer.compose_document()
     except _Refusal as refusal:
         line, column = _position(refusal.mark)
-        return None, [Finding(Location(display_name, line, column), refusal.code, refusal.message,
-                              hint=refusal.hint)]
+        return None, [Finding(Location(display_name, line, column, format_path(composer.path)), refusal.code,
+                              refusal.message, hint=refusal.hint)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
