@@ -153,6 +153,11 @@ def _dissolve(document: etree._Element, paragraph: etree._Element) -> None:
     ends = [c for c in paragraph if c.tag == BOOKMARK_END]
     if starts and following is None or ends and previous is None:
         return  # nowhere to move them: keep the (empty) paragraph rather than lose a bookmark
+    # LibreOffice loses a bookmark that ends in a table cell when the next one starts right after the
+    # table; a section that would end or start inside a table keeps its (empty) marker paragraph instead.
+    outer = _enclosing_table(paragraph)
+    if (ends and _enclosing_table(previous) is not outer) or (starts and _enclosing_table(following) is not outer):
+        return
     if following is not None:
         insert_at = 1 if following.find(PPR) is not None else 0
         for offset, start in enumerate(starts):
@@ -161,6 +166,13 @@ def _dissolve(document: etree._Element, paragraph: etree._Element) -> None:
         for end in ends:
             previous.append(end)
     paragraph.getparent().remove(paragraph)
+
+
+def _enclosing_table(element: etree._Element | None) -> etree._Element | None:
+    node = element.getparent() if element is not None else None
+    while node is not None and node.tag != f"{_W}tbl":
+        node = node.getparent()
+    return node
 
 
 def _is_inside(candidate: etree._Element, container: etree._Element) -> bool:

@@ -32,6 +32,10 @@ class DocumentAssemblyError(Exception):
         self.part = part
         self.message = message
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Raised in worker processes: must cross the process boundary with its three fields.
+        return (type(self), (self.partner, self.part, self.message))
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentStamp:

@@ -1,0 +1,202 @@
+"""``build``: drafts, manifests, re-reading every document independently, determinism, previews."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from conftest import copy_sample, run_cli
+from strategy_builder.models.inputs import AREA_TITLES
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PARTNERS = ["AM", "AZ", "BY", "GE", "KG", "KZ", "MD", "RU", "TJ", "TM", "UA", "UZ"]
+
+
+def build_ok(project: Path, *args: str) -> dict:
+    result = run_cli("build", str(project), "--format", "json", *args)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def first_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_sample(tmp_path_factory.mktemp("built") / "project")
+    build_ok(project)
+    return project
+
+
+def test_build_writes_a_complete_first_draft(first_draft: Path) -> None:
+    draft = first_draft / "build" / "drafts" / "001"
+    assert sorted(p.stem for p in draft.glob("*.docx")) == PARTNERS
+    manifest = json.loads((draft / "manifest.json").read_text())
+    assert manifest["draft"] == 1 and manifest["previous_draft"] is None
+    assert [p["code"] for p in manifest["partners"]] == PARTNERS
+    for partner in manifest["partners"]:
+        assert {s["status"] for s in partner["sections"]} == {"new"}
+        for section in partner["sections"]:
+            assert section["source_file"] == f"inputs/partners/{partner['code']}.yaml"
+            assert section["source_line"] and section["source_line"] > 0
+            assert re.fullmatch(r"[0-9a-f]{64}", section["content_hash"])
+    assert (draft / "inputs" / "strategy.yaml").is_file(), "the draft keeps a snapshot of its inputs"
+
+
+def _xml_parts(path: Path) -> dict[str, etree._Element]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    with zipfile.ZipFile(path) as archive:
+        return {name: etree.fromstring(archive.read(name), parser)
+                for name in archive.namelist() if name.endswith((".xml", ".rels"))}
+
+
+@pytest.mark.parametrize("code", PARTNERS)
+def test_each_document_reads_back_independently(first_draft: Path, code: str) -> None:
+    path = first_draft / "build" / "drafts" / "001" / f"{code}.docx"
+    parts = _xml_parts(path)  # every XML part parses
+    settings = parts["word/settings.xml"]
+    assert settings.find(f"{{{W}}}trackRevisions") is not None, "Track Changes must be on"
+    document = Document(str(path))  # python-docx opens it
+    styles = {s.name for s in document.styles}
+    for style in ("Title", "Heading 1", "Heading 2", "Body Text", "List Bullet"):
+        assert style in styles
+    text = "\n".join(p.text for p in document.paragraphs)
+    for title in AREA_TITLES.values():
+        assert title in text
+    core = document.core_properties
+    manifest = json.loads((first_draft / "build/drafts/001/manifest.json").read_text())
+    name = next(p["name"] for p in manifest["partners"] if p["code"] == code)
+    assert core.author == "BMP Strategy Drafting Team"
+    assert name in core.title and core.subject
+    assert core.version == "001"
+    custom = parts["docProps/custom.xml"]
+    names = {p.get("name"): "".join(p.itertext()) for p in custom}
+    assert names["strategy_builder.draft"] == "001"
+    assert names["strategy_builder.partner"] == code
+    assert re.fullmatch(r"[0-9a-f]{64}", names["strategy_builder.inputs_sha256"])
+    assert f"{code}/situation" in names.values()
+    assert f"{code}/key-figures" in names.values()
+    bookmarks = {b.get(f"{{{W}}}name") for b in parts["word/document.xml"].iter(f"{{{W}}}bookmarkStart")}
+    section_bookmarks = {n for n in names if n.startswith("sb_")}
+    assert section_bookmarks <= bookmarks
+    assert "\ue000" not in etree.tostring(parts["word/document.xml"], encoding="unicode")
+
+
+def test_sections_command_lists_every_section(first_draft: Path) -> None:
+    manifest = json.loads((first_draft / "build/drafts/001/manifest.json").read_text())
+    am = next(p for p in manifest["partners"] if p["code"] == "AM")
+    result = run_cli("sections", str(first_draft / "build/drafts/001/AM.docx"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [s["id"] for s in listed["sections"]] == [s["id"] for s in am["sections"]]
+    by_id = {s["id"]: s for s in listed["sections"]}
+    for section in am["sections"]:
+        assert section["title"] in by_id[section["id"]]["heading"]
+        assert by_id[section["id"]]["text_length"] > 0
+    assert listed["stamps"]["draft"] == "001"
+
+
+def test_rebuild_without_changes_creates_nothing_and_force_does(first_draft: Path, tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    build_ok(project)
+    again = build_ok(project)
+    assert again["result"] == "unchanged" and again["draft"] == 1
+    assert not (project / "build/drafts/002").exists()
+    forced = build_ok(project, "--force")
+    assert forced["draft"] == 2 and forced["previous_draft"] == 1
+    manifest = json.loads((project / "build/drafts/002/manifest.json").read_text())
+    assert {s["status"] for p in manifest["partners"] for s in p["sections"]} == {"unchanged"}
+
+
+def test_editing_one_partner_changes_only_its_statuses(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    build_ok(project)
+    path = project / "inputs/partners/GE.yaml"
+    text = path.read_text()
+    first_title = re.search(r"^(\s+title: )(.+)$", text, re.M)
+    assert first_title
+    path.write_text(text.replace(first_title.group(0), first_title.group(1) + "A retitled priority", 1))
+    build_ok(project)
+    manifest = json.loads((project / "build/drafts/002/manifest.json").read_text())
+    for partner in manifest["partners"]:
+        statuses = {s["id"]: s["status"] for s in partner["sections"]}
+        if partner["code"] == "GE":
+            changed = [sid for sid, status in statuses.items() if status == "changed"]
+            assert len(changed) == 1 and changed[0].startswith("GE/")
+        else:
+            assert set(statuses.values()) == {"unchanged"}, partner["code"]
+    document = Document(str(project / "build/drafts/002/GE.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "A retitled priority" in body
+    tables = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Changed" in tables, "the 'Changes since draft 001' table lists the changed section"
+
+
+def test_same_inputs_give_byte_identical_drafts(tmp_path: Path) -> None:
+    first, second = copy_sample(tmp_path / "a"), copy_sample(tmp_path / "b")
+    build_ok(first, "--jobs", "1")
+    build_ok(second, "--jobs", "2")
+    for code in PARTNERS:
+        a = (first / f"build/drafts/001/{code}.docx").read_bytes()
+        b = (second / f"build/drafts/001/{code}.docx").read_bytes()
+        assert a == b, code
+    with zipfile.ZipFile(first / "build/drafts/001/AM.docx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_markup_and_jinja_in_values_come_out_literally(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    hostile = "Tom & Jerry <b>bold</b> ]]> \"quoted\" 'single' {{ partner.code }} {% if true %}x{% endif %} </w:t>"
+    path = project / "inputs/partners/AM.yaml"
+    text = path.read_text()
+    text = re.sub(r"^situation: \|\n", "situation: |\n  " + hostile.replace("\\", "") + "\n\n", text, count=1,
+                  flags=re.M)
+    path.write_text(text)
+    build_ok(project)
+    document = Document(str(project / "build/drafts/001/AM.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert hostile in body
+
+
+def test_preview_rerenders_only_changed_partners(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    first = build_ok(project, "--preview")
+    assert first["result"] == "preview" and all(p["rendered"] for p in first["partners"])
+    assert not (project / "build/drafts").exists() or not list((project / "build/drafts").glob("0*"))
+    before = {c: (project / f"build/preview/{c}.docx").read_bytes() for c in PARTNERS}
+    path = project / "inputs/partners/MD.yaml"
+    path.write_text(path.read_text().replace("situation: |\n", "situation: |\n  An added sentence.\n\n", 1))
+    second = build_ok(project, "--preview")
+    rendered = sorted(p["code"] for p in second["partners"] if p["rendered"])
+    assert rendered == ["MD"]
+    assert (project / "build/preview/AM.docx").read_bytes() == before["AM"]
+    assert (project / "build/preview/MD.docx").read_bytes() != before["MD"]
+    narrowed = build_ok(project, "--preview", "--partner", "AM", "--force")
+    assert [p["code"] for p in narrowed["partners"]] == ["AM"]
+
+
+def test_template_errors_stop_the_build_with_part_named(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    document = Document(str(project / "templates/strategy.docx"))
+    document.add_paragraph("{{ partner.no_such_field }}")
+    document.save(str(project / "templates/broken.docx"))
+    result = run_cli("build", str(project), "--template", str(project / "templates/broken.docx"))
+    assert result.returncode == 1
+    assert "no_such_field" in result.stderr + result.stdout
+    assert "word/document.xml" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert not (project / "build/drafts/001").exists()
+
+
+def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    path = project / "inputs/partners/AM.yaml"
+    path.write_text(path.read_text().replace("code: AM", "code: AM\ncode: AM", 1))
+    result = run_cli("build", str(project))
+    assert result.returncode == 1
+    assert "inputs/partners/AM.yaml:" in result.stderr + result.stdout
+    assert not (project / "build/drafts/001").exists()

@@ -1,0 +1,97 @@
+"""Nothing is lost: builds killed at random moments and builds started together leave only complete drafts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def _digest_tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_only_complete_drafts(project: Path) -> list[int]:
+    """Every visible draft folder has a manifest and every document it lists, with the recorded hash."""
+    drafts = project / "build" / "drafts"
+    numbers = []
+    if not drafts.is_dir():
+        return numbers
+    for folder in sorted(drafts.iterdir()):
+        if folder.name.startswith("."):
+            continue  # staging leftovers are hidden and never count as drafts
+        assert re.fullmatch(r"\d{3,}", folder.name), folder
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["draft"] == int(folder.name)
+        for partner in manifest["partners"]:
+            data = (folder / partner["file"]).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == partner["docx_sha256"], (folder, partner["code"])
+        numbers.append(int(folder.name))
+    return numbers
+
+
+def _start_build(project: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", str(project), "--force", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def test_builds_killed_at_random_moments_leave_only_complete_drafts(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    assert run_cli("build", str(project)).returncode == 0
+    first = _digest_tree(project / "build/drafts/001")
+    started = time.perf_counter()
+    assert run_cli("build", str(project), "--force").returncode == 0
+    duration = time.perf_counter() - started
+    randomizer = random.Random(20101115)
+    kills = 0
+    for _ in range(20):
+        process = _start_build(project)
+        time.sleep(randomizer.uniform(0.05, duration * 1.1))
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            kills += 1
+        process.communicate(timeout=60)
+        assert_only_complete_drafts(project)
+        assert _digest_tree(project / "build/drafts/001") == first, "an earlier draft was touched"
+    assert kills >= 5, "the kill moments should mostly fall inside a build"
+    result = run_cli("build", str(project), "--force")
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in (project / "build/drafts").iterdir() if p.name.startswith(".staging-")]
+    numbers = assert_only_complete_drafts(project)
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1
+
+
+def test_concurrent_builds_get_distinct_complete_drafts(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    processes = [_start_build(project, "--wait", "120") for _ in range(4)]
+    outcomes = [p.communicate(timeout=240) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], outcomes
+    assert assert_only_complete_drafts(project) == [1, 2, 3, 4]
+
+
+def test_a_build_that_cannot_wait_reports_the_other_build(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    processes = [_start_build(project, "--wait", "0") for _ in range(3)]
+    outcomes = [p.communicate(timeout=240) for p in processes]
+    codes = [p.returncode for p in processes]
+    assert 0 in codes
+    for process, (stdout, stderr) in zip(processes, outcomes):
+        assert process.returncode in (0, 2), stderr
+        assert "Traceback" not in stderr
+        if process.returncode == 2:
+            assert "another build is running" in stderr
+    assert len(assert_only_complete_drafts(project)) == codes.count(0)

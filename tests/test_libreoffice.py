@@ -1,0 +1,88 @@
+"""The real client: every sample draft opens and converts in LibreOffice, and sections survive its round trip."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample, require_tool, run_cli
+from strategy_builder.models.inputs import AREA_TITLES
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_sample(tmp_path_factory.mktemp("lo") / "project")
+    result = run_cli("build", str(project))
+    assert result.returncode == 0, result.stderr
+    return project / "build" / "drafts" / "001"
+
+
+def _soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    require_tool(path is not None, "LibreOffice (soffice)")
+    require_tool(shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None,
+                 "poppler-utils (pdftotext, pdfinfo)")
+    assert path is not None
+    return path
+
+
+def _convert(files: list[Path], out_dir: Path, target: str) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / ".lo-profile"
+    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+                    "--outdir", str(out_dir), *map(str, files)], capture_output=True, text=True, timeout=600)
+
+
+def _pdf_text(pdf: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pages, re.sub(r"\s+", " ", text)
+
+
+def test_every_sample_draft_converts_to_pdf_with_all_areas(built: Path, tmp_path: Path) -> None:
+    documents = sorted(built.glob("*.docx"))
+    assert len(documents) == 12
+    _convert(documents, tmp_path / "pdf", "pdf")
+    manifest = json.loads((built / "manifest.json").read_text())
+    for document in documents:
+        pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
+        # soffice exits 0 even when a conversion failed: the PDF is the proof.
+        assert pdf.is_file(), f"LibreOffice could not convert {document.name}"
+        pages, text = _pdf_text(pdf)
+        partner = next(p for p in manifest["partners"] if p["code"] == document.stem)
+        priorities = sum(1 for s in partner["sections"] if s["kind"] == "priority")
+        assert pages >= 4 + priorities // 4, (document.name, pages)
+        assert pages <= 10 + 2 * priorities, (document.name, pages)
+        for title in AREA_TITLES.values():
+            assert title in text, (document.name, title)
+        assert "Draft 001 for ministerial comment" in text
+        assert "\ue000" not in text
+
+
+def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) -> None:
+    originals = [built / "AM.docx", built / "UA.docx"]
+    _convert(originals, tmp_path / "rt", "docx:MS Word 2007 XML")
+    for original in originals:
+        round_tripped = tmp_path / "rt" / original.name
+        assert round_tripped.is_file(), f"LibreOffice could not round-trip {original.name}"
+        before = json.loads(run_cli("sections", str(original), "--format", "json").stdout)
+        after_result = run_cli("sections", str(round_tripped), "--format", "json")
+        assert after_result.returncode == 0, after_result.stderr
+        after = json.loads(after_result.stdout)
+        assert [s["id"] for s in after["sections"]] == [s["id"] for s in before["sections"]]
+        assert [s["heading"] for s in after["sections"]] == [s["heading"] for s in before["sections"]]
+        assert after["stamps"]["draft"] == "001"
+        # The round-tripped document still converts, and Track Changes is still on.
+        _convert([round_tripped], tmp_path / "rt-pdf", "pdf")
+        pages, text = _pdf_text(tmp_path / "rt-pdf" / f"{original.stem}.pdf")
+        assert pages > 3
+        for title in AREA_TITLES.values():
+            assert title in text
