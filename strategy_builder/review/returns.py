@@ -1,0 +1,226 @@
+"""Returned drafts: every comment and tracked change of a file, tied to its section, priority and YAML line.
+
+A draft made by strategy-builder carries its partner and draft label in custom properties
+(``strategy_builder.partner``, ``strategy_builder.draft``) and its tracked sections as bookmarks whose
+IDs are custom properties too. The draft label leads to ``PROJECT_DIR/build/drafts/NNN/manifest.json``,
+which says which YAML file and line produced each section of that draft (not of today's inputs).
+Anything that cannot be mapped is still reported, with the nearest preceding heading: nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.comments import Locator, document_stories, read_comments
+from strategy_builder.ooxml.package import DocxPackage, ZipLimits
+from strategy_builder.ooxml.properties import read_custom_properties
+from strategy_builder.ooxml.sections import FoundSection, find_sections
+from strategy_builder.ooxml.tracked import read_changes
+from strategy_builder.render.markers import PROPERTY_PREFIX
+
+DRAFT_PROPERTY = "strategy_builder.draft"
+PARTNER_PROPERTY = "strategy_builder.partner"
+RETURN_LIMITS = ZipLimits(max_file_bytes=64 * 1024 * 1024, max_member_bytes=64 * 1024 * 1024,
+                          max_total_bytes=256 * 1024 * 1024)
+"""Zip limits for returned files: as for any .docx, with smaller inflated totals (a return is text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSource:
+    """The tracked section an item belongs to, and where its content came from in the YAML inputs."""
+
+    section_id: str
+    number: str = ""
+    title: str = ""
+    area: str = ""
+    priority: str = ""
+    source_file: str = ""
+    source_line: int | None = None
+    source_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnItem:
+    """One comment, reply or tracked change of a returned file, located.
+
+    ``kind``: comment, reply, insertion, deletion, move-from, move-to or formatting. ``text`` is the
+    remark (comments) or the changed text; ``quoted`` the commented text; ``local_id`` a key that is
+    unique within the file (``reply_to`` refers to it); ``section`` is ``None`` outside tracked sections.
+    """
+
+    local_id: str
+    kind: str
+    author: str
+    initials: str
+    date: str
+    text: str
+    quoted: str
+    detail: str
+    story: str
+    paragraph: int | None
+    heading: str
+    section: SectionSource | None
+    reply_to: str | None = None
+    resolved: bool | None = None
+    author_account: str = ""
+
+
+@dataclass(slots=True)
+class ReturnedFile:
+    """A returned .docx: who sent it, which draft it answers, and its items in document order."""
+
+    path: Path
+    ministry: str
+    partner: str
+    draft: str
+    made_by_strategy_builder: bool
+    items: list[ReturnItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Warnings about the mapping (no manifest, a section missing from it), for the user."""
+
+
+def ministry_from_file_name(path: Path, partner: str = "", draft: str = "") -> str:
+    """The returning ministry as the file name says it (see docs/comments.md).
+
+    ``AM_003_Ministry of Labour.docx`` -> ``Ministry of Labour``: a leading partner code and a leading
+    draft number (``003`` or ``draft003``/``draft-003``) are removed, underscores become spaces. When
+    nothing is left, the whole file name (without extension) is the ministry.
+    """
+    stem = path.stem
+    number = re.escape(draft) if draft.isdigit() else r"\d{3}"
+    prefixes = [rf"(?:draft[\s_-]*)?{number}"] + ([re.escape(partner)] if partner else [])
+    rest = stem
+    for _ in range(2):  # the code and the number come in either order
+        for prefix in prefixes:
+            rest = re.sub(rf"^{prefix}(?:[\s_.-]+|$)", "", rest, flags=re.IGNORECASE)
+    rest = " ".join(rest.replace("_", " ").split())
+    return rest or " ".join(stem.replace("_", " ").split()) or stem
+
+
+class ManifestIndex:
+    """Draft label -> section ID -> :class:`SectionSource`, read lazily from a project's build folder."""
+
+    def __init__(self, project_dir: Path) -> None:
+        self.project_dir = project_dir
+        self._cache: dict[str, dict[str, SectionSource] | None] = {}
+
+    def manifest_path(self, draft: str) -> Path:
+        if draft.isdigit():
+            return self.project_dir / "build" / "drafts" / draft / "manifest.json"
+        return self.project_dir / "build" / "preview" / "manifest.json"
+
+    def sections(self, draft: str) -> dict[str, SectionSource] | None:
+        """The sections of draft ``draft``; ``None`` when its manifest is missing or unreadable."""
+        if draft not in self._cache:
+            self._cache[draft] = self._load(self.manifest_path(draft))
+        return self._cache[draft]
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, SectionSource] | None:
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        result = {}
+        # Read tolerantly: a manifest of a newer format still yields what this reader understands.
+        for partner in data.get("partners", []) if isinstance(data, dict) else []:
+            for section in partner.get("sections", []) + partner.get("removed_sections", []):
+                if not isinstance(section, dict) or "id" not in section:
+                    continue
+                area, priority = _area_priority(str(section["id"]), str(section.get("kind", "")))
+                result.setdefault(str(section["id"]), SectionSource(
+                    section_id=str(section["id"]), number=str(section.get("number", "")),
+                    title=str(section.get("title", "")), area=area, priority=priority,
+                    source_file=str(section.get("source_file", "")), source_line=section.get("source_line"),
+                    source_path=str(section.get("source_path", ""))))
+        return result
+
+
+def _area_priority(section_id: str, kind: str = "") -> tuple[str, str]:
+    """Area and priority keys from a section ID (``AM/legal_migration/seasonal-work``)."""
+    parts = section_id.split("/")
+    if len(parts) >= 3:
+        return parts[1], parts[2]
+    if len(parts) == 2 and kind in ("area", "") and parts[1] not in ("situation", "key-figures"):
+        return parts[1], ""
+    return "", ""
+
+
+def _innermost(sections: list[FoundSection], paragraph: int | None) -> FoundSection | None:
+    """The smallest tracked section containing ``paragraph`` (priorities sit inside areas)."""
+    if paragraph is None:
+        return None
+    containing = [s for s in sections if s.first_paragraph <= paragraph <= s.last_paragraph and s.section_id]
+    return min(containing, key=lambda s: s.last_paragraph - s.first_paragraph, default=None)
+
+
+def read_return(path: Path, project_dir: Path, *, ministry: str | None = None,
+                manifests: ManifestIndex | None = None,
+                limits: ZipLimits = RETURN_LIMITS) -> ReturnedFile:
+    """Read one returned .docx; raises :class:`UntrustedDocumentError` naming it when it cannot be read."""
+    package = DocxPackage.open(path, limits)
+    try:
+        return _read(package, path, project_dir, ministry, manifests or ManifestIndex(project_dir))
+    except RecursionError as error:
+        raise UntrustedDocumentError(path, "the document is nested too deeply to be read") from error
+
+
+def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | None,
+          manifests: ManifestIndex) -> ReturnedFile:
+    stories = document_stories(package)
+    locator = Locator(package, stories)
+    properties = read_custom_properties(package)
+    partner = properties.get(PARTNER_PROPERTY, "").strip()
+    draft = properties.get(DRAFT_PROPERTY, "").strip()
+    ours = bool(partner and draft)
+    names = {k: v for k, v in properties.items() if k.startswith(PROPERTY_PREFIX)}
+    sections = find_sections(stories[0].root, names, locator.paragraphs) if ours else []
+    returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
+    known = manifests.sections(draft) if ours else None
+    if ours and known is None:
+        returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft)}: "
+                              "sections are named but YAML lines are unknown")
+    elif not ours:
+        returned.notes.append("not a draft made by strategy-builder: items are located by the nearest heading")
+
+    def section_of(paragraph: int | None) -> SectionSource | None:
+        found = _innermost(sections, paragraph)
+        if found is None or found.section_id is None:
+            return None
+        if known is not None and found.section_id in known:
+            return known[found.section_id]
+        if known is not None:
+            returned.notes.append(f"section {found.section_id} is not in the manifest of draft {draft}")
+        area, priority = _area_priority(found.section_id)
+        return SectionSource(found.section_id, title=found.heading, area=area, priority=priority)
+
+    comments = read_comments(package, stories, locator)
+    for comment in comments:
+        paragraph = comment.place.paragraph if comment.place else None
+        returned.items.append(ReturnItem(
+            local_id=f"c{comment.comment_id}", kind="reply" if comment.parent_id else "comment",
+            author=comment.author, initials=comment.initials, date=comment.date, text=comment.text,
+            quoted=comment.quoted, detail="" if comment.place else "no anchor in the document",
+            story=comment.place.story if comment.place else "comments", paragraph=paragraph,
+            heading=_heading_for(locator, comment.place.story if comment.place else "", paragraph),
+            section=section_of(paragraph), reply_to=f"c{comment.parent_id}" if comment.parent_id else None,
+            resolved=comment.resolved, author_account=comment.author_account))
+    for number, change in enumerate(read_changes(stories, locator), start=1):
+        paragraph = change.place.paragraph
+        returned.items.append(ReturnItem(
+            local_id=f"t{number}", kind=change.kind, author=change.author, initials="", date=change.date,
+            text=change.text, quoted="", detail=change.detail, story=change.place.story, paragraph=paragraph,
+            heading=_heading_for(locator, change.place.story, paragraph), section=section_of(paragraph)))
+    returned.notes = list(dict.fromkeys(returned.notes))
+    return returned
+
+
+def _heading_for(locator: Locator, story: str, paragraph: int | None) -> str:
+    if story in ("header", "footer"):
+        return f"({story})"
+    return locator.heading(paragraph)
