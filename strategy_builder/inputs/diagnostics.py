@@ -60,10 +60,23 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+MAX_FINDINGS_PER_FILE = 50
+"""Schema findings reported per file; a file of 100,000 stray keys must not take minutes to report."""
+
+
 def validation_findings(error: ValidationError, model: type[BaseModel], document: YamlDocument) -> list[Finding]:
-    """One finding per pydantic error, located in ``document``."""
+    """One finding per pydantic error, located in ``document`` (at most :data:`MAX_FINDINGS_PER_FILE`)."""
     findings: list[Finding] = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    if len(items) > MAX_FINDINGS_PER_FILE:
+        rest = items[MAX_FINDINGS_PER_FILE]
+        findings.append(Finding(
+            document.location(tuple(rest["loc"]), prefer_key=True), "findings.too-many",
+            f"{len(items) - MAX_FINDINGS_PER_FILE} more problem(s) in this file from here on are not listed "
+            f"(only the first {MAX_FINDINGS_PER_FILE} are)",
+            hint="fix the problems listed, then run 'strategy-builder check' again"))
+        items = items[:MAX_FINDINGS_PER_FILE]
+    for item in items:
         path: FieldPath = tuple(item["loc"])
         kind = item["type"]
         value = item.get("input")

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import Finding, Findings, Location, Severity
-from strategy_builder.inputs.diagnostics import validation_findings
+from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
 from strategy_builder.inputs.yamlsource import YamlDocument, read_yaml
@@ -94,8 +94,8 @@ def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
             continue
         partner = SourcedPartner(model, document)
         if strategy is not None:
-            findings.extend(_check_partner(partner, path, strategy))
-            findings.extend(policy_findings(partner, strategy))
+            findings.extend(_capped([*_check_partner(partner, path, strategy),
+                                     *policy_findings(partner, strategy)]))
         partners.append(partner)
 
     if strategy is not None and only is None:
@@ -113,6 +113,19 @@ def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
         return LoadResult(None, findings)
     project = Project(root, strategy, strategy_document, tuple(sorted(partners, key=lambda p: p.code)))
     return LoadResult(project, findings)
+
+
+def _capped(found: list[Finding]) -> list[Finding]:
+    """At most :data:`MAX_FINDINGS_PER_FILE` findings of one file, in file order, and a note of the rest."""
+    if len(found) <= MAX_FINDINGS_PER_FILE:
+        return found
+    ordered = sorted(found, key=lambda f: (f.location.line or 0, f.location.column or 0))
+    kept, dropped = ordered[:MAX_FINDINGS_PER_FILE], ordered[MAX_FINDINGS_PER_FILE:]
+    severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in dropped) else Severity.WARNING
+    return [*kept, Finding(dropped[0].location, "findings.too-many",
+                           f"{len(dropped)} more problem(s) in this file from here on are not listed "
+                           f"(only the first {MAX_FINDINGS_PER_FILE} are)", severity,
+                           hint="fix the problems listed, then run 'strategy-builder check' again")]
 
 
 def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Finding]:
@@ -154,6 +167,19 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
                                 f"{model.code} is not declared as a partner state in inputs/strategy.yaml",
                                 hint=state_hint(model.code, partners)))
     stakeholders = [s.code for s in strategy.stakeholders]
+    hints: dict[tuple[str, str], str | None] = {}  # 60,000 mistyped codes must not run difflib 60,000 times
+
+    def stakeholder_hint(code: str) -> str | None:
+        if ("stakeholder", code) not in hints:
+            hints["stakeholder", code] = (close_match_hint(code, stakeholders, "stakeholders")
+                                          + " (declare new ones under 'stakeholders' in inputs/strategy.yaml)")
+        return hints["stakeholder", code]
+
+    def iso_hint(code: str) -> str | None:
+        if ("state", code) not in hints:
+            hints["state", code] = state_hint(code, known)
+        return hints["state", code]
+
     seen_ids: dict[str, str] = {}
     for area_key, area in model.areas.items():
         for p_index, priority in enumerate(area.priorities):
@@ -169,12 +195,11 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
                         findings.append(Finding(
                             document.location((*base, "actions", a_index, "stakeholders", s_index)),
                             "stakeholder.unknown", f"'{code}' is not a known stakeholder",
-                            hint=close_match_hint(code, stakeholders, "stakeholders")
-                            + " (declare new ones under 'stakeholders' in inputs/strategy.yaml)"))
+                            hint=stakeholder_hint(code)))
                 for l_index, code in enumerate(action.lead):
                     if iso_country_name(code) is None:
                         findings.append(Finding(
                             document.location((*base, "actions", a_index, "lead", l_index)),
                             "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code",
-                            hint=state_hint(code, known)))
+                            hint=iso_hint(code)))
     return findings

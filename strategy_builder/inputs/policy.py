@@ -14,6 +14,7 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
     findings: list[Finding] = []
     participating = {s.code: s.name for s in strategy.states}
     period = strategy.series.period
+    hints: dict[str, str | None] = {}  # one difflib run per distinct code, not per occurrence
 
     def warn(path: tuple[str | int, ...], code: str, message: str, hint: str | None = None,
              prefer_key: bool = False) -> None:
@@ -45,7 +46,8 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                     if code not in participating:
                         warn((*action_path, "lead", l_index), "policy.lead-not-participating",
                              f"lead state {code} is not a participating state",
-                             state_hint(code, participating))
+                             hints[code] if code in hints
+                             else hints.setdefault(code, state_hint(code, participating)))
                 timeline = action.timeline
                 if timeline is not None and (timeline.start.first_month < period.start.first_month
                                              or timeline.end.last_month > period.end.last_month):

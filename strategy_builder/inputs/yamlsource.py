@@ -122,6 +122,11 @@ class _Refusal(Exception):
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _is_plain(event: ScalarEvent) -> bool:
+    """Whether a scalar was written unquoted: PyYAML marks that with style None, libyaml with ''."""
+    return not event.style
+
+
 def _position(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
@@ -183,7 +188,7 @@ class _Composer:
         if isinstance(event, ScalarEvent):
             self._refuse_explicit_tag(event)
             self._refuse_forbidden_characters(event)
-            if event.style is None and event.value in _NULL_WORDS:
+            if _is_plain(event) and event.value in _NULL_WORDS:
                 return None
             return event.value
         if isinstance(event, SequenceStartEvent):
@@ -218,7 +223,7 @@ class _Composer:
         self._refuse_explicit_tag(event)
         self._refuse_forbidden_characters(event)
         key = event.value
-        if key == "<<" and event.style is None:
+        if key == "<<" and _is_plain(event):
             raise _Refusal("yaml.merge-key", "merge keys ('<<') are not allowed", event.start_mark,
                            "write the merged fields out in full")
         if key in mapping:
