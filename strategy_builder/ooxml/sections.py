@@ -134,21 +134,31 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     open_sections = [sid for sid, number in ids.items() if number not in ended]
     if open_sections:
         raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
-    for paragraph in marked_paragraphs:
-        if _is_marker_only(paragraph):
-            _dissolve(document, paragraph)
+    if marked_paragraphs:
+        order = list(document.iter(P))
+        position = {id(p): i for i, p in enumerate(order)}
+        removed: set[int] = set()
+        for paragraph in marked_paragraphs:
+            if _is_marker_only(paragraph):
+                _dissolve(order, position[id(paragraph)], removed)
     for t in document.iter(T):
         if t.text and (OPEN in t.text or CLOSE in t.text):
             raise MarkerError("a section marker was left in the text")
     return {bookmark_name(section_id): section_id for section_id in ids}
 
 
-def _dissolve(document: etree._Element, paragraph: etree._Element) -> None:
-    """Remove a marker-only paragraph, re-homing its bookmarks in the neighbouring paragraphs."""
-    paragraphs = list(document.iter(P))
-    index = next(i for i, p in enumerate(paragraphs) if p is paragraph)
-    previous = next((p for p in reversed(paragraphs[:index]) if not _is_inside(p, paragraph)), None)
-    following = next((p for p in paragraphs[index + 1:] if not _is_inside(p, paragraph)), None)
+def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> None:
+    """Remove a marker-only paragraph, re-homing its bookmarks in the neighbouring paragraphs.
+
+    ``order`` is every paragraph in document order (computed once), ``index`` the paragraph's place in
+    it; ``removed`` collects the ids of
+    paragraphs already dissolved, which are skipped as neighbours.
+    """
+    paragraph = order[index]
+    previous = next((p for p in reversed(order[:index]) if id(p) not in removed and not _is_inside(p, paragraph)),
+                    None)
+    following = next((p for p in order[index + 1:] if id(p) not in removed and not _is_inside(p, paragraph)),
+                     None)
     starts = [c for c in paragraph if c.tag == BOOKMARK_START]
     ends = [c for c in paragraph if c.tag == BOOKMARK_END]
     if starts and following is None or ends and previous is None:
@@ -166,6 +176,7 @@ def _dissolve(document: etree._Element, paragraph: etree._Element) -> None:
         for end in ends:
             previous.append(end)
     paragraph.getparent().remove(paragraph)
+    removed.add(id(paragraph))
 
 
 def _enclosing_table(element: etree._Element | None) -> etree._Element | None:

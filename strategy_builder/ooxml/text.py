@@ -86,51 +86,37 @@ class TableCellRef:
 def iter_paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, TableCellRef | None]]:
     """Every paragraph in reading order, with its table cell when it is inside a (top-level) table.
 
-    Paragraphs of nested tables report the outer table's cell; paragraphs inside text boxes are included
-    in place.
+    Paragraphs of nested tables report the outer table's cell; paragraphs inside text boxes follow the
+    paragraph that holds them. One pass over the tree.
     """
-    table_index = -1
-    for element in body.iter(P, TBL):
-        if element.tag == TBL:
-            if element.getparent() is not None and _outermost_table(element) is element:
-                table_index += 1
-            continue
-        cell = _cell_of(element, table_index)
-        yield element, cell
+    table_counter = [-1]
+
+    def walk(node: etree._Element, cell: TableCellRef | None) -> Iterator[tuple[etree._Element, TableCellRef | None]]:
+        for child in node:
+            tag = child.tag
+            if tag == P:
+                yield child, cell
+                for nested in child.iterdescendants(P):
+                    yield nested, cell
+            elif tag == TBL:
+                if cell is None:
+                    table_counter[0] += 1
+                for row_index, row in enumerate(_children_through_wrappers(child, TR)):
+                    for cell_index, table_cell in enumerate(_children_through_wrappers(row, TC)):
+                        yield from walk(table_cell, cell or TableCellRef(table_counter[0], row_index, cell_index))
+            elif isinstance(tag, str) and len(child):
+                yield from walk(child, cell)
+
+    yield from walk(body, None)
 
 
-def _outermost_table(element: etree._Element) -> etree._Element | None:
-    outer = None
-    node = element
-    while node is not None:
-        if node.tag == TBL:
-            outer = node
-        node = node.getparent()
-    return outer
+_WRAPPERS = frozenset({SDT, f"{_W}sdtContent", f"{_W}customXml", INS, DEL, MOVE_TO, MOVE_FROM})
 
 
-def _cell_of(paragraph: etree._Element, table_index: int) -> TableCellRef | None:
-    table = _outermost_table(paragraph)
-    if table is None:
-        return None
-    node = paragraph
-    cell = row = None
-    while node is not None and node is not table:
-        if node.tag == TC and node.getparent() is not None and _outermost_table(node) is table:
-            cell = node
-        if node.tag == TR and _outermost_table(node) is table:
-            row = node
-        node = node.getparent()
-    if row is None or cell is None:
-        return TableCellRef(table_index, 0, 0)
-    rows = [r for r in table.iter(TR) if _nearest_table(r) is table]
-    cells = [c for c in row if c.tag == TC or c.tag == SDT]
-    return TableCellRef(table_index, rows.index(row) if row in rows else 0,
-                        cells.index(cell) if cell in cells else 0)
-
-
-def _nearest_table(element: etree._Element) -> etree._Element | None:
-    node = element.getparent()
-    while node is not None and node.tag != TBL:
-        node = node.getparent()
-    return node
+def _children_through_wrappers(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children with ``tag``, looking through content-control and revision wrappers."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children_through_wrappers(child, tag)

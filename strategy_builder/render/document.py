@@ -16,7 +16,8 @@ from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_track_changes, write_core_properties, write_custom_properties,
 )
-from strategy_builder.ooxml.sections import MarkerError, apply_section_markers, body_paragraphs, find_sections
+from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.sections import MarkerError, apply_section_markers
 from strategy_builder.render.engine import CompiledTemplate
 from strategy_builder.render.markers import OPEN
 
@@ -53,22 +54,14 @@ class DocumentStamp:
 
 
 @dataclass(frozen=True, slots=True)
-class SectionSummary:
-    """A tracked section as found in the rendered document."""
-
-    section_id: str
-    heading: str
-    text_length: int
-
-
-@dataclass(frozen=True, slots=True)
 class RenderedDocument:
     """The bytes of a finished .docx and what was checked in it."""
 
     partner: str
     data: bytes
     sha256: str
-    sections: tuple[SectionSummary, ...]
+    sections: tuple[str, ...]
+    """IDs of the tracked sections verified to be in the document."""
     words: int
 
 
@@ -150,17 +143,17 @@ def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> 
                 raise DocumentAssemblyError(partner, name, str(error)) from error
     document = package.xml(package.main_part_name())
     names = {k: v for k, v in read_custom_properties(package).items() if k.startswith("sb_")}
-    paragraphs = body_paragraphs(document)
-    found = find_sections(document, names, paragraphs)
-    by_id = {s.section_id: s for s in found if s.section_id}
-    missing = [sid for sid in expected_sections if sid not in by_id]
+    bookmarks = {b.get(f"{{{W}}}name") for b in document.iter(f"{{{W}}}bookmarkStart")}
+    present = {section_id for name, section_id in names.items() if name in bookmarks}
+    missing = [sid for sid in expected_sections if sid not in present]
     if missing:
         raise DocumentAssemblyError(partner, package.main_part_name(),
                                     f"the template dropped tracked section(s): {', '.join(missing[:5])}"
                                     + (" ..." if len(missing) > 5 else "")
                                     + "; every section needs its {{ ...begin }} and {{ ...end }} markers")
-    words = sum(len(_WORD.findall(p.text)) for p in paragraphs)
-    sections = tuple(SectionSummary(s.section_id, s.heading, s.text_length) for s in found if s.section_id)
+    text = " ".join(t.text or "" for t in document.iter(f"{{{W}}}t"))
+    words = len(_WORD.findall(text))
+    sections = tuple(sid for sid in expected_sections if sid in present)
     return RenderedDocument(partner, data, hashlib.sha256(data).hexdigest(), sections, words)
 
 

@@ -1,0 +1,201 @@
+"""Build benchmark: strategy-builder's build against the naive docxtpl loop, on the sample and synthetic sets.
+
+Run by hand (not in the test suite):
+
+    python benchmarks/build_bench.py            # everything, appends to benchmarks/RESULTS.md
+    python benchmarks/build_bench.py --quick    # only the 12-partner comparison; last line ratio_vs_naive=x.xx
+
+Each measurement runs in a fresh process (imports warm inside it, not counted) and is repeated; medians
+are reported. The naive baseline is a loop of ``DocxTemplate(path).render(context, autoescape=True)``
+then ``save()`` per partner, on the same template and the same contexts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "RESULTS.md"
+
+
+# --------------------------------------------------------------------------- workers (run in child processes)
+
+
+def _worker_ours(project: str) -> dict[str, float]:
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    started = time.perf_counter()
+    result = build(Path(project), BuildOptions(force=True))
+    return {"seconds": time.perf_counter() - started, "documents": len(result.partners)}
+
+
+def _worker_naive(project: str) -> dict[str, float]:
+    import io
+
+    from docxtpl import DocxTemplate
+
+    from strategy_builder.drafts.builder import plan_next_draft
+    from strategy_builder.inputs.loading import load_project
+
+    loaded = load_project(Path(project)).project
+    assert loaded is not None
+    jobs = plan_next_draft(loaded, "")
+    out = Path(project) / "naive"
+    out.mkdir(exist_ok=True)
+    template = loaded.template_path
+    started = time.perf_counter()
+    for job in jobs:
+        document = DocxTemplate(template)
+        document.render(job.context, autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        (out / f"{job.partner}.docx").write_bytes(buffer.getvalue())
+    return {"seconds": time.perf_counter() - started, "documents": len(jobs)}
+
+
+def _worker_preview(project: str) -> dict[str, float]:
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    root = Path(project)
+    build(root, BuildOptions(preview=True, force=True))
+    partner = root / "inputs" / "partners" / "MD.yaml"
+    partner.write_text(partner.read_text().replace("situation: |\n", "situation: |\n  An edit.\n\n", 1))
+    started = time.perf_counter()
+    result = build(root, BuildOptions(preview=True))
+    rendered = sum(1 for p in result.partners if p.rendered)
+    return {"seconds": time.perf_counter() - started, "rendered": rendered}
+
+
+def _worker_synthetic(project: str, count: int) -> dict[str, float]:
+    """Build ``count`` generated partners (clones of the sample with varied text) through build_project."""
+    import dataclasses
+    import resource
+
+    from strategy_builder.drafts.builder import BuildOptions, build_project
+    from strategy_builder.inputs.loading import load_project
+    from strategy_builder.models.project import SourcedPartner
+
+    loaded = load_project(Path(project)).project
+    assert loaded is not None
+    partners = []
+    for index in range(count):
+        source = loaded.partners[index % len(loaded.partners)]
+        code = f"X{index:03d}"
+        model = source.model.model_copy(update={
+            "code": code, "name": f"{source.model.name} {index}",
+            "situation": source.model.situation + f"\n\nGenerated variant {index}."})
+        document = dataclasses.replace(source.document, display_name=f"inputs/partners/{code}.yaml",
+                                       sha256=f"{index:064x}")
+        partners.append(SourcedPartner(model, document))
+    synthetic = dataclasses.replace(loaded, partners=tuple(partners))
+    started = time.perf_counter()
+    build_project(synthetic, BuildOptions(force=True))
+    seconds = time.perf_counter() - started
+    peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {"seconds": seconds, "documents": count, "per_document_ms": 1000 * seconds / count,
+            "peak_rss_mb": peak_kib / 1024}
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _fresh_project(parent: Path) -> Path:
+    project = Path(tempfile.mkdtemp(dir=parent))
+    for name in ("inputs", "templates"):
+        shutil.copytree(REPO / name, project / name)
+    return project
+
+
+def _run(kind: str, project: Path, *extra: str) -> dict[str, float]:
+    output = subprocess.run([sys.executable, __file__, "--worker", kind, str(project), *extra],
+                            capture_output=True, text=True, check=True, cwd=REPO)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _median(kind: str, parent: Path, repeat: int, *extra: str) -> tuple[float, list[dict[str, float]]]:
+    runs = [_run(kind, _fresh_project(parent), *extra) for _ in range(repeat)]
+    return statistics.median(r["seconds"] for r in runs), runs
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        memory = f", {int(total.split()[1]) / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}{memory}, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="only the 12-partner comparison")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true", help="do not append to benchmarks/RESULTS.md")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, project, *extra = args.worker
+        workers = {"ours": _worker_ours, "naive": _worker_naive, "preview": _worker_preview}
+        if kind == "synthetic":
+            print(json.dumps(_worker_synthetic(project, int(extra[0]))))
+        else:
+            print(json.dumps(workers[kind](project)))
+        return
+
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        parent = Path(scratch)
+        naive, _ = _median("naive", parent, args.repeat)
+        ours, _ = _median("ours", parent, args.repeat)
+        ratio = ours / naive
+        say(f"- 12-partner sample, full build: strategy-builder {ours * 1000:.0f} ms (median of {args.repeat}), "
+            f"naive docxtpl loop {naive * 1000:.0f} ms; ratio {ratio:.2f} (target <= 0.50)")
+        if not args.quick:
+            preview, runs = _median("preview", parent, args.repeat)
+            say(f"- preview rebuild after editing one partner: {preview * 1000:.0f} ms "
+                f"({runs[0]['rendered']:.0f} document re-rendered) = {preview / ours:.2f} of a full build "
+                "(target <= 0.15)")
+            for count in (12, 100, 500):
+                result = _run("synthetic", _fresh_project(parent), str(count))
+                say(f"- synthetic {count} partners: {result['seconds']:.2f} s, "
+                    f"{result['per_document_ms']:.1f} ms per document, peak RSS {result['peak_rss_mb']:.0f} MB "
+                    "(target: flat per document; < 500 MB at 500)")
+    if not args.no_write:
+        header = (f"\n## Build benchmark, {dt.date.today().isoformat()}{' (quick)' if args.quick else ''}\n\n"
+                  f"Machine: {_machine()}. Command: `python benchmarks/build_bench.py"
+                  f"{' --quick' if args.quick else ''}`.\n\n")
+        with RESULTS.open("a", encoding="utf-8") as stream:
+            if RESULTS.stat().st_size == 0:
+                stream.write("# Benchmark results\n\nWritten by the scripts in benchmarks/; newest last.\n")
+            stream.write(header + "\n".join(lines) + "\n")
+    print(f"ratio_vs_naive={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
