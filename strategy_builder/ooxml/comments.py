@@ -8,8 +8,10 @@ paragraph that references them) and the nearest preceding heading.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,16 +26,54 @@ DEL, MOVE_FROM = f"{_W}del", f"{_W}moveFrom"
 COMMENT_START, COMMENT_END, COMMENT_REF = f"{_W}commentRangeStart", f"{_W}commentRangeEnd", f"{_W}commentReference"
 FOOTNOTE_REF, ENDNOTE_REF = f"{_W}footnoteReference", f"{_W}endnoteReference"
 
-MAX_XML_PART_BYTES = 24 * 1024 * 1024
-"""A part larger than this is refused before parsing; a 300-page draft's document.xml is about 3 MB."""
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+"""An XML part larger than this is refused before parsing; a 300-page draft's document.xml is about 3 MB."""
+MAX_RELS_PART_BYTES = 1024 * 1024
+"""Relationship parts list a few dozen targets; they are parsed while the package is opened."""
 MAX_XML_TAGS = 1_500_000
 """Upper bound on the tags of one part (counted as ``<`` bytes before parsing): a part of millions of tiny
 elements would cost gigabytes as a tree even when its byte size is acceptable. 300 pages need ~150,000."""
+MAX_COMMENTS = 20_000
+"""More comments than this in one file is not a ministry's return; the bound keeps anchor matching fast."""
 MAX_QUOTED_CHARS = 2000
+MAX_QUOTED_PIECES = 400
 """The commented text kept per comment; a comment over a whole chapter does not need all of it."""
 
+BETWEEN_PARAGRAPHS = (COMMENT_START, COMMENT_END, COMMENT_REF, f"{_W}tr", f"{_W}tblPrChange", f"{_W}tblGridChange",
+                      f"{_W}sectPrChange", f"{_W}moveFromRangeStart", f"{_W}moveToRangeStart")
 STORY_RELATIONSHIPS = (("header", "/header"), ("footer", "/footer"), ("footnote", "/footnotes"),
                        ("endnote", "/endnotes"))
+
+
+def check_directory(path: Path) -> None:
+    """Refuse, from the zip directory alone, XML parts too large to parse; call before opening the package.
+
+    The sizes the directory declares are binding: the package reader refuses a member that inflates
+    to more than its declared size. Anything that is not a zip is left to the package reader's message.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return
+    for info in infos:
+        name = info.filename.lower()
+        limit = MAX_RELS_PART_BYTES if name.endswith(".rels") else MAX_XML_PART_BYTES
+        if name.endswith((".xml", ".rels")) and info.file_size > limit:
+            raise UntrustedDocumentError(path, f"part {info.filename} would be {info.file_size:,} bytes; the "
+                                               f"limit for this kind of part is {limit:,}")
+
+
+def _wide_declarations(raw: bytes) -> bool:
+    """A DOCTYPE or ENTITY in a UTF-16/32 part, which a byte search for ``<!DOCTYPE`` does not see."""
+    head = raw[:4]
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                       (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be")):
+        if head.startswith(bom):
+            text = raw.decode(codec, errors="ignore")
+            return "<!DOCTYPE" in text or "<!ENTITY" in text
+    return False
 
 
 def checked_xml(package: DocxPackage, name: str) -> etree._Element:
@@ -44,11 +84,17 @@ def checked_xml(package: DocxPackage, name: str) -> etree._Element:
     if len(raw) > MAX_XML_PART_BYTES:
         raise UntrustedDocumentError(package.source, f"part {name} is {len(raw):,} bytes; the limit for an XML "
                                                      f"part is {MAX_XML_PART_BYTES:,}")
-    tags = raw.count(b"<")
+    tags = raw.count(b"<")  # also right for UTF-16, where "<" is one of two bytes
     if tags > MAX_XML_TAGS:
         raise UntrustedDocumentError(package.source, f"part {name} has about {tags:,} elements; the limit is "
                                                      f"{MAX_XML_TAGS:,}")
-    return package.xml(name)
+    if _wide_declarations(raw):
+        raise UntrustedDocumentError(package.source, f"{name}: a DOCTYPE or entity declaration is not allowed "
+                                                     "in OOXML")
+    root = package.xml(name)
+    if root.getroottree().docinfo.doctype:
+        raise UntrustedDocumentError(package.source, f"{name}: a DOCTYPE is not allowed in OOXML")
+    return root
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +169,20 @@ class Locator:
             if paragraph.text.strip() and _is_heading(paragraph.element, styles):
                 current = " ".join(paragraph.text.split())
             self._headings.append(current)
+        # Anchors between paragraphs (body-level comment ranges, table rows, table property changes)
+        # belong to the next paragraph; found in one pass, because a search per anchor is quadratic.
+        self._next: dict[int, int] = {}
+        self._between: list[etree._Element] = []  # holds the proxies, so that their ids stay valid
+        pending: list[etree._Element] = []
+        for element in body.iter(*BETWEEN_PARAGRAPHS, P):
+            if element.tag == P:
+                index = self._index.get(id(element))
+                if index is not None:
+                    self._next.update((id(e), index) for e in pending)
+                    pending.clear()
+            elif element.getparent() is None or element.getparent().tag != P:
+                pending.append(element)
+                self._between.append(element)
         # A footnote or endnote belongs to the body paragraph that references it.
         self._notes: dict[tuple[str, str], int] = {}
         for tag, kind in ((FOOTNOTE_REF, "footnote"), (ENDNOTE_REF, "endnote")):
@@ -137,10 +197,9 @@ class Locator:
         while node is not None:
             if node.tag == P and id(node) in self._index:
                 return self._index[id(node)]
+            if id(node) in self._next:
+                return self._next[id(node)]
             node = node.getparent()
-        following = element.xpath("following::w:p[1]", namespaces={"w": W})
-        if following and id(following[0]) in self._index:
-            return self._index[id(following[0])]
         return len(self.paragraphs) - 1 if self.paragraphs else None
 
     def place(self, story: Story, element: etree._Element) -> Place:
@@ -220,35 +279,60 @@ def _people(package: DocxPackage, owner: str) -> dict[str, str]:
     return result
 
 
-def _anchors(stories: list[Story], locator: Locator) -> tuple[dict[str, Place], dict[str, str]]:
-    """Comment id -> place of its range start (or reference), and comment id -> commented text."""
+def _anchors(stories: list[Story], locator: Locator, known: set[str]) -> tuple[dict[str, Place], dict[str, str]]:
+    """Comment id -> place of its range start (or reference), and comment id -> commented text.
+
+    Only ids of ``known`` comments are followed: anchors without a comment cannot inflate the work.
+    """
     places: dict[str, Place] = {}
-    quoted: dict[str, list[str]] = {}
+    quoted: dict[str, _Range] = {}
     for story in stories:
-        open_ranges: dict[str, list[str]] = {}
+        open_ranges: dict[str, _Range] = {}
         for element in story.root.iter(COMMENT_START, COMMENT_END, COMMENT_REF, T, P):
             tag = element.tag
             if tag == T:
                 if open_ranges and not _under_deletion(element):
-                    for pieces in open_ranges.values():
-                        if sum(map(len, pieces)) < MAX_QUOTED_CHARS:
-                            pieces.append(element.text or "")
+                    _extend(open_ranges, element.text or "")
                 continue
             if tag == P:
-                for pieces in open_ranges.values():
-                    if pieces and pieces[-1] != "\n":
-                        pieces.append("\n")
+                _extend(open_ranges, "\n")
                 continue
             comment_id = element.get(f"{_W}id", "")
+            if comment_id not in known:
+                continue
             if tag == COMMENT_START:
                 places.setdefault(comment_id, locator.place(story, element))
-                open_ranges[comment_id] = quoted.setdefault(comment_id, [])
+                open_ranges[comment_id] = quoted.setdefault(comment_id, _Range())
             elif tag == COMMENT_END:
                 open_ranges.pop(comment_id, None)
             else:
                 places.setdefault(comment_id, locator.place(story, element))
-    texts = {key: " ".join("".join(pieces).split())[:MAX_QUOTED_CHARS] for key, pieces in quoted.items()}
+    texts = {key: " ".join("".join(r.pieces).split())[:MAX_QUOTED_CHARS] for key, r in quoted.items()}
     return places, texts
+
+
+class _Range:
+    """The commented text collected so far for one comment range."""
+
+    __slots__ = ("pieces", "length")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+
+
+def _extend(open_ranges: dict[str, _Range], text: str) -> None:
+    """Add ``text`` to every open range; a range that is full stops listening (bounds the work)."""
+    full = []
+    for key, collected in open_ranges.items():
+        if text == "\n" and (not collected.pieces or collected.pieces[-1] == "\n"):
+            continue
+        collected.pieces.append(text)
+        collected.length += len(text)
+        if len(collected.pieces) >= MAX_QUOTED_PIECES or collected.length >= MAX_QUOTED_CHARS:
+            full.append(key)
+    for key in full:
+        del open_ranges[key]
 
 
 def _under_deletion(element: etree._Element) -> bool:
@@ -269,7 +353,10 @@ def read_comments(package: DocxPackage, stories: list[Story], locator: Locator) 
     root = checked_xml(package, names[0])
     parents, done = _extended(package, main)
     accounts = _people(package, main)
-    places, quoted = _anchors(stories, locator)
+    count = sum(1 for _ in root.iter(f"{_W}comment"))
+    if count > MAX_COMMENTS:
+        raise UntrustedDocumentError(package.source, f"the file has {count:,} comments; the limit is "
+                                                     f"{MAX_COMMENTS:,}")
     raw: list[tuple[etree._Element, str, str | None]] = []
     id_of_para: dict[str, str] = {}
     for element in root.iter(f"{_W}comment"):
@@ -278,6 +365,7 @@ def read_comments(package: DocxPackage, stories: list[Story], locator: Locator) 
         raw.append((element, text, para))
         if para:
             id_of_para[para] = comment_id
+    places, quoted = _anchors(stories, locator, {element.get(f"{_W}id", "") for element, _, _ in raw})
     comments = []
     for element, text, para in raw:
         comment_id = element.get(f"{_W}id", "")

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.comments import Locator, document_stories, read_comments
+from strategy_builder.ooxml.comments import Locator, check_directory, checked_xml, document_stories, read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
-from strategy_builder.ooxml.properties import read_custom_properties
+from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
 from strategy_builder.ooxml.sections import FoundSection, find_sections
 from strategy_builder.ooxml.tracked import read_changes
 from strategy_builder.render.markers import PROPERTY_PREFIX
@@ -163,6 +163,7 @@ def read_return(path: Path, project_dir: Path, *, ministry: str | None = None,
                 manifests: ManifestIndex | None = None,
                 limits: ZipLimits = RETURN_LIMITS) -> ReturnedFile:
     """Read one returned .docx; raises :class:`UntrustedDocumentError` naming it when it cannot be read."""
+    check_directory(path)
     package = DocxPackage.open(path, limits)
     try:
         return _read(package, path, project_dir, ministry, manifests or ManifestIndex(project_dir))
@@ -174,6 +175,8 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
           manifests: ManifestIndex) -> ReturnedFile:
     stories = document_stories(package)
     locator = Locator(package, stories)
+    if package.has(CUSTOM_PART):
+        checked_xml(package, CUSTOM_PART)  # the budget applies before read_custom_properties parses it
     properties = read_custom_properties(package)
     partner = properties.get(PARTNER_PROPERTY, "").strip()
     draft = properties.get(DRAFT_PROPERTY, "").strip()
