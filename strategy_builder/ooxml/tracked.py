@@ -141,6 +141,8 @@ class _Collector:
     def finish(self) -> list[Change]:
         for change in self.changes:
             change.text = "".join(change.pieces).strip()[:MAX_CHANGE_CHARS]
+            if not change.text and "\n" in change.pieces and not change.detail:
+                change.detail = "paragraph mark"  # an inserted or deleted paragraph break
         return self.changes
 
 
