@@ -237,6 +237,8 @@ def _unguard(text: str) -> str:
 
 def read_register(path: Path) -> list[RegisterRow]:
     """The rows of an existing register in any of the four formats; ``[]`` when the file does not exist."""
+    if path.suffix.lower() not in FORMATS:
+        raise EnvironmentProblem(f"{path}: unknown register format", hint=f"use one of {', '.join(FORMATS)}")
     if not path.exists():
         return []
     if path.stat().st_size > MAX_REGISTER_BYTES:
