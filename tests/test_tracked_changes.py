@@ -92,3 +92,23 @@ def test_comment_range_between_paragraphs_belongs_to_the_next_paragraph() -> Non
     stories = document_stories(package)
     [found] = read_comments(package, stories, Locator(package, stories))
     assert found.place.paragraph == 1 and found.quoted == "Second" and found.resolved is None
+
+
+def test_footnote_items_belong_to_the_paragraph_that_references_the_footnote() -> None:
+    body = ('<w:p><w:r><w:t>Intro</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t>Claim</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p>')
+    package = _package(body, '<w:comment w:id="7" w:author="G"><w:p><w:r><w:t>Source?</w:t></w:r></w:p></w:comment>')
+    rels = package.parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="r3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'footnotes" Target="footnotes.xml"/></Relationships>'))
+    package.parts["word/_rels/document.xml.rels"] = rels
+    package.parts["word/footnotes.xml"] = (
+        f'<w:footnotes xmlns:w="{W}"><w:footnote w:id="2"><w:p><w:commentRangeStart w:id="7"/>'
+        f'<w:r><w:t>Census 2001</w:t></w:r><w:commentRangeEnd w:id="7"/>{_ins(", revised")}</w:p></w:footnote>'
+        '</w:footnotes>').encode()
+    stories = document_stories(package)
+    locator = Locator(package, stories)
+    [comment] = read_comments(package, stories, locator)
+    assert (comment.place.story, comment.place.paragraph, comment.quoted) == ("footnote", 1, "Census 2001")
+    [change] = read_changes(stories, locator)
+    assert (change.place.story, change.place.paragraph, change.text) == ("footnote", 1, ", revised")

@@ -136,7 +136,10 @@ def _print_text(returns: list[ReturnedFile], rows: list[list[RegisterRow]], fail
             source = f"  {row.yaml_file}:{row.yaml_line}" if row.yaml_file else ""
             console.print(f"  [cyan]{row.id}[/cyan] {row.kind:<11} {escape(where)}[dim]{escape(source)}[/dim]")
             text = row.remark if len(row.remark) <= 200 else row.remark[:197] + "..."
-            detail = f" [{row.detail}]" if row.detail else ""
+            flags = [row.detail] if row.detail else []
+            flags += ["resolved"] if row.resolved == "yes" else []
+            flags += [f"reply to {row.reply_to}"] if row.reply_to else []
+            detail = f" [{'; '.join(flags)}]" if flags else ""
             console.print(f"      {escape(row.author or '(no author)')}, {escape(row.date or 'no date')}"
                           f"{escape(detail)}: {escape(text)}")
             if row.quoted:
