@@ -9,7 +9,6 @@ paragraph that references them) and the nearest preceding heading.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -378,10 +377,3 @@ def read_comments(package: DocxPackage, stories: list[Story], locator: Locator) 
             resolved=done.get(para or ""), place=places.get(comment_id),
             author_account=accounts.get(author, "")))
     return comments
-
-
-def iter_story_elements(stories: list[Story], *tags: str) -> Iterator[tuple[Story, etree._Element]]:
-    """Every element with one of ``tags`` in every story, in document order."""
-    for story in stories:
-        for element in story.root.iter(*tags):
-            yield story, element
