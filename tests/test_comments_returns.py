@@ -182,3 +182,28 @@ def test_text_output_names_sections_and_yaml_lines(returns: dict[str, Path]) -> 
     assert f"2.1 Towards integrated border management ({BORDER})" in result.stdout
     assert f"inputs/partners/AM.yaml:{_manifest_line(returns['project'], BORDER)}" in result.stdout
     assert "Anna Petrosyan" in result.stdout and "1 file(s) read, 0 failed" in result.stdout
+
+
+def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[str, Path], tmp_path: Path) -> None:
+    """Inputs move on between drafts: a return of draft 001 keeps draft 001's YAML lines."""
+    project = tmp_path / "project"
+    shutil.copytree(returns["project"], project)
+    partner_file = project / "inputs/partners/AM.yaml"
+    lines = partner_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    partner_file.write_text(lines[0] + "# reviewed after round 1\n# (two lines added)\n" + "".join(lines[1:]),
+                            encoding="utf-8")
+    result = run_cli("build", str(project), "--jobs", "1", "--force")
+    assert result.returncode == 0, result.stdout + result.stderr
+    second = tmp_path / "AM_002_Ministry of Labour.docx"
+    second.write_bytes(annotate((project / "build/drafts/002/AM.docx").read_bytes(), [
+        Remark("Towards integrated border management", "Still unclear.", "Anna Petrosyan")]))
+    result = run_cli("comments", str(returns["labour"]), str(second), "--project", str(project),
+                     "--format", "json")
+    assert result.returncode == 0, result.stderr
+    files = json.loads(result.stdout)["files"]
+    old_line = _manifest_line(returns["project"], BORDER)
+    first_rows = [i for i in files[0]["items"] if i["section"] == BORDER]
+    assert {i["yaml_line"] for i in first_rows} == {str(old_line)} and files[0]["draft"] == "001"
+    [new_row] = files[1]["items"]
+    assert files[1]["draft"] == "002" and new_row["section"] == BORDER
+    assert new_row["yaml_line"] == str(old_line + 2)
