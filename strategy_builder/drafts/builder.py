@@ -11,7 +11,7 @@ from typing import Literal
 
 from strategy_builder import __version__
 from strategy_builder.drafts.rendering import RenderJob, default_jobs, render_all
-from strategy_builder.drafts.store import MANIFEST_FILE, DraftStore, read_manifest, write_atomic
+from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, DraftStore, read_manifest, write_atomic
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
 )
@@ -73,7 +73,7 @@ def _fingerprint(project: Project, template: CompiledTemplate) -> str:
 
 
 def _load(root: Path, options: BuildOptions) -> tuple[Project, Findings]:
-    result = load_project(root)
+    result = load_project(root, cache_dir=root.resolve() / BUILD_DIR / CACHE_DIR / "inputs")
     findings = result.findings.strict() if options.strict else result.findings
     if findings.has_errors() or result.project is None:
         raise InputProblems(findings)
@@ -93,7 +93,7 @@ def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
             project.strategy_document.location(("build", "template")), "build.template-missing",
             f"the template {project.strategy.build.template} does not exist",
             hint="point build.template at a .docx template, relative to the project folder")]))
-    return CompiledTemplate(path)
+    return CompiledTemplate(path, cache_dir=project.root / BUILD_DIR / CACHE_DIR / "templates")
 
 
 def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
@@ -274,18 +274,16 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
         and existing.strategy_sha256 == project.strategy_document.sha256 \
         and existing.tool_version == __version__ and existing.previous_draft == previous_number else None
     selected = [p for p in project.partners if not options.partners or p.code in options.partners]
-    planned = [_job(p, project, template.sha256, None, previous_number, previous) for p in selected]
-    to_render = []
     kept: dict[str, ManifestPartner] = {}
-    for job, records, statuses, removed in planned:
-        old = reusable.partner(job.partner) if reusable else None
-        path = folder / f"{job.partner}.docx"
-        partner = project.partner(job.partner)
-        assert partner is not None
-        if (old is not None and old.input_sha256 == partner.document.sha256 and path.is_file() and not options.force):
-            kept[job.partner] = old
+    stale: list[SourcedPartner] = []
+    for partner in selected:
+        old = reusable.partner(partner.code) if reusable else None
+        if (old is not None and old.input_sha256 == partner.document.sha256
+                and (folder / old.file).is_file() and not options.force):
+            kept[partner.code] = old
         else:
-            to_render.append((job, records, statuses, removed))
+            stale.append(partner)
+    to_render = [_job(p, project, template.sha256, None, previous_number, previous) for p in stale]
     outcomes: dict[str, PartnerOutcome] = {}
     manifest_partners: dict[str, ManifestPartner] = dict(kept)
     if reusable is not None:  # partners outside --partner keep their previous preview entry

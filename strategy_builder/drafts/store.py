@@ -27,8 +27,18 @@ DRAFTS_DIR = "drafts"
 PREVIEW_DIR = "preview"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = ".build.lock"
+CACHE_DIR = ".cache"
 STAGING_PREFIX = ".staging-"
 _DRAFT_NAME = re.compile(r"^\d{3,}$")
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 
 
 def draft_dir_name(number: int) -> str:
@@ -55,6 +65,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; published files follow the umask
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -157,7 +168,9 @@ class DraftStore:
     def new_staging(self) -> Path:
         """A fresh hidden folder next to the drafts, on the same file system (so rename is atomic)."""
         self.drafts_dir.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.drafts_dir))
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.drafts_dir))
+        os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp creates 0700; a published draft follows the umask
+        return staging
 
     def publish(self, staging: Path, number: int) -> Path:
         """Make a complete staging folder visible as draft ``number`` in one atomic rename."""

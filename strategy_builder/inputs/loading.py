@@ -11,6 +11,7 @@ from strategy_builder.errors import Finding, Findings, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
+from strategy_builder.inputs.cache import YamlCache
 from strategy_builder.inputs.yamlsource import YamlDocument, read_yaml
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
@@ -50,11 +51,14 @@ def partner_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
+def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | None = None) -> LoadResult:
     """Read and validate ``inputs/`` of the project at ``root``; report every problem of every file.
 
-    ``only`` restricts the partners that are read (by file stem) for quick previews.
+    ``only`` restricts the partners that are read (by file stem) for quick previews; ``cache_dir`` lets
+    files whose bytes were parsed before skip the YAML parse (see :mod:`strategy_builder.inputs.cache`).
     """
+    cache = YamlCache(cache_dir) if cache_dir is not None else None
+    read = cache.read if cache is not None else read_yaml
     root = root.resolve()
     findings = Findings()
     strategy_path = root / INPUTS_DIR / STRATEGY_FILE
@@ -66,7 +70,7 @@ def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
                              hint="run the command in a project folder (with inputs/ and templates/) "
                                   "or pass the folder as PROJECT_DIR"))
     else:
-        strategy_document, problems = read_yaml(strategy_path, _display(root, strategy_path))
+        strategy_document, problems = read(strategy_path, _display(root, strategy_path))
         findings.extend(problems)
         if strategy_document is not None:
             model, problems = _validate(StrategyFile, strategy_document)
@@ -84,7 +88,7 @@ def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
                              "no partner files found",
                              hint="add one with 'strategy-builder new-partner CODE'"))
     for path in files:
-        document, problems = read_yaml(path, _display(root, path))
+        document, problems = read(path, _display(root, path))
         findings.extend(problems)
         if document is None:
             continue
@@ -109,6 +113,8 @@ def load_project(root: Path, *, only: set[str] | None = None) -> LoadResult:
                                      Severity.WARNING,
                                      hint=f"run 'strategy-builder new-partner {code}'"))
 
+    if cache is not None:
+        cache.flush()
     if findings.has_errors() or strategy is None or strategy_document is None:
         return LoadResult(None, findings)
     project = Project(root, strategy, strategy_document, tuple(sorted(partners, key=lambda p: p.code)))

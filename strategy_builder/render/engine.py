@@ -34,9 +34,16 @@ _PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
 _LISTING_CHARACTERS = re.compile(r"<w:t[ >][^<]*[\t\a\n\f]")
 
 
-def make_environment() -> jinja2.Environment:
-    """The Jinja environment of every render: sandboxed, strict about undefined names, autoescaping."""
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+def make_environment(sources: dict[str, str] | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of every render: sandboxed, strict about undefined names, autoescaping.
+
+    ``sources`` (name -> patched part XML) and ``cache_dir`` let compiled parts be reused across runs:
+    Jinja's bytecode cache keys each entry on the name and a checksum of the source.
+    """
+    loader = jinja2.FunctionLoader(lambda name: sources.get(name)) if sources is not None else None
+    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir is not None else None
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True,
+                                         loader=loader, bytecode_cache=cache, auto_reload=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +59,18 @@ class TemplatePart:
 class CompiledTemplate:
     """A docxtpl template read and compiled once; :meth:`render` gives the rendered XML of its parts."""
 
-    def __init__(self, path: Path, data: bytes | None = None) -> None:
+    def __init__(self, path: Path, data: bytes | None = None, cache_dir: Path | None = None) -> None:
         self.path = path
         self.data = data if data is not None else path.read_bytes()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self.package = DocxPackage.from_bytes(self.data, source=str(path))
-        self.environment = make_environment()
+        self._sources: dict[str, str] = {}
+        if cache_dir is not None:
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                cache_dir = None  # a cache is an optimisation: build without it rather than fail
+        self.environment = make_environment(self._sources, cache_dir)
         self._docxtpl = DocxTemplate(io.BytesIO(self.data))
         self.main_part = self.package.main_part_name()
         names = [self.main_part]
@@ -88,7 +101,9 @@ class CompiledTemplate:
             return TemplatePart(name, source, None, False)
         source = _PARAGRAPH_OPEN.sub(r"\n<w:p\1", source)
         try:
-            template = self.environment.from_string(source)
+            # Loaded by name so that the bytecode cache (when configured) can skip compiling.
+            self._sources[f"{self.sha256}/{name}"] = source
+            template = self.environment.get_template(f"{self.sha256}/{name}")
         except TemplateSyntaxError as error:
             problems.add(Finding(self._location(name, error.lineno), "template.syntax",
                                  f"Jinja syntax error in {name}: {error.message}",
