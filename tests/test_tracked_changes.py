@@ -112,3 +112,17 @@ def test_footnote_items_belong_to_the_paragraph_that_references_the_footnote() -
     assert (comment.place.story, comment.place.paragraph, comment.quoted) == ("footnote", 1, "Census 2001")
     [change] = read_changes(stories, locator)
     assert (change.place.story, change.place.paragraph, change.text) == ("footnote", 1, ", revised")
+
+
+def test_comments_in_headers_are_kept_without_a_section() -> None:
+    package = _package('<w:p><w:r><w:t>Body</w:t></w:r></w:p>',
+                       '<w:comment w:id="4" w:author="H"><w:p><w:r><w:t>Logo?</w:t></w:r></w:p></w:comment>')
+    package.parts["word/_rels/document.xml.rels"] = package.parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="r4" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/header" Target="header1.xml"/></Relationships>')
+    package.parts["word/header1.xml"] = (f'<w:hdr xmlns:w="{W}"><w:p><w:commentRangeStart w:id="4"/><w:r><w:t>'
+                                         'Ministry</w:t></w:r><w:commentRangeEnd w:id="4"/></w:p></w:hdr>').encode()
+    stories = document_stories(package)
+    [comment] = read_comments(package, stories, Locator(package, stories))
+    assert (comment.place.story, comment.place.part, comment.place.paragraph) == ("header", "word/header1.xml", None)
+    assert comment.quoted == "Ministry"
