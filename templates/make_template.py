@@ -20,7 +20,7 @@ How it is built
 ---------------
 python-docx makes the package, the page setup, the paragraphs, runs and tables; lxml adds what python-docx
 has no API for: the style definitions (shading, borders, outline levels, tab stops, table styles), the
-bullet numbering, the settings (``w:updateFields``), complex fields (TOC, PAGE, NUMPAGES) and frames.
+bullet numbering, the settings, complex fields (TOC, PAGE, NUMPAGES) and frames.
 
 Everything visual is a NAMED STYLE (see ``STYLE_NAMES`` below and ``templates/README.md``): an
 organisation can restyle the template in Word (Home > Styles > Modify) without touching this script.
@@ -41,8 +41,9 @@ Rules the body follows (see docs/templates.md)
       {%p endfor %}
 
 * Tables repeat their data row with ``{%tr for ... %}`` / ``{%tr endfor %}`` rows.
-* The table of contents is a real ``TOC`` field (Word refreshes it on open because ``w:updateFields``
-  is set); its cached result is itself rendered from the context, so the contents page is right even
+* The table of contents is a real ``TOC`` field (Word refreshes it when a draft is opened: the build
+  sets ``w:updateFields`` on every draft); its cached result is itself rendered from the context, so the
+  contents page is right even
   in clients that never update fields (LibreOffice's PDF export).
 """
 
@@ -449,7 +450,8 @@ def build_numbering(doc: Document) -> None:
 
 
 def build_settings(doc: Document) -> None:
-    """Ask Word to refresh fields (the TOC) on open; drop machine-specific IDs."""
+    """Drop machine-specific IDs. ``w:updateFields`` is set by the build on each draft, not here, so that
+    opening the template itself in Word does not offer to replace the templated contents."""
     settings = doc.settings.element
     for tag in ("w:rsids", "w14:docId", "w:proofState", "w:attachedTemplate", "w:updateFields",
                 "w:savePreviewPicture"):
@@ -457,7 +459,6 @@ def build_settings(doc: Document) -> None:
             settings.remove(node)
     settings.find(qn("w:defaultTabStop")).set(qn("w:val"), "567")
     compat = settings.find(qn("w:compat"))
-    compat.addprevious(el("w:updateFields", {"w:val": "true"}))  # schema order: just before w:compat
     for setting in compat.findall(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")  # Word 2013+ layout: table borders align with the text margins

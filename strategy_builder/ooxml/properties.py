@@ -142,6 +142,36 @@ def enable_track_changes(package: DocxPackage) -> None:
     package.parts[name] = serialize(root)
 
 
+# CT_Settings children that follow w:updateFields; it is inserted before the first of them.
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+                        "decimalSymbol", "listSeparator")
+
+
+def enable_field_update_on_open(package: DocxPackage) -> None:
+    """Ask Word to refresh fields (table of contents, page references) when the draft is opened.
+
+    Set on drafts rather than in the template, so that opening the template itself does not replace
+    its templated table of contents with literal headings.
+    """
+    name = settings_part(package)
+    if name is None:
+        return
+    root = parse_xml(package.parts[name], part=name)
+    if root.find(f"{{{W}}}updateFields") is None:
+        element = etree.Element(f"{{{W}}}updateFields")
+        element.set(f"{{{W}}}val", "true")
+        successor = next((child for child in root if isinstance(child.tag, str)
+                          and etree.QName(child).localname in _AFTER_UPDATE_FIELDS), None)
+        if successor is not None:
+            successor.addprevious(element)
+        else:
+            root.append(element)
+        package.parts[name] = serialize(root)
+
+
 def track_changes_enabled(package: DocxPackage) -> bool:
     """Whether the document records changes (``w:trackRevisions`` in settings, not set to false)."""
     name = settings_part(package)

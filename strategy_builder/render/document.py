@@ -14,7 +14,8 @@ from lxml import etree
 from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
-    CoreProperties, enable_track_changes, write_core_properties, write_custom_properties,
+    CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
+    write_custom_properties,
 )
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.sections import MarkerError, apply_section_markers
@@ -117,6 +118,7 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
                                                       f"{stamp.tool_version}",
         date=stamp.date))
     enable_track_changes(package)
+    enable_field_update_on_open(package)
     data = write_zip(package.parts)
     return verify_document(partner, data, expected_sections)
 
