@@ -93,4 +93,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Each command module registers itself on ``cli`` when imported.
-from strategy_builder.cli import build, check, comments, new_partner, schema, sections, template  # noqa: E402,F401
+from strategy_builder.cli import build, check, comments, diff, new_partner, schema, sections, template  # noqa: E402,F401

@@ -87,8 +87,18 @@ class DocumentDiff:
 
     @property
     def has_changes(self) -> bool:
-        """Whether any section differs in words (whitespace-only differences do not count)."""
-        return any(s.status != "unchanged" for s in self.sections)
+        """Whether any section differs in words (whitespace-only differences do not count).
+
+        In drafts, content outside tracked sections (cover line, "changes since" table) changes with
+        every draft by construction; it is reported apart and does not count here.
+        """
+        tracked = self.old.tracked and self.new.tracked
+        return any(s.status != "unchanged" for s in self.sections if not (tracked and s.kind == "outside"))
+
+    @property
+    def outside_changed(self) -> bool:
+        """Whether content outside tracked sections changed (drafts only)."""
+        return self.new.tracked and any(s.status != "unchanged" for s in self.sections if s.kind == "outside")
 
 
 # ------------------------------------------------------------------------------------- order & moves

@@ -24,7 +24,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_custom_properties
 from strategy_builder.ooxml.sections import FoundParagraph, find_sections
 from strategy_builder.ooxml.text import style_id
-from strategy_builder.ooxml.redline import paragraph_atoms, text_of_atoms
+from strategy_builder.ooxml.runs import paragraph_atoms, text_of_atoms
 
 _W = f"{{{W}}}"
 P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (f"{_W}{n}" for n in (

@@ -1,0 +1,75 @@
+"""``strategy-builder diff``: what changed between two drafts (or two .docx files), and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from strategy_builder.cli import cli, format_option
+from strategy_builder.cli.output import stdout_console
+from strategy_builder.errors import ExitCode
+from strategy_builder.review.attribution import attribute
+from strategy_builder.review.compare import compare
+from strategy_builder.review.draft_reports import DEFAULT_AUTHOR, drafting_team, issue_date, write_html, write_redlines
+from strategy_builder.review.report_json import comparison_payload, render_json
+from strategy_builder.review.report_markdown import render_markdown
+from strategy_builder.review.report_terminal import render_terminal
+
+
+@cli.command(epilog="Examples:\n\n    strategy-builder diff 2 3\n\n"
+                    "    strategy-builder diff 2 3 --html diff.html --redline redlines/\n\n"
+                    "    strategy-builder diff build/drafts/003/AM.docx returned/AM.docx --redline AM-redline.docx\n\n"
+                    "    strategy-builder diff 2 3 path/to/project --format json --exit-code")
+@click.argument("old")
+@click.argument("new")
+@click.argument("project_dir", required=False, default=".",
+                type=click.Path(file_okay=False, dir_okay=True, path_type=Path))
+@format_option("text", "json", "markdown")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a self-contained HTML report to FILE.")
+@click.option("--redline", "redline_path", type=click.Path(path_type=Path), default=None,
+              help="Also write Word redlines (tracked changes): a folder with <CODE>.docx per partner for two "
+                   "drafts, a .docx file for two files.")
+@click.option("--author", default=None,
+              help="Author of the redlines' changes [default: drafting_team.name of inputs/strategy.yaml].")
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
+              help="Date of the redlines' changes [default: the new draft's issue date].")
+@click.option("--all", "show_all", is_flag=True, help="Text output: list unchanged sections too.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences (like git diff --exit-code).")
+def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: Path | None,
+         redline_path: Path | None, author: str | None, date_text: str | None, show_all: bool,
+         exit_code: bool) -> int:
+    """Compare OLD and NEW: each a draft number (3), a draft folder or a .docx file.
+
+    Sections are matched by their tracked IDs, so a moved priority shows as moved. Reports per partner
+    and area the sections added, removed, moved, changed and unchanged, the words changed in paragraphs
+    and table cells, and, for two builds, the input fields (file:line) behind each change. Content
+    outside tracked sections (cover, changes table) is shown apart and does not count as a difference.
+    Every .docx is read as untrusted input.
+    """
+    comparison = compare(old, new, project_dir)
+    attribute(comparison, project_dir)
+    if redline_path is not None:
+        try:
+            date = dt.date.fromisoformat(date_text) if date_text else None
+        except ValueError as error:
+            raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
+        date = date or issue_date(comparison.new) or dt.date.today()
+        team = author or drafting_team(comparison.new, project_dir) or DEFAULT_AUTHOR
+        written = write_redlines(comparison, redline_path, author=team, date=date)
+        click.echo(f"wrote {len(written)} redline(s) to {redline_path}", err=True)
+    if html_file is not None:
+        write_html(comparison, html_file)
+        click.echo(f"wrote {html_file}", err=True)
+    if output_format == "json":
+        sys.stdout.write(render_json(comparison))
+    elif output_format == "markdown":
+        sys.stdout.write(render_markdown(comparison_payload(comparison)))
+    else:
+        render_terminal(comparison_payload(comparison), stdout_console(), show_unchanged=show_all)
+    if exit_code and comparison.has_changes:
+        return ExitCode.INPUT_PROBLEMS
+    return ExitCode.OK

@@ -1,0 +1,297 @@
+"""Runs and their text: character offsets of a paragraph's text, splitting runs at offsets, copying content.
+
+The reader (:mod:`strategy_builder.review.document`) and the redline writer use the same offsets, so
+that a word diff computed on the text lands on exactly the right characters of the XML.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import R as REL_NS
+from strategy_builder.ooxml.namespaces import W, W14, XML
+
+_W = f"{{{W}}}"
+P, R, T, TAB, BR, CR, PPR, RPR = (f"{_W}{n}" for n in ("p", "r", "t", "tab", "br", "cr", "pPr", "rPr"))
+INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
+FLD_CHAR, NO_BREAK_HYPHEN, DEL_TEXT = f"{_W}fldChar", f"{_W}noBreakHyphen", f"{_W}delText"
+_STRIP_FROM_COPIES = tuple(f"{_W}{n}" for n in (
+    "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "commentReference", "permStart",
+    "permEnd", "proofErr", "drawing", "pict", "object", "footnoteReference", "endnoteReference", "sectPr",
+    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")) + (
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",)
+Revision = Callable[[str], etree._Element]
+"""Makes a ``w:ins``/``w:del``... element with the next revision id, author and date."""
+Piece = tuple[etree._Element, int, int]
+"""An element holding a stretch of a paragraph's text: (run or its ``w:ins`` wrapper, start, end)."""
+
+
+class Atom:
+    """One piece of a paragraph's text: a child of a run and its character range in the paragraph."""
+
+    __slots__ = ("run", "child", "start", "end")
+
+    def __init__(self, run: etree._Element, child: etree._Element, start: int, end: int) -> None:
+        self.run, self.child, self.start, self.end = run, child, start, end
+
+    @property
+    def text(self) -> str:
+        tag = self.child.tag
+        if self.end == self.start:
+            return ""
+        if tag == T:
+            return self.child.text or ""
+        return {TAB: "\t", NO_BREAK_HYPHEN: "-"}.get(tag, "\n")
+
+
+def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
+    """The text-bearing children of a paragraph's runs, in order, with their offsets (accepted view).
+
+    The reader and the redline writer both use this, so the offsets of a word diff are exact. Field codes
+    and text boxes (paragraphs of their own) contribute nothing; field results do.
+    """
+    atoms: list[Atom] = []
+    offset = 0
+    fields: list[str] = []  # "code" until the field's separator, then "result"
+
+    def run_children(run: etree._Element) -> None:
+        nonlocal offset
+        for child in run:
+            tag = child.tag
+            if not isinstance(tag, str) or tag == RPR:
+                continue
+            length = 0
+            if tag == FLD_CHAR:
+                kind = child.get(f"{_W}fldCharType")
+                if kind == "begin":
+                    fields.append("code")
+                elif kind == "separate" and fields:
+                    fields[-1] = "result"
+                elif kind == "end" and fields:
+                    fields.pop()
+            elif "code" not in fields:
+                if tag == T:
+                    length = len(child.text or "")
+                elif tag in (TAB, BR, CR, NO_BREAK_HYPHEN):
+                    length = 1
+            atoms.append(Atom(run, child, offset, offset + length))
+            offset += length
+
+    def walk(element: etree._Element) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in (P, PPR, DEL, MOVE_FROM):
+                continue
+            if tag == R:
+                run_children(child)
+            else:
+                walk(child)  # hyperlinks, content controls, simple fields, smart tags, w:ins ...
+
+    walk(paragraph)
+    return atoms
+
+
+def text_of_atoms(atoms: Sequence[Atom]) -> str:
+    """The paragraph text the atoms spell."""
+    return "".join(a.text for a in atoms)
+
+
+def own_runs(paragraph: etree._Element) -> list[etree._Element]:
+    result = []
+    for run in paragraph.iter(R):
+        node = run.getparent()
+        while node is not None and node.tag != P:
+            node = node.getparent()
+        if node is paragraph:
+            result.append(run)
+    return result
+
+
+
+def edit_paragraph(paragraph: etree._Element, old: etree._Element, ops: Sequence[tuple[str, str]],
+                   revision: Revision) -> None:
+    """Mark the word-level ``ops`` (old -> this paragraph's text) as tracked changes inside ``paragraph``."""
+    inserted: list[tuple[int, int]] = []
+    deletions: list[tuple[int, str, int]] = []
+    new_offset = old_offset = 0
+    new_text = []
+    for kind, text in ops:
+        if kind == "equal":
+            new_offset += len(text)
+            old_offset += len(text)
+            new_text.append(text)
+        elif kind == "insert":
+            inserted.append((new_offset, new_offset + len(text)))
+            new_offset += len(text)
+            new_text.append(text)
+        else:
+            deletions.append((new_offset, text, old_offset))
+            old_offset += len(text)
+    atoms = paragraph_atoms(paragraph)
+    old_atoms = paragraph_atoms(old)
+    if text_of_atoms(atoms) != "".join(new_text):
+        # The plan does not match this paragraph (should not happen): replace it wholesale, still exact.
+        old_text = text_of_atoms(old_atoms)
+        wrap_runs(paragraph, INS, revision)
+        deletions, inserted = [(0, old_text, 0)] if old_text else [], []
+        pieces = []
+    else:
+        cuts = sorted({o for span in inserted for o in span} | {d[0] for d in deletions})
+        pieces = split_runs(atoms, cuts, inserted, revision)
+    for offset, text, old_at in deletions:
+        place_deletion(paragraph, pieces, offset, deleted_run(text, _rpr_at(old_atoms, old_at), revision))
+    merge_wrappers(paragraph)
+
+def split_runs(atoms: list[Atom], cuts: list[int], inserted: list[tuple[int, int]],
+               revision: Revision) -> list[Piece]:
+    """Split runs at ``cuts`` and wrap inserted pieces; returns (element, start, end) of text pieces."""
+    def is_inserted(start: int, end: int) -> bool:
+        return end > start and any(a <= start and end <= b for a, b in inserted)
+
+    by_run: dict[etree._Element, list[Atom]] = {}
+    for atom in atoms:
+        by_run.setdefault(atom.run, []).append(atom)
+    pieces: list[tuple[etree._Element, int, int]] = []
+    for run, run_atoms in by_run.items():
+        start, end = run_atoms[0].start, run_atoms[-1].end
+        inside = [c for c in cuts if start < c < end]
+        if not inside and not is_inserted(start, end):
+            if end > start:
+                pieces.append((run, start, end))
+            continue
+        rpr = run.find(RPR)
+        groups: list[list] = []  # [inserted?, start, end, children]
+        cut_set = set(inside)
+        for atom in run_atoms:
+            for child, a, b in _split_atom(atom, cuts):
+                flag = is_inserted(a, b)
+                # A new run at every cut, so that a deletion has a run boundary to sit at.
+                if not groups or groups[-1][0] != flag or (a in cut_set and b > a and groups[-1][2] == a
+                                                           and groups[-1][2] > groups[-1][1]):
+                    groups.append([flag, a, b, []])
+                groups[-1][2] = b
+                groups[-1][3].append(child)
+        for flag, a, b, children in groups:
+            new_run = etree.Element(R, dict(run.attrib))
+            if rpr is not None:
+                new_run.append(copy.deepcopy(rpr))
+            for child in children:
+                new_run.append(child)
+            element = new_run
+            if flag:
+                element = revision(INS)
+                element.append(new_run)
+            run.addprevious(element)
+            if b > a:
+                pieces.append((element, a, b))
+        run.getparent().remove(run)
+    return pieces
+
+def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> etree._Element:
+    """A ``w:del`` holding ``text`` (tabs and breaks as elements) formatted with ``rpr``."""
+    wrapper = revision(DEL)
+    run = etree.SubElement(wrapper, R)
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    buffer = ""
+    for char in text + "\0":
+        if char in "\t\n\0":
+            if buffer:
+                element = etree.SubElement(run, DEL_TEXT)
+                element.text = buffer
+                element.set(f"{{{XML}}}space", "preserve")
+                buffer = ""
+            if char != "\0":
+                etree.SubElement(run, TAB if char == "\t" else BR)
+        else:
+            buffer += char
+    return wrapper
+
+def place_deletion(paragraph: etree._Element, pieces: list[Piece], offset: int, element: etree._Element) -> None:
+    """Put a deletion where the new text has offset ``offset``: before the piece starting there."""
+    following = next((p for p in pieces if p[1] == offset), None)
+    if following is not None:
+        following[0].addprevious(element)
+        return
+    preceding = next((p for p in reversed(pieces) if p[2] == offset), None)
+    if preceding is not None:
+        preceding[0].addnext(element)
+        return
+    later = next((p for p in pieces if p[1] > offset), None)
+    if later is not None:
+        later[0].addprevious(element)
+    else:
+        paragraph.append(element)
+
+
+def _split_atom(atom: Atom, cuts: list[int]) -> list[tuple[etree._Element, int, int]]:
+    if atom.child.tag != T or atom.end - atom.start < 2:
+        return [(atom.child, atom.start, atom.end)]
+    points = [atom.start] + [c for c in cuts if atom.start < c < atom.end] + [atom.end]
+    if len(points) == 2:
+        return [(atom.child, atom.start, atom.end)]
+    text = atom.child.text or ""
+    result = []
+    for a, b in zip(points, points[1:]):
+        element = etree.Element(T)
+        element.text = text[a - atom.start:b - atom.start]
+        element.set(f"{{{XML}}}space", "preserve")
+        result.append((element, a, b))
+    return result
+
+
+def _rpr_at(atoms: list[Atom], offset: int) -> etree._Element | None:
+    for atom in atoms:
+        if atom.start <= offset < atom.end:
+            return atom.run.find(RPR)
+    return atoms[-1].run.find(RPR) if atoms else None
+
+
+def merge_wrappers(paragraph: etree._Element) -> None:
+    """Adjacent ``w:ins``/``w:del`` of the same kind become one, so Word counts one revision."""
+    for wrapper in list(paragraph.iter(INS, DEL, MOVE_FROM, MOVE_TO)):
+        if wrapper.getparent() is None or wrapper.getparent().tag == RPR:
+            continue
+        previous = wrapper.getprevious()
+        if previous is not None and previous.tag == wrapper.tag and previous.tail is None:
+            for child in list(wrapper):
+                previous.append(child)
+            wrapper.getparent().remove(wrapper)
+
+
+def sanitised_copy(element: etree._Element) -> etree._Element:
+    """A copy of old content fit for the new package: no references to the old package's parts or ids."""
+    clone = copy.deepcopy(element)
+    for item in list(clone.iter(*_STRIP_FROM_COPIES)):
+        item.getparent().remove(item)
+    for link in list(clone.iter(f"{_W}hyperlink")):
+        if link.get(f"{{{REL_NS}}}id") is not None or link.get(f"{_W}anchor") is not None:
+            parent, index = link.getparent(), link.getparent().index(link)
+            for offset, child in enumerate(list(link)):
+                parent.insert(index + offset, child)
+            parent.remove(link)
+    for sdt_id in list(clone.iter(f"{_W}id")):
+        sdt_id.getparent().remove(sdt_id)
+    for node in clone.iter():
+        for attribute in (f"{{{W14}}}paraId", f"{{{W14}}}textId"):
+            node.attrib.pop(attribute, None)
+    return clone
+
+
+def wrap_runs(paragraph: etree._Element, tag: str, revision: Revision) -> None:
+    """Wrap every run of ``paragraph`` in a revision element (deleted ones get ``w:delText``)."""
+    for run in own_runs(paragraph):
+        if tag in (DEL, MOVE_FROM):
+            for text in run.iter(T, f"{_W}instrText"):
+                text.tag = DEL_TEXT if text.tag == T else f"{_W}delInstrText"
+        wrapper = revision(tag)
+        run.addprevious(wrapper)
+        wrapper.append(run)
+    merge_wrappers(paragraph)
+
+
+__all__ = ["Atom", "Piece", "Revision", "deleted_run", "edit_paragraph", "merge_wrappers", "own_runs",
+           "paragraph_atoms", "place_deletion", "sanitised_copy", "split_runs", "text_of_atoms", "wrap_runs"]

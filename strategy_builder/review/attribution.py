@@ -1,0 +1,201 @@
+"""Why a section changed between two builds: which input fields (file and line), or the template or tool.
+
+Each draft's manifest records, per section, the hash of its input data and the field path it came
+from; each draft folder keeps a snapshot of its inputs (``<draft>/inputs/``, written by the build), so
+the YAML of both sides can be compared field by field even after the inputs have moved on. Without a
+snapshot the current input file is used when its hash is the one the manifest recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument, format_path, read_yaml
+from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
+from strategy_builder.review.compare import Comparison, Side
+from strategy_builder.review.diff import SectionDiff
+
+Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
+MAX_FIELDS = 25
+"""Field changes listed per section; a rewritten priority is summarised by its first fields."""
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """One changed input field: its path, both values, and where it is written (new side, else old)."""
+
+    path: str
+    change: Literal["changed", "added", "removed"]
+    old: Any
+    new: Any
+    file: str
+    line: int | None
+
+
+@dataclass(slots=True)
+class Attribution:
+    """The cause of a section's change and the evidence for it."""
+
+    cause: Cause
+    summary: str
+    fields: list[FieldChange] = field(default_factory=list)
+    source_file: str | None = None
+    source_line: int | None = None
+
+
+def _parse_path(text: str) -> FieldPath:
+    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
+
+
+def _walk(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def field_changes(old: Any, new: Any, path: FieldPath = ()) -> list[tuple[FieldPath, FieldPath, str, Any, Any]]:
+    """Leaf differences of two YAML values: (old path, new path, kind, old, new); list items match by ``id``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        result = []
+        for key in dict.fromkeys([*new, *old]):
+            if key not in old:
+                result.append((path + (key,), path + (key,), "added", None, new[key]))
+            elif key not in new:
+                result.append((path + (key,), path + (key,), "removed", old[key], None))
+            else:
+                result.extend(field_changes(old[key], new[key], path + (key,)))
+        return result
+    if isinstance(old, list) and isinstance(new, list):
+        ids_old = [x.get("id") if isinstance(x, dict) else None for x in old]
+        ids_new = [x.get("id") if isinstance(x, dict) else None for x in new]
+        if all(ids_old) and all(ids_new) and old and new:
+            result = []
+            for index, item in enumerate(new):
+                if item["id"] in ids_old:
+                    before = ids_old.index(item["id"])
+                    result.extend((a[:len(path)] + (before,) + a[len(path) + 1:], b, kind, x, y)
+                                  for a, b, kind, x, y in field_changes(old[before], item, path + (index,)))
+                else:
+                    result.append((path + (index,), path + (index,), "added", None, item))
+            result.extend((path + (i,), path + (i,), "removed", item, None)
+                          for i, item in enumerate(old) if item["id"] not in ids_new)
+            if [i for i in ids_new if i in ids_old] != [i for i in ids_old if i in ids_new]:
+                result.append((path, path, "changed", [i for i in ids_old], [i for i in ids_new]))
+            return result
+        if len(old) == len(new):
+            return [c for index, (a, b) in enumerate(zip(old, new)) for c in field_changes(a, b, path + (index,))]
+    if old != new:
+        return [(path, path, "changed", old, new)]
+    return []
+
+
+class _Inputs:
+    """The YAML documents of one side, read from the draft's snapshot (or the matching current file)."""
+
+    def __init__(self, side: Side, project_dir: Path) -> None:
+        self.side = side
+        self.project_dir = project_dir
+        self.cache: dict[str, YamlDocument | None] = {}
+
+    def document(self, relative: str, sha256: str | None) -> YamlDocument | None:
+        if relative not in self.cache:
+            self.cache[relative] = None
+            # The draft's snapshot first; today's file only if it is the one this draft was built from.
+            for candidate, must_match in ((self.side.path / relative, False), (self.project_dir / relative, True)):
+                if not candidate.is_file():
+                    continue
+                if must_match and (sha256 is None or hashlib.sha256(candidate.read_bytes()).hexdigest() != sha256):
+                    continue
+                document, _ = read_yaml(candidate, relative)
+                if document is not None:
+                    self.cache[relative] = document
+                    break
+        return self.cache[relative]
+
+
+def _section_fields(old_doc: YamlDocument | None, new_doc: YamlDocument | None, old: ManifestSection | None,
+                    new: ManifestSection | None, file: str) -> list[FieldChange] | None:
+    if old_doc is None or new_doc is None:
+        return None
+    old_path = _parse_path(old.source_path) if old else None
+    new_path = _parse_path(new.source_path) if new else None
+    before = _walk(old_doc.data, old_path) if old_path is not None else None
+    after = _walk(new_doc.data, new_path) if new_path is not None else None
+    base_old, base_new = old_path or new_path or (), new_path or old_path or ()
+    changes = []
+    for a, b, kind, x, y in field_changes(before, after):
+        where_new, where_old = base_new + b, base_old + a
+        position = new_doc.source_map.locate(where_new) if kind != "removed" else old_doc.source_map.locate(where_old)
+        changes.append(FieldChange(format_path(where_new if kind != "removed" else where_old), kind, x, y, file,
+                                   position[0] if position else None))  # type: ignore[arg-type]
+    return changes[:MAX_FIELDS]
+
+
+def _attribute_section(section: SectionDiff, old_partner: ManifestPartner | None,
+                       new_partner: ManifestPartner | None, old_manifest: Manifest, new_manifest: Manifest,
+                       old_inputs: _Inputs, new_inputs: _Inputs) -> Attribution | None:
+    if section.kind == "outside":
+        if old_manifest.template_sha256 != new_manifest.template_sha256:
+            return Attribution("template", "the template changed (outside tracked sections)")
+        return Attribution("draft", "written for each draft (draft number, date, changes table), not from inputs")
+    if section.section_id is None:
+        return None
+    old = next((s for s in (old_partner.sections if old_partner else []) if s.id == section.section_id), None)
+    new = next((s for s in (new_partner.sections if new_partner else []) if s.id == section.section_id), None)
+    reference = new or old
+    if reference is None:
+        return None
+    file, line = reference.source_file, reference.source_line
+    content_changed = old is None or new is None or old.content_hash != new.content_hash
+    if content_changed:
+        old_doc = old_inputs.document(old.source_file, old_partner.input_sha256) if old and old_partner else None
+        new_doc = new_inputs.document(new.source_file, new_partner.input_sha256) if new and new_partner else None
+        fields = _section_fields(old_doc, new_doc, old, new, file)
+        if old is None:
+            summary = f"added in {file}" + (f":{new.source_line}" if new and new.source_line else "")
+        elif new is None:
+            summary = f"removed from {file}" + (f" (it was at line {old.source_line})" if old.source_line else "")
+        elif fields:
+            summary = "; ".join(f"{f.path} {f.change}" for f in fields[:3]) + (" ..." if len(fields) > 3 else "")
+        elif fields is None:
+            summary = f"its input data changed ({file}); no snapshot of both drafts' inputs to compare fields"
+        else:
+            summary = "shared settings changed (inputs/strategy.yaml: names of states or stakeholders)"
+        return Attribution("inputs", summary, fields or [], file, line)
+    if section.moved:
+        where = (f"from {old.source_path} to {new.source_path}" if old and new and old.source_path != new.source_path
+                 else "among its neighbours")
+        return Attribution("order", f"entries reordered in {file}: moved {where}", [], file, line)
+    if old_manifest.template_sha256 != new_manifest.template_sha256:
+        return Attribution("template", "the template changed; the section's inputs did not", [], file, line)
+    if old_manifest.tool_version != new_manifest.tool_version:
+        return Attribution("tool", f"strategy-builder changed ({old_manifest.tool_version} -> "
+                                   f"{new_manifest.tool_version}); the inputs did not", [], file, line)
+    return Attribution("unknown", "the inputs, template and tool are unchanged: edited outside the build?",
+                       [], file, line)
+
+
+def attribute(comparison: Comparison, project_dir: Path) -> None:
+    """Fill ``attribution`` of every changed, moved, added or removed section when both sides are builds."""
+    old_manifest, new_manifest = comparison.old.manifest, comparison.new.manifest
+    if old_manifest is None or new_manifest is None:
+        return
+    old_inputs, new_inputs = _Inputs(comparison.old, project_dir), _Inputs(comparison.new, project_dir)
+    for partner in comparison.partners:
+        if partner.diff is None:
+            continue
+        old_partner, new_partner = old_manifest.partner(partner.code), new_manifest.partner(partner.code)
+        for section in partner.diff.sections:
+            if section.status == "unchanged":
+                continue
+            section.attribution = _attribute_section(section, old_partner, new_partner, old_manifest,
+                                                     new_manifest, old_inputs, new_inputs)
+
+
+__all__ = ["Attribution", "FieldChange", "attribute", "field_changes"]

@@ -1,0 +1,172 @@
+"""What ``diff OLD NEW`` compares: drafts (by number or folder) partner by partner, or two .docx files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from strategy_builder.drafts.store import DraftStore, read_manifest
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.models.manifest import Manifest
+from strategy_builder.review.diff import DocumentDiff, diff_documents
+from strategy_builder.review.document import ReviewDocument, read_document
+
+PartnerStatus = Literal["added", "removed", "changed", "unchanged"]
+
+
+@dataclass(slots=True)
+class Side:
+    """One side of a comparison: a draft folder (with its manifest when it has one) or a single file."""
+
+    label: str
+    kind: Literal["draft", "file"]
+    path: Path
+    manifest: Manifest | None = None
+    documents: dict[str, Path] = field(default_factory=dict)
+    """Partner code (or file stem) -> .docx path."""
+
+    @property
+    def draft_number(self) -> int | None:
+        return self.manifest.draft if self.manifest is not None else None
+
+
+@dataclass(slots=True)
+class PartnerDiff:
+    """One partner's documents compared (``diff`` is ``None`` when the partner is on one side only)."""
+
+    code: str
+    name: str | None
+    status: PartnerStatus
+    old_file: Path | None
+    new_file: Path | None
+    diff: DocumentDiff | None = None
+
+
+@dataclass(slots=True)
+class MetaChange:
+    """A change of what the drafts were built with (template, tool, strategy settings)."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Everything a report needs: both sides, every partner's diff and the metadata changes."""
+
+    old: Side
+    new: Side
+    partners: list[PartnerDiff]
+    metadata: list[MetaChange] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether anything differs in words (the ``--exit-code`` question)."""
+        return any(p.status != "unchanged" for p in self.partners)
+
+    @property
+    def both_builds(self) -> bool:
+        return self.old.manifest is not None and self.new.manifest is not None
+
+
+def _draft_side(folder: Path, label: str) -> Side:
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        documents = {p.code: folder / p.file for p in manifest.partners}
+        if manifest.draft is not None:
+            label = f"draft {manifest.draft:03d}"
+    else:
+        documents = {p.stem: p for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")}
+    if not documents:
+        raise EnvironmentProblem(f"{folder}: no .docx files and no manifest.json in this folder",
+                                 hint="give a draft number, a draft folder or a .docx file")
+    return Side(label, "draft", folder, manifest, documents)
+
+
+def resolve_side(spec: str, project_dir: Path, *, role: str) -> Side:
+    """Turn ``3``, ``build/drafts/003`` or ``AM.docx`` into a :class:`Side`; errors name ``role`` (OLD/NEW)."""
+    if spec.isdigit():
+        store = DraftStore(project_dir)
+        folder = store.draft_dir(int(spec))
+        if not folder.is_dir():
+            numbers = store.draft_numbers()
+            known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
+            raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {store.drafts_dir}",
+                                     hint=f"drafts of this project: {known}; or pass PROJECT_DIR")
+        return _draft_side(folder, f"draft {int(spec):03d}")
+    path = Path(spec)
+    if path.is_dir():
+        return _draft_side(path, str(path))
+    if path.is_file():
+        return Side(str(path), "file", path, None, {path.stem: path})
+    raise EnvironmentProblem(f"{role}: {spec} is neither a draft number, a draft folder nor a file",
+                             hint="examples: 3, build/drafts/003, returned/AM.docx")
+
+
+def _name(side: Side, code: str) -> str | None:
+    if side.manifest is not None:
+        partner = side.manifest.partner(code)
+        return partner.name if partner else None
+    return None
+
+
+def _pair_documents(old: Side, new: Side) -> list[tuple[str, Path | None, Path | None]]:
+    """Which old document goes with which new one."""
+    if old.kind == "file" and new.kind == "file":
+        (old_path,), (new_path,) = old.documents.values(), new.documents.values()
+        return [(new_path.stem, old_path, new_path)]
+    if old.kind == "file" or new.kind == "file":
+        # A returned file against a draft: the file says which partner it is (or is named after it).
+        file_side, draft_side = (old, new) if old.kind == "file" else (new, old)
+        (path,) = file_side.documents.values()
+        code = read_document(path).partner or path.stem
+        other = draft_side.documents.get(code)
+        if other is None:
+            raise EnvironmentProblem(f"{path}: partner {code} is not in {draft_side.label}",
+                                     hint="compare it with a .docx file instead")
+        return [(code, path, other) if file_side is old else (code, other, path)]
+    codes = list(dict.fromkeys([*new.documents, *old.documents]))
+    return [(code, old.documents.get(code), new.documents.get(code)) for code in codes]
+
+
+def _metadata(old: Side, new: Side) -> list[MetaChange]:
+    if old.manifest is None or new.manifest is None:
+        return []
+    changes = []
+    for name in ("tool_version", "template_sha256", "strategy_sha256", "consultation_round", "issued"):
+        before, after = getattr(old.manifest, name), getattr(new.manifest, name)
+        if before != after:
+            changes.append(MetaChange(name, str(before), str(after)))
+    return changes
+
+
+def compare_sides(old: Side, new: Side, *, documents: dict[Path, ReviewDocument] | None = None) -> Comparison:
+    """Compare two sides partner by partner; ``documents`` may hold already read documents by path."""
+    cache = documents if documents is not None else {}
+
+    def load(path: Path) -> ReviewDocument:
+        if path not in cache:
+            cache[path] = read_document(path)
+        return cache[path]
+
+    partners: list[PartnerDiff] = []
+    for code, old_path, new_path in _pair_documents(old, new):
+        name = _name(new, code) or _name(old, code)
+        if old_path is None or new_path is None:
+            partners.append(PartnerDiff(code, name, "added" if old_path is None else "removed", old_path, new_path))
+            continue
+        diff = diff_documents(load(old_path), load(new_path))
+        status: PartnerStatus = "changed" if diff.has_changes else "unchanged"
+        partners.append(PartnerDiff(code, name, status, old_path, new_path, diff))
+    return Comparison(old, new, partners, _metadata(old, new))
+
+
+def compare(old_spec: str, new_spec: str, project_dir: Path) -> Comparison:
+    """Resolve OLD and NEW and compare them (attribution is added by :func:`attribute` separately)."""
+    return compare_sides(resolve_side(old_spec, project_dir, role="OLD"),
+                         resolve_side(new_spec, project_dir, role="NEW"))
+
+
+__all__ = ["Comparison", "MetaChange", "PartnerDiff", "Side", "compare", "compare_sides", "resolve_side"]

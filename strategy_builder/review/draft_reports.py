@@ -1,0 +1,119 @@
+"""Writing diff outputs to disk: redlines (one per partner, or one file) and the HTML report.
+
+``write_draft_reports`` is what ``build`` calls on the staging folder of a new draft, before it is
+published, when ``build.redlines`` / ``build.html_report`` are set in ``strategy.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from strategy_builder.drafts.store import write_atomic
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.inputs.yamlsource import read_yaml
+from strategy_builder.ooxml.properties import CORE_PART
+from strategy_builder.review.attribution import attribute
+from strategy_builder.review.compare import Comparison, Side, compare_sides, resolve_side
+from strategy_builder.review.diff import redline
+from strategy_builder.review.report_html import render_html
+from strategy_builder.review.report_json import comparison_payload
+
+REDLINES_DIR = "redlines"
+HTML_REPORT = "diff.html"
+DEFAULT_AUTHOR = "strategy-builder"
+
+
+def write_redlines(comparison: Comparison, target: Path, *, author: str, date: dt.date) -> list[Path]:
+    """Write redlines: ``target/<CODE>.docx`` per partner for drafts, or ``target`` itself for one pair.
+
+    Partners present on one side only get no redline (there is nothing to compare them with).
+    """
+    pairs = [p for p in comparison.partners if p.diff is not None]
+    single = comparison.old.kind == "file" or comparison.new.kind == "file"
+    if single and target.suffix.lower() != ".docx":
+        raise EnvironmentProblem(f"--redline {target}: comparing two files writes one .docx; give a file name "
+                                 "ending in .docx")
+    if not single and target.suffix.lower() == ".docx":
+        raise EnvironmentProblem(f"--redline {target}: comparing two drafts writes one redline per partner; "
+                                 "give a directory")
+    written = []
+    for partner in pairs:
+        path = target if single else target / f"{partner.code}.docx"
+        try:
+            write_atomic(path, redline(partner.diff, author=author, date=date))  # type: ignore[arg-type]
+        except OSError as error:
+            raise EnvironmentProblem(f"cannot write {path}: {error.strerror}") from error
+        written.append(path)
+    return written
+
+
+def write_html(comparison: Comparison, path: Path) -> Path:
+    """Write the self-contained HTML report to ``path``."""
+    try:
+        write_atomic(path, render_html(comparison_payload(comparison)).encode("utf-8"))
+    except OSError as error:
+        raise EnvironmentProblem(f"cannot write {path}: {error.strerror}") from error
+    return path
+
+
+def drafting_team(side: Side, project_dir: Path) -> str | None:
+    """The drafting team's name from the side's inputs snapshot, else from the project's strategy.yaml."""
+    for folder in (side.path if side.kind == "draft" else None, project_dir):
+        if folder is None:
+            continue
+        path = folder / "inputs" / "strategy.yaml"
+        if path.is_file():
+            document, _ = read_yaml(path, "inputs/strategy.yaml")
+            team = document.data.get("drafting_team") if document is not None else None
+            if isinstance(team, dict) and isinstance(team.get("name"), str):
+                return team["name"]
+    return None
+
+
+def issue_date(side: Side) -> dt.date | None:
+    """The date a side was issued: the draft manifest's ``issued``, else the file's modification stamp."""
+    if side.manifest is not None:
+        try:
+            return dt.date.fromisoformat(side.manifest.issued[:10])
+        except ValueError:
+            pass
+    if side.kind == "file":
+        from strategy_builder.ooxml.package import DocxPackage
+
+        package = DocxPackage.open(side.path)
+        if package.has(CORE_PART):
+            for element in package.xml(CORE_PART):
+                if isinstance(element.tag, str) and element.tag.endswith("}modified") and element.text:
+                    try:
+                        return dt.date.fromisoformat(element.text.strip()[:10])
+                    except ValueError:
+                        return None
+    return None
+
+
+def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, redlines: bool, html: bool,
+                        author: str, date: dt.date) -> list[Path]:
+    """Write ``<new>/redlines/<CODE>.docx`` and/or ``<new>/diff.html`` against the previous draft.
+
+    ``new_draft_dir`` may be the build's staging folder (it needs the ``.docx`` files and manifest.json;
+    an ``inputs/`` snapshot in both folders gives field-level attribution in the HTML report).
+    """
+    if not redlines and not html:
+        return []
+    # build/drafts/NNN (or its staging folder beside it) -> the project folder, for today's inputs.
+    parents = new_draft_dir.resolve().parents
+    project_dir = parents[2] if len(parents) > 2 else new_draft_dir.parent
+    comparison = compare_sides(resolve_side(str(previous_draft_dir), project_dir, role="previous draft"),
+                               resolve_side(str(new_draft_dir), project_dir, role="new draft"))
+    written: list[Path] = []
+    if redlines:
+        written.extend(write_redlines(comparison, new_draft_dir / REDLINES_DIR, author=author, date=date))
+    if html:
+        attribute(comparison, project_dir)
+        written.append(write_html(comparison, new_draft_dir / HTML_REPORT))
+    return written
+
+
+__all__ = ["DEFAULT_AUTHOR", "HTML_REPORT", "REDLINES_DIR", "drafting_team", "issue_date", "write_draft_reports",
+           "write_html", "write_redlines"]
