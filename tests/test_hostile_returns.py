@@ -17,7 +17,7 @@ import pytest
 
 from conftest import run_cli
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.comments import MAX_XML_TAGS
+from strategy_builder.ooxml.parser import MAX_XML_ELEMENTS as MAX_XML_TAGS
 from strategy_builder.review.returns import read_return
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

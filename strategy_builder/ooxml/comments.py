@@ -8,9 +8,7 @@ paragraph that references them) and the nearest preceding heading.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
@@ -25,13 +23,6 @@ DEL, MOVE_FROM = f"{_W}del", f"{_W}moveFrom"
 COMMENT_START, COMMENT_END, COMMENT_REF = f"{_W}commentRangeStart", f"{_W}commentRangeEnd", f"{_W}commentReference"
 FOOTNOTE_REF, ENDNOTE_REF = f"{_W}footnoteReference", f"{_W}endnoteReference"
 
-MAX_XML_PART_BYTES = 16 * 1024 * 1024
-"""An XML part larger than this is refused before parsing; a 300-page draft's document.xml is about 3 MB."""
-MAX_RELS_PART_BYTES = 1024 * 1024
-"""Relationship parts list a few dozen targets; they are parsed while the package is opened."""
-MAX_XML_TAGS = 1_500_000
-"""Upper bound on the tags of one part (counted as ``<`` bytes before parsing): a part of millions of tiny
-elements would cost gigabytes as a tree even when its byte size is acceptable. 300 pages need ~150,000."""
 MAX_COMMENTS = 20_000
 """More comments than this in one file is not a ministry's return; the bound keeps anchor matching fast."""
 MAX_QUOTED_CHARS = 2000
@@ -44,56 +35,10 @@ STORY_RELATIONSHIPS = (("header", "/header"), ("footer", "/footer"), ("footnote"
                        ("endnote", "/endnotes"))
 
 
-def check_directory(path: Path) -> None:
-    """Refuse, from the zip directory alone, XML parts too large to parse; call before opening the package.
-
-    The sizes the directory declares are binding: the package reader refuses a member that inflates
-    to more than its declared size. Anything that is not a zip is left to the package reader's message.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        return
-    for info in infos:
-        name = info.filename.lower()
-        limit = MAX_RELS_PART_BYTES if name.endswith(".rels") else MAX_XML_PART_BYTES
-        if name.endswith((".xml", ".rels")) and info.file_size > limit:
-            raise UntrustedDocumentError(path, f"part {info.filename} would be {info.file_size:,} bytes; the "
-                                               f"limit for this kind of part is {limit:,}")
-
-
-def _wide_declarations(raw: bytes) -> bool:
-    """A DOCTYPE or ENTITY in a UTF-16/32 part, which a byte search for ``<!DOCTYPE`` does not see."""
-    head = raw[:4]
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
-                       (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be")):
-        if head.startswith(bom):
-            text = raw.decode(codec, errors="ignore")
-            return "<!DOCTYPE" in text or "<!ENTITY" in text
-    return False
-
-
 def checked_xml(package: DocxPackage, name: str) -> etree._Element:
-    """Part ``name`` parsed, after checking its size and tag count against the budget (see docs/comments.md)."""
-    if name not in package.parts:
-        raise UntrustedDocumentError(package.source, f"part {name} is missing")
-    raw = package.parts[name]
-    if len(raw) > MAX_XML_PART_BYTES:
-        raise UntrustedDocumentError(package.source, f"part {name} is {len(raw):,} bytes; the limit for an XML "
-                                                     f"part is {MAX_XML_PART_BYTES:,}")
-    tags = raw.count(b"<")  # also right for UTF-16, where "<" is one of two bytes
-    if tags > MAX_XML_TAGS:
-        raise UntrustedDocumentError(package.source, f"part {name} has about {tags:,} elements; the limit is "
-                                                     f"{MAX_XML_TAGS:,}")
-    if _wide_declarations(raw):
-        raise UntrustedDocumentError(package.source, f"{name}: a DOCTYPE or entity declaration is not allowed "
-                                                     "in OOXML")
-    root = package.xml(name)
-    if root.getroottree().docinfo.doctype:
-        raise UntrustedDocumentError(package.source, f"{name}: a DOCTYPE is not allowed in OOXML")
-    return root
+    """Part ``name`` parsed within the budgets of :mod:`strategy_builder.ooxml.parser` (size, elements, no
+    DOCTYPE in any encoding); a missing or refused part raises :class:`UntrustedDocumentError`."""
+    return package.xml(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.namespaces import NSMAP, PKG_REL, REL_OFFICE_DOCUMENT
-from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.parser import MAX_XML_PART_BYTES, XmlRefused, parse_xml
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -29,6 +29,8 @@ class ZipLimits:
     max_ratio: float = 200.0
     ratio_floor_bytes: int = 1024 * 1024
     """Members smaller than this are never refused for their ratio (tiny parts compress oddly)."""
+    max_xml_part_bytes: int = MAX_XML_PART_BYTES
+    max_rels_part_bytes: int = 1024 * 1024
 
 
 DEFAULT_LIMITS = ZipLimits()
@@ -80,6 +82,11 @@ class DocxPackage:
             claimed_total = 0
             for info in infos:
                 claimed_total += info.file_size
+                lowered = info.filename.lower()
+                part_limit = limits.max_rels_part_bytes if lowered.endswith(".rels") else limits.max_xml_part_bytes
+                if lowered.endswith((".xml", ".rels")) and info.file_size > part_limit:
+                    raise UntrustedDocumentError(source, f"part {info.filename} would be {info.file_size:,} bytes; "
+                                                         f"the limit for this kind of part is {part_limit:,}")
                 if info.file_size > limits.max_member_bytes:
                     raise UntrustedDocumentError(source, f"part {info.filename} would inflate to "
                                                          f"{info.file_size:,} bytes (limit {limits.max_member_bytes:,})")

@@ -17,20 +17,56 @@ _PARSER = etree.XMLParser(
 )
 
 
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+"""Largest XML part parsed (16 MiB): a 70-page strategy's document.xml is well under 1 MiB."""
+
+MAX_XML_ELEMENTS = 1_500_000
+"""Most elements (counted as ``<``) in one XML part; bounds parse time and memory whatever a file claims."""
+
+# Byte-order marks and first bytes by which XML announces UTF-16/32 (XML 1.0, Appendix F).
+_WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                   (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                   (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+
+
 class XmlRefused(ValueError):
-    """The XML is malformed or uses constructs OOXML forbids (DOCTYPE, entities)."""
+    """The XML is malformed or uses constructs OOXML forbids (DOCTYPE, entities), or is too large."""
 
 
-def parse_xml(data: bytes | str, *, part: str = "") -> etree._Element:
-    """Parse one XML part strictly; raises :class:`XmlRefused` naming the part on any problem."""
+def _declarations_text(raw: bytes) -> str | bytes:
+    """The part as text in which ``<!DOCTYPE`` can be searched, whatever its encoding."""
+    for mark, codec in _WIDE_ENCODINGS:
+        if raw.startswith(mark):
+            return raw.decode(codec, errors="ignore")
+    return raw
+
+
+def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_ELEMENTS) -> etree._Element:
+    """Parse one XML part strictly; raises :class:`XmlRefused` naming the part on any problem.
+
+    Refused before parsing: parts over :data:`MAX_XML_PART_BYTES` or ``max_elements``, and any DOCTYPE or
+    entity declaration (OOXML forbids DTDs), also in UTF-16/32 parts where a byte search would miss it.
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    # OOXML forbids DTDs; refusing them up front also refuses every entity trick.
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise XmlRefused(f"{part or 'XML'}: a DOCTYPE or entity declaration is not allowed in OOXML")
+    name = part or "XML"
+    if len(raw) > MAX_XML_PART_BYTES:
+        raise XmlRefused(f"{name}: the part is {len(raw):,} bytes; the limit is {MAX_XML_PART_BYTES:,}")
+    if raw.count(b"<") > max_elements:  # also right for UTF-16, where "<" is one byte of two
+        raise XmlRefused(f"{name}: the part has more than {max_elements:,} elements")
+    text = _declarations_text(raw)
+    if isinstance(text, str):
+        if "<!DOCTYPE" in text or "<!ENTITY" in text:
+            raise XmlRefused(f"{name}: a DOCTYPE or entity declaration is not allowed in OOXML")
+    elif b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise XmlRefused(f"{name}: a DOCTYPE or entity declaration is not allowed in OOXML")
     try:
-        return etree.fromstring(raw, parser=_PARSER)
+        root = etree.fromstring(raw, parser=_PARSER)
     except etree.XMLSyntaxError as error:
-        raise XmlRefused(f"{part or 'XML'}: not well-formed XML ({error.msg}, line {error.lineno})") from error
+        raise XmlRefused(f"{name}: not well-formed XML ({error.msg}, line {error.lineno})") from error
+    if root.getroottree().docinfo.doctype:
+        # Any other encoding trick that smuggled a DTD past the text search ends here.
+        raise XmlRefused(f"{name}: a DOCTYPE is not allowed in OOXML")
+    return root
 
 
 def serialize(element: etree._Element) -> bytes:

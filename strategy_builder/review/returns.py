@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.comments import Locator, check_directory, checked_xml, document_stories, read_comments
+from strategy_builder.ooxml.comments import Locator, checked_xml, document_stories, read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
 from strategy_builder.ooxml.sections import FoundSection, find_sections
@@ -163,7 +163,6 @@ def read_return(path: Path, project_dir: Path, *, ministry: str | None = None,
                 manifests: ManifestIndex | None = None,
                 limits: ZipLimits = RETURN_LIMITS) -> ReturnedFile:
     """Read one returned .docx; raises :class:`UntrustedDocumentError` naming it when it cannot be read."""
-    check_directory(path)
     package = DocxPackage.open(path, limits)
     try:
         return _read(package, path, project_dir, ministry, manifests or ManifestIndex(project_dir))
