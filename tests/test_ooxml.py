@@ -1,0 +1,111 @@
+"""The OOXML layer: safe parsing, package limits, reproducible zips, section markers to bookmarks and back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.package import DocxPackage, ZipLimits, write_zip
+from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.sections import MarkerError, apply_section_markers, find_sections
+from strategy_builder.render.markers import begin_marker, bookmark_name, end_marker
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def document(*paragraphs: str) -> etree._Element:
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>' for text in paragraphs)
+    return parse_xml(f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
+
+
+@pytest.mark.parametrize("payload", [
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'.encode(),
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>'.encode("utf-16"),
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>'.encode("utf-16-be"),
+    b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd"><x/>',
+])
+def test_parser_refuses_doctype_in_any_encoding(payload: bytes) -> None:
+    with pytest.raises(XmlRefused, match="DOCTYPE"):
+        parse_xml(payload, part="word/document.xml")
+
+
+def test_parser_refuses_too_many_elements_and_names_the_part() -> None:
+    with pytest.raises(XmlRefused, match="word/x.xml: the part has more than 10 elements"):
+        parse_xml(b"<a>" + b"<b/>" * 20 + b"</a>", part="word/x.xml", max_elements=10)
+    with pytest.raises(XmlRefused, match="not well-formed"):
+        parse_xml(b"<a><b></a>", part="word/x.xml")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_package_refuses_bombs_and_non_zips_with_the_file_named() -> None:
+    with pytest.raises(UntrustedDocumentError, match="returned.docx: not a Word document"):
+        DocxPackage.from_bytes(b"PK not really", source="returned.docx")
+    bomb = _zip({"word/document.xml": b"<a>" + b" " * (8 * 1024 * 1024) + b"</a>"})
+    with pytest.raises(UntrustedDocumentError, match="compression ratio"):
+        DocxPackage.from_bytes(bomb, source="bomb.docx")
+    with pytest.raises(UntrustedDocumentError, match="limit"):
+        DocxPackage.from_bytes(_zip({"word/document.xml": b"<a/>" * 300}), source="small.docx",
+                               limits=ZipLimits(max_xml_part_bytes=100))
+    with pytest.raises(UntrustedDocumentError, match="suspicious part name"):
+        DocxPackage.from_bytes(_zip({"../evil.xml": b"<a/>", "word/document.xml": b"<a/>"}), source="x.docx")
+
+
+def test_written_zips_are_reproducible() -> None:
+    parts = {"word/document.xml": b"<a/>", "[Content_Types].xml": b"<Types/>"}
+    first, second = write_zip(parts), write_zip(dict(parts))
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.namelist()[0] == "[Content_Types].xml"
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_markers_become_bookmarks_and_marker_only_paragraphs_vanish() -> None:
+    root = document(f"{begin_marker('AM/situation')}1 Situation", "Text of the situation.",
+                    end_marker("AM/situation"), f"{begin_marker('AM/integration')}2 Integration", "More text.",
+                    end_marker("AM/integration"))
+    names = apply_section_markers(root)
+    assert names == {bookmark_name("AM/situation"): "AM/situation", bookmark_name("AM/integration"): "AM/integration"}
+    texts = ["".join(p.itertext()) for p in root.iter(f"{{{W}}}p")]
+    assert texts == ["1 Situation", "Text of the situation.", "2 Integration", "More text."]
+    sections = find_sections(root, names)
+    assert [(s.section_id, s.heading, s.first_paragraph, s.last_paragraph) for s in sections] == [
+        ("AM/situation", "1 Situation", 0, 1), ("AM/integration", "2 Integration", 2, 3)]
+
+
+def test_unpaired_markers_are_refused() -> None:
+    with pytest.raises(MarkerError, match="never end"):
+        apply_section_markers(document(f"{begin_marker('AM/x')}Heading"))
+    with pytest.raises(MarkerError, match="ends before it begins"):
+        apply_section_markers(document(f"{end_marker('AM/x')}Heading"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co")), max_size=30),
+                min_size=1, max_size=6))
+def test_marker_conversion_keeps_every_visible_character(texts: list[str]) -> None:
+    from xml.sax.saxutils import escape
+
+    nested = []
+    for index, text in enumerate(texts):
+        nested.append(f"{begin_marker(f'AM/s{index}')}{escape(text)}")
+        nested.append(end_marker(f"AM/s{index}"))
+    root = document(*nested)
+    names = apply_section_markers(root)
+    assert len(names) == len(texts)
+    visible = "".join("".join(p.itertext()) for p in root.iter(f"{{{W}}}p"))
+    assert visible == "".join(texts)
+    found = {s.section_id for s in find_sections(root, names)}
+    assert found == {f"AM/s{i}" for i in range(len(texts))}
