@@ -276,8 +276,23 @@ def _character_name(character: str) -> str:
     return _CHARACTER_NAMES.get(character, f"U+{ord(character):04X}")
 
 
+# Characters YAML itself refuses (DEL and the C1 controls but NEL); PyYAML reports them at the start of the
+# file and libyaml without a position, so they are found here first.
+_YAML_FORBIDDEN_CHARACTER = re.compile("[\x7f-\x84\x86-\x9f]")
+
+
+def _control_character_finding(text: str, display_name: str, index: int) -> Finding:
+    line, column = _line_column(text, index)
+    return Finding(Location(display_name, line, column), "text.forbidden-character",
+                   f"character U+{ord(text[index]):04X} (a control character) is not allowed in a YAML file",
+                   hint="delete it; it often comes from pasting out of another program")
+
+
 def _check_characters(text: str, display_name: str) -> Finding | None:
     match = _FORBIDDEN_CHARACTER.search(text)
+    control = _YAML_FORBIDDEN_CHARACTER.search(text)
+    if control is not None and (match is None or control.start() < match.start()):
+        return _control_character_finding(text, display_name, control.start())
     if match is None:
         return None
     line, column = _line_column(text, match.start())
@@ -332,11 +347,8 @@ def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[
 
     try:
         loader = _LOADER(text)
-    except yaml.reader.ReaderError as error:
-        line, column = _line_column(text, error.position)
-        return None, [Finding(Location(display_name, line, column), "text.forbidden-character",
-                              f"character U+{error.character:04X} (a control character) is not allowed in a "
-                              "YAML file", hint="delete it; it often comes from pasting out of another program")]
+    except yaml.reader.ReaderError as error:  # a character the checks above do not know of
+        return None, [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
     composer = _Composer(loader)
     try:
         data = composer.compose_document()
@@ -353,6 +365,8 @@ def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[
         return None, [Finding(Location(display_name, line, column), "yaml.syntax",
                               f"YAML syntax error: {message}",
                               hint="check the indentation and quoting around this position")]
+    except yaml.reader.ReaderError as error:  # libyaml reports unreadable characters while parsing
+        return None, [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
     except yaml.YAMLError as error:
         return None, [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
     finally:
