@@ -23,9 +23,16 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
 
     for area_key, area in model.areas.items():
         area_path = ("areas", area_key)
-        if not area.priorities and not area.no_priorities_reason:
-            warn(area_path, "policy.area-empty", f"area '{area_key}' has neither priorities nor a reason",
+        active = [p for p in area.priorities if p.status is not Status.WITHDRAWN]
+        if not active and not area.no_priorities_reason:
+            what = "only withdrawn priorities" if area.priorities else "neither priorities"
+            warn(area_path, "policy.area-empty", f"area '{area_key}' has {what} and no reason",
                  "add priorities, or state why there are none in 'no_priorities_reason'", prefer_key=True)
+        if active and area.no_priorities_reason:
+            warn((*area_path, "no_priorities_reason"), "policy.stale-reason",
+                 f"area '{area_key}' has priorities and also a reason for having none",
+                 "delete 'no_priorities_reason'; the draft does not print it while the area has priorities",
+                 prefer_key=True)
         for p_index, priority in enumerate(area.priorities):
             base = (*area_path, "priorities", p_index)
             if priority.status is Status.WITHDRAWN:
@@ -49,6 +56,9 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                              hints[code] if code in hints
                              else hints.setdefault(code, state_hint(code, participating)))
                 timeline = action.timeline
+                if timeline is None:
+                    warn(action_path, "policy.no-timeline", "this action has no timeline",
+                         "add e.g. 'timeline: {start: 2010-09, end: 2011-H1}'")
                 if timeline is not None and (timeline.start.first_month < period.start.first_month
                                              or timeline.end.last_month > period.end.last_month):
                     warn((*action_path, "timeline"), "policy.timeline-outside-period",

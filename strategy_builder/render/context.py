@@ -138,7 +138,9 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
             **_section(record),
             "key": area_key,
             "title": AREA_TITLES[area_key],
-            "no_priorities_reason": _blocks(area.no_priorities_reason, record.number, [0]),
+            # A reason for having no priorities is stale once there are some (check warns about it).
+            "no_priorities_reason": [] if area.priorities else _blocks(area.no_priorities_reason, record.number,
+                                                                       [0]),
             "priorities": [_priority(p, by_id[f"{code}/{area_key}/{p.id}"], strategy) for p in area.priorities],
         })
     situation_record = by_id[f"{code}/situation"]
