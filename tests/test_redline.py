@@ -1,0 +1,155 @@
+"""The Word redline: native tracked changes whose Accept All gives NEW and Reject All gives OLD."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fixtures.diff.docs import make_docx, revision_views, texts
+from fixtures.diff.drafts import sample_drafts  # noqa: F401 - a fixture
+from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.review.diff import diff_documents, redline
+from strategy_builder.review.document import read_document
+
+AUTHOR = "BMP Strategy Drafting Team"
+DATE = dt.date(2010, 11, 15)
+
+
+def make_redline(old: bytes, new: bytes) -> bytes:
+    diff = diff_documents(read_document(old, source="old.docx"), read_document(new, source="new.docx"))
+    return redline(diff, author=AUTHOR, date=DATE)
+
+
+def assert_invariant(old: bytes, new: bytes) -> bytes:
+    data = make_redline(old, new)
+    accepted, rejected = revision_views(data)
+    assert accepted == texts(new)
+    assert rejected == texts(old)
+    return data
+
+
+def document_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def test_words_changed_inside_a_paragraph_are_tracked_word_by_word() -> None:
+    old = make_docx(["The committee met in Chisinau on Monday.", "Unchanged paragraph."])
+    new = make_docx(["The joint committee met in Tbilisi on Monday.", "Unchanged paragraph."])
+    xml = document_xml(assert_invariant(old, new))
+    assert "<w:delText xml:space=\"preserve\">Chisinau</w:delText>" in xml
+    assert xml.count("<w:ins ") == 2  # "joint " and "Tbilisi"
+    assert f'w:author="{AUTHOR}"' in xml and 'w:date="2010-11-15T00:00:00Z"' in xml
+
+
+def test_inserted_and_deleted_paragraphs_at_start_middle_and_end() -> None:
+    old = make_docx(["first", "second", "third", "last"])
+    new = make_docx(["new opening", "first", "third", "inserted", "last", "appended", "appended again"])
+    assert_invariant(old, new)
+    assert_invariant(new, old)
+
+
+def test_formatting_runs_are_split_and_kept() -> None:
+    old = make_docx([["Plain start ", "bold words here", " plain end"]])
+    new = make_docx([["Plain start ", "bold words there", " plain end and more"]])
+    xml = document_xml(assert_invariant(old, new))
+    assert xml.count("<w:b/>") >= 2  # the bold run keeps its formatting on both sides of the split
+
+
+def test_tables_cells_rows_and_whole_tables() -> None:
+    old = make_docx(["Before", ("table", [["No.", "Action"], ["1", "Train border guards"], ["2", "Old row"]]),
+                     "Between", ("table", [["gone", "table"]]), "After"])
+    new = make_docx(["Before", ("table", [["No.", "Action"], ["1", "Train all border guards"], ["3", "New row"],
+                                          ["4", ["two", "paragraphs"]]]), "Between", "After",
+                     ("table", [["brand", "new"]])])
+    xml = document_xml(assert_invariant(old, new))
+    assert "<w:trPr><w:del " in xml.replace("\n", "") or "<w:del w:id" in xml
+    assert_invariant(new, old)
+
+
+def test_moved_sections_use_move_markup_with_paired_names(sample_drafts) -> None:
+    old_dir, new_dir = sample_drafts
+    diff = diff_documents(read_document(old_dir / "AM.docx"), read_document(new_dir / "AM.docx"))
+    data = redline(diff, author=AUTHOR, date=DATE)
+    xml = document_xml(data)
+    accepted, rejected = revision_views(data)
+    assert accepted == texts(new_dir / "AM.docx")
+    assert rejected == texts(old_dir / "AM.docx")
+    assert "<w:moveFrom " in xml and "<w:moveTo " in xml
+    package = DocxPackage.from_bytes(data)
+    root = package.xml("word/document.xml")
+    names_from = {e.get(f"{{{W}}}name") for e in root.iter(f"{{{W}}}moveFromRangeStart")}
+    names_to = {e.get(f"{{{W}}}name") for e in root.iter(f"{{{W}}}moveToRangeStart")}
+    assert names_from and names_from == names_to
+    ids = [e.get(f"{{{W}}}id") for e in root.iter(*(f"{{{W}}}{t}" for t in ("ins", "del", "moveFrom", "moveTo")))]
+    assert len(ids) == len(set(ids)), "revision ids must be unique"
+
+
+@pytest.mark.corpus
+def test_new_documents_own_tracked_changes_are_accepted_first(corpus) -> None:
+    tracked = (corpus / "OpenXmlPowerTools/TestFiles/RP/RP002-Deleted-Text.docx").read_bytes()
+    plain = make_docx(["Something else entirely."])
+    assert_invariant(plain, tracked)
+    assert_invariant(tracked, plain)
+
+
+def test_redline_is_deterministic() -> None:
+    old = make_docx(["alpha beta", ("table", [["a", "b"]])])
+    new = make_docx(["alpha gamma", ("table", [["a", "c"]])])
+    assert make_redline(old, new) == make_redline(old, new)
+
+
+# ------------------------------------------------------------------------------------------ property
+
+WORDS = ["migration", "border", "the", "and", "Ministry", "2010", ",", ".", "\u00a0", "labour", "return", "-"]
+
+
+def _sentence(draw) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=0, max_size=8))
+    return " ".join(words)
+
+
+@st.composite
+def paragraph_lists(draw) -> tuple[list, list]:
+    """An old list of paragraphs and cells, and a new one made from it by random edits."""
+    old = [_sentence(draw) for _ in range(draw(st.integers(1, 7)))]
+    new: list = []
+    for text in old:
+        action = draw(st.sampled_from(["keep", "keep", "edit", "delete", "insert"]))
+        if action == "keep":
+            new.append(text)
+        elif action == "edit":
+            words = text.split(" ")
+            position = draw(st.integers(0, len(words)))
+            words[position:position + draw(st.integers(0, 2))] = draw(st.lists(st.sampled_from(WORDS), max_size=3))
+            new.append(" ".join(words))
+        elif action == "insert":
+            new.extend([_sentence(draw), text])
+    if draw(st.booleans()):
+        new.append(_sentence(draw))
+    runs = draw(st.booleans())
+    if runs:  # split some paragraphs into bold/plain runs at random places
+        new = [[t[:len(t) // 2], t[len(t) // 2:]] if len(t) > 3 else t for t in new]
+    if draw(st.booleans()):
+        cells = [[_sentence(draw) for _ in range(2)] for _ in range(draw(st.integers(1, 3)))]
+        changed = [list(row) for row in cells]
+        if draw(st.booleans()):
+            changed[0][1] = _sentence(draw)
+        if draw(st.booleans()):
+            changed.append([_sentence(draw), _sentence(draw)])
+        old.append(("table", cells))
+        new.append(("table", changed))
+    return old, new
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraph_lists())
+def test_property_accept_gives_new_and_reject_gives_old(pair) -> None:
+    old, new = pair
+    assert_invariant(make_docx(old), make_docx(new))
