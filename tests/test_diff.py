@@ -1,0 +1,233 @@
+"""``strategy-builder diff`` end to end: real drafts, reports, redlines, exit codes, hostile and foreign files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from fixtures.diff.docs import make_docx, revision_views, texts
+from fixtures.diff.drafts import DELETED, NEW_TITLE, RETITLED, SWAPPED, sample_drafts  # noqa: F401
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.review.compare import compare
+from strategy_builder.review.diff import diff_documents
+from strategy_builder.review.document import read_document
+from strategy_builder.review.draft_reports import write_draft_reports
+
+
+@pytest.fixture(scope="module")
+def scenario_json(sample_drafts) -> dict:
+    old_dir, new_dir = sample_drafts
+    project = new_dir.parents[2]
+    result = run_cli("diff", "1", "2", str(project), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _changed(partner: dict) -> dict[str, dict]:
+    return {s["id"]: s for s in partner["sections"] if s["status"] != "unchanged"}
+
+
+def test_scenario_reports_exactly_the_retitle_the_deletion_and_the_swap(scenario_json) -> None:
+    partners = {p["code"]: p for p in scenario_json["partners"]}
+    changed = _changed(partners["AM"])
+    assert set(changed) == {RETITLED, DELETED, *SWAPPED}
+    assert changed[RETITLED]["status"] == "changed" and changed[RETITLED]["retitled"]
+    assert NEW_TITLE in changed[RETITLED]["title"]
+    assert changed[DELETED]["status"] == "removed"
+    for key in SWAPPED:
+        assert changed[key]["status"] == "moved" and not changed[key]["edited"]
+    assert {p["status"] for code, p in partners.items() if code != "AM"} == {"unchanged"}
+    assert scenario_json["summary"]["sections"] == {**scenario_json["summary"]["sections"], "added": 0,
+                                                   "removed": 1, "moved": 2, "changed": 1}
+    # The cover line and the changes table differ by construction: reported apart, not as sections.
+    assert partners["AZ"]["outside_changed"] and all(s["kind"] == "outside" for s in partners["AZ"]["outside"])
+
+
+def test_scenario_is_attributed_to_the_input_lines(scenario_json, sample_drafts) -> None:
+    am = next(p for p in scenario_json["partners"] if p["code"] == "AM")
+    changed = _changed(am)
+    yaml_lines = (sample_drafts[1] / "inputs" / "partners" / "AM.yaml").read_text(encoding="utf-8").split("\n")
+    (field,) = changed[RETITLED]["attribution"]["fields"]
+    assert field["file"] == "inputs/partners/AM.yaml" and field["path"].endswith(".title")
+    assert field["change"] == "changed" and field["new"] == NEW_TITLE
+    assert NEW_TITLE in yaml_lines[field["line"] - 1]
+    assert changed[DELETED]["attribution"]["cause"] == "inputs"
+    assert "removed" in changed[DELETED]["attribution"]["summary"]
+    for key in SWAPPED:
+        attribution = changed[key]["attribution"]
+        assert attribution["cause"] == "order" and attribution["source_file"] == "inputs/partners/AM.yaml"
+        assert f"- id: {key.rsplit('/', 1)[1]}" in yaml_lines[attribution["source_line"] - 1]
+
+
+def test_json_schema_fields_are_present(scenario_json) -> None:
+    assert scenario_json["schema"] == "strategy-builder-diff" and scenario_json["schema_version"] == 1
+    assert scenario_json["old"]["draft"] == 1 and scenario_json["new"]["draft"] == 2
+    section = _changed(next(p for p in scenario_json["partners"] if p["code"] == "AM"))[RETITLED]
+    assert set(section) >= {"key", "id", "kind", "title", "old_title", "retitled", "area", "area_title", "status",
+                            "moved", "edited", "old_number", "new_number", "changes", "attribution"}
+    change = section["changes"][0]
+    assert set(change) == {"kind", "location", "old_text", "new_text", "ops", "whitespace_only", "renumbered"}
+    assert "".join(o["text"] for o in change["ops"] if o["op"] != "insert") == change["old_text"]
+    assert "".join(o["text"] for o in change["ops"] if o["op"] != "delete") == change["new_text"]
+
+
+def test_text_markdown_html_and_redlines(sample_drafts, tmp_path: Path) -> None:
+    old_dir, new_dir = sample_drafts
+    project = new_dir.parents[2]
+    html, redlines = tmp_path / "diff.html", tmp_path / "redlines"
+    result = run_cli("diff", "1", "2", str(project), "--html", str(html), "--redline", str(redlines))
+    assert result.returncode == 0, result.stderr
+    assert "moved (4.2 → 4.1)" in result.stdout and "removed" in result.stdout
+    assert "inputs/partners/AM.yaml:" in result.stdout and "{+Secure+}" in result.stdout
+    page = html.read_text(encoding="utf-8")
+    assert "<ins>" in page and "<del>" in page and 'href="#am"' in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the page must not load anything"
+    assert sorted(p.name for p in redlines.iterdir()) == sorted(p.name for p in old_dir.glob("*.docx"))
+    for code in ("AM", "GE"):
+        accepted, rejected = revision_views((redlines / f"{code}.docx").read_bytes())
+        assert accepted == texts(new_dir / f"{code}.docx")
+        assert rejected == texts(old_dir / f"{code}.docx")
+    markdown = run_cli("diff", "1", "2", str(project), "--format", "markdown").stdout
+    assert "## AM Armenia" in markdown and "**+Secure**" in markdown and "~~−Security of~~" in markdown
+
+
+def test_exit_code(sample_drafts) -> None:
+    project = sample_drafts[1].parents[2]
+    assert run_cli("diff", "1", "2", str(project), "--exit-code").returncode == 1
+    assert run_cli("diff", "2", "2", str(project), "--exit-code").returncode == 0
+    assert run_cli("diff", "1", "2", str(project)).returncode == 0
+    missing = run_cli("diff", "1", "9", str(project))
+    assert missing.returncode == 2 and "no draft 9" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_returned_file_against_its_draft(sample_drafts, tmp_path: Path) -> None:
+    old_dir, new_dir = sample_drafts
+    project = new_dir.parents[2]
+    target = tmp_path / "AM-redline.docx"
+    result = run_cli("diff", "2", str(new_dir / "AM.docx"), str(project), "--redline", str(target),
+                     "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [p["code"] for p in payload["partners"]] == ["AM"] and not payload["has_changes"]
+    assert target.is_file()
+
+
+def test_write_draft_reports_for_builds(sample_drafts, tmp_path: Path) -> None:
+    old_dir, new_dir = sample_drafts
+    written = write_draft_reports(old_dir, new_dir, redlines=True, html=True, author="Team",
+                                  date=dt.date(2010, 11, 15))
+    try:
+        assert new_dir / "diff.html" in written and new_dir / "redlines" / "AM.docx" in written
+        assert "Secure" in (new_dir / "diff.html").read_text(encoding="utf-8")
+    finally:
+        for path in written:
+            path.unlink()
+        (new_dir / "redlines").rmdir()
+
+
+def test_documents_without_ids_fall_back_to_headings(tmp_path: Path) -> None:
+    old = make_docx([("h1", "Introduction"), "Some words.", ("h1", "Borders"), "Border text here.",
+                     ("h1", "Labour"), "Labour text.", ("h1", "Returns"), "Return text."])
+    new = make_docx([("h1", "Introduction"), "Some other words.", ("h1", "Labour"), "Labour text.",
+                     ("h1", "Borders"), "Border text here.", ("h1", "Return policy"), "Return text."])
+    diff = diff_documents(read_document(old, source="a.docx"), read_document(new, source="b.docx"))
+    status = {s.title: s.status for s in diff.sections}
+    assert status["Introduction"] == "changed"
+    assert "moved" in (status["Borders"], status["Labour"])
+    assert status["Return policy"] == "changed"  # retitled, matched by its content
+    assert diff.has_changes
+
+
+def test_whitespace_variants_are_not_text_changes() -> None:
+    old = make_docx(["A sentence with spaces.", ("table", [["cell one", "x"]])])
+    new = make_docx(["A sentence\u00a0with  spaces.", ("table", [["cell\u00a0one", "x"]])])
+    diff = diff_documents(read_document(old), read_document(new))
+    assert not diff.has_changes
+    assert all(c.whitespace_only for s in diff.sections for c in s.changes)
+
+
+# ----------------------------------------------------------------------------------- hostile files
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _hostile(kind: str) -> bytes:
+    good = make_docx(["fine"])
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    if kind == "not-a-zip":
+        return b"This is a plain text file pretending to be a .docx\n" * 10
+    if kind == "bomb":
+        parts["word/media/bomb.bin"] = b"\0" * (40 * 1024 * 1024)
+    elif kind == "doctype":
+        parts["word/document.xml"] = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                      + parts["word/document.xml"].split(b"?>", 1)[1].replace(b"fine", b"&x;"))
+    elif kind == "no-document":
+        parts = {n: d for n, d in parts.items() if n != "word/document.xml"}
+    return _zip(parts)
+
+
+@pytest.mark.parametrize("kind", ["not-a-zip", "bomb", "doctype", "no-document"])
+def test_hostile_files_give_a_clear_error_naming_the_file(kind: str, tmp_path: Path) -> None:
+    good = tmp_path / "good.docx"
+    make_docx(["fine"], good)
+    bad = tmp_path / f"{kind}.docx"
+    bad.write_bytes(_hostile(kind))
+    with pytest.raises(UntrustedDocumentError) as caught:
+        read_document(bad)
+    assert str(bad) in caught.value.message
+    result = run_cli("diff", str(good), str(bad), str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert f"{kind}.docx" in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+# -------------------------------------------------------------------------------------------- corpus
+
+
+@pytest.mark.corpus
+def test_corpus_pairs(corpus: Path) -> None:
+    pairs = json.loads((corpus / "pairs.json").read_text(encoding="utf-8"))
+    compared = 0
+    for pair in pairs:
+        if "base" not in pair or "revised" not in pair:
+            continue
+        base, revised = corpus / pair["base"], corpus / pair["revised"]
+        comparison = compare(str(base), str(revised), corpus)
+        (partner,) = comparison.partners
+        assert partner.diff is not None
+        if pair.get("expected_revisions") == 0:
+            assert not comparison.has_changes, f"{pair['test_id']}: expected no text change"
+        elif pair.get("expected_revisions"):
+            assert comparison.has_changes, f"{pair['test_id']}: expected a change"
+        from strategy_builder.review.diff import redline
+
+        accepted, rejected = revision_views(redline(partner.diff, author="T", date=dt.date(2020, 1, 1)))
+        assert accepted == texts(revised), pair["test_id"]
+        assert rejected == texts(base), pair["test_id"]
+        compared += 1
+    assert compared >= 16
+
+
+@pytest.mark.corpus
+def test_every_corpus_file_is_read_or_refused_cleanly(corpus: Path) -> None:
+    for path in sorted(corpus.rglob("*.docx")):
+        try:
+            document = read_document(path)
+        except UntrustedDocumentError as error:
+            assert str(path) in error.message
+            continue
+        diff = diff_documents(document, read_document(path))
+        assert not diff.has_changes, path
