@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import typing
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import Finding
-from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument
+from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument, format_path
+from strategy_builder.models.inputs import suggest_slug
 
 _PATTERN_MESSAGES = {
     r"^[A-Z]{2}$": "is not a state code: write the ISO 3166-1 alpha-2 code in capitals, e.g. AM or NO",
@@ -94,10 +96,11 @@ def validation_findings(error: ValidationError, model: type[BaseModel], document
                                     hint=hint))
             continue
         if kind == "missing":
+            # Located at the mapping that lacks the field; the field path names the missing field itself.
             parent = path[:-1]
-            where = f" in '{'.'.join(str(p) for p in parent)}'" if parent else ""
-            findings.append(Finding(document.location(parent, prefer_key=True), "schema.missing-field",
-                                    f"missing required field '{path[-1]}'{where}",
+            where = f" in '{format_path(parent)}'" if parent else ""
+            location = dataclasses.replace(document.location(parent, prefer_key=True), field_path=format_path(path))
+            findings.append(Finding(location, "schema.missing-field", f"missing required field '{path[-1]}'{where}",
                                     hint=_missing_hint(str(path[-1]))))
             continue
         message, hint = _message_for(kind, item, value)
@@ -122,6 +125,11 @@ def _message_for(kind: str, item: Any, value: Any) -> tuple[str, str | None]:
     ctx = item.get("ctx") or {}
     if kind == "string_pattern_mismatch":
         text = _PATTERN_MESSAGES.get(ctx.get("pattern", ""))
+        if text and ctx.get("pattern") == r"^[A-Z]{2}$" and isinstance(value, str) and len(value.strip()) == 2 \
+                and value.strip().isalpha():
+            return f"{_describe(value)} {text}", f"write it in capitals: {value.strip().upper()}"
+        if text and ctx.get("pattern") == r"^[a-z0-9]+(?:-[a-z0-9]+)*$" and isinstance(value, str):
+            return f"{_describe(value)} {text}", f"for example '{suggest_slug(value)}'"
         if text:
             return f"{_describe(value)} {text}", None
         return f"{_describe(value)} does not have the expected form ({ctx.get('pattern')})", None
@@ -132,6 +140,8 @@ def _message_for(kind: str, item: Any, value: Any) -> tuple[str, str | None]:
                 "write each item on its own line starting with '- ', or as [A, B]")
     if kind == "string_type":
         return f"expected text, found {_describe(value)}", "quote the text if it contains ': ' or starts with '-'"
+    if kind == "too_short":
+        return f"this list must have at least {ctx.get('min_length')} item(s)", None
     if kind == "string_too_short":
         return "this text must not be empty", None
     if kind == "string_too_long":
@@ -142,7 +152,7 @@ def _message_for(kind: str, item: Any, value: Any) -> tuple[str, str | None]:
         return f"expected a whole number, found {_describe(value)}", None
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"{_describe(value)} is out of range: {item['msg'].lower()}", None
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+    if kind in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
         return f"{_describe(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2010-12-15"
     if kind == "bool_parsing":
         return f"{_describe(value)} is not true or false", "write true or false"
