@@ -25,7 +25,7 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
         area_path = ("areas", area_key)
         active = [p for p in area.priorities if p.status is not Status.WITHDRAWN]
         if not active and not area.no_priorities_reason:
-            what = "only withdrawn priorities" if area.priorities else "neither priorities"
+            what = "only withdrawn priorities" if area.priorities else "no priorities"
             warn(area_path, "policy.area-empty", f"area '{area_key}' has {what} and no reason",
                  "add priorities, or state why there are none in 'no_priorities_reason'", prefer_key=True)
         if active and area.no_priorities_reason:
