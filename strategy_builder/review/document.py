@@ -24,7 +24,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_custom_properties
 from strategy_builder.ooxml.sections import FoundParagraph, find_sections
 from strategy_builder.ooxml.text import style_id
-from strategy_builder.ooxml.runs import paragraph_atoms, text_of_atoms
+from strategy_builder.ooxml.runs import paragraph_text
 
 _W = f"{{{W}}}"
 P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (f"{_W}{n}" for n in (
@@ -158,7 +158,7 @@ def read_blocks(container: etree._Element, headings: dict[str, int] | None = Non
     for child in _children(container):
         if child.tag == P:
             style = style_id(child)
-            blocks.append(Paragraph(text_of_atoms(paragraph_atoms(child)), style,
+            blocks.append(Paragraph(paragraph_text(child), style,
                                     _heading_level(child, style, headings), child))
         elif child.tag == TBL:
             rows = []
