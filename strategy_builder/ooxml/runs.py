@@ -307,7 +307,7 @@ def sanitised_copy(element: etree._Element) -> etree._Element:
 def wrap_runs(paragraph: etree._Element, tag: str, revision: Revision) -> None:
     """Wrap every run of ``paragraph`` in a revision element (deleted ones get ``w:delText``)."""
     for run in own_runs(paragraph):
-        if tag in (DEL, MOVE_FROM):
+        if tag == DEL:  # moved text keeps w:t, as Word writes it
             for text in run.iter(T, f"{_W}instrText"):
                 text.tag = DEL_TEXT if text.tag == T else f"{_W}delInstrText"
         wrapper = revision(tag)
