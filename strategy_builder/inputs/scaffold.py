@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, InputProblems
-from strategy_builder.errors import Finding, Findings, Location
+from strategy_builder.errors import Finding, Findings
 from strategy_builder.inputs.hints import iso_country_name, state_hint
 from strategy_builder.inputs.loading import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
 from strategy_builder.inputs.yamlsource import read_yaml
@@ -72,7 +72,7 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     partners = {c: str(s.get("name", c)) for c, s in states.items() if s.get("role") == "partner"}
     if code not in partners:
         raise InputProblems(Findings([Finding(
-            Location(f"{INPUTS_DIR}/{STRATEGY_FILE}"), "partner.not-declared",
+            document.location(("states",), prefer_key=True), "partner.not-declared",
             f"{code} is not declared as a partner state in inputs/strategy.yaml",
             hint=state_hint(code, partners) if partners else None)]))
     target = root / INPUTS_DIR / PARTNERS_DIR / f"{code}.yaml"
