@@ -206,6 +206,12 @@ class _Writer:
         if index == 0 or placed[index - 1][0].tag != P or _mark_tags(placed[index - 1][0]):
             return
         last = placed[-1][0]
+        parent = last.getparent()
+        # Only real neighbours in a body or cell merge; paragraphs in separate content controls do not.
+        blocks_after = any(sibling.tag in (P, TBL, f"{_W}sdt") for sibling in last.itersiblings())
+        if parent is None or parent.tag not in (f"{_W}body", TC) or blocks_after \
+                or any(e.getparent() is not parent for e, _ in placed[index - 1:]):
+            return
         tags = _mark_tags(last)
         for mark in tags:
             mark.getparent().remove(mark)
