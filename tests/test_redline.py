@@ -174,3 +174,12 @@ def test_libreoffice_keeps_every_revision_of_a_redline(sample_drafts, soffice, t
     assert words(accepted) == words(texts(new_dir / "AM.docx"))
     assert words(rejected) == words(texts(old_dir / "AM.docx"))
     assert "w:moveFrom" in document_xml(saved.read_bytes())
+
+
+@pytest.mark.corpus
+def test_paragraphs_inserted_at_the_end_inside_content_controls(corpus) -> None:
+    # Each of the last paragraphs sits in its own block content control: no paragraph mark can move up.
+    old = (corpus / "OpenXmlPowerTools/TestFiles/WC/WC061-Style-Added.docx").read_bytes()
+    new = (corpus / "OpenXmlPowerTools/NewDocxDocuments/ContentControls.docx").read_bytes()
+    assert_invariant(old, new)
+    assert_invariant(new, old)
