@@ -109,3 +109,22 @@ def test_marker_conversion_keeps_every_visible_character(texts: list[str]) -> No
     assert visible == "".join(texts)
     found = {s.section_id for s in find_sections(root, names)}
     assert found == {f"AM/s{i}" for i in range(len(texts))}
+
+
+def test_paragraph_text_keeps_field_results_and_text_after_fields_without_result() -> None:
+    from strategy_builder.ooxml.text import paragraph_text
+
+    def runs(*inner: str) -> etree._Element:
+        return parse_xml(f'<w:p xmlns:w="{W}">' + "".join(f"<w:r>{r}</w:r>" for r in inner) + "</w:p>")
+
+    begin, separate, end = ('<w:fldChar w:fldCharType="begin"/>', '<w:fldChar w:fldCharType="separate"/>',
+                            '<w:fldChar w:fldCharType="end"/>')
+    assert paragraph_text(runs("<w:t>before </w:t>", begin, "<w:instrText>PAGE</w:instrText>", end,
+                               "<w:t>after</w:t>")) == "before after"
+    assert paragraph_text(runs("<w:t>a</w:t>", begin, "<w:instrText>PAGE</w:instrText>", separate, "<w:t>7</w:t>",
+                               end, "<w:t>b</w:t>")) == "a7b"
+    deleted = parse_xml(f'<w:p xmlns:w="{W}"><w:r><w:t>kept </w:t></w:r><w:del w:id="1" w:author="x">'
+                        '<w:r><w:delText>gone</w:delText></w:r></w:del><w:ins w:id="2" w:author="x"><w:r>'
+                        '<w:t>new</w:t></w:r></w:ins></w:p>')
+    assert paragraph_text(deleted) == "kept new"
+    assert paragraph_text(deleted, accepted=False) == "kept gone"

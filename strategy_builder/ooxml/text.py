@@ -27,10 +27,11 @@ def paragraph_text(paragraph: etree._Element, *, accepted: bool = True) -> str:
     """
     pieces: list[str] = []
     skip_depth_tags = (DEL, MOVE_FROM) if accepted else (INS, MOVE_TO)
-    in_field_code = 0
+    # One entry per open field: True while in its code (before 'separate'), False in its result. A field
+    # may end without a separator (no result), so 'end' closes it either way.
+    fields: list[bool] = []
 
     def walk(element: etree._Element) -> None:
-        nonlocal in_field_code
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
@@ -42,12 +43,14 @@ def paragraph_text(paragraph: etree._Element, *, accepted: bool = True) -> str:
             if tag == FLD_CHAR:
                 kind = child.get(f"{_W}fldCharType")
                 if kind == "begin":
-                    in_field_code += 1
-                elif kind == "separate" and in_field_code:
-                    in_field_code -= 1
+                    fields.append(True)
+                elif kind == "separate" and fields:
+                    fields[-1] = False
+                elif kind == "end" and fields:
+                    fields.pop()
                 continue
             if tag == T or (tag == DEL_TEXT and not accepted):
-                if not in_field_code:
+                if not any(fields):
                     pieces.append(child.text or "")
             elif tag == TAB:
                 if element.tag == R:
