@@ -237,11 +237,17 @@ CASES: list[Case] = [
         Expect(STRATEGY, "2010-13-45", "consultation.issued", "schema.date_from_datetime_parsing",
                "'2010-13-45' is not a date", DATE_HINT)]),
     Case("date-in-day-month-year-order", [(STRATEGY, "issued: 2010-11-15", "issued: 15.11.2010")], [
-        Expect(STRATEGY, "15.11.2010", "consultation.issued", "schema.date_from_datetime_parsing",
+        Expect(STRATEGY, "15.11.2010", "consultation.issued", "schema.date_parsing",
                "'15.11.2010' is not a date", DATE_HINT)]),
     Case("date-with-time", [(STRATEGY, "issued: 2010-11-15", "issued: 2010-11-15T10:30:00")], [
-        Expect(STRATEGY, "2010-11-15T", "consultation.issued", "schema.date_from_datetime_inexact",
+        Expect(STRATEGY, "2010-11-15T", "consultation.issued", "schema.date_parsing",
                "'2010-11-15T10:30:00' is not a date", DATE_HINT)]),
+    Case("date-as-seconds-since-1970", [(STRATEGY, "issued: 2010-11-15", "issued: 1289779200")], [
+        Expect(STRATEGY, "1289779200", "consultation.issued", "schema.date_parsing",
+               "'1289779200' is not a date", DATE_HINT)]),
+    Case("date-in-other-digits", [(STRATEGY, "deadline: 2010-12-17", "deadline: \uff12\uff10\uff11\uff10-12-17")], [
+        Expect(STRATEGY, "\uff12", "consultation.deadline", "schema.date_parsing",
+               "'\uff12\uff10\uff11\uff10-12-17' is not a date", DATE_HINT)]),
     Case("deadline-before-issue", [(STRATEGY, "deadline: 2010-12-17", "deadline: 2010-11-01")], [
         Expect(STRATEGY, "2010-11-01", "consultation.deadline", "schema.value_error",
                "the deadline (2010-11-01) is before the issue date (2010-11-15)")]),

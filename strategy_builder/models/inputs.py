@@ -7,7 +7,8 @@ import enum
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from strategy_builder.models.period import PeriodPoint
 
@@ -25,6 +26,17 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 Prose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 """A long text in the prose syntax of :mod:`strategy_builder.models.prose`."""
+
+
+def _date_as_written(value: object) -> object:
+    # pydantic would also read 1289779200 (seconds since 1970) as 2010-11-15, and 0 as 1970-01-01.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is None:
+        raise PydanticCustomError("date_parsing", "Input should be a date written as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
+"""A calendar date written as ``YYYY-MM-DD`` and nothing else."""
 
 AREA_KEYS: tuple[str, ...] = (
     "illegal_migration",
@@ -109,8 +121,8 @@ class Consultation(_Model):
     """The current consultation round; its dates go on the cover of every draft."""
 
     round: Annotated[int, Field(ge=1, le=99)]
-    issued: dt.date = Field(description="Date printed on the drafts of this round")
-    deadline: dt.date = Field(description="Date by which ministries return their comments")
+    issued: IsoDate = Field(description="Date printed on the drafts of this round")
+    deadline: IsoDate = Field(description="Date by which ministries return their comments")
 
     @field_validator("deadline")
     @classmethod

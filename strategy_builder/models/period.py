@@ -10,7 +10,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$")
+# ASCII digits only, as in the JSON Schema's pattern: Python's \d would also take '２０１０' or '٢٠١٠'.
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|H(?P<half>[12])))?\Z")
 PATTERN_TEXT = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"
 
 
