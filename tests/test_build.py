@@ -200,3 +200,27 @@ def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "inputs/partners/AM.yaml:" in result.stderr + result.stdout
     assert not (project / "build/drafts/001").exists()
+
+
+def test_build_writes_redlines_and_html_report_beside_the_new_draft(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    build_ok(project)
+    assert not (project / "build/drafts/001/redlines").exists(), "a first draft has nothing to compare with"
+    path = project / "inputs/partners/AM.yaml"
+    path.write_text(path.read_text().replace("title: Towards integrated border management",
+                                             "title: Towards an integrated border management", 1))
+    strategy = project / "inputs/strategy.yaml"
+    strategy.write_text(strategy.read_text().replace("html_report: false", "html_report: true"))
+    build_ok(project, "--redlines")
+    draft = project / "build/drafts/002"
+    assert sorted(p.stem for p in (draft / "redlines").glob("*.docx")) == PARTNERS
+    report = (draft / "diff.html").read_text()
+    assert "Towards an integrated border management" in report
+    redline = (draft / "redlines/AM.docx")
+    with zipfile.ZipFile(redline) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "<w:ins " in body and "<w:del " in body
+    assert "BMP Strategy Drafting Team" in body, "revisions are authored as the drafting team"
+    build_ok(project, "--force", "--no-redlines", "--no-html-report")
+    assert not (project / "build/drafts/003/redlines").exists()
+    assert not (project / "build/drafts/003/diff.html").exists()

@@ -50,17 +50,25 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds to wait for another build of the same project to finish.")
 @click.option("--strict", is_flag=True, help="Refuse to build when there are policy warnings.")
+@click.option("--redlines/--no-redlines", default=None,
+              help="Write redlines/<CODE>.docx against the previous draft (default: build.redlines).")
+@click.option("--html-report/--no-html-report", default=None,
+              help="Write diff.html against the previous draft (default: build.html_report).")
 @format_option("text", "json")
 def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
-                  jobs: int, wait_seconds: float, strict: bool, output_format: str) -> int:
+                  jobs: int, wait_seconds: float, strict: bool, redlines: bool | None, html_report: bool | None,
+                  output_format: str) -> int:
     """Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a manifest.json.
 
     Inputs are validated first (as 'check' does); nothing is written when they have errors. When neither
     the inputs nor the template changed since the last draft, no draft is created (use --force).
-    A draft folder appears only when complete; earlier drafts are never modified.
+    A draft folder appears only when complete; earlier drafts are never modified. With --redlines or
+    --html-report (or build.redlines / build.html_report in inputs/strategy.yaml) the draft also holds
+    redlines/<CODE>.docx and diff.html against the previous draft.
     """
     options = BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
-                           template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict)
+                           template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
+                           redlines=redlines, html_report=html_report)
     if output_format == "json":
         result = build(project_dir, options)
         print_json(_payload(result, project_dir))

@@ -39,6 +39,10 @@ class BuildOptions:
     jobs: int = 0
     wait_seconds: float = 60.0
     strict: bool = False
+    redlines: bool | None = None
+    """Write redlines against the previous draft; ``None``: as ``build.redlines`` in strategy.yaml."""
+    html_report: bool | None = None
+    """Write an HTML diff report against the previous draft; ``None``: as ``build.html_report``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +258,7 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         manifest = _manifest(project, template, number, previous_number if previous else None, manifest_partners)
         (staging / MANIFEST_FILE).write_bytes(_manifest_json(manifest))
         snapshot_inputs(project, staging)
+        _write_reports(project, options, store, previous_number if previous else None, staging, notify)
         notify("publishing", total, total)
         directory = store.publish(staging, number)
     except DocumentAssemblyError as error:
@@ -263,6 +268,22 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult("draft", directory, number, previous_number if previous else None, outcomes)
+
+
+def _write_reports(project: Project, options: BuildOptions, store: DraftStore, previous_number: int | None,
+                   staging: Path, notify: Progress) -> None:
+    """Redlines and the HTML report against the previous draft, written into the staging folder so that
+    they are published with the draft (and never added to it afterwards)."""
+    settings = project.strategy.build
+    redlines = settings.redlines if options.redlines is None else options.redlines
+    html = settings.html_report if options.html_report is None else options.html_report
+    if previous_number is None or not (redlines or html):
+        return
+    from strategy_builder.review.draft_reports import write_draft_reports  # only builds that ask pay for it
+
+    notify("comparing with the previous draft", 0, 0)
+    write_draft_reports(store.draft_dir(previous_number), staging, redlines=redlines, html=html,
+                        author=project.strategy.drafting_team.name, date=project.strategy.consultation.issued)
 
 
 def _preview(project: Project, template: CompiledTemplate, store: DraftStore, options: BuildOptions,
