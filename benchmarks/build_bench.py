@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -24,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
@@ -129,24 +129,6 @@ def _median(kind: str, parent: Path, repeat: int, *extra: str) -> tuple[float, l
     return statistics.median(r["seconds"] for r in runs), runs
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        total = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
-        memory = f", {int(total.split()[1]) / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores, {cpu}{memory}, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only the 12-partner comparison")
@@ -188,7 +170,7 @@ def main() -> None:
                     "(target: flat per document; < 500 MB at 500)")
     if not args.no_write:
         header = (f"\n## Build benchmark, {dt.date.today().isoformat()}{' (quick)' if args.quick else ''}\n\n"
-                  f"Machine: {_machine()}. Command: `python benchmarks/build_bench.py"
+                  f"Machine: {describe_machine()}. Command: `python benchmarks/build_bench.py"
                   f"{' --quick' if args.quick else ''}`.\n\n")
         with RESULTS.open("a", encoding="utf-8") as stream:
             if RESULTS.stat().st_size == 0:

@@ -20,14 +20,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -159,27 +159,12 @@ def all_reports(project: Path, out: Path) -> None:
     write_redlines(comparison, out / "redlines", author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
-        ram = f"{int(memory) / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        ram = "unknown RAM"
-    return f"{os.cpu_count()} cores ({cpu}), {ram}, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-append", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
-    lines = [f"\n## diff benchmark — {dt.date.today().isoformat()}", "", f"Machine: {machine()}", ""]
+    lines = [f"\n## diff benchmark — {dt.date.today().isoformat()}", "", f"Machine: {describe_machine()}", ""]
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         old, new, edits = generate_pair(folder)

@@ -145,6 +145,28 @@ def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, recor
                            removed_sections=removed)
 
 
+Planned = tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]
+
+
+def _render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: int,
+                    write: Callable[[str, bytes], None], notify: Progress) -> list[ManifestPartner]:
+    """Render the planned partners, hand each document to ``write`` as it is done, and return their
+    manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part."""
+    entries = []
+    notify("rendering", 0, len(planned))
+    try:
+        documents = render_all(template, [job for job, *_ in planned], workers)
+        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, planned), start=1):
+            partner = project.partner(job.partner)
+            assert partner is not None
+            write(f"{job.partner}.docx", document.data)
+            entries.append(_manifest_partner(partner, document, records, statuses, removed))
+            notify(f"rendered {job.partner}", index, len(planned))
+    except DocumentAssemblyError as error:
+        raise _assembly_problem(error, template) from error
+    return entries
+
+
 def _manifest(project: Project, template: CompiledTemplate, number: int | None, previous: int | None,
               partners: list[ManifestPartner]) -> Manifest:
     strategy = project.strategy
@@ -241,33 +263,21 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     number = store.next_number()
     planned = [_job(p, project, template.sha256, number, previous_number, previous) for p in project.partners]
     staging = store.new_staging()
-    outcomes: list[PartnerOutcome] = []
-    manifest_partners: list[ManifestPartner] = []
-    total = len(planned)
-    notify("rendering", 0, total)
+    previous_kept = previous_number if previous else None
     try:
-        documents = render_all(template, [job for job, *_ in planned], workers)
-        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, planned), start=1):
-            partner = project.partner(job.partner)
-            assert partner is not None
-            (staging / f"{job.partner}.docx").write_bytes(document.data)
-            manifest_partners.append(_manifest_partner(partner, document, records, statuses, removed))
-            outcomes.append(PartnerOutcome(job.partner, partner.model.name, store.draft_dir(number) /
-                                           f"{job.partner}.docx", len(document.sections), document.words, True))
-            notify(f"rendered {job.partner}", index, total)
-        manifest = _manifest(project, template, number, previous_number if previous else None, manifest_partners)
+        entries = _render_planned(project, template, planned, workers,
+                                  lambda name, data: (staging / name).write_bytes(data), notify)
+        manifest = _manifest(project, template, number, previous_kept, entries)
         (staging / MANIFEST_FILE).write_bytes(_manifest_json(manifest))
         snapshot_inputs(project, staging)
-        _write_reports(project, options, store, previous_number if previous else None, staging, notify)
-        notify("publishing", total, total)
+        _write_reports(project, options, store, previous_kept, staging, notify)
+        notify("publishing", len(planned), len(planned))
         directory = store.publish(staging, number)
-    except DocumentAssemblyError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _assembly_problem(error, template) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult("draft", directory, number, previous_number if previous else None, outcomes)
+    outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True) for e in entries]
+    return BuildResult("draft", directory, number, previous_kept, outcomes)
 
 
 def _write_reports(project: Project, options: BuildOptions, store: DraftStore, previous_number: int | None,
@@ -311,18 +321,9 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
         for entry in reusable.partners:
             if entry.code not in {p.code for p in selected} and (folder / entry.file).is_file():
                 manifest_partners.setdefault(entry.code, entry)
-    total = len(to_render)
-    notify("rendering", 0, total)
-    try:
-        documents = render_all(template, [job for job, *_ in to_render], workers)
-        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, to_render), start=1):
-            partner = project.partner(job.partner)
-            assert partner is not None
-            write_atomic(folder / f"{job.partner}.docx", document.data)
-            manifest_partners[job.partner] = _manifest_partner(partner, document, records, statuses, removed)
-            notify(f"rendered {job.partner}", index, total)
-    except DocumentAssemblyError as error:
-        raise _assembly_problem(error, template) from error
+    for entry in _render_planned(project, template, to_render, workers,
+                                 lambda name, data: write_atomic(folder / name, data), notify):
+        manifest_partners[entry.code] = entry
     for code, entry in sorted(manifest_partners.items()):
         if any(p.code == code for p in selected):
             outcomes[code] = PartnerOutcome(code, entry.name, folder / entry.file, len(entry.sections), entry.words,
