@@ -1,0 +1,121 @@
+"""The CLI documents itself and docs/cli.md cannot drift from it (commands are iterated, never listed here).
+
+- every command's ``--help`` ends with an example (its epilog starts with "Example");
+- docs/cli.md has a section ``## `strategy-builder NAME` `` for every registered command, and names every
+  option of the command in that section;
+- docs/inputs.md names every field of the input models, so a new field cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+
+import click
+import pytest
+from click.testing import CliRunner
+from pydantic import BaseModel
+
+from conftest import REPO
+from strategy_builder.cli import cli
+from strategy_builder.errors import ExitCode
+from strategy_builder.models.inputs import PartnerFile, StrategyFile
+
+CLI_MD = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+INPUTS_MD = (REPO / "docs" / "inputs.md").read_text(encoding="utf-8")
+COMMANDS = sorted(cli.commands)
+
+
+def section(name: str) -> str:
+    """The text of docs/cli.md's section for command ``name`` (up to the next ``## `` heading)."""
+    match = re.search(rf"^## `strategy-builder {re.escape(name)}`\n(.*?)(?=^## |\Z)", CLI_MD, re.M | re.S)
+    assert match, f"docs/cli.md has no section '## `strategy-builder {name}`'"
+    return match.group(1)
+
+
+def test_commands_are_registered() -> None:
+    assert {"check", "schema", "new-partner"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_ends_with_an_example(name: str) -> None:
+    command = cli.commands[name]
+    assert command.epilog and command.epilog.startswith("Example"), f"{name}: the epilog must start with 'Example'"
+    result = CliRunner().invoke(cli, [name, "--help"], prog_name="strategy-builder", terminal_width=100)
+    assert result.exit_code == 0, result.output
+    last = [line.strip() for line in result.output.splitlines() if line.strip()][-1]
+    assert last.startswith("strategy-builder "), f"{name} --help ends with {last!r}, not an example"
+    assert f"strategy-builder {name}" in last
+
+
+def test_the_group_help_ends_with_an_example_and_the_exit_codes() -> None:
+    result = CliRunner().invoke(cli, ["--help"], prog_name="strategy-builder", terminal_width=100)
+    assert result.exit_code == 0
+    assert [line.strip() for line in result.output.splitlines() if line.strip()][-1].startswith("strategy-builder ")
+    text = " ".join(result.output.split())
+    assert "0 ok, 1 problems in the inputs or documents, 2 usage or environment error, 3 internal error" in text
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_docs_cli_has_a_section_naming_every_option(name: str) -> None:
+    text = section(name)
+    command = cli.commands[name]
+    for param in command.params:
+        if isinstance(param, click.Option):
+            for option in (*param.opts, *param.secondary_opts):
+                if option.startswith("--") and option != "--help":
+                    assert option in text, f"docs/cli.md, section {name}: option {option} is not documented"
+        elif isinstance(param, click.Argument):
+            assert param.human_readable_name.upper() in text.upper(), f"{name}: argument {param.name}"
+    assert re.search(rf"^strategy-builder {re.escape(name)}\b", text, re.M), f"{name}: no example in docs/cli.md"
+
+
+def test_docs_cli_lists_every_command_in_its_table() -> None:
+    table = CLI_MD[:CLI_MD.index("## Exit codes")]
+    for name in COMMANDS:
+        assert f"[`{name}`](#strategy-builder-{name})" in table, name
+    documented = set(re.findall(r"^## `strategy-builder ([a-z-]+)`", CLI_MD, re.M))
+    assert documented == set(COMMANDS), f"documented but not registered: {documented - set(COMMANDS)}"
+
+
+def test_docs_cli_exit_codes_and_json_keys() -> None:
+    for code in [*ExitCode, 3]:
+        assert re.search(rf"^\| \*\*{int(code)}\*\* \|", CLI_MD, re.M), code
+    for key in ("file", "line", "column", "field", "code", "severity", "message", "hint", "errors", "warnings",
+                "findings"):
+        assert f"`{key}`" in CLI_MD, key
+
+
+# --------------------------------------------------------------------------- docs/inputs.md
+
+
+def _fields(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[tuple[str, str]]:
+    """(model name, field name) of ``model`` and of every model it contains."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    found = set()
+    for name, info in model.model_fields.items():
+        found.add((model.__name__, name))
+        stack = [info.annotation]
+        while stack:
+            annotation = stack.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                found |= _fields(annotation, seen)
+            stack.extend(typing.get_args(annotation))
+    return found
+
+
+@pytest.mark.parametrize("model", [StrategyFile, PartnerFile], ids=["strategy.yaml", "partner"])
+def test_docs_inputs_names_every_field(model: type[BaseModel]) -> None:
+    missing = sorted(f"{owner}.{name}" for owner, name in _fields(model) if f"`{name}`" not in INPUTS_MD)
+    assert not missing, f"docs/inputs.md does not document: {missing}"
+
+
+def test_docs_inputs_states_the_limits_of_the_reader() -> None:
+    from strategy_builder.inputs.yamlsource import MAX_DEPTH, MAX_FILE_BYTES
+    assert MAX_FILE_BYTES == 1 << 20 and "1 MiB" in INPUTS_MD
+    assert f"{MAX_DEPTH} levels" in INPUTS_MD
+    for text in ("yaml-language-server", "# $schema:", "--strict", "NO", "U+000B"):
+        assert text in INPUTS_MD, text
