@@ -191,6 +191,10 @@ CASES: list[Case] = [
                "TK is not declared as a partner state in inputs/strategy.yaml",
                "did you mean TM (Turkmenistan)? TK is Tokelau.")],
          setup=copy_partner("TK")),
+    Case("partner-defined-twice", [], [
+        Expect("inputs/partners/AM.yml", "AM\n", "code", "partner.duplicate",
+               "partner AM is already defined in inputs/partners/AM.yaml", "keep one file per partner state")],
+         setup=lambda project: (project / "inputs/partners/AM.yml").write_bytes((project / AM).read_bytes())),
     Case("partner-code-lowercase", [(AM, "code: AM", "code: am")], [
         Expect(AM, "am\n", "code", "schema.string_pattern_mismatch", f"'am' {STATE_CODE}", "write it in capitals: AM")]),
     # stakeholders and states

@@ -97,6 +97,12 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
         if not isinstance(model, PartnerFile):
             continue
         partner = SourcedPartner(model, document)
+        twin = next((p for p in partners if p.code == model.code), None)
+        if twin is not None:  # AM.yaml and AM.yml, or a copy under another name: two drafts for one partner
+            findings.add(Finding(document.location(("code",)), "partner.duplicate",
+                                 f"partner {model.code} is already defined in {twin.document.display_name}",
+                                 hint="keep one file per partner state; delete or merge the other"))
+            continue
         if strategy is not None:
             findings.extend(_capped([*_check_partner(partner, path, strategy),
                                      *policy_findings(partner, strategy)]))
