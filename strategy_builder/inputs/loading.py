@@ -98,7 +98,9 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
             continue
         partner = SourcedPartner(model, document)
         twin = next((p for p in partners if p.code == model.code), None)
-        if twin is not None:  # AM.yaml and AM.yml, or a copy under another name: two drafts for one partner
+        # AM.yaml and AM.yml: two drafts for one partner. (A file whose code differs from its name gets
+        # partner.code-mismatch instead, and the file it collides with is not blamed.)
+        if twin is not None and path.stem == model.code and twin.document.path.stem == model.code:
             findings.add(Finding(document.location(("code",)), "partner.duplicate",
                                  f"partner {model.code} is already defined in {twin.document.display_name}",
                                  hint="keep one file per partner state; delete or merge the other"))
