@@ -224,3 +224,11 @@ def test_build_writes_redlines_and_html_report_beside_the_new_draft(tmp_path: Pa
     build_ok(project, "--force", "--no-redlines", "--no-html-report")
     assert not (project / "build/drafts/003/redlines").exists()
     assert not (project / "build/drafts/003/diff.html").exists()
+
+
+def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None:
+    for command in (["build"], ["template-check", "--project"], ["context", "AM"]):
+        result = run_cli(*command, str(tmp_path))
+        assert result.returncode == 2, (command, result.stderr)
+        assert "not a strategy-builder project" in result.stderr
+        assert "Traceback" not in result.stderr

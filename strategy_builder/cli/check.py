@@ -9,8 +9,8 @@ import click
 
 from strategy_builder.cli import cli, format_option, project_argument
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stdout_console
-from strategy_builder.errors import EnvironmentProblem, ExitCode
-from strategy_builder.inputs.loading import INPUTS_DIR, load_project
+from strategy_builder.errors import ExitCode
+from strategy_builder.inputs.loading import load_project, require_project
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json path/to/project")
@@ -38,13 +38,3 @@ def check(project_dir: Path, strict: bool, output_format: str) -> int:
             stdout_console().print(f"[green]no errors[/green] ({partners} partner(s))")
     return ExitCode.INPUT_PROBLEMS if findings.has_errors() else ExitCode.OK
 
-
-def require_project(project_dir: Path) -> None:
-    """Refuse (exit 2) a PROJECT_DIR that does not exist or has no inputs/ folder: a usage error, not an input problem."""
-    hint = ("pass the project folder (the one holding inputs/ and templates/) as PROJECT_DIR, "
-            "or run the command inside it")
-    if not project_dir.is_dir():
-        raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
-    if not (project_dir / INPUTS_DIR).is_dir():
-        raise EnvironmentProblem(
-            f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)

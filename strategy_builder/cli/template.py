@@ -11,12 +11,13 @@ from strategy_builder.cli import cli, format_option, project_argument
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stdout_console
 from strategy_builder.drafts.builder import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, ExitCode, InputProblems
-from strategy_builder.inputs.loading import load_project
+from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.models.project import Project
 from strategy_builder.render.template_check import check_template
 
 
 def _project(project_dir: Path) -> Project:
+    require_project(project_dir)
     result = load_project(project_dir)
     if result.project is None:
         raise InputProblems(result.findings)

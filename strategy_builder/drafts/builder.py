@@ -15,7 +15,7 @@ from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, D
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
 )
-from strategy_builder.inputs.loading import load_project
+from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.sections import SectionRecord, partner_sections, stable_hash
@@ -77,6 +77,7 @@ def _fingerprint(project: Project, template: CompiledTemplate) -> str:
 
 
 def _load(root: Path, options: BuildOptions) -> tuple[Project, Findings]:
+    require_project(root)
     result = load_project(root, cache_dir=root.resolve() / BUILD_DIR / CACHE_DIR / "inputs")
     findings = result.findings.strict() if options.strict else result.findings
     if findings.has_errors() or result.project is None:

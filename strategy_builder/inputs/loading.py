@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from strategy_builder.errors import Finding, Findings, Location, Severity
+from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
@@ -49,6 +49,17 @@ def partner_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def require_project(project_dir: Path) -> None:
+    """Refuse (exit 2) a PROJECT_DIR that does not exist or has no inputs/ folder: a usage error, not an input problem."""
+    hint = ("pass the project folder (the one holding inputs/ and templates/) as PROJECT_DIR, "
+            "or run the command inside it")
+    if not project_dir.is_dir():
+        raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
+    if not (project_dir / INPUTS_DIR).is_dir():
+        raise EnvironmentProblem(
+            f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
 
 
 def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | None = None) -> LoadResult:
