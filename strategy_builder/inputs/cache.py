@@ -22,22 +22,15 @@ _FORMAT = 1
 
 
 class YamlCache:
-    """Parsed YAML documents in one JSON file, keyed by content hash; :meth:`flush` writes it once."""
+    """Parsed YAML documents, one JSON file per distinct content, named by its hash.
+
+    Only entries for new content are written, so editing one partner file writes one small entry;
+    entries no run has used are pruned when they outnumber the used ones.
+    """
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / "inputs.json"
-        self._entries: dict[str, dict] | None = None
+        self.folder = folder
         self._used: set[str] = set()
-        self._dirty = False
-
-    def _all(self) -> dict[str, dict]:
-        if self._entries is None:
-            try:
-                payload = json.loads(self.path.read_text(encoding="utf-8"))
-                self._entries = payload["entries"] if payload.get("format") == _FORMAT else {}
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                self._entries = {}
-        return self._entries
 
     def read(self, path: Path, display_name: str) -> tuple[YamlDocument | None, list[Finding]]:
         """Like :func:`read_yaml`, answered from the cache when the file's bytes were seen before."""
@@ -48,42 +41,44 @@ class YamlCache:
         digest = hashlib.sha256(raw).hexdigest()
         key = hashlib.sha256(f"{_FORMAT}:{__version__}:{digest}".encode()).hexdigest()
         self._used.add(key)
-        cached = self._decode(self._all().get(key))
+        cached = self._load(key)
         if cached is not None:
             data, source_map = cached
             return YamlDocument(path, display_name, data, source_map, digest), []
         document, findings = read_yaml(path, display_name)
         if document is not None and not findings and document.sha256 == digest:
-            self._all()[key] = {
-                "data": document.data,
-                "values": [[list(p), line, column] for p, (line, column) in document.source_map.values.items()],
-                "keys": [[list(p), line, column] for p, (line, column) in document.source_map.keys.items()],
-            }
-            self._dirty = True
+            self._store(key, document)
         return document, findings
 
-    @staticmethod
-    def _decode(entry: dict | None) -> tuple[dict, SourceMap] | None:
-        if entry is None:
-            return None
+    def _load(self, key: str) -> tuple[dict, SourceMap] | None:
         try:
+            entry = json.loads((self.folder / f"{key}.json").read_bytes())
             source_map = SourceMap(
                 values={tuple(path): (line, column) for path, line, column in entry["values"]},
                 keys={tuple(path): (line, column) for path, line, column in entry["keys"]})
             return entry["data"], source_map
-        except (KeyError, TypeError, ValueError):
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def flush(self) -> None:
-        """Write the entries used in this run (dropping the others) if anything changed."""
-        entries = self._all()
-        if not self._dirty and set(entries) == self._used:
-            return
-        kept = {key: entries[key] for key in sorted(self._used) if key in entries}
+    def _store(self, key: str, document: YamlDocument) -> None:
+        entry = {
+            "data": document.data,
+            "values": [[list(p), line, column] for p, (line, column) in document.source_map.values.items()],
+            "keys": [[list(p), line, column] for p, (line, column) in document.source_map.keys.items()],
+        }
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 # dumps, not dump: dump streams through the pure-Python encoder, ten times slower.
-                stream.write(json.dumps({"format": _FORMAT, "entries": kept}, ensure_ascii=False))
-            os.replace(temporary, self.path)
+                stream.write(json.dumps(entry, ensure_ascii=False))
+            os.replace(temporary, self.folder / f"{key}.json")
+
+    def flush(self) -> None:
+        """Prune entries of contents no longer in the project once they outnumber the current ones."""
+        with contextlib.suppress(OSError):
+            entries = list(self.folder.glob("*.json"))
+            if len(entries) > 2 * len(self._used) + 8:
+                for entry in entries:
+                    if entry.stem not in self._used:
+                        entry.unlink(missing_ok=True)

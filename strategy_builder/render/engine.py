@@ -9,8 +9,11 @@ may come from outside the team and values must appear literally.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +75,8 @@ class CompiledTemplate:
                 cache_dir = None  # a cache is an optimisation: build without it rather than fail
         self.environment = make_environment(self._sources, cache_dir)
         self._docxtpl = DocxTemplate(io.BytesIO(self.data))
+        self._patched_cache = cache_dir / f"{self.sha256}.patched.json" if cache_dir is not None else None
+        self._patched = self._read_patched()
         self.main_part = self.package.main_part_name()
         names = [self.main_part]
         for suffix in TEMPLATED_RELATIONSHIPS:
@@ -85,6 +90,25 @@ class CompiledTemplate:
         self.core_templates = self._compile_core_properties(problems)
         if problems.has_errors():
             raise TemplateProblem(problems)
+        self._write_patched()
+
+    def _read_patched(self) -> dict[str, list]:
+        """Part name -> [patched source, uses cell loops] from an earlier run with the same template bytes."""
+        if self._patched_cache is None:
+            return {}
+        try:
+            return json.loads(self._patched_cache.read_bytes())
+        except (OSError, ValueError):
+            return {}
+
+    def _write_patched(self) -> None:
+        if self._patched_cache is None or self._patched_cache.exists():
+            return
+        patched = {part.name: [part.source, part.uses_cell_loops] for part in self.parts}
+        with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
+            temporary = self._patched_cache.with_name(f".tmp-{os.getpid()}-{self._patched_cache.name}")
+            temporary.write_text(json.dumps(patched), encoding="utf-8")
+            os.replace(temporary, self._patched_cache)
 
     def _location(self, part: str, line: int | None = None) -> Location:
         return Location(str(self.path), line, None, part)
@@ -95,11 +119,18 @@ class CompiledTemplate:
         except XmlRefused as error:
             problems.add(Finding(self._location(name), "template.xml", str(error)))
             return None
-        raw = etree.tostring(root, encoding="unicode")
-        source = self._docxtpl.patch_xml(raw)
+        if name in self._patched:
+            # docxtpl's patching (dozens of regular expressions) done by an earlier run on the same bytes.
+            source, uses_cell_loops = self._patched[name]
+        else:
+            raw = etree.tostring(root, encoding="unicode")
+            source = self._docxtpl.patch_xml(raw)
+            # docxtpl rewrites '{%tc ...%}' cell loops away, so look for them before patching.
+            uses_cell_loops = re.search(r"\{%-?\s*tc\s", re.sub(r"<[^>]+>", "", raw)) is not None
+            if "{{" in source or "{%" in source:
+                source = _PARAGRAPH_OPEN.sub(r"\n<w:p\1", source)
         if "{{" not in source and "{%" not in source:
             return TemplatePart(name, source, None, False)
-        source = _PARAGRAPH_OPEN.sub(r"\n<w:p\1", source)
         try:
             # Loaded by name so that the bytecode cache (when configured) can skip compiling.
             self._sources[f"{self.sha256}/{name}"] = source
@@ -109,8 +140,6 @@ class CompiledTemplate:
                                  f"Jinja syntax error in {name}: {error.message}",
                                  hint=f"near: {_visible_text(source, error.lineno)}"))
             return None
-        # docxtpl rewrites '{%tc ...%}' cell loops away, so look for them before patching.
-        uses_cell_loops = re.search(r"\{%-?\s*tc\s", re.sub(r"<[^>]+>", "", raw)) is not None
         return TemplatePart(name, source, template, uses_cell_loops)
 
     def _compile_core_properties(self, problems: Findings) -> dict[str, jinja2.Template]:
