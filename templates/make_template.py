@@ -92,6 +92,7 @@ FIXED_DATE = dt.datetime(2010, 1, 1, 0, 0, 0, tzinfo=dt.timezone.utc)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 BULLET_NUM_ID = 1  # numbering instance used by the "List Bullet" style
+NUMBER_NUM_ID = 2  # numbering instance used by the "List Number" style (for custom templates)
 
 # --------------------------------------------------------------------------- small XML helpers
 
@@ -217,6 +218,7 @@ STYLE_NAMES = {
     "SmallPrint": "Small Print",
     "NumberedParagraph": "Numbered Paragraph",
     "ListBullet": "List Bullet",
+    "ListNumber": "List Number",
     "StatusLine": "Status Line",
     "TableText": "Table Text",
     "TableHeading": "Table Heading",
@@ -368,6 +370,9 @@ def build_styles(doc: Document) -> None:
         style("ListBullet", based_on="BodyText", priority=1, quick=True,
               p=ppr(after=60, left=BULLET_INDENT, hanging=BULLET_INDENT - NUMBER_COLUMN,
                     num_id=BULLET_NUM_ID, jc="left")),
+        style("ListNumber", based_on="BodyText", priority=1, quick=True,
+              p=ppr(after=60, left=BULLET_INDENT, hanging=BULLET_INDENT - NUMBER_COLUMN,
+                    num_id=NUMBER_NUM_ID, jc="left")),
         style("AnnexText", based_on="BodyText", next_style="AnnexText", custom=True, priority=1, quick=True,
               p=ppr(left=0)),
         style("SmallPrint", next_style="BodyText", custom=True, priority=1, quick=True,
@@ -424,7 +429,8 @@ def build_styles(doc: Document) -> None:
 
 
 def build_numbering(doc: Document) -> None:
-    """One bullet list (numId 1) used by the "List Bullet" style: real Word list items."""
+    """Two lists of real Word list items: bullets (numId 1, "List Bullet") and numbers (numId 2,
+    "List Number", not used by the default body but there for custom templates)."""
     numbering = doc.part.numbering_part.element
     for child in list(numbering):
         numbering.remove(child)
@@ -446,7 +452,23 @@ def build_numbering(doc: Document) -> None:
                       el("w:color", {"w:val": color})))
         abstract.append(lvl)
     numbering.append(abstract)
+    numbers = el("w:abstractNum", {"w:abstractNumId": 2},
+                 el("w:nsid", {"w:val": "2B5E1C41"}),
+                 el("w:multiLevelType", {"w:val": "hybridMultilevel"}),
+                 el("w:tmpl", {"w:val": "6A3C1E21"}))
+    for level, (fmt, text) in enumerate([("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3.")]):
+        lvl = el("w:lvl", {"w:ilvl": level},
+                 el("w:start", {"w:val": 1}),
+                 el("w:numFmt", {"w:val": fmt}))
+        if level == 0:
+            lvl.append(el("w:pStyle", {"w:val": "ListNumber"}))
+        lvl.append(el("w:lvlText", {"w:val": text}))
+        lvl.append(el("w:lvlJc", {"w:val": "left"}))
+        lvl.append(el("w:pPr", None, el("w:ind", {"w:left": BULLET_INDENT + level * 340, "w:hanging": 340})))
+        numbers.append(lvl)
+    numbering.append(numbers)
     numbering.append(el("w:num", {"w:numId": BULLET_NUM_ID}, el("w:abstractNumId", {"w:val": 1})))
+    numbering.append(el("w:num", {"w:numId": NUMBER_NUM_ID}, el("w:abstractNumId", {"w:val": 2})))
 
 
 def build_settings(doc: Document) -> None:
