@@ -40,6 +40,14 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="module")
+def sample_drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Drafts 001 and 002 of the sample with the diff scenario between them (tests/fixtures/diff/drafts.py)."""
+    from fixtures.diff.drafts import build_sample_drafts
+
+    return build_sample_drafts(tmp_path_factory.mktemp("drafts"))
+
+
 def copy_sample(target: Path) -> Path:
     """A copy of the shipped sample project (inputs, templates, schemas) in ``target``."""
     for name in ("inputs", "templates", "schemas"):

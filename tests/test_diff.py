@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run_cli
 from fixtures.diff.docs import make_docx, revision_views, texts
-from fixtures.diff.drafts import DELETED, NEW_TITLE, RETITLED, SWAPPED, sample_drafts  # noqa: F401
+from fixtures.diff.drafts import DELETED, NEW_TITLE, RETITLED, SWAPPED
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import diff_documents

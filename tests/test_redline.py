@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.diff.docs import make_docx, revision_views, texts
-from fixtures.diff.drafts import sample_drafts  # noqa: F401 - a fixture
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.review.diff import diff_documents, redline

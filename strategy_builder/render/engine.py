@@ -167,7 +167,7 @@ class CompiledTemplate:
                 continue
             ast = self.environment.parse(part.source)
             result[part.name] = set(meta.find_undeclared_variables(ast))
-        for name, template in self.core_templates.items():
+        for name in self.core_templates:
             source = next(e.text or "" for e in self.package.xml("docProps/core.xml")
                           if etree.QName(e).localname == name)
             result[f"docProps/core.xml ({name})"] = set(meta.find_undeclared_variables(
