@@ -1,6 +1,6 @@
 """Runs and their text: character offsets of a paragraph's text, splitting runs at offsets, copying content.
 
-The reader (:mod:`strategy_builder.review.document`) and the redline writer use the same offsets, so
+The reader (:mod:`strategy_builder.ooxml.blocks`) and the redline writer use the same offsets, so
 that a word diff computed on the text lands on exactly the right characters of the XML.
 """
 

@@ -198,6 +198,11 @@ def _is_inside(candidate: etree._Element, container: etree._Element) -> bool:
 # ----------------------------------------------------------------------------- reading
 
 
+def bookmark_names(document: etree._Element) -> set[str]:
+    """The names of every bookmark that starts in ``document``."""
+    return {b.get(f"{_W}name", "") for b in document.iter(BOOKMARK_START)}
+
+
 @dataclass(slots=True)
 class FoundParagraph:
     """A paragraph of a document body with its text (changes accepted), style and table cell."""

@@ -68,6 +68,11 @@ def paragraph_text(paragraph: etree._Element, *, accepted: bool = True) -> str:
     return "".join(pieces)
 
 
+def visible_text(root: etree._Element) -> str:
+    """All the text of a part (``w:t`` only, no deleted text), pieces joined by spaces: for word counts."""
+    return " ".join(t.text or "" for t in root.iter(T))
+
+
 def style_id(paragraph: etree._Element) -> str:
     """The paragraph's style id, or ``""``."""
     ppr = paragraph.find(PPR)

@@ -17,12 +17,12 @@ from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
     write_custom_properties,
 )
-from strategy_builder.ooxml.namespaces import W
-from strategy_builder.ooxml.sections import MarkerError, apply_section_markers
+from strategy_builder.ooxml.drawings import renumber_drawing_ids
+from strategy_builder.ooxml.sections import MarkerError, apply_section_markers, bookmark_names
+from strategy_builder.ooxml.text import visible_text
 from strategy_builder.render.engine import CompiledTemplate
-from strategy_builder.render.markers import OPEN
+from strategy_builder.render.markers import OPEN, STAMP_PREFIX
 
-STAMP_PREFIX = "strategy_builder."
 
 
 class DocumentAssemblyError(Exception):
@@ -67,7 +67,6 @@ class RenderedDocument:
 
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-_DOCPR_ID = re.compile(rb'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 
 
 def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: DocumentStamp,
@@ -101,7 +100,7 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
             raise DocumentAssemblyError(partner, name, "section markers are only allowed in the document body")
         data = serialize(root)
         if name == main:
-            data = _renumber_drawing_ids(data)
+            data = renumber_drawing_ids(data)
         parts[name] = data
 
     package = DocxPackage(parts, source=f"{partner}.docx")
@@ -123,12 +122,6 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     return verify_document(partner, data, expected_sections)
 
 
-def _renumber_drawing_ids(data: bytes) -> bytes:
-    # Loops duplicate drawings; Word refuses duplicate wp:docPr ids.
-    counter = iter(range(1, 1_000_000))
-    return _DOCPR_ID.sub(lambda m: m.group(1) + str(next(counter)).encode() + m.group(3), data)
-
-
 def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> RenderedDocument:
     """Re-read a finished .docx strictly: every XML part parses, every expected section is present."""
     from strategy_builder.ooxml.properties import read_custom_properties
@@ -145,7 +138,7 @@ def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> 
                 raise DocumentAssemblyError(partner, name, str(error)) from error
     document = package.xml(package.main_part_name())
     names = {k: v for k, v in read_custom_properties(package).items() if k.startswith("sb_")}
-    bookmarks = {b.get(f"{{{W}}}name") for b in document.iter(f"{{{W}}}bookmarkStart")}
+    bookmarks = bookmark_names(document)
     present = {section_id for name, section_id in names.items() if name in bookmarks}
     missing = [sid for sid in expected_sections if sid not in present]
     if missing:
@@ -153,8 +146,7 @@ def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> 
                                     f"the template dropped tracked section(s): {', '.join(missing[:5])}"
                                     + (" ..." if len(missing) > 5 else "")
                                     + "; every section needs its {{ ...begin }} and {{ ...end }} markers")
-    text = " ".join(t.text or "" for t in document.iter(f"{{{W}}}t"))
-    words = len(_WORD.findall(text))
+    words = len(_WORD.findall(visible_text(document)))
     sections = tuple(sid for sid in expected_sections if sid in present)
     return RenderedDocument(partner, data, hashlib.sha256(data).hexdigest(), sections, words)
 

@@ -17,6 +17,8 @@ MARKER_PATTERN = re.compile(f"{OPEN}sb:(begin|end):([^{CLOSE}]+){CLOSE}")
 
 BOOKMARK_PREFIX = "sb_"
 PROPERTY_PREFIX = "sb_"
+STAMP_PREFIX = "strategy_builder."
+"""Prefix of the custom properties a build stamps (version, draft, partner, input and template hashes)."""
 
 
 def begin_marker(section_id: str) -> str:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from lxml import etree
 
-from strategy_builder.review.document import Block, Paragraph, Row, Table
+from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table
 
 PairKind = Literal["equal", "changed", "inserted", "deleted"]
 WordOp = tuple[str, str]
