@@ -88,6 +88,14 @@ def write_custom_properties(package: DocxPackage, values: dict[str, str]) -> Non
     _ensure_relationship(package, REL_CUSTOM_PROPERTIES, CUSTOM_PART)
 
 
+def read_core_texts(package: DocxPackage) -> dict[str, str]:
+    """Local name -> text of every core property (``title``, ``subject``, ``creator``...); ``{}`` if none."""
+    if not package.has(CORE_PART):
+        return {}
+    return {etree.QName(element).localname: element.text or ""
+            for element in package.xml(CORE_PART) if isinstance(element.tag, str)}
+
+
 @dataclass(frozen=True, slots=True)
 class CoreProperties:
     """The core properties strategy-builder sets on every draft."""

@@ -28,6 +28,7 @@ from lxml import etree
 from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.properties import read_core_texts
 
 # Part relationship types whose XML may contain Jinja.
 TEMPLATED_RELATIONSHIPS = ("/header", "/footer", "/footnotes", "/endnotes")
@@ -143,13 +144,9 @@ class CompiledTemplate:
         return TemplatePart(name, source, template, uses_cell_loops)
 
     def _compile_core_properties(self, problems: Findings) -> dict[str, jinja2.Template]:
-        if not self.package.has("docProps/core.xml"):
-            return {}
-        root = self.package.xml("docProps/core.xml")
+        self._core_texts = read_core_texts(self.package)
         templates = {}
-        for element in root:
-            local = etree.QName(element).localname
-            text = element.text or ""
+        for local, text in self._core_texts.items():
             if local in CORE_PROPERTY_TAGS and ("{{" in text or "{%" in text):
                 try:
                     templates[local] = self.environment.from_string(text)
@@ -168,10 +165,8 @@ class CompiledTemplate:
             ast = self.environment.parse(part.source)
             result[part.name] = set(meta.find_undeclared_variables(ast))
         for name in self.core_templates:
-            source = next(e.text or "" for e in self.package.xml("docProps/core.xml")
-                          if etree.QName(e).localname == name)
             result[f"docProps/core.xml ({name})"] = set(meta.find_undeclared_variables(
-                self.environment.parse(source)))
+                self.environment.parse(self._core_texts[name])))
         return result
 
     def render(self, context: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
