@@ -232,3 +232,25 @@ def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None
         assert result.returncode == 2, (command, result.stderr)
         assert "not a strategy-builder project" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_removed_and_new_sections_are_recorded_against_the_previous_draft(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    build_ok(project)
+    path = project / "inputs/partners/TJ.yaml"
+    text = path.read_text()
+    ids = re.findall(r"^\s+- id: (\S+)$", text, re.M)
+    assert len(ids) >= 2
+    renamed = text.replace(f"- id: {ids[0]}", "- id: a-brand-new-id", 1)
+    path.write_text(renamed)
+    build_ok(project)
+    manifest = json.loads((project / "build/drafts/002/manifest.json").read_text())
+    tj = next(p for p in manifest["partners"] if p["code"] == "TJ")
+    statuses = {s["id"]: s["status"] for s in tj["sections"]}
+    new = [sid for sid, status in statuses.items() if status == "new"]
+    assert len(new) == 1 and new[0].endswith("/a-brand-new-id")
+    assert [s["id"].rsplit("/", 1)[1] for s in tj["removed_sections"]] == [ids[0]]
+    assert tj["removed_sections"][0]["status"] == "removed"
+    document = Document(str(project / "build/drafts/002/TJ.docx"))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Removed" in cells and "New" in cells
