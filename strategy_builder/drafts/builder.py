@@ -150,7 +150,7 @@ Planned = tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSec
 
 
 def _render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: int,
-                    write: Callable[[str, bytes], None], notify: Progress) -> list[ManifestPartner]:
+                    write: Callable[[str, bytes], object], notify: Progress) -> list[ManifestPartner]:
     """Render the planned partners, hand each document to ``write`` as it is done, and return their
     manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part."""
     entries = []

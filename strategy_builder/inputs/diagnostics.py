@@ -84,8 +84,8 @@ def validation_findings(error: ValidationError, model: type[BaseModel], document
         value = item.get("input")
         hint: str | None = None
         if kind == "extra_forbidden":
-            parent = _model_at(model, path[:-1])
-            allowed = sorted(parent.model_fields) if parent else []
+            owner = _model_at(model, path[:-1])
+            allowed = sorted(owner.model_fields) if owner else []
             message = f"unknown field '{path[-1]}'"
             close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
             if close:

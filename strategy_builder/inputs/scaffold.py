@@ -69,7 +69,7 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     if document is None:
         raise InputProblems(Findings(problems))
     states = {s.get("code"): s for s in document.data.get("states") or [] if isinstance(s, dict)}
-    partners = {c: str(s.get("name", c)) for c, s in states.items() if s.get("role") == "partner"}
+    partners = {str(c): str(s.get("name", c)) for c, s in states.items() if s.get("role") == "partner"}
     if code not in partners:
         raise InputProblems(Findings([Finding(
             document.location(("states",), prefer_key=True), "partner.not-declared",
