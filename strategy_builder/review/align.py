@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -207,28 +208,26 @@ def _pair_in_order(old: list, new: list, compatible, score) -> list[tuple[object
     return ordered
 
 
-def align_blocks(old: list[Block], new: list[Block]) -> list[BlockPair]:
-    """Align two block sequences: equal, changed (paired), inserted and deleted blocks in document order."""
-    result: list[BlockPair] = []
-    matcher = SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False)
+def _align(old: list[Any], new: list[Any], key: Callable[[Any], object], compatible: Callable[[Any, Any], bool],
+           pair: Callable[[Any, Any], Any], lone: Callable[[Any, Any], Any]) -> list[Any]:
+    """Align two sequences in document order: equal runs are paired as they stand; in each differing
+    run, compatible items are paired by text similarity and the rest become deletions or insertions
+    (``lone(old, None)`` / ``lone(None, new)``)."""
+    result: list[Any] = []
+    matcher = SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            result.extend(_pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
-        elif tag == "delete":
-            result.extend(BlockPair("deleted", o, None) for o in old[i1:i2])
-        elif tag == "insert":
-            result.extend(BlockPair("inserted", None, n) for n in new[j1:j2])
-        else:
-            pairs = _pair_in_order(old[i1:i2], new[j1:j2], lambda a, b: type(a) is type(b),
-                                   lambda a, b: similarity(a.text, b.text))
-            for o, n in pairs:
-                if o is not None and n is not None:
-                    result.append(_pair(o, n))  # type: ignore[arg-type]
-                elif o is not None:
-                    result.append(BlockPair("deleted", o, None))  # type: ignore[arg-type]
-                else:
-                    result.append(BlockPair("inserted", None, n))  # type: ignore[arg-type]
+            result.extend(pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
+            continue
+        for o, n in _pair_in_order(old[i1:i2], new[j1:j2], compatible, lambda a, b: similarity(a.text, b.text)):
+            result.append(pair(o, n) if o is not None and n is not None else lone(o, n))
     return result
+
+
+def align_blocks(old: list[Block], new: list[Block]) -> list[BlockPair]:
+    """Align two block sequences: equal, changed (paired), inserted and deleted blocks in document order."""
+    return _align(old, new, _key, lambda a, b: type(a) is type(b), _pair,
+                  lambda o, n: BlockPair("deleted", o, None) if o is not None else BlockPair("inserted", None, n))
 
 
 def _pair_rows(old: Row, new: Row) -> RowPair:
@@ -240,23 +239,9 @@ def _pair_rows(old: Row, new: Row) -> RowPair:
 
 def align_rows(old: list[Row], new: list[Row]) -> list[RowPair]:
     """Align table rows; rows pair only when they have the same number of cells."""
-    result: list[RowPair] = []
-    key = lambda row: tuple(normalise(c.text) for c in row.cells)  # noqa: E731
-    matcher = SequenceMatcher(None, [key(r) for r in old], [key(r) for r in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            result.extend(_pair_rows(o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
-            continue
-        pairs = _pair_in_order(old[i1:i2], new[j1:j2], lambda a, b: len(a.cells) == len(b.cells),
-                               lambda a, b: similarity(a.text, b.text))
-        for o, n in pairs:
-            if o is not None and n is not None:
-                result.append(_pair_rows(o, n))  # type: ignore[arg-type]
-            elif o is not None:
-                result.append(RowPair("deleted", o, None))  # type: ignore[arg-type]
-            else:
-                result.append(RowPair("inserted", None, n))  # type: ignore[arg-type]
-    return result
+    return _align(old, new, lambda row: tuple(normalise(c.text) for c in row.cells),
+                  lambda a, b: len(a.cells) == len(b.cells), _pair_rows,
+                  lambda o, n: RowPair("deleted", o, None) if o is not None else RowPair("inserted", None, n))
 
 
 __all__ = ["BlockPair", "PairKind", "RowPair", "WordOp", "align_blocks", "align_rows", "normalise", "similarity",
