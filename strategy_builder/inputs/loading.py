@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -11,14 +14,16 @@ from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Locat
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
-from strategy_builder.inputs.cache import YamlCache
-from strategy_builder.inputs.yamlsource import YamlDocument, read_yaml
+from strategy_builder.inputs.cache import CachedInput, InputCache
+from strategy_builder.inputs.yamlsource import YamlDocument, parse_yaml, read_source
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
 
 INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
 PARTNERS_DIR = "partners"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,49 @@ def _validate(model: type[BaseModel], document: YamlDocument) -> tuple[BaseModel
         return model.model_validate(document.data), []
     except ValidationError as error:
         return None, validation_findings(error, model, document)
+
+
+def _read(path: Path, display_name: str, model: type[ModelT], cache: InputCache | None
+          ) -> tuple[YamlDocument | None, ModelT | None, CachedInput | None, list[Finding]]:
+    """Read and validate one file, or find that the same bytes were read and validated cleanly before
+    (then the model is ``None`` and the cached reading is returned, for :func:`_revalidate`)."""
+    raw, problems = read_source(path, display_name)
+    if raw is None:
+        return None, None, None, problems
+    if cache is not None and (cached := cache.lookup(raw, path, display_name)) is not None:
+        return cached.document, None, cached, []
+    document, problems = parse_yaml(raw, path, display_name)
+    if document is None:
+        return None, None, None, problems
+    validated, problems = _validate(model, document)
+    if cache is not None and validated is not None:
+        cache.store(document, {"code": getattr(validated, "code", None)})
+    return document, validated, None, problems  # type: ignore[return-value]
+
+
+def _revalidate(model: type[ModelT], cached: CachedInput, code: str | None = None) -> ModelT:
+    """The model of a file the cache answered for: its data validated cleanly before, with this code
+    (and, for a partner, gave the ``code`` the cache recorded)."""
+    try:
+        validated = model.model_validate_json(cached.data_json)
+    except ValidationError:
+        validated = None
+    if validated is None or (code is not None and getattr(validated, "code", None) != code):
+        # Reading is deterministic, so only a hand-edited cache gets here.
+        raise EnvironmentProblem(f"{cached.document.display_name}: the cached reading of this file is damaged",
+                                 hint="delete the folder build/.cache (only a cache) and run again")
+    return validated
+
+
+def _checked(document: YamlDocument, context: str, cache: InputCache | None,
+             check: Callable[[], list[Finding]]) -> list[Finding]:
+    """The findings of ``check`` on a valid file, remembered per file, name and ``context``."""
+    if cache is not None and (found := cache.checks(document, context)) is not None:
+        return found
+    found = check()
+    if cache is not None:
+        cache.store_checks(document, context, found)
+    return found
 
 
 def partner_files(root: Path) -> list[Path]:
@@ -66,10 +114,10 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
     """Read and validate ``inputs/`` of the project at ``root``; report every problem of every file.
 
     ``only`` restricts the partners that are read (by file stem) for quick previews; ``cache_dir`` lets
-    files whose bytes were parsed before skip the YAML parse (see :mod:`strategy_builder.inputs.cache`).
+    files whose bytes were read cleanly before skip the YAML parse and the checks (see
+    :mod:`strategy_builder.inputs.cache`); they are still validated, from the data that validated then.
     """
-    cache = YamlCache(cache_dir) if cache_dir is not None else None
-    read = cache.read if cache is not None else read_yaml
+    cache = InputCache(cache_dir) if cache_dir is not None else None
     root = root.resolve()
     findings = Findings()
     strategy_path = root / INPUTS_DIR / STRATEGY_FILE
@@ -81,14 +129,15 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                              hint="run the command in a project folder (with inputs/ and templates/) "
                                   "or pass the folder as PROJECT_DIR"))
     else:
-        strategy_document, problems = read(strategy_path, _display(root, strategy_path))
+        strategy_document, strategy, cached, problems = _read(strategy_path, _display(root, strategy_path),
+                                                              StrategyFile, cache)
+        if cached is not None:
+            strategy = _revalidate(StrategyFile, cached)
         findings.extend(problems)
-        if strategy_document is not None:
-            model, problems = _validate(StrategyFile, strategy_document)
-            findings.extend(problems)
-            if isinstance(model, StrategyFile):
-                strategy = model
-                findings.extend(_check_strategy(strategy, strategy_document))
+        if strategy is not None and strategy_document is not None:
+            checked_strategy, document = strategy, strategy_document
+            findings.extend(_checked(document, "strategy", cache,
+                                     lambda: _check_strategy(checked_strategy, document)))
 
     partners: list[SourcedPartner] = []
     files = partner_files(root)
@@ -99,26 +148,31 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                              "no partner files found",
                              hint="add one with 'strategy-builder new-partner CODE'"))
     for path in files:
-        document, problems = read(path, _display(root, path))
+        document, model, cached, problems = _read(path, _display(root, path), PartnerFile, cache)
         findings.extend(problems)
         if document is None:
             continue
-        model, problems = _validate(PartnerFile, document)
-        findings.extend(problems)
-        if not isinstance(model, PartnerFile):
+        if cached is not None and cached.summary.get("code") == path.stem:
+            # The usual case (a file named after its code) needs no validation until its model is used.
+            partner = SourcedPartner.deferred(path.stem, document,
+                                              functools.partial(_revalidate, PartnerFile, cached, path.stem))
+        elif cached is not None:
+            partner = SourcedPartner(_revalidate(PartnerFile, cached, cached.summary.get("code")), document)
+        elif model is not None:
+            partner = SourcedPartner(model, document)
+        else:
             continue
-        partner = SourcedPartner(model, document)
-        twin = next((p for p in partners if p.code == model.code), None)
+        twin = next((p for p in partners if p.code == partner.code), None)
         # AM.yaml and AM.yml: two drafts for one partner. (A file whose code differs from its name gets
         # partner.code-mismatch instead, and the file it collides with is not blamed.)
-        if twin is not None and path.stem == model.code and twin.document.path.stem == model.code:
+        if twin is not None and path.stem == partner.code and twin.document.path.stem == partner.code:
             findings.add(Finding(document.location(("code",)), "partner.duplicate",
-                                 f"partner {model.code} is already defined in {twin.document.display_name}",
+                                 f"partner {partner.code} is already defined in {twin.document.display_name}",
                                  hint="keep one file per partner state; delete or merge the other"))
             continue
-        if strategy is not None:
-            findings.extend(_capped([*_check_partner(partner, path, strategy),
-                                     *policy_findings(partner, strategy)]))
+        if strategy is not None and strategy_document is not None:
+            findings.extend(_checked(document, strategy_document.sha256, cache, functools.partial(
+                _partner_checks, partner, path, strategy)))
         partners.append(partner)
 
     if strategy is not None and only is None:
@@ -138,6 +192,11 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
         return LoadResult(None, findings)
     project = Project(root, strategy, strategy_document, tuple(sorted(partners, key=lambda p: p.code)))
     return LoadResult(project, findings)
+
+
+def _partner_checks(partner: SourcedPartner, path: Path, strategy: StrategyFile) -> list[Finding]:
+    """Everything checked of one valid partner file against strategy.yaml."""
+    return _capped([*_check_partner(partner, path, strategy), *policy_findings(partner, strategy)])
 
 
 def _capped(found: list[Finding]) -> list[Finding]:
@@ -222,7 +281,8 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
                             "stakeholder.unknown", f"'{code}' is not a known stakeholder",
                             hint=stakeholder_hint(code)))
                 for l_index, code in enumerate(action.lead):
-                    if iso_country_name(code) is None:
+                    # A declared state's code is checked once, where strategy.yaml declares it.
+                    if code not in known and iso_country_name(code) is None:
                         findings.append(Finding(
                             document.location((*base, "actions", a_index, "lead", l_index)),
                             "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code",

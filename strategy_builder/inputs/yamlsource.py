@@ -11,7 +11,9 @@ last of duplicate keys and expand aliases. Here the parser's events are composed
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,21 +91,60 @@ class SourceMap:
             probe = probe[:-1]
 
 
-@dataclass(slots=True)
 class YamlDocument:
-    """The plain data of one YAML file (dicts, lists, str, None) and where each part of it was written."""
+    """The plain data of one YAML file (dicts, lists, str, None) and where each part of it was written.
 
-    path: Path
-    display_name: str
-    data: dict[str, Any]
-    source_map: SourceMap
-    sha256: str
+    A document answered from the input cache is *deferred*: its data and positions are produced by a
+    loader on first use, so that a build that only needs the validated model never decodes them.
+    """
+
+    __slots__ = ("path", "display_name", "sha256", "_data", "_source_map", "_loader")
+
+    def __init__(self, path: Path, display_name: str, data: dict[str, Any], source_map: SourceMap,
+                 sha256: str) -> None:
+        self.path = path
+        self.display_name = display_name
+        self.sha256 = sha256
+        self._data: dict[str, Any] | None = data
+        self._source_map: SourceMap | None = source_map
+        self._loader: Callable[[], tuple[dict[str, Any], SourceMap]] | None = None
+
+    @classmethod
+    def deferred(cls, path: Path, display_name: str, sha256: str,
+                 loader: Callable[[], tuple[dict[str, Any], SourceMap]]) -> YamlDocument:
+        """A document whose data and source map ``loader`` produces when first asked for."""
+        document = cls.__new__(cls)
+        document.path, document.display_name, document.sha256 = path, display_name, sha256
+        document._data, document._source_map, document._loader = None, None, loader
+        return document
+
+    def _materialize(self) -> None:
+        assert self._loader is not None
+        self._data, self._source_map = self._loader()
+        self._loader = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._materialize()
+        assert self._data is not None
+        return self._data
+
+    @property
+    def source_map(self) -> SourceMap:
+        if self._source_map is None:
+            self._materialize()
+        assert self._source_map is not None
+        return self._source_map
 
     def location(self, path: FieldPath, *, prefer_key: bool = False) -> Location:
         """A :class:`Location` for a field path of this file."""
         position = self.source_map.locate(path, prefer_key=prefer_key)
         line, column = position if position else (None, None)
         return Location(self.display_name, line, column, format_path(path))
+
+    def __repr__(self) -> str:
+        return f"YamlDocument({self.display_name!r}, sha256={self.sha256[:12]})"
 
 
 class _Refusal(Exception):
@@ -314,29 +355,42 @@ def _check_tabs(text: str, display_name: str) -> Finding | None:
     return None
 
 
+def read_source(path: Path, display_name: str) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of an input file, or ``None`` and a finding when it cannot be read or is too large."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
+    except OSError as error:
+        return None, [Finding(Location(display_name), "file.unreadable", f"cannot read the file: {error.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        line = raw.count(b"\n", 0, MAX_FILE_BYTES) + 1
+        column = MAX_FILE_BYTES - (raw.rfind(b"\n", 0, MAX_FILE_BYTES) + 1) + 1
+        return None, [Finding(Location(display_name, line, column), "file.too-large",
+                              f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
+                              f"(1 MiB, passed at line {line})",
+                              hint="a rich partner file is about 20 KB: remove pasted material or images "
+                                   "encoded as text")]
+    return raw, []
+
+
 def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[Finding]]:
     """Read one YAML file whose top level must be a mapping.
 
     Returns the document, or ``None`` and the findings that prevented reading it. Never raises for
     anything the file contains.
     """
-    import hashlib
+    raw, problems = read_source(path, display_name)
+    if raw is None:
+        return None, problems
+    return parse_yaml(raw, path, display_name)
 
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
-        if len(raw) > MAX_FILE_BYTES:
-            size = path.stat().st_size
-            line = raw.count(b"\n", 0, MAX_FILE_BYTES) + 1
-            column = MAX_FILE_BYTES - (raw.rfind(b"\n", 0, MAX_FILE_BYTES) + 1) + 1
-            return None, [Finding(Location(display_name, line, column), "file.too-large",
-                                  f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
-                                  f"(1 MiB, passed at line {line})",
-                                  hint="a rich partner file is about 20 KB: remove pasted material or images "
-                                       "encoded as text")]
-    except OSError as error:
-        return None, [Finding(Location(display_name), "file.unreadable", f"cannot read the file: {error.strerror}")]
 
+def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument | None, list[Finding]]:
+    """:func:`read_yaml` on bytes already read from ``path`` (at most :data:`MAX_FILE_BYTES`)."""
     text, problem = _decode(raw, display_name)
     if problem is not None or text is None:
         return None, [problem] if problem else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,10 @@ class PeriodPoint:
     @classmethod
     def parse(cls, text: str) -> PeriodPoint:
         """Parse ``2010``, ``2010-06``, ``2010-Q3`` or ``2011-H1``; raises ``ValueError`` otherwise."""
+        return _parse_point(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PeriodPoint:
         match = _PATTERN.match(text.strip())
         if match is None:
             raise ValueError(
@@ -70,3 +75,9 @@ class PeriodPoint:
             "description": "A year (2010), month (2010-06), quarter (2010-Q3) or half (2011-H1)",
             "examples": ["2010", "2010-06", "2010-Q3", "2011-H1"],
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_point(text: str) -> PeriodPoint:
+    # A project writes a few dozen distinct points hundreds of times; points are immutable.
+    return PeriodPoint._parse(text)

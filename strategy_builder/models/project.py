@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,21 +10,43 @@ from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
 
-@dataclass(frozen=True, slots=True)
 class SourcedPartner:
-    """A partner's model together with its YAML document (for file and line of every field)."""
+    """A partner's model together with its YAML document (for file and line of every field).
 
-    model: PartnerFile
-    document: YamlDocument
+    A partner read from the input cache is *deferred*: its file validated cleanly before, byte for byte,
+    and its model is validated again only when first used, so that a preview which re-renders one
+    partner does not pay for the others.
+    """
+
+    __slots__ = ("_model", "_validate", "code", "document")
+
+    def __init__(self, model: PartnerFile, document: YamlDocument) -> None:
+        self._model: PartnerFile | None = model
+        self._validate: Callable[[], PartnerFile] | None = None
+        self.code: str = model.code
+        self.document = document
+
+    @classmethod
+    def deferred(cls, code: str, document: YamlDocument, validate: Callable[[], PartnerFile]) -> SourcedPartner:
+        """A partner whose model ``validate`` produces when first asked for; ``code`` is its (known) code."""
+        partner = cls.__new__(cls)
+        partner._model, partner._validate, partner.code, partner.document = None, validate, code, document
+        return partner
 
     @property
-    def code(self) -> str:
-        return self.model.code
+    def model(self) -> PartnerFile:
+        if self._model is None:
+            assert self._validate is not None
+            self._model, self._validate = self._validate(), None
+        return self._model
 
     def line_of(self, path: FieldPath) -> int | None:
         """The line where ``path`` is written, or of its nearest written ancestor."""
         position = self.document.source_map.locate(path)
         return position[0] if position else None
+
+    def __repr__(self) -> str:
+        return f"SourcedPartner({self.code!r}, {self.document.display_name!r})"
 
 
 @dataclass(frozen=True, slots=True)

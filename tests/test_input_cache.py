@@ -1,0 +1,174 @@
+"""The validated-input cache: a cached load gives exactly what a fresh load gives, and misses when it must."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.inputs.cache import InputCache
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.inputs.yamlsource import parse_yaml
+
+
+def _load(project: Path, cached: bool):
+    cache_dir = project / "build" / ".cache" / "inputs" if cached else None
+    return load_project(project, cache_dir=cache_dir)
+
+
+def _summary(result) -> list[tuple]:
+    return [(f.location.file, f.location.line, f.location.column, f.location.field_path, f.code, f.severity,
+             f.message, f.hint) for f in result.findings]
+
+
+def _assert_same_project(fresh, cached) -> None:
+    assert _summary(cached) == _summary(fresh)
+    assert cached.project is not None and fresh.project is not None
+    assert cached.project.strategy == fresh.project.strategy
+    assert [p.code for p in cached.project.partners] == [p.code for p in fresh.project.partners]
+    for old, new in zip(fresh.project.partners, cached.project.partners, strict=True):
+        assert new.document.sha256 == old.document.sha256
+        assert new.model == old.model
+        assert new.document.data == old.document.data
+        assert new.document.source_map == old.document.source_map
+
+
+def test_a_cached_load_gives_what_a_fresh_load_gives(sample_project: Path) -> None:
+    fresh = _load(sample_project, cached=False)
+    first = _load(sample_project, cached=True)  # fills the cache
+    second = _load(sample_project, cached=True)  # answered from it
+    entries = list((sample_project / "build" / ".cache" / "inputs").iterdir())
+    assert len([e for e in entries if e.name.endswith(".checks.json")]) == 13
+    assert len([e for e in entries if not e.name.endswith(".checks.json")]) == 13
+    _assert_same_project(fresh, first)
+    _assert_same_project(fresh, second)
+
+
+def test_warnings_come_back_from_the_cache_with_their_locations(sample_project: Path) -> None:
+    strategy = sample_project / "inputs" / "strategy.yaml"
+    # Ending the period earlier puts later actions outside it: policy warnings on unchanged partner files.
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace("end: 2011-H1", "end: 2010-Q4", 1),
+                        encoding="utf-8")
+    fresh = _load(sample_project, cached=False)
+    assert any(f.code == "policy.timeline-outside-period" for f in fresh.findings)
+    _load(sample_project, cached=True)
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+def test_a_changed_strategy_rechecks_unchanged_partner_files(sample_project: Path) -> None:
+    assert not _load(sample_project, cached=True).findings.has_errors()
+    strategy = sample_project / "inputs" / "strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace("{code: ICMPD,", "{code: ICMPD2,", 1),
+                        encoding="utf-8")
+    result = _load(sample_project, cached=True)
+    unknown = [f for f in result.findings if f.code == "stakeholder.unknown"]
+    assert unknown and any(f.location.file == "inputs/partners/AM.yaml" and f.location.line for f in unknown)
+    assert _summary(result) == _summary(_load(sample_project, cached=False))
+
+
+def test_a_renamed_file_is_checked_under_its_new_name(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    partners = sample_project / "inputs" / "partners"
+    (partners / "AM.yaml").rename(partners / "AX.yaml")
+    result = _load(sample_project, cached=True)
+    assert any(f.code == "partner.code-mismatch" and f.location.file == "inputs/partners/AX.yaml"
+               for f in result.findings)
+    assert _summary(result) == _summary(_load(sample_project, cached=False))
+
+
+def test_an_edited_file_misses_and_its_new_problems_are_reported(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    partner = sample_project / "inputs" / "partners" / "GE.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8").replace("code: GE", "code: ge", 1), encoding="utf-8")
+    result = _load(sample_project, cached=True)
+    assert result.project is None
+    assert [(f.location.file, f.location.field_path) for f in result.findings.errors] == [
+        ("inputs/partners/GE.yaml", "code")]
+
+
+def _damage_entries(project: Path, damage: bytes) -> None:
+    for entry in (project / "build" / ".cache" / "inputs").iterdir():
+        if not entry.name.endswith(".checks.json"):
+            entry.write_bytes(damage)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not json at all", b"{}\n{}\n[]", b"{}\n{}"])
+def test_an_unreadable_entry_is_ignored_and_the_file_read_again(sample_project: Path, damage: bytes) -> None:
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    _damage_entries(sample_project, damage)
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+def test_an_entry_whose_data_no_longer_validates_is_reported_not_used(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    _damage_entries(sample_project, b'{"code": "XX"}\n{"values": [], "keys": []}\n{"code": "XX"}')
+    with pytest.raises(EnvironmentProblem) as raised:
+        _load(sample_project, cached=True)
+    assert "inputs/strategy.yaml: the cached reading of this file is damaged" in str(raised.value)
+    assert raised.value.hint and "build/.cache" in raised.value.hint
+
+
+def test_a_partner_entry_with_another_code_is_reported_when_used(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    for entry in folder.iterdir():
+        lines = entry.read_bytes().split(b"\n")
+        if not entry.name.endswith(".checks.json") and lines[-1] == b'{"code": "AM"}':
+            entry.write_bytes(b"\n".join([*lines[:-1], b'{"code": "BY"}']))  # the summary only
+    with pytest.raises(EnvironmentProblem, match="inputs/partners/AM.yaml: the cached reading"):
+        _load(sample_project, cached=True)
+
+
+def test_partners_from_the_cache_are_validated_when_first_used(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    result = _load(sample_project, cached=True)
+    assert result.project is not None
+    partner = result.project.partner("UA")
+    assert partner is not None and partner._model is None  # not validated by loading
+    assert partner.model.code == "UA" and partner._model is not None
+
+
+def test_positions_are_recomputed_when_the_entry_has_none(sample_project: Path) -> None:
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".checks.json"):
+            data, _, rest = entry.read_bytes().partition(b"\n")
+            _, _, summary = rest.partition(b"\n")
+            entry.write_bytes(data + b"\n[1, 2, 3]\n" + summary)
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+# Any YAML mapping: the reader records positions in the order in which the cache stores them.
+_text = st.text(alphabet="abcdefghij XYZ-.:#'\"", min_size=0, max_size=12)
+_key = st.text(alphabet="abcdefgh_", min_size=1, max_size=8)
+_node = st.recursive(st.one_of(_text, st.none()),
+                     lambda children: st.one_of(st.lists(children, max_size=4),
+                                                st.dictionaries(_key, children, max_size=4)),
+                     max_leaves=25)
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(_key, _node, min_size=1, max_size=5), flow=st.booleans())
+def test_positions_round_trip_through_the_cache_for_any_mapping(tmp_path: Path, data: dict, flow: bool) -> None:
+    raw = yaml.dump(data, Dumper=_NoAliases, default_flow_style=flow, allow_unicode=True, sort_keys=False).encode()
+    path = tmp_path / "any.yaml"
+    document, findings = parse_yaml(raw, path, "any.yaml")
+    assert document is not None and not findings
+    cache = InputCache(tmp_path / "cache")
+    cache.store(document, {"code": None})
+    cached = cache.lookup(raw, path, "any.yaml")
+    assert cached is not None and cached.summary == {"code": None}
+    assert cached.document.data == document.data
+    assert cached.document.source_map == document.source_map
