@@ -192,6 +192,28 @@ def test_template_errors_stop_the_build_with_part_named(tmp_path: Path) -> None:
     assert not (project / "build/drafts/001").exists()
 
 
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/numbering.xml"])
+def test_a_template_part_copied_unchanged_is_verified_too(tmp_path: Path, part: str) -> None:
+    """Parts the template passes through are parsed once per template (and remembered in build/.cache),
+    not once per document: a broken one must still stop every build, also when the cache is warm."""
+    project = copy_sample(tmp_path / "p")
+    template = project / "templates/strategy.docx"
+    with zipfile.ZipFile(template) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[part] = parts[part].replace(b"</w:", b"</w:x", 1)  # a mismatched end tag
+    broken = project / "templates/passthrough.docx"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    for attempt in range(2):
+        result = run_cli("build", str(project), "--template", str(broken), "--format", "json")
+        assert result.returncode == 1, (attempt, result.stdout, result.stderr)
+        payload = json.loads(result.stdout)
+        assert any(part in json.dumps(finding) for finding in payload["findings"]), payload
+        assert "Traceback" not in result.stderr
+    assert not (project / "build/drafts").exists() or not any((project / "build/drafts").iterdir())
+
+
 def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
     path = project / "inputs/partners/AM.yaml"

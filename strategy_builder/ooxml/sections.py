@@ -155,10 +155,11 @@ def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> Non
     paragraphs already dissolved, which are skipped as neighbours.
     """
     paragraph = order[index]
-    previous = next((p for p in reversed(order[:index]) if id(p) not in removed and not _is_inside(p, paragraph)),
-                    None)
-    following = next((p for p in order[index + 1:] if id(p) not in removed and not _is_inside(p, paragraph)),
-                     None)
+    # Walked by index, not by slices: a long document has hundreds of marker paragraphs.
+    previous = next((order[i] for i in range(index - 1, -1, -1)
+                     if id(order[i]) not in removed and not _is_inside(order[i], paragraph)), None)
+    following = next((order[i] for i in range(index + 1, len(order))
+                      if id(order[i]) not in removed and not _is_inside(order[i], paragraph)), None)
     starts = [c for c in paragraph if c.tag == BOOKMARK_START]
     ends = [c for c in paragraph if c.tag == BOOKMARK_END]
     if starts and following is None or ends and previous is None:

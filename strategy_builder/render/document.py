@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from lxml import etree
 
+from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
@@ -119,23 +120,29 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     enable_track_changes(package)
     enable_field_update_on_open(package)
     data = write_zip(package.parts)
-    return verify_document(partner, data, expected_sections)
+    return verify_document(partner, data, expected_sections, template.verified_parts)
 
 
-def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> RenderedDocument:
-    """Re-read a finished .docx strictly: every XML part parses, every expected section is present."""
+def verify_document(partner: str, data: bytes, expected_sections: list[str],
+                    verified_parts: dict[str, bytes] | None = None) -> RenderedDocument:
+    """Re-read a finished .docx strictly: every XML part parses, every expected section is present.
+
+    ``verified_parts`` (part name -> bytes) were parsed strictly before; a part read back with exactly
+    those bytes is not parsed again, since parsing the same bytes gives the same answer.
+    """
     from strategy_builder.ooxml.properties import read_custom_properties
 
+    known = verified_parts or {}
     try:
         package = DocxPackage.from_bytes(data, source=f"{partner}.docx")
     except Exception as error:  # noqa: BLE001 - any failure here means the document is unusable
         raise DocumentAssemblyError(partner, "package", str(error)) from error
     for name, blob in package.parts.items():
-        if name.endswith(".xml") or name.endswith(".rels"):
+        if name.endswith((".xml", ".rels")) and known.get(name) != blob:
             try:
-                parse_xml(blob, part=name)
-            except XmlRefused as error:
-                raise DocumentAssemblyError(partner, name, str(error)) from error
+                package.xml(name)  # parsed strictly, once: the checks below reuse the tree
+            except UntrustedDocumentError as error:
+                raise DocumentAssemblyError(partner, name, error.reason) from error
     document = package.xml(package.main_part_name())
     names = {k: v for k, v in read_custom_properties(package).items() if k.startswith("sb_")}
     bookmarks = bookmark_names(document)

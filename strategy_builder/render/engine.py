@@ -76,8 +76,9 @@ class CompiledTemplate:
                 cache_dir = None  # a cache is an optimisation: build without it rather than fail
         self.environment = make_environment(self._sources, cache_dir)
         self._docxtpl = DocxTemplate(io.BytesIO(self.data))
-        self._patched_cache = cache_dir / f"{self.sha256}.patched.json" if cache_dir is not None else None
-        self._patched = self._read_patched()
+        self._compiled_cache = cache_dir / f"{self.sha256}.compiled.json" if cache_dir is not None else None
+        cached = self._read_compiled()
+        self._patched: dict[str, list] = cached.get("parts", {})
         self.main_part = self.package.main_part_name()
         names = [self.main_part]
         for suffix in TEMPLATED_RELATIONSHIPS:
@@ -91,39 +92,58 @@ class CompiledTemplate:
         self.core_templates = self._compile_core_properties(problems)
         if problems.has_errors():
             raise TemplateProblem(problems)
-        self._write_patched()
+        verified = cached.get("verified")
+        self.verified_parts: dict[str, bytes] = (
+            {name: self.package.parts[name] for name in verified if name in self.package.parts}
+            if isinstance(verified, list) else self._verify_parts())
+        """XML parts of the template known to parse strictly: a document part with the same bytes needs no
+        second parse."""
+        self._write_compiled()
 
-    def _read_patched(self) -> dict[str, list]:
-        """Part name -> [patched source, uses cell loops] from an earlier run with the same template bytes."""
-        if self._patched_cache is None:
+    def _verify_parts(self) -> dict[str, bytes]:
+        verified = {}
+        for name, blob in self.package.parts.items():
+            if name.endswith((".xml", ".rels")):
+                with contextlib.suppress(XmlRefused):  # such a part is parsed, and refused, in every document
+                    parse_xml(blob, part=name)
+                    verified[name] = blob
+        return verified
+
+    def _read_compiled(self) -> dict[str, Any]:
+        """What an earlier run compiled from the same template bytes: ``parts`` (part name -> [patched
+        source, uses cell loops]) and ``verified`` (names of parts that parse strictly)."""
+        if self._compiled_cache is None:
             return {}
         try:
-            return json.loads(self._patched_cache.read_bytes())
+            cached = json.loads(self._compiled_cache.read_bytes())
         except (OSError, ValueError):
             return {}
+        return cached if isinstance(cached, dict) else {}
 
-    def _write_patched(self) -> None:
-        if self._patched_cache is None or self._patched_cache.exists():
+    def _write_compiled(self) -> None:
+        if self._compiled_cache is None or self._compiled_cache.exists():
             return
-        patched = {part.name: [part.source, part.uses_cell_loops] for part in self.parts}
+        compiled = {"parts": {part.name: [part.source, part.uses_cell_loops] for part in self.parts},
+                    "verified": sorted(self.verified_parts)}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
-            temporary = self._patched_cache.with_name(f".tmp-{os.getpid()}-{self._patched_cache.name}")
-            temporary.write_text(json.dumps(patched), encoding="utf-8")
-            os.replace(temporary, self._patched_cache)
+            temporary = self._compiled_cache.with_name(f".tmp-{os.getpid()}-{self._compiled_cache.name}")
+            temporary.write_text(json.dumps(compiled), encoding="utf-8")
+            os.replace(temporary, self._compiled_cache)
 
     def _location(self, part: str, line: int | None = None) -> Location:
         return Location(str(self.path), line, None, part)
 
     def _compile(self, name: str, problems: Findings) -> TemplatePart | None:
-        try:
-            root = parse_xml(self.package.parts[name], part=name)
-        except XmlRefused as error:
-            problems.add(Finding(self._location(name), "template.xml", str(error)))
-            return None
         if name in self._patched:
-            # docxtpl's patching (dozens of regular expressions) done by an earlier run on the same bytes.
+            # Parsed and patched (docxtpl's dozens of regular expressions) by an earlier run on the same
+            # bytes: the cache is only written for a template whose every templated part compiled.
             source, uses_cell_loops = self._patched[name]
         else:
+            try:
+                root = parse_xml(self.package.parts[name], part=name)
+            except XmlRefused as error:
+                problems.add(Finding(self._location(name), "template.xml", str(error)))
+                return None
             raw = etree.tostring(root, encoding="unicode")
             source = self._docxtpl.patch_xml(raw)
             # docxtpl rewrites '{%tc ...%}' cell loops away, so look for them before patching.
@@ -148,8 +168,10 @@ class CompiledTemplate:
         templates = {}
         for local, text in self._core_texts.items():
             if local in CORE_PROPERTY_TAGS and ("{{" in text or "{%" in text):
+                name = f"{self.sha256}/docProps/core.xml/{local}"
+                self._sources[name] = text
                 try:
-                    templates[local] = self.environment.from_string(text)
+                    templates[local] = self.environment.get_template(name)  # by name: from the bytecode cache
                 except TemplateSyntaxError as error:
                     problems.add(Finding(self._location(f"docProps/core.xml ({local})"), "template.syntax",
                                          f"Jinja syntax error in document property '{local}': {error.message}",
