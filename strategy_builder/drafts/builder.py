@@ -323,7 +323,8 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
             if entry.code not in {p.code for p in selected} and (folder / entry.file).is_file():
                 manifest_partners.setdefault(entry.code, entry)
     for entry in _render_planned(project, template, to_render, workers,
-                                 lambda name, data: write_atomic(folder / name, data), notify):
+                                 lambda name, data: write_atomic(folder / name, data, durable=False),
+                                 notify):
         manifest_partners[entry.code] = entry
     for code, entry in sorted(manifest_partners.items()):
         if any(p.code == code for p in selected):
@@ -331,5 +332,5 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
                                             code not in kept)
     manifest = _manifest(project, template, None, previous_number if previous else None,
                          list(manifest_partners.values()))
-    write_atomic(folder / MANIFEST_FILE, _manifest_json(manifest))
+    write_atomic(folder / MANIFEST_FILE, _manifest_json(manifest), durable=False)
     return BuildResult("preview", folder, None, previous_number, [outcomes[c] for c in sorted(outcomes)])

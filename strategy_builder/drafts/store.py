@@ -8,7 +8,6 @@ held. A killed build leaves at most a staging folder, which the next build remov
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import filelock
-from pydantic import ValidationError
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.models.manifest import MANIFEST_FORMAT, Manifest
@@ -60,16 +58,21 @@ def fsync_tree(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` so that readers see the old or the new content, never a part of it."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``path`` so that readers see the old or the new content, never a part of it.
+
+    ``durable`` also flushes the content to disk before it replaces the old one, so that it survives a
+    power cut; the preview, a scratch copy rebuilt at will, skips that wait.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; published files follow the umask
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -81,12 +84,10 @@ def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder; ``None`` if absent, unreadable or of an older format."""
     path = folder / MANIFEST_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != MANIFEST_FORMAT:
-            return None
-        return Manifest.model_validate(data)
-    except (OSError, ValueError, ValidationError, AttributeError):
+        manifest = Manifest.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):  # ValidationError is a ValueError
         return None
+    return manifest if manifest.format == MANIFEST_FORMAT else None
 
 
 class DraftStore:
