@@ -214,6 +214,42 @@ def test_a_template_part_copied_unchanged_is_verified_too(tmp_path: Path, part: 
     assert not (project / "build/drafts").exists() or not any((project / "build/drafts").iterdir())
 
 
+@pytest.mark.parametrize("mode", [(), ("--preview",)])
+def test_a_template_that_drops_a_section_stops_drafts_and_previews(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    project = copy_sample(tmp_path / "p")
+    template = project / "templates/strategy.docx"
+    with zipfile.ZipFile(template) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    for marker in (b"{{ key_figures.begin }}", b"{{ key_figures.end }}"):
+        assert parts["word/document.xml"].count(marker) == 1
+        parts["word/document.xml"] = parts["word/document.xml"].replace(marker, b"")
+    dropped = project / "templates/dropped.docx"
+    with zipfile.ZipFile(dropped, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    result = run_cli("build", str(project), *mode, "--template", str(dropped), "--format", "json")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "dropped tracked section(s): AM/key-figures" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert not (project / "build/preview/AM.docx").exists() and not (project / "build/drafts/001").exists()
+
+
+def test_a_preview_checked_in_memory_passes_the_full_verification(tmp_path: Path) -> None:
+    """Previews skip reading their files back; the files must still pass the check drafts get."""
+    from strategy_builder.render.document import verify_document
+
+    project = copy_sample(tmp_path / "p")
+    build_ok(project, "--preview")
+    manifest = json.loads((project / "build/preview/manifest.json").read_text())
+    for partner in manifest["partners"]:
+        data = (project / "build/preview" / partner["file"]).read_bytes()
+        expected = [section["id"] for section in partner["sections"]]
+        document = verify_document(partner["code"], data, expected)
+        assert document.sections == tuple(expected)
+        assert document.words == partner["words"]
+        assert document.sha256 == partner["docx_sha256"]
+
+
 def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
     path = project / "inputs/partners/AM.yaml"

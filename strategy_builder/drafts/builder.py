@@ -114,7 +114,7 @@ def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
 
 
 def _job(partner: SourcedPartner, project: Project, template_sha256: str, number: int | None,
-         previous_number: int | None, previous: Manifest | None
+         previous_number: int | None, previous: Manifest | None, *, circulated: bool = True
          ) -> tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]:
     strategy = project.strategy
     records = partner_sections(partner, strategy)
@@ -131,7 +131,8 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
         title=f"{strategy.series.title} – {partner.model.name}",
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
         date=strategy.consultation.issued)
-    return RenderJob(partner.code, context, document_stamp, [r.id for r in records]), records, statuses, removed
+    job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
+    return job, records, statuses, removed
 
 
 def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, records: list[SectionRecord],
@@ -315,7 +316,8 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
             kept[partner.code] = old
         else:
             stale.append(partner)
-    to_render = [_job(p, project, template.sha256, None, previous_number, previous) for p in stale]
+    to_render = [_job(p, project, template.sha256, None, previous_number, previous, circulated=False)
+                 for p in stale]
     outcomes: dict[str, PartnerOutcome] = {}
     manifest_partners: dict[str, ManifestPartner] = dict(kept)
     if reusable is not None:  # partners outside --partner keep their previous preview entry

@@ -21,6 +21,8 @@ class RenderJob:
     context: dict[str, Any]
     stamp: DocumentStamp
     expected_sections: list[str]
+    circulated: bool = True
+    """A draft (compact, read back and verified) rather than a preview; see :func:`render_document`."""
 
 
 _TEMPLATE: CompiledTemplate | None = None
@@ -28,7 +30,7 @@ _TEMPLATE: CompiledTemplate | None = None
 
 def _render(job: RenderJob) -> RenderedDocument:
     assert _TEMPLATE is not None
-    return render_document(_TEMPLATE, job.context, job.stamp, job.expected_sections)
+    return render_document(_TEMPLATE, job.context, job.stamp, job.expected_sections, circulated=job.circulated)
 
 
 def default_jobs() -> int:

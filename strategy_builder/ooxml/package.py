@@ -183,8 +183,10 @@ class DocxPackage:
         return write_zip(self.parts)
 
 
-def write_zip(parts: dict[str, bytes]) -> bytes:
-    """A deterministic zip of ``parts``: ``[Content_Types].xml`` first, the rest in the given order."""
+def write_zip(parts: dict[str, bytes], compresslevel: int = 6) -> bytes:
+    """A deterministic zip of ``parts``: ``[Content_Types].xml`` first, the rest in the given order.
+
+    ``compresslevel`` is zlib's (1 fastest, 9 smallest); the same level always gives the same bytes."""
     names = list(parts)
     if "[Content_Types].xml" in names:
         names.remove("[Content_Types].xml")
@@ -196,7 +198,8 @@ def write_zip(parts: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED,
+                              compresslevel=compresslevel)
     return buffer.getvalue()
 
 

@@ -71,11 +71,15 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: DocumentStamp,
-                    expected_sections: list[str]) -> RenderedDocument:
+                    expected_sections: list[str], *, circulated: bool = True) -> RenderedDocument:
     """Render, post-process and verify one partner's document.
 
     ``expected_sections`` are the section IDs the document must carry; a template that loses one is an
-    error (it would break tracking in every later step).
+    error (it would break tracking in every later step). A ``circulated`` document (every draft) is
+    compressed at zlib's default level, then read back and every XML part parsed strictly
+    (:func:`verify_document`). A preview, which never leaves the machine, is compressed for speed and the
+    same section check runs on the document tree in memory, whose rendered parts were parsed strictly
+    when they were assembled.
     """
     partner = stamp.partner
     try:
@@ -119,8 +123,11 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
         date=stamp.date))
     enable_track_changes(package)
     enable_field_update_on_open(package)
-    data = write_zip(package.parts)
-    return verify_document(partner, data, expected_sections, template.verified_parts)
+    data = write_zip(package.parts, compresslevel=6 if circulated else 1)
+    if circulated:
+        return verify_document(partner, data, expected_sections, template.verified_parts)
+    document = roots[main] if main in roots else parse_xml(parts[main], part=main)  # a template without tags
+    return _inspected(partner, data, main, document, names, expected_sections)
 
 
 def verify_document(partner: str, data: bytes, expected_sections: list[str],
@@ -143,13 +150,20 @@ def verify_document(partner: str, data: bytes, expected_sections: list[str],
                 package.xml(name)  # parsed strictly, once: the checks below reuse the tree
             except UntrustedDocumentError as error:
                 raise DocumentAssemblyError(partner, name, error.reason) from error
-    document = package.xml(package.main_part_name())
     names = {k: v for k, v in read_custom_properties(package).items() if k.startswith("sb_")}
+    main = package.main_part_name()
+    return _inspected(partner, data, main, package.xml(main), names, expected_sections)
+
+
+def _inspected(partner: str, data: bytes, main: str, document: etree._Element, names: dict[str, str],
+               expected_sections: list[str]) -> RenderedDocument:
+    """The finished document, once every expected section is found among its bookmarks (``names``:
+    bookmark name -> section ID, as stamped in the custom properties)."""
     bookmarks = bookmark_names(document)
     present = {section_id for name, section_id in names.items() if name in bookmarks}
     missing = [sid for sid in expected_sections if sid not in present]
     if missing:
-        raise DocumentAssemblyError(partner, package.main_part_name(),
+        raise DocumentAssemblyError(partner, main,
                                     f"the template dropped tracked section(s): {', '.join(missing[:5])}"
                                     + (" ..." if len(missing) > 5 else "")
                                     + "; every section needs its {{ ...begin }} and {{ ...end }} markers")
