@@ -85,6 +85,7 @@ def _worker_synthetic(project: str, count: int) -> dict[str, float]:
 
     from strategy_builder.drafts.builder import BuildOptions, build_project
     from strategy_builder.inputs.loading import load_project
+    from strategy_builder.inputs.yamlsource import YamlDocument
     from strategy_builder.models.project import SourcedPartner
 
     loaded = load_project(Path(project)).project
@@ -96,8 +97,8 @@ def _worker_synthetic(project: str, count: int) -> dict[str, float]:
         model = source.model.model_copy(update={
             "code": code, "name": f"{source.model.name} {index}",
             "situation": source.model.situation + f"\n\nGenerated variant {index}."})
-        document = dataclasses.replace(source.document, display_name=f"inputs/partners/{code}.yaml",
-                                       sha256=f"{index:064x}")
+        document = YamlDocument(source.document.path, f"inputs/partners/{code}.yaml", source.document.data,
+                                source.document.source_map, f"{index:064x}")
         partners.append(SourcedPartner(model, document))
     synthetic = dataclasses.replace(loaded, partners=tuple(partners))
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,10 @@ def test_a_cached_load_gives_what_a_fresh_load_gives(sample_project: Path) -> No
     fresh = _load(sample_project, cached=False)
     first = _load(sample_project, cached=True)  # fills the cache
     second = _load(sample_project, cached=True)  # answered from it
-    entries = list((sample_project / "build" / ".cache" / "inputs").iterdir())
-    assert len([e for e in entries if e.name.endswith(".checks.json")]) == 13
-    assert len([e for e in entries if not e.name.endswith(".checks.json")]) == 13
+    folder = sample_project / "build" / ".cache" / "inputs"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert len(index["files"]) == 13 and all(len(entry["checks"]) == 1 for entry in index["files"].values())
+    assert len([e for e in folder.iterdir() if e.name != "index.json"]) == 13  # one payload per file
     _assert_same_project(fresh, first)
     _assert_same_project(fresh, second)
 
@@ -90,36 +92,53 @@ def test_an_edited_file_misses_and_its_new_problems_are_reported(sample_project:
         ("inputs/partners/GE.yaml", "code")]
 
 
-def _damage_entries(project: Path, damage: bytes) -> None:
-    for entry in (project / "build" / ".cache" / "inputs").iterdir():
-        if not entry.name.endswith(".checks.json"):
-            entry.write_bytes(damage)
+def _payloads(project: Path) -> list[Path]:
+    return [e for e in (project / "build" / ".cache" / "inputs").iterdir() if e.name != "index.json"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not json at all", b"{}\n{}\n[]", b"{}\n{}"])
-def test_an_unreadable_entry_is_ignored_and_the_file_read_again(sample_project: Path, damage: bytes) -> None:
+@pytest.mark.parametrize("damage", [b"", b"not json at all", b"{}\n{}", b"[]\n[]", b'{"code": "AM"}'])
+def test_an_unreadable_payload_is_ignored_and_the_file_read_again(sample_project: Path, damage: bytes) -> None:
     fresh = _load(sample_project, cached=False)
     _load(sample_project, cached=True)
-    _damage_entries(sample_project, damage)
+    for payload in _payloads(sample_project):
+        payload.write_bytes(damage)
     _assert_same_project(fresh, _load(sample_project, cached=True))
 
 
-def test_an_entry_whose_data_no_longer_validates_is_reported_not_used(sample_project: Path) -> None:
+@pytest.mark.parametrize("damage", [b"", b"[]", b'{"fingerprint": "other", "files": {}}', b'{"files": 3}'])
+def test_an_unreadable_index_is_ignored(sample_project: Path, damage: bytes) -> None:
+    fresh = _load(sample_project, cached=False)
     _load(sample_project, cached=True)
-    _damage_entries(sample_project, b'{"code": "XX"}\n{"values": [], "keys": []}\n{"code": "XX"}')
-    with pytest.raises(EnvironmentProblem) as raised:
-        _load(sample_project, cached=True)
-    assert "inputs/strategy.yaml: the cached reading of this file is damaged" in str(raised.value)
-    assert raised.value.hint and "build/.cache" in raised.value.hint
+    (sample_project / "build" / ".cache" / "inputs" / "index.json").write_bytes(damage)
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+    _assert_same_project(fresh, _load(sample_project, cached=True))
 
 
-def test_a_partner_entry_with_another_code_is_reported_when_used(sample_project: Path) -> None:
+def test_missing_payloads_are_rebuilt_from_the_files(sample_project: Path) -> None:
+    fresh = _load(sample_project, cached=False)
     _load(sample_project, cached=True)
-    folder = sample_project / "build" / ".cache" / "inputs"
-    for entry in folder.iterdir():
-        lines = entry.read_bytes().split(b"\n")
-        if not entry.name.endswith(".checks.json") and lines[-1] == b'{"code": "AM"}':
-            entry.write_bytes(b"\n".join([*lines[:-1], b'{"code": "BY"}']))  # the summary only
+    for payload in _payloads(sample_project):
+        payload.unlink()
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+def test_a_payload_whose_data_no_longer_validates_is_replaced(sample_project: Path) -> None:
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    for payload in _payloads(sample_project):
+        payload.write_bytes(b'{"code": "XX"}\n{"values": [], "keys": []}')
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+    assert all(not p.read_bytes().startswith(b'{"code": "XX"}') for p in _payloads(sample_project))
+
+
+def test_a_partner_entry_with_another_code_is_reported(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    index_path = sample_project / "build" / ".cache" / "inputs" / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    for entry in index["files"].values():
+        if entry["summary"] == {"code": "AM"}:
+            entry["summary"] = {"code": "BY"}
+    index_path.write_text(json.dumps(index), encoding="utf-8")
     with pytest.raises(EnvironmentProblem, match="inputs/partners/AM.yaml: the cached reading"):
         _load(sample_project, cached=True)
 
@@ -133,16 +152,26 @@ def test_partners_from_the_cache_are_validated_when_first_used(sample_project: P
     assert partner.model.code == "UA" and partner._model is not None
 
 
-def test_positions_are_recomputed_when_the_entry_has_none(sample_project: Path) -> None:
+def test_positions_are_recomputed_when_the_payload_has_none(sample_project: Path) -> None:
     fresh = _load(sample_project, cached=False)
     _load(sample_project, cached=True)
-    folder = sample_project / "build" / ".cache" / "inputs"
-    for entry in folder.iterdir():
-        if not entry.name.endswith(".checks.json"):
-            data, _, rest = entry.read_bytes().partition(b"\n")
-            _, _, summary = rest.partition(b"\n")
-            entry.write_bytes(data + b"\n[1, 2, 3]\n" + summary)
+    for payload in _payloads(sample_project):
+        data, _, _ = payload.read_bytes().partition(b"\n")
+        payload.write_bytes(data + b"\n[1, 2, 3]")
     _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+def test_unused_entries_are_pruned(sample_project: Path) -> None:
+    partner = sample_project / "inputs" / "partners" / "GE.yaml"
+    original = partner.read_text(encoding="utf-8")
+    for version in range(40):
+        partner.write_text(original.replace("situation: |\n", f"situation: |\n  Version {version}.\n\n", 1),
+                           encoding="utf-8")
+        _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert len(index["files"]) <= 2 * 13 + 16 + 1
+    assert len(_payloads(sample_project)) == len(index["files"])
 
 
 # Any YAML mapping: the reader records positions in the order in which the cache stores them.
@@ -168,7 +197,8 @@ def test_positions_round_trip_through_the_cache_for_any_mapping(tmp_path: Path, 
     assert document is not None and not findings
     cache = InputCache(tmp_path / "cache")
     cache.store(document, {"code": None})
-    cached = cache.lookup(raw, path, "any.yaml")
+    cache.flush()
+    cached = InputCache(tmp_path / "cache").lookup(raw, path, "any.yaml")
     assert cached is not None and cached.summary == {"code": None}
     assert cached.document.data == document.data
     assert cached.document.source_map == document.source_map

@@ -2,17 +2,18 @@
 
 Reading and validating a file is a pure function of its bytes and of the code that reads it; a partner's
 checks against ``strategy.yaml`` also depend on that file and on the partner file's name. For a file
-that was read and validated without errors, the cache keeps, under keys built from all of these:
+that was read and validated without errors, the cache keeps:
 
-- ``<key>.json``: on its first line the plain data that validated, handed straight to pydantic's JSON
-  validator when the model is needed (in pydantic's compiled code, without a YAML parse); on its second
-  line the file's positions, decoded only when a finding or a manifest needs a line number; on its third
-  a small summary the loader asked to keep (a partner's code);
-- ``<key>.checks.json``: the findings of the checks against ``strategy.yaml`` (warnings included).
+- in ``index.json``, one small file read by every run: per file content, a summary the loader asked to
+  keep (a partner's code) and the findings of its checks per file name and ``strategy.yaml``;
+- in ``<key>.json``, read only when the build needs the file's model or line numbers: on its first line
+  the plain data that validated, handed straight to pydantic's JSON validator (in pydantic's compiled
+  code, without a YAML parse); on its second line the file's positions.
 
-Entries are JSON, never pickle (the build folder is not trusted to hold code), and a changed file,
-strategy, file name or reading code simply misses. The folder (``build/.cache/inputs``) is safe to
-delete; a damaged entry is ignored and the file is read again.
+So a run in which one partner file changed reads the index and parses that one file. Entries are JSON,
+never pickle (the build folder is not trusted to hold code), keyed by content and by a fingerprint of
+the reading code, so changing either misses. The folder (``build/.cache/inputs``) is safe to delete; a
+damaged or missing entry is ignored and the file read again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,10 @@ from typing import Any
 import pycountry
 
 from strategy_builder import __version__
-from strategy_builder.errors import Finding, Location, Severity
+from strategy_builder.errors import EnvironmentProblem, Finding, Location, Severity
 from strategy_builder.inputs.yamlsource import FieldPath, SourceMap, YamlDocument, parse_yaml
 
-_FORMAT = 2
+_FORMAT = 3
 
 _READING_CODE = ("inputs", "models")
 """Sub-packages whose code decides what a file reads and validates to, and which findings it gets."""
@@ -59,79 +60,156 @@ def code_fingerprint() -> str:
 
 @dataclass(frozen=True, slots=True)
 class CachedInput:
-    """A file answered from the cache: its (deferred) document, the data JSON that validated, and the
-    summary stored with it."""
+    """A file answered from the cache: its (deferred) document, the summary stored with it, and a way to
+    the data JSON that validated."""
 
     document: YamlDocument
-    data_json: bytes
     summary: dict[str, Any]
+    _payload: _Payload
+
+    def data_json(self, *, from_source: bool = False) -> bytes:
+        """The data that validated, as JSON: from the cache, or (``from_source``, or when the cache has
+        none) from the file's bytes, read again, which also repairs the cache."""
+        return self._payload.data_json(from_source=from_source)
+
+
+class _Payload:
+    """The ``<key>.json`` of one file content, read on first use; its bytes are the fallback."""
+
+    def __init__(self, file: Path, raw: bytes, path: Path, display_name: str,
+                 write: Callable[[str, str], None]) -> None:
+        self.file, self.raw, self.path, self.display_name = file, raw, path, display_name
+        self._write = write
+        self._lines: tuple[bytes, bytes] | None = None
+
+    def _read(self) -> tuple[bytes, bytes]:
+        if self._lines is None:
+            try:
+                data_json, _, positions_json = self.file.read_bytes().partition(b"\n")  # JSON has no raw newline
+            except OSError:
+                data_json, positions_json = b"", b""
+            self._lines = (data_json, positions_json)
+        return self._lines
+
+    def data_json(self, *, from_source: bool = False) -> bytes:
+        data_json, _ = self._read()
+        if data_json and not from_source:
+            return data_json
+        return _dumps(self._from_source()[0]).encode()
+
+    def parsed(self) -> tuple[dict[str, Any], SourceMap]:
+        """The data and source map: from the payload, or by reading the file's bytes again."""
+        data_json, positions_json = self._read()
+        try:
+            data = json.loads(data_json)
+            positions = json.loads(positions_json)
+            source_map = _source_map(data, positions) if isinstance(data, dict) else None
+            if source_map is not None:
+                return data, source_map
+        except (ValueError, KeyError, TypeError, IndexError):
+            pass  # no usable payload: read the bytes again, as the first run did
+        return self._from_source()
+
+    def _from_source(self) -> tuple[dict[str, Any], SourceMap]:
+        document, findings = parse_yaml(self.raw, self.path, self.display_name)
+        if document is None or findings:
+            # The index says these bytes read cleanly, and reading is deterministic: a hand-edited index.
+            raise CacheDamaged(self.display_name)
+        positions = _positions(document.source_map)
+        self._write(self.file.name, f"{_dumps(document.data)}\n{_dumps(positions)}")
+        self._lines = None
+        return document.data, document.source_map
+
+
+class CacheDamaged(EnvironmentProblem):
+    """The cache contradicts the file it is about (only a hand-edited cache can)."""
+
+    def __init__(self, display_name: str) -> None:
+        super().__init__(f"{display_name}: the cached reading of this file is damaged",
+                         hint="delete the folder build/.cache (only a cache) and run again")
 
 
 class InputCache:
     """Validated input files in one folder; see the module docstring for what is kept and why.
 
-    Only entries for new content are written, so editing one partner file writes two small entries;
-    entries no run has used are pruned when they outnumber the used ones.
+    Call :meth:`flush` at the end of a run: it writes the index if anything was added, and prunes what
+    no run has used once it outnumbers what this run used.
     """
+
+    INDEX = "index.json"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._files: dict[str, dict[str, Any]] = self._read_index()
         self._used: set[str] = set()
+        self._used_checks: set[tuple[str, str]] = set()
+        self._changed = False
+
+    def _read_index(self) -> dict[str, dict[str, Any]]:
+        try:
+            index = json.loads((self.folder / self.INDEX).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(index, dict) or index.get("fingerprint") != code_fingerprint():
+            return {}
+        files = index.get("files")
+        return {digest: entry for digest, entry in files.items() if isinstance(entry, dict)
+                and isinstance(entry.get("summary"), dict) and isinstance(entry.get("checks"), dict)
+                } if isinstance(files, dict) else {}
 
     @staticmethod
-    def _key(*parts: str) -> str:
-        return hashlib.sha256("\0".join((code_fingerprint(), *parts)).encode()).hexdigest()
+    def _payload_name(digest: str) -> str:
+        return hashlib.sha256(f"{code_fingerprint()}\0{digest}".encode()).hexdigest() + ".json"
 
     def lookup(self, raw: bytes, path: Path, display_name: str) -> CachedInput | None:
         """The cached reading of a file with these bytes, or ``None`` when it was never read cleanly."""
         digest = hashlib.sha256(raw).hexdigest()
-        key = self._key(digest)
-        try:
-            entry = (self.folder / f"{key}.json").read_bytes()
-        except OSError:
+        entry = self._files.get(digest)
+        if entry is None:
             return None
-        data_json, _, rest = entry.partition(b"\n")  # JSON text never holds a raw newline
-        positions_json, _, summary_json = rest.partition(b"\n")
-        try:
-            summary = json.loads(summary_json)
-        except ValueError:
-            return None
-        if not isinstance(summary, dict):
-            return None
-        self._used.add(key)
-
-        def materialize() -> tuple[dict[str, Any], SourceMap]:
-            return _materialize(raw, path, display_name, data_json, positions_json)
-
-        return CachedInput(YamlDocument.deferred(path, display_name, digest, materialize), data_json, summary)
+        self._used.add(digest)
+        payload = _Payload(self.folder / self._payload_name(digest), raw, path, display_name, self._write)
+        return CachedInput(YamlDocument.deferred(path, display_name, digest, payload.parsed), entry["summary"],
+                           payload)
 
     def store(self, document: YamlDocument, summary: dict[str, Any]) -> None:
         """Remember a document that was read and validated without errors, with a ``summary`` of facts
         about it that a later run needs before (or instead of) validating it."""
-        key = self._key(document.sha256)
-        self._used.add(key)
-        if (self.folder / f"{key}.json").exists():
+        self._used.add(document.sha256)
+        if document.sha256 in self._files:
             return
         positions = _positions(document.source_map)
-        self._write(f"{key}.json", f"{_dumps(document.data)}\n{_dumps(positions)}\n{_dumps(summary)}")
+        self._write(self._payload_name(document.sha256), f"{_dumps(document.data)}\n{_dumps(positions)}")
+        self._files[document.sha256] = {"summary": summary, "checks": {}}
+        self._changed = True
+
+    @staticmethod
+    def _checks_key(document: YamlDocument, context: str) -> str:
+        return f"{document.display_name}\0{context}"
 
     def checks(self, document: YamlDocument, context: str) -> list[Finding] | None:
         """The findings the checks gave this file, with the same name, against ``context`` (a hash)."""
-        key = self._key("checks", document.sha256, document.display_name, context)
-        try:
-            entries = json.loads((self.folder / f"{key}.checks.json").read_bytes())
-            findings = [Finding(Location(e["file"], e["line"], e["column"], e["field"]), e["code"], e["message"],
-                                Severity(e["severity"]), e["hint"]) for e in entries]
-        except (OSError, ValueError, KeyError, TypeError):
+        entry = self._files.get(document.sha256)
+        key = self._checks_key(document, context)
+        if entry is None or key not in entry["checks"]:
             return None
-        self._used.add(key)
+        try:
+            findings = [Finding(Location(e["file"], e["line"], e["column"], e["field"]), e["code"], e["message"],
+                                Severity(e["severity"]), e["hint"]) for e in entry["checks"][key]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        self._used_checks.add((document.sha256, key))
         return findings
 
     def store_checks(self, document: YamlDocument, context: str, findings: list[Finding]) -> None:
         """Remember the findings of the checks of ``document`` against ``context``."""
-        key = self._key("checks", document.sha256, document.display_name, context)
-        self._used.add(key)
-        self._write(f"{key}.checks.json", _dumps([finding.to_json() for finding in findings]))
+        entry = self._files.get(document.sha256)
+        if entry is None:  # only files stored (read cleanly) have checks worth remembering
+            return
+        key = self._checks_key(document, context)
+        entry["checks"][key] = [finding.to_json() for finding in findings]
+        self._used_checks.add((document.sha256, key))
+        self._changed = True
 
     def _write(self, name: str, text: str) -> None:
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
@@ -146,13 +224,23 @@ class InputCache:
                     os.unlink(temporary)
 
     def flush(self) -> None:
-        """Prune entries this run did not use once they outnumber the ones it did."""
-        with contextlib.suppress(OSError):
-            entries = [e for e in self.folder.iterdir() if e.suffix == ".json"]
-            if len(entries) > 2 * len(self._used) + 16:
-                for entry in entries:
-                    if entry.name.split(".", 1)[0] not in self._used:
-                        entry.unlink(missing_ok=True)
+        """Write the index if this run added to it; prune what no run used once it outnumbers the rest."""
+        if len(self._files) > 2 * len(self._used) + 16:
+            for digest in [d for d in self._files if d not in self._used]:
+                del self._files[digest]
+                with contextlib.suppress(OSError):
+                    (self.folder / self._payload_name(digest)).unlink(missing_ok=True)
+            self._changed = True
+        for digest, entry in self._files.items():
+            unused = [key for key in entry["checks"] if (digest, key) not in self._used_checks]
+            if len(entry["checks"]) > 4 and unused:  # a few strategy versions back and forth are common
+                for key in unused:
+                    del entry["checks"][key]
+                self._changed = True
+        if self._changed:
+            self._write(self.INDEX, _dumps({"format": _FORMAT, "fingerprint": code_fingerprint(),
+                                            "files": self._files}))
+            self._changed = False
 
 
 def _dumps(value: object) -> str:
@@ -187,21 +275,3 @@ def _source_map(data: dict[str, Any], positions: dict[str, list[int]]) -> Source
         return None
     return SourceMap(values={path: (values[2 * i], values[2 * i + 1]) for i, path in enumerate(paths)},
                      keys={path: (key_positions[2 * i], key_positions[2 * i + 1]) for i, path in enumerate(keys)})
-
-
-def _materialize(raw: bytes, path: Path, display_name: str, data_json: bytes,
-                 positions_json: bytes) -> tuple[dict[str, Any], SourceMap]:
-    """The data and source map of a cached file: from the entry, or by reading its bytes again."""
-    try:
-        data = json.loads(data_json)
-        positions = json.loads(positions_json)
-        source_map = _source_map(data, positions) if positions is not None else None
-        if isinstance(data, dict) and source_map is not None:
-            return data, source_map
-    except (ValueError, KeyError, TypeError, IndexError):
-        pass  # no usable positions: read the bytes again, as the first run did
-    document, findings = parse_yaml(raw, path, display_name)
-    if document is None or findings:
-        # The bytes read cleanly when the entry was made, and reading is deterministic.
-        raise RuntimeError(f"{display_name}: a cached input file no longer reads cleanly")
-    return document.data, document.source_map

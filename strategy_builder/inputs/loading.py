@@ -14,7 +14,7 @@ from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Locat
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
-from strategy_builder.inputs.cache import CachedInput, InputCache
+from strategy_builder.inputs.cache import CacheDamaged, CachedInput, InputCache
 from strategy_builder.inputs.yamlsource import YamlDocument, parse_yaml, read_source
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
@@ -69,15 +69,14 @@ def _read(path: Path, display_name: str, model: type[ModelT], cache: InputCache 
 def _revalidate(model: type[ModelT], cached: CachedInput, code: str | None = None) -> ModelT:
     """The model of a file the cache answered for: its data validated cleanly before, with this code
     (and, for a partner, gave the ``code`` the cache recorded)."""
-    try:
-        validated = model.model_validate_json(cached.data_json)
-    except ValidationError:
-        validated = None
-    if validated is None or (code is not None and getattr(validated, "code", None) != code):
-        # Reading is deterministic, so only a hand-edited cache gets here.
-        raise EnvironmentProblem(f"{cached.document.display_name}: the cached reading of this file is damaged",
-                                 hint="delete the folder build/.cache (only a cache) and run again")
-    return validated
+    for from_source in (False, True):  # a damaged payload: validate the file's bytes, read again
+        try:
+            validated = model.model_validate_json(cached.data_json(from_source=from_source))
+        except (ValidationError, CacheDamaged):
+            continue
+        if code is None or getattr(validated, "code", None) == code:
+            return validated
+    raise CacheDamaged(cached.document.display_name)  # reading is deterministic: a hand-edited index
 
 
 def _checked(document: YamlDocument, context: str, cache: InputCache | None,

@@ -9,6 +9,7 @@ may come from outside the team and values must appear literally.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import io
@@ -67,7 +68,6 @@ class CompiledTemplate:
         self.path = path
         self.data = data if data is not None else path.read_bytes()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
-        self.package = DocxPackage.from_bytes(self.data, source=str(path))
         self._sources: dict[str, str] = {}
         if cache_dir is not None:
             try:
@@ -79,10 +79,17 @@ class CompiledTemplate:
         self._compiled_cache = cache_dir / f"{self.sha256}.compiled.json" if cache_dir is not None else None
         cached = self._read_compiled()
         self._patched: dict[str, list] = cached.get("parts", {})
-        self.main_part = self.package.main_part_name()
-        names = [self.main_part]
-        for suffix in TEMPLATED_RELATIONSHIPS:
-            names.extend(self.package.part_of_type(suffix))
+        unpacked = _decode_parts(cached.get("package"))
+        # The parts as an earlier run unpacked these same bytes within the limits; or unpack them now.
+        self.package = (DocxPackage(unpacked, source=str(path)) if unpacked is not None
+                        else DocxPackage.from_bytes(self.data, source=str(path)))
+        names = cached.get("templated")
+        if not (isinstance(names, list) and names and all(name in self.package.parts for name in names)):
+            names = [self.package.main_part_name()]
+            for suffix in TEMPLATED_RELATIONSHIPS:
+                names.extend(self.package.part_of_type(suffix))
+        self.main_part: str = names[0]
+        self._templated = names
         problems = Findings()
         self.parts: list[TemplatePart] = []
         for name in names:
@@ -111,7 +118,8 @@ class CompiledTemplate:
 
     def _read_compiled(self) -> dict[str, Any]:
         """What an earlier run compiled from the same template bytes: ``parts`` (part name -> [patched
-        source, uses cell loops]) and ``verified`` (names of parts that parse strictly)."""
+        source, uses cell loops]), ``verified`` (names of parts that parse strictly), ``templated`` (the
+        parts that may hold Jinja, the main part first) and ``package`` (every part, base64)."""
         if self._compiled_cache is None:
             return {}
         try:
@@ -124,7 +132,9 @@ class CompiledTemplate:
         if self._compiled_cache is None or self._compiled_cache.exists():
             return
         compiled = {"parts": {part.name: [part.source, part.uses_cell_loops] for part in self.parts},
-                    "verified": sorted(self.verified_parts)}
+                    "verified": sorted(self.verified_parts), "templated": self._templated,
+                    "package": {name: base64.b64encode(blob).decode("ascii")
+                                for name, blob in self.package.parts.items()}}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
             temporary = self._compiled_cache.with_name(f".tmp-{os.getpid()}-{self._compiled_cache.name}")
             temporary.write_text(json.dumps(compiled), encoding="utf-8")
@@ -220,6 +230,16 @@ class CompiledTemplate:
                 error.part_name = f"docProps/core.xml ({name})"  # type: ignore[attr-defined]
                 raise
         return rendered, properties
+
+
+def _decode_parts(encoded: object) -> dict[str, bytes] | None:
+    """Part name -> bytes from the compiled cache's ``package``, or ``None`` if it is missing or damaged."""
+    if not isinstance(encoded, dict) or not encoded:
+        return None
+    try:
+        return {name: base64.b64decode(text, validate=True) for name, text in encoded.items()}
+    except (TypeError, ValueError):
+        return None
 
 
 def _visible_text(source: str, line: int | None) -> str:
