@@ -134,9 +134,8 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
             strategy = _revalidate(StrategyFile, cached)
         findings.extend(problems)
         if strategy is not None and strategy_document is not None:
-            checked_strategy, document = strategy, strategy_document
-            findings.extend(_checked(document, "strategy", cache,
-                                     lambda: _check_strategy(checked_strategy, document)))
+            findings.extend(_checked(strategy_document, "strategy", cache,
+                                     functools.partial(_check_strategy, strategy, strategy_document)))
 
     partners: list[SourcedPartner] = []
     files = partner_files(root)
