@@ -31,6 +31,24 @@ def _next_bookmark_id(root: etree._Element) -> int:
     return max(ids, default=0) + 1
 
 
+def _bookmark(kind: str, section_id: str, name: str, ids: dict[str, int], counter: list[int]) -> etree._Element:
+    """The bookmarkStart or bookmarkEnd element for one marker."""
+    if kind == "begin":
+        if section_id in ids:
+            raise MarkerError(f"section {section_id} begins twice")
+        ids[section_id] = counter[0]
+        counter[0] += 1
+        element = etree.Element(BOOKMARK_START)
+        element.set(f"{_W}id", str(ids[section_id]))
+        element.set(f"{_W}name", name)
+        return element
+    if section_id not in ids:
+        raise MarkerError(f"section {section_id} ends before it begins")
+    element = etree.Element(BOOKMARK_END)
+    element.set(f"{_W}id", str(ids[section_id]))
+    return element
+
+
 def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str, int],
                counter: list[int]) -> None:
     """Replace the markers inside ``text_element`` (a w:t of ``run``) with bookmarks around split runs."""
@@ -46,6 +64,11 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
         pieces.append(text[position:])
     if any(isinstance(p, str) and (OPEN in p or CLOSE in p) for p in pieces):
         raise MarkerError("a section marker is malformed")
+
+    if len(pieces) == 1 and not isinstance(pieces[0], str) and all(c is text_element or c.tag == RPR for c in run):
+        # The usual case (a template writes each marker as a run of its own): the run becomes the bookmark.
+        run.getparent().replace(run, _bookmark(*pieces[0], ids, counter))
+        return
 
     children = list(run)
     index = children.index(text_element)
@@ -68,21 +91,7 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
             t.set(f"{{{XML}}}space", "preserve")
             new_elements.append(new_run)
         else:
-            kind, section_id, name = piece
-            if kind == "begin":
-                if section_id in ids:
-                    raise MarkerError(f"section {section_id} begins twice")
-                ids[section_id] = counter[0]
-                counter[0] += 1
-                element = etree.Element(BOOKMARK_START)
-                element.set(f"{_W}id", str(ids[section_id]))
-                element.set(f"{_W}name", name)
-            else:
-                if section_id not in ids:
-                    raise MarkerError(f"section {section_id} ends before it begins")
-                element = etree.Element(BOOKMARK_END)
-                element.set(f"{_W}id", str(ids[section_id]))
-            new_elements.append(element)
+            new_elements.append(_bookmark(*piece, ids, counter))
     if after:
         tail_run = etree.Element(R)
         if rpr is not None:
@@ -119,17 +128,16 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     ids: dict[str, int] = {}
     counter = [_next_bookmark_id(document)]
     marked_paragraphs: list[etree._Element] = []
-    for text_element in list(document.iter(T)):
-        if text_element.text and OPEN in text_element.text:
-            run = text_element.getparent()
-            if run is None or run.tag != R or run.getparent() is None:
-                raise MarkerError("a section marker is not inside a text run")
-            paragraph = run.getparent()
-            while paragraph is not None and paragraph.tag != P:
-                paragraph = paragraph.getparent()
-            _split_run(run, text_element, ids, counter)
-            if paragraph is not None and (not marked_paragraphs or marked_paragraphs[-1] is not paragraph):
-                marked_paragraphs.append(paragraph)
+    for text_element in [t for t in document.iter(T) if t.text and OPEN in t.text]:
+        run = text_element.getparent()
+        if run is None or run.tag != R or run.getparent() is None:
+            raise MarkerError("a section marker is not inside a text run")
+        paragraph = run.getparent()
+        while paragraph is not None and paragraph.tag != P:
+            paragraph = paragraph.getparent()
+        _split_run(run, text_element, ids, counter)
+        if paragraph is not None and (not marked_paragraphs or marked_paragraphs[-1] is not paragraph):
+            marked_paragraphs.append(paragraph)
     ended = {int(e.get(f"{_W}id")) for e in document.iter(BOOKMARK_END)}
     open_sections = [sid for sid, number in ids.items() if number not in ended]
     if open_sections:
@@ -141,9 +149,9 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
         for paragraph in marked_paragraphs:
             if _is_marker_only(paragraph):
                 _dissolve(order, position[id(paragraph)], removed)
-    for t in document.iter(T):
-        if t.text and (OPEN in t.text or CLOSE in t.text):
-            raise MarkerError("a section marker was left in the text")
+    remaining = "".join(document.itertext(T))
+    if OPEN in remaining or CLOSE in remaining:
+        raise MarkerError("a section marker was left in the text")
     return {bookmark_name(section_id): section_id for section_id in ids}
 
 

@@ -215,9 +215,12 @@ class CompiledTemplate:
             except jinja2.TemplateError as error:
                 error.part_name = part.name  # type: ignore[attr-defined]
                 raise
-            xml = _PARAGRAPH_OPEN.sub(r"<w:p\1", xml.replace("\n<w:p", "<w:p"))
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            if _LISTING_CHARACTERS.search(xml):
+            xml = xml.replace("\n<w:p", "<w:p")  # the line breaks compiling added (see _compile)
+            if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces
+                xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            # str.__contains__ is a fast scan; the pattern (text with tabs or breaks for docxtpl's
+            # listing feature) only runs when one of its characters is there at all.
+            if any(character in xml for character in "\t\a\n\f") and _LISTING_CHARACTERS.search(xml):
                 xml = self._docxtpl.resolve_listing(xml)
             if part.uses_cell_loops:
                 xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
