@@ -93,7 +93,8 @@ def test_an_edited_file_misses_and_its_new_problems_are_reported(sample_project:
 
 
 def _payloads(project: Path) -> list[Path]:
-    return [e for e in (project / "build" / ".cache" / "inputs").iterdir() if e.name != "index.json"]
+    return [e for e in (project / "build" / ".cache" / "inputs").iterdir()
+            if e.name != "index.json" and not e.name.startswith(".tmp-")]
 
 
 @pytest.mark.parametrize("damage", [b"", b"not json at all", b"{}\n{}", b"[]\n[]", b'{"code": "AM"}'])
@@ -202,3 +203,22 @@ def test_positions_round_trip_through_the_cache_for_any_mapping(tmp_path: Path, 
     assert cached is not None and cached.summary == {"code": None}
     assert cached.document.data == document.data
     assert cached.document.source_map == document.source_map
+
+
+def test_payloads_of_another_version_and_old_temporary_files_are_removed(sample_project: Path) -> None:
+    import os
+    import time
+
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    stray, old_temporary, new_temporary = folder / ("0" * 64 + ".json"), folder / ".tmp-old", folder / ".tmp-new"
+    for path in (stray, old_temporary, new_temporary):
+        path.write_text("{}", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_temporary, (two_hours_ago, two_hours_ago))
+    partner = sample_project / "inputs" / "partners" / "GE.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    _load(sample_project, cached=True)  # writes the index, so cleans up
+    assert not stray.exists() and not old_temporary.exists()
+    assert new_temporary.exists()  # perhaps another build's, still being written
+    assert len(_payloads(sample_project)) == 13 + 1  # the new GE, and the old one (still remembered)

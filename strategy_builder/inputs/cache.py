@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,9 +228,7 @@ class InputCache:
         """Write the index if this run added to it; prune what no run used once it outnumbers the rest."""
         if len(self._files) > 2 * len(self._used) + 16:
             for digest in [d for d in self._files if d not in self._used]:
-                del self._files[digest]
-                with contextlib.suppress(OSError):
-                    (self.folder / self._payload_name(digest)).unlink(missing_ok=True)
+                del self._files[digest]  # and its payload, with the other strays, once the index is written
             self._changed = True
         for digest, entry in self._files.items():
             unused = [key for key in entry["checks"] if (digest, key) not in self._used_checks]
@@ -241,6 +240,20 @@ class InputCache:
             self._write(self.INDEX, _dumps({"format": _FORMAT, "fingerprint": code_fingerprint(),
                                             "files": self._files}))
             self._changed = False
+            self._remove_strays()
+
+    def _remove_strays(self) -> None:
+        """Delete payloads the index no longer knows (pruned, or from an older version of the tool) and
+        temporary files an interrupted run left more than an hour ago."""
+        keep = {self.INDEX, *(self._payload_name(digest) for digest in self._files)}
+        cutoff = time.time() - 3600
+        with contextlib.suppress(OSError):
+            for entry in self.folder.iterdir():
+                if entry.name in keep:
+                    continue
+                with contextlib.suppress(OSError):
+                    if not entry.name.startswith(".tmp-") or entry.stat().st_mtime < cutoff:
+                        entry.unlink()
 
 
 def _dumps(value: object) -> str:
