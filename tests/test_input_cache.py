@@ -222,3 +222,52 @@ def test_payloads_of_another_version_and_old_temporary_files_are_removed(sample_
     assert not stray.exists() and not old_temporary.exists()
     assert new_temporary.exists()  # perhaps another build's, still being written
     assert len(_payloads(sample_project)) == 13 + 1  # the new GE, and the old one (still remembered)
+
+
+# The cache validates the data that validated before through pydantic's JSON route; a fresh read uses the
+# Python route. Both must agree on every input, valid or not, or a cached build would differ from a fresh one.
+_TRICKY = ["true", "yes", "on", "1", "0", "010", "1e3", "2010-01-01", " 12 ", "", "0x10", "١٢", "NaN", "-0", "1_000",
+           "+5", "2010", "2010-13", "2011-H1", "2010-Q3", " 2010 ", "12.0", "false", "null", None, "partner", "AM",
+           " AM", "a b", "x" * 301]
+
+
+def _leaf_paths(value: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(value, dict):
+        return [p for key, child in value.items() for p in _leaf_paths(child, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, child in enumerate(value) for p in _leaf_paths(child, (*path, index))]
+    return [path]
+
+
+@pytest.fixture(scope="module")
+def sample_data() -> dict[str, dict]:
+    from conftest import REPO
+    from strategy_builder.inputs.yamlsource import read_yaml
+
+    names = ["inputs/strategy.yaml", "inputs/partners/AM.yaml", "inputs/partners/UA.yaml", "inputs/partners/TM.yaml"]
+    return {name: read_yaml(REPO / name, name)[0].data for name in names}  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(choice=st.data())
+def test_the_json_and_python_validation_routes_agree(sample_data: dict[str, dict], choice: st.DataObject) -> None:
+    from pydantic import ValidationError
+
+    from strategy_builder.models.inputs import PartnerFile, StrategyFile
+
+    name = choice.draw(st.sampled_from(sorted(sample_data)))
+    data = json.loads(json.dumps(sample_data[name]))
+    for _ in range(choice.draw(st.integers(1, 3))):
+        path = choice.draw(st.sampled_from(_leaf_paths(data)))
+        target = data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = choice.draw(st.sampled_from(_TRICKY))
+    model = StrategyFile if name.endswith("strategy.yaml") else PartnerFile
+    outcomes = []
+    for route in (lambda: model.model_validate(data), lambda: model.model_validate_json(json.dumps(data))):
+        try:
+            outcomes.append(route())
+        except ValidationError:
+            outcomes.append(None)
+    assert outcomes[0] == outcomes[1]
