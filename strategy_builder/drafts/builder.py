@@ -196,11 +196,15 @@ def _assembly_problem(error: DocumentAssemblyError, template: CompiledTemplate) 
 
 
 def snapshot_inputs(project: Project, target: Path) -> None:
-    """Copy the input files a draft was built from into ``target/inputs`` (for later diffs)."""
+    """Write the input files a draft was built from into ``target/inputs`` (for later diffs): the bytes
+    that were validated, not what the files hold now, should someone save one during the build."""
     for document in (project.strategy_document, *(p.document for p in project.partners)):
         destination = target / document.display_name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(document.path, destination)
+        if document.raw is not None:
+            destination.write_bytes(document.raw)
+        else:
+            shutil.copyfile(document.path, destination)
 
 
 def plan_next_draft(project: Project, template_sha256: str, codes: list[str] | None = None) -> list[RenderJob]:

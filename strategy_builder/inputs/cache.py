@@ -170,7 +170,7 @@ class InputCache:
             return None
         self._used.add(digest)
         payload = _Payload(self.folder / self._payload_name(digest), raw, path, display_name, self._write)
-        return CachedInput(YamlDocument.deferred(path, display_name, digest, payload.parsed), entry["summary"],
+        return CachedInput(YamlDocument.deferred(path, display_name, raw, digest, payload.parsed), entry["summary"],
                            payload)
 
     def store(self, document: YamlDocument, summary: dict[str, Any]) -> None:

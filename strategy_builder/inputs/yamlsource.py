@@ -96,25 +96,28 @@ class YamlDocument:
 
     A document answered from the input cache is *deferred*: its data and positions are produced by a
     loader on first use, so that a build that only needs the validated model never decodes them.
+    ``raw`` holds the bytes that were read (``None`` for a document made in memory), so that what a draft
+    records as its inputs is what was validated, even if the file changes on disk meanwhile.
     """
 
-    __slots__ = ("path", "display_name", "sha256", "_data", "_source_map", "_loader")
+    __slots__ = ("_data", "_loader", "_source_map", "display_name", "path", "raw", "sha256")
 
     def __init__(self, path: Path, display_name: str, data: dict[str, Any], source_map: SourceMap,
-                 sha256: str) -> None:
+                 sha256: str, raw: bytes | None = None) -> None:
         self.path = path
         self.display_name = display_name
         self.sha256 = sha256
+        self.raw = raw
         self._data: dict[str, Any] | None = data
         self._source_map: SourceMap | None = source_map
         self._loader: Callable[[], tuple[dict[str, Any], SourceMap]] | None = None
 
     @classmethod
-    def deferred(cls, path: Path, display_name: str, sha256: str,
+    def deferred(cls, path: Path, display_name: str, raw: bytes, sha256: str,
                  loader: Callable[[], tuple[dict[str, Any], SourceMap]]) -> YamlDocument:
-        """A document whose data and source map ``loader`` produces when first asked for."""
+        """A document read as ``raw`` whose data and source map ``loader`` produces when first asked for."""
         document = cls.__new__(cls)
-        document.path, document.display_name, document.sha256 = path, display_name, sha256
+        document.path, document.display_name, document.sha256, document.raw = path, display_name, sha256, raw
         document._data, document._source_map, document._loader = None, None, loader
         return document
 
@@ -433,4 +436,4 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
                               f"the top level of the file must be a mapping of fields, but it is {kind}",
                               hint="start the file with 'key: value' lines, e.g. 'code: AM'")]
     digest = hashlib.sha256(raw).hexdigest()
-    return YamlDocument(path, display_name, data, composer.source_map, digest), []
+    return YamlDocument(path, display_name, data, composer.source_map, digest, raw), []
