@@ -86,3 +86,20 @@ def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) 
         assert pages > 3
         for title in AREA_TITLES.values():
             assert title in text
+
+
+def test_preview_documents_open_in_libreoffice_too(tmp_path: Path) -> None:
+    """Previews are zipped faster and checked in memory (docs/build.md); LibreOffice must still open them."""
+    project = copy_sample(tmp_path / "project")
+    result = run_cli("build", str(project), "--preview", "--partner", "MD", "--partner", "TM")
+    assert result.returncode == 0, result.stderr
+    documents = [project / "build" / "preview" / f"{code}.docx" for code in ("MD", "TM")]
+    _convert(documents, tmp_path / "pdf", "pdf")
+    for document in documents:
+        pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
+        assert pdf.is_file(), f"LibreOffice could not convert the preview {document.name}"
+        pages, text = _pdf_text(pdf)
+        assert pages >= 4, (document.name, pages)
+        assert "Preview – not for circulation" in text
+        for title in AREA_TITLES.values():
+            assert title in text, (document.name, title)
