@@ -108,7 +108,9 @@ def _drop_rows(root: etree._Element, tags: tuple[str, ...]) -> None:
     for trpr in list(root.iter(TRPR)):
         marks = [child for child in trpr if child.tag in tags]
         if marks:
-            _remove(trpr.getparent())  # the row
+            row = trpr.getparent()
+            assert row is not None  # a w:trPr inside the part
+            _remove(row)  # the row
     for table in list(root.iter(TBL)):
         if table.find(f".//{TR}") is None:
             _remove(table)
@@ -117,7 +119,9 @@ def _drop_rows(root: etree._Element, tags: tuple[str, ...]) -> None:
 def _drop_cells(root: etree._Element, drop: str, keep: str) -> None:
     for tcpr in list(root.iter(TCPR)):
         if tcpr.find(drop) is not None:
-            _remove(tcpr.getparent())
+            cell = tcpr.getparent()
+            assert cell is not None  # a w:tcPr inside the part
+            _remove(cell)
         else:
             for child in tcpr:
                 if child.tag in (keep, CELL_MERGE):

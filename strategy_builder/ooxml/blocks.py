@@ -146,9 +146,10 @@ def heading_styles(package: DocxPackage) -> dict[str, int]:
         name_el = style.find(f"{_W}name")
         name = name_el.get(f"{_W}val", "") if name_el is not None else ""
         outline = style.find(f"{_W}pPr/{_W}outlineLvl")
+        outline_val = (outline.get(f"{_W}val") or "") if outline is not None else ""
         match = _HEADING_NAME.match(name) or _HEADING_NAME.match(sid)
-        if outline is not None and (outline.get(f"{_W}val") or "").isdigit() and int(outline.get(f"{_W}val")) < 9:
-            levels[sid] = int(outline.get(f"{_W}val")) + 1
+        if outline_val.isdigit() and int(outline_val) < 9:
+            levels[sid] = int(outline_val) + 1
         elif match:
             levels[sid] = int(match.group(1))
         elif name.lower() == "title":
@@ -167,8 +168,9 @@ def heading_styles(package: DocxPackage) -> dict[str, int]:
 
 def _heading_level(paragraph: etree._Element, style: str, headings: dict[str, int]) -> int | None:
     outline = paragraph.find(f"{PPR}/{OUTLINE_LVL}")
-    if outline is not None and (outline.get(f"{_W}val") or "").isdigit():
-        level = int(outline.get(f"{_W}val"))
+    outline_val = (outline.get(f"{_W}val") or "") if outline is not None else ""
+    if outline_val.isdigit():
+        level = int(outline_val)
         return level + 1 if level < 9 else None
     if style in headings:
         return headings[style]

@@ -124,7 +124,7 @@ class Locator:
                 if index is not None:
                     self._next.update((id(e), index) for e in pending)
                     pending.clear()
-            elif element.getparent() is None or element.getparent().tag != P:
+            elif (parent := element.getparent()) is None or parent.tag != P:
                 pending.append(element)
                 self._between.append(element)
         # A footnote or endnote belongs to the body paragraph that references it.

@@ -88,8 +88,9 @@ class DocxPackage:
                     raise UntrustedDocumentError(source, f"part {info.filename} would be {info.file_size:,} bytes; "
                                                          f"the limit for this kind of part is {part_limit:,}")
                 if info.file_size > limits.max_member_bytes:
-                    raise UntrustedDocumentError(source, f"part {info.filename} would inflate to "
-                                                         f"{info.file_size:,} bytes (limit {limits.max_member_bytes:,})")
+                    raise UntrustedDocumentError(
+                        source, f"part {info.filename} would inflate to "
+                                f"{info.file_size:,} bytes (limit {limits.max_member_bytes:,})")
                 if (info.file_size > limits.ratio_floor_bytes
                         and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
                     raise UntrustedDocumentError(source, f"part {info.filename} has a compression ratio above "

@@ -63,7 +63,7 @@ def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_
         root = etree.fromstring(raw, parser=_PARSER)
     except etree.XMLSyntaxError as error:
         raise XmlRefused(f"{name}: not well-formed XML ({error.msg}, line {error.lineno})") from error
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs lack DocInfo.doctype
         # Any other encoding trick that smuggled a DTD past the text search ends here.
         raise XmlRefused(f"{name}: a DOCTYPE is not allowed in OOXML")
     return root

@@ -72,7 +72,8 @@ def write_custom_properties(package: DocxPackage, values: dict[str, str]) -> Non
         root = parse_xml(package.parts[CUSTOM_PART], part=CUSTOM_PART)
         for prop in root.iter(f"{{{CUSTOM}}}property"):
             current[prop.get("name", "")] = prop
-    root = etree.Element(f"{{{CUSTOM}}}Properties", nsmap={None: CUSTOM, "vt": VT})
+    # lxml-stubs type nsmap keys as str only; lxml takes the None key as the default namespace.
+    root = etree.Element(f"{{{CUSTOM}}}Properties", nsmap={None: CUSTOM, "vt": VT})  # type: ignore[dict-item]
     merged: dict[str, etree._Element | str] = dict(current)
     merged.update(values)
     for pid, name in enumerate(sorted(merged), start=2):

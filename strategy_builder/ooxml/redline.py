@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from lxml import etree
 
@@ -214,7 +214,9 @@ class _Writer:
             return
         tags = _mark_tags(last)
         for mark in tags:
-            mark.getparent().remove(mark)
+            mark_parent = mark.getparent()
+            assert mark_parent is not None  # found in the paragraph's w:pPr/w:rPr
+            mark_parent.remove(mark)
         self.set_mark(placed[index - 1][0], tags[0].tag if tags[0].tag in (INS, DEL) else (
             INS if family == INS else DEL))
 
@@ -239,7 +241,7 @@ class _Writer:
                 self.mark_whole_row(element, INS)
             elif row.kind == "changed":
                 cells = [c for c in element if c.tag == TC] or list(element.iter(TC))
-                for cell, cell_pairs in zip(cells, row.cells):
+                for cell, cell_pairs in zip(cells, row.cells, strict=False):
                     self.container([(p, None, None) for p in cell_pairs], cell)
             anchor = element
         for waiting in pending:
@@ -257,7 +259,7 @@ class _Writer:
 
 def _first_free_id(root: etree._Element) -> int:
     highest = 0
-    for value in root.xpath("//@w:id", namespaces={"w": W}):
+    for value in cast(list[str], root.xpath("//@w:id", namespaces={"w": W})):
         if value.lstrip("-").isdigit():
             highest = max(highest, int(value))
     return highest + 1
@@ -267,7 +269,7 @@ def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, a
                  date: dt.date) -> etree._Element:
     """A copy of ``new_root`` (a ``w:document`` with changes accepted) carrying the planned revisions."""
     result = copy.deepcopy(new_root)
-    mapping = dict(zip(new_root.iter(P, TBL, TR, TC), result.iter(P, TBL, TR, TC)))
+    mapping = dict(zip(new_root.iter(P, TBL, TR, TC), result.iter(P, TBL, TR, TC), strict=True))  # a deep copy
     writer = _Writer(mapping, author, date, _first_free_id(result))
     items: list[tuple[PlanBlock, str | None, str | None]] = []
     for segment in segments:
@@ -291,7 +293,9 @@ def _move_range(writer: _Writer, tag: str, name: str, elements: list[etree._Elem
     prefix = "moveFrom" if tag == MOVE_FROM else "moveTo"
     start = writer.revision(f"{_W}{prefix}RangeStart", name=name)
     end = etree.Element(f"{_W}{prefix}RangeEnd")
-    end.set(f"{_W}id", start.get(f"{_W}id"))
+    start_id = start.get(f"{_W}id")
+    assert start_id is not None  # set by writer.revision
+    end.set(f"{_W}id", start_id)
     first, last = elements[0], elements[-1]
     if first.tag == P:
         first.insert(1 if first.find(PPR) is not None else 0, start)

@@ -7,7 +7,8 @@ that a word diff computed on the text lands on exactly the right characters of t
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 from lxml import etree
 
@@ -112,8 +113,11 @@ def paragraph_text(paragraph: etree._Element) -> str:
             return text_of_atoms(paragraph_atoms(paragraph))
         if tag == T:
             pieces.append(element.text or "")
-        elif element.getparent().tag == R:  # a w:tab under w:pPr/w:tabs is a tab stop, not text
-            pieces.append("\t" if tag == TAB else "-" if tag == NO_BREAK_HYPHEN else "\n")
+        else:
+            parent = element.getparent()
+            assert parent is not None  # only ``paragraph`` itself has no parent here, and it is a w:p
+            if parent.tag == R:  # a w:tab under w:pPr/w:tabs is a tab stop, not text
+                pieces.append("\t" if tag == TAB else "-" if tag == NO_BREAK_HYPHEN else "\n")
     return "".join(pieces)
 
 
@@ -198,7 +202,7 @@ def split_runs(atoms: list[Atom], cuts: list[int], inserted: list[tuple[int, int
                 groups[-1][2] = b
                 groups[-1][3].append(child)
         for flag, a, b, children in groups:
-            new_run = etree.Element(R, dict(run.attrib))
+            new_run = etree.Element(R, dict(cast("Mapping[str, str]", run.attrib)))  # lxml gives str names, values
             if rpr is not None:
                 new_run.append(copy.deepcopy(rpr))
             for child in children:
@@ -210,7 +214,9 @@ def split_runs(atoms: list[Atom], cuts: list[int], inserted: list[tuple[int, int
             run.addprevious(element)
             if b > a:
                 pieces.append((element, a, b))
-        run.getparent().remove(run)
+        run_parent = run.getparent()
+        assert run_parent is not None  # a run of the paragraph's atoms
+        run_parent.remove(run)
     return pieces
 
 def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> etree._Element:
@@ -258,7 +264,7 @@ def _split_atom(atom: Atom, cuts: list[int]) -> list[tuple[etree._Element, int, 
         return [(atom.child, atom.start, atom.end)]
     text = atom.child.text or ""
     result = []
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         element = etree.Element(T)
         element.text = text[a - atom.start:b - atom.start]
         element.set(f"{{{XML}}}space", "preserve")
@@ -276,31 +282,38 @@ def _rpr_at(atoms: list[Atom], offset: int) -> etree._Element | None:
 def merge_wrappers(paragraph: etree._Element) -> None:
     """Adjacent ``w:ins``/``w:del`` of the same kind become one, so Word counts one revision."""
     for wrapper in list(paragraph.iter(INS, DEL, MOVE_FROM, MOVE_TO)):
-        if wrapper.getparent() is None or wrapper.getparent().tag == RPR:
+        parent = wrapper.getparent()
+        if parent is None or parent.tag == RPR:
             continue
         previous = wrapper.getprevious()
         if previous is not None and previous.tag == wrapper.tag and previous.tail is None:
             for child in list(wrapper):
                 previous.append(child)
-            wrapper.getparent().remove(wrapper)
+            parent.remove(wrapper)
 
 
 def sanitised_copy(element: etree._Element) -> etree._Element:
     """A copy of old content fit for the new package: no references to the old package's parts or ids."""
     clone = copy.deepcopy(element)
     for item in list(clone.iter(*_STRIP_FROM_COPIES)):
-        item.getparent().remove(item)
+        item_parent = item.getparent()
+        assert item_parent is not None  # a descendant of the copy
+        item_parent.remove(item)
     for link in list(clone.iter(f"{_W}hyperlink")):
         if link.get(f"{{{REL_NS}}}id") is not None or link.get(f"{_W}anchor") is not None:
-            parent, index = link.getparent(), link.getparent().index(link)
+            parent = link.getparent()
+            assert parent is not None  # a descendant of the copy
+            index = parent.index(link)
             for offset, child in enumerate(list(link)):
                 parent.insert(index + offset, child)
             parent.remove(link)
     for sdt_id in list(clone.iter(f"{_W}id")):
-        sdt_id.getparent().remove(sdt_id)
+        sdt_id_parent = sdt_id.getparent()
+        assert sdt_id_parent is not None  # a descendant of the copy
+        sdt_id_parent.remove(sdt_id)
     for node in clone.iter():
         for attribute in (f"{{{W14}}}paraId", f"{{{W14}}}textId"):
-            node.attrib.pop(attribute, None)
+            node.attrib.pop(attribute, "")  # the default only stops a KeyError; the result is unused
     return clone
 
 
@@ -317,4 +330,5 @@ def wrap_runs(paragraph: etree._Element, tag: str, revision: Revision) -> None:
 
 
 __all__ = ["Atom", "Piece", "Revision", "deleted_run", "edit_paragraph", "merge_wrappers", "own_runs",
-           "paragraph_atoms", "paragraph_text", "place_deletion", "sanitised_copy", "split_runs", "text_of_atoms", "wrap_runs"]
+           "paragraph_atoms", "paragraph_text", "place_deletion", "sanitised_copy", "split_runs", "text_of_atoms",
+           "wrap_runs"]

@@ -9,7 +9,9 @@ section ID; the ID itself is stored in a custom document property of the same na
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from lxml import etree
 
@@ -27,7 +29,8 @@ class MarkerError(ValueError):
 
 
 def _next_bookmark_id(root: etree._Element) -> int:
-    ids = [int(v) for v in root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}) if v.lstrip("-").isdigit()]
+    values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
+    ids = [int(v) for v in values if v.lstrip("-").isdigit()]
     return max(ids, default=0) + 1
 
 
@@ -67,7 +70,9 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
 
     if len(pieces) == 1 and not isinstance(pieces[0], str) and all(c is text_element or c.tag == RPR for c in run):
         # The usual case (a template writes each marker as a run of its own): the run becomes the bookmark.
-        run.getparent().replace(run, _bookmark(*pieces[0], ids, counter))
+        run_parent = run.getparent()
+        assert run_parent is not None  # checked by apply_section_markers
+        run_parent.replace(run, _bookmark(*pieces[0], ids, counter))
         return
 
     children = list(run)
@@ -75,6 +80,7 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
     rpr = run.find(RPR)
     before, after = children[:index], children[index + 1:]
     parent = run.getparent()
+    assert parent is not None  # checked by apply_section_markers
     anchor = run
     # The original run keeps what came before the marked text.
     for child in after:
@@ -138,7 +144,11 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
         _split_run(run, text_element, ids, counter)
         if paragraph is not None and (not marked_paragraphs or marked_paragraphs[-1] is not paragraph):
             marked_paragraphs.append(paragraph)
-    ended = {int(e.get(f"{_W}id")) for e in document.iter(BOOKMARK_END)}
+    ended: set[int] = set()
+    for end in document.iter(BOOKMARK_END):
+        end_id = end.get(f"{_W}id")
+        assert end_id is not None  # int(None) raised here before: a bookmark end needs its w:id
+        ended.add(int(end_id))
     open_sections = [sid for sid, number in ids.items() if number not in ended]
     if open_sections:
         raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
@@ -149,7 +159,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
         for paragraph in marked_paragraphs:
             if _is_marker_only(paragraph):
                 _dissolve(order, position[id(paragraph)], removed)
-    remaining = "".join(document.itertext(T))
+    remaining = "".join(cast(Iterator[str], document.itertext(T)))
     if OPEN in remaining or CLOSE in remaining:
         raise MarkerError("a section marker was left in the text")
     return {bookmark_name(section_id): section_id for section_id in ids}
@@ -184,7 +194,9 @@ def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> Non
     if previous is not None:
         for end in ends:
             previous.append(end)
-    paragraph.getparent().remove(paragraph)
+    parent = paragraph.getparent()
+    assert parent is not None  # a paragraph of the document, not dissolved before
+    parent.remove(paragraph)
     removed.add(id(paragraph))
 
 
