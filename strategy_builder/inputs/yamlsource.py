@@ -407,6 +407,8 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
     except yaml.reader.ReaderError as error:  # a character the checks above do not know of
         return None, [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
     composer = _Composer(loader)
+    line: int | None
+    column: int | None
     try:
         data = composer.compose_document()
     except _Refusal as refusal:

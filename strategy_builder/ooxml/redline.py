@@ -35,9 +35,13 @@ _PPR_TAIL = (RPR, SECT_PR, f"{_W}pPrChange")
 # -------------------------------------------------------------------------------------------- plan
 
 
+# Read-only (properties), so that the review's dataclasses with narrower field types match.
 class PlanRow(Protocol):
-    kind: str
-    cells: Sequence[Sequence[PlanBlock]]
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def cells(self) -> Sequence[Sequence[PlanBlock]]: ...
 
     @property
     def old_element(self) -> etree._Element | None: ...
@@ -47,9 +51,14 @@ class PlanRow(Protocol):
 
 
 class PlanBlock(Protocol):
-    kind: str  # equal | changed | inserted | deleted
-    ops: Sequence[tuple[str, str]]
-    rows: Sequence[PlanRow]
+    @property
+    def kind(self) -> str: ...  # equal | changed | inserted | deleted
+
+    @property
+    def ops(self) -> Sequence[tuple[str, str]]: ...
+
+    @property
+    def rows(self) -> Sequence[PlanRow]: ...
 
     @property
     def is_table(self) -> bool: ...
@@ -62,9 +71,14 @@ class PlanBlock(Protocol):
 
 
 class PlanSegment(Protocol):
-    status: str  # equal | changed | inserted | deleted | moved_from | moved_to
-    pairs: Sequence[PlanBlock]
-    move_id: int | None
+    @property
+    def status(self) -> str: ...  # equal | changed | inserted | deleted | moved_from | moved_to
+
+    @property
+    def pairs(self) -> Sequence[PlanBlock]: ...
+
+    @property
+    def move_id(self) -> int | None: ...
 
 
 # ------------------------------------------------------------------------------------------ writer

@@ -68,7 +68,8 @@ def word_diff(old: str, new: str) -> list[WordOp]:
         if kind == "equal" and not text.strip() and raw[index - 1][0] != "equal" and raw[index + 1][0] != "equal":
             raw[index] = ("both", text)
     ops: list[WordOp] = []
-    deleted, inserted = [], []
+    deleted: list[str] = []
+    inserted: list[str] = []
     for kind, text in raw + [("equal", "")]:
         if kind == "equal":
             if deleted:
@@ -177,8 +178,9 @@ def _pair_in_order(old: list, new: list, compatible, score) -> list[tuple[object
         row, above, cells = table[i], table[i - 1], gain[i - 1]
         for j in range(1, n + 1):
             best = max(above[j], row[j - 1])
-            if cells[j - 1] is not None:
-                best = max(best, above[j - 1] + cells[j - 1])
+            cell_gain = cells[j - 1]
+            if cell_gain is not None:
+                best = max(best, above[j - 1] + cell_gain)
             row[j] = best
     steps: list[tuple[object | None, object | None]] = []
     i, j = m, n
@@ -217,7 +219,7 @@ def _align(old: list[Any], new: list[Any], key: Callable[[Any], object], compati
     matcher = SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            result.extend(pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
+            result.extend(pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))  # equal: same lengths
             continue
         for o, n in _pair_in_order(old[i1:i2], new[j1:j2], compatible, lambda a, b: similarity(a.text, b.text)):
             result.append(pair(o, n) if o is not None and n is not None else lone(o, n))
@@ -231,7 +233,8 @@ def align_blocks(old: list[Block], new: list[Block]) -> list[BlockPair]:
 
 
 def _pair_rows(old: Row, new: Row) -> RowPair:
-    cells = [align_blocks(o.blocks, n.blocks) for o, n in zip(old.cells, new.cells)]
+    # Rows pair only with the same number of cells (equal keys, or compatible in align_rows).
+    cells = [align_blocks(o.blocks, n.blocks) for o, n in zip(old.cells, new.cells, strict=True)]
     if all(p.kind == "equal" for cell in cells for p in cell):
         return RowPair("equal", old, new)
     return RowPair("changed", old, new, cells)

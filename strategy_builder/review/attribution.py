@@ -19,6 +19,7 @@ from strategy_builder.review.compare import Comparison, Side
 from strategy_builder.review.diff import SectionDiff
 
 Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
+FieldChangeKind = Literal["changed", "added", "removed"]
 MAX_FIELDS = 25
 """Field changes listed per section; a rewritten priority is summarised by its first fields."""
 
@@ -59,8 +60,10 @@ def _walk(data: Any, path: FieldPath) -> Any:
     return data
 
 
-def field_changes(old: Any, new: Any, path: FieldPath = ()) -> list[tuple[FieldPath, FieldPath, str, Any, Any]]:
+def field_changes(old: Any, new: Any,
+                  path: FieldPath = ()) -> list[tuple[FieldPath, FieldPath, FieldChangeKind, Any, Any]]:
     """Leaf differences of two YAML values: (old path, new path, kind, old, new); list items match by ``id``."""
+    result: list[tuple[FieldPath, FieldPath, FieldChangeKind, Any, Any]]
     if isinstance(old, dict) and isinstance(new, dict):
         result = []
         for key in dict.fromkeys([*new, *old]):
@@ -89,7 +92,8 @@ def field_changes(old: Any, new: Any, path: FieldPath = ()) -> list[tuple[FieldP
                 result.append((path, path, "changed", [i for i in ids_old], [i for i in ids_new]))
             return result
         if len(old) == len(new):
-            return [c for index, (a, b) in enumerate(zip(old, new)) for c in field_changes(a, b, path + (index,))]
+            return [c for index, (a, b) in enumerate(zip(old, new, strict=True))
+                    for c in field_changes(a, b, path + (index,))]
     if old != new:
         return [(path, path, "changed", old, new)]
     return []

@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from lxml import etree
 
@@ -106,8 +106,9 @@ def _tracked_owners(root: etree._Element, blocks: list[Block], names: dict[str, 
         paragraphs = [block] if isinstance(block, Paragraph) else list(iter_paragraphs([block]))
         for paragraph in paragraphs:
             index_of_block[len(found_paragraphs)] = number
+            # read_blocks sets every paragraph's element (a cast, not a check: nothing changes at run time).
             found_paragraphs.append(FoundParagraph(len(found_paragraphs), paragraph.text, paragraph.style, None,
-                                                   paragraph.element))
+                                                   cast(etree._Element, paragraph.element)))
     found = [s for s in find_sections(root, names, found_paragraphs) if s.section_id]
     if not found or not found_paragraphs:
         return None
@@ -159,7 +160,7 @@ def _heading_owners(blocks: list[Block], sections: dict[str, SectionInfo], partn
 def _segments(blocks: list[Block], owners: list[str]) -> list[Segment]:
     segments: list[Segment] = []
     counts: dict[str, int] = {}
-    for block, owner in zip(blocks, owners):
+    for block, owner in zip(blocks, owners, strict=True):  # one owner per block
         if segments and segments[-1].owner == owner:
             segments[-1].blocks.append(block)
             continue

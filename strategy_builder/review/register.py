@@ -146,7 +146,7 @@ def merge(existing: list[RegisterRow], new: list[RegisterRow]) -> MergeResult:
 
     What people wrote (disposition, note, extra columns) is always kept from ``existing``.
     """
-    fresh = {}
+    fresh: dict[str, RegisterRow] = {}
     for row in new:
         fresh.setdefault(row.id, row)
     result: list[RegisterRow] = []
@@ -276,7 +276,7 @@ def _read_xlsx(path: Path) -> list[dict[str, object]]:
         sheet = workbook["Register"] if "Register" in workbook.sheetnames else workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = [str(h) if h is not None else "" for h in next(rows, ())]
-        return [dict(zip(header, values)) for values in rows if any(v not in (None, "") for v in values)]
+        return [dict(zip(header, values, strict=False)) for values in rows if any(v not in (None, "") for v in values)]
     finally:
         workbook.close()
 

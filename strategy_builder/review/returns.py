@@ -126,7 +126,7 @@ class ManifestIndex:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        result = {}
+        result: dict[str, SectionSource] = {}
         # Read tolerantly: a manifest of a newer format still yields what this reader understands.
         for partner in data.get("partners", []) if isinstance(data, dict) else []:
             for section in partner.get("sections", []) + partner.get("removed_sections", []):
