@@ -112,7 +112,7 @@ def _print_json(returns: list[ReturnedFile], rows: list[list[RegisterRow]], fail
     print_json({
         "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner, "draft": r.draft,
                    "made_by_strategy_builder": r.made_by_strategy_builder, "notes": r.notes,
-                   "items": [_row_json(row) for row in items]} for r, items in zip(returns, rows)],
+                   "items": [_row_json(row) for row in items]} for r, items in zip(returns, rows, strict=True)],
         "failed": [{"file": str(path), "error": reason} for path, reason in failed],
         "register": register_info,
         "summary": counts,
@@ -122,7 +122,7 @@ def _print_json(returns: list[ReturnedFile], rows: list[list[RegisterRow]], fail
 def _print_text(returns: list[ReturnedFile], rows: list[list[RegisterRow]], failed: list[tuple[Path, str]],
                 register_info: dict[str, object] | None, counts: dict[str, dict[str, int]] | None) -> None:
     console = stdout_console()
-    for returned, items in zip(returns, rows):
+    for returned, items in zip(returns, rows, strict=True):  # rows: one list per returned file
         kinds = sum(1 for r in items if r.kind in ("comment", "reply"))
         origin = (f"partner {returned.partner}, draft {returned.draft}" if returned.made_by_strategy_builder
                   else "not made by strategy-builder")

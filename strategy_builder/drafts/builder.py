@@ -158,7 +158,9 @@ def _render_planned(project: Project, template: CompiledTemplate, planned: list[
     notify("rendering", 0, len(planned))
     try:
         documents = render_all(template, [job for job, *_ in planned], workers)
-        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, planned), start=1):
+        # One document per planned job, in order.
+        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, planned, strict=True),
+                                                                              start=1):
             partner = project.partner(job.partner)
             assert partner is not None
             write(f"{job.partner}.docx", document.data)

@@ -99,7 +99,8 @@ def partner_files(root: Path) -> list[Path]:
 
 
 def require_project(project_dir: Path) -> None:
-    """Refuse (exit 2) a PROJECT_DIR that does not exist or has no inputs/ folder: a usage error, not an input problem."""
+    """Refuse (exit 2) a PROJECT_DIR that does not exist or has no inputs/ folder: a usage error, not an input
+    problem."""
     hint = ("pass the project folder (the one holding inputs/ and templates/) as PROJECT_DIR, "
             "or run the command inside it")
     if not project_dir.is_dir():

@@ -189,8 +189,8 @@ def diff_segments(old: ReviewDocument, new: ReviewDocument,
     renames = renames if renames is not None else _renames(old, new)
     old_keys = [f"{renames.get(s.owner, s.owner)}#{s.occurrence}" for s in old.segments]
     new_keys = [s.key for s in new.segments]
-    old_by_key = dict(zip(old_keys, old.segments))
-    new_by_key = dict(zip(new_keys, new.segments))
+    old_by_key = dict(zip(old_keys, old.segments, strict=True))
+    new_by_key = dict(zip(new_keys, new.segments, strict=True))
     new_index = {k: i for i, k in enumerate(new_keys)}
     common = [k for k in old_keys if k in new_index]
     anchors = _stable_anchors(common, new_index)

@@ -83,7 +83,8 @@ def _why(attribution: dict[str, Any] | None) -> str:
         values = ""
         if field["change"] == "changed" and not isinstance(field["old"], (dict, list)):
             values = f": {_del(one_line(str(field['old']), 200))} → {_ins(one_line(str(field['new']), 200))}"
-        items.append(f"<li><code>{_e(where)}</code> <code>{_e(field['path'])}</code> {_e(field['change'])}{values}</li>")
+        items.append(f"<li><code>{_e(where)}</code> <code>{_e(field['path'])}</code> "
+                     f"{_e(field['change'])}{values}</li>")
     return f'<div class="why">Why (input fields):<ul>{"".join(items)}</ul></div>'
 
 
