@@ -604,7 +604,7 @@ class Body:
         width = tbl_pr.find(qn("w:tblW"))
         width.set(qn("w:type"), "dxa")
         width.set(qn("w:w"), str(TEXT_WIDTH))
-        for grid_col, (_, col_width) in zip(tbl.tblGrid.findall(qn("w:gridCol")), columns):
+        for grid_col, (_, col_width) in zip(tbl.tblGrid.findall(qn("w:gridCol")), columns, strict=True):
             grid_col.set(qn("w:w"), str(col_width))
         for row_index, row in enumerate(table.rows):
             values = [title for title, _ in columns] if row_index == 0 else body_rows[row_index - 1]
@@ -612,7 +612,7 @@ class Body:
             if row_index == 0:
                 tr_pr.append(el("w:tblHeader"))
             tr_pr.insert(0, el("w:cantSplit"))
-            for cell, (_, col_width), value in zip(row.cells, columns, values + [""] * len(columns)):
+            for cell, (_, col_width), value in zip(row.cells, columns, values + [""] * len(columns), strict=False):
                 cell.width = Twips(col_width)
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self.doc.styles[STYLE_NAMES["TableHeading" if row_index == 0 else "TableText"]]

@@ -89,7 +89,7 @@ def test_a_build_that_cannot_wait_reports_the_other_build(tmp_path: Path) -> Non
     outcomes = [p.communicate(timeout=240) for p in processes]
     codes = [p.returncode for p in processes]
     assert 0 in codes
-    for process, (_, stderr) in zip(processes, outcomes):
+    for process, (_, stderr) in zip(processes, outcomes, strict=True):
         assert process.returncode in (0, 2), stderr
         assert "Traceback" not in stderr
         if process.returncode == 2:

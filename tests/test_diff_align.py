@@ -20,7 +20,7 @@ def test_word_diff_spells_both_texts(old: str, new: str) -> None:
     assert "".join(t for op, t in ops if op != "insert") == old
     assert "".join(t for op, t in ops if op != "delete") == new
     assert all(t for _, t in ops), "no empty operations"
-    assert all(a[0] != b[0] for a, b in zip(ops, ops[1:]) if "equal" in (a[0], b[0])), "merged neighbours"
+    assert all(a[0] != b[0] for a, b in zip(ops, ops[1:], strict=False) if "equal" in (a[0], b[0])), "merged neighbours"
 
 
 def test_word_diff_is_word_level_and_not_choppy() -> None:

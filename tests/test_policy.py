@@ -60,7 +60,8 @@ WARNINGS = [
              f"{_PERMITS}.id", "policy.no-action", "priority 'foreign-worker-permits' has no action",
              "a partnership must be operational"),
     Warning_("area-with-only-withdrawn-priorities", TM, "        status: proposed\n        rationale: |\n"
-             "          Foreign companies", "        status: withdrawn\n        rationale: |\n          Foreign companies",
+             "          Foreign companies",
+             "        status: withdrawn\n        rationale: |\n          Foreign companies",
              "\n  legal_migration:", "areas.legal_migration", "policy.area-empty",
              "area 'legal_migration' has only withdrawn priorities and no reason", "no_priorities_reason", offset=3),
     Warning_("area-with-priorities-and-a-reason", TM, "  legal_migration:  # Legal migration with a special emphasis "

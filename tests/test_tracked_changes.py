@@ -75,7 +75,8 @@ def test_nearest_heading_uses_style_names_in_any_language() -> None:
     body = ('<w:p><w:pPr><w:pStyle w:val="berschrift1"/></w:pPr><w:r><w:t>Einleitung</w:t></w:r></w:p>'
             '<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>Text</w:t></w:r><w:commentRangeEnd w:id="0"/>'
             '<w:r><w:commentReference w:id="0"/></w:r></w:p>')
-    comment = '<w:comment w:id="0" w:author="E" w:date="2024-01-01T10:00:00Z"><w:p><w:r><w:t>Hm</w:t></w:r></w:p></w:comment>'
+    comment = ('<w:comment w:id="0" w:author="E" w:date="2024-01-01T10:00:00Z">'
+               '<w:p><w:r><w:t>Hm</w:t></w:r></w:p></w:comment>')
     package = _package(body, comment)
     stories = document_stories(package)
     locator = Locator(package, stories)

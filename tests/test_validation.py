@@ -169,7 +169,8 @@ CASES: list[Case] = [
                "'Integrated_Border' is not a valid id: use lowercase letters and digits separated by single "
                "hyphens, e.g. 'seasonal-work'", "for example 'integrated-border'")]),
     Case("duplicate-priority-id", [(AM, "id: document-security", "id: integrated-border-management")], [
-        Expect(AM, "id: integrated-border-management\n        title: Security", "areas.illegal_migration.priorities[1].id",
+        Expect(AM, "id: integrated-border-management\n        title: Security",
+               "areas.illegal_migration.priorities[1].id",
                "priority.duplicate-id",
                "priority id 'integrated-border-management' is already used in areas.illegal_migration",
                "ids must be unique within a partner", offset=4)]),
@@ -196,7 +197,8 @@ CASES: list[Case] = [
                "partner AM is already defined in inputs/partners/AM.yaml", "keep one file per partner state")],
          setup=lambda project: (project / "inputs/partners/AM.yml").write_bytes((project / AM).read_bytes())),
     Case("partner-code-lowercase", [(AM, "code: AM", "code: am")], [
-        Expect(AM, "am\n", "code", "schema.string_pattern_mismatch", f"'am' {STATE_CODE}", "write it in capitals: AM")]),
+        Expect(AM, "am\n", "code", "schema.string_pattern_mismatch", f"'am' {STATE_CODE}",
+               "write it in capitals: AM")]),
     # stakeholders and states
     Case("stakeholder-unhrc", [(AM, "stakeholders: [IOM, OSCE]", "stakeholders: [IOM, UNHRC]")], [
         Expect(AM, "UNHRC", "areas.illegal_migration.priorities[2].actions[0].stakeholders[1]", "stakeholder.unknown",
