@@ -15,6 +15,7 @@ from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, D
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
 )
+from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
@@ -76,9 +77,8 @@ def _fingerprint(project: Project, template: CompiledTemplate) -> str:
                         "partners": {p.code: p.document.sha256 for p in project.partners}})
 
 
-def _load(root: Path, options: BuildOptions) -> tuple[Project, Findings]:
-    require_project(root)
-    result = load_project(root, cache_dir=root.resolve() / BUILD_DIR / CACHE_DIR / "inputs")
+def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
+    result = load_project(root, cache=cache)
     findings = result.findings.strict() if options.strict else result.findings
     if findings.has_errors() or result.project is None:
         raise InputProblems(findings)
@@ -232,8 +232,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     started = time.perf_counter()
     notify = progress or (lambda message, done, total: None)
     notify("validating inputs", 0, 0)
-    project, warnings = _load(root, options)
-    result = build_project(project, options, notify)
+    require_project(root)
+    # The cache writes what this run learnt about the inputs on a thread of its own, while the build goes on.
+    with InputCache(root.resolve() / BUILD_DIR / CACHE_DIR / "inputs", background=True) as cache:
+        project, warnings = _load(root, options, cache)
+        result = build_project(project, options, notify)
     result.warnings = warnings
     result.seconds = time.perf_counter() - started
     return result

@@ -26,6 +26,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,17 +135,33 @@ class InputCache:
     """Validated input files in one folder; see the module docstring for what is kept and why.
 
     Call :meth:`flush` at the end of a run: it writes the index if anything was added, and prunes what
-    no run has used once it outnumbers what this run used.
+    no run has used once it outnumbers what this run used. With ``background`` the files are written by
+    a thread of their own while the caller goes on (a build renders meanwhile); :meth:`close` waits for
+    them.
     """
 
     INDEX = "index.json"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, background: bool = False) -> None:
         self.folder = folder
         self._files: dict[str, dict[str, Any]] = self._read_index()
         self._used: set[str] = set()
         self._used_checks: set[tuple[str, str]] = set()
         self._changed = False
+        self._reset = not self._files  # a new or unreadable index: payloads of older versions may be about
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="input-cache") if background else None
+
+    def close(self) -> None:
+        """Wait until every file the cache was asked to write is written; later writes are synchronous."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
+    def __enter__(self) -> InputCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _read_index(self) -> dict[str, dict[str, Any]]:
         try:
@@ -213,20 +230,15 @@ class InputCache:
         self._changed = True
 
     def _write(self, name: str, text: str) -> None:
-        with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                os.replace(temporary, self.folder / name)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+        if self._writer is not None:
+            self._writer.submit(_write_file, self.folder, name, text)
+        else:
+            _write_file(self.folder, name, text)
 
     def flush(self) -> None:
         """Write the index if this run added to it; prune what no run used once it outnumbers the rest."""
-        if len(self._files) > 2 * len(self._used) + 16:
+        pruned = len(self._files) > 2 * len(self._used) + 16
+        if pruned:
             for digest in [d for d in self._files if d not in self._used]:
                 del self._files[digest]  # and its payload, with the other strays, once the index is written
             self._changed = True
@@ -236,24 +248,44 @@ class InputCache:
                 for key in unused:
                     del entry["checks"][key]
                 self._changed = True
-        if self._changed:
-            self._write(self.INDEX, _dumps({"format": _FORMAT, "fingerprint": code_fingerprint(),
-                                            "files": self._files}))
-            self._changed = False
-            self._remove_strays()
+        if not self._changed:
+            return
+        self._write(self.INDEX, _dumps({"format": _FORMAT, "fingerprint": code_fingerprint(), "files": self._files}))
+        self._changed = False
+        if pruned or self._reset:
+            keep = {self.INDEX, *(self._payload_name(digest) for digest in self._files)}
+            if self._writer is not None:
+                self._writer.submit(_remove_strays, self.folder, keep)
+            else:
+                _remove_strays(self.folder, keep)
+            self._reset = False
 
-    def _remove_strays(self) -> None:
-        """Delete payloads the index no longer knows (pruned, or from an older version of the tool) and
-        temporary files an interrupted run left more than an hour ago."""
-        keep = {self.INDEX, *(self._payload_name(digest) for digest in self._files)}
-        cutoff = time.time() - 3600
-        with contextlib.suppress(OSError):
-            for entry in self.folder.iterdir():
-                if entry.name in keep:
-                    continue
-                with contextlib.suppress(OSError):
-                    if not entry.name.startswith(".tmp-") or entry.stat().st_mtime < cutoff:
-                        entry.unlink()
+
+def _write_file(folder: Path, name: str, text: str) -> None:
+    """Replace ``folder/name`` atomically; a cache is an optimisation, so a failure is not an error."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, folder / name)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def _remove_strays(folder: Path, keep: set[str]) -> None:
+    """Delete files not in ``keep``: payloads the index no longer knows (pruned, or from an older version
+    of the tool), and temporary files an interrupted run left more than an hour ago."""
+    cutoff = time.time() - 3600
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            if entry.name in keep:
+                continue
+            with contextlib.suppress(OSError):
+                if not entry.name.startswith(".tmp-") or entry.stat().st_mtime < cutoff:
+                    entry.unlink()
 
 
 def _dumps(value: object) -> str:

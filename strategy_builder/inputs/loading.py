@@ -110,14 +110,18 @@ def require_project(project_dir: Path) -> None:
             f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
 
 
-def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | None = None) -> LoadResult:
+def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | None = None,
+                 cache: InputCache | None = None) -> LoadResult:
     """Read and validate ``inputs/`` of the project at ``root``; report every problem of every file.
 
-    ``only`` restricts the partners that are read (by file stem) for quick previews; ``cache_dir`` lets
-    files whose bytes were read cleanly before skip the YAML parse and the checks (see
-    :mod:`strategy_builder.inputs.cache`); they are still validated, from the data that validated then.
+    ``only`` restricts the partners that are read (by file stem) for quick previews. ``cache_dir`` (or an
+    open ``cache``, which the caller closes) lets files whose bytes were read cleanly before skip the YAML
+    parse and the checks (see :mod:`strategy_builder.inputs.cache`); their models are validated, from the
+    data that validated then, when first used.
     """
-    cache = InputCache(cache_dir) if cache_dir is not None else None
+    if cache is None and cache_dir is not None:
+        with InputCache(cache_dir) as own_cache:
+            return load_project(root, only=only, cache=own_cache)
     root = root.resolve()
     findings = Findings()
     strategy_path = root / INPUTS_DIR / STRATEGY_FILE
