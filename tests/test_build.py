@@ -337,3 +337,26 @@ def test_the_inputs_snapshot_holds_the_bytes_that_were_validated(tmp_path: Path)
         partner.write_bytes(validated)
         if not cached:
             load_project(project, cache_dir=project / "build/.cache/inputs")  # fill the cache for the second round
+
+
+def test_worker_processes_are_forked_with_no_other_thread_running(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The input cache writes on a thread of its own; forking while a thread runs can deadlock the child."""
+    import os
+    import threading
+
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    project = copy_sample(tmp_path / "p")
+    real_fork = os.fork
+    threads_at_fork: list[list[str]] = []
+
+    def fork() -> int:
+        threads_at_fork.append([thread.name for thread in threading.enumerate()])
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    result = build(project, BuildOptions(force=True, jobs=2))
+    assert result.kind == "draft" and len(result.partners) == 12
+    assert threads_at_fork, "the build rendered without worker processes"
+    assert all(not any(name.startswith("input-cache") for name in names) for names in threads_at_fork), threads_at_fork

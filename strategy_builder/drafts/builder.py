@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from strategy_builder import __version__
-from strategy_builder.drafts.rendering import RenderJob, default_jobs, render_all
+from strategy_builder.drafts.rendering import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, DraftStore, read_manifest, write_atomic
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
@@ -150,7 +150,7 @@ def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, recor
 Planned = tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]
 
 
-def _render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: int,
+def _render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: WorkerPool,
                     write: Callable[[str, bytes], object], notify: Progress) -> list[ManifestPartner]:
     """Render the planned partners, hand each document to ``write`` as it is done, and return their
     manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part."""
@@ -236,21 +236,24 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # The cache writes what this run learnt about the inputs on a thread of its own, while the build goes on.
     with InputCache(root.resolve() / BUILD_DIR / CACHE_DIR / "inputs", background=True) as cache:
         project, warnings = _load(root, options, cache)
-        result = build_project(project, options, notify)
+        result = build_project(project, options, notify, before_fork=cache.close)
     result.warnings = warnings
     result.seconds = time.perf_counter() - started
     return result
 
 
 def build_project(project: Project, options: BuildOptions = BuildOptions(),
-                  progress: Progress | None = None) -> BuildResult:
-    """Build an already validated project (the stage after loading; benchmarks call it directly)."""
+                  progress: Progress | None = None, *, before_fork: Callable[[], None] | None = None
+                  ) -> BuildResult:
+    """Build an already validated project (the stage after loading; benchmarks call it directly).
+
+    ``before_fork`` runs before worker processes are forked, if they are (see :class:`WorkerPool`)."""
     started = time.perf_counter()
     notify = progress or (lambda message, done, total: None)
     notify("compiling template", 0, 0)
     template = _compile(project, options)
     store = DraftStore(project.root)
-    workers = options.jobs or default_jobs()
+    workers = WorkerPool(options.jobs or default_jobs(), before_fork)
     with store.locked(options.wait_seconds):
         cleaned = store.clean_leftovers()
         latest = store.latest()
@@ -265,7 +268,8 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
 
 
 def _draft(project: Project, template: CompiledTemplate, store: DraftStore, options: BuildOptions,
-           previous_number: int | None, previous: Manifest | None, workers: int, notify: Progress) -> BuildResult:
+           previous_number: int | None, previous: Manifest | None, workers: WorkerPool,
+           notify: Progress) -> BuildResult:
     if options.partners:
         raise EnvironmentProblem("--partner narrows a preview only", hint="add --preview")
     if previous is not None and previous.fingerprint == _fingerprint(project, template) and not options.force:
@@ -308,7 +312,8 @@ def _write_reports(project: Project, options: BuildOptions, store: DraftStore, p
 
 
 def _preview(project: Project, template: CompiledTemplate, store: DraftStore, options: BuildOptions,
-             previous_number: int | None, previous: Manifest | None, workers: int, notify: Progress) -> BuildResult:
+             previous_number: int | None, previous: Manifest | None, workers: WorkerPool,
+             notify: Progress) -> BuildResult:
     folder = store.preview_dir
     folder.mkdir(parents=True, exist_ok=True)
     existing = read_manifest(folder)

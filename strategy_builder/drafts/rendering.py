@@ -41,15 +41,26 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_all(template: CompiledTemplate, jobs: list[RenderJob], workers: int,
+@dataclass(frozen=True, slots=True)
+class WorkerPool:
+    """How many processes may render, and what must happen before any is forked."""
+
+    processes: int
+    before_fork: Callable[[], None] | None = None
+    """Called once before the first fork: forking while another thread runs is unsafe, so a caller with
+    a background thread (the input cache's writer) finishes it here."""
+
+
+def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPool,
                on_done: Callable[[RenderedDocument], None] | None = None) -> Iterator[RenderedDocument]:
     """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
 
-    With more than one job and worker, forked processes inherit the compiled template from this
+    With more than one job and process, forked processes inherit the compiled template from this
     process, so nothing is re-read or re-compiled per document. Rendering errors propagate unchanged.
     """
     global _TEMPLATE
     _TEMPLATE = template
+    workers = pool.processes
     if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             document = _render(job)
@@ -57,10 +68,12 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], workers: int,
                 on_done(document)
             yield document
         return
+    if pool.before_fork is not None:
+        pool.before_fork()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as executor:
         chunk = max(1, min(8, len(jobs) // (workers * 4) or 1))
-        for document in pool.map(_render, jobs, chunksize=chunk):
+        for document in executor.map(_render, jobs, chunksize=chunk):
             if on_done:
                 on_done(document)
             yield document
