@@ -194,8 +194,8 @@ def test_template_errors_stop_the_build_with_part_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("part", ["word/styles.xml", "word/numbering.xml"])
 def test_a_template_part_copied_unchanged_is_verified_too(tmp_path: Path, part: str) -> None:
-    """Parts the template passes through are parsed once per template (and remembered in build/.cache),
-    not once per document: a broken one must still stop every build, also when the cache is warm."""
+    """A part the template passes through unchanged is verified in every document like the others: a broken
+    one stops every build, also when the template cache is warm."""
     project = copy_sample(tmp_path / "p")
     template = project / "templates/strategy.docx"
     with zipfile.ZipFile(template) as source:

@@ -125,27 +125,21 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     enable_field_update_on_open(package)
     data = write_zip(package.parts, compresslevel=6 if circulated else 1)
     if circulated:
-        return verify_document(partner, data, expected_sections, template.verified_parts)
+        return verify_document(partner, data, expected_sections)
     document = roots[main] if main in roots else parse_xml(parts[main], part=main)  # a template without tags
     return _inspected(partner, data, main, document, names, expected_sections)
 
 
-def verify_document(partner: str, data: bytes, expected_sections: list[str],
-                    verified_parts: dict[str, bytes] | None = None) -> RenderedDocument:
-    """Re-read a finished .docx strictly: every XML part parses, every expected section is present.
-
-    ``verified_parts`` (part name -> bytes) were parsed strictly before; a part read back with exactly
-    those bytes is not parsed again, since parsing the same bytes gives the same answer.
-    """
+def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> RenderedDocument:
+    """Re-read a finished .docx strictly: every XML part parses, every expected section is present."""
     from strategy_builder.ooxml.properties import read_custom_properties
 
-    known = verified_parts or {}
     try:
         package = DocxPackage.from_bytes(data, source=f"{partner}.docx")
     except Exception as error:  # noqa: BLE001 - any failure here means the document is unusable
         raise DocumentAssemblyError(partner, "package", str(error)) from error
-    for name, blob in package.parts.items():
-        if name.endswith((".xml", ".rels")) and known.get(name) != blob:
+    for name in package.parts:
+        if name.endswith((".xml", ".rels")):
             try:
                 package.xml(name)  # parsed strictly, once: the checks below reuse the tree
             except UntrustedDocumentError as error:

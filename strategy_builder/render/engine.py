@@ -99,27 +99,12 @@ class CompiledTemplate:
         self.core_templates = self._compile_core_properties(problems)
         if problems.has_errors():
             raise TemplateProblem(problems)
-        verified = cached.get("verified")
-        self.verified_parts: dict[str, bytes] = (
-            {name: self.package.parts[name] for name in verified if name in self.package.parts}
-            if isinstance(verified, list) else self._verify_parts())
-        """XML parts of the template known to parse strictly: a document part with the same bytes needs no
-        second parse."""
         self._write_compiled()
-
-    def _verify_parts(self) -> dict[str, bytes]:
-        verified = {}
-        for name, blob in self.package.parts.items():
-            if name.endswith((".xml", ".rels")):
-                with contextlib.suppress(XmlRefused):  # such a part is parsed, and refused, in every document
-                    parse_xml(blob, part=name)
-                    verified[name] = blob
-        return verified
 
     def _read_compiled(self) -> dict[str, Any]:
         """What an earlier run compiled from the same template bytes: ``parts`` (part name -> [patched
-        source, uses cell loops]), ``verified`` (names of parts that parse strictly), ``templated`` (the
-        parts that may hold Jinja, the main part first) and ``package`` (every part, base64)."""
+        source, uses cell loops]), ``templated`` (the parts that may hold Jinja, the main part first) and
+        ``package`` (every part, base64)."""
         if self._compiled_cache is None:
             return {}
         try:
@@ -132,7 +117,7 @@ class CompiledTemplate:
         if self._compiled_cache is None or self._compiled_cache.exists():
             return
         compiled = {"parts": {part.name: [part.source, part.uses_cell_loops] for part in self.parts},
-                    "verified": sorted(self.verified_parts), "templated": self._templated,
+                    "templated": self._templated,
                     "package": {name: base64.b64encode(blob).decode("ascii")
                                 for name, blob in self.package.parts.items()}}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
