@@ -127,3 +127,12 @@ def test_comments_in_headers_are_kept_without_a_section() -> None:
     [comment] = read_comments(package, stories, Locator(package, stories))
     assert (comment.place.story, comment.place.part, comment.place.paragraph) == ("header", "word/header1.xml", None)
     assert comment.quoted == "Ministry"
+
+
+def test_a_long_change_of_many_pieces_keeps_its_first_characters() -> None:
+    from strategy_builder.ooxml.tracked import MAX_CHANGE_CHARS
+
+    pieces = [f"{index % 10}" * 7 for index in range(MAX_CHANGE_CHARS)]  # 7 × 4,000 characters in 4,000 runs
+    [(kind, author, text, _)] = _changes("<w:p>" + "".join(_ins(piece) for piece in pieces) + "</w:p>")
+    assert (kind, author) == ("insertion", "A")
+    assert text == "".join(pieces)[:MAX_CHANGE_CHARS]

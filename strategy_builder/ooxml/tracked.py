@@ -50,6 +50,8 @@ class Change:
     detail: str
     place: Place
     pieces: list[str] = field(default_factory=list, repr=False)
+    collected: int = field(default=0, repr=False)
+    """Characters in ``pieces``, counted as they come (summing them per piece was quadratic)."""
 
 
 def _key(kind: str, element: etree._Element) -> tuple[str, str, str]:
@@ -131,8 +133,9 @@ class _Collector:
             change = Change(key[0], key[1], key[2], "", detail, place)
             self.changes.append(change)
             self.current = (key, change)
-        if sum(map(len, change.pieces)) < MAX_CHANGE_CHARS:
+        if change.collected < MAX_CHANGE_CHARS:
             change.pieces.append(text)
+            change.collected += len(text)
 
     def plain(self, text: str) -> None:
         if text.strip():
