@@ -26,7 +26,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
+from machine import describe_machine, publish  # benchmarks/machine.py: the script folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -74,11 +74,7 @@ def main() -> None:
              f"{PARAGRAPHS * INSERTIONS_PER_PARAGRAPH:,} tracked insertions: read in "
              f"{statistics.median(seconds):.2f} s (median of {args.runs}, the whole process), "
              f"peak memory {peak_mb:.0f} MB"]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_append:
-        with open(REPO / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(text)
+    publish(lines, append=not args.no_append)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
+from machine import describe_machine, publish  # benchmarks/machine.py: the script folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -194,11 +194,7 @@ def main() -> None:
         lines.append(f"2. Two 12-partner drafts of the sample (1 retitled, 1 deleted, 2 swapped priorities), with "
                      f"attribution, terminal, JSON, Markdown and HTML reports and 12 redlines: median "
                      f"{reports_median * 1000:.0f} ms (target: under 1 s)")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_append:
-        with open(REPO / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(text)
+    publish(lines, append=not args.no_append)
 
 
 if __name__ == "__main__":

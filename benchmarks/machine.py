@@ -1,4 +1,4 @@
-"""One line describing the machine a benchmark ran on (cores, CPU model, memory, Python), for RESULTS.md."""
+"""What every benchmark shares: the line describing the machine it ran on, and writing to RESULTS.md."""
 
 from __future__ import annotations
 
@@ -22,3 +22,15 @@ def describe_machine() -> str:
     except (OSError, StopIteration):
         pass
     return f"{os.cpu_count()} cores ({cpu}), {ram}, Python {platform.python_version()}, {platform.system()}"
+
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def publish(lines: list[str], append: bool) -> None:
+    """Print a benchmark's result lines and, with ``append``, add them to benchmarks/RESULTS.md."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if append:
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write(text)
