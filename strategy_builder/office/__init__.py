@@ -1,0 +1,1 @@
+"""LibreOffice as a library: finding it, a pool of headless workers that convert .docx to PDF, reading PDFs back."""
