@@ -97,4 +97,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Each command module registers itself on ``cli`` when imported.
-from strategy_builder.cli import build, check, comments, diff, new_partner, schema, sections, template  # noqa: E402,F401
+from strategy_builder.cli import build, check, comments, diff, matrix, new_partner, schema, sections, template  # noqa: E402,F401,E501

@@ -51,6 +51,11 @@ def key_figures_id(code: str) -> str:
     return f"{code}/key-figures"
 
 
+def action_number(priority_number: str, index: int) -> str:
+    """The printed number of a priority's ``index``-th action (1-based): ``3.2.a`` ... ``3.2.z``, then ``3.2.27``."""
+    return f"{priority_number}.{chr(ord('a') + index - 1) if index <= 26 else index}"
+
+
 def _names(codes: list[str], lookup: dict[str, str]) -> list[str]:
     return [lookup.get(code, code) for code in codes]
 

@@ -10,7 +10,7 @@ from strategy_builder import __version__
 from strategy_builder.models.inputs import AREA_TITLES, Period, Priority, StrategyFile
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.prose import parse_prose
-from strategy_builder.models.sections import SectionRecord, partner_sections
+from strategy_builder.models.sections import SectionRecord, action_number, partner_sections
 from strategy_builder.render.markers import begin_marker, end_marker
 
 ChangeStatus = Literal["new", "changed", "unchanged", "removed"]
@@ -95,7 +95,7 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile)
     actions = []
     for index, action in enumerate(priority.actions, start=1):
         actions.append({
-            "number": f"{record.number}.{chr(ord('a') + index - 1) if index <= 26 else index}",
+            "number": action_number(record.number, index),
             "text": " ".join(b.text for b in parse_prose(action.text)),
             "lead": ", ".join(action.lead) or "to be determined",
             "lead_names": ", ".join(states.get(c, c) for c in action.lead) or "to be determined",

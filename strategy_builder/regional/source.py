@@ -1,0 +1,66 @@
+"""Where the regional picture is read from: the current inputs, or the inputs snapshot of a published draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, DraftStore
+from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
+from strategy_builder.inputs.loading import INPUTS_DIR, load_project, require_project
+from strategy_builder.models.manifest import Manifest
+from strategy_builder.models.project import Project
+from strategy_builder.regional.matrix import RegionalMatrix, compute_matrix
+
+
+@dataclass(frozen=True, slots=True)
+class RegionalInputs:
+    """A validated project (current inputs or a draft's snapshot), its warnings, and what it was read from."""
+
+    project: Project
+    warnings: Findings
+    draft: int | None
+    """The draft whose snapshot was read; ``None`` for the current inputs."""
+    numbers_from_draft: int | None
+    """The draft whose section numbers these inputs give (see :class:`.MatrixSource`)."""
+
+    def matrix(self) -> RegionalMatrix:
+        """The matrix of these inputs (computed each call: callers keep the one they compute)."""
+        return compute_matrix(self.project, draft=self.draft, numbers_from_draft=self.numbers_from_draft)
+
+
+def _same_inputs(project: Project, manifest: Manifest | None) -> bool:
+    if manifest is None or manifest.strategy_sha256 != project.strategy_document.sha256:
+        return False
+    built = {p.code: p.input_sha256 for p in manifest.partners}
+    return built == {p.code: p.document.sha256 for p in project.partners}
+
+
+def load_regional_inputs(project_dir: Path, draft: int | None = None) -> RegionalInputs:
+    """Read and validate the inputs of ``project_dir`` (or of its draft ``draft``).
+
+    Raises :class:`InputProblems` with every finding when the inputs have errors, and
+    :class:`EnvironmentProblem` when the project or the draft (or its inputs snapshot) does not exist.
+    """
+    require_project(project_dir)
+    store = DraftStore(project_dir)
+    if draft is not None:
+        folder = store.draft_dir(draft)
+        if not (folder / INPUTS_DIR).is_dir():
+            numbers = store.draft_numbers()
+            known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
+            what = "has no inputs snapshot" if folder.is_dir() else "does not exist"
+            raise EnvironmentProblem(f"draft {draft} {what} ({folder})",
+                                     hint=f"drafts of this project: {known}")
+        result = load_project(folder)
+        numbers_from: int | None = draft
+    else:
+        result = load_project(project_dir, cache_dir=project_dir.resolve() / BUILD_DIR / CACHE_DIR / "inputs")
+        numbers_from = None
+    if result.findings.has_errors() or result.project is None:
+        raise InputProblems(result.findings)
+    if draft is None:
+        latest = store.latest()
+        if latest is not None and _same_inputs(result.project, latest[1]):
+            numbers_from = latest[0]
+    return RegionalInputs(result.project, Findings(result.findings.warnings), draft, numbers_from)

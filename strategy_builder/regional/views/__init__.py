@@ -1,0 +1,1 @@
+"""Views of the partnership matrix: JSON, Markdown, HTML and xlsx. Each reads a computed matrix, none counts."""
