@@ -11,7 +11,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,12 +45,8 @@ def line_of(project: Path, file: str, needle: str) -> int:
 # --------------------------------------------------------------------------- the shipped sample
 
 
-def test_the_shipped_sample_loads_in_well_under_a_second() -> None:
-    load_project(REPO)  # warm up imports and pydantic's validators
-    started = time.perf_counter()
+def test_the_shipped_sample_loads_without_findings() -> None:
     result = load_project(REPO)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
     assert not result.findings.items, [f.to_json() for f in result.findings]
     assert result.project is not None
     assert len(result.project.partners) == 12

@@ -162,7 +162,8 @@ class _Refusal(Exception):
 
 
 # libyaml's parser (when PyYAML was built with it) produces the same events with the same marks, ten
-# times faster than the pure-Python one; only its events are used, never its constructors.
+# times faster than the pure-Python one; only its events are used, never its constructors. A file it
+# refuses is read again by the pure-Python parser (see parse_yaml).
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -402,34 +403,17 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
         if problem is not None:
             return None, [problem]
 
-    try:
-        loader = _LOADER(text)
-    except yaml.reader.ReaderError as error:  # a character the checks above do not know of
-        return None, [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
-    composer = _Composer(loader)
-    line: int | None
-    column: int | None
-    try:
-        data = composer.compose_document()
-    except _Refusal as refusal:
-        line, column = _position(refusal.mark)
-        return None, [Finding(Location(display_name, line, column, format_path(composer.path)), refusal.code,
-                              refusal.message, hint=refusal.hint)]
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = _position(mark) if mark is not None else (None, None)
-        message = error.problem or str(error)
-        if error.context:
-            message = f"{message} ({error.context})"
-        return None, [Finding(Location(display_name, line, column), "yaml.syntax",
-                              f"YAML syntax error: {message}",
-                              hint="check the indentation and quoting around this position")]
-    except yaml.reader.ReaderError as error:  # libyaml reports unreadable characters while parsing
-        return None, [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
-    except yaml.YAMLError as error:
-        return None, [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
-    finally:
-        loader.dispose()
+    outcome = _compose(text, display_name, _LOADER)
+    if isinstance(outcome, list) and _LOADER is not yaml.SafeLoader:
+        # libyaml refused the file. Its verdicts differ between releases (the libyaml of PyYAML 6.0.4 stops
+        # at a nesting limit of its own while it scans ahead, before the composer reaches ours), so the
+        # pure-Python parser, alike in every release, reads the file again and its finding is the one
+        # reported: a faulty file is reported alike with and without libyaml, and valid files, the common
+        # case, keep libyaml's speed.
+        outcome = _compose(text, display_name, yaml.SafeLoader)
+    if isinstance(outcome, list):
+        return None, outcome
+    data, composer = outcome
 
     if not isinstance(data, dict):
         kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a single value")
@@ -439,3 +423,35 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
                               hint="start the file with 'key: value' lines, e.g. 'code: AM'")]
     digest = hashlib.sha256(raw).hexdigest()
     return YamlDocument(path, display_name, data, composer.source_map, digest, raw), []
+
+
+def _compose(text: str, display_name: str, loader_class: type) -> tuple[Any, _Composer] | list[Finding]:
+    """The data of ``text`` composed from ``loader_class``'s events and the composer that read it, or the
+    finding that stopped it."""
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as error:  # a character the checks above do not know of
+        return [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
+    composer = _Composer(loader)
+    line: int | None
+    column: int | None
+    try:
+        return composer.compose_document(), composer
+    except _Refusal as refusal:
+        line, column = _position(refusal.mark)
+        return [Finding(Location(display_name, line, column, format_path(composer.path)), refusal.code,
+                        refusal.message, hint=refusal.hint)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark is not None else (None, None)
+        message = error.problem or str(error)
+        if error.context:
+            message = f"{message} ({error.context})"
+        return [Finding(Location(display_name, line, column), "yaml.syntax", f"YAML syntax error: {message}",
+                        hint="check the indentation and quoting around this position")]
+    except yaml.reader.ReaderError as error:  # libyaml reports unreadable characters while parsing
+        return [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
+    except yaml.YAMLError as error:
+        return [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
+    finally:
+        loader.dispose()
