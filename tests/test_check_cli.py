@@ -164,15 +164,15 @@ def test_exit_codes_without_tracebacks(tmp_path: Path, sample_project: Path) -> 
     assert "'xml' is not one of 'text', 'json'" in results["bad format"].stderr
     assert "No such command 'chekc'" in results["unknown command"].stderr
     assert f"error: the project folder {missing} does not exist" in results["missing dir"].stderr
-    assert "hint: pass the project folder" in results["missing dir"].stderr
+    assert "hint: run the command inside a project" in results["missing dir"].stderr
     assert (f"error: {empty} is not a strategy-builder project: it has no inputs/ folder"
             in results["not a project"].stderr)
     assert results["not a project"].stdout == ""
     assert json.loads(results["not a project, json"].stdout) == {"error": {
         "type": "EnvironmentProblem",
         "message": f"{empty} is not a strategy-builder project: it has no inputs/ folder",
-        "hint": "pass the project folder (the one holding inputs/ and templates/) as PROJECT_DIR, "
-                "or run the command inside it",
+        "hint": "run the command inside a project (any folder below the one holding inputs/strategy.yaml) or "
+                "pass --project DIR; 'strategy-builder init' starts a new project",
         "exit_code": 2}}
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from conftest import REPO
 from strategy_builder.cli import cli
+from strategy_builder.cli.options import HiddenArgument
 from strategy_builder.errors import ExitCode
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
@@ -56,6 +57,16 @@ def test_the_group_help_ends_with_an_example_and_the_exit_codes() -> None:
     assert "0 ok, 1 problems in the inputs or documents, 2 usage or environment error, 3 internal error" in text
 
 
+COMMON_OPTIONS = ("--project", "--quiet", "--verbose")
+"""Options every command shares; docs/cli.md describes them once, under "Common options"."""
+
+
+def common_section() -> str:
+    match = re.search(r"^## Common options\n(.*?)(?=^## |\Z)", CLI_MD, re.M | re.S)
+    assert match, "docs/cli.md has no section '## Common options'"
+    return match.group(1)
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 def test_docs_cli_has_a_section_naming_every_option(name: str) -> None:
     text = section(name)
@@ -63,8 +74,12 @@ def test_docs_cli_has_a_section_naming_every_option(name: str) -> None:
     for param in command.params:
         if isinstance(param, click.Option):
             for option in (*param.opts, *param.secondary_opts):
-                if option.startswith("--") and option != "--help":
+                if option in COMMON_OPTIONS:
+                    assert option in common_section(), f"docs/cli.md, Common options: {option} is not documented"
+                elif option.startswith("--") and option != "--help":
                     assert option in text, f"docs/cli.md, section {name}: option {option} is not documented"
+        elif isinstance(param, HiddenArgument):
+            assert name in common_section(), f"docs/cli.md, Common options: {name}'s PROJECT_DIR alias"
         elif isinstance(param, click.Argument):
             assert param.human_readable_name.upper() in text.upper(), f"{name}: argument {param.name}"
     assert re.search(rf"^strategy-builder {re.escape(name)}\b", text, re.M), f"{name}: no example in docs/cli.md"
@@ -119,3 +134,24 @@ def test_docs_inputs_states_the_limits_of_the_reader() -> None:
     assert f"{MAX_DEPTH} levels" in INPUTS_MD
     for text in ("yaml-language-server", "# $schema:", "--strict", "NO", "U+000B"):
         assert text in INPUTS_MD, text
+
+
+WORKS_ON_A_PROJECT = {"check", "schema", "new-partner", "build", "template-check", "context", "diff", "comments",
+                      "matrix", "init"}
+"""Commands that read or write a project (every other command reads only the files it is given)."""
+REPORTS_WITHOUT_FORMAT_JSON = {"context": "always prints JSON", "matrix": "has its own --format of views"}
+
+
+def _options(name: str) -> set[str]:
+    return {o for p in cli.commands[name].params if isinstance(p, click.Option) for o in (*p.opts, *p.secondary_opts)}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_follows_the_common_conventions(name: str) -> None:
+    options = _options(name)
+    assert {"-q", "--quiet", "-v", "--verbose"} <= options, f"{name}: use cli.options.verbosity_options"
+    if name in WORKS_ON_A_PROJECT:
+        assert "--project" in options, f"{name}: use cli.options.project_option"
+    if name not in REPORTS_WITHOUT_FORMAT_JSON:
+        [choice] = [p for p in cli.commands[name].params if isinstance(p, click.Option) and "--format" in p.opts]
+        assert "json" in choice.type.choices, f"{name}: --format json"  # type: ignore[attr-defined]

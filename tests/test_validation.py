@@ -334,8 +334,8 @@ def test_a_project_dir_without_strategy_yaml_is_an_input_problem(sample_project:
     [finding] = json.loads(out)["findings"]
     assert finding == {"file": STRATEGY, "line": None, "column": None, "field": "", "code": "project.no-strategy",
                        "severity": "error", "message": "inputs/strategy.yaml is missing",
-                       "hint": "run the command in a project folder (with inputs/ and templates/) or pass the folder "
-                               "as PROJECT_DIR"}
+                       "hint": "run the command inside a project or pass --project DIR; 'strategy-builder init' "
+                               "starts a new project"}
 
 
 def test_a_project_without_partner_files(sample_project: Path, capsys: pytest.CaptureFixture[str]) -> None:

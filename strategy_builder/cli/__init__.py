@@ -5,12 +5,18 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from strategy_builder import __version__
-from strategy_builder.cli.output import error_payload, print_json, render_error, render_findings, stderr_console
+from strategy_builder.cli.output import (
+    error_payload,
+    print_json,
+    render_error,
+    render_findings,
+    set_verbosity,
+    stderr_console,
+)
 from strategy_builder.errors import ExitCode, InputProblems, StrategyBuilderError, TemplateProblem
 
 INTERNAL_ERROR = 3
@@ -19,7 +25,8 @@ INTERNAL_ERROR = 3
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS, epilog="Example:\n\n    strategy-builder check path/to/project")
+@click.group(context_settings=CONTEXT_SETTINGS,
+             epilog="Example:\n\n    strategy-builder check --project path/to/project")
 @click.version_option(__version__, prog_name="strategy-builder")
 def cli() -> None:
     """Validate BMP Migration Partnership Strategy inputs and assemble tracked Word drafts.
@@ -30,17 +37,11 @@ def cli() -> None:
     """
 
 
-def project_argument(function):  # type: ignore[no-untyped-def]
-    """The optional PROJECT_DIR argument shared by the commands (defaults to the current directory)."""
-    return click.argument(
-        "project_dir", required=False, default=".",
-        type=click.Path(file_okay=False, dir_okay=True, path_type=Path))(function)
+# The shared options live in one module (cli/options.py); these names are kept for the command modules.
+from strategy_builder.cli.options import format_option, project_option, verbosity_options  # noqa: E402,F401
 
-
-def format_option(*choices: str):  # type: ignore[no-untyped-def]
-    """``--format`` with the given choices, the first being the default."""
-    return click.option("--format", "output_format", type=click.Choice(list(choices)), default=choices[0],
-                        show_default=True, help="Output for people (text) or machines (json).")
+project_argument = project_option(positional_alias=True)
+"""``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     # The tens of thousands of objects created by importing pydantic, lxml and docxtpl never become
     # garbage; moving them out of the collector's sight saves a third of a small build's time.
     gc.freeze()
+    set_verbosity(0)
     as_json = _wants_json(args)
     console = stderr_console()
     try:

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from strategy_builder.cli import cli, format_option, project_argument
+from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
 from strategy_builder.errors import ExitCode
@@ -36,7 +36,7 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
 
 
 @cli.command(epilog="Examples:\n\n    strategy-builder build\n\n"
-                    "    strategy-builder build --preview --partner AM path/to/project")
+                    "    strategy-builder build --preview --partner AM --project path/to/project")
 @project_argument
 @click.option("--force", is_flag=True, help="Write a new draft even if nothing changed since the last one.")
 @click.option("--preview", is_flag=True,
@@ -55,6 +55,7 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
 @click.option("--html-report/--no-html-report", default=None,
               help="Write diff.html against the previous draft (default: build.html_report).")
 @format_option("text", "json")
+@verbosity_options
 def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
                   jobs: int, wait_seconds: float, strict: bool, redlines: bool | None, html_report: bool | None,
                   output_format: str) -> int:

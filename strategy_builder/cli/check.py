@@ -7,21 +7,22 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument
-from strategy_builder.cli.output import findings_payload, print_json, render_findings, stdout_console
+from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
+from strategy_builder.cli.output import findings_payload, is_quiet, print_json, render_findings, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.inputs.loading import load_project, require_project
 
 
-@cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json path/to/project")
+@cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json --project path/to/project")
 @project_argument
 @click.option("--strict", is_flag=True, help="Treat policy warnings as errors.")
 @format_option("text", "json")
+@verbosity_options
 def check(project_dir: Path, strict: bool, output_format: str) -> int:
     """Validate inputs/strategy.yaml and every inputs/partners/<CODE>.yaml.
 
     Reports every problem of every file with file:line:column, the field, a message and a hint.
-    Exits 0 when there are no errors, 1 when there are, 2 when PROJECT_DIR is not a project.
+    Exits 0 when there are no errors, 1 when there are, 2 when the folder is not a project.
     """
     require_project(project_dir)
     started = time.perf_counter()
@@ -32,9 +33,9 @@ def check(project_dir: Path, strict: bool, output_format: str) -> int:
     else:
         partners = len(result.project.partners) if result.project else 0
         elapsed = time.perf_counter() - started
-        render_findings(findings, stdout_console(),
-                        summary_ok=f"inputs are valid: {partners} partner(s) checked in {elapsed:.2f} s")
-        if not findings.has_errors() and findings.warnings:
+        summary = None if is_quiet() else f"inputs are valid: {partners} partner(s) checked in {elapsed:.2f} s"
+        render_findings(findings, stdout_console(), summary_ok=summary)
+        if not findings.has_errors() and findings.warnings and not is_quiet():
             stdout_console().print(f"[green]no errors[/green] ({partners} partner(s))")
     return ExitCode.INPUT_PROBLEMS if findings.has_errors() else ExitCode.OK
 

@@ -10,9 +10,10 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from strategy_builder.cli import INTERNAL_ERROR, cli, format_option
+from strategy_builder.cli import INTERNAL_ERROR, cli, format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode, UntrustedDocumentError
+from strategy_builder.inputs.root import locate_project
 from strategy_builder.review.register import (
     RegisterRow, merge, read_register, rows_from_returns, summarise, write_register,
 )
@@ -30,7 +31,8 @@ EPILOG = """Examples:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder whose build/drafts/NNN/manifest.json give YAML files and lines "
-                   "[default: .]. A folder given among FILES is taken as the project folder too.")
+                   "[default: found upward from the current folder]. A folder given among FILES is taken "
+                   "as the project folder too.")
 @click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Comment register to create or update: .xlsx, .csv, .html or .json.")
 @click.option("--ministry", default=None,
@@ -38,6 +40,7 @@ EPILOG = """Examples:
                    "AM_003_Ministry of Labour.docx -> Ministry of Labour].")
 @click.option("--summary", is_flag=True, help="Print counts by partner, area, ministry and disposition.")
 @format_option("text", "json")
+@verbosity_options
 def comments(files: tuple[Path, ...], project: Path | None, register: Path | None, ministry: str | None,
              summary: bool, output_format: str) -> int:
     """Read returned drafts (FILE.docx...) and list every comment, reply and tracked change.
@@ -97,7 +100,7 @@ def _split_arguments(files: tuple[Path, ...], project: Path | None) -> tuple[lis
         raise click.UsageError("give one project folder (--project DIR or one folder among the files)")
     if not paths:
         raise click.UsageError("no .docx file given")
-    project_dir = project or (folders[0] if folders else Path("."))
+    project_dir = project or (folders[0] if folders else locate_project(None).path)
     if not project_dir.is_dir():
         raise EnvironmentProblem(f"project folder {project_dir} does not exist")
     return paths, project_dir

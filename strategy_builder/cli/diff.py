@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option
+from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.review.attribution import attribute
@@ -22,11 +22,10 @@ from strategy_builder.review.report_terminal import render_terminal
 @cli.command(epilog="Examples:\n\n    strategy-builder diff 2 3\n\n"
                     "    strategy-builder diff 2 3 --html diff.html --redline redlines/\n\n"
                     "    strategy-builder diff build/drafts/003/AM.docx returned/AM.docx --redline AM-redline.docx\n\n"
-                    "    strategy-builder diff 2 3 path/to/project --format json --exit-code")
+                    "    strategy-builder diff 2 3 --project path/to/project --format json --exit-code")
 @click.argument("old")
 @click.argument("new")
-@click.argument("project_dir", required=False, default=".",
-                type=click.Path(file_okay=False, dir_okay=True, path_type=Path))
+@project_argument
 @format_option("text", "json", "markdown")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write a self-contained HTML report to FILE.")
@@ -39,6 +38,7 @@ from strategy_builder.review.report_terminal import render_terminal
               help="Date of the redlines' changes [default: the new draft's issue date].")
 @click.option("--all", "show_all", is_flag=True, help="Text output: list unchanged sections too.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences (like git diff --exit-code).")
+@verbosity_options
 def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: Path | None,
          redline_path: Path | None, author: str | None, date_text: str | None, show_all: bool,
          exit_code: bool) -> int:

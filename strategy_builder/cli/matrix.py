@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, project_argument
+from strategy_builder.cli import cli, project_argument, verbosity_options
 from strategy_builder.cli.output import stderr_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.regional.export import FORMATS, MatrixFormat, format_for, render_matrix, write_matrix
@@ -16,7 +16,7 @@ from strategy_builder.regional.source import load_regional_inputs
 
 @cli.command(epilog="Examples:\n\n    strategy-builder matrix\n\n"
                     "    strategy-builder matrix --out matrix.xlsx\n\n"
-                    "    strategy-builder matrix --format html --out matrix.html --draft 3 path/to/project")
+                    "    strategy-builder matrix --format html --out matrix.html --draft 3 --project path/to/project")
 @project_argument
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="View to write [default: from the --out suffix, else markdown].")
@@ -24,6 +24,7 @@ from strategy_builder.regional.source import load_regional_inputs
               help="Write to FILE (replaced atomically) instead of stdout; xlsx needs it.")
 @click.option("--draft", type=click.IntRange(min=1), default=None, metavar="N",
               help="Read the inputs snapshot of draft N instead of the current inputs.")
+@verbosity_options
 def matrix(project_dir: Path, output_format: MatrixFormat | None, out: Path | None, draft: int | None) -> int:
     """The partnership matrix: every partner × the five areas, from the inputs alone.
 

@@ -6,19 +6,27 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli
-from strategy_builder.cli.output import stdout_console
+from strategy_builder.cli import cli, format_option, project_option, verbosity_options
+from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.inputs.scaffold import scaffold_partner
 
 
 @cli.command("new-partner", epilog="Example:\n\n    strategy-builder new-partner AM --project path/to/project")
 @click.argument("code")
-@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project folder holding inputs/.")
+@project_option()
 @click.option("--force", is_flag=True, help="Overwrite an existing partner file.")
-def new_partner(code: str, project_dir: Path, force: bool) -> int:
-    """Create inputs/partners/CODE.yaml for a partner state declared in inputs/strategy.yaml."""
+@format_option("text", "json")
+@verbosity_options
+def new_partner(code: str, project_dir: Path, force: bool, output_format: str) -> int:
+    """Create inputs/partners/CODE.yaml for a partner state declared in inputs/strategy.yaml.
+
+    The file validates as it is: all five areas, each with a reason for having no priorities yet, and a
+    commented example priority. An existing file is never overwritten without --force.
+    """
     target = scaffold_partner(project_dir, code, overwrite=force)
-    stdout_console().print(f"[green]created[/green] {target}")
+    if output_format == "json":
+        print_json({"created": str(target), "code": code.strip()})
+    else:
+        stdout_console().print(f"[green]created[/green] {target}")
     return ExitCode.OK

@@ -14,14 +14,52 @@ from strategy_builder.errors import Findings, Severity, StrategyBuilderError
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 
+_UNBOUNDED_WIDTH = 1_000_000
+"""The width a report gets when it goes to a file or a pipe: nothing (section IDs, long diff lines) is cut."""
+
+_verbosity = 0
+
+
+def set_verbosity(level: int) -> None:
+    """-1 or less: ``--quiet``; 0: normal; 1 or more: ``--verbose`` (set by the shared options)."""
+    global _verbosity
+    _verbosity = level
+
+
+def verbosity() -> int:
+    return _verbosity
+
+
+def is_quiet() -> bool:
+    return _verbosity < 0
+
+
+def _width(stream: object) -> int | None:
+    """The terminal's width for a terminal, no limit for a file or a pipe."""
+    isatty = getattr(stream, "isatty", None)
+    return None if isatty is not None and isatty() else _UNBOUNDED_WIDTH
+
+
 def stdout_console() -> Console:
-    """The console for reports (stdout); no colour when stdout is not a terminal."""
-    return Console(highlight=False, soft_wrap=True, emoji=False)
+    """The console for reports (stdout); no colour and no width limit when stdout is not a terminal."""
+    return Console(highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stdout))
 
 
 def stderr_console() -> Console:
     """The console for progress and error messages (stderr)."""
-    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stderr))
+
+
+def note(message: str) -> None:
+    """A status line for people (on stderr), left out with ``--quiet``; ``message`` is rich markup."""
+    if not is_quiet():
+        stderr_console().print(message)
+
+
+def detail(message: str) -> None:
+    """A detail shown only with ``--verbose`` (on stderr); ``message`` is plain text."""
+    if _verbosity > 0:
+        stderr_console().print(f"[dim]{escape(message)}[/dim]")
 
 
 def print_json(payload: Any) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from strategy_builder.cli import cli, format_option
+from strategy_builder.cli import cli, format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.review.sections import read_document_sections
@@ -16,6 +16,7 @@ from strategy_builder.review.sections import read_document_sections
 @cli.command(epilog="Example:\n\n    strategy-builder sections --format json returned/AM-ministry.docx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @format_option("text", "json")
+@verbosity_options
 def sections(file: Path, output_format: str) -> int:
     """List the tracked sections of FILE.docx with their heading and text length.
 

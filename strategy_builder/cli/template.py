@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument
+from strategy_builder.cli import cli, format_option, project_argument, project_option, verbosity_options
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stdout_console
 from strategy_builder.drafts.builder import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, ExitCode, InputProblems
@@ -26,9 +26,9 @@ def _project(project_dir: Path) -> Project:
 
 @cli.command("template-check", epilog="Example:\n\n    strategy-builder template-check templates/my-ministry.docx")
 @click.argument("template", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project whose partners' contexts are used for the trial render.")
+@project_option()
 @format_option("text", "json")
+@verbosity_options
 def template_check(template: Path | None, project_dir: Path, output_format: str) -> int:
     """Check a Word template against the template contract (docs/templates.md).
 
@@ -56,6 +56,7 @@ def template_check(template: Path | None, project_dir: Path, output_format: str)
 @cli.command("context", epilog="Example:\n\n    strategy-builder context AM > am-context.json")
 @click.argument("code")
 @project_argument
+@verbosity_options
 def context_command(code: str, project_dir: Path) -> int:
     """Print the exact template context of partner CODE for the next draft, as JSON."""
     project = _project(project_dir)

@@ -99,10 +99,10 @@ def partner_files(root: Path) -> list[Path]:
 
 
 def require_project(project_dir: Path) -> None:
-    """Refuse (exit 2) a PROJECT_DIR that does not exist or has no inputs/ folder: a usage error, not an input
-    problem."""
-    hint = ("pass the project folder (the one holding inputs/ and templates/) as PROJECT_DIR, "
-            "or run the command inside it")
+    """Refuse (exit 2) a project folder that does not exist or has no inputs/ folder: a usage error, not an
+    input problem."""
+    hint = ("run the command inside a project (any folder below the one holding inputs/strategy.yaml) or "
+            "pass --project DIR; 'strategy-builder init' starts a new project")
     if not project_dir.is_dir():
         raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
     if not (project_dir / INPUTS_DIR).is_dir():
@@ -130,8 +130,8 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
     if not strategy_path.is_file():
         findings.add(Finding(Location(_display(root, strategy_path)), "project.no-strategy",
                              "inputs/strategy.yaml is missing",
-                             hint="run the command in a project folder (with inputs/ and templates/) "
-                                  "or pass the folder as PROJECT_DIR"))
+                             hint="run the command inside a project or pass --project DIR; "
+                                  "'strategy-builder init' starts a new project"))
     else:
         strategy_document, strategy, cached, problems = _read(strategy_path, _display(root, strategy_path),
                                                               StrategyFile, cache)

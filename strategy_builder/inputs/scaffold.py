@@ -11,11 +11,6 @@ from strategy_builder.inputs.loading import INPUTS_DIR, PARTNERS_DIR, STRATEGY_F
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
 
-ILLUSTRATIVE_NOTICE = (
-    "# ILLUSTRATIVE SAMPLE: this content was written to demonstrate strategy-builder. It is not the position of\n"
-    "# any government, ministry or organisation.\n"
-)
-
 _EXAMPLE_PRIORITY = """\
     # Example of a priority (uncomment and adapt; the id must never change once circulated):
     # - id: example-priority
@@ -37,10 +32,9 @@ _EXAMPLE_PRIORITY = """\
 
 
 def scaffold_text(code: str, name: str) -> str:
-    """The YAML text of a new partner file for ``code``."""
+    """The YAML text of a new partner file for ``code`` (a team's own work: no sample notice)."""
     lines = [
         "# yaml-language-server: $schema=../../schemas/partner.schema.json",
-        ILLUSTRATIVE_NOTICE.rstrip("\n"),
         f"code: {code}",
         f"name: {name}",
         "authorities: []",

@@ -94,7 +94,7 @@ def resolve_side(spec: str, project_dir: Path, *, role: str) -> Side:
             numbers = store.draft_numbers()
             known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
             raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {store.drafts_dir}",
-                                     hint=f"drafts of this project: {known}; or pass PROJECT_DIR")
+                                     hint=f"drafts of this project: {known}; or pass --project DIR")
         return _draft_side(folder, f"draft {int(spec):03d}")
     path = Path(spec)
     if path.is_dir():
