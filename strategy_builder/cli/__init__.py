@@ -99,4 +99,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Each command module registers itself on ``cli`` when imported.
-from strategy_builder.cli import build, check, comments, diff, matrix, new_partner, schema, sections, template  # noqa: E402,F401,E501
+from strategy_builder.cli import (  # noqa: E402,F401
+    build, check, comments, diff, matrix, new_partner, overview, schema, sections, template,
+)

@@ -22,6 +22,7 @@ from strategy_builder.models.manifest import MANIFEST_FORMAT, Manifest
 
 BUILD_DIR = "build"
 DRAFTS_DIR = "drafts"
+OVERVIEW_DIR = "overview"
 PREVIEW_DIR = "preview"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = ".build.lock"
@@ -91,12 +92,16 @@ def read_manifest(folder: Path) -> Manifest | None:
 
 
 class DraftStore:
-    """The ``build/`` folder of one project."""
+    """The ``build/`` folder of one project: the numbered folders of one series.
 
-    def __init__(self, project_root: Path) -> None:
+    ``series`` is the folder under ``build/`` that holds the numbered folders: ``drafts`` (the partners'
+    strategies) or ``overview`` (the regional overview). Both series share the one build lock.
+    """
+
+    def __init__(self, project_root: Path, series: str = DRAFTS_DIR) -> None:
         self.root = project_root.resolve()
         self.build_dir = self.root / BUILD_DIR
-        self.drafts_dir = self.build_dir / DRAFTS_DIR
+        self.drafts_dir = self.build_dir / series
         self.preview_dir = self.build_dir / PREVIEW_DIR
 
     # ------------------------------------------------------------------ locking

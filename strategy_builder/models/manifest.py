@@ -20,12 +20,14 @@ class ManifestSection(_Model):
     """One tracked section of one partner's draft."""
 
     id: str = Field(description="Stable section ID, e.g. AM/legal_migration/seasonal-work")
-    kind: Literal["situation", "area", "priority", "key_figures"]
+    kind: Literal["situation", "area", "priority", "key_figures", "chapter", "partner_area"] = Field(
+        description="situation, area, priority, key_figures (drafts); chapter, area, partner_area (the overview)")
     number: str = Field(description="Chapter or paragraph number printed in the draft (e.g. 4.2)")
     title: str
     bookmark: str = Field(description="Name of the Word bookmark that carries the section in the .docx")
     content_hash: str = Field(description="sha256 of the section's input data (canonical JSON)")
-    source_file: str = Field(description="Input file, relative to the project folder")
+    source_file: str = Field(description="Input file, relative to the project folder; empty for a section of "
+                                         "the overview that sums over every partner")
     source_line: int | None = Field(description="Line of the section's entry in the input file")
     source_path: str = Field(description="Field path of the section's entry, e.g. areas.integration.priorities.0")
     status: SectionStatus = Field(description="Compared with the previous draft")
@@ -51,6 +53,9 @@ class Manifest(_Model):
 
     format: int = MANIFEST_FORMAT
     tool: str = "strategy-builder"
+    series: Literal["drafts", "overview"] = Field(
+        "drafts", description="drafts: one strategy per partner (build/drafts/); overview: the regional overview "
+                              "(build/overview/), whose one document is listed under partners")
     tool_version: str
     draft: int | None = Field(description="Draft number; null for a preview")
     previous_draft: int | None

@@ -29,9 +29,9 @@ TIMELINE_RULE = ("An action counts in every quarter its timeline touches (2010-0
                  "to 2011-Q1); actions without a timeline are listed apart.")
 
 
-def plural(number: int, word: str) -> str:
-    """``1 action``, ``3 actions``, ``1 gap``, ``0 gaps``."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+def plural(number: int, word: str, many: str | None = None) -> str:
+    """``1 action``, ``3 actions``, ``0 gaps``; ``many`` for irregular plurals (``priorities``)."""
+    return f"{number} {word}" if number == 1 else f"{number} {many or word + 's'}"
 
 
 def total_summary(counts: dict[str, int], actions: int, gaps: int) -> str:

@@ -157,6 +157,9 @@ def _attribute_section(section: SectionDiff, old_partner: ManifestPartner | None
         return None
     file, line = reference.source_file, reference.source_line
     content_changed = old is None or new is None or old.content_hash != new.content_hash
+    if not file and content_changed:  # a section of the overview that sums over every partner
+        return Attribution("inputs", "counts over every partner changed: see the partners' sections for the "
+                                     "input fields")
     if content_changed:
         old_doc = old_inputs.document(old.source_file, old_partner.input_sha256) if old and old_partner else None
         new_doc = new_inputs.document(new.source_file, new_partner.input_sha256) if new and new_partner else None

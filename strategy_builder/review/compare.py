@@ -76,7 +76,7 @@ def _draft_side(folder: Path, label: str) -> Side:
     if manifest is not None:
         documents = {p.code: folder / p.file for p in manifest.partners}
         if manifest.draft is not None:
-            label = f"draft {manifest.draft:03d}"
+            label = f"{'overview' if manifest.series == 'overview' else 'draft'} {manifest.draft:03d}"
     else:
         documents = {p.stem: p for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")}
     if not documents:

@@ -25,6 +25,8 @@ from strategy_builder.render.markers import PROPERTY_PREFIX
 
 DRAFT_PROPERTY = "strategy_builder.draft"
 PARTNER_PROPERTY = "strategy_builder.partner"
+SERIES_PROPERTY = "strategy_builder.series"
+"""``overview`` in the regional overview (its manifests are under ``build/overview/``); absent in drafts."""
 RETURN_LIMITS = ZipLimits(max_file_bytes=64 * 1024 * 1024, max_member_bytes=64 * 1024 * 1024,
                           max_total_bytes=256 * 1024 * 1024)
 """Zip limits for returned files: as for any .docx, with smaller inflated totals (a return is text)."""
@@ -107,18 +109,20 @@ class ManifestIndex:
 
     def __init__(self, project_dir: Path) -> None:
         self.project_dir = project_dir
-        self._cache: dict[str, dict[str, SectionSource] | None] = {}
+        self._cache: dict[tuple[str, str], dict[str, SectionSource] | None] = {}
 
-    def manifest_path(self, draft: str) -> Path:
+    def manifest_path(self, draft: str, series: str = "drafts") -> Path:
+        """Where the manifest of ``draft`` of ``series`` (``drafts`` or ``overview``) is."""
         if draft.isdigit():
-            return self.project_dir / "build" / "drafts" / draft / "manifest.json"
+            return self.project_dir / "build" / ("overview" if series == "overview" else "drafts") / draft \
+                / "manifest.json"
         return self.project_dir / "build" / "preview" / "manifest.json"
 
-    def sections(self, draft: str) -> dict[str, SectionSource] | None:
+    def sections(self, draft: str, series: str = "drafts") -> dict[str, SectionSource] | None:
         """The sections of draft ``draft``; ``None`` when its manifest is missing or unreadable."""
-        if draft not in self._cache:
-            self._cache[draft] = self._load(self.manifest_path(draft))
-        return self._cache[draft]
+        if (series, draft) not in self._cache:
+            self._cache[series, draft] = self._load(self.manifest_path(draft, series))
+        return self._cache[series, draft]
 
     @staticmethod
     def _load(path: Path) -> dict[str, SectionSource] | None:
@@ -144,6 +148,8 @@ class ManifestIndex:
 def _area_priority(section_id: str, kind: str = "") -> tuple[str, str]:
     """Area and priority keys from a section ID (``AM/legal_migration/seasonal-work``)."""
     parts = section_id.split("/")
+    if parts[0] == "overview":  # overview/<area>/<CODE>: a partner's part of an area chapter, not a priority
+        return (parts[1], "") if len(parts) >= 2 and parts[1] not in ("summary", "actions", "about") else ("", "")
     if len(parts) >= 3:
         return parts[1], parts[2]
     if len(parts) == 2 and kind in ("area", "") and parts[1] not in ("situation", "key-figures"):
@@ -183,9 +189,10 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
     names = {k: v for k, v in properties.items() if k.startswith(PROPERTY_PREFIX)}
     sections = find_sections(stories[0].root, names, locator.paragraphs) if ours else []
     returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
-    known = manifests.sections(draft) if ours else None
+    series = "overview" if properties.get(SERIES_PROPERTY, "").strip() == "overview" else "drafts"
+    known = manifests.sections(draft, series) if ours else None
     if ours and known is None:
-        returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft)}: "
+        returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft, series)}: "
                               "sections are named but YAML lines are unknown")
     elif not ours:
         returned.notes.append("not a draft made by strategy-builder: items are located by the nearest heading")
