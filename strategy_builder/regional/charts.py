@@ -78,7 +78,7 @@ def partners_areas_figure(matrix: RegionalMatrix) -> Figure:
     rows = max(len(partners), 1)
     height = min(1.0 + 0.28 * rows, 9.0)
     label_size = 8 if rows <= 30 else max(2.0, 8 * 30 / rows)
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         figure = MplFigure(figsize=(6.3, height))
         bottom, top = 0.3 / height, 0.55 / height  # inches kept for the note below and the area titles above
         axes = figure.add_axes((0.2, bottom, 0.78, 1 - bottom - top))
@@ -121,7 +121,7 @@ def timeline_figure(matrix: RegionalMatrix) -> Figure:
     from matplotlib.figure import Figure as MplFigure
 
     quarters = [q.quarter for q in matrix.quarter_totals]
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         figure = MplFigure(figsize=(6.3, 3.6))
         axes = figure.add_axes((0.08, 0.25, 0.9, 0.68))
         bottoms = [0] * len(quarters)

@@ -118,12 +118,22 @@ class _Writer:
         self._tables = 0
         self._figures = 0
         _styles(self.document)
+        # python-docx looks a style up among all ~160 of its template's styles on every assignment by
+        # name; the overview assigns thousands, so each name is resolved to its id once.
+        self._style_ids = {style.name: style.style_id for style in self.document.styles if style.type == 1}
+        self._table_grid = self.document.styles["Table Grid"].style_id
+
+    def styled(self, paragraph: Paragraph, style: str | None) -> Paragraph:
+        """Give ``paragraph`` the paragraph style named ``style`` (by its id, resolved once)."""
+        if style is not None:
+            paragraph._p.style = self._style_ids[style]
+        return paragraph
 
     # -------------------------------------------------------------------------------- primitives
 
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False,
                   italic: bool = False) -> Paragraph:
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.styled(self.document.add_paragraph(), style)
         if text:
             run = paragraph.add_run(text)
             run.bold, run.italic = bold or None, italic or None
@@ -133,14 +143,14 @@ class _Writer:
         """A heading that opens a tracked section (its marker is the heading's first run)."""
         self.sections.append(section)
         self._open.append(section.id)
-        paragraph = self.document.add_paragraph(style=f"Heading {level}")
+        paragraph = self.styled(self.document.add_paragraph(), f"Heading {level}")
         paragraph.add_run(begin_marker(section.id))
         paragraph.add_run(heading)
         return paragraph
 
     def end(self) -> None:
         """Close the innermost open section (a marker-only paragraph that the OOXML layer dissolves)."""
-        self.document.add_paragraph(style="Section End").add_run(end_marker(self._open.pop()))
+        self.styled(self.document.add_paragraph(), "Section End").add_run(end_marker(self._open.pop()))
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float], *, caption: str,
               description: str, numeric_from: int | None = None, gaps: set[tuple[int, int]] | None = None,
@@ -150,26 +160,26 @@ class _Writer:
         label = self.paragraph(f"Table {self._tables}. {caption}", "Caption")
         label.paragraph_format.keep_with_next = True
         table = self.document.add_table(rows=1, cols=len(header))
-        table.style = self.document.styles["Table Grid"]
+        table._tbl.tblStyle_val = self._table_grid  # by id, as ``styled`` does
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         authoring.table_borders(table._tbl, RULE)
         authoring.describe_table(table._tbl, caption, description)
-        for index, text in enumerate(header):
-            cell = table.rows[0].cells[index]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
+        for column, width in enumerate(widths):  # the grid (LibreOffice); each cell below (Word)
+            table.columns[column].width = Cm(width)
+        first = table.rows[0]
+        for index, (cell, text) in enumerate(zip(first.cells, header, strict=True)):
+            cell.width = Cm(widths[index])
+            run = self.styled(cell.paragraphs[0], "Table Text").add_run(text)
             run.bold = True
-            cell.paragraphs[0].style = self.document.styles["Table Text"]
             authoring.shade_cell(cell._tc, HEADER_FILL)
-        authoring.repeat_header_row(table.rows[0]._tr)
+        authoring.repeat_header_row(first._tr)
         for row_index, values in enumerate(rows):
             row = table.add_row()
             authoring.keep_row_together(row._tr)
-            for column, text in enumerate(values):
-                cell = row.cells[column]
-                paragraph = cell.paragraphs[0]
-                paragraph.style = self.document.styles["Table Text"]
+            for column, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                cell.width = Cm(widths[column])
+                paragraph = self.styled(cell.paragraphs[0], "Table Text")
                 lines = text.split("\n")
                 for number, line in enumerate(lines):
                     run = paragraph.add_run(line)
@@ -181,15 +191,11 @@ class _Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if gaps and (row_index, column) in gaps:
                     authoring.shade_cell(cell._tc, GAP_FILL)
-        for column, width in enumerate(widths):  # the grid (LibreOffice) and every cell (Word)
-            table.columns[column].width = Cm(width)
-            for cell in table.columns[column].cells:
-                cell.width = Cm(width)
         return table
 
     def figure(self, figure: Figure) -> None:
         self._figures += 1
-        paragraph = self.document.add_paragraph(style="Figure")
+        paragraph = self.styled(self.document.add_paragraph(), "Figure")
         paragraph.paragraph_format.keep_with_next = True
         paragraph.add_run().add_picture(io.BytesIO(figure.png), width=FIGURE_WIDTH)
         authoring.describe_pictures(paragraph._p, figure.caption, figure.alt_text)
@@ -400,9 +406,10 @@ def _actions_chapter(writer: _Writer, figure: Figure) -> None:
     number = str(len(matrix.areas) + 2)
     writer.begin(_section(f"{OVERVIEW_CODE}/actions", "chapter", number, "Lead states and timeline", content),
                  f"{number}\u2003Lead states and timeline", 1)
-    writer.paragraph("Table 2 counts the live actions each state leads in each area, over all partners (an action "
-                     "with two lead states counts for both). Figure 2 and Table 3 show when the live actions take "
-                     "place. " + TIMELINE_RULE)
+    leads_table, quarters_table = writer._tables + 1, writer._tables + 2
+    writer.paragraph(f"Table {leads_table} counts the live actions each state leads in each area, over all partners "
+                     f"(an action with two lead states counts for both). Figure 2 and Table {quarters_table} show "
+                     "when the live actions take place. " + TIMELINE_RULE)
     header = ["Lead state", *(a.chapter for a in matrix.areas), "Total", "Partners"]
     rows = [[f"{matrix.state_name(t.lead)} ({t.lead})", *(str(t.by_area[a.key]) for a in matrix.areas),
              str(t.actions), str(t.partners)] for t in matrix.lead_totals]
