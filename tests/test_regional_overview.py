@@ -148,15 +148,15 @@ def test_the_overview_opens_in_libreoffice_with_its_figures_and_contents(overvie
 
 def test_the_command_numbers_overviews_and_a_failure_leaves_nothing(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "project")
-    result = run_cli("overview", "--format", "json", str(project))
+    result = run_cli("overview", "--format", "json", "--project", str(project))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["directory"] == "build/overview/001"
-    again = run_cli("overview", str(project))
+    again = run_cli("overview", "--project", str(project))
     assert again.returncode == 0 and "Nothing changed" in again.stdout
-    assert run_cli("overview", "--draft", "5", str(project)).returncode == 2
-    failed = run_cli("overview", "--force", "--pdf", str(project),
+    assert run_cli("overview", "--draft", "5", "--project", str(project)).returncode == 2
+    failed = run_cli("overview", "--force", "--pdf", "--project", str(project),
                      env={"STRATEGY_BUILDER_SOFFICE": str(tmp_path / "no-soffice")})
     assert failed.returncode == 2 and "libreoffice" in failed.stderr.lower() and "Traceback" not in failed.stderr
     assert sorted(p.name for p in (project / "build" / "overview").iterdir()) == ["001"]
     shutil.rmtree(project / "inputs" / "partners")
-    assert run_cli("overview", str(project)).returncode == 1
+    assert run_cli("overview", "--project", str(project)).returncode == 1

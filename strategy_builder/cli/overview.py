@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument
-from strategy_builder.cli.output import print_json, stderr_console, stdout_console
+from strategy_builder.cli import cli, format_option, project_option, verbosity_options
+from strategy_builder.cli.output import note, print_json, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.regional.overview import OverviewOptions, OverviewResult, build_overview
 
@@ -27,8 +27,8 @@ def _payload(result: OverviewResult, root: Path) -> dict[str, Any]:
 
 
 @cli.command(epilog="Examples:\n\n    strategy-builder overview\n\n"
-                    "    strategy-builder overview --draft 3 --pdf path/to/project")
-@project_argument
+                    "    strategy-builder overview --draft 3 --pdf --project path/to/project")
+@project_option()
 @click.option("--draft", type=click.IntRange(min=1), default=None, metavar="N",
               help="Build from the inputs snapshot of draft N instead of the current inputs.")
 @click.option("--pdf", is_flag=True, help="Also write overview.pdf (needs LibreOffice).")
@@ -36,6 +36,7 @@ def _payload(result: OverviewResult, root: Path) -> dict[str, Any]:
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds to wait for a build of the same project to finish.")
 @format_option("text", "json")
+@verbosity_options
 def overview(project_dir: Path, draft: int | None, pdf: bool, force: bool, wait_seconds: float,
              output_format: str) -> int:
     """Write the regional overview build/overview/NNN/ for senior officials.
@@ -49,8 +50,7 @@ def overview(project_dir: Path, draft: int | None, pdf: bool, force: bool, wait_
     """
     options = OverviewOptions(draft=draft, force=force, pdf=pdf, wait_seconds=wait_seconds)
     errors = stderr_console()
-    result = build_overview(project_dir, options,
-                            None if output_format == "json" else lambda message: errors.print(f"[dim]{message}[/dim]"))
+    result = build_overview(project_dir, options, None if output_format == "json" else note)
     if output_format == "json":
         print_json(_payload(result, project_dir))
         return ExitCode.OK
