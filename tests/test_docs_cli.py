@@ -137,8 +137,8 @@ def test_docs_inputs_states_the_limits_of_the_reader() -> None:
 
 
 WORKS_ON_A_PROJECT = {"check", "schema", "new-partner", "build", "template-check", "context", "diff", "comments",
-                      "matrix", "init"}
-"""Commands that read or write a project (every other command reads only the files it is given)."""
+                      "matrix"}
+"""Commands that work on an existing project (``init`` creates one in DIR; the others read only the files given)."""
 REPORTS_WITHOUT_FORMAT_JSON = {"context": "always prints JSON", "matrix": "has its own --format of views"}
 
 

@@ -85,3 +85,11 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_the_readme_explains_refreshing_the_lock_and_externally_managed_pythons() -> None:
     assert ".ci/refresh-lock" in README and (REPO / ".ci" / "refresh-lock").exists()
     assert "externally-managed-environment" in README and "python3 -m venv" in README
+
+
+def test_the_docs_describe_init_the_root_search_and_the_lock() -> None:
+    docs = {name: (REPO / name).read_text(encoding="utf-8") for name in ("README.md", "docs/cli.md", "docs/inputs.md")}
+    for name, text in docs.items():
+        assert "strategy-builder init" in text, f"{name}: init"
+        assert "inputs/strategy.yaml" in text and "upward" in text, f"{name}: the root search"
+    assert "constraints.txt" in docs["README.md"]

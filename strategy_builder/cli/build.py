@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
-from strategy_builder.cli.output import print_json, render_findings, stderr_console, stdout_console
+from strategy_builder.cli.output import detail, note, print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
 from strategy_builder.errors import ExitCode
 
@@ -32,6 +33,9 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
                       "words": p.words, "rendered": p.rendered} for p in result.partners],
         "warnings": [f.to_json() for f in result.warnings.sorted()],
         "cleaned_leftovers": [rel(p) for p in result.cleaned],
+        "template": str(result.template) if result.packaged_template or result.template is None
+        else rel(result.template),
+        "packaged_template": result.packaged_template,
     }
 
 
@@ -93,6 +97,12 @@ build_command.name = "build"
 
 def _show(result: BuildResult, root: Path) -> None:
     console = stdout_console()
+    if result.packaged_template:
+        note("[yellow]no templates/ folder:[/yellow] built with the default template shipped with "
+             f"strategy-builder; to adapt it, copy {escape(str(result.template))} to templates/strategy.docx "
+             "(or point build.template in inputs/strategy.yaml at your own)")
+    elif result.template is not None:
+        detail(f"template: {result.template}")
     if result.warnings.items:
         render_findings(result.warnings, console)
     for path in result.cleaned:

@@ -70,6 +70,10 @@ class BuildResult:
     warnings: Findings = field(default_factory=Findings)
     seconds: float = 0.0
     cleaned: list[Path] = field(default_factory=list)
+    template: Path | None = None
+    """The Word template the documents were rendered with."""
+    packaged_template: bool = False
+    """Whether that is the default template shipped with strategy-builder (the project has no templates/)."""
 
 
 def _fingerprint(project: Project, template: CompiledTemplate) -> str:
@@ -263,6 +267,8 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
         else:
             result = _draft(project, template, store, options, previous_number, previous, workers, notify)
     result.cleaned = cleaned
+    result.template = template.path
+    result.packaged_template = options.template is None and project.uses_packaged_template
     result.seconds = time.perf_counter() - started
     return result
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
+from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_template
 
 
 class SourcedPartner:
@@ -63,4 +64,16 @@ class Project:
 
     @property
     def template_path(self) -> Path:
+        """The Word template of the project: ``build.template``, or the default template shipped with
+        strategy-builder when the project has no ``templates/`` folder and keeps the default setting."""
+        if self.uses_packaged_template:
+            return packaged_template()
         return (self.root / self.strategy.build.template).resolve()
+
+    @property
+    def uses_packaged_template(self) -> bool:
+        """Whether the project builds with the packaged default template (it has no ``templates/`` folder and
+        ``build.template`` is the default ``templates/strategy.docx``)."""
+        template = self.strategy.build.template
+        return (template == DEFAULT_TEMPLATE and not (self.root / DEFAULT_TEMPLATE).exists()
+                and not (self.root / Path(DEFAULT_TEMPLATE).parent).exists())
