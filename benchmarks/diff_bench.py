@@ -39,7 +39,7 @@ from rich.console import Console  # noqa: E402
 from strategy_builder.review.attribution import attribute  # noqa: E402
 from strategy_builder.review.compare import compare  # noqa: E402
 from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
-from strategy_builder.review.document import read_document  # noqa: E402
+from strategy_builder.review.review_document import read_document  # noqa: E402
 from strategy_builder.review.draft_reports import write_html, write_redlines  # noqa: E402
 from strategy_builder.review.report_json import comparison_payload, render_json  # noqa: E402
 from strategy_builder.review.report_markdown import render_markdown  # noqa: E402

@@ -18,9 +18,9 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.regional.overview import OverviewOptions, build_overview
 from strategy_builder.review.attribution import attribute
 from strategy_builder.review.compare import compare
-from strategy_builder.review.document import read_document
+from strategy_builder.review.review_document import read_document
 from strategy_builder.review.returns import read_return
-from strategy_builder.review.sections import read_document_sections
+from strategy_builder.review.section_listing import read_document_sections
 
 PARTNERS = ["AM", "AZ", "BY", "GE", "KG", "KZ", "MD", "RU", "TJ", "TM", "UA", "UZ"]
 

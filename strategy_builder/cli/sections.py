@@ -10,7 +10,7 @@ from rich.table import Table
 from strategy_builder.cli import cli, format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.review.sections import read_document_sections
+from strategy_builder.review.section_listing import read_document_sections
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder sections --format json returned/AM-ministry.docx")

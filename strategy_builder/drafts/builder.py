@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from strategy_builder import __version__
-from strategy_builder.drafts.rendering import RenderJob, WorkerPool, default_jobs, render_all
+from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, DraftStore, read_manifest, write_atomic
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
@@ -19,9 +19,9 @@ from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
-from strategy_builder.models.sections import SectionRecord, partner_sections, stable_hash
+from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
 from strategy_builder.render.context import DraftStamp, SectionChange, build_context
-from strategy_builder.render.document import DocumentAssemblyError, DocumentStamp, RenderedDocument
+from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.engine import CompiledTemplate
 from strategy_builder.render.markers import bookmark_name
 

@@ -15,7 +15,7 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.namespaces import W, W14, W15
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.sections import body_paragraphs
+from strategy_builder.ooxml.bookmarks import body_paragraphs
 from strategy_builder.ooxml.text import OUTLINE_LVL, P, PPR, PSTYLE, T, paragraph_text
 
 _W = f"{{{W}}}"

@@ -21,7 +21,7 @@ from typing import Literal
 
 from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES, Period, StateRole
 from strategy_builder.models.project import Project
-from strategy_builder.models.sections import action_number, partner_sections
+from strategy_builder.models.section_records import action_number, partner_sections
 
 MATRIX_SCHEMA_VERSION = 1
 """Version of the matrix's JSON form (``schema_version``); bumped when a field changes meaning or goes."""
@@ -321,7 +321,7 @@ def compute_matrix(project: Project, *, draft: int | None = None,
     ``numbers_from_draft`` the draft whose section numbers the printed numbers are (see
     :class:`MatrixSource`).
     """
-    from strategy_builder.models.sections import stable_hash
+    from strategy_builder.models.section_records import stable_hash
 
     strategy = project.strategy
     areas = tuple(AreaInfo(key, AREA_TITLES[key], str(index)) for index, key in enumerate(AREA_KEYS, start=2))

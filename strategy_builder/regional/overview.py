@@ -21,7 +21,7 @@ from strategy_builder.drafts.builder import snapshot_inputs
 from strategy_builder.drafts.store import MANIFEST_FILE, OVERVIEW_DIR, DraftStore
 from strategy_builder.errors import Findings
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection, SectionStatus
-from strategy_builder.models.sections import stable_hash
+from strategy_builder.models.section_records import stable_hash
 from strategy_builder.regional.matrix import RegionalMatrix
 from strategy_builder.regional.overview_document import (
     OVERVIEW_CODE, OVERVIEW_FILE, OverviewSection, OverviewStamp, overview_document,

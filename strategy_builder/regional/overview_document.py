@@ -4,7 +4,7 @@ Why in code and not from a docxtpl template: its tables have one column per area
 and it holds pictures; python-docx writes both directly. What it shares with the drafts is what makes a
 document tracked: section markers turned into Word bookmarks by the OOXML layer, the bookmark-name →
 section-ID mapping and the stamps in custom properties, fixed core properties, a byte-reproducible zip, and
-the same strict read-back (:func:`strategy_builder.render.document.verify_document`).
+the same strict read-back (:func:`strategy_builder.render.assembly.verify_document`).
 
 Sections (IDs are stable across overviews; see docs/overview.md):
 
@@ -31,7 +31,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from strategy_builder.models.sections import stable_hash
+from strategy_builder.models.section_records import stable_hash
 from strategy_builder.ooxml import authoring
 from strategy_builder.ooxml.drawings import renumber_drawing_ids
 from strategy_builder.ooxml.package import DocxPackage, write_zip
@@ -39,14 +39,14 @@ from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, write_core_properties, write_custom_properties,
 )
-from strategy_builder.ooxml.sections import apply_section_markers
+from strategy_builder.ooxml.bookmarks import apply_section_markers
 from strategy_builder.regional.charts import Figure
 from strategy_builder.regional.labels import (
     AREA_SHORT, GAP, LEGEND, STATUS_TITLES, TIMELINE_RULE, cell_summary, plural, source_line, status_counts,
 )
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
 from strategy_builder.render.context import long_date
-from strategy_builder.render.document import RenderedDocument, verify_document
+from strategy_builder.render.assembly import RenderedDocument, verify_document
 from strategy_builder.render.markers import STAMP_PREFIX, begin_marker, bookmark_name, end_marker
 
 OVERVIEW_CODE = "overview"

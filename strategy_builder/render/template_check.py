@@ -10,7 +10,7 @@ import jinja2
 from strategy_builder.errors import Finding, Findings, Location, Severity, TemplateProblem
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import CUSTOM_PART
-from strategy_builder.render.document import DocumentAssemblyError, DocumentStamp, render_document
+from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, render_document
 from strategy_builder.render.engine import CompiledTemplate
 
 

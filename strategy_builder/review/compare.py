@@ -10,7 +10,7 @@ from strategy_builder.drafts.store import DraftStore, read_manifest
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.review.diff import DocumentDiff, diff_documents
-from strategy_builder.review.document import ReviewDocument, read_document
+from strategy_builder.review.review_document import ReviewDocument, read_document
 
 PartnerStatus = Literal["added", "removed", "changed", "unchanged"]
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from strategy_builder.ooxml.redline import redline_body, redline_package
 from strategy_builder.review.align import BlockPair, RowPair, WordOp, align_blocks, normalise, similarity
-from strategy_builder.review.document import Paragraph, ReviewDocument, Segment, SectionKind, review_package
+from strategy_builder.review.review_document import Paragraph, ReviewDocument, Segment, SectionKind, review_package
 
 SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from", "moved_to"]
 SectionStatus = Literal["added", "removed", "moved", "changed", "unchanged"]

@@ -19,7 +19,7 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.comments import Locator, checked_xml, document_stories, read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
-from strategy_builder.ooxml.sections import FoundSection, find_sections
+from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.tracked import read_changes
 from strategy_builder.render.markers import PROPERTY_PREFIX
 

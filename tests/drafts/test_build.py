@@ -236,7 +236,7 @@ def test_a_template_that_drops_a_section_stops_drafts_and_previews(tmp_path: Pat
 
 def test_a_preview_checked_in_memory_passes_the_full_verification(tmp_path: Path) -> None:
     """Previews skip reading their files back; the files must still pass the check drafts get."""
-    from strategy_builder.render.document import verify_document
+    from strategy_builder.render.assembly import verify_document
 
     project = copy_sample(tmp_path / "p")
     build_ok(project, "--preview")

@@ -14,7 +14,7 @@ from fixtures.diff.docs import make_docx, revision_views, texts
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.review.diff import diff_documents, redline
-from strategy_builder.review.document import read_document
+from strategy_builder.review.review_document import read_document
 
 AUTHOR = "BMP Strategy Drafting Team"
 DATE = dt.date(2010, 11, 15)

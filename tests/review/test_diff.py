@@ -17,7 +17,7 @@ from fixtures.diff.drafts import DELETED, NEW_TITLE, RETITLED, SWAPPED
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import diff_documents
-from strategy_builder.review.document import read_document
+from strategy_builder.review.review_document import read_document
 from strategy_builder.review.draft_reports import write_draft_reports
 
 

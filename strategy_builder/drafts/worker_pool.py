@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from strategy_builder.render.document import DocumentStamp, RenderedDocument, render_document
+from strategy_builder.render.assembly import DocumentStamp, RenderedDocument, render_document
 from strategy_builder.render.engine import CompiledTemplate
 
 
