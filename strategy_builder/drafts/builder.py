@@ -23,7 +23,7 @@ from strategy_builder.models.section_records import SectionRecord, partner_secti
 from strategy_builder.render.context import DraftStamp, SectionChange, build_context
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.engine import CompiledTemplate
-from strategy_builder.render.markers import bookmark_name
+from strategy_builder.ooxml.markers import bookmark_name
 
 Progress = Callable[[str, int, int], None]
 """Called with (message, done, total) as the build advances."""

@@ -17,7 +17,7 @@ from lxml import etree
 
 from strategy_builder.ooxml.namespaces import W, XML
 from strategy_builder.ooxml.text import P, PPR, R, T, iter_paragraphs, paragraph_text, style_id, TableCellRef
-from strategy_builder.render.markers import BOOKMARK_PREFIX, CLOSE, MARKER_PATTERN, OPEN, bookmark_name
+from strategy_builder.ooxml.markers import BOOKMARK_PREFIX, CLOSE, MARKER_PATTERN, OPEN, bookmark_name
 
 _W = f"{{{W}}}"
 BOOKMARK_START, BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"

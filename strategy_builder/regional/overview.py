@@ -27,7 +27,7 @@ from strategy_builder.regional.overview_document import (
     OVERVIEW_CODE, OVERVIEW_FILE, OverviewSection, OverviewStamp, overview_document,
 )
 from strategy_builder.regional.source import RegionalInputs, load_regional_inputs
-from strategy_builder.render.markers import bookmark_name
+from strategy_builder.ooxml.markers import bookmark_name
 
 Progress = Callable[[str], None]
 LAYOUT_VERSION = "1"

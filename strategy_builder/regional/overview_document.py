@@ -47,7 +47,7 @@ from strategy_builder.regional.labels import (
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
 from strategy_builder.render.context import long_date
 from strategy_builder.render.assembly import RenderedDocument, verify_document
-from strategy_builder.render.markers import STAMP_PREFIX, begin_marker, bookmark_name, end_marker
+from strategy_builder.ooxml.markers import STAMP_PREFIX, begin_marker, bookmark_name, end_marker
 
 OVERVIEW_CODE = "overview"
 """The document's code: its stamp ``strategy_builder.partner``, the first part of its section IDs."""

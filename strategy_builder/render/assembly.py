@@ -22,7 +22,7 @@ from strategy_builder.ooxml.drawings import renumber_drawing_ids
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.text import visible_text
 from strategy_builder.render.engine import CompiledTemplate
-from strategy_builder.render.markers import OPEN, STAMP_PREFIX
+from strategy_builder.ooxml.markers import OPEN, STAMP_PREFIX
 
 
 

@@ -11,7 +11,7 @@ from strategy_builder.models.inputs import AREA_TITLES, Period, Priority, Strate
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.prose import parse_prose
 from strategy_builder.models.section_records import SectionRecord, action_number, partner_sections
-from strategy_builder.render.markers import begin_marker, end_marker
+from strategy_builder.ooxml.markers import begin_marker, end_marker
 
 ChangeStatus = Literal["new", "changed", "unchanged", "removed"]
 

@@ -21,7 +21,7 @@ from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.tracked import read_changes
-from strategy_builder.render.markers import PROPERTY_PREFIX
+from strategy_builder.ooxml.markers import PROPERTY_PREFIX
 
 DRAFT_PROPERTY = "strategy_builder.draft"
 PARTNER_PROPERTY = "strategy_builder.partner"

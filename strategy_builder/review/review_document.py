@@ -25,7 +25,7 @@ from strategy_builder.ooxml.blocks import (
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_custom_properties
 from strategy_builder.ooxml.bookmarks import FoundParagraph, find_sections
-from strategy_builder.render.markers import STAMP_PREFIX
+from strategy_builder.ooxml.markers import STAMP_PREFIX
 SectionKind = Literal["tracked", "heading", "outside"]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_custom_properties
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
-from strategy_builder.render.markers import PROPERTY_PREFIX, STAMP_PREFIX
+from strategy_builder.ooxml.markers import PROPERTY_PREFIX, STAMP_PREFIX
 
 
 @dataclass(frozen=True, slots=True)

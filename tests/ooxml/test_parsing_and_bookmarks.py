@@ -14,7 +14,7 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, find_sections
-from strategy_builder.render.markers import begin_marker, bookmark_name, end_marker
+from strategy_builder.ooxml.markers import begin_marker, bookmark_name, end_marker
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -2,8 +2,9 @@
 
 A template writes ``{{ section.begin }}`` at the start of a section's heading and ``{{ section.end }}``
 after its last paragraph. The tokens are private-use characters around the section ID, which inputs can
-never contain (the YAML reader refuses U+E000 and U+E001); after rendering, the OOXML layer replaces each
-token with a Word bookmark and leaves no trace of it in the text.
+never contain (the YAML reader refuses U+E000 and U+E001); after rendering, :mod:`strategy_builder.ooxml.bookmarks`
+replaces each token with a Word bookmark and leaves no trace of it in the text. The tokens live here, in the
+layer that reads them, so that the template context (above) and the bookmark writer share one definition.
 """
 
 from __future__ import annotations
