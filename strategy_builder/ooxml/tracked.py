@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from strategy_builder.ooxml.comments import Locator, Place, Story
+from strategy_builder.ooxml.stories import Locator, Place, Story
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.text import BR, CR, DEL_TEXT, NO_BREAK_HYPHEN, P, PPR, R, T, TAB, paragraph_text
 

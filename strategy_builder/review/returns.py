@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.comments import Locator, checked_xml, document_stories, read_comments
+from strategy_builder.ooxml.comments import read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
+from strategy_builder.ooxml.stories import Locator, checked_xml, document_stories
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.tracked import read_changes
 from strategy_builder.ooxml.markers import PROPERTY_PREFIX

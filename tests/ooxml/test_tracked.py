@@ -3,7 +3,8 @@ paragraph is one change, plain text separates changes, formatting changes say wh
 
 from __future__ import annotations
 
-from strategy_builder.ooxml.comments import Locator, document_stories, read_comments
+from strategy_builder.ooxml.comments import read_comments
+from strategy_builder.ooxml.stories import Locator, document_stories
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.tracked import read_changes
 
