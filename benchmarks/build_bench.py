@@ -96,8 +96,8 @@ def _worker_synthetic(project: str, count: int) -> dict[str, float]:
 
     from strategy_builder.drafts.builder import BuildOptions, build_project
     from strategy_builder.inputs.loading import load_project
-    from strategy_builder.inputs.yamlsource import YamlDocument
     from strategy_builder.models.project import SourcedPartner
+    from strategy_builder.models.source_map import YamlDocument
 
     loaded = load_project(Path(project)).project
     assert loaded is not None

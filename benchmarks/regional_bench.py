@@ -37,7 +37,7 @@ def _project(count: int):  # type: ignore[no-untyped-def]
     import dataclasses
 
     from strategy_builder.inputs.loading import load_project
-    from strategy_builder.inputs.yamlsource import YamlDocument
+    from strategy_builder.models.source_map import YamlDocument
     from strategy_builder.models.project import SourcedPartner
 
     loaded = load_project(REPO).project

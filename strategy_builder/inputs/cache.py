@@ -35,7 +35,8 @@ import pycountry
 
 from strategy_builder import __version__
 from strategy_builder.errors import EnvironmentProblem, Finding, Location, Severity
-from strategy_builder.inputs.yamlsource import FieldPath, SourceMap, YamlDocument, parse_yaml
+from strategy_builder.inputs.yamlsource import parse_yaml
+from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument
 
 _FORMAT = 3
 

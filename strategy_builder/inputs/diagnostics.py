@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import Finding
-from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument, format_path
 from strategy_builder.models.inputs import suggest_slug
+from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
 
 _PATTERN_MESSAGES = {
     r"^[A-Z]{2}$": "is not a state code: write the ISO 3166-1 alpha-2 code in capitals, e.g. AM or NO",

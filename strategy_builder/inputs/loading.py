@@ -15,9 +15,10 @@ from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validatio
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
 from strategy_builder.inputs.policy import policy_findings
 from strategy_builder.inputs.cache import CacheDamaged, CachedInput, InputCache
-from strategy_builder.inputs.yamlsource import YamlDocument, parse_yaml, read_source
+from strategy_builder.inputs.yamlsource import parse_yaml, read_source
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
+from strategy_builder.models.source_map import YamlDocument
 
 INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"

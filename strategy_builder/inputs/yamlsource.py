@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +31,13 @@ from yaml.events import (
 )
 
 from strategy_builder.errors import Finding, Location
+from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument, format_path
 
 MAX_FILE_BYTES = 1_048_576
 """Largest input file accepted (1 MiB): a rich partner file is about 20 KiB."""
 
 MAX_DEPTH = 32
 """Deepest nesting accepted; the input model needs seven levels."""
-
-FieldPath = tuple[str | int, ...]
 
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -53,101 +50,6 @@ _CHARACTER_NAMES = {
     "\x0b": "U+000B (vertical tab, Word's manual line break when pasted)",
     "\x0c": "U+000C (form feed, Word's page break when pasted)",
 }
-
-
-def format_path(path: FieldPath) -> str:
-    """``('areas', 'integration', 'priorities', 0, 'id')`` -> ``areas.integration.priorities[0].id``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-@dataclass(slots=True)
-class SourceMap:
-    """Positions (1-based line, column) of every value and every mapping key of one YAML file."""
-
-    values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
-
-    def locate(self, path: FieldPath, *, prefer_key: bool = False) -> tuple[int, int] | None:
-        """The position of ``path``, or of its nearest ancestor that exists in the file.
-
-        ``prefer_key`` points at the key rather than the value (for unknown keys and for mappings).
-        """
-        probe = tuple(path)
-        while True:
-            if prefer_key and probe in self.keys:
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
-            if probe in self.keys:
-                return self.keys[probe]
-            if not probe:
-                return None
-            probe = probe[:-1]
-
-
-class YamlDocument:
-    """The plain data of one YAML file (dicts, lists, str, None) and where each part of it was written.
-
-    A document answered from the input cache is *deferred*: its data and positions are produced by a
-    loader on first use, so that a build that only needs the validated model never decodes them.
-    ``raw`` holds the bytes that were read (``None`` for a document made in memory), so that what a draft
-    records as its inputs is what was validated, even if the file changes on disk meanwhile.
-    """
-
-    __slots__ = ("_data", "_loader", "_source_map", "display_name", "path", "raw", "sha256")
-
-    def __init__(self, path: Path, display_name: str, data: dict[str, Any], source_map: SourceMap,
-                 sha256: str, raw: bytes | None = None) -> None:
-        self.path = path
-        self.display_name = display_name
-        self.sha256 = sha256
-        self.raw = raw
-        self._data: dict[str, Any] | None = data
-        self._source_map: SourceMap | None = source_map
-        self._loader: Callable[[], tuple[dict[str, Any], SourceMap]] | None = None
-
-    @classmethod
-    def deferred(cls, path: Path, display_name: str, raw: bytes, sha256: str,
-                 loader: Callable[[], tuple[dict[str, Any], SourceMap]]) -> YamlDocument:
-        """A document read as ``raw`` whose data and source map ``loader`` produces when first asked for."""
-        document = cls.__new__(cls)
-        document.path, document.display_name, document.sha256, document.raw = path, display_name, sha256, raw
-        document._data, document._source_map, document._loader = None, None, loader
-        return document
-
-    def _materialize(self) -> None:
-        assert self._loader is not None
-        self._data, self._source_map = self._loader()
-        self._loader = None
-
-    @property
-    def data(self) -> dict[str, Any]:
-        if self._data is None:
-            self._materialize()
-        assert self._data is not None
-        return self._data
-
-    @property
-    def source_map(self) -> SourceMap:
-        if self._source_map is None:
-            self._materialize()
-        assert self._source_map is not None
-        return self._source_map
-
-    def location(self, path: FieldPath, *, prefer_key: bool = False) -> Location:
-        """A :class:`Location` for a field path of this file."""
-        position = self.source_map.locate(path, prefer_key=prefer_key)
-        line, column = position if position else (None, None)
-        return Location(self.display_name, line, column, format_path(path))
-
-    def __repr__(self) -> str:
-        return f"YamlDocument({self.display_name!r}, sha256={self.sha256[:12]})"
 
 
 class _Refusal(Exception):

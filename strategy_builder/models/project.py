@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
+from strategy_builder.models.source_map import FieldPath, YamlDocument
 from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_template
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from strategy_builder.inputs.yamlsource import FieldPath, YamlDocument, format_path, read_yaml
+from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.review.compare import Comparison, Side
 from strategy_builder.review.diff import SectionDiff
+from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
 
 Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
 FieldChangeKind = Literal["changed", "added", "removed"]
