@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy_builder.drafts.store import write_atomic
+from strategy_builder.layout import write_atomic
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.hints import iso_country_name
-from strategy_builder.inputs.loading import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
+from strategy_builder.layout import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
 from strategy_builder.inputs.scaffold import scaffold_text
 from strategy_builder.inputs.schema import SCHEMA_DIR, render_schemas
 from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packaged_template

@@ -11,12 +11,13 @@ from typing import Literal
 
 from strategy_builder import __version__
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
-from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, MANIFEST_FILE, DraftStore, read_manifest, write_atomic
+from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
 )
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
+from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
@@ -102,7 +103,7 @@ def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
             project.strategy_document.location(("build", "template")), "build.template-missing",
             f"the template {project.strategy.build.template} does not exist",
             hint="point build.template at a .docx template, relative to the project folder")]))
-    return CompiledTemplate(path, cache_dir=project.root / BUILD_DIR / CACHE_DIR / "templates")
+    return CompiledTemplate(path, cache_dir=ProjectLayout.of(project.root).template_cache_dir)
 
 
 def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
@@ -220,7 +221,7 @@ def plan_next_draft(project: Project, template_sha256: str, codes: list[str] | N
     compare with the latest draft.
     """
     store = DraftStore(project.root)
-    latest = store.latest()
+    latest = store.layout.latest()
     previous_number, previous = latest if latest else (None, None)
     number = store.next_number()
     partners = [p for p in project.partners if codes is None or p.code in codes]
@@ -238,7 +239,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     notify("validating inputs", 0, 0)
     require_project(root)
     # The cache writes what this run learnt about the inputs on a thread of its own, while the build goes on.
-    with InputCache(root.resolve() / BUILD_DIR / CACHE_DIR / "inputs", background=True) as cache:
+    with InputCache(ProjectLayout.of(root).input_cache_dir, background=True) as cache:
         project, warnings = _load(root, options, cache)
         result = build_project(project, options, notify, before_fork=cache.close)
     result.warnings = warnings
@@ -260,7 +261,7 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
     workers = WorkerPool(options.jobs or default_jobs(), before_fork)
     with store.locked(options.wait_seconds):
         cleaned = store.clean_leftovers()
-        latest = store.latest()
+        latest = store.layout.latest()
         previous_number, previous = (latest if latest else (None, None))
         if options.preview:
             result = _preview(project, template, store, options, previous_number, previous, workers, notify)
@@ -280,7 +281,7 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         raise EnvironmentProblem("--partner narrows a preview only", hint="add --preview")
     if previous is not None and previous.fingerprint == _fingerprint(project, template) and not options.force:
         assert previous_number is not None
-        return BuildResult("unchanged", store.draft_dir(previous_number), previous_number, previous_number)
+        return BuildResult("unchanged", store.layout.draft_dir(previous_number), previous_number, previous_number)
     number = store.next_number()
     planned = [_job(p, project, template.sha256, number, previous_number, previous) for p in project.partners]
     staging = store.new_staging()
@@ -313,14 +314,15 @@ def _write_reports(project: Project, options: BuildOptions, store: DraftStore, p
     from strategy_builder.review.draft_reports import write_draft_reports  # only builds that ask pay for it
 
     notify("comparing with the previous draft", 0, 0)
-    write_draft_reports(store.draft_dir(previous_number), staging, redlines=redlines, html=html,
-                        author=project.strategy.drafting_team.name, date=project.strategy.consultation.issued)
+    write_draft_reports(store.layout.draft_dir(previous_number), staging, project_dir=store.layout.root,
+                        redlines=redlines, html=html, author=project.strategy.drafting_team.name,
+                        date=project.strategy.consultation.issued)
 
 
 def _preview(project: Project, template: CompiledTemplate, store: DraftStore, options: BuildOptions,
              previous_number: int | None, previous: Manifest | None, workers: WorkerPool,
              notify: Progress) -> BuildResult:
-    folder = store.preview_dir
+    folder = store.layout.preview_dir
     folder.mkdir(parents=True, exist_ok=True)
     existing = read_manifest(folder)
     reusable = existing if existing is not None and existing.template_sha256 == template.sha256 \

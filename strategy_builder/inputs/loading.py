@@ -16,13 +16,10 @@ from strategy_builder.inputs.hints import close_match_hint, iso_country_name, st
 from strategy_builder.inputs.policy import policy_findings
 from strategy_builder.inputs.cache import CacheDamaged, CachedInput, InputCache
 from strategy_builder.inputs.yamlsource import parse_yaml, read_source
+from strategy_builder.layout import INPUTS_DIR, PARTNERS_DIR, ProjectLayout
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.source_map import YamlDocument
-
-INPUTS_DIR = "inputs"
-STRATEGY_FILE = "strategy.yaml"
-PARTNERS_DIR = "partners"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -33,13 +30,6 @@ class LoadResult:
 
     project: Project | None
     findings: Findings
-
-
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _validate(model: type[BaseModel], document: YamlDocument) -> tuple[BaseModel | None, list[Finding]]:
@@ -91,14 +81,6 @@ def _checked(document: YamlDocument, context: str, cache: InputCache | None,
     return found
 
 
-def partner_files(root: Path) -> list[Path]:
-    """The partner files of a project, sorted by name."""
-    folder = root / INPUTS_DIR / PARTNERS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
 def require_project(project_dir: Path) -> None:
     """Refuse (exit 2) a project folder that does not exist or has no inputs/ folder: a usage error, not an
     input problem."""
@@ -106,7 +88,7 @@ def require_project(project_dir: Path) -> None:
             "pass --project DIR; 'strategy-builder init' starts a new project")
     if not project_dir.is_dir():
         raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
-    if not (project_dir / INPUTS_DIR).is_dir():
+    if not ProjectLayout(project_dir).inputs_dir.is_dir():
         raise EnvironmentProblem(
             f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
 
@@ -123,18 +105,19 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
     if cache is None and cache_dir is not None:
         with InputCache(cache_dir) as own_cache:
             return load_project(root, only=only, cache=own_cache)
-    root = root.resolve()
+    layout = ProjectLayout.of(root)
+    root = layout.root
     findings = Findings()
-    strategy_path = root / INPUTS_DIR / STRATEGY_FILE
+    strategy_path = layout.strategy_file
     strategy: StrategyFile | None = None
     strategy_document: YamlDocument | None = None
     if not strategy_path.is_file():
-        findings.add(Finding(Location(_display(root, strategy_path)), "project.no-strategy",
+        findings.add(Finding(Location(layout.display_name(strategy_path)), "project.no-strategy",
                              "inputs/strategy.yaml is missing",
                              hint="run the command inside a project or pass --project DIR; "
                                   "'strategy-builder init' starts a new project"))
     else:
-        strategy_document, strategy, cached, problems = _read(strategy_path, _display(root, strategy_path),
+        strategy_document, strategy, cached, problems = _read(strategy_path, layout.display_name(strategy_path),
                                                               StrategyFile, cache)
         if cached is not None:
             strategy = _revalidate(StrategyFile, cached)
@@ -144,7 +127,7 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                                      functools.partial(_check_strategy, strategy, strategy_document)))
 
     partners: list[SourcedPartner] = []
-    files = partner_files(root)
+    files = layout.partner_files()
     if only is not None:
         files = [p for p in files if p.stem in only]
     if not files and only is None:
@@ -152,7 +135,7 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                              "no partner files found",
                              hint="add one with 'strategy-builder new-partner CODE'"))
     for path in files:
-        document, model, cached, problems = _read(path, _display(root, path), PartnerFile, cache)
+        document, model, cached, problems = _read(path, layout.display_name(path), PartnerFile, cache)
         findings.extend(problems)
         if document is None:
             continue

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from strategy_builder.inputs.loading import INPUTS_DIR, STRATEGY_FILE
+from strategy_builder.layout import INPUTS_DIR, STRATEGY_FILE
 
 
 def find_project_root(start: Path) -> Path | None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.errors import Finding, Findings
 from strategy_builder.inputs.hints import iso_country_name, state_hint
-from strategy_builder.inputs.loading import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
 from strategy_builder.inputs.yamlsource import read_yaml
+from strategy_builder.layout import ProjectLayout
 from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
 
 _EXAMPLE_PRIORITY = """\
@@ -55,11 +55,12 @@ def scaffold_text(code: str, name: str) -> str:
 def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     """Create ``inputs/partners/<CODE>.yaml``; the code must be a partner state declared in strategy.yaml."""
     code = code.strip()
-    strategy_path = root / INPUTS_DIR / STRATEGY_FILE
+    layout = ProjectLayout(root)
+    strategy_path = layout.strategy_file
     if not strategy_path.is_file():
         raise EnvironmentProblem(f"{strategy_path} does not exist",
                                  hint="run this in a project folder or pass --project")
-    document, problems = read_yaml(strategy_path, f"{INPUTS_DIR}/{STRATEGY_FILE}")
+    document, problems = read_yaml(strategy_path, layout.display_name(strategy_path))
     if document is None:
         raise InputProblems(Findings(problems))
     states = {s.get("code"): s for s in document.data.get("states") or [] if isinstance(s, dict)}
@@ -69,7 +70,7 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
             document.location(("states",), prefer_key=True), "partner.not-declared",
             f"{code} is not declared as a partner state in inputs/strategy.yaml",
             hint=state_hint(code, partners) if partners else None)]))
-    target = root / INPUTS_DIR / PARTNERS_DIR / f"{code}.yaml"
+    target = layout.partner_file(code)
     if target.exists() and not overwrite:
         raise EnvironmentProblem(f"{target} already exists", hint="pass --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)

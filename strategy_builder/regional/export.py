@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from strategy_builder.drafts.store import write_atomic
+from strategy_builder.layout import write_atomic
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.regional.matrix import RegionalMatrix
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from strategy_builder import __version__
 from strategy_builder.drafts.builder import snapshot_inputs
-from strategy_builder.drafts.store import MANIFEST_FILE, OVERVIEW_DIR, DraftStore
+from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import Findings
+from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection, SectionStatus
 from strategy_builder.models.section_records import stable_hash
 from strategy_builder.regional.matrix import RegionalMatrix

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from strategy_builder.drafts.store import BUILD_DIR, CACHE_DIR, DraftStore
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
-from strategy_builder.inputs.loading import INPUTS_DIR, load_project, require_project
+from strategy_builder.inputs.loading import load_project, require_project
+from strategy_builder.layout import ProjectLayout
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.project import Project
 from strategy_builder.regional.matrix import RegionalMatrix, compute_matrix
@@ -43,11 +43,11 @@ def load_regional_inputs(project_dir: Path, draft: int | None = None) -> Regiona
     :class:`EnvironmentProblem` when the project or the draft (or its inputs snapshot) does not exist.
     """
     require_project(project_dir)
-    store = DraftStore(project_dir)
+    layout = ProjectLayout.of(project_dir)
     if draft is not None:
-        folder = store.draft_dir(draft)
-        if not (folder / INPUTS_DIR).is_dir():
-            numbers = store.draft_numbers()
+        folder = layout.draft_dir(draft)
+        if not ProjectLayout(folder).inputs_dir.is_dir():
+            numbers = layout.draft_numbers()
             known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
             what = "has no inputs snapshot" if folder.is_dir() else "does not exist"
             raise EnvironmentProblem(f"draft {draft} {what} ({folder})",
@@ -55,12 +55,12 @@ def load_regional_inputs(project_dir: Path, draft: int | None = None) -> Regiona
         result = load_project(folder)
         numbers_from: int | None = draft
     else:
-        result = load_project(project_dir, cache_dir=project_dir.resolve() / BUILD_DIR / CACHE_DIR / "inputs")
+        result = load_project(project_dir, cache_dir=layout.input_cache_dir)
         numbers_from = None
     if result.findings.has_errors() or result.project is None:
         raise InputProblems(result.findings)
     if draft is None:
-        latest = store.latest()
+        latest = layout.latest()
         if latest is not None and _same_inputs(result.project, latest[1]):
             numbers_from = latest[0]
     return RegionalInputs(result.project, Findings(result.findings.warnings), draft, numbers_from)

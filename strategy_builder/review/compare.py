@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from strategy_builder.drafts.store import DraftStore, read_manifest
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.layout import ProjectLayout, read_manifest
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
@@ -88,12 +88,12 @@ def _draft_side(folder: Path, label: str) -> Side:
 def resolve_side(spec: str, project_dir: Path, *, role: str) -> Side:
     """Turn ``3``, ``build/drafts/003`` or ``AM.docx`` into a :class:`Side`; errors name ``role`` (OLD/NEW)."""
     if spec.isdigit():
-        store = DraftStore(project_dir)
-        folder = store.draft_dir(int(spec))
+        layout = ProjectLayout.of(project_dir)
+        folder = layout.draft_dir(int(spec))
         if not folder.is_dir():
-            numbers = store.draft_numbers()
+            numbers = layout.draft_numbers()
             known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
-            raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {store.drafts_dir}",
+            raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {layout.drafts_dir}",
                                      hint=f"drafts of this project: {known}; or pass --project DIR")
         return _draft_side(folder, f"draft {int(spec):03d}")
     path = Path(spec)

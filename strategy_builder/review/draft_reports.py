@@ -9,18 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from strategy_builder.drafts.store import write_atomic
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.yamlsource import read_yaml
-from strategy_builder.ooxml.properties import CORE_PART
+from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.properties import read_core_texts
 from strategy_builder.review.attribution import attribute
 from strategy_builder.review.compare import Comparison, Side, compare_sides, resolve_side
 from strategy_builder.review.diff import redline
 from strategy_builder.review.report_html import render_html
 from strategy_builder.review.report_json import comparison_payload
 
-REDLINES_DIR = "redlines"
-HTML_REPORT = "diff.html"
 DEFAULT_AUTHOR = "strategy-builder"
 
 
@@ -62,9 +61,10 @@ def drafting_team(side: Side, project_dir: Path) -> str | None:
     for folder in (side.path if side.kind == "draft" else None, project_dir):
         if folder is None:
             continue
-        path = folder / "inputs" / "strategy.yaml"
+        layout = ProjectLayout(folder)
+        path = layout.strategy_file
         if path.is_file():
-            document, _ = read_yaml(path, "inputs/strategy.yaml")
+            document, _ = read_yaml(path, layout.display_name(path))
             team = document.data.get("drafting_team") if document is not None else None
             if isinstance(team, dict) and isinstance(team.get("name"), str):
                 return team["name"]
@@ -79,31 +79,24 @@ def issue_date(side: Side) -> dt.date | None:
         except ValueError:
             pass
     if side.kind == "file":
-        from strategy_builder.ooxml.package import DocxPackage
-
-        package = DocxPackage.open(side.path)
-        if package.has(CORE_PART):
-            for element in package.xml(CORE_PART):
-                if isinstance(element.tag, str) and element.tag.endswith("}modified") and element.text:
-                    try:
-                        return dt.date.fromisoformat(element.text.strip()[:10])
-                    except ValueError:
-                        return None
+        modified = read_core_texts(DocxPackage.open(side.path)).get("modified", "").strip()
+        try:
+            return dt.date.fromisoformat(modified[:10]) if modified else None
+        except ValueError:
+            return None
     return None
 
 
-def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, redlines: bool, html: bool,
-                        author: str, date: dt.date) -> list[Path]:
+def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, project_dir: Path, redlines: bool,
+                        html: bool, author: str, date: dt.date) -> list[Path]:
     """Write ``<new>/redlines/<CODE>.docx`` and/or ``<new>/diff.html`` against the previous draft.
 
     ``new_draft_dir`` may be the build's staging folder (it needs the ``.docx`` files and manifest.json;
-    an ``inputs/`` snapshot in both folders gives field-level attribution in the HTML report).
+    an ``inputs/`` snapshot in both folders gives field-level attribution in the HTML report);
+    ``project_dir`` is the project folder, whose inputs stand in for a missing snapshot.
     """
     if not redlines and not html:
         return []
-    # build/drafts/NNN (or its staging folder beside it) -> the project folder, for today's inputs.
-    parents = new_draft_dir.resolve().parents
-    project_dir = parents[2] if len(parents) > 2 else new_draft_dir.parent
     comparison = compare_sides(resolve_side(str(previous_draft_dir), project_dir, role="previous draft"),
                                resolve_side(str(new_draft_dir), project_dir, role="new draft"))
     written: list[Path] = []
@@ -115,5 +108,4 @@ def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, redlin
     return written
 
 
-__all__ = ["DEFAULT_AUTHOR", "HTML_REPORT", "REDLINES_DIR", "drafting_team", "issue_date", "write_draft_reports",
-           "write_html", "write_redlines"]
+__all__ = ["DEFAULT_AUTHOR", "drafting_team", "issue_date", "write_draft_reports", "write_html", "write_redlines"]

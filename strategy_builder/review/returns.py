@@ -9,13 +9,13 @@ Anything that cannot be mapped is still reported, with the nearest preceding hea
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, read_manifest
+from strategy_builder.models.manifest import Manifest
 from strategy_builder.ooxml.comments import read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
@@ -110,40 +110,31 @@ class ManifestIndex:
 
     def __init__(self, project_dir: Path) -> None:
         self.project_dir = project_dir
+        self._layout = ProjectLayout(project_dir)
         self._cache: dict[tuple[str, str], dict[str, SectionSource] | None] = {}
 
-    def manifest_path(self, draft: str, series: str = "drafts") -> Path:
+    def manifest_path(self, draft: str, series: str = DRAFTS_DIR) -> Path:
         """Where the manifest of ``draft`` of ``series`` (``drafts`` or ``overview``) is."""
-        if draft.isdigit():
-            return self.project_dir / "build" / ("overview" if series == "overview" else "drafts") / draft \
-                / "manifest.json"
-        return self.project_dir / "build" / "preview" / "manifest.json"
+        return self._layout.folder_of_label(draft, series) / MANIFEST_FILE
 
-    def sections(self, draft: str, series: str = "drafts") -> dict[str, SectionSource] | None:
-        """The sections of draft ``draft``; ``None`` when its manifest is missing or unreadable."""
+    def sections(self, draft: str, series: str = DRAFTS_DIR) -> dict[str, SectionSource] | None:
+        """The sections of draft ``draft`` of ``series``; ``None`` when its manifest is missing, unreadable or
+        of another format."""
         if (series, draft) not in self._cache:
-            self._cache[series, draft] = self._load(self.manifest_path(draft, series))
+            manifest = read_manifest(self._layout.folder_of_label(draft, series))
+            self._cache[series, draft] = None if manifest is None else _sections(manifest)
         return self._cache[series, draft]
 
-    @staticmethod
-    def _load(path: Path) -> dict[str, SectionSource] | None:
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        result: dict[str, SectionSource] = {}
-        # Read tolerantly: a manifest of a newer format still yields what this reader understands.
-        for partner in data.get("partners", []) if isinstance(data, dict) else []:
-            for section in partner.get("sections", []) + partner.get("removed_sections", []):
-                if not isinstance(section, dict) or "id" not in section:
-                    continue
-                area, priority = _area_priority(str(section["id"]), str(section.get("kind", "")))
-                result.setdefault(str(section["id"]), SectionSource(
-                    section_id=str(section["id"]), number=str(section.get("number", "")),
-                    title=str(section.get("title", "")), area=area, priority=priority,
-                    source_file=str(section.get("source_file", "")), source_line=section.get("source_line"),
-                    source_path=str(section.get("source_path", ""))))
-        return result
+
+def _sections(manifest: Manifest) -> dict[str, SectionSource]:
+    result: dict[str, SectionSource] = {}
+    for partner in manifest.partners:
+        for section in [*partner.sections, *partner.removed_sections]:
+            area, priority = _area_priority(section.id, section.kind)
+            result.setdefault(section.id, SectionSource(
+                section_id=section.id, number=section.number, title=section.title, area=area, priority=priority,
+                source_file=section.source_file, source_line=section.source_line, source_path=section.source_path))
+    return result
 
 
 def _area_priority(section_id: str, kind: str = "") -> tuple[str, str]:
@@ -190,7 +181,7 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
     names = {k: v for k, v in properties.items() if k.startswith(PROPERTY_PREFIX)}
     sections = find_sections(stories[0].root, names, locator.paragraphs) if ours else []
     returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
-    series = "overview" if properties.get(SERIES_PROPERTY, "").strip() == "overview" else "drafts"
+    series = OVERVIEW_DIR if properties.get(SERIES_PROPERTY, "").strip() == OVERVIEW_DIR else DRAFTS_DIR
     known = manifests.sections(draft, series) if ours else None
     if ours and known is None:
         returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft, series)}: "

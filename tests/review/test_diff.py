@@ -121,8 +121,8 @@ def test_returned_file_against_its_draft(sample_drafts, tmp_path: Path) -> None:
 
 def test_write_draft_reports_for_builds(sample_drafts, tmp_path: Path) -> None:
     old_dir, new_dir = sample_drafts
-    written = write_draft_reports(old_dir, new_dir, redlines=True, html=True, author="Team",
-                                  date=dt.date(2010, 11, 15))
+    written = write_draft_reports(old_dir, new_dir, project_dir=new_dir.parents[2], redlines=True, html=True,
+                                  author="Team", date=dt.date(2010, 11, 15))
     try:
         assert new_dir / "diff.html" in written and new_dir / "redlines" / "AM.docx" in written
         assert "Secure" in (new_dir / "diff.html").read_text(encoding="utf-8")

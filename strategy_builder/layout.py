@@ -1,0 +1,194 @@
+"""The folder layout of a project, in one place: where inputs, drafts, the preview and caches live.
+
+Every package that reads or writes a project's folders asks :class:`ProjectLayout` for the path instead
+of spelling it: the build (drafts), the readers of drafts (review) and the input loader. It also reads a
+draft's ``manifest.json`` into the manifest model and writes files atomically, the two file operations
+that drafts and review share.
+
+A draft folder holds a snapshot of the inputs it was built from in the same layout (``inputs/...``), so
+``ProjectLayout(draft_folder)`` finds a draft's ``strategy.yaml`` as ``ProjectLayout(project)`` finds
+today's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from strategy_builder.models.manifest import MANIFEST_FORMAT, Manifest
+
+INPUTS_DIR = "inputs"
+STRATEGY_FILE = "strategy.yaml"
+PARTNERS_DIR = "partners"
+BUILD_DIR = "build"
+DRAFTS_DIR = "drafts"
+"""The series of numbered folders of the partners' strategies (``build/drafts/NNN``)."""
+OVERVIEW_DIR = "overview"
+"""The series of numbered folders of the regional overview (``build/overview/NNN``)."""
+PREVIEW_DIR = "preview"
+CACHE_DIR = ".cache"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".build.lock"
+REDLINES_DIR = "redlines"
+"""Inside a draft folder: ``redlines/<CODE>.docx`` against the previous draft."""
+HTML_REPORT = "diff.html"
+"""Inside a draft folder: the HTML report of the changes since the previous draft."""
+PREVIEW_LABEL = "PREVIEW"
+"""The draft label a preview document carries instead of a number."""
+
+_DRAFT_NAME = re.compile(r"^\d{3,}$")
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _current_umask()
+"""The process's umask, read once: files made by ``mkstemp`` (0600) are given the mode it implies."""
+
+
+def draft_dir_name(number: int) -> str:
+    """``3`` -> ``003``."""
+    return f"{number:03d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLayout:
+    """The paths of one project folder (or of a draft's inputs snapshot, which has the same shape)."""
+
+    root: Path
+
+    @classmethod
+    def of(cls, root: Path) -> ProjectLayout:
+        """The layout of the folder ``root``, as an absolute path."""
+        return cls(root.resolve())
+
+    # ------------------------------------------------------------------ inputs
+
+    @property
+    def inputs_dir(self) -> Path:
+        return self.root / INPUTS_DIR
+
+    @property
+    def strategy_file(self) -> Path:
+        return self.root / INPUTS_DIR / STRATEGY_FILE
+
+    @property
+    def partners_dir(self) -> Path:
+        return self.root / INPUTS_DIR / PARTNERS_DIR
+
+    def partner_file(self, code: str) -> Path:
+        """Where the partner file of ``code`` is written (``inputs/partners/<CODE>.yaml``)."""
+        return self.partners_dir / f"{code}.yaml"
+
+    def partner_files(self) -> list[Path]:
+        """The partner files present, sorted by name (``.yaml`` and ``.yml``)."""
+        if not self.partners_dir.is_dir():
+            return []
+        return sorted(p for p in self.partners_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+    def display_name(self, path: Path) -> str:
+        """``path`` relative to the project folder, as findings and manifests name files."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # ------------------------------------------------------------------ build outputs
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / BUILD_DIR
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / BUILD_DIR / DRAFTS_DIR
+
+    @property
+    def preview_dir(self) -> Path:
+        return self.root / BUILD_DIR / PREVIEW_DIR
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / BUILD_DIR / LOCK_FILE
+
+    @property
+    def input_cache_dir(self) -> Path:
+        """What earlier runs learnt about input files (safe to delete)."""
+        return self.root / BUILD_DIR / CACHE_DIR / "inputs"
+
+    @property
+    def template_cache_dir(self) -> Path:
+        """Compiled templates (safe to delete)."""
+        return self.root / BUILD_DIR / CACHE_DIR / "templates"
+
+    def series_dir(self, series: str = DRAFTS_DIR) -> Path:
+        """The folder of a series of numbered folders: ``build/drafts`` or ``build/overview``."""
+        return self.root / BUILD_DIR / series
+
+    def draft_dir(self, number: int, series: str = DRAFTS_DIR) -> Path:
+        return self.series_dir(series) / draft_dir_name(number)
+
+    def draft_numbers(self, series: str = DRAFTS_DIR) -> list[int]:
+        """Numbers of the published folders of ``series`` (``NNN`` with a manifest), ascending."""
+        folder = self.series_dir(series)
+        if not folder.is_dir():
+            return []
+        return sorted(int(p.name) for p in folder.iterdir()
+                      if p.is_dir() and _DRAFT_NAME.match(p.name) and (p / MANIFEST_FILE).is_file())
+
+    def taken_draft_numbers(self, series: str = DRAFTS_DIR) -> list[int]:
+        """Numbers of every folder of ``series``, complete or not (a number is never given twice)."""
+        folder = self.series_dir(series)
+        if not folder.is_dir():
+            return []
+        return sorted(int(p.name) for p in folder.iterdir() if _DRAFT_NAME.match(p.name))
+
+    def latest(self, series: str = DRAFTS_DIR) -> tuple[int, Manifest | None] | None:
+        """The highest number of ``series`` and its manifest, or ``None`` when there is none yet."""
+        numbers = self.draft_numbers(series)
+        if not numbers:
+            return None
+        return numbers[-1], read_manifest(self.draft_dir(numbers[-1], series))
+
+    def folder_of_label(self, label: str, series: str = DRAFTS_DIR) -> Path:
+        """The folder of the draft a document's label names: ``003`` -> ``build/drafts/003`` (or
+        ``build/overview/003``), ``PREVIEW`` (or any other label) -> ``build/preview``."""
+        return self.series_dir(series) / label if label.isdigit() else self.preview_dir
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a draft or preview folder; ``None`` if absent, unreadable or of another format."""
+    try:
+        manifest = Manifest.model_validate_json((folder / MANIFEST_FILE).read_bytes())
+    except (OSError, ValueError):  # ValidationError is a ValueError
+        return None
+    return manifest if manifest.format == MANIFEST_FORMAT else None
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``path`` so that readers see the old or the new content, never a part of it.
+
+    ``durable`` also flushes the content to disk before it replaces the old one, so that it survives a
+    power cut; the preview, a scratch copy rebuilt at will, skips that wait.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp creates 0600; published files follow the umask
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
