@@ -60,7 +60,7 @@ def test_the_overview_is_tracked_and_published_like_a_draft(overviews: tuple[Pat
     found = read_document_sections(first / "overview.docx")
     ids = [s.section_id for s in found.sections]
     assert expected <= set(ids) and len(ids) == len(set(ids)) == len(entry["sections"])
-    assert found.stamps["partner"] == "overview" and found.stamps["series"] == "overview"
+    assert found.stamps.partner == "overview" and found.stamps.series == "overview"
     assert {s["id"] for s in entry["sections"]} == set(ids)
     # The figures are in the document, byte for byte the PNGs beside it, with alt text.
     package = DocxPackage.open(first / "overview.docx")

@@ -25,15 +25,16 @@ def sections(file: Path, output_format: str) -> int:
     """
     found = read_document_sections(file)
     if output_format == "json":
-        print_json({"file": str(file), "stamps": found.stamps,
+        print_json({"file": str(file), "stamps": found.stamps.as_dict(),
                     "sections": [{"id": s.section_id, "bookmark": s.bookmark, "heading": s.heading,
                                   "text_length": s.text_length, "first_paragraph": s.first_paragraph,
                                   "last_paragraph": s.last_paragraph} for s in found.sections]})
         return ExitCode.OK
     console = stdout_console()
-    if found.stamps:
-        console.print(f"{file}: partner {found.stamps.get('partner', '?')}, draft {found.stamps.get('draft', '?')}, "
-                      f"strategy-builder {found.stamps.get('version', '?')}")
+    stamps = found.stamps
+    if stamps.as_dict():
+        console.print(f"{file}: partner {stamps.partner or '?'}, draft {stamps.draft or '?'}, "
+                      f"strategy-builder {stamps.version or '?'}")
     if not found.sections:
         console.print(f"{file}: no tracked sections found (not produced by strategy-builder?)")
         return ExitCode.OK

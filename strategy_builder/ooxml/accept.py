@@ -14,27 +14,23 @@ from __future__ import annotations
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.namespaces import (
+    BR, CELL_DEL, CELL_INS, CELL_MERGE, CR, DEL, DEL_INSTR_TEXT, DEL_TEXT, DRAWING, ENDNOTE_REFERENCE,
+    FOOTNOTE_REFERENCE, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, OBJECT, PICT, PPR, PPR_CHANGE, RPR,
+    RPR_CHANGE, SDT, SECT_PR, SYM, TAB, TBL, TC, TCPR, TR, TRPR, P, T, qn,
+)
 
-_W = f"{{{W}}}"
-P, R, T, PPR, RPR, TBL, TR, TC, TRPR, TCPR, SDT = (f"{_W}{n}" for n in (
-    "p", "r", "t", "pPr", "rPr", "tbl", "tr", "tc", "trPr", "tcPr", "sdt"))
-INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
-DEL_TEXT, INSTR_TEXT, DEL_INSTR_TEXT = f"{_W}delText", f"{_W}instrText", f"{_W}delInstrText"
-CELL_INS, CELL_DEL, CELL_MERGE = f"{_W}cellIns", f"{_W}cellDel", f"{_W}cellMerge"
-RANGE_MARKERS = tuple(f"{_W}{n}" for n in (
+RANGE_MARKERS = tuple(qn(f"w:{n}") for n in (
     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
     "customXmlInsRangeStart", "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
     "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart",
     "customXmlMoveToRangeEnd"))
-PROPERTY_CHANGES = tuple(f"{_W}{n}" for n in (
+PROPERTY_CHANGES = tuple(qn(f"w:{n}") for n in (
     "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
     "tblPrExChange", "numberingChange"))
 # Elements that hold text a reader sees; a paragraph without any of them is empty.
-_CONTENT = frozenset(f"{_W}{n}" for n in (
-    "t", "tab", "br", "cr", "noBreakHyphen", "sym", "drawing", "pict", "object", "footnoteReference",
-    "endnoteReference"))
-
+_CONTENT = frozenset({T, TAB, BR, CR, NO_BREAK_HYPHEN, SYM, DRAWING, PICT, OBJECT, FOOTNOTE_REFERENCE,
+                      ENDNOTE_REFERENCE})
 
 def _is_mark(element: etree._Element) -> bool:
     """A ``w:ins``/``w:del``/move element that marks a paragraph mark or row rather than wrapping runs."""
@@ -74,7 +70,7 @@ def _is_block(element: etree._Element) -> bool:
 
 def _next_block(element: etree._Element) -> etree._Element | None:
     sibling = element.getnext()
-    while sibling is not None and not _is_block(sibling) and sibling.tag != f"{_W}sectPr":
+    while sibling is not None and not _is_block(sibling) and sibling.tag != SECT_PR:
         sibling = sibling.getnext()
     return sibling if sibling is not None and _is_block(sibling) else None
 
@@ -165,11 +161,11 @@ def _restore_properties(root: etree._Element) -> None:
         old = next((child for child in change if isinstance(child.tag, str)), None)
         if current is None:
             continue
-        if old is None or change.tag not in (f"{_W}rPrChange", f"{_W}pPrChange"):
+        if old is None or change.tag not in (RPR_CHANGE, PPR_CHANGE):
             _remove(change)
             continue
         # Keep what the change record does not cover: a paragraph's mark properties and section break.
-        kept = [c for c in current if c.tag in (RPR, f"{_W}sectPr")] if current.tag == PPR else []
+        kept = [c for c in current if c.tag in (RPR, SECT_PR)] if current.tag == PPR else []
         for child in list(current):
             current.remove(child)
         for child in list(old):

@@ -6,22 +6,15 @@ cells that hold blocks again). Content controls and custom XML wrappers are look
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import W
-from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.runs import paragraph_text
-from strategy_builder.ooxml.text import style_id
-
-_W = f"{{{W}}}"
-P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (f"{_W}{n}" for n in (
-    "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
-PPR, OUTLINE_LVL = f"{_W}pPr", f"{_W}outlineLvl"
+from strategy_builder.ooxml.headings import HeadingStyles
+from strategy_builder.ooxml.namespaces import BODY, CUSTOM_XML, SDT, SDT_CONTENT, TBL, TC, TR, P
+from strategy_builder.ooxml.text import paragraph_text, style_id
 
 
 @dataclass(slots=True, eq=False)
@@ -89,15 +82,14 @@ def _children(container: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def read_blocks(container: etree._Element, headings: dict[str, int] | None = None) -> list[Block]:
+def read_blocks(container: etree._Element, headings: HeadingStyles | None = None) -> list[Block]:
     """The paragraphs and tables directly inside ``container`` (a body, a cell, a content control)."""
-    headings = headings or {}
+    headings = headings or HeadingStyles()
     blocks: list[Block] = []
     for child in _children(container):
         if child.tag == P:
             style = style_id(child)
-            blocks.append(Paragraph(paragraph_text(child), style,
-                                    _heading_level(child, style, headings), child))
+            blocks.append(Paragraph(paragraph_text(child), style, headings.level(child, style), child))
         elif child.tag == TBL:
             rows = []
             for row in _children(child):
@@ -122,66 +114,14 @@ def iter_paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:
 
 def paragraph_texts(root: etree._Element) -> list[str]:
     """The text of every paragraph of a document part's body, tables included, in reading order."""
-    body = root.find(f"{_W}body")
+    body = root.find(BODY)
     return [p.text for p in iter_paragraphs(read_blocks(body if body is not None else root))]
-
-
-# ---------------------------------------------------------------------------------------- headings
-
-_HEADING_NAME = re.compile(r"^(?:heading|überschrift|titre|titolo|título|kop)\s*(\d)$", re.IGNORECASE)
-
-
-def heading_styles(package: DocxPackage) -> dict[str, int]:
-    """Style id -> outline level (1-9) of every paragraph style that is a heading (or the title: 1)."""
-    names = package.part_of_type("/styles")
-    if not names:
-        return {}
-    root = package.xml(names[0])
-    levels: dict[str, int] = {}
-    based: dict[str, str] = {}
-    for style in root.iter(f"{_W}style"):
-        if style.get(f"{_W}type") != "paragraph":
-            continue
-        sid = style.get(f"{_W}styleId", "")
-        name_el = style.find(f"{_W}name")
-        name = name_el.get(f"{_W}val", "") if name_el is not None else ""
-        outline = style.find(f"{_W}pPr/{_W}outlineLvl")
-        outline_val = (outline.get(f"{_W}val") or "") if outline is not None else ""
-        match = _HEADING_NAME.match(name) or _HEADING_NAME.match(sid)
-        if outline_val.isdigit() and int(outline_val) < 9:
-            levels[sid] = int(outline_val) + 1
-        elif match:
-            levels[sid] = int(match.group(1))
-        elif name.lower() == "title":
-            levels[sid] = 1
-        parent = style.find(f"{_W}basedOn")
-        if parent is not None:
-            based[sid] = parent.get(f"{_W}val", "")
-    for sid in list(based):  # inherit through basedOn, a few levels deep
-        probe, depth = sid, 0
-        while probe not in levels and probe in based and depth < 10:
-            probe, depth = based[probe], depth + 1
-        if probe in levels and sid not in levels:
-            levels[sid] = levels[probe]
-    return levels
-
-
-def _heading_level(paragraph: etree._Element, style: str, headings: dict[str, int]) -> int | None:
-    outline = paragraph.find(f"{PPR}/{OUTLINE_LVL}")
-    outline_val = (outline.get(f"{_W}val") or "") if outline is not None else ""
-    if outline_val.isdigit():
-        level = int(outline_val)
-        return level + 1 if level < 9 else None
-    if style in headings:
-        return headings[style]
-    match = _HEADING_NAME.match(style)
-    return int(match.group(1)) if match else None
 
 
 def body_of(root: etree._Element) -> etree._Element | None:
     """The ``w:body`` of a main document part, or ``None``."""
-    return root.find(f"{_W}body")
+    return root.find(BODY)
 
 
-__all__ = ["Block", "Cell", "Paragraph", "Row", "Table", "block_text", "body_of", "heading_styles",
-           "iter_paragraphs", "paragraph_texts", "read_blocks"]
+__all__ = ["Block", "Cell", "Paragraph", "Row", "Table", "block_text", "body_of", "iter_paragraphs",
+           "paragraph_texts", "read_blocks"]

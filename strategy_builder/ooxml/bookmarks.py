@@ -15,13 +15,11 @@ from typing import cast
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import W, XML
-from strategy_builder.ooxml.text import P, PPR, R, T, iter_paragraphs, paragraph_text, style_id, TableCellRef
 from strategy_builder.ooxml.markers import BOOKMARK_PREFIX, CLOSE, MARKER_PATTERN, OPEN, bookmark_name
-
-_W = f"{{{W}}}"
-BOOKMARK_START, BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
-RPR = f"{_W}rPr"
+from strategy_builder.ooxml.namespaces import (
+    BODY, BOOKMARK_END, BOOKMARK_START, ID, NAME, PPR, RPR, TBL, W, XML_SPACE, P, R, T,
+)
+from strategy_builder.ooxml.text import TableCellRef, iter_paragraphs, paragraph_text, style_id
 
 
 class MarkerError(ValueError):
@@ -42,13 +40,13 @@ def _bookmark(kind: str, section_id: str, name: str, ids: dict[str, int], counte
         ids[section_id] = counter[0]
         counter[0] += 1
         element = etree.Element(BOOKMARK_START)
-        element.set(f"{_W}id", str(ids[section_id]))
-        element.set(f"{_W}name", name)
+        element.set(ID, str(ids[section_id]))
+        element.set(NAME, name)
         return element
     if section_id not in ids:
         raise MarkerError(f"section {section_id} ends before it begins")
     element = etree.Element(BOOKMARK_END)
-    element.set(f"{_W}id", str(ids[section_id]))
+    element.set(ID, str(ids[section_id]))
     return element
 
 
@@ -94,7 +92,7 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
                 new_run.append(copy.deepcopy(rpr))
             t = etree.SubElement(new_run, T)
             t.text = piece
-            t.set(f"{{{XML}}}space", "preserve")
+            t.set(XML_SPACE, "preserve")
             new_elements.append(new_run)
         else:
             new_elements.append(_bookmark(*piece, ids, counter))
@@ -146,7 +144,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
             marked_paragraphs.append(paragraph)
     ended: set[int] = set()
     for end in document.iter(BOOKMARK_END):
-        end_id = end.get(f"{_W}id") or ""
+        end_id = end.get(ID) or ""
         if end_id.lstrip("-").isdigit():  # a template's own malformed bookmark end cannot close a section
             ended.add(int(end_id))
     open_sections = [sid for sid, number in ids.items() if number not in ended]
@@ -202,7 +200,7 @@ def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> Non
 
 def _enclosing_table(element: etree._Element | None) -> etree._Element | None:
     node = element.getparent() if element is not None else None
-    while node is not None and node.tag != f"{_W}tbl":
+    while node is not None and node.tag != TBL:
         node = node.getparent()
     return node
 
@@ -221,7 +219,7 @@ def _is_inside(candidate: etree._Element, container: etree._Element) -> bool:
 
 def bookmark_names(document: etree._Element) -> set[str]:
     """The names of every bookmark that starts in ``document``."""
-    return {b.get(f"{_W}name", "") for b in document.iter(BOOKMARK_START)}
+    return {b.get(NAME, "") for b in document.iter(BOOKMARK_START)}
 
 
 @dataclass(slots=True)
@@ -249,7 +247,7 @@ class FoundSection:
 
 def body_paragraphs(document: etree._Element) -> list[FoundParagraph]:
     """Every paragraph of the main document body in reading order."""
-    body = document.find(f"{_W}body")
+    body = document.find(BODY)
     if body is None:
         return []
     return [FoundParagraph(i, paragraph_text(p), style_id(p), cell, p)
@@ -271,7 +269,7 @@ def find_sections(document: etree._Element, names: dict[str, str],
     """
     paragraphs = paragraphs if paragraphs is not None else body_paragraphs(document)
     index_of = {id(p.element): p.index for p in paragraphs}
-    body = document.find(f"{_W}body")
+    body = document.find(BODY)
     if body is None:
         return []
     # LibreOffice may write one bookmark as several starts (with different ids) and one end; group by
@@ -288,9 +286,9 @@ def find_sections(document: etree._Element, names: dict[str, str],
         while owner is not None and owner.tag != P:
             owner = owner.getparent()
         owner_index = index_of.get(id(owner)) if owner is not None else None
-        mark_id = element.get(f"{_W}id", "")
+        mark_id = element.get(ID, "")
         if element.tag == BOOKMARK_START:
-            name = _normalise_name(element.get(f"{_W}name", ""))
+            name = _normalise_name(element.get(NAME, ""))
             if not name.startswith(BOOKMARK_PREFIX):
                 continue
             name_of_id[mark_id] = name

@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.namespaces import W, W14, W15
+from strategy_builder.ooxml.namespaces import (
+    AUTHOR, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, DATE, DEL, ID, INITIALS, MOVE_FROM, P,
+    T, qn,
+)
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.stories import COMMENT_END, COMMENT_REF, COMMENT_START, Locator, Place, Story, checked_xml
-from strategy_builder.ooxml.text import P, T, paragraph_text
+from strategy_builder.ooxml.stories import Locator, Place, Story, checked_xml
+from strategy_builder.ooxml.text import paragraph_text
 
-_W = f"{{{W}}}"
-DEL, MOVE_FROM = f"{_W}del", f"{_W}moveFrom"
+W14_PARA_ID = qn("w14:paraId")
+W15_COMMENT_EX, W15_PARA_ID, W15_PARA_ID_PARENT, W15_DONE = (
+    qn("w15:commentEx"), qn("w15:paraId"), qn("w15:paraIdParent"), qn("w15:done"))
+W15_PERSON, W15_PRESENCE_INFO, W15_AUTHOR, W15_USER_ID = (
+    qn("w15:person"), qn("w15:presenceInfo"), qn("w15:author"), qn("w15:userId"))
 
 MAX_COMMENTS = 20_000
 """More comments than this in one file is not a ministry's return; the bound keeps anchor matching fast."""
@@ -50,7 +56,7 @@ def _comment_text(comment: etree._Element) -> tuple[str, str | None]:
     """The text of a comment (paragraphs joined by newlines) and the ``w14:paraId`` of its last paragraph."""
     paragraphs = [p for p in comment.iter(P)]
     text = "\n".join(paragraph_text(p) for p in paragraphs).strip()
-    last_id = paragraphs[-1].get(f"{{{W14}}}paraId") if paragraphs else None
+    last_id = paragraphs[-1].get(W14_PARA_ID) if paragraphs else None
     return text, last_id
 
 
@@ -59,12 +65,12 @@ def _extended(package: DocxPackage, owner: str) -> tuple[dict[str, str], dict[st
     parents: dict[str, str] = {}
     done: dict[str, bool] = {}
     for name in package.part_of_type("/commentsExtended", owner):
-        for entry in checked_xml(package, name).iter(f"{{{W15}}}commentEx"):
-            para = entry.get(f"{{{W15}}}paraId", "")
-            if entry.get(f"{{{W15}}}paraIdParent"):
-                parents[para] = entry.get(f"{{{W15}}}paraIdParent", "")
-            if entry.get(f"{{{W15}}}done") is not None:
-                done[para] = entry.get(f"{{{W15}}}done") in ("1", "true", "on")
+        for entry in checked_xml(package, name).iter(W15_COMMENT_EX):
+            para = entry.get(W15_PARA_ID, "")
+            if entry.get(W15_PARA_ID_PARENT):
+                parents[para] = entry.get(W15_PARA_ID_PARENT, "")
+            if entry.get(W15_DONE) is not None:
+                done[para] = entry.get(W15_DONE) in ("1", "true", "on")
     return parents, done
 
 
@@ -72,10 +78,10 @@ def _people(package: DocxPackage, owner: str) -> dict[str, str]:
     """Author -> account (``w15:userId``) from people.xml, when Word recorded one."""
     result: dict[str, str] = {}
     for name in package.part_of_type("/people", owner):
-        for person in checked_xml(package, name).iter(f"{{{W15}}}person"):
-            info = person.find(f"{{{W15}}}presenceInfo")
+        for person in checked_xml(package, name).iter(W15_PERSON):
+            info = person.find(W15_PRESENCE_INFO)
             if info is not None:
-                result[person.get(f"{{{W15}}}author", "")] = info.get(f"{{{W15}}}userId", "")
+                result[person.get(W15_AUTHOR, "")] = info.get(W15_USER_ID, "")
     return result
 
 
@@ -88,7 +94,7 @@ def _anchors(stories: list[Story], locator: Locator, known: set[str]) -> tuple[d
     quoted: dict[str, _Range] = {}
     for story in stories:
         open_ranges: dict[str, _Range] = {}
-        for element in story.root.iter(COMMENT_START, COMMENT_END, COMMENT_REF, T, P):
+        for element in story.root.iter(COMMENT_RANGE_START, COMMENT_RANGE_END, COMMENT_REFERENCE, T, P):
             tag = element.tag
             if tag == T:
                 if open_ranges and not _under_deletion(element):
@@ -97,13 +103,13 @@ def _anchors(stories: list[Story], locator: Locator, known: set[str]) -> tuple[d
             if tag == P:
                 _extend(open_ranges, "\n")
                 continue
-            comment_id = element.get(f"{_W}id", "")
+            comment_id = element.get(ID, "")
             if comment_id not in known:
                 continue
-            if tag == COMMENT_START:
+            if tag == COMMENT_RANGE_START:
                 places.setdefault(comment_id, locator.place(story, element))
                 open_ranges[comment_id] = quoted.setdefault(comment_id, _Range())
-            elif tag == COMMENT_END:
+            elif tag == COMMENT_RANGE_END:
                 open_ranges.pop(comment_id, None)
             else:
                 places.setdefault(comment_id, locator.place(story, element))
@@ -153,27 +159,27 @@ def read_comments(package: DocxPackage, stories: list[Story], locator: Locator) 
     root = checked_xml(package, names[0])
     parents, done = _extended(package, main)
     accounts = _people(package, main)
-    count = sum(1 for _ in root.iter(f"{_W}comment"))
+    count = sum(1 for _ in root.iter(COMMENT))
     if count > MAX_COMMENTS:
         raise UntrustedDocumentError(package.source, f"the file has {count:,} comments; the limit is "
                                                      f"{MAX_COMMENTS:,}")
     raw: list[tuple[etree._Element, str, str | None]] = []
     id_of_para: dict[str, str] = {}
-    for element in root.iter(f"{_W}comment"):
+    for element in root.iter(COMMENT):
         text, para = _comment_text(element)
-        comment_id = element.get(f"{_W}id", "")
+        comment_id = element.get(ID, "")
         raw.append((element, text, para))
         if para:
             id_of_para[para] = comment_id
-    places, quoted = _anchors(stories, locator, {element.get(f"{_W}id", "") for element, _, _ in raw})
+    places, quoted = _anchors(stories, locator, {element.get(ID, "") for element, _, _ in raw})
     comments = []
     for element, text, para in raw:
-        comment_id = element.get(f"{_W}id", "")
+        comment_id = element.get(ID, "")
         parent_para = parents.get(para or "")
-        author = element.get(f"{_W}author", "")
+        author = element.get(AUTHOR, "")
         comments.append(Comment(
-            comment_id=comment_id, author=author, initials=element.get(f"{_W}initials", ""),
-            date=element.get(f"{_W}date", ""), text=text, quoted=quoted.get(comment_id, ""),
+            comment_id=comment_id, author=author, initials=element.get(INITIALS, ""),
+            date=element.get(DATE, ""), text=text, quoted=quoted.get(comment_id, ""),
             parent_id=id_of_para.get(parent_para) if parent_para else None,
             resolved=done.get(para or ""), place=places.get(comment_id),
             author_account=accounts.get(author, "")))

@@ -17,9 +17,7 @@ CLOSE = "\ue001"
 MARKER_PATTERN = re.compile(f"{OPEN}sb:(begin|end):([^{CLOSE}]+){CLOSE}")
 
 BOOKMARK_PREFIX = "sb_"
-PROPERTY_PREFIX = "sb_"
-STAMP_PREFIX = "strategy_builder."
-"""Prefix of the custom properties a build stamps (version, draft, partner, input and template hashes)."""
+"""Prefix of the bookmarks of tracked sections (and of the custom properties that name their sections)."""
 
 
 def begin_marker(section_id: str) -> str:

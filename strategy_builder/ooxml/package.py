@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.namespaces import NSMAP, PKG_REL, REL_OFFICE_DOCUMENT
+from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT
 from strategy_builder.ooxml.parser import MAX_XML_PART_BYTES, XmlRefused, parse_xml
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -204,4 +204,4 @@ def write_zip(parts: dict[str, bytes], compresslevel: int = 6) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["DEFAULT_LIMITS", "DocxPackage", "ZipLimits", "write_zip", "NSMAP"]
+__all__ = ["DEFAULT_LIMITS", "DocxPackage", "ZipLimits", "write_zip"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import NSMAP
-
 _PARSER = etree.XMLParser(
     resolve_entities=False,
     no_network=True,
@@ -72,9 +70,3 @@ def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_
 def serialize(element: etree._Element) -> bytes:
     """An element as a standalone UTF-8 XML part, as Word writes them."""
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def qn(tag: str) -> str:
-    """``w:p`` -> ``{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p``."""
-    prefix, local = tag.split(":")
-    return f"{{{NSMAP[prefix]}}}{local}"

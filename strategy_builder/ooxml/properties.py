@@ -9,7 +9,7 @@ from lxml import etree
 
 from strategy_builder.ooxml.namespaces import (
     CP, CT, CT_CORE_PROPERTIES, CT_CUSTOM_PROPERTIES, CUSTOM, DC, DCTERMS, PKG_REL, REL_CORE_PROPERTIES,
-    REL_CUSTOM_PROPERTIES, VT, W, XSI,
+    REL_CUSTOM_PROPERTIES, TRACK_REVISIONS, UPDATE_FIELDS, VAL, VT, XSI,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml, serialize
@@ -141,8 +141,8 @@ def enable_track_changes(package: DocxPackage) -> None:
     if name is None:
         raise ValueError("the template has no settings part (word/settings.xml)")
     root = parse_xml(package.parts[name], part=name)
-    if root.find(f"{{{W}}}trackRevisions") is None:
-        element = etree.Element(f"{{{W}}}trackRevisions")
+    if root.find(TRACK_REVISIONS) is None:
+        element = etree.Element(TRACK_REVISIONS)
         position = 0
         for index, child in enumerate(root):
             if isinstance(child.tag, str) and etree.QName(child).localname in _BEFORE_TRACK_REVISIONS:
@@ -169,9 +169,9 @@ def enable_field_update_on_open(package: DocxPackage) -> None:
     if name is None:
         return
     root = parse_xml(package.parts[name], part=name)
-    if root.find(f"{{{W}}}updateFields") is None:
-        element = etree.Element(f"{{{W}}}updateFields")
-        element.set(f"{{{W}}}val", "true")
+    if root.find(UPDATE_FIELDS) is None:
+        element = etree.Element(UPDATE_FIELDS)
+        element.set(VAL, "true")
         successor = next((child for child in root if isinstance(child.tag, str)
                           and etree.QName(child).localname in _AFTER_UPDATE_FIELDS), None)
         if successor is not None:
@@ -186,5 +186,5 @@ def track_changes_enabled(package: DocxPackage) -> bool:
     name = settings_part(package)
     if name is None:
         return False
-    element = package.xml(name).find(f"{{{W}}}trackRevisions")
-    return element is not None and element.get(f"{{{W}}}val", "true") not in ("false", "0", "off")
+    element = package.xml(name).find(TRACK_REVISIONS)
+    return element is not None and element.get(VAL, "true") not in ("false", "0", "off")

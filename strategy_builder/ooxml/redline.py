@@ -20,16 +20,16 @@ from typing import Protocol, cast
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.namespaces import (
+    AUTHOR, BODY, DATE, DEL, ID, INS, MOVE_FROM, MOVE_FROM_RANGE_END, MOVE_FROM_RANGE_START, MOVE_TO,
+    MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, PPR, PPR_CHANGE, RPR, SDT, SECT_PR, TBL, TBL_PR_EX, TC, TR,
+    TR_PR_CHANGE, TRPR, W, P,
+)
 from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import serialize
 from strategy_builder.ooxml.runs import edit_paragraph, sanitised_copy, wrap_runs
 
-_W = f"{{{W}}}"
-P, PPR, RPR, TBL, TR, TC, TRPR, SECT_PR = (f"{_W}{n}" for n in (
-    "p", "pPr", "rPr", "tbl", "tr", "tc", "trPr", "sectPr"))
-INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
-_PPR_TAIL = (RPR, SECT_PR, f"{_W}pPrChange")
+_PPR_TAIL = (RPR, SECT_PR, PPR_CHANGE)
 
 
 # -------------------------------------------------------------------------------------------- plan
@@ -103,14 +103,14 @@ class _Writer:
         self.next_id = first_id
         self.moved: dict[tuple[str, str], list[etree._Element]] = {}
 
-    def revision(self, tag: str, **extra: str) -> etree._Element:
+    def revision(self, tag: str, name: str | None = None) -> etree._Element:
         element = etree.Element(tag)
-        element.set(f"{_W}id", str(self.next_id))
+        element.set(ID, str(self.next_id))
         self.next_id += 1
-        element.set(f"{_W}author", self.author)
-        element.set(f"{_W}date", self.stamp)
-        for key, value in extra.items():
-            element.set(f"{_W}{key}", value)
+        element.set(AUTHOR, self.author)
+        element.set(DATE, self.stamp)
+        if name is not None:
+            element.set(NAME, name)
         return element
 
     # -- marks
@@ -134,9 +134,9 @@ class _Writer:
         trpr = row.find(TRPR)
         if trpr is None:
             trpr = etree.Element(TRPR)
-            prex = row.find(f"{_W}tblPrEx")
+            prex = row.find(TBL_PR_EX)
             row.insert(1 if prex is not None and row.index(prex) == 0 else 0, trpr)
-        change = trpr.find(f"{_W}trPrChange")
+        change = trpr.find(TR_PR_CHANGE)
         if change is not None:
             change.addprevious(self.revision(tag))
         else:
@@ -198,7 +198,7 @@ class _Writer:
                 self.moved.setdefault((move, name), []).append(element)
             anchor = element
         for waiting in pending:
-            sect = parent.find(SECT_PR) if parent.tag == f"{_W}body" else None
+            sect = parent.find(SECT_PR) if parent.tag == BODY else None
             if sect is not None and sect.getparent() is parent:
                 sect.addprevious(waiting)
             else:
@@ -222,8 +222,8 @@ class _Writer:
         last = placed[-1][0]
         parent = last.getparent()
         # Only real neighbours in a body or cell merge; paragraphs in separate content controls do not.
-        blocks_after = any(sibling.tag in (P, TBL, f"{_W}sdt") for sibling in last.itersiblings())
-        if parent is None or parent.tag not in (f"{_W}body", TC) or blocks_after \
+        blocks_after = any(sibling.tag in (P, TBL, SDT) for sibling in last.itersiblings())
+        if parent is None or parent.tag not in (BODY, TC) or blocks_after \
                 or any(e.getparent() is not parent for e, _ in placed[index - 1:]):
             return
         tags = _mark_tags(last)
@@ -295,7 +295,7 @@ def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, a
                          for p in segment.pairs if p.new_element is not None)
         else:
             items.extend((p, None, None) for p in segment.pairs)
-    body = result.find(f"{_W}body")
+    body = result.find(BODY)
     writer.container(items, body if body is not None else result)
     for (tag, name), elements in writer.moved.items():
         _move_range(writer, tag, name, elements)
@@ -304,12 +304,13 @@ def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, a
 
 def _move_range(writer: _Writer, tag: str, name: str, elements: list[etree._Element]) -> None:
     """Bracket a moved stretch with ``w:moveFromRangeStart``/``End`` (or ``moveTo``), named as its pair."""
-    prefix = "moveFrom" if tag == MOVE_FROM else "moveTo"
-    start = writer.revision(f"{_W}{prefix}RangeStart", name=name)
-    end = etree.Element(f"{_W}{prefix}RangeEnd")
-    start_id = start.get(f"{_W}id")
+    start_tag, end_tag = ((MOVE_FROM_RANGE_START, MOVE_FROM_RANGE_END) if tag == MOVE_FROM
+                          else (MOVE_TO_RANGE_START, MOVE_TO_RANGE_END))
+    start = writer.revision(start_tag, name=name)
+    end = etree.Element(end_tag)
+    start_id = start.get(ID)
     assert start_id is not None  # set by writer.revision
-    end.set(f"{_W}id", start_id)
+    end.set(ID, start_id)
     first, last = elements[0], elements[-1]
     if first.tag == P:
         first.insert(1 if first.find(PPR) is not None else 0, start)

@@ -1,6 +1,6 @@
-"""Runs and their text: character offsets of a paragraph's text, splitting runs at offsets, copying content.
+"""Editing runs for the redline writer: splitting runs at character offsets, wrapping revisions, copying content.
 
-The reader (:mod:`strategy_builder.ooxml.blocks`) and the redline writer use the same offsets, so
+The offsets are those of :func:`strategy_builder.ooxml.text.paragraph_atoms`, the same the readers use, so
 that a word diff computed on the text lands on exactly the right characters of the XML.
 """
 
@@ -12,118 +12,21 @@ from typing import cast
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import R as REL_NS
-from strategy_builder.ooxml.namespaces import W, W14, XML
+from strategy_builder.ooxml.namespaces import (
+    ANCHOR, BR, DEL, DEL_INSTR_TEXT, DEL_TEXT, HYPERLINK, ID, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, P, R_ID, RPR, TAB,
+    XML_SPACE, R, T, qn,
+)
+from strategy_builder.ooxml.text import Atom, paragraph_atoms, text_of_atoms
 
-_W = f"{{{W}}}"
-P, R, T, TAB, BR, CR, PPR, RPR = (f"{_W}{n}" for n in ("p", "r", "t", "tab", "br", "cr", "pPr", "rPr"))
-INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
-FLD_CHAR, NO_BREAK_HYPHEN, DEL_TEXT = f"{_W}fldChar", f"{_W}noBreakHyphen", f"{_W}delText"
-_STRIP_FROM_COPIES = tuple(f"{_W}{n}" for n in (
+_STRIP_FROM_COPIES = tuple(qn(f"w:{n}") for n in (
     "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "commentReference", "permStart",
     "permEnd", "proofErr", "drawing", "pict", "object", "footnoteReference", "endnoteReference", "sectPr",
-    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")) + (
-    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",)
+    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")) + (qn("mc:AlternateContent"),)
+_PARAGRAPH_IDS = (qn("w14:paraId"), qn("w14:textId"))
 Revision = Callable[[str], etree._Element]
 """Makes a ``w:ins``/``w:del``... element with the next revision id, author and date."""
 Piece = tuple[etree._Element, int, int]
 """An element holding a stretch of a paragraph's text: (run or its ``w:ins`` wrapper, start, end)."""
-
-
-class Atom:
-    """One piece of a paragraph's text: a child of a run and its character range in the paragraph."""
-
-    __slots__ = ("run", "child", "start", "end")
-
-    def __init__(self, run: etree._Element, child: etree._Element, start: int, end: int) -> None:
-        self.run, self.child, self.start, self.end = run, child, start, end
-
-    @property
-    def text(self) -> str:
-        tag = self.child.tag
-        if self.end == self.start:
-            return ""
-        if tag == T:
-            return self.child.text or ""
-        return {TAB: "\t", NO_BREAK_HYPHEN: "-"}.get(tag, "\n")
-
-
-def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
-    """The text-bearing children of a paragraph's runs, in order, with their offsets (accepted view).
-
-    The reader and the redline writer both use this, so the offsets of a word diff are exact. Field codes
-    and text boxes (paragraphs of their own) contribute nothing; field results do.
-    """
-    atoms: list[Atom] = []
-    offset = 0
-    fields: list[str] = []  # "code" until the field's separator, then "result"
-
-    def run_children(run: etree._Element) -> None:
-        nonlocal offset
-        for child in run:
-            tag = child.tag
-            if not isinstance(tag, str) or tag == RPR:
-                continue
-            length = 0
-            if tag == FLD_CHAR:
-                kind = child.get(f"{_W}fldCharType")
-                if kind == "begin":
-                    fields.append("code")
-                elif kind == "separate" and fields:
-                    fields[-1] = "result"
-                elif kind == "end" and fields:
-                    fields.pop()
-            elif "code" not in fields:
-                if tag == T:
-                    length = len(child.text or "")
-                elif tag in (TAB, BR, CR, NO_BREAK_HYPHEN):
-                    length = 1
-            atoms.append(Atom(run, child, offset, offset + length))
-            offset += length
-
-    def walk(element: etree._Element) -> None:
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in (P, PPR, DEL, MOVE_FROM):
-                continue
-            if tag == R:
-                run_children(child)
-            else:
-                walk(child)  # hyperlinks, content controls, simple fields, smart tags, w:ins ...
-
-    walk(paragraph)
-    return atoms
-
-
-_SLOW = frozenset({FLD_CHAR, P, DEL, MOVE_FROM})
-
-
-def paragraph_text(paragraph: etree._Element) -> str:
-    """The same text as ``text_of_atoms(paragraph_atoms(paragraph))``, in one pass when possible.
-
-    Reading is most of a diff's time; paragraphs without fields, text boxes or deletions (nearly all)
-    are read with one ``iter`` instead of a walk.
-    """
-    pieces: list[str] = []
-    for element in paragraph.iter(T, TAB, BR, CR, NO_BREAK_HYPHEN, FLD_CHAR, P, DEL, MOVE_FROM):
-        tag = element.tag
-        if tag in _SLOW:
-            if element is paragraph:
-                continue
-            return text_of_atoms(paragraph_atoms(paragraph))
-        if tag == T:
-            pieces.append(element.text or "")
-        else:
-            parent = element.getparent()
-            assert parent is not None  # only ``paragraph`` itself has no parent here, and it is a w:p
-            if parent.tag == R:  # a w:tab under w:pPr/w:tabs is a tab stop, not text
-                pieces.append("\t" if tag == TAB else "-" if tag == NO_BREAK_HYPHEN else "\n")
-    return "".join(pieces)
-
-
-def text_of_atoms(atoms: Sequence[Atom]) -> str:
-    """The paragraph text the atoms spell."""
-    return "".join(a.text for a in atoms)
 
 
 def own_runs(paragraph: etree._Element) -> list[etree._Element]:
@@ -231,7 +134,7 @@ def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> et
             if buffer:
                 element = etree.SubElement(run, DEL_TEXT)
                 element.text = buffer
-                element.set(f"{{{XML}}}space", "preserve")
+                element.set(XML_SPACE, "preserve")
                 buffer = ""
             if char != "\0":
                 etree.SubElement(run, TAB if char == "\t" else BR)
@@ -267,7 +170,7 @@ def _split_atom(atom: Atom, cuts: list[int]) -> list[tuple[etree._Element, int, 
     for a, b in zip(points, points[1:], strict=False):
         element = etree.Element(T)
         element.text = text[a - atom.start:b - atom.start]
-        element.set(f"{{{XML}}}space", "preserve")
+        element.set(XML_SPACE, "preserve")
         result.append((element, a, b))
     return result
 
@@ -299,20 +202,20 @@ def sanitised_copy(element: etree._Element) -> etree._Element:
         item_parent = item.getparent()
         assert item_parent is not None  # a descendant of the copy
         item_parent.remove(item)
-    for link in list(clone.iter(f"{_W}hyperlink")):
-        if link.get(f"{{{REL_NS}}}id") is not None or link.get(f"{_W}anchor") is not None:
+    for link in list(clone.iter(HYPERLINK)):
+        if link.get(R_ID) is not None or link.get(ANCHOR) is not None:
             parent = link.getparent()
             assert parent is not None  # a descendant of the copy
             index = parent.index(link)
             for offset, child in enumerate(list(link)):
                 parent.insert(index + offset, child)
             parent.remove(link)
-    for sdt_id in list(clone.iter(f"{_W}id")):
+    for sdt_id in list(clone.iter(ID)):
         sdt_id_parent = sdt_id.getparent()
         assert sdt_id_parent is not None  # a descendant of the copy
         sdt_id_parent.remove(sdt_id)
     for node in clone.iter():
-        for attribute in (f"{{{W14}}}paraId", f"{{{W14}}}textId"):
+        for attribute in _PARAGRAPH_IDS:
             node.attrib.pop(attribute, "")  # the default only stops a KeyError; the result is unused
     return clone
 
@@ -321,14 +224,13 @@ def wrap_runs(paragraph: etree._Element, tag: str, revision: Revision) -> None:
     """Wrap every run of ``paragraph`` in a revision element (deleted ones get ``w:delText``)."""
     for run in own_runs(paragraph):
         if tag == DEL:  # moved text keeps w:t, as Word writes it
-            for text in run.iter(T, f"{_W}instrText"):
-                text.tag = DEL_TEXT if text.tag == T else f"{_W}delInstrText"
+            for text in run.iter(T, INSTR_TEXT):
+                text.tag = DEL_TEXT if text.tag == T else DEL_INSTR_TEXT
         wrapper = revision(tag)
         run.addprevious(wrapper)
         wrapper.append(run)
     merge_wrappers(paragraph)
 
 
-__all__ = ["Atom", "Piece", "Revision", "deleted_run", "edit_paragraph", "merge_wrappers", "own_runs",
-           "paragraph_atoms", "paragraph_text", "place_deletion", "sanitised_copy", "split_runs", "text_of_atoms",
-           "wrap_runs"]
+__all__ = ["Piece", "Revision", "deleted_run", "edit_paragraph", "merge_wrappers", "own_runs", "place_deletion",
+           "sanitised_copy", "split_runs", "wrap_runs"]

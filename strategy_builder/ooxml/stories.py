@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from lxml import etree
 
 from strategy_builder.ooxml.bookmarks import body_paragraphs
-from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.headings import HeadingStyles
+from strategy_builder.ooxml.namespaces import (
+    COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, ENDNOTE, ENDNOTE_REFERENCE, FOOTNOTE, FOOTNOTE_REFERENCE,
+    ID, MOVE_FROM_RANGE_START, MOVE_TO_RANGE_START, SECT_PR_CHANGE, TBL_GRID_CHANGE, TBL_PR_CHANGE, TR, P,
+)
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.text import OUTLINE_LVL, P, PPR, PSTYLE
 
-_W = f"{{{W}}}"
-COMMENT_START, COMMENT_END, COMMENT_REF = f"{_W}commentRangeStart", f"{_W}commentRangeEnd", f"{_W}commentReference"
-FOOTNOTE_REF, ENDNOTE_REF = f"{_W}footnoteReference", f"{_W}endnoteReference"
-
-BETWEEN_PARAGRAPHS = (COMMENT_START, COMMENT_END, COMMENT_REF, f"{_W}tr", f"{_W}tblPrChange", f"{_W}tblGridChange",
-                      f"{_W}sectPrChange", f"{_W}moveFromRangeStart", f"{_W}moveToRangeStart")
+BETWEEN_PARAGRAPHS = (COMMENT_RANGE_START, COMMENT_RANGE_END, COMMENT_REFERENCE, TR, TBL_PR_CHANGE, TBL_GRID_CHANGE,
+                      SECT_PR_CHANGE, MOVE_FROM_RANGE_START, MOVE_TO_RANGE_START)
 STORY_RELATIONSHIPS = (("header", "/header"), ("footer", "/footer"), ("footnote", "/footnotes"),
                        ("endnote", "/endnotes"))
 
@@ -60,35 +59,6 @@ class Place:
     paragraph: int | None
 
 
-def _heading_styles(package: DocxPackage) -> set[str]:
-    """Style ids that are headings, by name ("heading 1", "Title") or outline level, whatever the language."""
-    names = package.part_of_type("/styles")
-    if not names:
-        return set()
-    result = set()
-    for style in checked_xml(package, names[0]).iter(f"{_W}style"):
-        name = style.find(f"{_W}name")
-        label = (name.get(f"{_W}val", "") if name is not None else "").lower()
-        ppr = style.find(PPR)
-        outline = ppr.find(OUTLINE_LVL) if ppr is not None else None
-        if label.startswith("heading") or label == "title" or (
-                outline is not None and outline.get(f"{_W}val", "9") not in ("9", "")):
-            result.add(style.get(f"{_W}styleId", ""))
-    return result
-
-
-def _is_heading(paragraph: etree._Element, heading_styles: set[str]) -> bool:
-    ppr = paragraph.find(PPR)
-    if ppr is None:
-        return False
-    style = ppr.find(PSTYLE)
-    if style is not None and (style.get(f"{_W}val", "") in heading_styles
-                              or style.get(f"{_W}val", "").lower().startswith("heading")):
-        return True
-    outline = ppr.find(OUTLINE_LVL)
-    return outline is not None and outline.get(f"{_W}val", "9") != "9"
-
-
 class Locator:
     """Maps elements of a document's stories to body paragraphs and nearest headings."""
 
@@ -97,11 +67,11 @@ class Locator:
         body = stories[0].root
         self.paragraphs = body_paragraphs(body)
         self._index = {id(p.element): p.index for p in self.paragraphs}
-        styles = _heading_styles(package)
+        headings = HeadingStyles.of(package)
         self._headings: list[str] = []
         current = ""
         for paragraph in self.paragraphs:
-            if paragraph.text.strip() and _is_heading(paragraph.element, styles):
+            if paragraph.text.strip() and headings.level(paragraph.element, paragraph.style) is not None:
                 current = " ".join(paragraph.text.split())
             self._headings.append(current)
         # Anchors between paragraphs (body-level comment ranges, table rows, table property changes)
@@ -120,11 +90,11 @@ class Locator:
                 self._between.append(element)
         # A footnote or endnote belongs to the body paragraph that references it.
         self._notes: dict[tuple[str, str], int] = {}
-        for tag, kind in ((FOOTNOTE_REF, "footnote"), (ENDNOTE_REF, "endnote")):
+        for tag, kind in ((FOOTNOTE_REFERENCE, "footnote"), (ENDNOTE_REFERENCE, "endnote")):
             for reference in body.iter(tag):
                 index = self.paragraph_index(reference)
                 if index is not None:
-                    self._notes.setdefault((kind, reference.get(f"{_W}id", "")), index)
+                    self._notes.setdefault((kind, reference.get(ID, "")), index)
 
     def paragraph_index(self, element: etree._Element) -> int | None:
         """The body paragraph containing ``element``, or the next one when it sits between paragraphs."""
@@ -143,10 +113,10 @@ class Locator:
             return Place("body", story.part, self.paragraph_index(element))
         if story.kind in ("footnote", "endnote"):
             node: etree._Element | None = element
-            while node is not None and node.tag not in (f"{_W}footnote", f"{_W}endnote"):
+            while node is not None and node.tag not in (FOOTNOTE, ENDNOTE):
                 node = node.getparent()
             if node is not None:
-                key = (story.kind, node.get(f"{_W}id", ""))
+                key = (story.kind, node.get(ID, ""))
                 return Place(story.kind, story.part, self._notes.get(key))
         return Place(story.kind, story.part, None)
 

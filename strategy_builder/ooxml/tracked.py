@@ -12,20 +12,19 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from strategy_builder.ooxml.namespaces import (
+    AUTHOR, BR, CR, DATE, DEL, DEL_TEXT, DRAWING, INS, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, NUMBERING_CHANGE, OBJECT,
+    PICT, PPR, PPR_CHANGE, RPR, RPR_CHANGE, SECT_PR, SECT_PR_CHANGE, TAB, TBL_GRID_CHANGE, TBL_PR_CHANGE, TC,
+    TC_PR_CHANGE, TR, TR_PR_CHANGE, TRPR, VAL, P, R, T,
+)
 from strategy_builder.ooxml.stories import Locator, Place, Story
-from strategy_builder.ooxml.namespaces import W
-from strategy_builder.ooxml.text import BR, CR, DEL_TEXT, NO_BREAK_HYPHEN, P, PPR, R, T, TAB, paragraph_text
+from strategy_builder.ooxml.text import paragraph_text
 
-_W = f"{{{W}}}"
-INS, DEL, MOVE_FROM, MOVE_TO = (f"{_W}{n}" for n in ("ins", "del", "moveFrom", "moveTo"))
-RPR, RPR_CHANGE, PPR_CHANGE = f"{_W}rPr", f"{_W}rPrChange", f"{_W}pPrChange"
-TR, TR_PR = f"{_W}tr", f"{_W}trPr"
 KIND_OF = {INS: "insertion", DEL: "deletion", MOVE_FROM: "move-from", MOVE_TO: "move-to"}
-OTHER_PROPERTY_CHANGES = {f"{_W}{n}": label for n, label in (
-    ("sectPrChange", "section layout"), ("tblPrChange", "table properties"), ("tblGridChange", "table grid"),
-    ("trPrChange", "table row properties"), ("tcPrChange", "table cell properties"),
-    ("numberingChange", "numbering"))}
-OBJECT_TAGS = {f"{_W}{n}" for n in ("drawing", "pict", "object")}
+OTHER_PROPERTY_CHANGES = {
+    SECT_PR_CHANGE: "section layout", TBL_PR_CHANGE: "table properties", TBL_GRID_CHANGE: "table grid",
+    TR_PR_CHANGE: "table row properties", TC_PR_CHANGE: "table cell properties", NUMBERING_CHANGE: "numbering"}
+OBJECT_TAGS = {DRAWING, PICT, OBJECT}
 MAX_CHANGE_CHARS = 4000
 """Text kept per change; a deleted chapter is reported by its beginning."""
 
@@ -55,7 +54,7 @@ class Change:
 
 
 def _key(kind: str, element: etree._Element) -> tuple[str, str, str]:
-    return kind, element.get(f"{_W}author", ""), element.get(f"{_W}date", "")
+    return kind, element.get(AUTHOR, ""), element.get(DATE, "")
 
 
 def _run_text(run: etree._Element) -> str:
@@ -84,7 +83,7 @@ def _properties(container: etree._Element | None, skip: tuple[str, ...]) -> set[
         if not isinstance(child.tag, str) or child.tag in skip:
             continue
         local = etree.QName(child).localname
-        value = child.get(f"{_W}val")
+        value = child.get(VAL)
         result.add(f"{local}={value}" if value is not None else local)
     return result
 
@@ -170,7 +169,7 @@ def _paragraph(paragraph: etree._Element, place: Place, collector: _Collector) -
     pchange = ppr.find(PPR_CHANGE)
     if pchange is not None:
         old = _properties(pchange.find(PPR), ())
-        new = _properties(ppr, (PPR_CHANGE, RPR, f"{_W}sectPr"))
+        new = _properties(ppr, (PPR_CHANGE, RPR, SECT_PR))
         collector.current = None
         collector.piece(_key("formatting", pchange), paragraph_text(paragraph), place,
                         "paragraph: " + _describe(old, new))
@@ -188,7 +187,7 @@ def _row_changes(story: Story, locator: Locator, found: list[Change]) -> list[Ch
     """Inserted or deleted table rows whose text carries no run-level change of the same kind."""
     result = []
     for row in story.root.iter(TR):
-        trpr = row.find(TR_PR)
+        trpr = row.find(TRPR)
         if trpr is None:
             continue
         for mark in trpr:
@@ -199,8 +198,8 @@ def _row_changes(story: Story, locator: Locator, found: list[Change]) -> list[Ch
                           if element.getparent() is not trpr)
             if not covered:
                 text = " | ".join(" ".join(_run_text(r) for r in cell.iter(R)).strip()
-                                  for cell in row if cell.tag == f"{_W}tc")
-                result.append(Change(kind, mark.get(f"{_W}author", ""), mark.get(f"{_W}date", ""),
+                                  for cell in row if cell.tag == TC)
+                result.append(Change(kind, mark.get(AUTHOR, ""), mark.get(DATE, ""),
                                      text[:MAX_CHANGE_CHARS], "table row", locator.place(story, row)))
     return result
 
@@ -215,6 +214,6 @@ def read_changes(stories: list[Story], locator: Locator) -> list[Change]:
         changes.extend(collector.finish())
         changes.extend(_row_changes(story, locator, changes))
         for element in story.root.iter(*OTHER_PROPERTY_CHANGES):
-            changes.append(Change("formatting", element.get(f"{_W}author", ""), element.get(f"{_W}date", ""),
+            changes.append(Change("formatting", element.get(AUTHOR, ""), element.get(DATE, ""),
                                   "", OTHER_PROPERTY_CHANGES[element.tag], locator.place(story, element)))
     return changes

@@ -37,7 +37,7 @@ from strategy_builder.ooxml.drawings import renumber_drawing_ids
 from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.properties import (
-    CoreProperties, enable_field_update_on_open, write_core_properties, write_custom_properties,
+    CoreProperties, enable_field_update_on_open, write_core_properties,
 )
 from strategy_builder.ooxml.bookmarks import apply_section_markers
 from strategy_builder.regional.charts import Figure
@@ -47,13 +47,12 @@ from strategy_builder.regional.labels import (
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
 from strategy_builder.render.context import long_date
 from strategy_builder.render.assembly import RenderedDocument, verify_document
-from strategy_builder.ooxml.markers import STAMP_PREFIX, begin_marker, bookmark_name, end_marker
+from strategy_builder.ooxml.markers import begin_marker, bookmark_name, end_marker
+from strategy_builder.ooxml.stamps import DraftStamps, write_stamps
 
 OVERVIEW_CODE = "overview"
 """The document's code: its stamp ``strategy_builder.partner``, the first part of its section IDs."""
 OVERVIEW_FILE = "overview.docx"
-SERIES_PROPERTY = f"{STAMP_PREFIX}series"
-"""Custom property naming the series a document belongs to (``overview``); drafts have none."""
 
 FONT = "Calibri"
 TEXT = RGBColor(0x1A, 0x1A, 0x1A)
@@ -473,10 +472,8 @@ def _package(writer: _Writer, stamp: OverviewStamp) -> RenderedDocument:
     names = apply_section_markers(root)
     package.parts[main] = renumber_drawing_ids(serialize(root))
     authoring.drop_part(package, "docProps/thumbnail.jpeg")  # python-docx's picture of an empty page
-    custom = {f"{STAMP_PREFIX}version": stamp.tool_version, f"{STAMP_PREFIX}draft": stamp.label,
-              f"{STAMP_PREFIX}partner": OVERVIEW_CODE, SERIES_PROPERTY: OVERVIEW_CODE,
-              f"{STAMP_PREFIX}inputs_sha256": writer.matrix.source.inputs_sha256, **names}
-    write_custom_properties(package, custom)
+    write_stamps(package, DraftStamps(partner=OVERVIEW_CODE, draft=stamp.label, version=stamp.tool_version,
+                                      inputs_sha256=writer.matrix.source.inputs_sha256, series=OVERVIEW_CODE), names)
     title = f"{writer.matrix.source.series_title} – regional overview"
     write_core_properties(package, CoreProperties(
         title=title, subject=f"{title} {stamp.label}", author=stamp.author, version=stamp.label,

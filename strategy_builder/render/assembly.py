@@ -16,13 +16,13 @@ from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
-    write_custom_properties,
 )
 from strategy_builder.ooxml.drawings import renumber_drawing_ids
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.text import visible_text
 from strategy_builder.render.engine import CompiledTemplate
-from strategy_builder.ooxml.markers import OPEN, STAMP_PREFIX
+from strategy_builder.ooxml.markers import OPEN
+from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
 
 
 
@@ -109,11 +109,9 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
         parts[name] = data
 
     package = DocxPackage(parts, source=f"{partner}.docx")
-    custom = {f"{STAMP_PREFIX}version": stamp.tool_version, f"{STAMP_PREFIX}draft": stamp.draft_label,
-              f"{STAMP_PREFIX}partner": partner, f"{STAMP_PREFIX}inputs_sha256": stamp.inputs_sha256,
-              f"{STAMP_PREFIX}template_sha256": stamp.template_sha256}
-    custom.update(names)
-    write_custom_properties(package, custom)
+    write_stamps(package, DraftStamps(partner=partner, draft=stamp.draft_label, version=stamp.tool_version,
+                                      inputs_sha256=stamp.inputs_sha256, template_sha256=stamp.template_sha256),
+                 names)
     write_core_properties(package, CoreProperties(
         title=properties.get("title") or stamp.title, subject=properties.get("subject") or stamp.subject,
         author=stamp.author, version=stamp.draft_label,
@@ -132,8 +130,6 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
 
 def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> RenderedDocument:
     """Re-read a finished .docx strictly: every XML part parses, every expected section is present."""
-    from strategy_builder.ooxml.properties import read_custom_properties
-
     try:
         package = DocxPackage.from_bytes(data, source=f"{partner}.docx")
     except Exception as error:  # noqa: BLE001 - any failure here means the document is unusable
@@ -144,7 +140,7 @@ def verify_document(partner: str, data: bytes, expected_sections: list[str]) -> 
                 package.xml(name)  # parsed strictly, once: the checks below reuse the tree
             except UntrustedDocumentError as error:
                 raise DocumentAssemblyError(partner, name, error.reason) from error
-    names = {k: v for k, v in read_custom_properties(package).items() if k.startswith("sb_")}
+    names = read_stamps(package).sections
     main = package.main_part_name()
     return _inspected(partner, data, main, package.xml(main), names, expected_sections)
 

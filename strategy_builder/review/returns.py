@@ -18,16 +18,12 @@ from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, Pro
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.ooxml.comments import read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
-from strategy_builder.ooxml.properties import CUSTOM_PART, read_custom_properties
+from strategy_builder.ooxml.properties import CUSTOM_PART
 from strategy_builder.ooxml.stories import Locator, checked_xml, document_stories
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.tracked import read_changes
-from strategy_builder.ooxml.markers import PROPERTY_PREFIX
+from strategy_builder.ooxml.stamps import read_stamps
 
-DRAFT_PROPERTY = "strategy_builder.draft"
-PARTNER_PROPERTY = "strategy_builder.partner"
-SERIES_PROPERTY = "strategy_builder.series"
-"""``overview`` in the regional overview (its manifests are under ``build/overview/``); absent in drafts."""
 RETURN_LIMITS = ZipLimits(max_file_bytes=64 * 1024 * 1024, max_member_bytes=64 * 1024 * 1024,
                           max_total_bytes=256 * 1024 * 1024)
 """Zip limits for returned files: as for any .docx, with smaller inflated totals (a return is text)."""
@@ -174,14 +170,13 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
     locator = Locator(package, stories)
     if package.has(CUSTOM_PART):
         checked_xml(package, CUSTOM_PART)  # the budget applies before read_custom_properties parses it
-    properties = read_custom_properties(package)
-    partner = properties.get(PARTNER_PROPERTY, "").strip()
-    draft = properties.get(DRAFT_PROPERTY, "").strip()
-    ours = bool(partner and draft)
-    names = {k: v for k, v in properties.items() if k.startswith(PROPERTY_PREFIX)}
+    stamped = read_stamps(package)
+    partner, draft = stamped.stamps.partner, stamped.stamps.draft
+    ours = stamped.stamps.made_by_strategy_builder
+    names = stamped.sections
     sections = find_sections(stories[0].root, names, locator.paragraphs) if ours else []
     returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
-    series = OVERVIEW_DIR if properties.get(SERIES_PROPERTY, "").strip() == OVERVIEW_DIR else DRAFTS_DIR
+    series = OVERVIEW_DIR if stamped.stamps.series == OVERVIEW_DIR else DRAFTS_DIR
     known = manifests.sections(draft, series) if ours else None
     if ours and known is None:
         returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft, series)}: "

@@ -19,13 +19,13 @@ from lxml import etree
 
 from strategy_builder.ooxml.accept import accept_all
 from strategy_builder.ooxml.blocks import (
-    Block, Cell, Paragraph, Row, Table, block_text, body_of, heading_styles, iter_paragraphs, paragraph_texts,
+    Block, Cell, Paragraph, Row, Table, block_text, body_of, iter_paragraphs, paragraph_texts,
     read_blocks,
 )
+from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.properties import read_custom_properties
 from strategy_builder.ooxml.bookmarks import FoundParagraph, find_sections
-from strategy_builder.ooxml.markers import STAMP_PREFIX
+from strategy_builder.ooxml.stamps import read_stamps
 SectionKind = Literal["tracked", "heading", "outside"]
 
 
@@ -177,11 +177,11 @@ def review_package(package: DocxPackage, *, force_headings: bool = False) -> Rev
     """
     root = accept_all(copy.deepcopy(package.xml(package.main_part_name())))
     body = body_of(root)
-    properties = read_custom_properties(package)
-    names = {k: v for k, v in properties.items() if k.startswith("sb_")}
-    partner = properties.get(f"{STAMP_PREFIX}partner") or None
-    draft = properties.get(f"{STAMP_PREFIX}draft") or None
-    blocks = read_blocks(body, heading_styles(package)) if body is not None else []
+    stamped = read_stamps(package)
+    names = stamped.sections
+    partner = stamped.stamps.partner or None
+    draft = stamped.stamps.draft or None
+    blocks = read_blocks(body, HeadingStyles.of(package)) if body is not None else []
     sections: dict[str, SectionInfo] = {}
     owners = None if force_headings or not names else _tracked_owners(root, blocks, names, sections)
     tracked = owners is not None

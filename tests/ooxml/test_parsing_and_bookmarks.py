@@ -112,6 +112,7 @@ def test_marker_conversion_keeps_every_visible_character(texts: list[str]) -> No
 
 
 def test_paragraph_text_keeps_field_results_and_text_after_fields_without_result() -> None:
+    from strategy_builder.ooxml.accept import reject_all
     from strategy_builder.ooxml.text import paragraph_text
 
     def runs(*inner: str) -> etree._Element:
@@ -127,4 +128,4 @@ def test_paragraph_text_keeps_field_results_and_text_after_fields_without_result
                         '<w:r><w:delText>gone</w:delText></w:r></w:del><w:ins w:id="2" w:author="x"><w:r>'
                         '<w:t>new</w:t></w:r></w:ins></w:p>')
     assert paragraph_text(deleted) == "kept new"
-    assert paragraph_text(deleted, accepted=False) == "kept gone"
+    assert paragraph_text(reject_all(deleted)) == "kept gone"  # the original view: every change rejected

@@ -1,0 +1,106 @@
+"""Which paragraphs are headings, and of which level: one rule for every reader (diff, comments, sections).
+
+A paragraph's own outline level decides first (level 10, ``w:outlineLvl w:val="9"``, is body text, also
+under a heading style). Otherwise its paragraph style decides: a style with an outline level, a style
+whose name or id says "heading N" in the languages drafts come back in ("heading 1", "Überschrift 1",
+"Заголовок 1", Word's German style id "berschrift1"...), or the title style (level 1). A style inherits
+its level through ``w:basedOn``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import BASED_ON, NAME, OUTLINE_LVL, PPR, STYLE, STYLE_ID, TYPE, VAL
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.text import style_id
+
+_HEADING_WORDS = ("heading", "überschrift", "berschrift", "titre", "titolo", "título", "titulo", "kop",
+                  "nagłówek", "заголовок", "rubrik", "otsikko", "overskrift")
+_HEADING_NAME = re.compile(rf"^(?:{'|'.join(_HEADING_WORDS)})\s*(\d)$", re.IGNORECASE)
+_TITLE_NAMES = frozenset({"title", "titel", "titre", "titolo", "título", "название", "заголовок"})
+_MAX_BASED_ON_DEPTH = 10
+
+
+def _outline_level(properties: etree._Element | None) -> int | None:
+    """``w:outlineLvl`` of a ``w:pPr`` as a heading level 1-9; 0 for "body text" (level 10); ``None`` if unset."""
+    element = properties.find(OUTLINE_LVL) if properties is not None else None
+    value = (element.get(VAL) or "") if element is not None else ""
+    if not value.isdigit():
+        return None
+    level = int(value)
+    return level + 1 if level < 9 else 0
+
+
+def _level_by_name(*names: str) -> int | None:
+    for name in names:
+        match = _HEADING_NAME.match(name.strip())
+        if match:
+            return int(match.group(1)) or None
+    return None
+
+
+class HeadingStyles:
+    """The heading level of each paragraph style of one document, and of its paragraphs."""
+
+    __slots__ = ("levels",)
+
+    def __init__(self, levels: dict[str, int] | None = None) -> None:
+        self.levels: dict[str, int] = levels or {}
+        """Style id -> heading level (1-9) of every paragraph style that is a heading."""
+
+    @classmethod
+    def of(cls, package: DocxPackage) -> HeadingStyles:
+        """The heading styles of ``package``'s main document (none when it has no styles part)."""
+        names = package.part_of_type("/styles")
+        return cls.from_styles(package.xml(names[0])) if names else cls()
+
+    @classmethod
+    def from_styles(cls, styles: etree._Element) -> HeadingStyles:
+        """The heading styles of a ``w:styles`` part."""
+        levels: dict[str, int] = {}
+        based: dict[str, str] = {}
+        for style in styles.iter(STYLE):
+            if style.get(TYPE) != "paragraph":
+                continue
+            sid = style.get(STYLE_ID, "")
+            name_element = style.find(NAME)
+            name = name_element.get(VAL, "") if name_element is not None else ""
+            outline = _outline_level(style.find(PPR))
+            if outline is not None:
+                if outline:
+                    levels[sid] = outline
+            elif (level := _level_by_name(name, sid)) is not None:
+                levels[sid] = level
+            elif name.strip().casefold() in _TITLE_NAMES or sid.casefold() == "title":
+                levels[sid] = 1
+            parent = style.find(BASED_ON)
+            if parent is not None:
+                based[sid] = parent.get(VAL, "")
+        for sid in list(based):  # inherit through basedOn, a few levels deep
+            probe, depth = sid, 0
+            while probe not in levels and probe in based and depth < _MAX_BASED_ON_DEPTH:
+                probe, depth = based[probe], depth + 1
+            if probe in levels and sid not in levels:
+                levels[sid] = levels[probe]
+        return cls(levels)
+
+    def level(self, paragraph: etree._Element, style: str | None = None) -> int | None:
+        """The heading level (1-9) of ``paragraph``, or ``None`` when it is not a heading.
+
+        ``style`` is the paragraph's style id when the caller has read it already.
+        """
+        outline = _outline_level(paragraph.find(PPR))
+        if outline is not None:
+            return outline or None
+        style = style_id(paragraph) if style is None else style
+        if not style:
+            return None
+        if style in self.levels:
+            return self.levels[style]
+        return _level_by_name(style)  # a style the document does not define, named like a heading
+
+
+__all__ = ["HeadingStyles"]
