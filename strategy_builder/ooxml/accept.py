@@ -3,7 +3,8 @@
 Used to read a document as its final (accepted) text, and by tests to check the redline invariant:
 accepting every change of a redline gives the new draft, rejecting every change gives the old one.
 
-The rules follow what Word does (FACTS: they matched Word on 50 of 51 tracked-change files):
+The rules follow what Word does (tests/ooxml/test_accept.py compares them with accepted and rejected
+versions of real tracked-change files):
 run-level ``w:del``/``w:moveFrom`` disappear and ``w:ins``/``w:moveTo`` are unwrapped on accept (the
 reverse on reject); a paragraph whose mark was deleted (accept) or inserted (reject) merges with the
 next paragraph; rows marked deleted/inserted disappear; property changes are dropped on accept and

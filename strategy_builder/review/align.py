@@ -1,8 +1,8 @@
 """Aligning blocks, rows and words: paragraphs are aligned first, only changed pairs are word-diffed.
 
-FACTS: a word diff over a whole 30,000-word document with difflib takes seconds (and with autojunk it
-marks nearly everything changed); aligning paragraphs first and word-diffing only the changed pairs
-takes milliseconds. Whitespace variants (no-break spaces and the like) are ignored when deciding
+Why: a word diff over a whole 30,000-word document with difflib takes seconds (and with difflib's
+``autojunk`` heuristic it marks nearly everything changed); aligning paragraphs first and word-diffing
+only the changed pairs takes milliseconds. Whitespace variants (no-break spaces and the like) are ignored when deciding
 *whether* two texts differ, but kept in the exact operations, so that a redline reproduces both texts.
 """
 
