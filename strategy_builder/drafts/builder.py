@@ -18,6 +18,7 @@ from strategy_builder.errors import (
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
+from strategy_builder.inputs.policy import for_circulation
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
@@ -85,6 +86,8 @@ def _fingerprint(project: Project, template: CompiledTemplate) -> str:
 def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
     result = load_project(root, cache=cache)
     findings = result.findings.strict() if options.strict else result.findings
+    if not options.preview:
+        findings = for_circulation(findings)
     if findings.has_errors() or result.project is None:
         raise InputProblems(findings)
     unknown = sorted(options.partners - {p.code for p in result.project.partners})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import difflib
+import re
 import typing
 from typing import Any
 
@@ -153,9 +155,27 @@ def _message_for(kind: str, item: Any, value: Any) -> tuple[str, str | None]:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"{_describe(value)} is out of range: {item['msg'].lower()}", None
     if kind in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
+        missing = _missing_day(value)
+        if missing is not None:
+            return (f"{_describe(value)} is not a date: {missing}",
+                    "the form YYYY-MM-DD is right; correct the day or month")
         return f"{_describe(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2010-12-15"
     if kind == "bool_parsing":
         return f"{_describe(value)} is not true or false", "write true or false"
     if kind == "value_error":
         return str(ctx.get("error", item["msg"])), None
     return f"{item['msg']} (found {_describe(value)})", None
+
+
+def _missing_day(value: Any) -> str | None:
+    """Why a date written as YYYY-MM-DD does not exist (``2010-11-31``: November 2010 has 30 days), or None."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days" if day else "there is no day 00"
+    return None

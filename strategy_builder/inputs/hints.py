@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 import pycountry
 
@@ -62,3 +63,19 @@ def close_match_hint(value: str, choices: Iterable[str], what: str) -> str:
     if close:
         return f"did you mean {close[0]}?"
     return f"known {what}: {', '.join(options)}"
+
+
+def not_a_partner_hint(code: str, strategy: Any) -> str | None:
+    """For a code declared in strategy.yaml with another role than partner: how to make it a partner.
+
+    ``strategy`` is a :class:`StrategyFile` or the plain data of strategy.yaml (a file that does not validate).
+    """
+    states = strategy.states if hasattr(strategy, "states") else (strategy or {}).get("states") or []
+    for state in states:
+        fields = state if isinstance(state, dict) else {"code": state.code, "name": state.name,
+                                                         "role": state.role.value}
+        if fields.get("code") == code:
+            role = fields.get("role") or "participating"
+            return (f"{code} ({fields.get('name', code)}) is declared under 'states' as a {role} state; "
+                    "set 'role: partner' on it to give it a partner file")
+    return None

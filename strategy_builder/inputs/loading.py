@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
-from strategy_builder.inputs.hints import close_match_hint, iso_country_name, state_hint
+from strategy_builder.inputs.hints import close_match_hint, iso_country_name, not_a_partner_hint, state_hint
+from strategy_builder.inputs.partial import partial_partner
 from strategy_builder.inputs.policy import policy_findings
 from strategy_builder.inputs.cache import CacheDamaged, CachedInput, InputCache
 from strategy_builder.inputs.yamlsource import parse_yaml, read_source
@@ -148,6 +149,10 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
         elif model is not None:
             partner = SourcedPartner(model, document)
         else:
+            # A schema error does not hide the other problems: what validates of the file is still checked
+            # against strategy.yaml and the policy rules (see partial.py). It is never built.
+            if strategy is not None and (partial := partial_partner(document.data)) is not None:
+                findings.extend(_partner_checks(SourcedPartner(partial, document), path, strategy))
             continue
         twin = next((p for p in partners if p.code == partner.code), None)
         # AM.yaml and AM.yml: two drafts for one partner. (A file whose code differs from its name gets
@@ -229,14 +234,17 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
     findings: list[Finding] = []
     known = {s.code: s.name for s in strategy.states}
     partners = {s.code: s.name for s in strategy.states if s.role.value == "partner"}
-    if model.code != path.stem:
+    # In a file that did not validate (partial.py), a part that did not is None: its schema error says why.
+    if model.code is None:
+        pass
+    elif model.code != path.stem:
         findings.append(Finding(document.location(("code",)), "partner.code-mismatch",
                                 f"the code {model.code} does not match the file name {path.name}",
                                 hint=f"rename the file to {model.code}.yaml or set 'code: {path.stem}'"))
-    if model.code not in partners:
+    if model.code is not None and model.code not in partners:
         findings.append(Finding(document.location(("code",)), "partner.not-declared",
                                 f"{model.code} is not declared as a partner state in inputs/strategy.yaml",
-                                hint=state_hint(model.code, partners)))
+                                hint=not_a_partner_hint(model.code, strategy) or state_hint(model.code, partners)))
     stakeholders = [s.code for s in strategy.stakeholders]
     hints: dict[tuple[str, str], str | None] = {}  # 60,000 mistyped codes must not run difflib 60,000 times
 
@@ -253,23 +261,32 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
 
     seen_ids: dict[str, str] = {}
     for area_key, area in model.areas.items():
+        if area is None:
+            continue
         for p_index, priority in enumerate(area.priorities):
+            if priority is None:
+                continue
             base = ("areas", area_key, "priorities", p_index)
-            if priority.id in seen_ids:
+            if priority.id is None:
+                pass
+            elif priority.id in seen_ids:
                 findings.append(Finding(document.location((*base, "id")), "priority.duplicate-id",
                                         f"priority id '{priority.id}' is already used in {seen_ids[priority.id]}",
                                         hint="ids must be unique within a partner; they become section IDs"))
-            seen_ids.setdefault(priority.id, f"areas.{area_key}")
+            if priority.id is not None:
+                seen_ids.setdefault(priority.id, f"areas.{area_key}")
             for a_index, action in enumerate(priority.actions):
+                if action is None:
+                    continue
                 for s_index, code in enumerate(action.stakeholders):
-                    if code not in stakeholders:
+                    if code is not None and code not in stakeholders:
                         findings.append(Finding(
                             document.location((*base, "actions", a_index, "stakeholders", s_index)),
                             "stakeholder.unknown", f"'{code}' is not a known stakeholder",
                             hint=stakeholder_hint(code)))
                 for l_index, code in enumerate(action.lead):
                     # A declared state's code is checked once, where strategy.yaml declares it.
-                    if code not in known and iso_country_name(code) is None:
+                    if code is not None and code not in known and iso_country_name(code) is None:
                         findings.append(Finding(
                             document.location((*base, "actions", a_index, "lead", l_index)),
                             "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code",

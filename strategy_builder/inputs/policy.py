@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from strategy_builder.errors import Finding, Severity
+from strategy_builder.errors import Finding, Findings, Severity
 from strategy_builder.inputs.hints import state_hint
-from strategy_builder.models.inputs import Status, StrategyFile
+from strategy_builder.models.inputs import Period, Status, StrategyFile
 from strategy_builder.models.project import SourcedPartner
+
+BLOCKS_CIRCULATION = frozenset({"policy.lead-not-participating"})
+"""Warnings that a draft for circulation may not carry: ``build`` treats them as errors (a preview shows them)."""
+
+
+_NOT_CIRCULATED = ("A draft for circulation cannot name it: 'build' refuses it and 'check --strict' fails; "
+                   "a preview shows it.")
+
+
+def for_circulation(findings: Findings) -> Findings:
+    """``findings`` with those that block a circulated draft (:data:`BLOCKS_CIRCULATION`) made errors."""
+    return Findings([f.as_error() if f.code in BLOCKS_CIRCULATION else f for f in findings])
 
 
 def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Finding]:
@@ -14,16 +26,21 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
     findings: list[Finding] = []
     participating = {s.code: s.name for s in strategy.states}
     period = strategy.series.period
-    hints: dict[str, str | None] = {}  # one difflib run per distinct code, not per occurrence
+    hints: dict[str, str] = {}  # one difflib run per distinct code, not per occurrence
 
     def warn(path: tuple[str | int, ...], code: str, message: str, hint: str | None = None,
              prefer_key: bool = False) -> None:
         findings.append(Finding(document.location(path, prefer_key=prefer_key), code, message,
                                 Severity.WARNING, hint))
 
+    # A partner read from a file that did not validate (partial.py) has None for each part that did not:
+    # such parts are not judged here (their schema errors are reported), and a present but invalid optional
+    # value (a timeline, an expected impact) is not a missing one.
     for area_key, area in model.areas.items():
+        if area is None:
+            continue
         area_path = ("areas", area_key)
-        active = [p for p in area.priorities if p.status is not Status.WITHDRAWN]
+        active = [p for p in area.priorities if p is None or p.status is not Status.WITHDRAWN]
         if not active and not area.no_priorities_reason:
             what = "only withdrawn priorities" if area.priorities else "no priorities"
             warn(area_path, "policy.area-empty", f"area '{area_key}' has {what} and no reason",
@@ -35,7 +52,7 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                  prefer_key=True)
         for p_index, priority in enumerate(area.priorities):
             base = (*area_path, "priorities", p_index)
-            if priority.status is Status.WITHDRAWN:
+            if priority is None or priority.status is Status.WITHDRAWN:
                 continue
             if not priority.actions:
                 warn((*base, "id"), "policy.no-action", f"priority '{priority.id}' has no action",
@@ -45,21 +62,23 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                      f"priority '{priority.id}' has no expected-impact assessment",
                      "add 'expected_impact' with a level (high, medium, low) and a text")
             for a_index, action in enumerate(priority.actions):
+                if action is None:
+                    continue
                 action_path = (*base, "actions", a_index)
                 if not action.lead:
                     warn(action_path, "policy.no-lead", "this action has no lead state",
                          "add 'lead: [CZ]' with one or more participating states")
                 for l_index, code in enumerate(action.lead):
-                    if code not in participating:
+                    if code is not None and code not in participating:
+                        if code not in hints:
+                            hints[code] = " ".join(filter(None, [state_hint(code, participating), _NOT_CIRCULATED]))
                         warn((*action_path, "lead", l_index), "policy.lead-not-participating",
-                             f"lead state {code} is not a participating state",
-                             hints[code] if code in hints
-                             else hints.setdefault(code, state_hint(code, participating)))
+                             f"lead state {code} is not a participating state", hints[code])
                 timeline = action.timeline
                 if timeline is None:
                     warn(action_path, "policy.no-timeline", "this action has no timeline",
                          "add e.g. 'timeline: {start: 2010-09, end: 2011-H1}'")
-                if timeline is not None and (timeline.start.first_month < period.start.first_month
+                if isinstance(timeline, Period) and (timeline.start.first_month < period.start.first_month
                                              or timeline.end.last_month > period.end.last_month):
                     warn((*action_path, "timeline"), "policy.timeline-outside-period",
                          f"the timeline {timeline.start}–{timeline.end} lies outside the strategy period "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.errors import Finding, Findings
-from strategy_builder.inputs.hints import iso_country_name, state_hint
+from strategy_builder.inputs.hints import iso_country_name, not_a_partner_hint, state_hint
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import ProjectLayout
 from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
@@ -66,10 +66,13 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     states = {s.get("code"): s for s in document.data.get("states") or [] if isinstance(s, dict)}
     partners = {str(c): str(s.get("name", c)) for c, s in states.items() if s.get("role") == "partner"}
     if code not in partners:
+        entries = document.data.get("states") or []
+        index = next((i for i, s in enumerate(entries) if isinstance(s, dict) and s.get("code") == code), None)
+        where = ("states", index, "code") if index is not None else ("states",)
         raise InputProblems(Findings([Finding(
-            document.location(("states",), prefer_key=True), "partner.not-declared",
+            document.location(where, prefer_key=index is None), "partner.not-declared",
             f"{code} is not declared as a partner state in inputs/strategy.yaml",
-            hint=state_hint(code, partners) if partners else None)]))
+            hint=not_a_partner_hint(code, document.data) or (state_hint(code, partners) if partners else None))]))
     target = layout.partner_file(code)
     if target.exists() and not overwrite:
         raise EnvironmentProblem(f"{target} already exists", hint="pass --force to overwrite it")

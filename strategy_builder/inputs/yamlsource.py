@@ -350,10 +350,51 @@ def _compose(text: str, display_name: str, loader_class: type) -> tuple[Any, _Co
         if error.context:
             message = f"{message} ({error.context})"
         return [Finding(Location(display_name, line, column), "yaml.syntax", f"YAML syntax error: {message}",
-                        hint="check the indentation and quoting around this position")]
+                        hint=(_indentation_hint(text, line) if line is not None else None)
+                        or "check the indentation and quoting around this position")]
     except yaml.reader.ReaderError as error:  # libyaml reports unreadable characters while parsing
         return [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
     except yaml.YAMLError as error:
         return [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
     finally:
         loader.dispose()
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_column(line: str) -> int:
+    """0-based column where the content of a line starts after its list dashes (``  - id: x`` -> 4)."""
+    column = _indentation(line)
+    while line[column:column + 2] == "- ":
+        column += 2
+        while line[column:column + 1] == " ":
+            column += 1
+    return column
+
+
+def _indentation_hint(text: str, line_number: int) -> str | None:
+    """For a syntax error on a line indented differently from the line before it (a sibling field): the
+    column expected, and the line with a caret under where it starts. ``None`` when that is not the case."""
+    lines = text.split("\n")
+    if not 1 <= line_number <= len(lines):
+        return None
+    offending = lines[line_number - 1]
+    if not offending.strip() or offending.lstrip().startswith("#"):
+        return None
+    before = next((n for n in range(line_number - 1, 0, -1)
+                   if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), None)
+    if before is None:
+        return None
+    previous = lines[before - 1]
+    expected, indent = _key_column(previous), _indentation(offending)
+    opens_block = previous.rstrip().endswith(":") or previous.rstrip().endswith("|") \
+        or previous.rstrip().endswith(">")
+    if indent == expected or (opens_block and indent > expected) or ":" not in previous:
+        return None
+    field = previous[expected:].split(":", 1)[0].strip()
+    width = len(str(line_number))
+    return (f"line {line_number} starts at column {indent + 1}, but the field before it, '{field}' on line "
+            f"{before}, starts at column {expected + 1}: indent it to column {expected + 1} if it belongs beside "
+            f"it\n{line_number} | {offending}\n{' ' * width} | {' ' * indent}^")

@@ -69,7 +69,7 @@ def test_the_commented_example_priority_is_valid_once_uncommented(sample_project
     ("FR", "FR is France; declare it under 'states' in inputs/strategy.yaml if it takes part"),
     ("TK", "did you mean TM (Turkmenistan)? TK is Tokelau."),
     ("am", "did you mean AM (Armenia)?"),
-    ("CZ", "CZ is Czechia"),
+    ("CZ", "CZ (Czech Republic) is declared under 'states' as a leading state; set 'role: partner' on it"),
 ])
 def test_an_undeclared_code_is_refused_with_a_hint(code: str, hint: str, sample_project: Path) -> None:
     before = sorted(p.name for p in (sample_project / "inputs" / "partners").iterdir())
@@ -79,8 +79,11 @@ def test_an_undeclared_code_is_refused_with_a_hint(code: str, hint: str, sample_
     assert finding.code == "partner.not-declared"
     assert finding.message == f"{code} is not declared as a partner state in inputs/strategy.yaml"
     assert finding.hint is not None and hint in finding.hint
+    # At the state's own entry when it is declared (with another role), else at 'states:'.
     text = (sample_project / "inputs" / "strategy.yaml").read_text(encoding="utf-8")
-    assert finding.location.render() == f"inputs/strategy.yaml:{text[:text.index('states:')].count(chr(10)) + 1}:1"
+    needle = f"{{code: {code}," if f"{{code: {code}," in text else "states:"
+    line = text[:text.index(needle)].count(chr(10)) + 1
+    assert finding.location.render().startswith(f"inputs/strategy.yaml:{line}:")
     assert sorted(p.name for p in (sample_project / "inputs" / "partners").iterdir()) == before
 
 

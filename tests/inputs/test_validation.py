@@ -240,7 +240,7 @@ CASES: list[Case] = [
     # dates and periods
     Case("invalid-date", [(STRATEGY, "issued: 2010-11-15", "issued: 2010-13-45")], [
         Expect(STRATEGY, "2010-13-45", "consultation.issued", "schema.date_from_datetime_parsing",
-               "'2010-13-45' is not a date", DATE_HINT)]),
+               "'2010-13-45' is not a date: there is no month 13", "the form YYYY-MM-DD is right")]),
     Case("date-in-day-month-year-order", [(STRATEGY, "issued: 2010-11-15", "issued: 15.11.2010")], [
         Expect(STRATEGY, "15.11.2010", "consultation.issued", "schema.date_parsing",
                "'15.11.2010' is not a date", DATE_HINT)]),
