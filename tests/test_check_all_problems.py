@@ -4,12 +4,16 @@ participating state cannot reach a circulated draft; the hints a new team meets 
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from strategy_builder.cli import main
 from strategy_builder.inputs.loading import load_project
 
@@ -130,3 +134,35 @@ def test_hint_an_indentation_error_names_the_column_and_shows_the_line(
     offending = new.rstrip("\n")
     assert f"\n{line} | {offending}\n" in hint
     assert hint.endswith(" | " + " " * (len(offending) - len(offending.lstrip())) + "^")
+
+
+def _leaves(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [path, *(leaf for key, value in node.items() for leaf in _leaves(value, (*path, key)))]
+    if isinstance(node, list):
+        return [path, *(leaf for index, value in enumerate(node) for leaf in _leaves(value, (*path, index)))]
+    return [path]
+
+
+_JUNK = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2),
+                  st.dictionaries(st.sampled_from(["id", "lead", "x"]), st.integers(), max_size=2))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_value_replaced_by_junk_gives_findings_never_a_crash(sample_project: Path, data: st.DataObject) -> None:
+    """The partial checks meet every shape a broken file can have: they report or stay silent, never fail."""
+    original = yaml.safe_load((REPO / AM).read_text(encoding="utf-8"))
+    leaves = [p for p in _leaves(original) if p]
+    mutated = copy.deepcopy(original)
+    for path in data.draw(st.lists(st.sampled_from(leaves), min_size=1, max_size=3)):
+        node = mutated
+        try:
+            for part in path[:-1]:
+                node = node[part]  # type: ignore[index]
+            node[path[-1]] = data.draw(_JUNK)  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier replacement removed this path
+    (sample_project / AM).write_text(yaml.safe_dump(mutated, allow_unicode=True), encoding="utf-8")
+    result = load_project(sample_project, only={"AM"})
+    assert all(f.location.file in (AM, STRATEGY) for f in result.findings)
