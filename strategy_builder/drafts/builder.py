@@ -17,8 +17,8 @@ from strategy_builder.errors import (
 )
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
-from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
 from strategy_builder.inputs.policy import for_circulation
+from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
