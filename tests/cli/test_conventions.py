@@ -83,3 +83,14 @@ def test_piped_output_is_never_cut_to_the_terminal_width(sample_drafts: tuple[Pa
     diff = run_cli("diff", "1", "2", cwd=project / "build" / "drafts", env={"COLUMNS": "40"})
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert max(len(line) for line in diff.stdout.splitlines()) > 40
+
+
+def test_shell_completion_as_documented_completes_commands_and_options(tmp_path: Path) -> None:
+    script = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_source"}, cwd=tmp_path)
+    assert script.returncode == 0 and "_STRATEGY_BUILDER_COMPLETE=bash_complete" in script.stdout
+    words = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete", "COMP_WORDS": "strategy-builder ini",
+                         "COMP_CWORD": "1"}, cwd=tmp_path)
+    assert words.stdout.split() == ["plain,init"]
+    options = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete",
+                           "COMP_WORDS": "strategy-builder check --pro", "COMP_CWORD": "2"}, cwd=tmp_path)
+    assert options.stdout.split() == ["plain,--project"]
