@@ -80,9 +80,11 @@ def priority_line(priority: PriorityEntry) -> str:
 
 
 def action_line(action: ActionEntry, *, width: int = 90) -> str:
-    """``AM 2.1.a Expert workshop on ... (lead HU; 2010-09 – 2010-12) — AM.yaml:80``."""
+    """``AM 2.1.a Expert workshop on ... (lead HU; 2010-09 – 2010-12) — AM/illegal_migration/... — AM.yaml:80``:
+    the action, its priority's section ID and its YAML line."""
     text = action.text if len(action.text) <= width else action.text[:width - 1].rstrip() + "…"
     timeline = "no timeline" if action.start is None else (
         action.start if action.start == action.end else f"{action.start} – {action.end}")
     lead = ", ".join(action.leads) or "no lead"
-    return f"{action.partner} {action.number} {text} (lead {lead}; {timeline}) — {where(action.file, action.line)}"
+    return (f"{action.partner} {action.number} {text} (lead {lead}; {timeline}) — {action.priority} — "
+            f"{where(action.file, action.line)}")

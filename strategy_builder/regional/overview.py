@@ -15,20 +15,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from strategy_builder import __version__
-from strategy_builder.drafts.builder import snapshot_inputs
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import Findings
 from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection, SectionStatus
 from strategy_builder.models.section_records import stable_hash
 from strategy_builder.regional.matrix import RegionalMatrix
-from strategy_builder.regional.overview_document import (
-    OVERVIEW_CODE, OVERVIEW_FILE, OverviewSection, OverviewStamp, overview_document,
-)
 from strategy_builder.regional.source import RegionalInputs, load_regional_inputs
 from strategy_builder.ooxml.markers import bookmark_name
+
+if TYPE_CHECKING:
+    from strategy_builder.regional.overview_document import OverviewSection
+
+OVERVIEW_CODE = "overview"
+"""The overview's code: its stamp ``strategy_builder.partner``, its manifest entry, the first part of its IDs."""
+OVERVIEW_FILE = "overview.docx"
 
 Progress = Callable[[str], None]
 LAYOUT_VERSION = "1"
@@ -148,7 +152,10 @@ def build_overview(project_dir: Path, options: OverviewOptions = OverviewOptions
 
 def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous: Manifest | None,
            previous_number: int | None, staging: Path, options: OverviewOptions, notify: Progress) -> OverviewResult:
+    # python-docx and matplotlib are imported only when an overview is written, never at start-up.
+    from strategy_builder.drafts.builder import snapshot_inputs
     from strategy_builder.regional.charts import overview_figures
+    from strategy_builder.regional.overview_document import OverviewStamp, overview_document
     from strategy_builder.regional.views.as_json import matrix_json
 
     strategy = inputs.project.strategy

@@ -45,14 +45,12 @@ from strategy_builder.regional.labels import (
     AREA_SHORT, GAP, LEGEND, STATUS_TITLES, TIMELINE_RULE, cell_summary, plural, source_line, status_counts,
 )
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
+from strategy_builder.regional.overview import OVERVIEW_CODE, OVERVIEW_FILE
 from strategy_builder.render.context import long_date
 from strategy_builder.render.assembly import RenderedDocument, verify_document
 from strategy_builder.ooxml.markers import begin_marker, bookmark_name, end_marker
 from strategy_builder.ooxml.stamps import DraftStamps, write_stamps
 
-OVERVIEW_CODE = "overview"
-"""The document's code: its stamp ``strategy_builder.partner``, the first part of its section IDs."""
-OVERVIEW_FILE = "overview.docx"
 
 FONT = "Calibri"
 TEXT = RGBColor(0x1A, 0x1A, 0x1A)

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -133,15 +134,18 @@ def test_a_comment_on_the_overview_maps_to_its_section_and_yaml_line(overviews: 
 @pytest.mark.libreoffice
 def test_the_overview_opens_in_libreoffice_with_its_figures_and_contents(overviews: tuple[Path, Path, Path],
                                                                          soffice: str, tmp_path: Path) -> None:
-    _, first, _ = overviews
-    pdf = convert_with_libreoffice(soffice, first / "overview.docx", tmp_path / "pdf")
+    project, first, _ = overviews
+    # --pdf: the drafts' LibreOffice path (strategy_builder.office), published with the document.
+    with_pdf = build_overview(project, OverviewOptions(force=True, pdf=True))
+    pdf = with_pdf.directory / "overview.pdf"
+    assert pdf in with_pdf.files and pdf.is_file()
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len([line for line in images.splitlines()[2:] if line.strip()]) >= 2
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     contents = text[text.index("Contents"):text.index("The 12 partner states")]
     # LibreOffice computes the contents' page numbers from the sections' bookmarks.
     assert re.search(r"Legal migration with a special emphasis on labour migration\.*\s*\d+", contents)
-    round_trip = convert_with_libreoffice(soffice, first / "overview.docx", tmp_path / "docx", "docx")
+    round_trip = convert_with_libreoffice(soffice, with_pdf.directory / "overview.docx", tmp_path / "docx", "docx")
     ids = {s.section_id for s in read_document_sections(round_trip).sections}
     assert {f"overview/{a}/{c}" for a in AREA_KEYS for c in PARTNERS} <= ids
 
@@ -160,3 +164,21 @@ def test_the_command_numbers_overviews_and_a_failure_leaves_nothing(tmp_path: Pa
     assert sorted(p.name for p in (project / "build" / "overview").iterdir()) == ["001"]
     shutil.rmtree(project / "inputs" / "partners")
     assert run_cli("overview", "--project", str(project)).returncode == 1
+
+
+def test_from_a_draft_the_overview_quotes_that_draft_and_its_inputs(overviews: tuple[Path, Path, Path]) -> None:
+    from strategy_builder.regional.source import load_regional_inputs
+
+    project, _, _ = overviews  # draft 001 was built before the priority was withdrawn
+    then, now = load_regional_inputs(project, 1).matrix(), load_regional_inputs(project).matrix()
+    assert (then.source.kind, then.source.draft, then.source.numbers_from_draft) == ("draft", 1, 1)
+    assert (now.source.kind, now.source.numbers_from_draft) == ("inputs", None)  # the inputs moved on
+    assert then.cell("AM", "legal_migration").counts["withdrawn"] + 1 == \
+        now.cell("AM", "legal_migration").counts["withdrawn"]
+
+
+def test_the_commands_library_imports_no_plotting_word_or_spreadsheet_library_until_used() -> None:
+    code = ("import sys, strategy_builder.regional.overview, strategy_builder.regional.export; "
+            "print(sorted(m for m in ('matplotlib', 'docx', 'openpyxl') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
