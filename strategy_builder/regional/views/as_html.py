@@ -26,6 +26,7 @@ p.source, p.legend, .muted { color: var(--muted); }
 table { border-collapse: collapse; margin: .6rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; vertical-align: top; }
 thead th { background: var(--head); position: sticky; top: 0; text-align: left; }
+tbody th, tfoot th { text-align: left; }
 th button { all: unset; cursor: pointer; font-weight: 700; }
 th button::after { content: " \\2195"; color: var(--muted); font-weight: 400; }
 th[aria-sort="ascending"] button::after { content: " \\2191"; }
