@@ -134,3 +134,18 @@ def test_the_checker_sees_lazy_and_relative_imports(tmp_path: Path) -> None:
     module = PACKAGE / "drafts" / "builder.py"
     targets = {target for target, _, _ in _imports(module)}
     assert {"review", "render", "layout", "inputs", "models", "errors"} <= targets  # review: a lazy import
+
+
+def test_only_the_ooxml_layer_imports_lxml() -> None:
+    """Layers above ``ooxml`` get typed values from it, never XML trees (docs/architecture.md)."""
+    outside = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if _node(path) == "ooxml":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "lxml" or name.startswith("lxml.") for name in names):
+                outside.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not outside, "lxml imported outside strategy_builder/ooxml/: " + ", ".join(outside)

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import CT, PKG_REL, W
+from strategy_builder.ooxml.namespaces import (
+    CT, FLD_CHAR, FLD_CHAR_TYPE, INSTR_TEXT, PKG_REL, RPR, TAB, VAL, XML_SPACE, R, T, qn,
+)
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml, serialize
 
-_W = f"{{{W}}}"
-_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+DOC_PR = qn("wp:docPr")
 
 
 def _child(parent: etree._Element, tag: str, *, first: bool = False) -> etree._Element:
-    element = parent.find(f"{_W}{tag}")
+    element = parent.find(qn(f"w:{tag}"))
     if element is None:
-        element = etree.Element(f"{_W}{tag}")
+        element = etree.Element(qn(f"w:{tag}"))
         if first:
             parent.insert(0, element)
         else:
@@ -30,18 +31,18 @@ def _child(parent: etree._Element, tag: str, *, first: bool = False) -> etree._E
 
 def _run(text: str | None = None, *, field_char: str | None = None, instruction: str | None = None,
          properties: etree._Element | None = None) -> etree._Element:
-    run = etree.Element(f"{_W}r")
+    run = etree.Element(R)
     if properties is not None:
         run.append(etree.fromstring(etree.tostring(properties)))
     if field_char is not None:
-        etree.SubElement(run, f"{_W}fldChar").set(f"{_W}fldCharType", field_char)
+        etree.SubElement(run, FLD_CHAR).set(FLD_CHAR_TYPE, field_char)
     if instruction is not None:
-        element = etree.SubElement(run, f"{_W}instrText")
-        element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        element = etree.SubElement(run, INSTR_TEXT)
+        element.set(XML_SPACE, "preserve")
         element.text = f" {instruction} "
     if text is not None:
-        element = etree.SubElement(run, f"{_W}t")
-        element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        element = etree.SubElement(run, T)
+        element.set(XML_SPACE, "preserve")
         element.text = text
     return run
 
@@ -51,8 +52,8 @@ def append_field(paragraph: etree._Element, instruction: str, cached: str) -> No
 
     The runs copy the formatting of the paragraph's last run, if any.
     """
-    runs = paragraph.findall(f"{_W}r")
-    properties = runs[-1].find(f"{_W}rPr") if runs else None
+    runs = paragraph.findall(R)
+    properties = runs[-1].find(RPR) if runs else None
     for run in (_run(field_char="begin", properties=properties), _run(instruction=instruction, properties=properties),
                 _run(field_char="separate", properties=properties), _run(cached, properties=properties),
                 _run(field_char="end", properties=properties)):
@@ -61,17 +62,17 @@ def append_field(paragraph: etree._Element, instruction: str, cached: str) -> No
 
 def append_tab(paragraph: etree._Element) -> None:
     """Append a tab character (``w:tab``) in a run of its own."""
-    run = etree.SubElement(paragraph, f"{_W}r")
-    etree.SubElement(run, f"{_W}tab")
+    run = etree.SubElement(paragraph, R)
+    etree.SubElement(run, TAB)
 
 
 def shade_cell(cell: etree._Element, fill: str) -> None:
     """Fill a table cell (``w:tc``) with the colour ``fill`` (``RRGGBB``)."""
     properties = _child(cell, "tcPr", first=True)
     shading = _child(properties, "shd")
-    shading.set(f"{_W}val", "clear")
-    shading.set(f"{_W}color", "auto")
-    shading.set(f"{_W}fill", fill)
+    shading.set(VAL, "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
 
 
 def repeat_header_row(row: etree._Element) -> None:
@@ -89,16 +90,16 @@ def keep_row_together(row: etree._Element) -> None:
 def table_borders(table: etree._Element, colour: str, size_eighths: int = 4) -> None:
     """Single-line borders of ``colour`` around and inside a table (``w:tbl``)."""
     properties = _child(table, "tblPr", first=True)
-    existing = properties.find(f"{_W}tblBorders")
+    existing = properties.find(qn("w:tblBorders"))
     if existing is not None:
         properties.remove(existing)
-    borders = etree.SubElement(properties, f"{_W}tblBorders")
+    borders = etree.SubElement(properties, qn("w:tblBorders"))
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = etree.SubElement(borders, f"{_W}{side}")
-        element.set(f"{_W}val", "single")
-        element.set(f"{_W}sz", str(size_eighths))
-        element.set(f"{_W}space", "0")
-        element.set(f"{_W}color", colour)
+        element = etree.SubElement(borders, qn(f"w:{side}"))
+        element.set(VAL, "single")
+        element.set(qn("w:sz"), str(size_eighths))
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), colour)
     _reorder_table_properties(properties)
 
 
@@ -109,7 +110,7 @@ _TABLE_PROPERTY_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblS
 
 def _reorder_table_properties(properties: etree._Element) -> None:
     # CT_TblPr's children have a fixed order (ECMA-376 17.4.60); Word rejects a table out of order.
-    rank = {f"{_W}{name}": index for index, name in enumerate(_TABLE_PROPERTY_ORDER)}
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(_TABLE_PROPERTY_ORDER)}
     children = sorted(properties, key=lambda child: rank.get(child.tag, len(rank)))
     for child in children:
         properties.append(child)
@@ -118,14 +119,14 @@ def _reorder_table_properties(properties: etree._Element) -> None:
 def describe_table(table: etree._Element, caption: str, description: str) -> None:
     """A table's title and description for screen readers (``w:tblCaption``, ``w:tblDescription``)."""
     properties = _child(table, "tblPr", first=True)
-    _child(properties, "tblCaption").set(f"{_W}val", caption)
-    _child(properties, "tblDescription").set(f"{_W}val", description)
+    _child(properties, "tblCaption").set(VAL, caption)
+    _child(properties, "tblDescription").set(VAL, description)
     _reorder_table_properties(properties)
 
 
 def describe_pictures(paragraph: etree._Element, title: str, description: str) -> None:
     """Alt text of every picture in a paragraph (``wp:docPr`` ``title`` and ``descr``)."""
-    for properties in paragraph.iter(f"{_WP}docPr"):
+    for properties in paragraph.iter(DOC_PR):
         properties.set("title", title)
         properties.set("descr", description)
 

@@ -8,7 +8,9 @@ sections become ``w:moveFrom``/``w:moveTo`` ranges. Invariant (tested): Accept A
 Reject All the old one, paragraph by paragraph, tables included.
 
 This module only writes XML; what to mark comes from a plan (the aligned blocks of
-:mod:`strategy_builder.review.diff`), described here by protocols so that the layers stay apart.
+:mod:`strategy_builder.review.diff`), described here by protocols so that the layers stay apart: the plan
+names the blocks of :class:`~strategy_builder.ooxml.body.DocumentBody` it pairs, and only this module
+looks at the elements behind them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from strategy_builder.ooxml.namespaces import (
     MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, PPR, PPR_CHANGE, RPR, SDT, SECT_PR, TBL, TBL_PR_EX, TC, TR,
     TR_PR_CHANGE, TRPR, W, P,
 )
+from strategy_builder.ooxml.blocks import Block, Row
+from strategy_builder.ooxml.body import DocumentBody
 from strategy_builder.ooxml.package import DocxPackage, write_zip
 from strategy_builder.ooxml.parser import serialize
 from strategy_builder.ooxml.runs import edit_paragraph, sanitised_copy, wrap_runs
@@ -44,10 +48,10 @@ class PlanRow(Protocol):
     def cells(self) -> Sequence[Sequence[PlanBlock]]: ...
 
     @property
-    def old_element(self) -> etree._Element | None: ...
+    def old(self) -> Row | None: ...
 
     @property
-    def new_element(self) -> etree._Element | None: ...
+    def new(self) -> Row | None: ...
 
 
 class PlanBlock(Protocol):
@@ -64,10 +68,10 @@ class PlanBlock(Protocol):
     def is_table(self) -> bool: ...
 
     @property
-    def old_element(self) -> etree._Element | None: ...
+    def old(self) -> Block | None: ...
 
     @property
-    def new_element(self) -> etree._Element | None: ...
+    def new(self) -> Block | None: ...
 
 
 class PlanSegment(Protocol):
@@ -168,7 +172,7 @@ class _Writer:
         pending: list[etree._Element] = []
         for pair, move, name in items:
             if pair.kind == "deleted":
-                element = sanitised_copy(pair.old_element)  # type: ignore[arg-type]
+                element = sanitised_copy(_element(pair.old))
                 tag = move or DEL
                 self.mark_whole(element, tag)
                 if anchor is None:
@@ -180,7 +184,7 @@ class _Writer:
                 if move and name:
                     self.moved.setdefault((move, name), []).append(element)
                 continue
-            element = self.mapping[pair.new_element]  # type: ignore[index]
+            element = self.mapping[_element(pair.new)]
             for waiting in pending:
                 element.addprevious(waiting)
             pending = []
@@ -192,7 +196,7 @@ class _Writer:
                 if pair.is_table:
                     self.edit_table(element, pair)
                 else:
-                    edit_paragraph(element, pair.old_element, pair.ops, self.revision)  # type: ignore[arg-type]
+                    edit_paragraph(element, _element(pair.old), pair.ops, self.revision)
             placed.append((element, family))
             if move and name:
                 self.moved.setdefault((move, name), []).append(element)
@@ -239,7 +243,7 @@ class _Writer:
         pending: list[etree._Element] = []
         for row in pair.rows:
             if row.kind == "deleted":
-                element = sanitised_copy(row.old_element)  # type: ignore[arg-type]
+                element = sanitised_copy(_element(row.old))
                 self.mark_whole_row(element, DEL)
                 if anchor is None:
                     pending.append(element)
@@ -247,7 +251,7 @@ class _Writer:
                     anchor.addnext(element)
                     anchor = element
                 continue
-            element = self.mapping[row.new_element]  # type: ignore[index]
+            element = self.mapping[_element(row.new)]
             for waiting in pending:
                 element.addprevious(waiting)
             pending = []
@@ -291,8 +295,7 @@ def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, a
         if segment.status == "moved_from":
             items.extend((p, MOVE_FROM, name) for p in segment.pairs)
         elif segment.status == "moved_to":
-            items.extend((_Inserted(p.new_element, p.is_table), MOVE_TO, name)
-                         for p in segment.pairs if p.new_element is not None)
+            items.extend((_Inserted(p.new, p.is_table), MOVE_TO, name) for p in segment.pairs if p.new is not None)
         else:
             items.extend((p, None, None) for p in segment.pairs)
     body = result.find(BODY)
@@ -325,11 +328,17 @@ class _Inserted:
     kind = "inserted"
     ops: Sequence[tuple[str, str]] = ()
     rows: Sequence[PlanRow] = ()
-    old_element = None
+    old = None
 
-    def __init__(self, element: etree._Element | None, is_table: bool) -> None:
-        self.new_element = element
+    def __init__(self, block: Block, is_table: bool) -> None:
+        self.new = block
         self.is_table = is_table
+
+
+def _element(item: Block | Row | None) -> etree._Element:
+    """The element a planned block or row was read from (the plan only names blocks that have one)."""
+    assert item is not None and item.element is not None
+    return item.element
 
 
 def redline_package(new_package: DocxPackage, redlined_root: etree._Element) -> bytes:
@@ -339,4 +348,10 @@ def redline_package(new_package: DocxPackage, redlined_root: etree._Element) -> 
     return write_zip(parts)
 
 
-__all__ = ["PlanBlock", "PlanRow", "PlanSegment", "redline_body", "redline_package"]
+def redline_document(new: DocumentBody, segments: Sequence[PlanSegment], *, author: str, date: dt.date) -> bytes:
+    """The new document (as :func:`strategy_builder.ooxml.body.read_body` read it) with the planned revisions
+    as native tracked changes: a complete .docx."""
+    return redline_package(new.package, redline_body(new.accepted_root, segments, author=author, date=date))
+
+
+__all__ = ["PlanBlock", "PlanRow", "PlanSegment", "redline_body", "redline_document", "redline_package"]

@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,19 +23,19 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from lxml import etree
 
 from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.parser import XmlRefused
 from strategy_builder.ooxml.properties import read_core_texts
+from strategy_builder.ooxml.template_xml import (
+    element_text, has_cell_loops, has_listing_characters, paragraphs_joined, paragraphs_on_lines, part_text,
+    text_near_line,
+)
 
 # Part relationship types whose XML may contain Jinja.
 TEMPLATED_RELATIONSHIPS = ("/header", "/footer", "/footnotes", "/endnotes")
 CORE_PROPERTY_TAGS = ("title", "subject", "description", "keywords", "category")
-
-_PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
-_LISTING_CHARACTERS = re.compile(r"<w:t[ >][^<]*[\t\a\n\f]")
 
 
 def make_environment(sources: dict[str, str] | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -135,16 +134,15 @@ class CompiledTemplate:
             source, uses_cell_loops = self._patched[name]
         else:
             try:
-                root = parse_xml(self.package.parts[name], part=name)
+                raw = part_text(self.package, name)
             except XmlRefused as error:
                 problems.add(Finding(self._location(name), "template.xml", str(error)))
                 return None
-            raw = etree.tostring(root, encoding="unicode")
             source = self._docxtpl.patch_xml(raw)
             # docxtpl rewrites '{%tc ...%}' cell loops away, so look for them before patching.
-            uses_cell_loops = re.search(r"\{%-?\s*tc\s", re.sub(r"<[^>]+>", "", raw)) is not None
+            uses_cell_loops = has_cell_loops(raw)
             if "{{" in source or "{%" in source:
-                source = _PARAGRAPH_OPEN.sub(r"\n<w:p\1", source)
+                source = paragraphs_on_lines(source)
         if "{{" not in source and "{%" not in source:
             return TemplatePart(name, source, None, False)
         try:
@@ -154,7 +152,7 @@ class CompiledTemplate:
         except TemplateSyntaxError as error:
             problems.add(Finding(self._location(name, error.lineno), "template.syntax",
                                  f"Jinja syntax error in {name}: {error.message}",
-                                 hint=f"near: {_visible_text(source, error.lineno)}"))
+                                 hint=f"near: {text_near_line(source, error.lineno)}"))
             return None
         return TemplatePart(name, source, template, uses_cell_loops)
 
@@ -200,15 +198,13 @@ class CompiledTemplate:
             except jinja2.TemplateError as error:
                 error.part_name = part.name  # type: ignore[attr-defined]
                 raise
-            xml = xml.replace("\n<w:p", "<w:p")  # the line breaks compiling added (see _compile)
+            xml = paragraphs_joined(xml)  # the line breaks compiling added (see _compile)
             if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces
                 xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            # str.__contains__ is a fast scan; the pattern (text with tabs or breaks for docxtpl's
-            # listing feature) only runs when one of its characters is there at all.
-            if any(character in xml for character in "\t\a\n\f") and _LISTING_CHARACTERS.search(xml):
+            if has_listing_characters(xml):
                 xml = self._docxtpl.resolve_listing(xml)
             if part.uses_cell_loops:
-                xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
+                xml = element_text(self._docxtpl.fix_tables(xml))
             rendered[part.name] = xml
         properties = {}
         for name, template in self.core_templates.items():
@@ -228,13 +224,3 @@ def _decode_parts(encoded: object) -> dict[str, bytes] | None:
         return {name: base64.b64decode(text, validate=True) for name, text in encoded.items()}
     except (TypeError, ValueError):
         return None
-
-
-def _visible_text(source: str, line: int | None) -> str:
-    """The text (tags stripped) around ``line`` of a compiled part, to show where an error is."""
-    if line is None:
-        return ""
-    lines = source.splitlines()
-    window = lines[max(line - 2, 0): line + 1]
-    text = re.sub(r"<[^>]+>", "", " ".join(window))
-    return re.sub(r"\s+", " ", text).strip()[:200]

@@ -16,8 +16,6 @@ from functools import lru_cache
 from collections.abc import Callable
 from typing import Any, Literal
 
-from lxml import etree
-
 from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table
 
 PairKind = Literal["equal", "changed", "inserted", "deleted"]
@@ -100,14 +98,6 @@ class RowPair:
     cells: list[list[BlockPair]] = field(default_factory=list)
     """For changed rows (same number of cells): the aligned blocks of each cell."""
 
-    @property
-    def old_element(self) -> etree._Element | None:
-        return self.old.element if self.old is not None else None
-
-    @property
-    def new_element(self) -> etree._Element | None:
-        return self.new.element if self.new is not None else None
-
 
 @dataclass(slots=True, eq=False)
 class BlockPair:
@@ -125,14 +115,6 @@ class BlockPair:
     @property
     def is_table(self) -> bool:
         return isinstance(self.new if self.new is not None else self.old, Table)
-
-    @property
-    def old_element(self) -> etree._Element | None:
-        return self.old.element if self.old is not None else None
-
-    @property
-    def new_element(self) -> etree._Element | None:
-        return self.new.element if self.new is not None else None
 
 
 def _key(block: Block) -> tuple[str, str]:

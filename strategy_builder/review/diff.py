@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from strategy_builder.ooxml.redline import redline_body, redline_package
+from strategy_builder.ooxml.blocks import Paragraph
+from strategy_builder.ooxml.redline import redline_document
 from strategy_builder.review.align import BlockPair, RowPair, WordOp, align_blocks, normalise, similarity
-from strategy_builder.review.review_document import Paragraph, ReviewDocument, Segment, SectionKind, review_package
+from strategy_builder.review.review_document import ReviewDocument, Segment, SectionKind, review_body
 
 SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from", "moved_to"]
 SectionStatus = Literal["added", "removed", "moved", "changed", "unchanged"]
@@ -327,8 +328,8 @@ def _section_diffs(old: ReviewDocument, new: ReviewDocument, segments: list[Segm
 def diff_documents(old: ReviewDocument, new: ReviewDocument) -> DocumentDiff:
     """Compare two documents; when only one side has tracked sections both are split at headings."""
     if old.tracked != new.tracked:
-        old = review_package(old.package, force_headings=True)
-        new = review_package(new.package, force_headings=True)
+        old = review_body(old.body, force_headings=True)
+        new = review_body(new.body, force_headings=True)
     renames = _renames(old, new)
     segments = diff_segments(old, new, renames)
     return DocumentDiff(old, new, segments, _section_diffs(old, new, segments, renames))
@@ -338,8 +339,7 @@ def diff_documents(old: ReviewDocument, new: ReviewDocument) -> DocumentDiff:
 
 def redline(diff: DocumentDiff, *, author: str, date: dt.date) -> bytes:
     """The new document with native tracked changes against the old one (see ``ooxml/redline.py``)."""
-    root = redline_body(diff.new.root, diff.segments, author=author, date=date)
-    return redline_package(diff.new.package, root)
+    return redline_document(diff.new.body, diff.segments, author=author, date=date)
 
 
 __all__ = ["Change", "DocumentDiff", "SectionDiff", "SegmentDiff", "diff_documents", "diff_segments", "redline"]

@@ -16,13 +16,9 @@ from pathlib import Path
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, read_manifest
 from strategy_builder.models.manifest import Manifest
-from strategy_builder.ooxml.comments import read_comments
 from strategy_builder.ooxml.package import DocxPackage, ZipLimits
-from strategy_builder.ooxml.properties import CUSTOM_PART
-from strategy_builder.ooxml.stories import Locator, checked_xml, document_stories
-from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
-from strategy_builder.ooxml.tracked import read_changes
-from strategy_builder.ooxml.stamps import read_stamps
+from strategy_builder.ooxml.annotations import Annotations, read_annotations
+from strategy_builder.ooxml.bookmarks import FoundSection
 
 RETURN_LIMITS = ZipLimits(max_file_bytes=64 * 1024 * 1024, max_member_bytes=64 * 1024 * 1024,
                           max_total_bytes=256 * 1024 * 1024)
@@ -166,15 +162,11 @@ def read_return(path: Path, project_dir: Path, *, ministry: str | None = None,
 
 def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | None,
           manifests: ManifestIndex) -> ReturnedFile:
-    stories = document_stories(package)
-    locator = Locator(package, stories)
-    if package.has(CUSTOM_PART):
-        checked_xml(package, CUSTOM_PART)  # the budget applies before read_custom_properties parses it
-    stamped = read_stamps(package)
+    annotations = read_annotations(package)
+    stamped = annotations.stamps
     partner, draft = stamped.stamps.partner, stamped.stamps.draft
     ours = stamped.stamps.made_by_strategy_builder
-    names = stamped.sections
-    sections = find_sections(stories[0].root, names, locator.paragraphs) if ours else []
+    sections = annotations.sections
     returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
     series = OVERVIEW_DIR if stamped.stamps.series == OVERVIEW_DIR else DRAFTS_DIR
     known = manifests.sections(draft, series) if ours else None
@@ -195,28 +187,27 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
         area, priority = _area_priority(found.section_id)
         return SectionSource(found.section_id, title=found.heading, area=area, priority=priority)
 
-    comments = read_comments(package, stories, locator)
-    for comment in comments:
+    for comment in annotations.comments:
         paragraph = comment.place.paragraph if comment.place else None
         returned.items.append(ReturnItem(
             local_id=f"c{comment.comment_id}", kind="reply" if comment.parent_id else "comment",
             author=comment.author, initials=comment.initials, date=comment.date, text=comment.text,
             quoted=comment.quoted, detail="" if comment.place else "no anchor in the document",
             story=comment.place.story if comment.place else "comments", paragraph=paragraph,
-            heading=_heading_for(locator, comment.place.story if comment.place else "", paragraph),
+            heading=_heading_for(annotations, comment.place.story if comment.place else "", paragraph),
             section=section_of(paragraph), reply_to=f"c{comment.parent_id}" if comment.parent_id else None,
             resolved=comment.resolved, author_account=comment.author_account))
-    for number, change in enumerate(read_changes(stories, locator), start=1):
+    for number, change in enumerate(annotations.changes, start=1):
         paragraph = change.place.paragraph
         returned.items.append(ReturnItem(
             local_id=f"t{number}", kind=change.kind, author=change.author, initials="", date=change.date,
             text=change.text, quoted="", detail=change.detail, story=change.place.story, paragraph=paragraph,
-            heading=_heading_for(locator, change.place.story, paragraph), section=section_of(paragraph)))
+            heading=_heading_for(annotations, change.place.story, paragraph), section=section_of(paragraph)))
     returned.notes = list(dict.fromkeys(returned.notes))
     return returned
 
 
-def _heading_for(locator: Locator, story: str, paragraph: int | None) -> str:
+def _heading_for(annotations: Annotations, story: str, paragraph: int | None) -> str:
     if story in ("header", "footer"):
         return f"({story})"
-    return locator.heading(paragraph)
+    return annotations.heading(paragraph)

@@ -9,23 +9,16 @@ sections, so that it can be reported apart from the sections a partner's inputs 
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
-from lxml import etree
-
-from strategy_builder.ooxml.accept import accept_all
-from strategy_builder.ooxml.blocks import (
-    Block, Cell, Paragraph, Row, Table, block_text, body_of, iter_paragraphs, paragraph_texts,
-    read_blocks,
-)
-from strategy_builder.ooxml.headings import HeadingStyles
+from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
+from strategy_builder.ooxml.body import DocumentBody, read_body
+from strategy_builder.ooxml.bookmarks import FoundSection
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.bookmarks import FoundParagraph, find_sections
-from strategy_builder.ooxml.stamps import read_stamps
+
 SectionKind = Literal["tracked", "heading", "outside"]
 
 
@@ -65,9 +58,8 @@ class ReviewDocument:
     tracked: bool
     sections: dict[str, SectionInfo]
     segments: list[Segment]
-    package: DocxPackage = field(repr=False)
-    root: etree._Element = field(repr=False)
-    """The main document part with every tracked change accepted (a private copy)."""
+    body: DocumentBody = field(repr=False)
+    """The document as the OOXML layer read it (changes accepted); a redline is written from it."""
 
     def blocks(self) -> list[Block]:
         """Every top-level block in document order."""
@@ -97,30 +89,28 @@ def parse_section_id(section_id: str) -> tuple[str | None, str | None]:
     return partner, area
 
 
-def _tracked_owners(root: etree._Element, blocks: list[Block], names: dict[str, str],
+def _tracked_owners(blocks: list[Block], found: list[FoundSection],
                     sections: dict[str, SectionInfo]) -> list[str] | None:
-    """The innermost tracked section of each top-level block, or ``None`` when nothing is tracked."""
-    index_of_block: dict[int, int] = {}
-    found_paragraphs: list[FoundParagraph] = []
+    """The innermost tracked section of each top-level block, or ``None`` when nothing is tracked.
+
+    ``found`` are the tracked sections, spanning paragraphs counted as :func:`iter_paragraphs` does.
+    """
+    block_of_paragraph: list[int] = []
     for number, block in enumerate(blocks):
-        paragraphs = [block] if isinstance(block, Paragraph) else list(iter_paragraphs([block]))
-        for paragraph in paragraphs:
-            index_of_block[len(found_paragraphs)] = number
-            # read_blocks sets every paragraph's element (a cast, not a check: nothing changes at run time).
-            found_paragraphs.append(FoundParagraph(len(found_paragraphs), paragraph.text, paragraph.style, None,
-                                                   cast(etree._Element, paragraph.element)))
-    found = [s for s in find_sections(root, names, found_paragraphs) if s.section_id]
-    if not found or not found_paragraphs:
+        count = 1 if isinstance(block, Paragraph) else sum(1 for _ in iter_paragraphs([block]))
+        block_of_paragraph.extend([number] * count)
+    if not found or not block_of_paragraph:
         return None
     spans: list[tuple[int, int, str]] = []
     for section in found:
-        first = index_of_block[section.first_paragraph]
-        last = index_of_block[section.last_paragraph]
-        partner, area = parse_section_id(section.section_id)  # type: ignore[arg-type]
-        sections[section.section_id] = SectionInfo(  # type: ignore[index]
-            section.section_id, "tracked", section.heading, section.section_id, partner, area,  # type: ignore[arg-type]
-            leading_number(section.heading))
-        spans.append((first, last, section.section_id))  # type: ignore[arg-type]
+        section_id = section.section_id
+        assert section_id is not None  # DocumentBody keeps only sections with an ID
+        first = block_of_paragraph[section.first_paragraph]
+        last = block_of_paragraph[section.last_paragraph]
+        partner, area = parse_section_id(section_id)
+        sections[section_id] = SectionInfo(section_id, "tracked", section.heading, section_id, partner, area,
+                                           leading_number(section.heading))
+        spans.append((first, last, section_id))
     owners: list[str] = []
     previous = "start"
     for number in range(len(blocks)):
@@ -169,30 +159,31 @@ def _segments(blocks: list[Block], owners: list[str]) -> list[Segment]:
     return segments
 
 
-def review_package(package: DocxPackage, *, force_headings: bool = False) -> ReviewDocument:
-    """Read an opened package into a :class:`ReviewDocument` (tracked changes accepted).
+def review_body(body: DocumentBody, *, force_headings: bool = False) -> ReviewDocument:
+    """Split a document read by the OOXML layer into sections and segments.
 
     ``force_headings`` ignores tracked sections and splits at headings (used when only one side of a
     comparison carries section IDs).
     """
-    root = accept_all(copy.deepcopy(package.xml(package.main_part_name())))
-    body = body_of(root)
-    stamped = read_stamps(package)
-    names = stamped.sections
-    partner = stamped.stamps.partner or None
-    draft = stamped.stamps.draft or None
-    blocks = read_blocks(body, HeadingStyles.of(package)) if body is not None else []
+    partner = body.stamps.stamps.partner or None
+    draft = body.stamps.stamps.draft or None
+    blocks = body.blocks
     sections: dict[str, SectionInfo] = {}
-    owners = None if force_headings or not names else _tracked_owners(root, blocks, names, sections)
+    owners = None if force_headings else _tracked_owners(blocks, body.tracked_sections, sections)
     tracked = owners is not None
     if owners is None:
         sections.clear()
-        stem = Path(package.source).stem if package.source != "<memory>" else None
+        stem = Path(body.source).stem if body.source != "<memory>" else None
         partner = partner or stem
         owners = _heading_owners(blocks, sections, partner)
     elif partner is None:
         partner = next((s.partner for s in sections.values() if s.partner), None)
-    return ReviewDocument(package.source, partner, draft, tracked, sections, _segments(blocks, owners), package, root)
+    return ReviewDocument(body.source, partner, draft, tracked, sections, _segments(blocks, owners), body)
+
+
+def review_package(package: DocxPackage, *, force_headings: bool = False) -> ReviewDocument:
+    """Read an opened package into a :class:`ReviewDocument` (tracked changes accepted)."""
+    return review_body(read_body(package), force_headings=force_headings)
 
 
 def read_document(path: Path | str | bytes, *, source: str | None = None,
@@ -205,6 +196,5 @@ def read_document(path: Path | str | bytes, *, source: str | None = None,
     return review_package(package, force_headings=force_headings)
 
 
-__all__ = ["Block", "Cell", "Paragraph", "ReviewDocument", "Row", "SectionInfo", "Segment", "Table",
-           "block_text", "iter_paragraphs", "leading_number", "paragraph_texts", "read_blocks", "read_document",
-           "review_package"]
+__all__ = ["ReviewDocument", "SectionInfo", "Segment", "leading_number", "parse_section_id", "read_document",
+           "review_body", "review_package"]

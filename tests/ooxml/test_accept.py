@@ -10,7 +10,7 @@ from strategy_builder.ooxml.accept import accept_all, has_revisions, reject_all
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml
-from strategy_builder.review.review_document import paragraph_texts
+from strategy_builder.ooxml.blocks import paragraph_texts
 
 RP = "OpenXmlPowerTools/TestFiles/RP/"
 

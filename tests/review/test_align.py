@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from fixtures.diff.docs import make_docx
 from strategy_builder.review.align import align_blocks, normalise, word_diff
 from strategy_builder.review.diff import _moved, _stable_anchors, diff_documents
-from strategy_builder.review.review_document import Paragraph, read_document
+from strategy_builder.ooxml.blocks import Paragraph
+from strategy_builder.review.review_document import read_document
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab c,.\t\u00a0éΩ")), max_size=40)
 

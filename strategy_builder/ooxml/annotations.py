@@ -1,0 +1,52 @@
+"""Everything a reviewer left in a returned document, located: comments, replies and tracked changes.
+
+:func:`read_annotations` reads the stories of a document once and hands the review layer typed values:
+the document's stamps, its tracked sections over body paragraphs, every comment and change with the body
+paragraph it belongs to, and the nearest heading of every body paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
+from strategy_builder.ooxml.comments import Comment, read_comments
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.stamps import DocumentStamps, read_stamps
+from strategy_builder.ooxml.stories import Locator, document_stories
+from strategy_builder.ooxml.tracked import Change, read_changes
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """The comments and tracked changes of a document, and what locates them."""
+
+    stamps: DocumentStamps
+    sections: list[FoundSection]
+    """The tracked sections over body paragraphs (empty for a document strategy-builder did not make)."""
+    comments: list[Comment]
+    changes: list[Change]
+    headings: list[str]
+    """For every body paragraph, the text of the nearest heading at or before it (``""``: none)."""
+
+    def heading(self, paragraph: int | None) -> str:
+        """The nearest heading at or before body paragraph ``paragraph`` (``""``: none or unknown)."""
+        if paragraph is None or not self.headings:
+            return ""
+        return self.headings[min(max(paragraph, 0), len(self.headings) - 1)]
+
+
+def read_annotations(package: DocxPackage) -> Annotations:
+    """Read every comment and tracked change of ``package`` with their places, in document order."""
+    stories = document_stories(package)
+    locator = Locator(package, stories)
+    stamps = read_stamps(package)
+    sections = (find_sections(stories[0].root, stamps.sections, locator.paragraphs)
+                if stamps.stamps.made_by_strategy_builder else [])
+    comments = read_comments(package, stories, locator)
+    changes = read_changes(stories, locator)
+    headings = [locator.heading(index) for index in range(len(locator.paragraphs))]
+    return Annotations(stamps, sections, comments, changes, headings)
+
+
+__all__ = ["Annotations", "read_annotations"]

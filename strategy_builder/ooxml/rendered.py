@@ -1,0 +1,109 @@
+"""Rendered XML parts made into a finished, stamped .docx, and a finished .docx read back for checking.
+
+The render layer renders a template's parts as text; :func:`finish_docx` parses them strictly, turns the
+section markers of the main part into bookmarks (refusing markers anywhere else), renumbers drawings,
+stamps the custom and core properties, switches Track Changes on and asks Word to refresh fields, and
+zips the package deterministically. :func:`read_docx_contents` reads a finished file back, parsing every
+XML part strictly. Both answer with :class:`DocxContents`, what the build checks of a document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
+from strategy_builder.ooxml.drawings import renumber_drawing_ids
+from strategy_builder.ooxml.markers import OPEN
+from strategy_builder.ooxml.package import DocxPackage, write_zip
+from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
+from strategy_builder.ooxml.properties import (
+    CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
+)
+from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
+from strategy_builder.ooxml.text import visible_text
+
+
+class PartProblem(ValueError):
+    """A part of a document that cannot be made or read back: the part (or ``package``) and what is wrong."""
+
+    def __init__(self, part: str, message: str) -> None:
+        super().__init__(f"{part}: {message}")
+        self.part = part
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class DocxContents:
+    """A finished .docx and what a build checks in it."""
+
+    data: bytes
+    main_part: str
+    section_names: dict[str, str]
+    """Bookmark name -> section ID, as the custom properties say."""
+    bookmarks: frozenset[str]
+    """Names of the bookmarks that start in the main part."""
+    text: str
+    """The visible text of the main part (``w:t`` only, pieces joined by spaces): for word counts."""
+
+
+def _contents(data: bytes, main: str, document: etree._Element, names: dict[str, str]) -> DocxContents:
+    return DocxContents(data, main, names, frozenset(bookmark_names(document)), visible_text(document))
+
+
+def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
+                core: CoreProperties, track_changes: bool = True, compresslevel: int = 6) -> DocxContents:
+    """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
+
+    Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
+    do not pair up, or when a marker sits outside the main part.
+    """
+    finished = dict(parts)
+    roots: dict[str, etree._Element] = {}
+    for name, xml in rendered.items():
+        try:
+            roots[name] = parse_xml(xml.encode("utf-8"), part=name)
+        except XmlRefused as error:
+            raise PartProblem(name, f"rendered XML is broken: {error}") from error
+    try:
+        names = apply_section_markers(roots[main]) if main in roots else {}
+    except MarkerError as error:
+        raise PartProblem(main, f"section markers: {error}") from error
+    for name, root in roots.items():
+        if name != main and any(OPEN in (t or "") for t in root.itertext()):
+            raise PartProblem(name, "section markers are only allowed in the document body")
+        data = serialize(root)
+        if name == main:
+            data = renumber_drawing_ids(data)
+        finished[name] = data
+    package = DocxPackage(finished, source=f"{stamps.partner or 'document'}.docx")
+    write_stamps(package, stamps, names)
+    write_core_properties(package, core)
+    if track_changes:
+        enable_track_changes(package)
+    enable_field_update_on_open(package)
+    data = write_zip(package.parts, compresslevel=compresslevel)
+    document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
+    return _contents(data, main, document, names)
+
+
+def read_docx_contents(data: bytes, source: str) -> DocxContents:
+    """Re-read a finished .docx strictly: every XML part must parse. Raises :class:`PartProblem`."""
+    try:
+        package = DocxPackage.from_bytes(data, source=source)
+    except Exception as error:  # noqa: BLE001 - any failure here means the document is unusable
+        raise PartProblem("package", str(error)) from error
+    for name in package.parts:
+        if name.endswith((".xml", ".rels")):
+            try:
+                package.xml(name)  # parsed strictly, once: the checks below reuse the tree
+            except UntrustedDocumentError as error:
+                raise PartProblem(name, error.reason) from error
+    main = package.main_part_name()
+    return _contents(data, main, package.xml(main), read_stamps(package).sections)
+
+
+__all__ = ["DocxContents", "PartProblem", "finish_docx", "read_docx_contents"]
