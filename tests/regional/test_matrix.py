@@ -7,8 +7,10 @@ string, no strategy-builder code), then compared with the JSON, the xlsx sheets 
 from __future__ import annotations
 
 import html.parser
+import io
 import json
 import shutil
+import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -213,7 +215,11 @@ def test_markdown_and_json_schema(sample: tuple[Path, RegionalMatrix]) -> None:
     committed = (REPO / "docs" / "matrix.schema.json").read_text(encoding="utf-8")
     assert committed == matrix_json_schema_text(), "docs/matrix.schema.json is stale: regenerate it (see docs)"
     jsonschema.validate(matrix_payload(matrix), json.loads(committed))
-    assert matrix_xlsx(matrix) == matrix_xlsx(matrix), "the workbook is not deterministic"
+    workbook = matrix_xlsx(matrix)
+    assert workbook == matrix_xlsx(matrix), "the workbook is not deterministic"
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:  # not the time of writing, which changes every second
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert f">{matrix.source.issued}T00:00:00Z</dcterms:modified>" in core, core
 
 
 # ------------------------------------------------------------------------------- what changes what

@@ -18,6 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
 
 from strategy_builder.ooxml.package import write_zip
 from strategy_builder.regional.labels import (
@@ -94,6 +95,9 @@ def matrix_xlsx(matrix: RegionalMatrix) -> bytes:
     workbook.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    # openpyxl's save stamps the current time as 'modified'; the same inputs must give the same bytes.
+    workbook.properties.modified = issued
+    parts["docProps/core.xml"] = tostring(workbook.properties.to_tree())
     return write_zip(parts)
 
 
