@@ -14,7 +14,8 @@ from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Locat
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import close_match_hint, iso_country_name, not_a_partner_hint, state_hint
 from strategy_builder.inputs.partial import partial_partner
-from strategy_builder.inputs.policy import policy_findings
+from strategy_builder.inputs.policy import policy_findings, undefined_abbreviations
+from strategy_builder.models.abbreviations import used_in_strategy
 from strategy_builder.inputs.cache import CacheDamaged, CachedInput, InputCache
 from strategy_builder.inputs.yamlsource import parse_yaml, read_source
 from strategy_builder.layout import INPUTS_DIR, PARTNERS_DIR, ProjectLayout
@@ -226,6 +227,11 @@ def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Find
     if not strategy.partner_codes:
         findings.append(Finding(document.location(("states",), prefer_key=True), "state.no-partner",
                                 "no state has role 'partner'", hint="set 'role: partner' on the partner states"))
+    findings.extend(undefined_abbreviations(used_in_strategy(strategy), strategy, document))
+    if strategy.series.logo is not None and not (document.path.parent.parent / strategy.series.logo).is_file():
+        findings.append(Finding(document.location(("series", "logo")), "series.logo-missing",
+                                f"the logo {strategy.series.logo} does not exist",
+                                hint="give the path of a PNG or JPEG file relative to the project folder"))
     return findings
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from strategy_builder.errors import Finding, Findings, Severity
 from strategy_builder.inputs.hints import state_hint
+from strategy_builder.models.abbreviations import FieldPath, full_names, used_in_partner
 from strategy_builder.models.inputs import Period, Status, StrategyFile
+from strategy_builder.models.source_map import YamlDocument
 from strategy_builder.models.project import SourcedPartner
 
 BLOCKS_CIRCULATION = frozenset({"policy.lead-not-participating"})
@@ -18,6 +20,17 @@ _NOT_CIRCULATED = ("A draft for circulation cannot name it: 'build' refuses it a
 def for_circulation(findings: Findings) -> Findings:
     """``findings`` with those that block a circulated draft (:data:`BLOCKS_CIRCULATION`) made errors."""
     return Findings([f.as_error() if f.code in BLOCKS_CIRCULATION else f for f in findings])
+
+
+def undefined_abbreviations(used: dict[str, FieldPath], strategy: StrategyFile,
+                            document: YamlDocument) -> list[Finding]:
+    """A warning for each abbreviation a draft would print without a full name in its abbreviations annex."""
+    names = full_names(strategy)
+    return [Finding(document.location(path), "abbreviation.undefined",
+                    f"the abbreviation {code} is used but has no full name",
+                    Severity.WARNING,
+                    f"add it to 'abbreviations' in inputs/strategy.yaml, e.g. '{code}: <full name>'")
+            for code, path in used.items() if code not in names]
 
 
 def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Finding]:
@@ -84,4 +97,6 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                          f"the timeline {timeline.start}–{timeline.end} lies outside the strategy period "
                          f"{period.start}–{period.end}",
                          "move the action into the period or extend 'series.period' in inputs/strategy.yaml")
+    declared = {s.code for s in strategy.stakeholders}
+    findings.extend(undefined_abbreviations(used_in_partner(model, declared), strategy, document))
     return findings

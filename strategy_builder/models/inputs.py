@@ -100,6 +100,13 @@ class Period(_Model):
         return end
 
 
+AbbreviationCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9&.-]{1,19}$")]
+"""An abbreviation as printed (``IBM``, ``EU``): a capital letter, then letters, digits, ``&``, ``.``, ``-``."""
+
+ImagePath = Annotated[str, StringConstraints(pattern=r"^.+\.([Pp][Nn][Gg]|[Jj][Pp][Ee]?[Gg])$", max_length=300)]
+"""A PNG or JPEG file, relative to the project folder."""
+
+
 class Series(_Model):
     """The strategy series: its title and the period it covers."""
 
@@ -107,6 +114,11 @@ class Series(_Model):
     subtitle: Line | None = None
     period: Period
     disclaimer: Prose | None = Field(None, description="Printed on the cover of every draft (e.g. 'illustrative')")
+    classification: Line | None = Field(
+        None, description="Classification line printed on the cover and in the header, e.g. 'Draft for "
+                          "consultation - not for publication'")
+    logo: ImagePath | None = Field(
+        None, description="A PNG or JPEG printed at the top of the cover, relative to the project folder")
 
 
 class DraftingTeam(_Model):
@@ -123,6 +135,8 @@ class Consultation(_Model):
     round: Annotated[int, Field(ge=1, le=99)]
     issued: IsoDate = Field(description="Date printed on the drafts of this round")
     deadline: IsoDate = Field(description="Date by which ministries return their comments")
+    recipients: list[Line] = Field(
+        default_factory=list, description="Distribution list of this round, printed in every draft")
 
     @field_validator("deadline")
     @classmethod
@@ -139,6 +153,7 @@ class BuildSettings(_Model):
     template: Annotated[str, StringConstraints(min_length=1)] = "templates/strategy.docx"
     redlines: bool = Field(False, description="Also write redlines against the previous draft")
     html_report: bool = Field(False, description="Also write an HTML diff report against the previous draft")
+    pdf: bool = Field(False, description="Also write <CODE>.pdf beside every .docx (needs LibreOffice)")
 
 
 class StrategyFile(_Model):
@@ -149,6 +164,12 @@ class StrategyFile(_Model):
     stakeholders: Annotated[list[Stakeholder], Field(min_length=1)]
     drafting_team: DraftingTeam
     consultation: Consultation
+    introduction: Prose | None = Field(
+        None, description="The introduction of every draft: the BMP mandate, the expert missions, the consultation")
+    abbreviations: dict[AbbreviationCode, Line] = Field(
+        default_factory=dict, description="Full names of abbreviations used in the texts (IBM: integrated border "
+                                          "management); stakeholder and state codes have theirs already",
+        json_schema_extra={"additionalProperties": False})
     build: BuildSettings = BuildSettings()
 
     def state(self, code: str) -> State | None:
@@ -267,6 +288,8 @@ class PartnerFile(_Model):
     code: StateCode
     name: Line
     official_name: Line | None = None
+    summary: Prose | None = Field(
+        None, description="The executive summary; when absent the draft prints an overview of the priorities")
     authorities: list[Authority] = Field(default_factory=list)
     situation: Prose = Field(description="A short objective description of the migration situation")
     key_figures: list[KeyFigure] = Field(default_factory=list)

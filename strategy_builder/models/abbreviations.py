@@ -1,0 +1,120 @@
+"""Abbreviations a draft uses (``IOM``, ``UNHCR``, ``EU``) and their full names: one rule for the draft and ``check``.
+
+An abbreviation is a word of two or more capital letters (digits may follow: ``G20``) in a text the draft
+prints, or a stakeholder code used by an action. Roman numerals (``II``) are not abbreviations. Its full
+name comes from ``abbreviations`` in strategy.yaml, else from the stakeholders, else from the states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from strategy_builder.models.inputs import PartnerFile, Status, StrategyFile
+
+FieldPath = tuple[str | int, ...]
+
+_TOKEN = re.compile(r"(?<![\w&.-])([A-Z][A-Z&]*[A-Z][0-9]*)(?![\w&-])")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def abbreviations_in(text: object) -> list[str]:
+    """The abbreviations written in ``text``, in order of first appearance (none in what is not a text)."""
+    if not isinstance(text, str) or not text:
+        return []
+    found: dict[str, None] = {}
+    for match in _TOKEN.finditer(text):
+        token = match.group(1)
+        if not _ROMAN.match(token):
+            found.setdefault(token, None)
+    return list(found)
+
+
+def full_names(strategy: StrategyFile) -> dict[str, str]:
+    """Abbreviation -> full name, from strategy.yaml (its ``abbreviations``, stakeholders, states)."""
+    names = {s.code: s.name for s in strategy.states}
+    names.update({s.code: s.name for s in strategy.stakeholders})
+    names.update(strategy.abbreviations)
+    return names
+
+
+def _strategy_texts(strategy: StrategyFile) -> Iterator[tuple[FieldPath, object]]:
+    series, team = strategy.series, strategy.drafting_team
+    yield ("series", "title"), series.title
+    yield ("series", "subtitle"), series.subtitle
+    yield ("series", "classification"), series.classification
+    yield ("series", "disclaimer"), series.disclaimer
+    yield ("drafting_team", "name"), team.name
+    yield ("drafting_team", "organisation"), team.organisation
+    yield ("introduction",), strategy.introduction
+    for index, recipient in enumerate(strategy.consultation.recipients):
+        yield ("consultation", "recipients", index), recipient
+
+
+def _partner_texts(partner: PartnerFile) -> Iterator[tuple[FieldPath, object]]:
+    # A partner file with schema errors is checked part by part (inputs/partial.py): parts that did not
+    # validate are None or raw values, and are skipped here.
+    yield ("official_name",), partner.official_name
+    yield ("summary",), partner.summary
+    for index, authority in enumerate(partner.authorities):
+        yield ("authorities", index, "name"), authority.name
+        yield ("authorities", index, "role"), authority.role
+    yield ("situation",), partner.situation
+    for index, figure in enumerate(partner.key_figures):
+        for name in ("label", "unit", "source"):
+            yield ("key_figures", index, name), getattr(figure, name)
+    for area_key, area in partner.areas.items():
+        if area is None:
+            continue
+        if not area.priorities:
+            yield ("areas", area_key, "no_priorities_reason"), area.no_priorities_reason
+        for p_index, priority in enumerate(area.priorities or []):
+            if priority is None:
+                continue
+            base: FieldPath = ("areas", area_key, "priorities", p_index)
+            yield (*base, "title"), priority.title
+            if priority.status is Status.WITHDRAWN:
+                continue  # a withdrawn priority prints its title only
+            yield (*base, "rationale"), priority.rationale
+            yield (*base, "cooperation"), priority.cooperation
+            for a_index, action in enumerate(priority.actions or []):
+                if action is None:
+                    continue
+                yield (*base, "actions", a_index, "text"), action.text
+                for s_index, code in enumerate(action.stakeholders or []):
+                    yield (*base, "actions", a_index, "stakeholders", s_index), code
+            yield (*base, "expected_impact", "text"), getattr(priority.expected_impact, "text", None)
+            for r_index, reference in enumerate(priority.references or []):
+                yield (*base, "references", r_index, "title"), getattr(reference, "title", None)
+
+
+def used_in_strategy(strategy: StrategyFile) -> dict[str, FieldPath]:
+    """Abbreviation -> the strategy.yaml field where it is first used, for what every draft prints."""
+    used: dict[str, FieldPath] = {}
+    for path, text in _strategy_texts(strategy):
+        for token in abbreviations_in(text):
+            used.setdefault(token, path)
+    return used
+
+
+def used_in_partner(partner: PartnerFile, stakeholders: set[str] | None = None) -> dict[str, FieldPath]:
+    """Abbreviation -> the partner-file field where it is first used (stakeholder codes of actions included).
+
+    With ``stakeholders`` (the declared codes), an undeclared stakeholder code is skipped: it is an error of
+    its own, and not printed in any draft.
+    """
+    used: dict[str, FieldPath] = {}
+    for path, text in _partner_texts(partner):
+        if stakeholders is not None and len(path) >= 2 and path[-2] == "stakeholders" and text not in stakeholders:
+            continue
+        for token in abbreviations_in(text):
+            used.setdefault(token, path)
+    return used
+
+
+def draft_abbreviations(partner: PartnerFile, strategy: StrategyFile) -> list[tuple[str, str]]:
+    """(abbreviation, full name) of every abbreviation one partner's draft prints, alphabetically; those
+    without a full name are left out (``check`` reports them)."""
+    names = full_names(strategy)
+    used = set(used_in_strategy(strategy)) | set(used_in_partner(partner))
+    return sorted(((code, names[code]) for code in used if code in names), key=lambda pair: pair[0].casefold())
