@@ -124,6 +124,11 @@ class ProjectLayout:
         return self.root / BUILD_DIR / CACHE_DIR / "inputs"
 
     @property
+    def office_dir(self) -> Path:
+        """``build/.cache/libreoffice``: the LibreOffice profiles of the layout pass, and its scratch folders."""
+        return self.build_dir / CACHE_DIR / "libreoffice"
+
+    @property
     def template_cache_dir(self) -> Path:
         """Compiled templates (safe to delete)."""
         return self.root / BUILD_DIR / CACHE_DIR / "templates"

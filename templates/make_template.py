@@ -80,6 +80,7 @@ BRACKET_FILL = "FFF2CC"  # "Bracketed" label (pale sand)
 BRACKET_TEXT = "7F6000"
 BRACKET_BORDER = "BF9000"
 WITHDRAWN_FILL = "EDEDED"
+WITHDRAWN_TEXT = "8C8C8C"  # the title of a withdrawn priority
 
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838  # A4
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 1418, 1418, 1304  # 2.5 cm, 2.5 cm, 2.3 cm
@@ -143,7 +144,8 @@ def ppr(*, before: int | None = None, after: int | None = None, line: int | None
         right: int | None = None, jc: str | None = None, keep_next: bool = False, keep_lines: bool = False,
         page_break_before: bool = False, outline: int | None = None, tabs: list[tuple[str, int, str]] = (),
         border_bottom: tuple[str, int] | None = None, border_top: tuple[str, int] | None = None,
-        num_id: int | None = None, contextual: bool = False, widow: bool | None = None) -> etree._Element:
+        num_id: int | None = None, contextual: bool = False, widow: bool | None = None,
+        no_hyphens: bool = False) -> etree._Element:
     """Paragraph properties in schema order. ``tabs``: (alignment, position, leader)."""
     p = el("w:pPr")
     if keep_next:
@@ -170,6 +172,8 @@ def ppr(*, before: int | None = None, after: int | None = None, line: int | None
         for alignment, position, leader in tabs:
             t.append(el("w:tab", {"w:val": alignment, "w:leader": leader, "w:pos": position}))
         p.append(t)
+    if no_hyphens:
+        p.append(el("w:suppressAutoHyphens"))
     spacing = {}
     if before is not None:
         spacing["w:before"] = before
@@ -234,6 +238,19 @@ STYLE_NAMES = {
     "CoverDetails": "Cover Details",
     "CoverTeam": "Cover Team",
     "CoverDisclaimer": "Cover Disclaimer",
+    "CoverLogo": "Cover Logo",
+    "CoverClassification": "Cover Classification",
+    "UnnumberedHeading": "Unnumbered Heading",
+    "TOCHeadingContents": "Contents Title",
+    "MinorHeadingFlush": "Minor Heading Flush",
+    "ListBulletFlush": "List Bullet Flush",
+    "CaptionFlush": "Caption Flush",
+    "TableGroup": "Table Group",
+    "TableNumber": "Table Number",
+    "TableHeadingNumber": "Table Heading Number",
+    "WithdrawnTitle": "Withdrawn Title",
+    "DocumentEnd": "Document End",
+    "AnnexLead": "Annex Lead",
     "Bracketed": "Bracketed",
     "Withdrawn": "Withdrawn",
     "Emphasis": "Emphasis",
@@ -334,6 +351,10 @@ def build_styles(doc: Document) -> None:
               p=ppr(before=240, after=120, line=240), r=rpr(size=15, bold=True, color=TEXT)),
         style("CoverDetails", custom=True, priority=12, quick=True,
               p=ppr(after=40, line=252), r=rpr(size=12, color=GREY)),
+        style("CoverClassification", custom=True, priority=12, quick=True,
+              p=ppr(before=480, after=0, line=240, border_top=(BRACKET_BORDER, 8), border_bottom=(BRACKET_BORDER, 8)),
+              r=rpr(size=11, bold=True, color=BRACKET_TEXT, caps=True, spacing=10)),
+        style("CoverLogo", custom=True, priority=12, quick=True, p=ppr(before=0, after=0, line=240)),
         # no borders on the framed cover-foot styles: LibreOffice then drops the frame
         style("CoverTeam", custom=True, priority=12, quick=True,
               p=ppr(after=20, line=240), r=rpr(size=10.5, color=TEXT)),
@@ -341,13 +362,13 @@ def build_styles(doc: Document) -> None:
               p=ppr(before=120, after=0, line=240), r=rpr(size=8.5, italic=True, color=GREY)),
         # ---- headings (number<tab>title, the title aligned with the text column)
         style("Heading1", next_style="NumberedParagraph", priority=9, quick=True,
-              p=ppr(before=0, after=300, line=240, keep_next=True, keep_lines=True, page_break_before=True,
+              p=ppr(before=560, after=240, line=240, keep_next=True, keep_lines=True,
                     left=NUMBER_COLUMN, hanging=NUMBER_COLUMN, tabs=heading_tabs,
-                    border_bottom=(MID_BLUE, 6), outline=0),
+                    border_bottom=(MID_BLUE, 6), outline=0, no_hyphens=True),
               r=rpr(size=17, bold=True, color=DARK_BLUE)),
         style("Heading2", next_style="StatusLine", priority=9, quick=True,
-              p=ppr(before=420, after=60, line=240, keep_next=True, keep_lines=True,
-                    left=NUMBER_COLUMN, hanging=NUMBER_COLUMN, tabs=heading_tabs, outline=1),
+              p=ppr(before=360, after=60, line=240, keep_next=True, keep_lines=True,
+                    left=NUMBER_COLUMN, hanging=NUMBER_COLUMN, tabs=heading_tabs, outline=1, no_hyphens=True),
               r=rpr(size=13.5, bold=True, color=DARK_BLUE)),
         style("Heading3", next_style="NumberedParagraph", priority=9, quick=True,
               p=ppr(before=280, after=80, line=240, keep_next=True, keep_lines=True,
@@ -355,9 +376,14 @@ def build_styles(doc: Document) -> None:
               r=rpr(size=11.5, bold=True, color=MID_BLUE)),
         style("AnnexHeading", based_on="Heading1", next_style="BodyText", custom=True, priority=9, quick=True,
               p=ppr(left=0, hanging=0)),
+        style("UnnumberedHeading", based_on="Heading1", next_style="BodyText", custom=True, priority=9, quick=True,
+              p=ppr(left=0, hanging=0)),
         style("MinorHeading", next_style="NumberedParagraph", custom=True, priority=9, quick=True,
-              p=ppr(before=200, after=80, line=240, left=NUMBER_COLUMN, keep_next=True, keep_lines=True),
+              p=ppr(before=200, after=80, line=240, left=NUMBER_COLUMN, keep_next=True, keep_lines=True,
+                    no_hyphens=True),
               r=rpr(size=10, bold=True, color=MID_BLUE, caps=True, spacing=6)),
+        style("MinorHeadingFlush", based_on="MinorHeading", next_style="AnnexText", custom=True, priority=9,
+              quick=True, p=ppr(left=0)),
         style("StatusLine", next_style="MinorHeading", custom=True, priority=9, quick=True,
               p=ppr(before=0, after=120, left=NUMBER_COLUMN, keep_next=True),
               r=rpr(size=9.5, color=GREY)),
@@ -370,37 +396,53 @@ def build_styles(doc: Document) -> None:
         style("ListBullet", based_on="BodyText", priority=1, quick=True,
               p=ppr(after=60, left=BULLET_INDENT, hanging=BULLET_INDENT - NUMBER_COLUMN,
                     num_id=BULLET_NUM_ID, jc="left")),
+        style("ListBulletFlush", based_on="ListBullet", custom=True, priority=1, quick=True,
+              p=ppr(left=BULLET_INDENT - NUMBER_COLUMN, hanging=BULLET_INDENT - NUMBER_COLUMN)),
         style("ListNumber", based_on="BodyText", priority=1, quick=True,
               p=ppr(after=60, left=BULLET_INDENT, hanging=BULLET_INDENT - NUMBER_COLUMN,
                     num_id=NUMBER_NUM_ID, jc="left")),
         style("AnnexText", based_on="BodyText", next_style="AnnexText", custom=True, priority=1, quick=True,
               p=ppr(left=0)),
+        # The body must end with a paragraph: LibreOffice adds one after a final table, and with Track
+        # Changes on it records that as an insertion and shows the table as inserted text.
+        style("DocumentEnd", custom=True, priority=99, p=ppr(before=0, after=0, line=240), r=rpr(size=1)),
+        style("AnnexLead", based_on="AnnexText", next_style="AnnexText", custom=True, priority=1, quick=True,
+              p=ppr(keep_next=True)),
         style("SmallPrint", next_style="BodyText", custom=True, priority=1, quick=True,
               p=ppr(before=240, after=0), r=rpr(size=8.5, color=GREY)),
         style("Caption", next_style="BodyText", priority=35, quick=True,
-              p=ppr(before=120, after=80, left=NUMBER_COLUMN, keep_next=True),
-              r=rpr(size=9, bold=True, color=DARK_BLUE)),
+              p=ppr(before=120, after=80, left=0, keep_next=True, no_hyphens=True),
+              r=rpr(size=9.5, bold=True, color=DARK_BLUE)),
+        style("CaptionFlush", based_on="Caption", next_style="AnnexText", custom=True, priority=35, quick=True,
+              p=ppr(left=0)),
         # ---- tables
         style("TableText", custom=True, priority=2, quick=True,
-              p=ppr(before=0, after=0, line=240), r=rpr(size=9.5)),
+              p=ppr(before=0, after=0, line=240, no_hyphens=True), r=rpr(size=9.5)),
         style("TableHeading", based_on="TableText", next_style="TableText", custom=True, priority=2, quick=True,
               p=ppr(keep_next=True), r=rpr(bold=True, color=DARK_BLUE)),
+        style("TableNumber", based_on="TableText", custom=True, priority=2, quick=True, p=ppr(jc="right")),
+        style("TableHeadingNumber", based_on="TableHeading", next_style="TableNumber", custom=True, priority=2,
+              quick=True, p=ppr(jc="right")),
+        style("TableGroup", based_on="TableText", custom=True, priority=2, quick=True,
+              p=ppr(before=40, after=20, keep_next=True), r=rpr(bold=True, color=DARK_BLUE)),
         table_style(),
         # ---- table of contents
         style("TOCHeading", based_on="Normal", next_style="TOC1", priority=39, quick=True,
-              p=ppr(before=0, after=360, line=240, keep_next=True, border_bottom=(MID_BLUE, 6), outline=9),
+              p=ppr(before=0, after=240, line=240, keep_next=True, border_bottom=(MID_BLUE, 6), outline=9),
               r=rpr(size=17, bold=True, color=DARK_BLUE)),
+        style("TOCHeadingContents", based_on="TOCHeading", next_style="TOC1", custom=True, priority=39, quick=True,
+              p=ppr(before=560)),
         style("TOC1", next_style="Normal", priority=39,
-              p=ppr(before=180, after=40, line=240, left=567, hanging=567, right=567, keep_next=True,
-                    tabs=[("left", 567, "none"), ("right", TEXT_WIDTH, "dot")]),
+              p=ppr(before=120, after=30, line=240, left=567, hanging=567, right=0,
+                    tabs=[("left", 567, "none"), ("right", TEXT_WIDTH, "dot")], no_hyphens=True),
               r=rpr(bold=True, color=DARK_BLUE)),
         style("TOC2", next_style="Normal", priority=39,
-              p=ppr(before=0, after=30, line=240, left=1304, hanging=737, right=567,
-                    tabs=[("left", 1304, "none"), ("right", TEXT_WIDTH, "dot")]),
+              p=ppr(before=0, after=20, line=240, left=1304, hanging=737, right=0,
+                    tabs=[("left", 1304, "none"), ("right", TEXT_WIDTH, "dot")], no_hyphens=True),
               r=rpr(size=10.5)),
         style("TOC3", next_style="Normal", priority=39,
-              p=ppr(before=0, after=20, line=240, left=2155, hanging=851, right=567,
-                    tabs=[("left", 2155, "none"), ("right", TEXT_WIDTH, "dot")]),
+              p=ppr(before=0, after=20, line=240, left=2155, hanging=851, right=0,
+                    tabs=[("left", 2155, "none"), ("right", TEXT_WIDTH, "dot")], no_hyphens=True),
               r=rpr(size=10)),
         # ---- page furniture
         style("Header", priority=99,
@@ -413,11 +455,13 @@ def build_styles(doc: Document) -> None:
               r=rpr(size=8.5, color=GREY)),
         # ---- character styles
         style("Bracketed", "character", based_on="DefaultParagraphFont", custom=True, priority=20, quick=True,
-              r=rpr(bold=True, color=BRACKET_TEXT, fill=BRACKET_FILL, border=BRACKET_BORDER, size=9)),
+              r=rpr(bold=True, color=BRACKET_TEXT, fill=BRACKET_FILL, border=BRACKET_BORDER, size=9, caps=True)),
         style("Withdrawn", "character", based_on="DefaultParagraphFont", custom=True, priority=20, quick=True,
-              r=rpr(bold=True, color=GREY, fill=WITHDRAWN_FILL, border=RULE_GREY, size=9)),
+              r=rpr(bold=True, color=GREY, fill=WITHDRAWN_FILL, border=RULE_GREY, size=9, caps=True)),
         style("Emphasis", "character", based_on="DefaultParagraphFont", priority=20, quick=True,
               r=rpr(italic=True)),
+        style("WithdrawnTitle", "character", based_on="DefaultParagraphFont", custom=True, priority=20, quick=True,
+              r=rpr(color=WITHDRAWN_TEXT)),
         style("Hyperlink", "character", based_on="DefaultParagraphFont", priority=99,
               r=rpr(color=MID_BLUE)),
     ]
@@ -480,6 +524,14 @@ def build_settings(doc: Document) -> None:
         for node in settings.findall(qn(tag)):
             settings.remove(node)
     settings.find(qn("w:defaultTabStop")).set(qn("w:val"), "567")
+    # Justified body text is hyphenated (headings, tables and the contents are not: their styles say so).
+    # Schema order: autoHyphenation, consecutiveHyphenLimit, hyphenationZone, doNotHyphenateCaps follow
+    # defaultTabStop.
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    tab_stop.addnext(el("w:autoHyphenation"))
+    tab_stop.getnext().addnext(el("w:consecutiveHyphenLimit", {"w:val": 2}))
+    tab_stop.getnext().getnext().addnext(el("w:hyphenationZone", {"w:val": 357}))
+    tab_stop.getnext().getnext().getnext().addnext(el("w:doNotHyphenateCaps"))
     compat = settings.find(qn("w:compat"))
     for setting in compat.findall(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
@@ -544,6 +596,18 @@ class Body:
         run.append(t)
         return run
 
+    @staticmethod
+    def text_run(text: str) -> etree._Element:
+        """A plain run of ``text``."""
+        t = el("w:t", {"xml:space": "preserve"})
+        t.text = text
+        return el("w:r", None, t)
+
+    @staticmethod
+    def jinja_run(tag: str) -> etree._Element:
+        """A run holding only a docxtpl run tag (``{%r ... %}``); docxtpl removes the run around it."""
+        return Body.text_run(tag)
+
     def tag(self, jinja: str):
         """A paragraph holding only a docxtpl paragraph tag (``{%p ... %}``); docxtpl removes it."""
         return self.para(None, jinja)
@@ -552,16 +616,17 @@ class Body:
         """The end marker of a section: alone in an unstyled paragraph (the build deletes it)."""
         return self.para(None, "{{ " + expression + " }}")
 
-    def blocks(self, expression: str, variable: str = "b") -> None:
-        """The standard loop over a list of prose blocks (see the module docstring)."""
+    def blocks(self, expression: str, variable: str = "b", *, flush: bool = False) -> None:
+        """The standard loop over a list of prose blocks (see the module docstring); ``flush``: unnumbered
+        text at the left margin (front matter) rather than in the text column."""
         b = variable
         self.tag(f"{{%p for {b} in {expression} %}}")
         self.tag(f"{{%p if {b}.bullet %}}")
-        self.para("ListBullet", f"{{{{ {b}.text }}}}")
+        self.para("ListBulletFlush" if flush else "ListBullet", f"{{{{ {b}.text }}}}")
         self.tag(f"{{%p elif {b}.number %}}")
         self.para("NumberedParagraph", f"{{{{ {b}.number }}}}", "\t", f"{{{{ {b}.text }}}}")
         self.tag("{%p else %}")
-        self.para("BodyText", f"{{{{ {b}.text }}}}")
+        self.para("AnnexText" if flush else "BodyText", f"{{{{ {b}.text }}}}")
         self.tag("{%p endif %}")
         self.tag("{%p endfor %}")
 
@@ -589,69 +654,105 @@ class Body:
         return runs
 
     # ---- tables
-    def table(self, columns: list[tuple[str, int]], rows: list[list[str]], *, loop: tuple[str, str] | None = None):
+    def table(self, columns: list[tuple[str, int]], rows: list[list[str]], *, loop: tuple[str, str] | None = None,
+              numeric: tuple[int, ...] = ()):
         """A "Strategy Table": header row from ``columns`` (title, width in twips), then ``rows``.
 
-        ``loop`` = (``{%tr for ... %}``, ``{%tr endfor %}``) wraps the rows in a row loop.
+        ``loop`` = (``{%tr for ... %}``, ``{%tr endfor %}``) wraps the rows in a row loop; ``numeric``
+        columns are right-aligned (header and cells).
         """
+        body: list[Row] = ([Row.tag(loop[0])] if loop else []) + [Row.cells(r) for r in rows] \
+            + ([Row.tag(loop[1])] if loop else [])
+        return self.grid(columns, body, numeric=numeric)
+
+    def grid(self, columns: list[tuple[str, int]], body: list[Row], *, numeric: tuple[int, ...] = ()):
+        """A "Strategy Table" from a header and body rows: tag rows (one merged cell holding a ``{%tr %}``
+        tag), group rows (one merged cell in style "Table Group") and rows of cells."""
         assert sum(width for _, width in columns) == TEXT_WIDTH, columns
-        body_rows = ([[loop[0]]] if loop else []) + rows + ([[loop[1]]] if loop else [])
-        table = self.doc.add_table(rows=1 + len(body_rows), cols=len(columns))
+        table = self.doc.add_table(rows=1 + len(body), cols=len(columns))
         table.style = self.doc.styles[STYLE_NAMES["StrategyTable"]]
         table.autofit = False
         tbl = table._tbl
-        tbl_pr = tbl.tblPr
-        width = tbl_pr.find(qn("w:tblW"))
+        width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:type"), "dxa")
         width.set(qn("w:w"), str(TEXT_WIDTH))
         for grid_col, (_, col_width) in zip(tbl.tblGrid.findall(qn("w:gridCol")), columns, strict=True):
             grid_col.set(qn("w:w"), str(col_width))
         for row_index, row in enumerate(table.rows):
-            values = [title for title, _ in columns] if row_index == 0 else body_rows[row_index - 1]
+            spec = Row.cells([title for title, _ in columns]) if row_index == 0 else body[row_index - 1]
             tr_pr = row._tr.get_or_add_trPr()
             if row_index == 0:
                 tr_pr.append(el("w:tblHeader"))
             tr_pr.insert(0, el("w:cantSplit"))
-            for cell, (_, col_width), value in zip(row.cells, columns, values + [""] * len(columns), strict=False):
+            values = spec.values + [""] * len(columns)
+            for column, (cell, (_, col_width)) in enumerate(zip(row.cells, columns, strict=True)):
                 cell.width = Twips(col_width)
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles[STYLE_NAMES["TableHeading" if row_index == 0 else "TableText"]]
-                if value:
-                    paragraph.add_run(value)
-            if loop and row_index in (1, len(body_rows)):
-                # the {%tr ...%} rows: one cell across the table, so the tag reads on one line in Word
+                if row_index == 0:
+                    style_id = "TableHeadingNumber" if column in numeric else "TableHeading"
+                elif spec.kind == "group":
+                    style_id = "TableGroup"
+                else:
+                    style_id = "TableNumber" if column in numeric else "TableText"
+                paragraph.style = self.doc.styles[STYLE_NAMES[style_id]]
+                if values[column]:
+                    paragraph.add_run(values[column])
+            if spec.kind in ("tag", "group"):
+                # one cell across the table, so that a tag reads on one line in Word
                 row.cells[0].merge(row.cells[-1])
         return table
 
 
+class Row:
+    """A body row of :meth:`Body.grid`."""
+
+    def __init__(self, kind: str, values: list[str]) -> None:
+        self.kind = kind
+        self.values = values
+
+    @classmethod
+    def tag(cls, jinja: str) -> Row:
+        return cls("tag", [jinja])
+
+    @classmethod
+    def group(cls, text: str) -> Row:
+        return cls("group", [text])
+
+    @classmethod
+    def cells(cls, values: list[str]) -> Row:
+        return cls("cells", list(values))
+
+
 # --------------------------------------------------------------------------- the document
+# Every word the template prints comes from the context: ``labels.<key>`` (the label catalogue,
+# strategy_builder/render/labels.py) or a text the context fills from the same catalogue.
 
 
-def priority_title(p: str) -> str:
-    """Heading text of a priority: bracketed titles in [square brackets], withdrawn ones marked."""
-    return (f"{{% if {p}.is_bracketed %}}[{{{{ {p}.title }}}}]"
-            f"{{% elif {p}.is_withdrawn %}}{{{{ {p}.title }}}} (withdrawn)"
-            f"{{% else %}}{{{{ {p}.title }}}}{{% endif %}}")
-
-
-CHANGES_TITLE = ("{% if changes.has_previous %}Changes since draft {{ changes.previous_label }}"
-                 "{% else %}Record of changes{% endif %}")
-ANNEX_TITLE = "Annex {{ key_figures.number }} \u2013 {{ key_figures.title }}"
+def label(key: str) -> str:
+    """The Jinja expression printing label ``key`` of the catalogue."""
+    return f"{{{{ labels.{key} }}}}"
 
 
 def build_cover(b: Body) -> None:
+    b.tag("{%p if series.logo %}")
+    b.para("CoverLogo", "{{ series.logo }}")
+    b.tag("{%p endif %}")
     b.para("Title", "{{ series.title }}")
     b.tag("{%p if series.subtitle %}")
     b.para("Subtitle", "{{ series.subtitle }}")
     b.tag("{%p endif %}")
     b.para("CoverPartner", "{{ partner.official_name }}")
     b.para("CoverDraft", "{{ draft.title }}")
-    b.para("CoverDetails", "{{ draft.date }}")
-    b.para("CoverDetails", "Comments by {{ consultation.deadline }} (consultation round {{ consultation.round }})")
+    b.para("CoverDetails", "{{ consultation.round_label }}")
+    b.para("CoverDetails", "{{ consultation.issued_label }}")
+    b.para("CoverDetails", "{{ consultation.deadline_label }}")
+    b.tag("{%p if series.classification %}")
+    b.para("CoverClassification", "{{ series.classification }}")
+    b.tag("{%p endif %}")
     # The drafting team and the disclaimer sit at the foot of the cover, in one frame anchored to the
     # bottom margin (consecutive paragraphs with the same frame properties share the frame).
     framed = [
-        b.para("CoverTeam", "Prepared by {{ drafting_team.name }}"),
+        b.para("CoverTeam", "{{ drafting_team.prepared_by }}"),
         b.tag("{%p if drafting_team.organisation %}"),
         b.para("CoverTeam", "{{ drafting_team.organisation }}"),
         b.tag("{%p endif %}"),
@@ -675,93 +776,132 @@ def build_cover(b: Body) -> None:
     b.doc.add_page_break()
 
 
-def toc_entry(b: Body, style_id: str, number: str | None, title: str, *, first: bool = False,
-              last: bool = False):
-    """One entry of the cached table of contents: number<tab>title<tab>(page)."""
+def build_document_control(b: Body) -> None:
+    """The version table (every draft of this partner) and the distribution list of the round."""
+    b.para("TOCHeading", label("document_control"))
+    b.para("Caption", label("versions_caption"))
+    b.table([(label("version_draft"), 1134), (label("version_date"), 2268), (label("version_round"), 1021),
+             (label("version_status"), 4647)],
+            [["{{ v.label }}", "{{ v.date }}", "{{ v.round }}", "{{ v.status }}"]],
+            loop=("{%tr for v in versions %}", "{%tr endfor %}"), numeric=(2,))
+    b.tag("{%p if consultation.recipients %}")
+    b.para("MinorHeadingFlush", label("distribution"))
+    b.para("AnnexLead", "{{ consultation.distribution_caption }}:")
+    b.tag("{%p for r in consultation.recipients %}")
+    b.para("ListBulletFlush", "{{ r }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.para("AnnexText", "{{ consultation.comments_to }}")
+
+
+def toc_entry(b: Body, style_id: str) -> None:
+    """One entry of the contents: a link to the heading (number<tab>title), then<tab>its page, a
+    PAGEREF field whose result is the page the layout pass found. The first entry opens the TOC field,
+    the last one closes it."""
     paragraph = b.para(style_id)
-    if first:
-        for run in b.field_runs('TOC \\o "1-3" \\h \\z \\u', end=False):
-            paragraph._p.append(run)
-    if number:
-        b.add(paragraph, number)
-        b.add(paragraph, "\t")
-    b.add(paragraph, title)
-    if last:
-        for run in b.field_runs("", begin=False, end=True):
-            paragraph._p.append(run)
-    return paragraph
+    p = paragraph._p
+    p.append(Body.jinja_run("{%r if loop.first %}"))
+    for run in Body.field_runs('TOC \\o "1-3" \\h \\z \\u', end=False):
+        p.append(run)
+    p.append(Body.jinja_run("{%r endif %}"))
+    link = el("w:hyperlink", {"w:anchor": "{{ c.anchor }}", "w:history": "1"})
+    link.append(Body.jinja_run("{%r if c.number %}"))
+    link.append(Body.text_run("{{ c.number }}"))
+    link.append(el("w:r", None, el("w:tab")))
+    link.append(Body.jinja_run("{%r endif %}"))
+    link.append(Body.text_run("{{ c.title }}"))
+    link.append(el("w:r", None, el("w:tab")))
+    for run in Body.field_runs("PAGEREF {{ c.anchor }} \\h", "{{ c.page }}"):
+        link.append(run)
+    p.append(link)
+    p.append(Body.jinja_run("{%r if loop.last %}"))
+    for run in Body.field_runs("", begin=False, end=True):
+        p.append(run)
+    p.append(Body.jinja_run("{%r endif %}"))
 
 
 def build_toc(b: Body) -> None:
-    b.para("TOCHeading", "Contents")
-    toc_entry(b, "TOC1", "{{ situation.number }}", "{{ situation.title }}", first=True)
-    b.tag("{%p for area in areas %}")
-    toc_entry(b, "TOC1", "{{ area.number }}", "{{ area.title }}")
-    b.tag("{%p for p in area.priorities %}")
-    toc_entry(b, "TOC2", "{{ p.number }}", priority_title("p"))
+    b.para("TOCHeadingContents", label("contents"))
+    b.tag("{%p for c in contents %}")
+    b.tag("{%p if c.level == 1 %}")
+    toc_entry(b, "TOC1")
+    b.tag("{%p else %}")
+    toc_entry(b, "TOC2")
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
-    b.tag("{%p endfor %}")
-    toc_entry(b, "TOC1", None, ANNEX_TITLE)
-    toc_entry(b, "TOC1", None, CHANGES_TITLE, last=True)
+
+
+def build_front_matter(b: Body) -> None:
+    """The executive summary (the partner's, or an overview the context generates) and the introduction."""
+    b.para("UnnumberedHeading", "{{ anchors.summary }}", "{{ titles.summary }}")
+    b.blocks("summary.blocks", flush=True)
+    b.tag("{%p if introduction %}")
+    b.para("UnnumberedHeading", "{{ anchors.introduction }}", "{{ titles.introduction }}")
+    b.blocks("introduction", flush=True)
+    b.tag("{%p endif %}")
 
 
 def build_situation(b: Body) -> None:
     b.para("Heading1", "{{ situation.begin }}", "{{ situation.number }}", "\t", "{{ situation.title }}")
     b.blocks("situation.blocks")
     b.tag("{%p if partner.authorities %}")
-    b.para("MinorHeading", "National authorities")
-    b.table([("Authority", 4082), ("Role", 4988)],
+    b.para("MinorHeading", label("national_authorities"))
+    b.table([(label("authority"), 4082), (label("authority_role"), 4988)],
             [["{{ x.name }}", "{{ x.role }}"]],
             loop=("{%tr for x in partner.authorities %}", "{%tr endfor %}"))
     b.tag("{%p endif %}")
     b.marker("situation.end")
 
 
-ACTION_COLUMNS = [("No.", 737), ("Action", 3969), ("Lead states", 1474), ("Stakeholders", 1588),
-                  ("Timeline", 1302)]
+ACTION_COLUMNS = [(label("column_number"), 624), (label("column_action"), 3572), (label("column_lead"), 1361),
+                  (label("column_stakeholders"), 1644), (label("column_timeline"), 1869)]
 
 
 def build_priority(b: Body) -> None:
-    b.para("Heading2", "{{ p.begin }}", "{{ p.number }}", "\t", priority_title("p"))
-    # status line: bracketed and withdrawn priorities get a shaded label
+    # The title: in square brackets while bracketed; in grey once withdrawn.
+    b.para("Heading2", "{{ p.begin }}", "{{ p.number }}", "\t",
+           "{% if p.is_bracketed %}[{{ p.title }}]{% elif not p.is_withdrawn %}{{ p.title }}{% endif %}",
+           Body.styled("{% if p.is_withdrawn %}{{ p.title }}{% endif %}", "WithdrawnTitle"))
     b.tag("{%p if p.is_bracketed %}")
-    b.para("StatusLine", Body.styled(" BRACKETED \u2013 under negotiation ", "Bracketed"),
-           "  Not yet agreed by all partners: the square brackets stay until it is.")
+    b.para("StatusLine", Body.styled(" " + label("bracketed_label") + " ", "Bracketed"),
+           "  " + label("bracketed_note"))
     b.tag("{%p elif p.is_withdrawn %}")
-    b.para("StatusLine", Body.styled(" WITHDRAWN ", "Withdrawn"),
-           "  No longer proposed; kept for the record of the negotiation.")
+    b.para("StatusLine", Body.styled(" " + label("withdrawn_label") + " ", "Withdrawn"), "  {{ p.withdrawn_note }}")
     b.tag("{%p else %}")
-    b.para("StatusLine", "Status: {{ p.status_label }}")
+    b.para("StatusLine", "{{ p.status_line }}")
     b.tag("{%p endif %}")
 
-    b.para("MinorHeading", "Rationale")
+    # A withdrawn priority keeps its heading and status only: it is no longer proposed.
+    b.tag("{%p if not p.is_withdrawn %}")
+    b.para("MinorHeading", label("rationale"))
     b.blocks("p.rationale")
 
     b.tag("{%p if p.cooperation %}")
-    b.para("MinorHeading", "Future joint cooperation")
+    b.para("MinorHeading", label("cooperation"))
     b.blocks("p.cooperation")
     b.tag("{%p endif %}")
 
-    b.para("MinorHeading", "Actions")
+    b.para("MinorHeading", label("actions"))
     b.tag("{%p if p.actions %}")
     b.table(ACTION_COLUMNS,
             [["{{ a.number }}", "{{ a.text }}", "{{ a.lead_names }}", "{{ a.stakeholders }}", "{{ a.timeline }}"]],
             loop=("{%tr for a in p.actions %}", "{%tr endfor %}"))
     b.tag("{%p else %}")
-    b.para("BodyText", "No action has been proposed yet.")
+    b.para("BodyText", label("no_action"))
     b.tag("{%p endif %}")
 
     b.tag("{%p if p.impact %}")
-    b.para("MinorHeading", "Expected impact: {{ p.impact.level_label }}")
+    b.para("MinorHeading", "{{ p.impact.title }}")
     b.blocks("p.impact.blocks")
     b.tag("{%p endif %}")
 
     b.tag("{%p if p.references %}")
-    b.para("MinorHeading", "Based on")
+    b.para("MinorHeading", label("based_on"))
     b.tag("{%p for r in p.references %}")
     b.para("ListBullet", Body.styled("{{ r.kind_label }}: ", "Emphasis"),
            "{{ r.title }}{% if r.url %} ({{ r.url }}){% endif %}")
     b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.tag("{%p endif %}")
     b.marker("p.end")
 
@@ -769,10 +909,9 @@ def build_priority(b: Body) -> None:
 def build_areas(b: Body) -> None:
     b.tag("{%p for area in areas %}")
     b.para("Heading1", "{{ area.begin }}", "{{ area.number }}", "\t", "{{ area.title }}")
-    b.tag("{%p if not area.priorities %}")
-    b.para("StatusLine", "No priority is proposed in this area.")
+    b.tag("{%p if area.no_priorities_text %}")
+    b.para("BodyText", "{{ area.no_priorities_text }}")
     b.tag("{%p endif %}")
-    b.blocks("area.no_priorities_reason")
     b.tag("{%p for p in area.priorities %}")
     build_priority(b)
     b.tag("{%p endfor %}")
@@ -780,33 +919,57 @@ def build_areas(b: Body) -> None:
     b.tag("{%p endfor %}")
 
 
-def build_annex(b: Body) -> None:
-    b.para("AnnexHeading", "{{ key_figures.begin }}", ANNEX_TITLE)
+def build_key_figures(b: Body) -> None:
+    b.para("AnnexHeading", "{{ key_figures.begin }}", "{{ titles.key_figures }}")
     b.tag("{%p if key_figures.rows %}")
-    b.table([("Indicator", 2891), ("Value", 1361), ("Unit", 1587), ("Year", 680), ("Source", 2551)],
+    b.para("CaptionFlush", "{{ key_figures.caption }}")
+    b.table([(label("column_indicator"), 2778), (label("column_value"), 1134), (label("column_unit"), 1701),
+             (label("column_year"), 680), (label("column_source"), 2777)],
             [["{{ f.label }}", "{{ f.value }}", "{{ f.unit }}", "{{ f.year }}", "{{ f.source }}"]],
-            loop=("{%tr for f in key_figures.rows %}", "{%tr endfor %}"))
+            loop=("{%tr for f in key_figures.rows %}", "{%tr endfor %}"), numeric=(1, 3))
     b.tag("{%p else %}")
-    b.para("AnnexText", "No key figures have been provided.")
+    b.para("AnnexText", label("no_key_figures"))
     b.tag("{%p endif %}")
     b.marker("key_figures.end")
 
 
+def build_action_plan(b: Body) -> None:
+    b.para("AnnexHeading", "{{ anchors.action_plan }}", "{{ titles.action_plan }}")
+    b.tag("{%p if action_plan %}")
+    b.para("AnnexLead", label("action_plan_intro"))
+    b.grid(ACTION_COLUMNS, [
+        Row.tag("{%tr for g in action_plan %}"),
+        Row.group("{{ g.number }}\u2002{{ g.title }}"),
+        Row.tag("{%tr for a in g.actions %}"),
+        Row.cells(["{{ a.number }}", "{{ a.text }}", "{{ a.lead_names }}", "{{ a.stakeholders }}",
+                   "{{ a.timeline }}"]),
+        Row.tag("{%tr endfor %}"),
+        Row.tag("{%tr endfor %}"),
+    ])
+    b.tag("{%p else %}")
+    b.para("AnnexText", label("action_plan_empty"))
+    b.tag("{%p endif %}")
+
+
+def build_abbreviations(b: Body) -> None:
+    b.para("AnnexHeading", "{{ anchors.abbreviations }}", "{{ titles.abbreviations }}")
+    b.tag("{%p if abbreviations %}")
+    b.table([(label("column_abbreviation"), 2268), (label("column_full_name"), 6802)],
+            [["{{ x.code }}", "{{ x.name }}"]], loop=("{%tr for x in abbreviations %}", "{%tr endfor %}"))
+    b.tag("{%p else %}")
+    b.para("AnnexText", label("abbreviations_empty"))
+    b.tag("{%p endif %}")
+
+
 def build_changes(b: Body) -> None:
-    b.para("AnnexHeading", CHANGES_TITLE)
-    b.tag("{%p if changes.has_previous %}")
-    b.tag("{%p if changes.rows %}")
-    b.para("AnnexText", "Compared with draft {{ changes.previous_label }}: {{ changes.summary }}.")
-    b.table([("No.", 907), ("Section", 6576), ("Status", 1587)],
+    b.para("AnnexHeading", "{{ anchors.changes }}", "{{ titles.changes }}")
+    b.para("AnnexLead", "{{ changes.sentence }}")
+    b.tag("{%p if changes.has_previous and changes.rows %}")
+    b.table([(label("column_number"), 907), (label("column_section"), 6576), (label("column_change"), 1587)],
             [["{{ c.number }}", "{{ c.title }}", "{{ c.status_label }}"]],
             loop=("{%tr for c in changes.rows %}", "{%tr endfor %}"))
-    b.tag("{%p else %}")
-    b.para("AnnexText", "No section has changed since draft {{ changes.previous_label }}.")
     b.tag("{%p endif %}")
-    b.tag("{%p else %}")
-    b.para("AnnexText", "This is the first draft of the strategy: every section is new.")
-    b.tag("{%p endif %}")
-    b.para("SmallPrint", "Produced with {{ tool.name }} {{ tool.version }}.")
+    b.para("DocumentEnd")
 
 
 def build_page_setup(doc: Document) -> None:
@@ -828,14 +991,14 @@ def build_page_setup(doc: Document) -> None:
 
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles[STYLE_NAMES["Footer"]]
-    footer.add_run("{% if draft.is_preview %}Preview \u2013 not for circulation"
-                   "{% else %}Draft {{ draft.label }}{% endif %}")
+    footer.add_run("{{ draft.footer }}")
     footer.add_run().add_tab()
+    footer.add_run("{{ series.classification }}")
     footer.add_run().add_tab()
-    footer.add_run("Page ")
+    footer.add_run(label("page") + " ")
     for run in Body.field_runs("PAGE", "1"):
         footer._p.append(run)
-    footer.add_run(" of ")
+    footer.add_run(" " + label("page_of") + " ")
     for run in Body.field_runs("NUMPAGES", "1"):
         footer._p.append(run)
 
@@ -871,10 +1034,14 @@ def build_document() -> Document:
     build_page_setup(doc)
     b = Body(doc)
     build_cover(b)
+    build_document_control(b)
     build_toc(b)
+    build_front_matter(b)
     build_situation(b)
     build_areas(b)
-    build_annex(b)
+    build_key_figures(b)
+    build_action_plan(b)
+    build_abbreviations(b)
     build_changes(b)
     build_core_properties(doc)
     return doc

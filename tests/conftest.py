@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Builds in tests skip the LibreOffice layout pass (seconds per build) unless a test asks for it with
+# LAYOUT_ON; tests/test_layout.py and the PDF tests do.
+os.environ.setdefault("STRATEGY_BUILDER_LAYOUT", "off")
+LAYOUT_ON = {"STRATEGY_BUILDER_LAYOUT": "on"}
 CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -30,7 +30,9 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
         "directory": rel(result.directory),
         "seconds": round(result.seconds, 3),
         "partners": [{"code": p.code, "name": p.name, "path": rel(p.path), "sections": p.sections,
-                      "words": p.words, "rendered": p.rendered} for p in result.partners],
+                      "words": p.words, "rendered": p.rendered, "pages": p.pages,
+                      "pdf": rel(p.pdf) if p.pdf else None} for p in result.partners],
+        "layout": result.layout.model_dump() if result.layout else None,
         "warnings": [f.to_json() for f in result.warnings.sorted()],
         "cleaned_leftovers": [rel(p) for p in result.cleaned],
         "template": str(result.template) if result.packaged_template or result.template is None
@@ -58,11 +60,13 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
               help="Write redlines/<CODE>.docx against the previous draft (default: build.redlines).")
 @click.option("--html-report/--no-html-report", default=None,
               help="Write diff.html against the previous draft (default: build.html_report).")
+@click.option("--pdf/--no-pdf", default=None,
+              help="Also write <CODE>.pdf beside each .docx, with LibreOffice (default: build.pdf).")
 @format_option("text", "json")
 @verbosity_options
 def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
                   jobs: int, wait_seconds: float, strict: bool, redlines: bool | None, html_report: bool | None,
-                  output_format: str) -> int:
+                  pdf: bool | None, output_format: str) -> int:
     """Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a manifest.json.
 
     Inputs are validated first (as 'check' does); nothing is written when they have errors. When neither
@@ -70,10 +74,13 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
     A draft folder appears only when complete; earlier drafts are never modified. With --redlines or
     --html-report (or build.redlines / build.html_report in inputs/strategy.yaml) the draft also holds
     redlines/<CODE>.docx and diff.html against the previous draft.
+
+    A draft is laid out by LibreOffice, when it is installed, so that its contents shows page numbers;
+    with --pdf (or build.pdf) the draft also holds <CODE>.pdf, and LibreOffice is required.
     """
     options = BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
                            template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
-                           redlines=redlines, html_report=html_report)
+                           redlines=redlines, html_report=html_report, pdf=pdf)
     if output_format == "json":
         result = build(project_dir, options)
         print_json(_payload(result, project_dir))
@@ -112,7 +119,10 @@ def _show(result: BuildResult, root: Path) -> None:
                       "identical); no draft written. Use --force to write one anyway.")
         return
     table = Table(title=None, show_lines=False)
-    for column, justify in (("Partner", "left"), ("Sections", "right"), ("Words", "right"), ("File", "left")):
+    with_pages = any(p.pages for p in result.partners)
+    columns = [("Partner", "left"), ("Sections", "right"), ("Words", "right")] + \
+        ([("Pages", "right")] if with_pages else []) + [("File", "left")]
+    for column, justify in columns:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for partner in result.partners:
         path = partner.path
@@ -122,7 +132,10 @@ def _show(result: BuildResult, root: Path) -> None:
             shown = str(path)
         if result.kind == "preview" and not partner.rendered:
             shown += " [dim](unchanged)[/dim]"
-        table.add_row(f"{partner.code} {partner.name}", str(partner.sections), f"{partner.words:,}", shown)
+        if partner.pdf is not None:
+            shown += " + .pdf"
+        pages = [str(partner.pages or "")] if with_pages else []
+        table.add_row(f"{partner.code} {partner.name}", str(partner.sections), f"{partner.words:,}", *pages, shown)
     console.print(table)
     rendered = sum(1 for p in result.partners if p.rendered)
     if result.kind == "preview":
@@ -132,3 +145,8 @@ def _show(result: BuildResult, root: Path) -> None:
         since = f" (previous: draft {result.previous:03d})" if result.previous else ""
         console.print(f"[green]Draft {result.draft:03d} written[/green] to {result.directory}{since}: "
                       f"{rendered} document(s) in {result.seconds:.2f} s")
+        if result.layout is not None:
+            if result.layout.contents_pages:
+                console.print(f"[dim]Contents paged by {result.layout.engine}.[/dim]")
+            else:
+                console.print(f"[dim]Contents without page numbers ({result.layout.note}).[/dim]")

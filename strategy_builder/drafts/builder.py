@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
 import shutil
 import time
 from collections.abc import Callable
@@ -10,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from strategy_builder import __version__
+from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeholder_for, plan_layout
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
@@ -19,11 +23,13 @@ from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.inputs.policy import for_circulation
 from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
-from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
+from strategy_builder.models.manifest import Manifest, ManifestLayout, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
-from strategy_builder.render.context import DraftStamp, SectionChange, build_context
+from strategy_builder.office.libreoffice import ConversionPool, PdfExport
+from strategy_builder.office.pdf import bookmark_pages, make_reproducible, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
+from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, SectionChange, build_context
 from strategy_builder.render.engine import CompiledTemplate
 from strategy_builder.ooxml.markers import bookmark_name
 
@@ -46,6 +52,8 @@ class BuildOptions:
     """Write redlines against the previous draft; ``None``: as ``build.redlines`` in strategy.yaml."""
     html_report: bool | None = None
     """Write an HTML diff report against the previous draft; ``None``: as ``build.html_report``."""
+    pdf: bool | None = None
+    """Write ``<CODE>.pdf`` beside each .docx (needs LibreOffice); ``None``: as ``build.pdf``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,8 @@ class PartnerOutcome:
     sections: int
     words: int
     rendered: bool
+    pages: int | None = None
+    pdf: Path | None = None
 
 
 @dataclass(slots=True)
@@ -76,6 +86,7 @@ class BuildResult:
     """The Word template the documents were rendered with."""
     packaged_template: bool = False
     """Whether that is the default template shipped with strategy-builder (the project has no templates/)."""
+    layout: ManifestLayout | None = None
 
 
 def _fingerprint(project: Project, template: CompiledTemplate) -> str:
@@ -121,41 +132,110 @@ def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
     return statuses, removed
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One partner's document as planned: the render job and what its manifest entry needs."""
+
+    job: RenderJob
+    partner: SourcedPartner
+    records: list[SectionRecord]
+    statuses: dict[str, str]
+    removed: list[ManifestSection]
+    stamp: DraftStamp
+
+    def with_pages(self, project: Project, pages: Pages) -> Planned:
+        """The same document with these page numbers in its contents (and no request to update fields)."""
+        context = build_context(self.partner, project.strategy, self.stamp, self.records, pages=pages)
+        document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
+        return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp))
+
+
+Drafts = list[tuple[int, Manifest]]
+"""The published drafts with a readable manifest, oldest first."""
+
+
+def _published(store: DraftStore) -> Drafts:
+    drafts = []
+    for number in store.layout.draft_numbers():
+        manifest = read_manifest(store.layout.draft_dir(number))
+        if manifest is not None:
+            drafts.append((number, manifest))
+    return drafts
+
+
+def _history(code: str, drafts: Drafts, number: int | None) -> tuple[DraftRecord, ...]:
+    """The earlier drafts that included partner ``code`` (before draft ``number``; all for a preview)."""
+    records = []
+    for n, manifest in drafts:
+        if (number is None or n < number) and manifest.partner(code) is not None:
+            try:
+                issued = dt.date.fromisoformat(manifest.issued)
+            except ValueError:
+                continue
+            records.append(DraftRecord(n, issued, manifest.consultation_round))
+    return tuple(records)
+
+
+def _withdrawn_in(partner: SourcedPartner, drafts: Drafts) -> tuple[tuple[str, int], ...]:
+    """(section ID, first draft of the latest run of drafts that showed it withdrawn) of each priority that
+    is withdrawn now and was already withdrawn in the previous draft."""
+    code = partner.code
+    withdrawn = [f"{code}/{area_key}/{p.id}" for area_key, area in partner.model.areas.items()
+                 for p in area.priorities if p.status.value == "withdrawn"]
+    result = []
+    for section_id in withdrawn:
+        since = None
+        for n, manifest in reversed(drafts):
+            entry = manifest.partner(code)
+            section = next((s for s in entry.sections if s.id == section_id), None) if entry else None
+            if section is None or section.priority_status != "withdrawn":
+                break
+            since = n
+        if since is not None:
+            result.append((section_id, since))
+    return tuple(result)
+
+
 def _job(partner: SourcedPartner, project: Project, template_sha256: str, number: int | None,
-         previous_number: int | None, previous: Manifest | None, *, circulated: bool = True
-         ) -> tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]:
+         previous_number: int | None, previous: Manifest | None, *, circulated: bool = True,
+         drafts: Drafts | None = None) -> Planned:
     strategy = project.strategy
     records = partner_sections(partner, strategy)
     statuses, removed = _statuses(records, previous.partner(partner.code) if previous else None)
     changes = tuple(SectionChange(r.id, r.number, r.title, statuses[r.id]) for r in records)  # type: ignore[arg-type]
     changes += tuple(SectionChange(s.id, s.number, s.title, "removed") for s in removed)
-    stamp = DraftStamp(number, previous_number if previous else None, changes)
+    drafts = drafts or []
+    stamp = DraftStamp(number, previous_number if previous else None, changes,
+                       history=_history(partner.code, drafts, number),
+                       withdrawn_in=_withdrawn_in(partner, drafts))
     context = build_context(partner, strategy, stamp, records)
     label = stamp.label
+    logo = strategy.series.logo
     document_stamp = DocumentStamp(
         partner=partner.code, draft_label=label, tool_version=__version__,
         inputs_sha256=stable_hash([project.strategy_document.sha256, partner.document.sha256]),
         template_sha256=template_sha256, author=strategy.drafting_team.name,
         title=f"{strategy.series.title} – {partner.model.name}",
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
-        date=strategy.consultation.issued)
+        date=strategy.consultation.issued,
+        logo=(project.root / logo).read_bytes() if logo else None)
     job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
-    return job, records, statuses, removed
+    return Planned(job, partner, records, statuses, removed, stamp)
 
 
 def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, records: list[SectionRecord],
                       statuses: dict[str, str], removed: list[ManifestSection]) -> ManifestPartner:
+    priority_statuses = {f"{partner.code}/{area_key}/{p.id}": p.status.value
+                         for area_key, area in partner.model.areas.items() for p in area.priorities}
     sections = [ManifestSection(id=r.id, kind=r.kind, number=r.number, title=r.title, bookmark=bookmark_name(r.id),
                                 content_hash=r.content_hash, source_file=r.source_file, source_line=r.source_line,
-                                source_path=r.source_path, status=statuses[r.id])  # type: ignore[arg-type]
+                                source_path=r.source_path, status=statuses[r.id],  # type: ignore[arg-type]
+                                priority_status=priority_statuses.get(r.id))
                 for r in records]
     return ManifestPartner(code=partner.code, name=partner.model.name, file=f"{partner.code}.docx",
                            docx_sha256=document.sha256, input_file=partner.document.display_name,
                            input_sha256=partner.document.sha256, words=document.words, sections=sections,
                            removed_sections=removed)
-
-
-Planned = tuple[RenderJob, list[SectionRecord], dict[str, str], list[ManifestSection]]
 
 
 def _render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: WorkerPool,
@@ -165,22 +245,19 @@ def _render_planned(project: Project, template: CompiledTemplate, planned: list[
     entries = []
     notify("rendering", 0, len(planned))
     try:
-        documents = render_all(template, [job for job, *_ in planned], workers)
+        documents = render_all(template, [p.job for p in planned], workers)
         # One document per planned job, in order.
-        for index, (document, (job, records, statuses, removed)) in enumerate(zip(documents, planned, strict=True),
-                                                                              start=1):
-            partner = project.partner(job.partner)
-            assert partner is not None
-            write(f"{job.partner}.docx", document.data)
-            entries.append(_manifest_partner(partner, document, records, statuses, removed))
-            notify(f"rendered {job.partner}", index, len(planned))
+        for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
+            write(f"{plan.job.partner}.docx", document.data)
+            entries.append(_manifest_partner(plan.partner, document, plan.records, plan.statuses, plan.removed))
+            notify(f"rendered {plan.job.partner}", index, len(planned))
     except DocumentAssemblyError as error:
         raise _assembly_problem(error, template) from error
     return entries
 
 
 def _manifest(project: Project, template: CompiledTemplate, number: int | None, previous: int | None,
-              partners: list[ManifestPartner]) -> Manifest:
+              partners: list[ManifestPartner], layout: ManifestLayout | None = None) -> Manifest:
     strategy = project.strategy
     try:
         template_file = template.path.relative_to(project.root).as_posix()
@@ -191,7 +268,7 @@ def _manifest(project: Project, template: CompiledTemplate, number: int | None, 
                     template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,
                     strategy_sha256=project.strategy_document.sha256,
                     consultation_round=strategy.consultation.round, issued=strategy.consultation.issued.isoformat(),
-                    partners=sorted(partners, key=lambda p: p.code))
+                    partners=sorted(partners, key=lambda p: p.code), layout=layout)
 
 
 def _manifest_json(manifest: Manifest) -> bytes:
@@ -228,7 +305,9 @@ def plan_next_draft(project: Project, template_sha256: str, codes: list[str] | N
     previous_number, previous = latest if latest else (None, None)
     number = store.next_number()
     partners = [p for p in project.partners if codes is None or p.code in codes]
-    return [_job(p, project, template_sha256, number, previous_number, previous)[0] for p in partners]
+    drafts = _published(store)
+    return [_job(p, project, template_sha256, number, previous_number, previous, drafts=drafts).job
+            for p in partners]
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
@@ -245,6 +324,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     with InputCache(ProjectLayout.of(root).input_cache_dir, background=True) as cache:
         project, warnings = _load(root, options, cache)
         result = build_project(project, options, notify, before_fork=cache.close)
+    warnings.extend(result.warnings)
     result.warnings = warnings
     result.seconds = time.perf_counter() - started
     return result
@@ -262,6 +342,9 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
     template = _compile(project, options)
     store = DraftStore(project.root)
     workers = WorkerPool(options.jobs or default_jobs(), before_fork)
+    if options.preview and options.pdf:
+        raise EnvironmentProblem("--pdf writes the PDFs of a draft; a preview is not laid out",
+                                 hint="drop --preview to write a draft with PDFs, or drop --pdf")
     with store.locked(options.wait_seconds):
         cleaned = store.clean_leftovers()
         latest = store.layout.latest()
@@ -285,14 +368,23 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     if previous is not None and previous.fingerprint == _fingerprint(project, template) and not options.force:
         assert previous_number is not None
         return BuildResult("unchanged", store.layout.draft_dir(previous_number), previous_number, previous_number)
+    want_pdf = project.strategy.build.pdf if options.pdf is None else options.pdf
+    plan = plan_layout(template.package, template.path, pdf=want_pdf)
     number = store.next_number()
-    planned = [_job(p, project, template.sha256, number, previous_number, previous) for p in project.partners]
+    drafts = _published(store)
+    planned = [_job(p, project, template.sha256, number, previous_number, previous, drafts=drafts)
+               for p in project.partners]
     staging = store.new_staging()
     previous_kept = previous_number if previous else None
     try:
-        entries = _render_planned(project, template, planned, workers,
-                                  lambda name, data: (staging / name).write_bytes(data), notify)
-        manifest = _manifest(project, template, number, previous_kept, entries)
+        if plan.office is None:
+            entries = _render_planned(project, template, planned, workers,
+                                      lambda name, data: (staging / name).write_bytes(data), notify)
+        else:
+            entries = _laid_out(project, template, planned, workers, plan, staging, want_pdf, notify)
+        layout = ManifestLayout(contents_pages=plan.office is not None, engine=plan.engine, fonts=plan.fonts,
+                                note=plan.note)
+        manifest = _manifest(project, template, number, previous_kept, entries, layout)
         (staging / MANIFEST_FILE).write_bytes(_manifest_json(manifest))
         snapshot_inputs(project, staging)
         _write_reports(project, options, store, previous_kept, staging, notify)
@@ -301,8 +393,100 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True) for e in entries]
-    return BuildResult("draft", directory, number, previous_kept, outcomes)
+    outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True, e.pages,
+                               directory / e.pdf_file if e.pdf_file else None) for e in entries]
+    return BuildResult("draft", directory, number, previous_kept, outcomes, warnings=Findings(plan.warnings),
+                       layout=layout)
+
+
+def _pages_of(pdf: Path, plan: Planned) -> dict[str, int]:
+    return bookmark_pages(pdf, [entry["anchor"] for entry in plan.job.context["contents"]])
+
+
+def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planned], workers: WorkerPool,
+              layout: LayoutPlan, staging: Path, want_pdf: bool, notify: Progress) -> list[ManifestPartner]:
+    """Render the drafts with the page numbers of their contents (see :mod:`strategy_builder.drafts.layout_pass`)
+    into ``staging``, and their PDFs when ``want_pdf``; returns the manifest entries."""
+    assert layout.office is not None
+    scratch = staging / ".layout"
+    office_dir = ProjectLayout.of(project.root).office_dir
+    count = len(planned)
+    try:
+        with ConversionPool(layout.office, workers=max(1, min(workers.processes, count)), scratch=office_dir,
+                            profiles=office_dir / "profiles") as pool:
+            # 1. Lay out with placeholders as wide as the widest number; widen them for long documents.
+            pages: dict[str, Pages] = {p.partner.code: Pages(placeholder=placeholder_for(0)) for p in planned}
+            pending = list(planned)
+            trial_dir = scratch / "trial"
+            for _ in range(2):
+                notify("laying out the contents", 0, count)
+                trial = [p.with_pages(project, pages[p.partner.code]) for p in pending]
+                _render_planned(project, template, trial, workers,
+                                lambda name, data: _write(scratch / "trial" / name, data), lambda *a: None)
+                pdfs = pool.convert([trial_dir / f"{p.partner.code}.docx" for p in trial], scratch / "trial-pdf",
+                                    PdfExport())
+                widened = []
+                for plan, pdf in zip(trial, pdfs, strict=True):
+                    code = plan.partner.code
+                    used, needed = pages[code].placeholder, placeholder_for(page_count(pdf))
+                    # 100 pages or more: lay out again with a placeholder as wide as three digits.
+                    pages[code] = Pages(_pages_of(pdf, plan), needed) if len(needed) <= len(used) \
+                        else Pages(placeholder=needed)
+                    if len(needed) > len(used):
+                        widened.append(code)
+                clean_folder(trial_dir)
+                pending = [p for p in planned if p.partner.code in widened]
+                if not pending:
+                    break
+            final = [p.with_pages(project, pages[p.partner.code]) for p in planned]
+            entries = _render_planned(project, template, final, workers,
+                                      lambda name, data: (staging / name).write_bytes(data), notify)
+            if not want_pdf:
+                return entries
+            return _with_pdfs(project, template, final, entries, pool, workers, staging, scratch, notify)
+    finally:
+        clean_folder(scratch)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned], entries: list[ManifestPartner],
+               pool: ConversionPool, workers: WorkerPool, staging: Path, scratch: Path,
+               notify: Progress) -> list[ManifestPartner]:
+    """Convert the final drafts to PDF; a document whose headings moved (its printed numbers no longer match)
+    is rendered with the pages its PDF shows and converted again, twice at most."""
+    by_code = {e.code: e for e in entries}
+    plans = {p.partner.code: p for p in final}
+    pending = list(plans)
+    for attempt in range(3):
+        notify("writing PDFs", 0, len(pending))
+        pdfs = pool.convert([staging / f"{code}.docx" for code in pending], scratch / f"pdf-{attempt}", PdfExport())
+        moved = []
+        for code, pdf in zip(pending, pdfs, strict=True):
+            plan = plans[code]
+            actual = _pages_of(pdf, plan)
+            printed = {entry["anchor"]: entry["page"] for entry in plan.job.context["contents"]}
+            entry = by_code[code]
+            if any(str(actual.get(anchor, "")) != page for anchor, page in printed.items()) and attempt < 2:
+                moved.append(code)
+                plans[code] = plan.with_pages(project, Pages(actual, placeholder_for(page_count(pdf))))
+                continue
+            data = make_reproducible(pdf.read_bytes(), project.strategy.consultation.issued, entry.docx_sha256)
+            (staging / f"{code}.pdf").write_bytes(data)
+            by_code[code] = entry.model_copy(update={
+                "pages": page_count(pdf), "pdf_file": f"{code}.pdf",
+                "pdf_sha256": hashlib.sha256(data).hexdigest()})
+        if not moved:
+            break
+        again = [plans[code] for code in moved]
+        for entry in _render_planned(project, template, again, workers,
+                                     lambda name, data: (staging / name).write_bytes(data), lambda *a: None):
+            by_code[entry.code] = entry
+        pending = moved
+    return [by_code[e.code] for e in entries]
 
 
 def _write_reports(project: Project, options: BuildOptions, store: DraftStore, previous_number: int | None,
@@ -341,7 +525,8 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
             kept[partner.code] = old
         else:
             stale.append(partner)
-    to_render = [_job(p, project, template.sha256, None, previous_number, previous, circulated=False)
+    drafts = _published(store) if stale else []
+    to_render = [_job(p, project, template.sha256, None, previous_number, previous, circulated=False, drafts=drafts)
                  for p in stale]
     outcomes: dict[str, PartnerOutcome] = {}
     manifest_partners: dict[str, ManifestPartner] = dict(kept)

@@ -31,6 +31,8 @@ class ManifestSection(_Model):
     source_line: int | None = Field(description="Line of the section's entry in the input file")
     source_path: str = Field(description="Field path of the section's entry, e.g. areas.integration.priorities.0")
     status: SectionStatus = Field(description="Compared with the previous draft")
+    priority_status: str | None = Field(
+        None, description="A priority's status in this draft (proposed, agreed, bracketed, withdrawn)")
 
 
 class ManifestPartner(_Model):
@@ -46,6 +48,22 @@ class ManifestPartner(_Model):
     sections: list[ManifestSection]
     removed_sections: list[ManifestSection] = Field(
         default_factory=list, description="Sections of the previous draft that this draft no longer has")
+    pages: int | None = Field(None, description="Pages of the document as LibreOffice laid it out (null: not laid "
+                                                "out)")
+    pdf_file: str | None = Field(None, description="File name of the PDF inside the draft folder (build --pdf)")
+    pdf_sha256: str | None = None
+
+
+class ManifestLayout(_Model):
+    """What the page numbers of the contents rest on: they come from LibreOffice's layout, so they depend on
+    its version and on the fonts it found."""
+
+    contents_pages: bool = Field(description="The contents carries page numbers (a layout pass ran)")
+    engine: str = Field(description="The LibreOffice that laid the drafts out, e.g. 'LibreOffice 7.4.7.2'; '' "
+                                    "when none did")
+    fonts: dict[str, str] = Field(default_factory=dict,
+                                  description="Each font of the template -> the font the layout used for it")
+    note: str = Field("", description="Why there was no layout pass, or what to know about it")
 
 
 class Manifest(_Model):
@@ -67,6 +85,7 @@ class Manifest(_Model):
     consultation_round: int
     issued: str
     partners: list[ManifestPartner]
+    layout: ManifestLayout | None = Field(None, description="The layout pass of the contents (drafts only)")
 
     def partner(self, code: str) -> ManifestPartner | None:
         return next((p for p in self.partners if p.code == code), None)

@@ -33,7 +33,19 @@ def _next_bookmark_id(root: etree._Element) -> int:
 
 
 def _bookmark(kind: str, section_id: str, name: str, ids: dict[str, int], counter: list[int]) -> etree._Element:
-    """The bookmarkStart or bookmarkEnd element for one marker."""
+    """The bookmarkStart or bookmarkEnd element for one marker (an anchor's start; its end follows it)."""
+    if kind == "anchor":
+        key = f"anchor:{section_id}"
+        if key in ids:
+            raise MarkerError(f"the anchor {section_id} is placed twice")
+        ids[key] = counter[0]
+        counter[0] += 1
+        element = etree.Element(BOOKMARK_START)
+        element.set(ID, str(ids[key]))
+        element.set(NAME, section_id)
+        end = etree.SubElement(element, BOOKMARK_END)  # detached by _placed() right after
+        end.set(ID, str(ids[key]))
+        return element
     if kind == "begin":
         if section_id in ids:
             raise MarkerError(f"section {section_id} begins twice")
@@ -59,7 +71,8 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
     for match in MARKER_PATTERN.finditer(text):
         if match.start() > position:
             pieces.append(text[position:match.start()])
-        pieces.append((match.group(1), match.group(2), bookmark_name(match.group(2))))
+        kind, target = match.group(1), match.group(2)
+        pieces.append((kind, target, target if kind == "anchor" else bookmark_name(target)))
         position = match.end()
     if position < len(text):
         pieces.append(text[position:])
@@ -70,7 +83,9 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
         # The usual case (a template writes each marker as a run of its own): the run becomes the bookmark.
         run_parent = run.getparent()
         assert run_parent is not None  # checked by apply_section_markers
-        run_parent.replace(run, _bookmark(*pieces[0], ids, counter))
+        bookmark = _bookmark(*pieces[0], ids, counter)
+        run_parent.replace(run, bookmark)
+        _placed(bookmark)
         return
 
     children = list(run)
@@ -110,6 +125,16 @@ def _split_run(run: etree._Element, text_element: etree._Element, ids: dict[str,
         position_in_parent -= 1
     for offset, element in enumerate(new_elements, start=1):
         parent.insert(position_in_parent + offset, element)
+    for element in new_elements:
+        _placed(element)
+
+
+def _placed(element: etree._Element) -> None:
+    """An anchor's bookmark start carries its end as a child until it is in the tree: move the end after it."""
+    end = element.find(BOOKMARK_END)
+    if element.tag == BOOKMARK_START and end is not None:
+        element.remove(end)
+        element.addnext(end)
 
 
 def _is_marker_only(paragraph: etree._Element) -> bool:
@@ -147,7 +172,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
         end_id = end.get(ID) or ""
         if end_id.lstrip("-").isdigit():  # a template's own malformed bookmark end cannot close a section
             ended.add(int(end_id))
-    open_sections = [sid for sid, number in ids.items() if number not in ended]
+    open_sections = [sid for sid, number in ids.items() if number not in ended and not sid.startswith("anchor:")]
     if open_sections:
         raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
     if marked_paragraphs:
@@ -160,7 +185,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     remaining = "".join(cast(Iterator[str], document.itertext(T)))
     if OPEN in remaining or CLOSE in remaining:
         raise MarkerError("a section marker was left in the text")
-    return {bookmark_name(section_id): section_id for section_id in ids}
+    return {bookmark_name(section_id): section_id for section_id in ids if not section_id.startswith("anchor:")}
 
 
 def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> None:

@@ -14,7 +14,7 @@ import re
 
 OPEN = "\ue000"
 CLOSE = "\ue001"
-MARKER_PATTERN = re.compile(f"{OPEN}sb:(begin|end):([^{CLOSE}]+){CLOSE}")
+MARKER_PATTERN = re.compile(f"{OPEN}sb:(begin|end|anchor):([^{CLOSE}]+){CLOSE}")
 
 BOOKMARK_PREFIX = "sb_"
 """Prefix of the bookmarks of tracked sections (and of the custom properties that name their sections)."""
@@ -37,3 +37,22 @@ def bookmark_name(section_id: str) -> str:
     stored in the document's custom properties under the same name.
     """
     return BOOKMARK_PREFIX + hashlib.sha256(section_id.encode("utf-8")).hexdigest()[:16]
+
+
+ANCHOR_PATTERN_KIND = "anchor"
+"""Marker kind of a heading that is not a tracked section but has a place in the contents (the executive
+summary, the annexes): it becomes a hidden bookmark (``_Toc...``, as Word names those of its contents)."""
+
+
+def anchor_marker(name: str) -> str:
+    """The token that puts the bookmark ``name`` at the start of a heading (see :func:`anchor_name`)."""
+    return f"{OPEN}sb:anchor:{name}{CLOSE}"
+
+
+def anchor_name(key: str) -> str:
+    """The hidden bookmark of an untracked heading: ``summary`` -> ``_Toc_summary``."""
+    return f"_Toc_{key}"
+
+
+LOGO_MARKER = f"{OPEN}sb:logo{CLOSE}"
+"""What ``series.logo`` holds when strategy.yaml names a logo: the build puts the picture in its place."""

@@ -2,7 +2,8 @@
 
 The render layer renders a template's parts as text; :func:`finish_docx` parses them strictly, turns the
 section markers of the main part into bookmarks (refusing markers anywhere else), renumbers drawings,
-stamps the custom and core properties, switches Track Changes on and asks Word to refresh fields, and
+stamps the custom and core properties, switches Track Changes on and (unless the contents already has
+its page numbers) asks Word to refresh fields, places the logo, keeps short tables on one page, and
 zips the package deterministically. :func:`read_docx_contents` reads a finished file back, parsing every
 XML part strictly. Both answer with :class:`DocxContents`, what the build checks of a document.
 """
@@ -16,9 +17,10 @@ from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
-from strategy_builder.ooxml.drawings import renumber_drawing_ids
+from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.markers import OPEN
 from strategy_builder.ooxml.package import DocxPackage, write_zip
+from strategy_builder.ooxml.pagination import keep_short_tables_together
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
@@ -55,11 +57,16 @@ def _contents(data: bytes, main: str, document: etree._Element, names: dict[str,
 
 
 def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
-                core: CoreProperties, track_changes: bool = True, compresslevel: int = 6) -> DocxContents:
+                core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
+                update_fields: bool = True, picture: tuple[str, Picture] | None = None,
+                keep_short_tables: bool = False) -> DocxContents:
     """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
 
+    ``update_fields``: ask Word to refresh fields on opening (a contents without page numbers needs it);
+    ``picture``: (marker, picture) puts the picture in place of the run whose text is the marker (the logo);
+    ``keep_short_tables``: tables of a few rows never split across pages (ooxml/pagination.py).
     Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
-    do not pair up, or when a marker sits outside the main part.
+    do not pair up, when a marker sits outside the main part, or when the picture is not a PNG or JPEG.
     """
     finished = dict(parts)
     roots: dict[str, etree._Element] = {}
@@ -68,6 +75,14 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
             roots[name] = parse_xml(xml.encode("utf-8"), part=name)
         except XmlRefused as error:
             raise PartProblem(name, f"rendered XML is broken: {error}") from error
+    if main in roots:
+        if picture is not None:
+            try:
+                place_picture(finished, main, roots[main], *picture)
+            except ValueError as error:
+                raise PartProblem(main, f"the picture: {error}") from error
+        if keep_short_tables:
+            keep_short_tables_together(roots[main])
     try:
         names = apply_section_markers(roots[main]) if main in roots else {}
     except MarkerError as error:
@@ -84,7 +99,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     write_core_properties(package, core)
     if track_changes:
         enable_track_changes(package)
-    enable_field_update_on_open(package)
+    if update_fields:
+        enable_field_update_on_open(package)
     data = write_zip(package.parts, compresslevel=compresslevel)
     document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
     return _contents(data, main, document, names)

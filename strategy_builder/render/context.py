@@ -1,19 +1,36 @@
-"""The template context of one partner's draft: plain JSON-able data, documented in docs/templates.md."""
+"""The template context of one partner's draft: plain JSON-able data, documented in docs/templates.md.
+
+Every word the context generates (statuses, dates, timelines, the overview of the executive summary, the
+notes on withdrawn priorities) comes from the label catalogue (:mod:`strategy_builder.render.labels`),
+which the template also reads as ``labels``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from strategy_builder import __version__
+from strategy_builder.models.abbreviations import draft_abbreviations
 from strategy_builder.models.inputs import AREA_TITLES, Period, Priority, StrategyFile
+from strategy_builder.models.period import PeriodPoint
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.prose import parse_prose
 from strategy_builder.models.section_records import SectionRecord, action_number, partner_sections
-from strategy_builder.ooxml.markers import begin_marker, end_marker
+from strategy_builder.ooxml.markers import (
+    LOGO_MARKER, anchor_marker, anchor_name, begin_marker, bookmark_name, end_marker,
+)
+from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural, template_labels, texts
 
 ChangeStatus = Literal["new", "changed", "unchanged", "removed"]
+
+ANCHORS = ("summary", "introduction", "action_plan", "abbreviations", "changes")
+"""Headings in the contents that are not tracked sections; each gets a hidden bookmark (``_Toc_summary``)."""
+
+ACTION_PLAN_LETTER, ABBREVIATIONS_LETTER = "B", "C"
+"""Annex A is the key figures (a tracked section); the action plan and the abbreviations follow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,38 +44,78 @@ class SectionChange:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """An earlier draft, as its manifest records it (for the version table)."""
+
+    number: int
+    issued: dt.date
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
 class DraftStamp:
-    """Which draft is being rendered: its number (``None`` for a preview) and the previous draft's."""
+    """Which draft is being rendered: its number (``None`` for a preview), the previous draft's, the
+    section changes against it, the earlier drafts of this partner and when priorities were withdrawn."""
 
     number: int | None
     previous: int | None = None
     changes: tuple[SectionChange, ...] = field(default_factory=tuple)
+    history: tuple[DraftRecord, ...] = field(default_factory=tuple)
+    """Earlier drafts that included this partner, oldest first."""
+    withdrawn_in: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    """(section ID, draft number) of withdrawn priorities whose withdrawal an earlier draft already showed."""
 
     @property
     def label(self) -> str:
         return f"{self.number:03d}" if self.number is not None else "PREVIEW"
 
 
-STATUS_LABELS = {"proposed": "Proposed", "agreed": "Agreed", "bracketed": "Bracketed", "withdrawn": "Withdrawn"}
-IMPACT_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
-REFERENCE_LABELS = {"mapping": "Mapping", "best_practice": "Best practice", "profile": "Migration profile",
-                    "other": "Reference"}
-CHANGE_LABELS = {"new": "New", "changed": "Changed", "unchanged": "Unchanged", "removed": "Removed"}
+@dataclass(frozen=True, slots=True)
+class Pages:
+    """Page numbers of the headings in the contents, from a layout pass; or what to print without one.
+
+    ``numbers`` maps bookmark names (``sb_...``, ``_Toc_summary``) to pages. Without numbers every entry
+    prints ``placeholder`` (``""``: no number, as in a draft that LibreOffice did not lay out).
+    """
+
+    numbers: dict[str, int] = field(default_factory=dict)
+    placeholder: str = ""
+
+    def of(self, anchor: str) -> str:
+        number = self.numbers.get(anchor)
+        return str(number) if number is not None else self.placeholder
 
 
-def long_date(day: dt.date) -> str:
+NO_PAGES = Pages()
+
+
+def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None) -> str:
     """``15 November 2010``: the date style of the drafts, independent of the machine's locale."""
-    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    labels = labels or catalogue()
+    return fill(labels, "long_date", day=day.day, month=texts(labels, "months")[day.month - 1], year=day.year)
 
 
-def _period(period: Period | None) -> str:
+def point_text(point: PeriodPoint, labels: dict[str, LabelValue]) -> str:
+    """``2010-09`` -> ``Sep 2010``, ``2011-Q1`` -> ``Q1 2011``, ``2011-H1`` -> ``H1 2011``, ``2010`` -> ``2010``
+    (with no-break spaces: a point never breaks across lines)."""
+    year = point.first_month // 12
+    span = point.last_month - point.first_month + 1
+    month = point.first_month % 12
+    if span == 12:
+        return str(year)
+    if span == 6:
+        return fill(labels, "half_point", half=month // 6 + 1, year=year)
+    if span == 3:
+        return fill(labels, "quarter_point", quarter=month // 3 + 1, year=year)
+    return fill(labels, "month_point", month=texts(labels, "months_short")[month], year=year)
+
+
+def period_text(period: Period | None, labels: dict[str, LabelValue]) -> str:
+    """A timeline as people read it: ``Sep 2010 – Q1 2011``; ``to be determined`` when there is none."""
     if period is None:
-        return "to be determined"
-    if period.start.text == period.end.text:
-        return period.start.text
-    return f"{period.start} – {period.end}"
+        return fill(labels, "to_be_determined")
+    start, end = point_text(period.start, labels), point_text(period.end, labels)
+    return start if start == end else fill(labels, "period", start=start, end=end)
 
 
 def _blocks(text: str | None, number_prefix: str | None = None,
@@ -76,12 +133,14 @@ def _blocks(text: str | None, number_prefix: str | None = None,
     return blocks
 
 
-def _section(record: SectionRecord) -> dict[str, Any]:
+def _section(record: SectionRecord, pages: Pages) -> dict[str, Any]:
+    anchor = bookmark_name(record.id)
     return {"id": record.id, "begin": begin_marker(record.id), "end": end_marker(record.id),
-            "number": record.number, "title": record.title}
+            "number": record.number, "title": record.title, "anchor": anchor, "page": pages.of(anchor)}
 
 
-def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile) -> dict[str, Any]:
+def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile, labels: dict[str, LabelValue],
+              pages: Pages, withdrawn_in: str) -> dict[str, Any]:
     states = {s.code: s.name for s in strategy.states}
     stakeholders = {s.code: s.name for s in strategy.stakeholders}
     counter = [0]
@@ -89,96 +148,223 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile)
     cooperation = _blocks(priority.cooperation, record.number, counter)
     impact = None
     if priority.expected_impact is not None:
-        impact = {"level": priority.expected_impact.level.value,
-                  "level_label": IMPACT_LABELS[priority.expected_impact.level.value],
+        level = priority.expected_impact.level.value
+        impact = {"level": level, "level_label": fill(labels, f"impact_{level}"),
+                  "title": fill(labels, "expected_impact", level=fill(labels, f"impact_{level}")),
                   "blocks": _blocks(priority.expected_impact.text, record.number, counter)}
+    undetermined, dash = fill(labels, "to_be_determined"), fill(labels, "none_dash")
     actions = []
     for index, action in enumerate(priority.actions, start=1):
         actions.append({
             "number": action_number(record.number, index),
             "text": " ".join(b.text for b in parse_prose(action.text)),
-            "lead": ", ".join(action.lead) or "to be determined",
-            "lead_names": ", ".join(states.get(c, c) for c in action.lead) or "to be determined",
-            "stakeholders": ", ".join(action.stakeholders) or "–",
-            "stakeholder_names": ", ".join(stakeholders.get(c, c) for c in action.stakeholders) or "–",
-            "timeline": _period(action.timeline),
+            "lead": ", ".join(action.lead) or undetermined,
+            "lead_names": ", ".join(states.get(c, c) for c in action.lead) or undetermined,
+            "stakeholders": ", ".join(action.stakeholders) or dash,
+            "stakeholder_names": ", ".join(stakeholders.get(c, c) for c in action.stakeholders) or dash,
+            "timeline": period_text(action.timeline, labels),
         })
     status = priority.status.value
     return {
-        **_section(record),
+        **_section(record, pages),
         "key": priority.id,
         "status": status,
-        "status_label": STATUS_LABELS[status],
+        "status_label": fill(labels, f"status_{status}"),
+        "status_line": fill(labels, "status_line", status=fill(labels, f"status_{status}")),
         "is_bracketed": status == "bracketed",
         "is_withdrawn": status == "withdrawn",
+        "withdrawn_in": withdrawn_in,
+        "withdrawn_note": fill(labels, "withdrawn_note", draft=withdrawn_in) if status == "withdrawn" else "",
         "rationale": rationale,
         "cooperation": cooperation,
         "actions": actions,
         "impact": impact,
-        "references": [{"kind": r.kind.value, "kind_label": REFERENCE_LABELS[r.kind.value], "title": r.title,
-                        "url": r.url or ""} for r in priority.references],
+        "references": [{"kind": r.kind.value, "kind_label": fill(labels, f"reference_{r.kind.value}"),
+                        "title": r.title, "url": r.url or ""} for r in priority.references],
     }
 
 
+def _overview(partner: SourcedPartner, areas: list[dict[str, Any]], labels: dict[str, LabelValue]) -> str:
+    """The generated executive summary: how many priorities per area and where they stand. Facts only."""
+    model = partner.model
+    active = [p for area in areas for p in area["priorities"] if not p["is_withdrawn"]]
+    withdrawn = sum(1 for area in areas for p in area["priorities"] if p["is_withdrawn"])
+    if not active:
+        sentences = [fill(labels, "overview_no_priorities", partner=model.name) + "."]
+    else:
+        per_area = []
+        for area in areas:
+            count = sum(1 for p in area["priorities"] if not p["is_withdrawn"])
+            per_area.append(fill(labels, "overview_area", count=count, area=area["title"]) if count
+                            else fill(labels, "overview_area_none", area=area["title"]))
+        sentences = [plural(labels, "overview_priorities", len(active), partner=model.name) + ": "
+                     + str(labels["overview_join"]).join(per_area) + "."]
+        statuses = Counter(p["status"] for p in active)
+        parts = [plural(labels, f"overview_status_{status}", statuses[status])
+                 for status in ("agreed", "proposed", "bracketed") if statuses[status]]
+        sentences.append(fill(labels, "overview_statuses", list=join_list(labels, parts)))
+    if withdrawn:
+        sentences.append(plural(labels, "overview_withdrawn", withdrawn))
+    actions = sum(len(p["actions"]) for p in active)
+    if actions:
+        sentences.append(plural(labels, "overview_actions", actions, annex=ACTION_PLAN_LETTER))
+    return " ".join(sentences)
+
+
+def _versions(stamp: DraftStamp, issued: dt.date, round_number: int,
+              labels: dict[str, LabelValue]) -> list[dict[str, Any]]:
+    rows = [{"label": f"{record.number:03d}", "date": long_date(record.issued, labels), "round": record.round,
+             "status": fill(labels, "version_superseded")} for record in stamp.history]
+    rows.append({"label": stamp.label if stamp.number is not None else fill(labels, "footer_preview"),
+                 "date": long_date(issued, labels), "round": round_number,
+                 "status": fill(labels, "version_current" if stamp.number is not None else "version_preview")})
+    return rows
+
+
 def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftStamp,
-                  records: list[SectionRecord] | None = None) -> dict[str, Any]:
-    """The complete template context of one partner's draft (see docs/templates.md)."""
+                  records: list[SectionRecord] | None = None, *, pages: Pages = NO_PAGES,
+                  language: str = "en") -> dict[str, Any]:
+    """The complete template context of one partner's draft (see docs/templates.md).
+
+    ``pages`` are the page numbers of the contents (from the layout pass), if known.
+    """
+    labels = catalogue(language)
     model = partner.model
     records = records if records is not None else partner_sections(partner, strategy)
     by_id = {r.id: r for r in records}
     code = model.code
     series, consultation, team = strategy.series, strategy.consultation, strategy.drafting_team
-    draft_title = ("Preview – not for circulation" if stamp.number is None
-                   else f"Draft {stamp.label} for ministerial comment")
+    draft_title = (fill(labels, "preview_title") if stamp.number is None
+                   else fill(labels, "draft_title", label=stamp.label))
+    withdrawn_in = dict(stamp.withdrawn_in)
+    this_draft = stamp.label if stamp.number is not None else fill(labels, "footer_preview")
 
     areas = []
     for area_key, area in model.areas.items():
         record = by_id[f"{code}/{area_key}"]
+        reason = [] if area.priorities else _blocks(area.no_priorities_reason, record.number, [0])
         areas.append({
-            **_section(record),
+            **_section(record, pages),
             "key": area_key,
             "title": AREA_TITLES[area_key],
             # A reason for having no priorities is stale once there are some (check warns about it).
-            "no_priorities_reason": [] if area.priorities else _blocks(area.no_priorities_reason, record.number,
-                                                                       [0]),
-            "priorities": [_priority(p, by_id[f"{code}/{area_key}/{p.id}"], strategy) for p in area.priorities],
+            "no_priorities_reason": reason,
+            "no_priorities_text": (" ".join(b["text"] for b in reason) if reason else
+                                   fill(labels, "no_priority") if not area.priorities else ""),
+            "priorities": [
+                _priority(p, by_id[f"{code}/{area_key}/{p.id}"], strategy, labels, pages,
+                          (f"{withdrawn_in[pid]:03d}" if (pid := f"{code}/{area_key}/{p.id}") in withdrawn_in
+                           else this_draft))
+                for p in area.priorities],
         })
     situation_record = by_id[f"{code}/situation"]
     figures_record = by_id[f"{code}/key-figures"]
     changes = [{"section_id": c.section_id, "number": c.number, "title": c.title, "status": c.status,
-                "status_label": CHANGE_LABELS[c.status]} for c in stamp.changes]
+                "status_label": fill(labels, f"change_{c.status}")} for c in stamp.changes]
     changed = [c for c in changes if c["status"] != "unchanged"]
-    counts = {status: sum(1 for c in changes if c["status"] == status) for status in CHANGE_LABELS}
+    counts = {status: sum(1 for c in changes if c["status"] == status)
+              for status in ("new", "changed", "unchanged", "removed")}
+    previous_label = f"{stamp.previous:03d}" if stamp.previous else ""
+    summary_text = (fill(labels, "changes_summary_first") if stamp.previous is None else
+                    ", ".join(fill(labels, f"count_{status}", n=n) for status, n in counts.items() if n)
+                    or fill(labels, "changes_summary_empty"))
+
+    summary_blocks = _blocks(model.summary) or [{"kind": "paragraph", "bullet": False, "number": "",
+                                                 "text": _overview(partner, areas, labels)}]
+    introduction = _blocks(strategy.introduction)
+    action_plan = [{"number": chapter["number"], "title": chapter["title"],
+                    "actions": [a for p in chapter["priorities"] if not p["is_withdrawn"] for a in p["actions"]]}
+                   for chapter in areas]
+    action_plan = [group for group in action_plan if group["actions"]]
+    abbreviations = [{"code": c, "name": n} for c, n in draft_abbreviations(model, strategy)]
+    titles = {
+        "summary": fill(labels, "executive_summary"),
+        "introduction": fill(labels, "introduction"),
+        "key_figures": fill(labels, "annex", letter=figures_record.number, title=figures_record.title),
+        "action_plan": fill(labels, "annex", letter=ACTION_PLAN_LETTER, title=fill(labels, "action_plan")),
+        "abbreviations": fill(labels, "annex", letter=ABBREVIATIONS_LETTER, title=fill(labels, "abbreviations")),
+        "changes": (fill(labels, "changes_since", previous=previous_label) if stamp.previous is not None
+                    else fill(labels, "record_of_changes")),
+    }
+
+    def entry(level: int, number: str, title: str, anchor: str) -> dict[str, Any]:
+        return {"level": level, "number": number, "title": title, "anchor": anchor, "page": pages.of(anchor)}
+
+    contents = [entry(1, "", titles["summary"], anchor_name("summary"))]
+    if introduction:
+        contents.append(entry(1, "", titles["introduction"], anchor_name("introduction")))
+    contents.append(entry(1, situation_record.number, situation_record.title, bookmark_name(situation_record.id)))
+    for chapter in areas:
+        contents.append(entry(1, chapter["number"], chapter["title"], chapter["anchor"]))
+        for p in chapter["priorities"]:
+            title = f"[{p['title']}]" if p["is_bracketed"] else p["title"]
+            contents.append({**entry(2, p["number"], title, p["anchor"]), "is_withdrawn": p["is_withdrawn"]})
+    contents.append(entry(1, "", titles["key_figures"], bookmark_name(figures_record.id)))
+    contents.append(entry(1, "", titles["action_plan"], anchor_name("action_plan")))
+    contents.append(entry(1, "", titles["abbreviations"], anchor_name("abbreviations")))
+    contents.append(entry(1, "", titles["changes"], anchor_name("changes")))
+    for item in contents:
+        item.setdefault("is_withdrawn", False)
+
+    email = f" ({team.email})" if team.email else ""
     return {
         "tool": {"name": "strategy-builder", "version": __version__},
-        "series": {"title": series.title, "subtitle": series.subtitle or "", "period": _period(series.period),
+        "labels": template_labels(labels),
+        "series": {"title": series.title, "subtitle": series.subtitle or "",
+                   "period": period_text(series.period, labels),
+                   "classification": series.classification or "",
+                   "logo": LOGO_MARKER if series.logo else "",
                    "disclaimer": _blocks(series.disclaimer)},
         "draft": {
             "number": stamp.number, "label": stamp.label, "title": draft_title,
             "is_preview": stamp.number is None, "previous": stamp.previous,
-            "previous_label": f"{stamp.previous:03d}" if stamp.previous else "",
-            "date": long_date(consultation.issued), "date_iso": consultation.issued.isoformat(),
+            "previous_label": previous_label,
+            "date": long_date(consultation.issued, labels), "date_iso": consultation.issued.isoformat(),
+            "footer": (fill(labels, "footer_preview") if stamp.number is None
+                       else fill(labels, "footer_draft", label=stamp.label)),
         },
-        "consultation": {"round": consultation.round, "issued": long_date(consultation.issued),
-                         "deadline": long_date(consultation.deadline),
-                         "deadline_iso": consultation.deadline.isoformat()},
-        "drafting_team": {"name": team.name, "organisation": team.organisation or "", "email": team.email or ""},
+        "consultation": {"round": consultation.round, "issued": long_date(consultation.issued, labels),
+                         "deadline": long_date(consultation.deadline, labels),
+                         "deadline_iso": consultation.deadline.isoformat(),
+                         "round_label": fill(labels, "cover_round", round=consultation.round),
+                         "issued_label": fill(labels, "cover_issued", date=long_date(consultation.issued, labels)),
+                         "deadline_label": fill(labels, "cover_deadline",
+                                                date=long_date(consultation.deadline, labels)),
+                         "recipients": list(consultation.recipients),
+                         "distribution_caption": fill(labels, "distribution_caption", round=consultation.round),
+                         "comments_to": fill(labels, "comments_to", team=team.name, email=email,
+                                             date=long_date(consultation.deadline, labels))},
+        "drafting_team": {"name": team.name, "organisation": team.organisation or "", "email": team.email or "",
+                          "prepared_by": fill(labels, "prepared_by", team=team.name)},
         "partner": {
             "code": code, "name": model.name, "official_name": model.official_name or model.name,
             "authorities": [{"name": a.name, "role": a.role or ""} for a in model.authorities],
         },
-        "situation": {**_section(situation_record),
+        "versions": _versions(stamp, consultation.issued, consultation.round, labels),
+        "anchors": {key: anchor_marker(anchor_name(key)) for key in ANCHORS},
+        "titles": titles,
+        "contents": contents,
+        "summary": {"blocks": summary_blocks, "is_generated": not model.summary},
+        "introduction": introduction,
+        "situation": {**_section(situation_record, pages),
                       "blocks": _blocks(model.situation, situation_record.number, [0])},
         "areas": areas,
-        "key_figures": {**_section(figures_record),
+        "action_plan": action_plan,
+        "abbreviations": abbreviations,
+        "key_figures": {**_section(figures_record, pages),
+                        "caption": fill(labels, "key_figures_caption", letter=figures_record.number,
+                                        partner=model.name),
                         "rows": [{"label": f.label, "value": f.value, "unit": f.unit or "", "year": f.year,
                                   "source": f.source} for f in model.key_figures]},
         "changes": {
             "has_previous": stamp.previous is not None,
-            "previous_label": f"{stamp.previous:03d}" if stamp.previous else "",
+            "previous_label": previous_label,
             "rows": changed,
             "counts": counts,
-            "summary": ("first draft: every section is new" if stamp.previous is None else
-                        ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no sections"),
+            "summary": summary_text,
+            "sentence": (fill(labels, "changes_first") if stamp.previous is None else
+                         fill(labels, "changes_compared", previous=previous_label, summary=summary_text)
+                         if changed else fill(labels, "changes_none", previous=previous_label)),
         },
     }
+

@@ -1,0 +1,43 @@
+"""Pagination the build decides after rendering: short tables stay on one page with what introduces them."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from strategy_builder.ooxml.namespaces import W
+
+_W = f"{{{W}}}"
+SHORT_TABLE_ROWS = 8
+"""Tables of at most this many rows (the header included) are never split across pages."""
+
+
+def keep_short_tables_together(document: etree._Element, max_rows: int = SHORT_TABLE_ROWS) -> int:
+    """Give every paragraph in the rows of a short table but its last row "keep with next", so that Word
+    and LibreOffice move the whole table to the next page rather than split it (rows already never split:
+    the table style says so). Returns the number of tables changed."""
+    changed = 0
+    for table in document.iter(f"{_W}tbl"):
+        rows = [row for row in table if row.tag == f"{_W}tr"]
+        if len(rows) < 2 or len(rows) > max_rows:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(f"{_W}p"):
+                _keep_next(paragraph)
+        changed += 1
+    return changed
+
+
+# CT_PPrBase children that come before w:keepNext (only the style).
+def _keep_next(paragraph: etree._Element) -> None:
+    properties = paragraph.find(f"{_W}pPr")
+    if properties is None:
+        properties = etree.Element(f"{_W}pPr")
+        paragraph.insert(0, properties)
+    if properties.find(f"{_W}keepNext") is not None:
+        return
+    style = properties.find(f"{_W}pStyle")
+    keep = etree.Element(f"{_W}keepNext")
+    if style is not None:
+        style.addnext(keep)
+    else:
+        properties.insert(0, keep)

@@ -1,0 +1,198 @@
+"""The label catalogue: every word a draft prints that does not come from the inputs, in one place.
+
+The default template prints no English of its own: it reads ``labels.<key>`` from the template context
+(``{{ labels.contents }}``), and the context builds its generated sentences (the overview of the
+executive summary, the withdrawn note, dates, timelines, statuses) from the same catalogue. A language
+version of the drafts is therefore one more catalogue with the same keys, and nothing else.
+
+Entries with ``{name}`` fields are Python format strings filled by :func:`fill`. Entries that depend on
+a count are dictionaries of plural forms (``one``, ``other``; a language needing more forms adds them
+and a rule in :func:`plural`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LabelValue = str | dict[str, str] | tuple[str, ...]
+
+ENGLISH: dict[str, LabelValue] = {
+    # ---- cover, header and footer
+    "draft_title": "Draft {label} for ministerial comment",
+    "preview_title": "Preview \u2013 not for circulation",
+    "cover_round": "Consultation round {round}",
+    "cover_issued": "Issued {date}",
+    "cover_deadline": "Comments by {date}",
+    "prepared_by": "Prepared by {team}",
+    "footer_draft": "Draft {label}",
+    "footer_preview": "Preview \u2013 not for circulation",
+    "page": "Page",
+    "page_of": "of",
+    # ---- document control
+    "document_control": "Document control",
+    "versions_caption": "Drafts of this strategy",
+    "version_draft": "Draft",
+    "version_date": "Issued",
+    "version_round": "Round",
+    "version_status": "Status",
+    "version_current": "Current draft, for ministerial comment",
+    "version_preview": "Preview, not circulated",
+    "version_superseded": "Superseded",
+    "distribution": "Distribution",
+    "distribution_caption": "Consultation round {round}: this draft is sent to",
+    "comments_to": "Comments to {team}{email} by {date}.",
+    # ---- contents and front matter
+    "contents": "Contents",
+    "executive_summary": "Executive summary",
+    "introduction": "Introduction",
+    # ---- chapters
+    "national_authorities": "National authorities",
+    "authority": "Authority",
+    "authority_role": "Role",
+    "rationale": "Rationale",
+    "cooperation": "Future joint cooperation",
+    "actions": "Actions",
+    "expected_impact": "Expected impact: {level}",
+    "based_on": "Based on",
+    "status_line": "Status: {status}",
+    "no_action": "No action is proposed for this priority.",
+    "no_priority": "No priority is proposed in this area.",
+    "bracketed_label": "Bracketed \u2013 under negotiation",
+    "bracketed_note": "The wording of this priority is not agreed by all partners. Ministries are invited to "
+                      "comment on the text in square brackets.",
+    "withdrawn_label": "Withdrawn",
+    "withdrawn_note": "Withdrawn in draft {draft}. No longer part of the proposed strategy; the heading is kept so "
+                      "that the numbers of the other priorities do not change.",
+    # ---- tables
+    "column_number": "No.",
+    "column_action": "Action",
+    "column_lead": "Lead states",
+    "column_stakeholders": "Stakeholders",
+    "column_timeline": "Timeline",
+    "column_indicator": "Indicator",
+    "column_value": "Value",
+    "column_unit": "Unit",
+    "column_year": "Year",
+    "column_source": "Source",
+    "column_section": "Section",
+    "column_change": "Change",
+    "column_abbreviation": "Abbreviation",
+    "column_full_name": "Full name",
+    # ---- annexes
+    "annex": "Annex {letter} \u2013 {title}",
+    "key_figures_caption": "Table {letter}.1 \u2013 Key figures: {partner}",
+    "no_key_figures": "No key figures have been provided.",
+    "action_plan": "Consolidated action plan",
+    "action_plan_intro": "Every action of the priorities in this draft, by area of the Joint Declaration. Withdrawn "
+                         "priorities and their actions are not included.",
+    "action_plan_empty": "No action is proposed in this draft.",
+    "abbreviations": "Abbreviations",
+    "abbreviations_empty": "No abbreviations are used in this draft.",
+    "changes_since": "Changes since draft {previous}",
+    "record_of_changes": "Record of changes",
+    "changes_compared": "Compared with draft {previous}: {summary}.",
+    "changes_none": "No section has changed since draft {previous}.",
+    "changes_first": "This is the first draft of the strategy: every section is new.",
+    # ---- values
+    "to_be_determined": "to be determined",
+    "none_dash": "\u2013",
+    "status_proposed": "Proposed",
+    "status_agreed": "Agreed",
+    "status_bracketed": "Bracketed",
+    "status_withdrawn": "Withdrawn",
+    "impact_high": "High",
+    "impact_medium": "Medium",
+    "impact_low": "Low",
+    "reference_mapping": "Mapping",
+    "reference_best_practice": "Best practice",
+    "reference_profile": "Migration profile",
+    "reference_other": "Reference",
+    "change_new": "New",
+    "change_changed": "Changed",
+    "change_unchanged": "Unchanged",
+    "change_removed": "Removed",
+    "changes_summary_first": "first draft: every section is new",
+    "changes_summary_empty": "no sections",
+    "count_new": "{n} new",
+    "count_changed": "{n} changed",
+    "count_unchanged": "{n} unchanged",
+    "count_removed": "{n} removed",
+    "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"),
+    "months_short": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "long_date": "{day} {month} {year}",
+    "month_point": "{month}\u00a0{year}",
+    "quarter_point": "Q{quarter}\u00a0{year}",
+    "half_point": "H{half}\u00a0{year}",
+    "period": "{start} \u2013 {end}",
+    # ---- the generated overview (executive summary without a summary in the partner file)
+    "overview_priorities": {"one": "This draft sets out {n} priority of {partner} in the five areas of the Joint "
+                                   "Declaration",
+                            "other": "This draft sets out {n} priorities of {partner} in the five areas of the "
+                                     "Joint Declaration"},
+    "overview_no_priorities": "This draft sets out no priority of {partner}",
+    "overview_area": "{count} in \u201c{area}\u201d",
+    "overview_area_none": "none in \u201c{area}\u201d",
+    "overview_join": "; ",
+    "overview_statuses": "Of these, {list}.",
+    "overview_status_agreed": {"one": "{n} is agreed", "other": "{n} are agreed"},
+    "overview_status_proposed": {"one": "{n} is proposed", "other": "{n} are proposed"},
+    "overview_status_bracketed": {"one": "{n} is still under negotiation (bracketed)",
+                                  "other": "{n} are still under negotiation (bracketed)"},
+    "overview_withdrawn": {"one": "{n} further priority has been withdrawn and is kept only for the record.",
+                           "other": "{n} further priorities have been withdrawn and are kept only for the record."},
+    "overview_actions": {"one": "The draft proposes {n} action, listed in the consolidated action plan (Annex "
+                                "{annex}).",
+                         "other": "The draft proposes {n} actions, listed in the consolidated action plan (Annex "
+                                  "{annex})."},
+    "list_and": " and ",
+    "list_comma": ", ",
+    "number_none": "none",
+}
+"""English, the language of the default template."""
+
+CATALOGUES: dict[str, dict[str, LabelValue]] = {"en": ENGLISH}
+
+
+def catalogue(language: str = "en") -> dict[str, LabelValue]:
+    """The labels of ``language`` (``KeyError`` for a language without a catalogue)."""
+    return CATALOGUES[language]
+
+
+def fill(labels: dict[str, LabelValue], key: str, **values: Any) -> str:
+    """The label ``key`` with its ``{fields}`` filled."""
+    text = labels[key]
+    if not isinstance(text, str):
+        raise TypeError(f"label {key} is not a single text")
+    return text.format(**values)
+
+
+def texts(labels: dict[str, LabelValue], key: str) -> tuple[str, ...]:
+    """A label that is a list of texts (the month names)."""
+    value = labels[key]
+    if not isinstance(value, tuple):
+        raise TypeError(f"label {key} is not a list of texts")
+    return value
+
+
+def plural(labels: dict[str, LabelValue], key: str, n: int, **values: Any) -> str:
+    """The plural form of label ``key`` for the count ``n``, filled (``{n}`` is the count)."""
+    forms = labels[key]
+    if not isinstance(forms, dict):
+        raise TypeError(f"label {key} has no plural forms")
+    form = forms["one"] if n == 1 else forms["other"]
+    return form.format(n=n, **values)
+
+
+def join_list(labels: dict[str, LabelValue], items: list[str]) -> str:
+    """``a, b and c`` in the catalogue's language."""
+    comma, conjunction = str(labels["list_comma"]), str(labels["list_and"])
+    if len(items) <= 1:
+        return "".join(items)
+    return comma.join(items[:-1]) + conjunction + items[-1]
+
+
+def template_labels(labels: dict[str, LabelValue]) -> dict[str, str]:
+    """The labels a template reads as ``labels.<key>``: the single texts (lists and plural forms are for
+    the context's generated sentences)."""
+    return {key: value for key, value in labels.items() if isinstance(value, str)}
