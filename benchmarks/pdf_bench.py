@@ -51,7 +51,7 @@ def _timed(arguments: list[str], environment: dict[str, str] | None = None) -> f
 
 
 def _build(project: Path, *extra: str, layout: bool = True) -> float:
-    return _timed([sys.executable, "-m", "strategy_builder", "build", str(project), "--force", *extra],
+    return _timed([sys.executable, "-m", "strategy_builder", "build", "--project", str(project), "--force", *extra],
                   {"STRATEGY_BUILDER_LAYOUT": "on" if layout else "off"})
 
 

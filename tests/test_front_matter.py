@@ -37,7 +37,7 @@ def _png(width: int, height: int) -> bytes:
 
 def test_without_libreoffice_a_draft_says_so_and_keeps_words_contents_field(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", str(project), env=NO_OFFICE)
+    result = run_cli("build", "--project", str(project), env=NO_OFFICE)
     assert result.returncode == 0, result.stderr
     assert "layout.no-libreoffice" in result.stdout and "libreoffice-writer-nogui" in result.stdout
     draft = project / "build/drafts/001"
@@ -51,27 +51,28 @@ def test_without_libreoffice_a_draft_says_so_and_keeps_words_contents_field(tmp_
 
 def test_pdf_without_libreoffice_is_an_environment_error_naming_the_package(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", str(project), "--pdf", env=NO_OFFICE)
+    result = run_cli("build", "--project", str(project), "--pdf", env=NO_OFFICE)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "libreoffice-writer-nogui" in result.stderr
     assert not (project / "build/drafts/001").exists()
-    as_json = run_cli("build", str(project), "--pdf", "--format", "json", env=NO_OFFICE)
+    as_json = run_cli("build", "--project", str(project), "--pdf", "--format", "json", env=NO_OFFICE)
     assert as_json.returncode == 2 and "libreoffice-writer-nogui" in json.loads(as_json.stdout)["error"]["hint"]
 
 
 def test_a_preview_is_never_laid_out(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", str(project), "--preview", "--partner", "BY", "--format", "json", env=LAYOUT_ON)
+    result = run_cli("build", "--project", str(project), "--preview", "--partner", "BY", "--format", "json",
+                     env=LAYOUT_ON)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["layout"] is None
     assert not (project / "build/.cache/libreoffice").exists()
-    refused = run_cli("build", str(project), "--preview", "--pdf", env=LAYOUT_ON)
+    refused = run_cli("build", "--project", str(project), "--preview", "--pdf", env=LAYOUT_ON)
     assert refused.returncode == 2 and "--pdf" in refused.stderr
 
 
 def test_the_draft_has_front_matter_annexes_and_no_tool_credit(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    assert run_cli("build", str(project)).returncode == 0
+    assert run_cli("build", "--project", str(project)).returncode == 0
     md, by = project / "build/drafts/001/MD.docx", project / "build/drafts/001/BY.docx"
     text = _text(by)
     for expected in ("Draft for consultation – not for publication", "Consultation round 1", "Document control",
@@ -96,10 +97,10 @@ def test_the_draft_has_front_matter_annexes_and_no_tool_credit(tmp_path: Path) -
 
 def test_withdrawn_priorities_are_inactive_and_say_in_which_draft(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    assert run_cli("build", str(project)).returncode == 0
+    assert run_cli("build", "--project", str(project)).returncode == 0
     ge = _text(project / "build/drafts/001/GE.docx")
     assert "Withdrawn in draft 001." in ge
-    assert run_cli("build", str(project), "--force").returncode == 0
+    assert run_cli("build", "--project", str(project), "--force").returncode == 0
     ge2 = _text(project / "build/drafts/002/GE.docx")
     assert "Withdrawn in draft 001." in ge2  # still the draft that first showed it withdrawn
     # The version table lists the earlier draft.
@@ -112,8 +113,8 @@ def test_a_logo_is_placed_on_the_cover(tmp_path: Path) -> None:
     strategy = project / "inputs/strategy.yaml"
     strategy.write_text(strategy.read_text().replace(
         "  classification:", "  logo: templates/logo.png\n  classification:", 1))
-    assert run_cli("check", str(project)).returncode == 0
-    assert run_cli("build", str(project)).returncode == 0
+    assert run_cli("check", "--project", str(project)).returncode == 0
+    assert run_cli("build", "--project", str(project)).returncode == 0
     docx = project / "build/drafts/001/AM.docx"
     with zipfile.ZipFile(docx) as archive:
         assert archive.read("word/media/logo.png") == (project / "templates/logo.png").read_bytes()
@@ -124,7 +125,7 @@ def test_a_logo_is_placed_on_the_cover(tmp_path: Path) -> None:
     assert "\ue000" not in document
     missing = strategy.read_text().replace("templates/logo.png", "templates/nothing.png")
     strategy.write_text(missing)
-    checked = run_cli("check", str(project))
+    checked = run_cli("check", "--project", str(project))
     assert checked.returncode == 1 and "series.logo-missing" in checked.stdout
 
 
@@ -134,7 +135,7 @@ def test_an_abbreviation_without_a_full_name_is_a_check_finding(tmp_path: Path, 
     partner = project / "inputs/partners/BY.yaml"
     partner.write_text(partner.read_text().replace(
         "Belarus wishes to improve the detection", f"Under {token} rules Belarus wishes to improve the detection", 1))
-    result = run_cli("check", str(project), "--format", "json")
+    result = run_cli("check", "--project", str(project), "--format", "json")
     findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "abbreviation.undefined"]
     if defined:
         assert findings == []

@@ -34,7 +34,7 @@ def _tools() -> None:
 
 
 def _build(project: Path) -> Path:
-    result = run_cli("build", str(project), "--pdf", "--format", "json", env=LAYOUT_ON, timeout=600)
+    result = run_cli("build", "--project", str(project), "--pdf", "--format", "json", env=LAYOUT_ON, timeout=600)
     assert result.returncode == 0, result.stderr + result.stdout
     return project / "build" / "drafts" / "001"
 
