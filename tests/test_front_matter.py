@@ -143,3 +143,11 @@ def test_an_abbreviation_without_a_full_name_is_a_check_finding(tmp_path: Path, 
         assert len(findings) == 1
         assert findings[0]["file"] == "inputs/partners/BY.yaml" and findings[0]["line"] is not None
         assert token in findings[0]["message"] and "abbreviations" in findings[0]["hint"]
+
+
+def test_the_catalogue_prints_the_joint_declarations_titles_and_the_section_titles() -> None:
+    from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
+
+    for key in AREA_KEYS:
+        assert ENGLISH[f"area_{key}"] == AREA_TITLES[key]
+    assert (ENGLISH["title_situation"], ENGLISH["title_key_figures"]) == ("Migration situation", "Key figures")

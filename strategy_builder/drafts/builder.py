@@ -17,7 +17,7 @@ from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeh
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
-    EnvironmentProblem, Finding, Findings, InputProblems, Location, TemplateProblem,
+    EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, TemplateProblem,
 )
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
@@ -443,7 +443,8 @@ def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planne
                                       lambda name, data: (staging / name).write_bytes(data), notify)
             if not want_pdf:
                 return entries
-            return _with_pdfs(project, template, final, entries, pool, workers, staging, scratch, notify)
+            return _with_pdfs(project, template, final, entries, pool, workers, staging, scratch, notify,
+                              layout.warnings)
     finally:
         clean_folder(scratch)
 
@@ -455,9 +456,10 @@ def _write(path: Path, data: bytes) -> None:
 
 def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned], entries: list[ManifestPartner],
                pool: ConversionPool, workers: WorkerPool, staging: Path, scratch: Path,
-               notify: Progress) -> list[ManifestPartner]:
+               notify: Progress, warnings: list[Finding]) -> list[ManifestPartner]:
     """Convert the final drafts to PDF; a document whose headings moved (its printed numbers no longer match)
-    is rendered with the pages its PDF shows and converted again, twice at most."""
+    is rendered with the pages its PDF shows and converted again, twice at most, then published with a
+    warning (``layout.unstable``) rather than silently."""
     by_code = {e.code: e for e in entries}
     plans = {p.partner.code: p for p in final}
     pending = list(plans)
@@ -470,10 +472,15 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
             actual = _pages_of(pdf, plan)
             printed = {entry["anchor"]: entry["page"] for entry in plan.job.context["contents"]}
             entry = by_code[code]
-            if any(str(actual.get(anchor, "")) != page for anchor, page in printed.items()) and attempt < 2:
-                moved.append(code)
-                plans[code] = plan.with_pages(project, Pages(actual, placeholder_for(page_count(pdf))))
-                continue
+            if any(str(actual.get(anchor, "")) != page for anchor, page in printed.items()):
+                if attempt < 2:
+                    moved.append(code)
+                    plans[code] = plan.with_pages(project, Pages(actual, placeholder_for(page_count(pdf))))
+                    continue
+                warnings.append(Finding(
+                    Location(entry.file, None, None, ""), "layout.unstable",
+                    f"{code}: the page numbers of the contents still moved after two more layouts; some may be "
+                    "off by one", Severity.WARNING, "report it with the draft; Word corrects them with F9"))
             data = make_reproducible(pdf.read_bytes(), project.strategy.consultation.issued, entry.docx_sha256)
             (staging / f"{code}.pdf").write_bytes(data)
             by_code[code] = entry.model_copy(update={

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from strategy_builder import __version__
 from strategy_builder.models.abbreviations import draft_abbreviations
-from strategy_builder.models.inputs import AREA_TITLES, Period, Priority, StrategyFile
+from strategy_builder.models.inputs import Period, Priority, StrategyFile
 from strategy_builder.models.period import PeriodPoint
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.prose import parse_prose
@@ -246,7 +246,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         areas.append({
             **_section(record, pages),
             "key": area_key,
-            "title": AREA_TITLES[area_key],
+            "title": fill(labels, f"area_{area_key}"),
             # A reason for having no priorities is stale once there are some (check warns about it).
             "no_priorities_reason": reason,
             "no_priorities_text": (" ".join(b["text"] for b in reason) if reason else
@@ -259,6 +259,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         })
     situation_record = by_id[f"{code}/situation"]
     figures_record = by_id[f"{code}/key-figures"]
+    situation_title, figures_title = fill(labels, "title_situation"), fill(labels, "title_key_figures")
     changes = [{"section_id": c.section_id, "number": c.number, "title": c.title, "status": c.status,
                 "status_label": fill(labels, f"change_{c.status}")} for c in stamp.changes]
     changed = [c for c in changes if c["status"] != "unchanged"]
@@ -280,7 +281,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     titles = {
         "summary": fill(labels, "executive_summary"),
         "introduction": fill(labels, "introduction"),
-        "key_figures": fill(labels, "annex", letter=figures_record.number, title=figures_record.title),
+        "key_figures": fill(labels, "annex", letter=figures_record.number, title=figures_title),
         "action_plan": fill(labels, "annex", letter=ACTION_PLAN_LETTER, title=fill(labels, "action_plan")),
         "abbreviations": fill(labels, "annex", letter=ABBREVIATIONS_LETTER, title=fill(labels, "abbreviations")),
         "changes": (fill(labels, "changes_since", previous=previous_label) if stamp.previous is not None
@@ -293,7 +294,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     contents = [entry(1, "", titles["summary"], anchor_name("summary"))]
     if introduction:
         contents.append(entry(1, "", titles["introduction"], anchor_name("introduction")))
-    contents.append(entry(1, situation_record.number, situation_record.title, bookmark_name(situation_record.id)))
+    contents.append(entry(1, situation_record.number, situation_title, bookmark_name(situation_record.id)))
     for chapter in areas:
         contents.append(entry(1, chapter["number"], chapter["title"], chapter["anchor"]))
         for p in chapter["priorities"]:
@@ -346,12 +347,12 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         "contents": contents,
         "summary": {"blocks": summary_blocks, "is_generated": not model.summary},
         "introduction": introduction,
-        "situation": {**_section(situation_record, pages),
+        "situation": {**_section(situation_record, pages), "title": situation_title,
                       "blocks": _blocks(model.situation, situation_record.number, [0])},
         "areas": areas,
         "action_plan": action_plan,
         "abbreviations": abbreviations,
-        "key_figures": {**_section(figures_record, pages),
+        "key_figures": {**_section(figures_record, pages), "title": figures_title,
                         "caption": fill(labels, "key_figures_caption", letter=figures_record.number,
                                         partner=model.name),
                         "rows": [{"label": f.label, "value": f.value, "unit": f.unit or "", "year": f.year,

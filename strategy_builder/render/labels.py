@@ -45,7 +45,14 @@ ENGLISH: dict[str, LabelValue] = {
     "contents": "Contents",
     "executive_summary": "Executive summary",
     "introduction": "Introduction",
-    # ---- chapters
+    # ---- chapters (the titles of the areas are those of the Joint Declaration)
+    "title_situation": "Migration situation",
+    "title_key_figures": "Key figures",
+    "area_illegal_migration": "Preventing and fighting illegal migration",
+    "area_readmission_return": "Readmission, voluntary return and sustainable reintegration",
+    "area_legal_migration": "Legal migration with a special emphasis on labour migration",
+    "area_integration": "Integration of legally residing migrants",
+    "area_migration_development": "Migration, mobility and development",
     "national_authorities": "National authorities",
     "authority": "Authority",
     "authority_role": "Role",
