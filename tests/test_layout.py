@@ -196,6 +196,15 @@ def test_the_pdf_is_tagged_with_bookmarks_and_properties(draft: Path) -> None:
 
 
 def test_laid_out_drafts_and_their_pdfs_are_byte_identical(draft: Path, tmp_path: Path) -> None:
-    again = _build(copy_sample(tmp_path / "again"))
-    for name in sorted(p.name for p in draft.iterdir() if p.suffix in (".docx", ".pdf")):
+    # A partner's document depends on strategy.yaml, its own file, the template and the draft number, not on
+    # the other partners: three of them (a rich one, a short one, one with a withdrawn priority) suffice.
+    project = copy_sample(tmp_path / "again")
+    kept = {"BY", "GE", "MD"}
+    for partner in (project / "inputs" / "partners").glob("*.yaml"):
+        if partner.stem not in kept:
+            partner.unlink()
+    again = _build(project)
+    names = sorted(p.name for p in again.iterdir() if p.suffix in (".docx", ".pdf"))
+    assert len(names) == 2 * len(kept)
+    for name in names:
         assert (again / name).read_bytes() == (draft / name).read_bytes(), name

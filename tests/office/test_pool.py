@@ -57,6 +57,12 @@ def _wait_until_gone(marker: str, seconds: float = 15) -> list[int]:
 
 
 @pytest.fixture(scope="module")
+def profiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """LibreOffice profiles shared by the module's pools (creating one costs about two seconds)."""
+    return tmp_path_factory.mktemp("profiles")
+
+
+@pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Six drafts of the sample (three long, three short), built once for the module."""
     from strategy_builder.drafts.builder import BuildOptions, build
@@ -67,10 +73,11 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return [folder / f"{code}.docx" for code in ("AM", "BY", "GE", "TM", "UA", "UZ")]
 
 
-def test_a_pool_converts_in_parallel_and_leaves_no_process(documents: list[Path], tmp_path: Path) -> None:
+def test_a_pool_converts_in_parallel_and_leaves_no_process(documents: list[Path], tmp_path: Path,
+                                                            profiles: Path) -> None:
     office = _office()
     scratch = tmp_path / "scratch"
-    with ConversionPool(office, workers=2, documents_per_process=2, scratch=scratch) as pool:
+    with ConversionPool(office, workers=2, documents_per_process=2, scratch=scratch, profiles=profiles) as pool:
         pdfs = pool.convert(documents, tmp_path / "pdf")
         assert _processes_mentioning(str(scratch)) == []  # nothing runs between conversions
     assert [p.name for p in pdfs] == [f"{d.stem}.pdf" for d in documents]
@@ -82,7 +89,8 @@ def test_a_pool_converts_in_parallel_and_leaves_no_process(documents: list[Path]
     assert not scratch.exists() or not any(scratch.iterdir())
 
 
-def test_a_worker_killed_mid_conversion_costs_nothing(documents: list[Path], tmp_path: Path) -> None:
+def test_a_worker_killed_mid_conversion_costs_nothing(documents: list[Path], tmp_path: Path,
+                                                      profiles: Path) -> None:
     office = _office()
     scratch = tmp_path / "scratch"
     started: list[WorkerProcess] = []
@@ -105,7 +113,8 @@ def test_a_worker_killed_mid_conversion_costs_nothing(documents: list[Path], tmp
 
         threading.Thread(target=watch, daemon=True).start()
 
-    with ConversionPool(office, workers=1, scratch=scratch, on_start=kill_after_first_document) as pool:
+    with ConversionPool(office, workers=1, scratch=scratch, profiles=profiles,
+                        on_start=kill_after_first_document) as pool:
         pdfs = pool.convert(documents, tmp_path / "pdf")
     assert killed
     assert all(pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-") for pdf in pdfs)
@@ -115,12 +124,12 @@ def test_a_worker_killed_mid_conversion_costs_nothing(documents: list[Path], tmp
 
 
 def test_a_document_that_cannot_be_converted_is_named_after_the_others_are_done(
-        documents: list[Path], tmp_path: Path) -> None:
+        documents: list[Path], tmp_path: Path, profiles: Path) -> None:
     office = _office()
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 this is not a real document")
     sources = [documents[1], broken, documents[3]]
-    with ConversionPool(office, workers=1, scratch=tmp_path / "scratch") as pool:
+    with ConversionPool(office, workers=1, scratch=tmp_path / "scratch", profiles=profiles) as pool:
         with pytest.raises(ConversionFailed) as failure:
             pool.convert(sources, tmp_path / "pdf")
     assert [f.source for f in failure.value.failures] == [broken]
