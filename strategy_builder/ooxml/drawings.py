@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import CT, PKG_REL, R, W
+from strategy_builder.ooxml.namespaces import CT, PKG_REL, REL, W
 from strategy_builder.ooxml.parser import parse_xml, serialize
 
 _DOCPR_ID = re.compile(rb'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
@@ -94,7 +94,7 @@ def place_picture(parts: dict[str, bytes], main: str, document: etree._Element, 
     for child in list(run):
         if child.tag != f"{{{W}}}rPr":
             run.remove(child)
-    drawing = _INLINE.format(w=W, wp=_WP, a=_A, pic=_PIC, r=R, cx=cx, cy=cy, ext=ext, rel=rel_id)
+    drawing = _INLINE.format(w=W, wp=_WP, a=_A, pic=_PIC, r=REL, cx=cx, cy=cy, ext=ext, rel=rel_id)
     run.append(parse_xml(drawing.encode("utf-8"), part="logo drawing"))
     return True
 
