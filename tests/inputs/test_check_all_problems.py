@@ -100,7 +100,7 @@ def test_hint_new_partner_for_a_state_declared_with_another_role(sample_project:
     [finding] = json.loads(result.stdout)["findings"]
     assert finding["hint"] == ("TR (Turkey) is declared under 'states' as a participating state; set 'role: partner' "
                                "on it to give it a partner file")
-    assert finding["line"] == 40 and finding["field"] == "states[22].code"
+    assert finding["line"] == 41 and finding["field"] == "states[22].code"
 
 
 def test_hint_code_in_lower_case_and_a_date_that_does_not_exist(sample_project: Path,
