@@ -23,9 +23,8 @@ from strategy_builder.errors import Finding, Location, Severity
 from strategy_builder.office.libreoffice import (
     INSTALL_HINT, LibreOffice, find_libreoffice, font_problems, font_substitutes, require_libreoffice,
 )
-from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.parser import parse_xml
+from strategy_builder.ooxml.pagination import style_fonts
 
 LAYOUT_VARIABLE = "STRATEGY_BUILDER_LAYOUT"
 """``off`` skips the layout pass (the contents then has no page numbers); the test suite sets it for the
@@ -48,15 +47,6 @@ class LayoutPlan:
         return self.office.label if self.office is not None else ""
 
 
-def template_fonts(package: DocxPackage) -> set[str]:
-    """The fonts a template's styles name (``w:rFonts/@w:ascii``), the document defaults included."""
-    if not package.has("word/styles.xml"):
-        return set()
-    root = parse_xml(package.parts["word/styles.xml"], part="word/styles.xml")
-    names = root.xpath("//w:rFonts/@w:ascii", namespaces={"w": W})
-    return {str(name) for name in names if str(name).strip()} if isinstance(names, list) else set()
-
-
 def plan_layout(package: DocxPackage, template_path: Path, *, pdf: bool) -> LayoutPlan:
     """Find LibreOffice and the fonts it will use. ``pdf``: the build must write PDFs, so a missing
     LibreOffice is an error (exit 2) rather than a warning."""
@@ -72,7 +62,7 @@ def plan_layout(package: DocxPackage, template_path: Path, *, pdf: bool) -> Layo
                    "them in when a draft is opened) and no PDF can be written")
         return LayoutPlan(None, note=message, warnings=[
             Finding(where, "layout.no-libreoffice", message, Severity.WARNING, INSTALL_HINT)])
-    fonts = font_substitutes(template_fonts(package))
+    fonts = font_substitutes(style_fonts(package))
     warnings = [Finding(where, "layout.font", problem, Severity.WARNING,
                         "install the metric-compatible fonts: " + INSTALL_HINT.split(": ", 1)[-1])
                 for problem in font_problems(fonts)]

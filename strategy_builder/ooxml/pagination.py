@@ -1,10 +1,12 @@
-"""Pagination the build decides after rendering: short tables stay on one page with what introduces them."""
+"""Pagination: short tables stay on one page (decided after rendering), and the fonts a layout depends on."""
 
 from __future__ import annotations
 
 from lxml import etree
 
 from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.parser import parse_xml
 
 _W = f"{{{W}}}"
 SHORT_TABLE_ROWS = 8
@@ -41,3 +43,13 @@ def _keep_next(paragraph: etree._Element) -> None:
         style.addnext(keep)
     else:
         properties.insert(0, keep)
+
+
+def style_fonts(package: DocxPackage) -> set[str]:
+    """The fonts a document's styles name (``w:rFonts/@w:ascii``, the document defaults included): what
+    its pages depend on."""
+    if not package.has("word/styles.xml"):
+        return set()
+    root = parse_xml(package.parts["word/styles.xml"], part="word/styles.xml")
+    return {value.strip() for element in root.iter(f"{_W}rFonts")
+            if (value := element.get(f"{_W}ascii")) is not None and value.strip()}
