@@ -148,7 +148,7 @@ _JUNK = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.int
                   st.dictionaries(st.sampled_from(["id", "lead", "x"]), st.integers(), max_size=2))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_value_replaced_by_junk_gives_findings_never_a_crash(sample_project: Path, data: st.DataObject) -> None:
     """The partial checks meet every shape a broken file can have: they report or stay silent, never fail."""
