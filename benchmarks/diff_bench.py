@@ -36,7 +36,6 @@ sys.path.insert(0, str(REPO / "tests"))
 import docx  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from strategy_builder.review.attribution import attribute  # noqa: E402
 from strategy_builder.review.compare import compare  # noqa: E402
 from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
 from strategy_builder.review.review_document import read_document  # noqa: E402
@@ -150,7 +149,6 @@ def sample_drafts(folder: Path) -> Path:
 
 def all_reports(project: Path, out: Path) -> None:
     comparison = compare("1", "2", project)
-    attribute(comparison, project)
     payload = comparison_payload(comparison)
     render_json(comparison)
     render_markdown(payload)

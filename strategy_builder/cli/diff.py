@@ -11,7 +11,6 @@ import click
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.review.attribution import attribute
 from strategy_builder.review.compare import compare
 from strategy_builder.review.draft_reports import DEFAULT_AUTHOR, drafting_team, issue_date, write_html, write_redlines
 from strategy_builder.review.report_json import comparison_payload, render_json
@@ -51,7 +50,6 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
     Every .docx is read as untrusted input.
     """
     comparison = compare(old, new, project_dir)
-    attribute(comparison, project_dir)
     if redline_path is not None:
         try:
             date = dt.date.fromisoformat(date_text) if date_text else None

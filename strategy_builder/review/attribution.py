@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from strategy_builder.inputs.yamlsource import read_yaml
-from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
-from strategy_builder.review.compare import Comparison, Side
-from strategy_builder.review.diff import SectionDiff
+from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
 
 Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
@@ -100,11 +98,11 @@ def field_changes(old: Any, new: Any,
     return []
 
 
-class _Inputs:
-    """The YAML documents of one side, read from the draft's snapshot (or the matching current file)."""
+class DraftInputs:
+    """The YAML documents of one draft, read from its snapshot (or the matching current file)."""
 
-    def __init__(self, side: Side, project_dir: Path) -> None:
-        self.side = side
+    def __init__(self, draft_dir: Path, project_dir: Path) -> None:
+        self.draft_dir = draft_dir
         self.project_dir = project_dir
         self.cache: dict[str, YamlDocument | None] = {}
 
@@ -112,7 +110,7 @@ class _Inputs:
         if relative not in self.cache:
             self.cache[relative] = None
             # The draft's snapshot first; today's file only if it is the one this draft was built from.
-            for candidate, must_match in ((self.side.path / relative, False), (self.project_dir / relative, True)):
+            for candidate, must_match in ((self.draft_dir / relative, False), (self.project_dir / relative, True)):
                 if not candidate.is_file():
                     continue
                 if must_match and (sha256 is None or hashlib.sha256(candidate.read_bytes()).hexdigest() != sha256):
@@ -142,17 +140,31 @@ def _section_fields(old_doc: YamlDocument | None, new_doc: YamlDocument | None, 
     return changes[:MAX_FIELDS]
 
 
-def _attribute_section(section: SectionDiff, old_partner: ManifestPartner | None,
-                       new_partner: ManifestPartner | None, old_manifest: Manifest, new_manifest: Manifest,
-                       old_inputs: _Inputs, new_inputs: _Inputs) -> Attribution | None:
-    if section.kind == "outside":
+@dataclass(frozen=True, slots=True)
+class BuildPair:
+    """The two builds a comparison of drafts stands on: their manifests and their inputs."""
+
+    old_manifest: Manifest
+    new_manifest: Manifest
+    old_inputs: DraftInputs
+    new_inputs: DraftInputs
+
+
+def attribute_section(kind: str, section_id: str | None, moved: bool, partner: str, builds: BuildPair
+                      ) -> Attribution | None:
+    """Why the section ``section_id`` (of ``kind``: tracked or outside) of ``partner`` changed between
+    two builds; ``None`` when the manifests do not know it."""
+    old_manifest, new_manifest = builds.old_manifest, builds.new_manifest
+    old_partner, new_partner = old_manifest.partner(partner), new_manifest.partner(partner)
+    old_inputs, new_inputs = builds.old_inputs, builds.new_inputs
+    if kind == "outside":
         if old_manifest.template_sha256 != new_manifest.template_sha256:
             return Attribution("template", "the template changed (outside tracked sections)")
         return Attribution("draft", "written for each draft (draft number, date, changes table), not from inputs")
-    if section.section_id is None:
+    if section_id is None:
         return None
-    old = next((s for s in (old_partner.sections if old_partner else []) if s.id == section.section_id), None)
-    new = next((s for s in (new_partner.sections if new_partner else []) if s.id == section.section_id), None)
+    old = next((s for s in (old_partner.sections if old_partner else []) if s.id == section_id), None)
+    new = next((s for s in (new_partner.sections if new_partner else []) if s.id == section_id), None)
     reference = new or old
     if reference is None:
         return None
@@ -176,7 +188,7 @@ def _attribute_section(section: SectionDiff, old_partner: ManifestPartner | None
         else:
             summary = "shared settings changed (inputs/strategy.yaml: names of states or stakeholders)"
         return Attribution("inputs", summary, fields or [], file, line)
-    if section.moved:
+    if moved:
         where = (f"from {old.source_path} to {new.source_path}" if old and new and old.source_path != new.source_path
                  else "among its neighbours")
         return Attribution("order", f"entries reordered in {file}: moved {where}", [], file, line)
@@ -189,21 +201,4 @@ def _attribute_section(section: SectionDiff, old_partner: ManifestPartner | None
                        [], file, line)
 
 
-def attribute(comparison: Comparison, project_dir: Path) -> None:
-    """Fill ``attribution`` of every changed, moved, added or removed section when both sides are builds."""
-    old_manifest, new_manifest = comparison.old.manifest, comparison.new.manifest
-    if old_manifest is None or new_manifest is None:
-        return
-    old_inputs, new_inputs = _Inputs(comparison.old, project_dir), _Inputs(comparison.new, project_dir)
-    for partner in comparison.partners:
-        if partner.diff is None:
-            continue
-        old_partner, new_partner = old_manifest.partner(partner.code), new_manifest.partner(partner.code)
-        for section in partner.diff.sections:
-            if section.status == "unchanged":
-                continue
-            section.attribution = _attribute_section(section, old_partner, new_partner, old_manifest,
-                                                     new_manifest, old_inputs, new_inputs)
-
-
-__all__ = ["Attribution", "FieldChange", "attribute", "field_changes"]
+__all__ = ["Attribution", "BuildPair", "DraftInputs", "FieldChange", "attribute_section", "field_changes"]

@@ -9,6 +9,7 @@ from typing import Literal
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
 from strategy_builder.models.manifest import Manifest
+from strategy_builder.review.attribution import BuildPair, DraftInputs, attribute_section
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
 
@@ -142,9 +143,28 @@ def _metadata(old: Side, new: Side) -> list[MetaChange]:
     return changes
 
 
-def compare_sides(old: Side, new: Side, *, documents: dict[Path, ReviewDocument] | None = None) -> Comparison:
-    """Compare two sides partner by partner; ``documents`` may hold already read documents by path."""
+def _builds(old: Side, new: Side, project_dir: Path) -> BuildPair | None:
+    if old.manifest is None or new.manifest is None:
+        return None
+    return BuildPair(old.manifest, new.manifest, DraftInputs(old.path, project_dir), DraftInputs(new.path, project_dir))
+
+
+def _attribute(diff: DocumentDiff, partner: str, builds: BuildPair) -> None:
+    for section in diff.sections:
+        if section.status != "unchanged":
+            section.attribution = attribute_section(section.kind, section.section_id, section.moved, partner, builds)
+
+
+def compare_sides(old: Side, new: Side, *, project_dir: Path,
+                  documents: dict[Path, ReviewDocument] | None = None) -> Comparison:
+    """Compare two sides partner by partner; ``documents`` may hold already read documents by path.
+
+    When both sides are builds, every changed, moved, added or removed section carries its attribution
+    (the input fields, template or tool behind it); ``project_dir`` is the project whose current inputs
+    stand in for a draft without an inputs snapshot.
+    """
     cache = documents if documents is not None else {}
+    builds = _builds(old, new, project_dir)
 
     def load(path: Path) -> ReviewDocument:
         if path not in cache:
@@ -158,15 +178,17 @@ def compare_sides(old: Side, new: Side, *, documents: dict[Path, ReviewDocument]
             partners.append(PartnerDiff(code, name, "added" if old_path is None else "removed", old_path, new_path))
             continue
         diff = diff_documents(load(old_path), load(new_path))
+        if builds is not None:
+            _attribute(diff, code, builds)
         status: PartnerStatus = "changed" if diff.has_changes else "unchanged"
         partners.append(PartnerDiff(code, name, status, old_path, new_path, diff))
     return Comparison(old, new, partners, _metadata(old, new))
 
 
 def compare(old_spec: str, new_spec: str, project_dir: Path) -> Comparison:
-    """Resolve OLD and NEW and compare them (attribution is added by :func:`attribute` separately)."""
+    """Resolve OLD and NEW (draft numbers, draft folders or files) and compare them."""
     return compare_sides(resolve_side(old_spec, project_dir, role="OLD"),
-                         resolve_side(new_spec, project_dir, role="NEW"))
+                         resolve_side(new_spec, project_dir, role="NEW"), project_dir=project_dir)
 
 
 __all__ = ["Comparison", "MetaChange", "PartnerDiff", "Side", "compare", "compare_sides", "resolve_side"]

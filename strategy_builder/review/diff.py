@@ -16,6 +16,7 @@ from typing import Literal
 
 from strategy_builder.ooxml.blocks import Paragraph
 from strategy_builder.ooxml.redline import redline_document
+from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.align import BlockPair, RowPair, WordOp, align_blocks, normalise, similarity
 from strategy_builder.review.review_document import ReviewDocument, Segment, SectionKind, review_body
 
@@ -73,8 +74,9 @@ class SectionDiff:
     old_position: int | None
     new_position: int | None
     changes: list[Change]
-    attribution: object | None = None
-    """Filled by :mod:`strategy_builder.review.attribution` when both sides are builds."""
+    attribution: Attribution | None = None
+    """Why it changed (input fields, template, tool): set by :func:`strategy_builder.review.compare.compare_sides`
+    when both sides are builds."""
 
 
 @dataclass(slots=True)

@@ -14,7 +14,6 @@ from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_core_texts
-from strategy_builder.review.attribution import attribute
 from strategy_builder.review.compare import Comparison, Side, compare_sides, resolve_side
 from strategy_builder.review.diff import redline
 from strategy_builder.review.report_html import render_html
@@ -98,12 +97,12 @@ def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, projec
     if not redlines and not html:
         return []
     comparison = compare_sides(resolve_side(str(previous_draft_dir), project_dir, role="previous draft"),
-                               resolve_side(str(new_draft_dir), project_dir, role="new draft"))
+                               resolve_side(str(new_draft_dir), project_dir, role="new draft"),
+                               project_dir=project_dir)
     written: list[Path] = []
     if redlines:
         written.extend(write_redlines(comparison, new_draft_dir / REDLINES_DIR, author=author, date=date))
     if html:
-        attribute(comparison, project_dir)
         written.append(write_html(comparison, new_draft_dir / HTML_REPORT))
     return written
 

@@ -42,10 +42,10 @@ def _attribution(section: SectionDiff) -> dict[str, Any] | None:
     found = section.attribution
     if found is None:
         return None
-    return {"cause": found.cause, "summary": found.summary,  # type: ignore[attr-defined]
-            "source_file": found.source_file, "source_line": found.source_line,  # type: ignore[attr-defined]
+    return {"cause": found.cause, "summary": found.summary, "source_file": found.source_file,
+            "source_line": found.source_line,
             "fields": [{"path": f.path, "change": f.change, "old": f.old, "new": f.new, "file": f.file,
-                        "line": f.line} for f in found.fields]}  # type: ignore[attr-defined]
+                        "line": f.line} for f in found.fields]}
 
 
 def _area_title(section: SectionDiff, titles: dict[str, str]) -> str | None:
