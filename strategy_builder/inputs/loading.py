@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,29 +34,39 @@ class LoadResult:
     findings: Findings
 
 
-def _validate(model: type[BaseModel], document: YamlDocument) -> tuple[BaseModel | None, list[Finding]]:
+def _validate(model: type[ModelT], document: YamlDocument) -> tuple[ModelT | None, list[Finding]]:
     try:
         return model.model_validate(document.data), []
     except ValidationError as error:
         return None, validation_findings(error, model, document)
 
 
-def _read(path: Path, display_name: str, model: type[ModelT], cache: InputCache | None
-          ) -> tuple[YamlDocument | None, ModelT | None, CachedInput | None, list[Finding]]:
-    """Read and validate one file, or find that the same bytes were read and validated cleanly before
-    (then the model is ``None`` and the cached reading is returned, for :func:`_revalidate`)."""
+@dataclass(frozen=True, slots=True)
+class _ReadFile(Generic[ModelT]):
+    """One input file read: its document (``None`` when unreadable), its model when it was validated now,
+    the cached reading when the same bytes validated cleanly before (then ``model`` is ``None``, see
+    :func:`_revalidate`), and the findings of reading and validating it."""
+
+    document: YamlDocument | None = None
+    model: ModelT | None = None
+    cached: CachedInput | None = None
+    problems: list[Finding] = field(default_factory=list)
+
+
+def _read(path: Path, display_name: str, model: type[ModelT], cache: InputCache | None) -> _ReadFile[ModelT]:
+    """Read and validate one file, or find that the same bytes were read and validated cleanly before."""
     raw, problems = read_source(path, display_name)
     if raw is None:
-        return None, None, None, problems
+        return _ReadFile(problems=problems)
     if cache is not None and (cached := cache.lookup(raw, path, display_name)) is not None:
-        return cached.document, None, cached, []
+        return _ReadFile(cached.document, cached=cached)
     document, problems = parse_yaml(raw, path, display_name)
     if document is None:
-        return None, None, None, problems
+        return _ReadFile(problems=problems)
     validated, problems = _validate(model, document)
     if cache is not None and validated is not None:
         cache.store(document, {"code": getattr(validated, "code", None)})
-    return document, validated, None, problems  # type: ignore[return-value]
+    return _ReadFile(document, validated, None, problems)
 
 
 def _revalidate(model: type[ModelT], cached: CachedInput, code: str | None = None) -> ModelT:
@@ -119,11 +129,11 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                              hint="run the command inside a project or pass --project DIR; "
                                   "'strategy-builder init' starts a new project"))
     else:
-        strategy_document, strategy, cached, problems = _read(strategy_path, layout.display_name(strategy_path),
-                                                              StrategyFile, cache)
-        if cached is not None:
-            strategy = _revalidate(StrategyFile, cached)
-        findings.extend(problems)
+        read = _read(strategy_path, layout.display_name(strategy_path), StrategyFile, cache)
+        strategy_document, strategy = read.document, read.model
+        if read.cached is not None:
+            strategy = _revalidate(StrategyFile, read.cached)
+        findings.extend(read.problems)
         if strategy is not None and strategy_document is not None:
             findings.extend(_checked(strategy_document, "strategy", cache,
                                      functools.partial(_check_strategy, strategy, strategy_document)))
@@ -137,8 +147,9 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
                              "no partner files found",
                              hint="add one with 'strategy-builder new-partner CODE'"))
     for path in files:
-        document, model, cached, problems = _read(path, layout.display_name(path), PartnerFile, cache)
-        findings.extend(problems)
+        read_partner = _read(path, layout.display_name(path), PartnerFile, cache)
+        document, model, cached = read_partner.document, read_partner.model, read_partner.cached
+        findings.extend(read_partner.problems)
         if document is None:
             continue
         if cached is not None and cached.summary.get("code") == path.stem:
