@@ -40,9 +40,10 @@ from strategy_builder.review.compare import compare  # noqa: E402
 from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
 from strategy_builder.review.review_document import read_document  # noqa: E402
 from strategy_builder.review.draft_reports import write_html, write_redlines  # noqa: E402
-from strategy_builder.review.report_json import comparison_payload, render_json  # noqa: E402
+from strategy_builder.review.report_json import render_json  # noqa: E402
 from strategy_builder.review.report_markdown import render_markdown  # noqa: E402
 from strategy_builder.review.report_terminal import render_terminal  # noqa: E402
+from strategy_builder.review.report_view import comparison_view  # noqa: E402
 
 VOCABULARY = ("migration partnership border management labour return readmission asylum integration diaspora "
               "ministry agency capacity training data profile visa document security cooperation strategy "
@@ -149,11 +150,11 @@ def sample_drafts(folder: Path) -> Path:
 
 def all_reports(project: Path, out: Path) -> None:
     comparison = compare("1", "2", project)
-    payload = comparison_payload(comparison)
-    render_json(comparison)
-    render_markdown(payload)
-    render_terminal(payload, Console(file=io.StringIO(), width=120))
-    write_html(comparison, out / "diff.html")
+    view = comparison_view(comparison)
+    render_json(view)
+    render_markdown(view)
+    render_terminal(view, Console(file=io.StringIO(), width=120))
+    write_html(view, out / "diff.html")
     write_redlines(comparison, out / "redlines", author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
 
 

@@ -11,9 +11,8 @@ import click
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.review.compare import compare
-from strategy_builder.review.draft_reports import DEFAULT_AUTHOR, drafting_team, issue_date, write_html, write_redlines
-from strategy_builder.review.report_json import comparison_payload, render_json
+from strategy_builder.review.draft_reports import diff_report
+from strategy_builder.review.report_json import render_json
 from strategy_builder.review.report_markdown import render_markdown
 from strategy_builder.review.report_terminal import render_terminal
 
@@ -49,25 +48,21 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
     outside tracked sections (cover, changes table) is shown apart and does not count as a difference.
     Every .docx is read as untrusted input.
     """
-    comparison = compare(old, new, project_dir)
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text else None
+    except ValueError as error:
+        raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
+    report = diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author, date=date)
     if redline_path is not None:
-        try:
-            date = dt.date.fromisoformat(date_text) if date_text else None
-        except ValueError as error:
-            raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
-        date = date or issue_date(comparison.new) or dt.date.today()
-        team = author or drafting_team(comparison.new, project_dir) or DEFAULT_AUTHOR
-        written = write_redlines(comparison, redline_path, author=team, date=date)
-        click.echo(f"wrote {len(written)} redline(s) to {redline_path}", err=True)
+        click.echo(f"wrote {len(report.redlines)} redline(s) to {redline_path}", err=True)
     if html_file is not None:
-        write_html(comparison, html_file)
         click.echo(f"wrote {html_file}", err=True)
     if output_format == "json":
-        sys.stdout.write(render_json(comparison))
+        sys.stdout.write(render_json(report.view))
     elif output_format == "markdown":
-        sys.stdout.write(render_markdown(comparison_payload(comparison)))
+        sys.stdout.write(render_markdown(report.view))
     else:
-        render_terminal(comparison_payload(comparison), stdout_console(), show_unchanged=show_all)
-    if exit_code and comparison.has_changes:
+        render_terminal(report.view, stdout_console(), show_unchanged=show_all)
+    if exit_code and report.comparison.has_changes:
         return ExitCode.INPUT_PROBLEMS
     return ExitCode.OK

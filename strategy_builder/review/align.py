@@ -19,7 +19,7 @@ from typing import Any, Literal
 from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table
 
 PairKind = Literal["equal", "changed", "inserted", "deleted"]
-WordOp = tuple[str, str]
+WordOp = tuple[Literal["equal", "insert", "delete"], str]
 """``("equal" | "insert" | "delete", text)``; equal + delete give the old text, equal + insert the new."""
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -51,7 +51,7 @@ def word_diff(old: str, new: str) -> list[WordOp]:
     if old == new:
         return [("equal", old)] if old else []
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    raw: list[WordOp] = []
+    raw: list[tuple[str, str]] = []  # also "both": a space between two changes, folded into both
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             raw.append(("equal", "".join(a[i1:i2])))

@@ -1,12 +1,14 @@
-"""Writing diff outputs to disk: redlines (one per partner, or one file) and the HTML report.
+"""Comparisons and the files written for them: redlines (one per partner, or one file) and the HTML report.
 
-``write_draft_reports`` is what ``build`` calls on the staging folder of a new draft, before it is
-published, when ``build.redlines`` / ``build.html_report`` are set in ``strategy.yaml``.
+``diff_report`` is the library side of ``strategy-builder diff``; ``write_draft_reports`` is what
+``build`` calls on the staging folder of a new draft, before it is published, when ``build.redlines`` /
+``build.html_report`` are set in ``strategy.yaml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
@@ -14,10 +16,10 @@ from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_core_texts
-from strategy_builder.review.compare import Comparison, Side, compare_sides, resolve_side
+from strategy_builder.review.compare import Comparison, Side, compare, compare_sides, resolve_side
 from strategy_builder.review.diff import redline
 from strategy_builder.review.report_html import render_html
-from strategy_builder.review.report_json import comparison_payload
+from strategy_builder.review.report_view import ComparisonView, comparison_view
 
 DEFAULT_AUTHOR = "strategy-builder"
 
@@ -46,10 +48,11 @@ def write_redlines(comparison: Comparison, target: Path, *, author: str, date: d
     return written
 
 
-def write_html(comparison: Comparison, path: Path) -> Path:
+def write_html(comparison: Comparison | ComparisonView, path: Path) -> Path:
     """Write the self-contained HTML report to ``path``."""
+    view = comparison if isinstance(comparison, ComparisonView) else comparison_view(comparison)
     try:
-        write_atomic(path, render_html(comparison_payload(comparison)).encode("utf-8"))
+        write_atomic(path, render_html(view).encode("utf-8"))
     except OSError as error:
         raise EnvironmentProblem(f"cannot write {path}: {error.strerror}") from error
     return path
@@ -86,6 +89,37 @@ def issue_date(side: Side) -> dt.date | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    """A comparison, the views every report draws from it, and the files written for it."""
+
+    comparison: Comparison
+    view: ComparisonView
+    redlines: list[Path] = field(default_factory=list)
+    html: Path | None = None
+
+
+def diff_report(old: str, new: str, project_dir: Path, *, html: Path | None = None, redlines: Path | None = None,
+                author: str | None = None, date: dt.date | None = None) -> DiffReport:
+    """Compare OLD and NEW (draft numbers, draft folders or .docx files) and write the files asked for.
+
+    ``redlines`` is a folder (two drafts: one ``<CODE>.docx`` per partner) or a ``.docx`` file (two
+    files); their changes are by ``author`` (default: the drafting team of the new side's inputs, else
+    ``strategy-builder``) on ``date`` (default: the new side's issue date, else today). ``html`` is the
+    self-contained HTML report.
+    """
+    comparison = compare(old, new, project_dir)
+    view = comparison_view(comparison)
+    written: list[Path] = []
+    if redlines is not None:
+        date = date or issue_date(comparison.new) or dt.date.today()
+        author = author or drafting_team(comparison.new, project_dir) or DEFAULT_AUTHOR
+        written = write_redlines(comparison, redlines, author=author, date=date)
+    if html is not None:
+        write_html(view, html)
+    return DiffReport(comparison, view, written, html)
+
+
 def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, project_dir: Path, redlines: bool,
                         html: bool, author: str, date: dt.date) -> list[Path]:
     """Write ``<new>/redlines/<CODE>.docx`` and/or ``<new>/diff.html`` against the previous draft.
@@ -107,4 +141,5 @@ def write_draft_reports(previous_draft_dir: Path, new_draft_dir: Path, *, projec
     return written
 
 
-__all__ = ["DEFAULT_AUTHOR", "drafting_team", "issue_date", "write_draft_reports", "write_html", "write_redlines"]
+__all__ = ["DEFAULT_AUTHOR", "DiffReport", "diff_report", "drafting_team", "issue_date", "write_draft_reports",
+           "write_html", "write_redlines"]

@@ -1,17 +1,19 @@
 """The diff as one self-contained HTML page: no network, navigation by partner and area.
 
 Insertions are ``<ins>`` (underlined, with a visible "+"), deletions ``<del>`` (struck through, with a
-visible "−"), so that the meaning never depends on colour alone; colours only reinforce it. Every text
-from a document is escaped.
+visible "−"), so that the meaning never depends on colour alone; colours only reinforce it. The page is a
+Jinja template with autoescaping on: every text from a document is escaped by construction.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
-from typing import Any
 
-from strategy_builder.review.report_json import by_area, one_line, status_line, visible_changes
+import jinja2
+import markupsafe
+
+from strategy_builder.review.report_view import ComparisonView, one_line
 
 _CSS = """
 :root { --ins: #e6f4ea; --del: #fce8e6; --ink: #1f1f1f; --muted: #5f6368; --line: #dadce0; }
@@ -43,126 +45,152 @@ ol.changes { padding-left: 1.2rem; } ol.changes li { margin: .3rem 0; white-spac
 @media print { nav { display: none; } main { margin-left: 0; } details { break-inside: avoid; } }
 """
 
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+_PAGE = """{%- macro mark(piece) -%}
+{%- if piece.op == "insert" -%}<ins><span class="m" aria-hidden="true">+</span>{{ piece.text }}</ins>
+{%- elif piece.op == "delete" -%}<del><span class="m" aria-hidden="true">−</span>{{ piece.text }}</del>
+{%- else -%}{{ piece.text }}{%- endif -%}
+{%- endmacro %}
+{%- macro section_details(partner, section) -%}
+{%- set shown = section.visible_changes if section.status in ("changed", "moved") else [] -%}
+{%- set hidden = (section.changes | length) - (shown | length)
+    if section.status in ("changed", "moved", "unchanged") else 0 %}
+<details class="{{ section.status }}" id="{{ slug(partner.code, section.key) }}"{% if shown %} open{% endif %}>
+<summary><span class="status">{{ section.status_line }}</span> {{ one_line(section.title, 200) }}</summary>
+{% if section.retitled %}
+<p class="muted">Previously: {{ one_line(section.old_title, 200) }}</p>
+{% endif %}
+{% if section.status in ("added", "removed") %}
+<ol class="changes">
+{% for change in section.changes %}<li>{% for piece in change.pieces() %}{{ mark(piece) }}{% endfor %}</li>
+{% endfor %}
+</ol>
+{% elif shown %}
+<ol class="changes">
+{% for change in shown %}<li>{% if change.location %}<span class="where">{{ change.location }}: </span>{% endif %}
+{%- for piece in change.pieces() %}{{ mark(piece) }}{% endfor %}</li>
+{% endfor %}
+</ol>
+{% endif %}
+{% if hidden > 0 %}
+<p class="muted">{{ hidden }} change(s) of numbering or spacing only, not shown.</p>
+{% endif %}
+{{ why(section.attribution) }}
+</details>
+{% endmacro %}
+{%- macro why(attribution) -%}
+{%- if attribution and not attribution.fields -%}
+<p class="why">Why: {{ attribution.summary }}</p>
+{%- elif attribution -%}
+<div class="why">Why (input fields):<ul>
+{%- for field in attribution.fields %}
+<li><code>{{ field.file ~ ":" ~ field.line if field.line else field.file }}</code> <code>{{ field.path }}</code>
+ {{ field.change }}
+{%- if field.change == "changed" and not is_structure(field.old) -%}
+: {{ mark(piece("delete", one_line(field.old | string, 200))) }}
+ → {{ mark(piece("insert", one_line(field.new | string, 200))) }}
+{%- endif %}</li>
+{%- endfor %}
+</ul></div>
+{%- endif -%}
+{%- endmacro %}
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ heading }}</title>
+<style>{{ css }}</style>
+</head>
+<body>
+<nav aria-label="Partners and areas"><strong>{{ view.new.label }}</strong>
+<ul>
+{% for partner in view.partners %}
+<li><a href="#{{ slug(partner.code) }}">{{ partner.label }}</a> <span class="muted">({{ partner.status }})</span>
+<ul>
+{% if partner.status not in ("added", "removed") %}
+{% for group in partner.areas() if group.title %}
+<li><a href="#{{ slug(partner.code, group.title) }}">{{ group.title }}</a>
+{%- set changed = group.sections | rejectattr("status", "equalto", "unchanged") | list | length %}
+{%- if changed %} ({{ changed }}){% endif %}</li>
+{% endfor %}
+{% if partner.outside %}
+<li><a href="#{{ slug(partner.code, 'outside') }}">Outside tracked sections</a></li>
+{% endif %}
+{% endif %}
+</ul></li>
+{% endfor %}
+</ul>
+</nav>
+<main>
+<h1>{{ heading }}</h1>
+<p class="legend">Legend: <ins><span class="m">+</span>inserted</ins> &nbsp; <del><span class="m">−</span>deleted</del>
+ &nbsp; sections: added, removed, moved, changed, unchanged</p>
+{% if view.metadata %}
+<ul>
+{% for item in view.metadata %}
+<li>{{ item.field }}: <code>{{ item.old }}</code> → <code>{{ item.new }}</code></li>
+{% endfor %}
+</ul>
+{% endif %}
+<table class="summary">
+<thead><tr><th>Partner</th><th>Status</th><th>Added</th><th>Removed</th><th>Moved</th><th>Changed</th><th>Unchanged</th>
+<th>Outside sections</th></tr></thead>
+<tbody>
+{% for partner in view.partners %}
+<tr><td><a href="#{{ slug(partner.code) }}">{{ partner.code }} {{ partner.name or "" }}</a></td>
+<td>{{ partner.status }}</td>
+{%- for status in ("added", "removed", "moved", "changed", "unchanged") -%}
+<td>{{ partner.counts[status] }}</td>
+{%- endfor -%}
+<td>{{ "changed" if partner.outside_changed else "" }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% for partner in view.partners %}
+<section aria-labelledby="{{ slug(partner.code) }}">
+<h2 id="{{ slug(partner.code) }}">{{ partner.label }} <span class="muted">— {{ partner.status }}</span></h2>
+{% if partner.status in ("added", "removed") %}
+<p>This partner's document was {{ partner.status }}.</p>
+{% else %}
+{% for group in partner.areas() %}
+{% if group.title %}
+<h3 id="{{ slug(partner.code, group.title) }}">{{ group.title }}</h3>
+{% endif %}
+{% for section in group.sections %}{{ section_details(partner, section) }}{% endfor %}
+{% endfor %}
+{% if partner.outside %}
+<h3 id="{{ slug(partner.code, 'outside') }}">Outside tracked sections
+<span class="muted">(cover, contents, changes table: written for each draft)</span></h3>
+{% for section in partner.outside %}{{ section_details(partner, section) }}{% endfor %}
+{% endif %}
+{% endif %}
+</section>
+{% endfor %}
+</main>
+</body>
+</html>
+"""
 
 
 def _slug(*parts: str | None) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p or "x").strip("-").lower() or "x" for p in parts)
 
 
-def _ins(text: str) -> str:
-    return f'<ins><span class="m" aria-hidden="true">+</span>{_e(text)}</ins>'
+@functools.cache
+def _template() -> jinja2.Template:
+    from strategy_builder.review.report_view import Piece
+
+    environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
+    environment.globals.update(slug=_slug, one_line=one_line, css=markupsafe.Markup(_CSS),
+                               piece=Piece, is_structure=lambda value: isinstance(value, (dict, list)))
+    return environment.from_string(_PAGE)
 
 
-def _del(text: str) -> str:
-    return f'<del><span class="m" aria-hidden="true">−</span>{_e(text)}</del>'
-
-
-def _change(change: dict[str, Any]) -> str:
-    where = f'<span class="where">{_e(change["location"])}: </span>' if change["location"] else ""
-    if change["kind"] == "inserted":
-        body = _ins(change["new_text"])
-    elif change["kind"] == "deleted":
-        body = _del(change["old_text"])
-    else:
-        body = "".join(_ins(t) if op == "insert" else _del(t) if op == "delete" else _e(t)
-                       for op, t in ((o["op"], o["text"]) for o in change["ops"]))
-    return f"<li>{where}{body}</li>"
-
-
-def _why(attribution: dict[str, Any] | None) -> str:
-    if not attribution:
-        return ""
-    if not attribution["fields"]:
-        return f'<p class="why">Why: {_e(attribution["summary"])}</p>'
-    items = []
-    for field in attribution["fields"]:
-        where = f"{field['file']}:{field['line']}" if field["line"] else field["file"]
-        values = ""
-        if field["change"] == "changed" and not isinstance(field["old"], (dict, list)):
-            values = f": {_del(one_line(str(field['old']), 200))} → {_ins(one_line(str(field['new']), 200))}"
-        items.append(f"<li><code>{_e(where)}</code> <code>{_e(field['path'])}</code> "
-                     f"{_e(field['change'])}{values}</li>")
-    return f'<div class="why">Why (input fields):<ul>{"".join(items)}</ul></div>'
-
-
-def _section(section: dict[str, Any], anchor: str) -> str:
-    status = section["status"]
-    changes = visible_changes(section) if status in ("changed", "moved") else []
-    hidden = len(section["changes"]) - len(changes) if status in ("changed", "moved", "unchanged") else 0
-    parts = [f'<details class="{status}" id="{anchor}"' + (" open" if changes else "") + ">",
-             f'<summary><span class="status">{_e(status_line(section))}</span> {_e(one_line(section["title"], 200))}'
-             "</summary>"]
-    if section["retitled"]:
-        parts.append(f'<p class="muted">Previously: {_e(one_line(section["old_title"], 200))}</p>')
-    if status in ("added", "removed"):
-        texts = [c["new_text"] or c["old_text"] for c in section["changes"]]
-        mark = _ins if status == "added" else _del
-        parts.append('<ol class="changes">' + "".join(f"<li>{mark(t)}</li>" for t in texts) + "</ol>")
-    elif changes:
-        parts.append('<ol class="changes">' + "".join(_change(c) for c in changes) + "</ol>")
-    if hidden > 0:
-        parts.append(f'<p class="muted">{hidden} change(s) of numbering or spacing only, not shown.</p>')
-    parts.append(_why(section["attribution"]))
-    parts.append("</details>")
-    return "".join(parts)
-
-
-def render_html(payload: dict[str, Any], *, title: str | None = None) -> str:
-    """The report of :func:`comparison_payload` ``payload`` as a complete, self-contained HTML page."""
-    old, new = payload["old"], payload["new"]
-    heading = title or f"Changes from {old['label']} to {new['label']}"
-    nav: list[str] = ["<ul>"]
-    main: list[str] = [f"<h1>{_e(heading)}</h1>",
-                       '<p class="legend">Legend: <ins><span class="m">+</span>inserted</ins> &nbsp; '
-                       '<del><span class="m">−</span>deleted</del> &nbsp; sections: added, removed, moved, '
-                       "changed, unchanged</p>"]
-    if payload["metadata"]:
-        main.append("<ul>" + "".join(f"<li>{_e(m['field'])}: <code>{_e(m['old'])}</code> → <code>{_e(m['new'])}"
-                                     "</code></li>" for m in payload["metadata"]) + "</ul>")
-    rows = []
-    for partner in payload["partners"]:
-        counts = partner["counts"]
-        rows.append(f'<tr><td><a href="#{_slug(partner["code"])}">{_e(partner["code"])} {_e(partner["name"] or "")}'
-                    f"</a></td><td>{_e(partner['status'])}</td>"
-                    + "".join(f"<td>{counts[k]}</td>" for k in ("added", "removed", "moved", "changed", "unchanged"))
-                    + f"<td>{'changed' if partner['outside_changed'] else ''}</td></tr>")
-    main.append('<table class="summary"><thead><tr><th>Partner</th><th>Status</th><th>Added</th><th>Removed</th>'
-                "<th>Moved</th><th>Changed</th><th>Unchanged</th><th>Outside sections</th></tr></thead><tbody>"
-                + "".join(rows) + "</tbody></table>")
-    for partner in payload["partners"]:
-        pid = _slug(partner["code"])
-        label = f"{partner['code']} {partner['name'] or ''}".strip()
-        nav.append(f'<li><a href="#{pid}">{_e(label)}</a> <span class="muted">({_e(partner["status"])})</span><ul>')
-        main.append(f'<section aria-labelledby="{pid}"><h2 id="{pid}">{_e(label)} '
-                    f'<span class="muted">— {_e(partner["status"])}</span></h2>')
-        if partner["status"] in ("added", "removed"):
-            main.append(f"<p>This partner's document was {_e(partner['status'])}.</p></section>")
-            nav.append("</ul></li>")
-            continue
-        for area, sections in by_area(partner["sections"]):
-            aid = _slug(partner["code"], area or sections[0]["key"])
-            changed = sum(1 for s in sections if s["status"] != "unchanged")
-            if area:
-                nav.append(f'<li><a href="#{aid}">{_e(area)}</a>' + (f" ({changed})" if changed else "") + "</li>")
-                main.append(f'<h3 id="{aid}">{_e(area)}</h3>')
-            main.extend(_section(s, _slug(partner["code"], s["key"])) for s in sections)
-        if partner["outside"]:
-            oid = _slug(partner["code"], "outside")
-            nav.append(f'<li><a href="#{oid}">Outside tracked sections</a></li>')
-            main.append(f'<h3 id="{oid}">Outside tracked sections '
-                        '<span class="muted">(cover, contents, changes table: written for each draft)</span></h3>')
-            main.extend(_section(s, _slug(partner["code"], s["key"])) for s in partner["outside"])
-        nav.append("</ul></li>")
-        main.append("</section>")
-    nav.append("</ul>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_e(heading)}</title><style>{_CSS}</style></head><body>"
-            f'<nav aria-label="Partners and areas"><strong>{_e(new["label"])}</strong>{"".join(nav)}</nav>'
-            f"<main>{''.join(main)}</main></body></html>\n")
+def render_html(view: ComparisonView, *, title: str | None = None) -> str:
+    """The report of a comparison as a complete, self-contained HTML page."""
+    heading = title or f"Changes from {view.old.label} to {view.new.label}"
+    return _template().render(view=view, heading=heading)
 
 
 __all__ = ["render_html"]
