@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from strategy_builder.errors import Finding
 
 import pycountry
 
@@ -79,3 +82,34 @@ def not_a_partner_hint(code: str, strategy: Any) -> str | None:
             return (f"{code} ({fields.get('name', code)}) is declared under 'states' as a {role} state; "
                     "set 'role: partner' on it to give it a partner file")
     return None
+
+
+class DeferredHints:
+    """Hints computed only for the findings that are shown, and once per distinct value.
+
+    A check creates its finding without a hint and :meth:`add` s it here with a key (say
+    ``("stakeholder", "UNHRC")``) and the function that makes the hint; :meth:`resolve` fills in the hints
+    of the findings that are kept. Findings are compared by identity, so the same finding object must be
+    passed through.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[int, tuple[tuple[str, str], Callable[[str], str | None]]] = {}
+        self._made: dict[tuple[str, str], str | None] = {}
+
+    def add(self, finding: Finding, key: tuple[str, str], make: Callable[[str], str | None]) -> Finding:
+        self._pending[id(finding)] = (key, make)
+        return finding
+
+    def hint(self, key: tuple[str, str], make: Callable[[str], str | None]) -> str | None:
+        if key not in self._made:
+            self._made[key] = make(key[1])
+        return self._made[key]
+
+    def resolve(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` with the hints of those added here filled in."""
+        result = []
+        for finding in findings:
+            pending = self._pending.get(id(finding))
+            result.append(finding if pending is None else dataclasses.replace(finding, hint=self.hint(*pending)))
+        return result

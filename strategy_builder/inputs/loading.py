@@ -12,7 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
-from strategy_builder.inputs.hints import close_match_hint, iso_country_name, not_a_partner_hint, state_hint
+from strategy_builder.inputs.hints import (
+    DeferredHints, close_match_hint, iso_country_name, not_a_partner_hint, state_hint,
+)
 from strategy_builder.inputs.partial import partial_partner
 from strategy_builder.inputs.policy import policy_findings, undefined_abbreviations
 from strategy_builder.models.abbreviations import used_in_strategy
@@ -199,8 +201,15 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
 
 
 def _partner_checks(partner: SourcedPartner, path: Path, strategy: StrategyFile) -> list[Finding]:
-    """Everything checked of one valid partner file against strategy.yaml."""
-    return _capped([*_check_partner(partner, path, strategy), *policy_findings(partner, strategy)])
+    """Everything checked of one valid partner file against strategy.yaml.
+
+    Hints that compare an unknown value with every declared one ("did you mean ...?") are computed only
+    for the findings that are shown (at most :data:`MAX_FINDINGS_PER_FILE`), once per distinct value: a
+    file of 40,000 mistyped codes costs one pass over the file, not 40,000 comparisons with each code.
+    """
+    hints = DeferredHints()
+    found = [*_check_partner(partner, path, strategy, hints), *policy_findings(partner, strategy, hints)]
+    return hints.resolve(_capped(found))
 
 
 def _capped(found: list[Finding]) -> list[Finding]:
@@ -246,7 +255,8 @@ def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Find
     return findings
 
 
-def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) -> list[Finding]:
+def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile,
+                   deferred: DeferredHints) -> list[Finding]:
     model, document = partner.model, partner.document
     findings: list[Finding] = []
     known = {s.code: s.name for s in strategy.states}
@@ -263,18 +273,14 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
                                 f"{model.code} is not declared as a partner state in inputs/strategy.yaml",
                                 hint=not_a_partner_hint(model.code, strategy) or state_hint(model.code, partners)))
     stakeholders = [s.code for s in strategy.stakeholders]
-    hints: dict[tuple[str, str], str | None] = {}  # 60,000 mistyped codes must not run difflib 60,000 times
+    declared = set(stakeholders)
 
     def stakeholder_hint(code: str) -> str | None:
-        if ("stakeholder", code) not in hints:
-            hints["stakeholder", code] = (close_match_hint(code, stakeholders, "stakeholders")
-                                          + " (declare new ones under 'stakeholders' in inputs/strategy.yaml)")
-        return hints["stakeholder", code]
+        return (close_match_hint(code, stakeholders, "stakeholders")
+                + " (declare new ones under 'stakeholders' in inputs/strategy.yaml)")
 
     def iso_hint(code: str) -> str | None:
-        if ("state", code) not in hints:
-            hints["state", code] = state_hint(code, known)
-        return hints["state", code]
+        return state_hint(code, known)
 
     seen_ids: dict[str, str] = {}
     for area_key, area in model.areas.items():
@@ -296,16 +302,16 @@ def _check_partner(partner: SourcedPartner, path: Path, strategy: StrategyFile) 
                 if action is None:
                     continue
                 for s_index, code in enumerate(action.stakeholders):
-                    if code is not None and code not in stakeholders:
-                        findings.append(Finding(
+                    if code is not None and code not in declared:
+                        findings.append(deferred.add(Finding(
                             document.location((*base, "actions", a_index, "stakeholders", s_index)),
-                            "stakeholder.unknown", f"'{code}' is not a known stakeholder",
-                            hint=stakeholder_hint(code)))
+                            "stakeholder.unknown", f"'{code}' is not a known stakeholder"),
+                            ("stakeholder", code), stakeholder_hint))
                 for l_index, code in enumerate(action.lead):
                     # A declared state's code is checked once, where strategy.yaml declares it.
                     if code is not None and code not in known and iso_country_name(code) is None:
-                        findings.append(Finding(
+                        findings.append(deferred.add(Finding(
                             document.location((*base, "actions", a_index, "lead", l_index)),
-                            "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code",
-                            hint=iso_hint(code)))
+                            "state.not-iso", f"'{code}' is not an ISO 3166-1 alpha-2 country code"),
+                            ("state", code), iso_hint))
     return findings

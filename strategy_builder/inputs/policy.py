@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from strategy_builder.errors import Finding, Findings, Severity
-from strategy_builder.inputs.hints import state_hint
+from strategy_builder.inputs.hints import DeferredHints, state_hint
 from strategy_builder.models.abbreviations import FieldPath, full_names, used_in_partner
 from strategy_builder.models.inputs import Period, Status, StrategyFile
 from strategy_builder.models.source_map import YamlDocument
@@ -33,13 +33,21 @@ def undefined_abbreviations(used: dict[str, FieldPath], strategy: StrategyFile,
             for code, path in used.items() if code not in names]
 
 
-def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Finding]:
-    """Warnings for one partner: empty areas, priorities without actions or impact, stray leads and dates."""
+def policy_findings(partner: SourcedPartner, strategy: StrategyFile,
+                    deferred: DeferredHints | None = None) -> list[Finding]:
+    """Warnings for one partner: empty areas, priorities without actions or impact, stray leads and dates.
+
+    Hints for lead states are left to ``deferred`` (made only for the findings shown), or made at once
+    without it.
+    """
     model, document = partner.model, partner.document
     findings: list[Finding] = []
     participating = {s.code: s.name for s in strategy.states}
     period = strategy.series.period
-    hints: dict[str, str] = {}  # one difflib run per distinct code, not per occurrence
+    hints = deferred or DeferredHints()
+
+    def lead_hint(code: str) -> str | None:
+        return " ".join(filter(None, [state_hint(code, participating), _NOT_CIRCULATED]))
 
     def warn(path: tuple[str | int, ...], code: str, message: str, hint: str | None = None,
              prefer_key: bool = False) -> None:
@@ -83,10 +91,9 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                          "add 'lead: [CZ]' with one or more participating states")
                 for l_index, code in enumerate(action.lead):
                     if code is not None and code not in participating:
-                        if code not in hints:
-                            hints[code] = " ".join(filter(None, [state_hint(code, participating), _NOT_CIRCULATED]))
                         warn((*action_path, "lead", l_index), "policy.lead-not-participating",
-                             f"lead state {code} is not a participating state", hints[code])
+                             f"lead state {code} is not a participating state")
+                        hints.add(findings[-1], ("lead", code), lead_hint)
                 timeline = action.timeline
                 if timeline is None:
                     warn(action_path, "policy.no-timeline", "this action has no timeline",
@@ -99,4 +106,4 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile) -> list[Fin
                          "move the action into the period or extend 'series.period' in inputs/strategy.yaml")
     declared = {s.code for s in strategy.stakeholders}
     findings.extend(undefined_abbreviations(used_in_partner(model, declared), strategy, document))
-    return findings
+    return findings if deferred is not None else hints.resolve(findings)
