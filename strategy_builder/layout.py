@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from strategy_builder.files import RefusedFile, read_limited
+from strategy_builder.limits import JSON_FILE_BYTES
 from strategy_builder.models.manifest import MANIFEST_FORMAT, Manifest
 
 INPUTS_DIR = "inputs"
@@ -88,10 +90,12 @@ class ProjectLayout:
         return self.partners_dir / f"{code}.yaml"
 
     def partner_files(self) -> list[Path]:
-        """The partner files present, sorted by name (``.yaml`` and ``.yml``)."""
+        """The partner files present, sorted by name (``.yaml`` and ``.yml``): every such entry, so that one
+        that is not a regular file (a folder, a FIFO, a link to a device) is reported, not skipped."""
         if not self.partners_dir.is_dir():
             return []
-        return sorted(p for p in self.partners_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        return sorted(p for p in self.partners_dir.iterdir()
+                      if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
     def display_name(self, path: Path) -> str:
         """``path`` relative to the project folder, as findings and manifests name files."""
@@ -171,8 +175,8 @@ class ProjectLayout:
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder; ``None`` if absent, unreadable or of another format."""
     try:
-        manifest = Manifest.model_validate_json((folder / MANIFEST_FILE).read_bytes())
-    except (OSError, ValueError):  # ValidationError is a ValueError
+        manifest = Manifest.model_validate_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
+    except (OSError, ValueError, RefusedFile):  # ValidationError is a ValueError
         return None
     return manifest if manifest.format == MANIFEST_FORMAT else None
 
@@ -193,7 +197,9 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a failed write() names no file: say which one, for the message
         raise

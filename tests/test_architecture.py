@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("inputs", "ooxml", "office"),  # YAML reading and validation | the only code touching OOXML | LibreOffice
     ("layout",),                    # the folder layout of a project, manifests, atomic writes
     ("models",),                    # pydantic models of the inputs and the manifest; section records
+    ("files", "limits"),            # bounded reads, atomic replacement, OS errors as messages | every limit
     ("errors", "resources"),        # findings and the exceptions that carry them | files shipped in the package
 ]
 """Top to bottom. A node may import nodes on lower levels only; nodes on one level do not import each other."""

@@ -17,7 +17,10 @@ from strategy_builder.cli.output import (
     set_verbosity,
     stderr_console,
 )
-from strategy_builder.errors import ExitCode, InputProblems, StrategyBuilderError, TemplateProblem
+from strategy_builder.errors import (
+    EnvironmentProblem, ExitCode, InputProblems, StrategyBuilderError, TemplateProblem,
+)
+from strategy_builder.files import environment_problem
 
 INTERNAL_ERROR = 3
 """Exit code of an unexpected failure (a bug in strategy-builder); documented in docs/cli.md."""
@@ -60,6 +63,14 @@ def main(argv: list[str] | None = None) -> None:
     set_verbosity(0)
     as_json = _wants_json(args)
     console = stderr_console()
+
+    def fail(error: StrategyBuilderError) -> None:
+        if as_json:
+            print_json(error_payload(error))
+        else:
+            render_error(error, console)
+        sys.exit(error.exit_code)
+
     try:
         code = cli.main(args=args, prog_name="strategy-builder", standalone_mode=False)
         sys.exit(int(code or 0))
@@ -69,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
         console.print("[red]aborted[/red]")
         sys.exit(130)
     except click.ClickException as error:
+        if as_json:
+            print_json({"error": {"type": "UsageError", "message": error.format_message(), "hint": None,
+                                  "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}})
         error.show()
         sys.exit(ExitCode.USAGE_OR_ENVIRONMENT)
     except (InputProblems, TemplateProblem) as problems:
@@ -79,19 +93,28 @@ def main(argv: list[str] | None = None) -> None:
             render_findings(problems.findings, console)
         sys.exit(problems.exit_code)
     except StrategyBuilderError as error:
-        if as_json:
-            print_json(error_payload(error))
-        else:
-            render_error(error, console)
-        sys.exit(error.exit_code)
+        fail(error)
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as error:
+        # The file system refused something no check foresaw (permissions, a full disk, a read-only
+        # mount, a name too long...): the user's environment, not a bug.
+        if os.environ.get("STRATEGY_BUILDER_DEBUG"):
+            raise
+        fail(environment_problem(error))
+    except MemoryError:
+        fail(EnvironmentProblem("the command ran out of memory",
+                                hint="close other programs, or see the limits of inputs in docs/security.md"))
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STRATEGY_BUILDER_DEBUG"):
             raise
+        if as_json:
+            print_json({"error": {"type": "InternalError", "message": f"{type(error).__name__}: {error}",
+                                  "hint": "this is a bug in strategy-builder; re-run with STRATEGY_BUILDER_DEBUG=1 "
+                                          "for details and report it", "exit_code": INTERNAL_ERROR}})
         console.print(f"[bold red]internal error:[/bold red] {type(error).__name__}: {error}")
         console.print("  This is a bug in strategy-builder. Re-run with STRATEGY_BUILDER_DEBUG=1 for details "
                       "and report it.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import click
@@ -12,12 +11,12 @@ from rich.table import Table
 
 from strategy_builder.cli import INTERNAL_ERROR, cli, format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
-from strategy_builder.errors import EnvironmentProblem, ExitCode, UntrustedDocumentError
+from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.inputs.root import locate_project
 from strategy_builder.review.register import (
-    RegisterRow, merge, read_register, rows_from_returns, summarise, write_register,
+    BACKUP_DIR, RegisterRow, RegisterUpdate, check_register, summarise, update_register,
 )
-from strategy_builder.review.returns import ManifestIndex, ReturnedFile, read_return
+from strategy_builder.review.returns import ReturnsBatch, read_returns
 
 EPILOG = """Examples:
 
@@ -25,6 +24,8 @@ EPILOG = """Examples:
 
     strategy-builder comments --project path/to/project --ministry "Ministry of Labour" AM.docx
 """
+
+SLOW_FILE_SECONDS = 30
 
 
 @cli.command(epilog=EPILOG)
@@ -34,15 +35,19 @@ EPILOG = """Examples:
                    "[default: found upward from the current folder]. A folder given among FILES is taken "
                    "as the project folder too.")
 @click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Comment register to create or update: .xlsx, .csv, .html or .json.")
+              help="Comment register to create or update: .xlsx, .csv, .html or .json. The previous version "
+                   f"is kept in {BACKUP_DIR}/ beside it.")
 @click.option("--ministry", default=None,
               help="The returning ministry for every FILE [default: from each file name, e.g. "
                    "AM_003_Ministry of Labour.docx -> Ministry of Labour].")
 @click.option("--summary", is_flag=True, help="Print counts by partner, area, ministry and disposition.")
+@click.option("--force", is_flag=True,
+              help="Update the register even though Excel or LibreOffice seems to have it open (a stale lock "
+                   "file left by a crash).")
 @format_option("text", "json")
 @verbosity_options
 def comments(files: tuple[Path, ...], project: Path | None, register: Path | None, ministry: str | None,
-             summary: bool, output_format: str) -> int:
+             summary: bool, force: bool, output_format: str) -> int:
     """Read returned drafts (FILE.docx...) and list every comment, reply and tracked change.
 
     Each item is tied to its tracked section, partner, area and priority, and to the YAML file and
@@ -50,46 +55,28 @@ def comments(files: tuple[Path, ...], project: Path | None, register: Path | Non
     and files not made by strategy-builder, are listed with their nearest heading.
 
     A file that cannot be read safely is reported and skipped; the others are still processed.
-    Exit codes: 0 all files read, 1 some file could not be read, 2 usage error or unreadable
-    register, 3 internal error.
+    With --register, only the register's own columns of its known rows are refreshed and new rows are
+    appended: dispositions, notes, added columns, rows and sheets are never changed.
+    Exit codes: 0 all files read, 1 some file could not be read, 2 usage error, or a register that is
+    open in an office program, unreadable, of the wrong shape or not writable (left untouched),
+    3 internal error.
     """
     paths, project_dir = _split_arguments(files, project)
-    existing = read_register(register) if register is not None else []  # fail before any work
-    manifests = ManifestIndex(project_dir)
-    returns: list[ReturnedFile] = []
-    failed: list[tuple[Path, str]] = []
-    internal = False
-    for path in paths:
-        started = time.perf_counter()
-        try:
-            returns.append(read_return(path, project_dir, ministry=ministry, manifests=manifests))
-        except UntrustedDocumentError as error:
-            failed.append((path, error.reason))
-        except Exception as error:  # noqa: BLE001 - one odd file must not stop the batch
-            failed.append((path, f"internal error while reading ({type(error).__name__}: {error})"))
-            internal = True
-        if time.perf_counter() - started > 30:
-            stderr_console().print(f"[yellow]{escape(str(path))}: reading took "
-                                   f"{time.perf_counter() - started:.0f} s[/yellow]")
-    # Rows are made per file (their IDs do not depend on the other files of the batch).
-    per_file = [rows_from_returns([returned]) for returned in returns]
-    rows = [row for file_rows in per_file for row in file_rows]
-    register_info = None
-    all_rows = rows
     if register is not None:
-        result = merge(existing, rows)
-        write_register(register, result.rows)
-        all_rows = result.rows
-        register_info = {"file": str(register), "rows": len(result.rows), "added": result.added,
-                         "updated": result.updated}
-    counts = summarise(all_rows) if summary else None
+        check_register(register, force=force)  # fail before any work
+    batch = read_returns(paths, project_dir, ministry=ministry)
+    for path, seconds in zip((f.path for f in batch.files), batch.seconds, strict=True):
+        if seconds > SLOW_FILE_SECONDS:
+            stderr_console().print(f"[yellow]{escape(str(path))}: reading took {seconds:.0f} s[/yellow]")
+    update = update_register(register, batch.all_rows(), force=force) if register is not None else None
+    counts = (update.summary if update is not None else summarise(batch.all_rows())) if summary else None
     if output_format == "json":
-        _print_json(returns, per_file, failed, register_info, counts)
+        _print_json(batch, update, counts)
     else:
-        _print_text(returns, per_file, failed, register_info, counts)
-    if internal:
+        _print_text(batch, update, counts)
+    if batch.internal_error:
         return INTERNAL_ERROR
-    return ExitCode.INPUT_PROBLEMS if failed else ExitCode.OK
+    return ExitCode.INPUT_PROBLEMS if batch.failed else ExitCode.OK
 
 
 def _split_arguments(files: tuple[Path, ...], project: Path | None) -> tuple[list[Path], Path]:
@@ -110,22 +97,29 @@ def _row_json(row: RegisterRow) -> dict[str, object]:
     return dataclasses.asdict(row)
 
 
-def _print_json(returns: list[ReturnedFile], rows: list[list[RegisterRow]], failed: list[tuple[Path, str]],
-                register_info: dict[str, object] | None, counts: dict[str, dict[str, int]] | None) -> None:
+def _register_json(update: RegisterUpdate | None) -> dict[str, object] | None:
+    if update is None:
+        return None
+    return {"file": str(update.path), "written": str(update.written) if update.written else None,
+            "rows": update.rows, "added": update.added, "updated": update.updated,
+            "added_columns": list(update.added_columns), "backup": str(update.backup) if update.backup else None}
+
+
+def _print_json(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict[str, dict[str, int]] | None) -> None:
     print_json({
         "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner, "draft": r.draft,
                    "made_by_strategy_builder": r.made_by_strategy_builder, "notes": r.notes,
-                   "items": [_row_json(row) for row in items]} for r, items in zip(returns, rows, strict=True)],
-        "failed": [{"file": str(path), "error": reason} for path, reason in failed],
-        "register": register_info,
+                   "items": [_row_json(row) for row in items]} for r, items in zip(batch.files, batch.rows,
+                                                                                    strict=True)],
+        "failed": [{"file": str(failure.path), "error": failure.reason} for failure in batch.failed],
+        "register": _register_json(update),
         "summary": counts,
     })
 
 
-def _print_text(returns: list[ReturnedFile], rows: list[list[RegisterRow]], failed: list[tuple[Path, str]],
-                register_info: dict[str, object] | None, counts: dict[str, dict[str, int]] | None) -> None:
+def _print_text(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict[str, dict[str, int]] | None) -> None:
     console = stdout_console()
-    for returned, items in zip(returns, rows, strict=True):  # rows: one list per returned file
+    for returned, items in zip(batch.files, batch.rows, strict=True):  # rows: one list per returned file
         kinds = sum(1 for r in items if r.kind in ("comment", "reply"))
         origin = (f"partner {returned.partner}, draft {returned.draft}" if returned.made_by_strategy_builder
                   else "not made by strategy-builder")
@@ -148,11 +142,17 @@ def _print_text(returns: list[ReturnedFile], rows: list[list[RegisterRow]], fail
             if row.quoted:
                 console.print(f"      [dim]on: {escape(row.quoted[:160])}[/dim]")
     errors = stderr_console()
-    for path, reason in failed:
-        errors.print(f"[bold red]error:[/bold red] {escape(str(path))}: {escape(reason)}")
-    if register_info is not None:
-        console.print(f"register {escape(str(register_info['file']))}: {register_info['rows']} row(s), "
-                      f"{register_info['added']} added, {register_info['updated']} updated")
+    for failure in batch.failed:
+        errors.print(f"[bold red]error:[/bold red] {escape(str(failure.path))}: {escape(failure.reason)}")
+    if update is not None:
+        columns = f", column(s) added: {', '.join(update.added_columns)}" if update.added_columns else ""
+        if update.written is None:
+            state = "unchanged (nothing new)"
+        else:
+            state = f"{update.added} added, {update.updated} updated{columns}"
+        console.print(f"register {escape(str(update.path))}: {update.rows} row(s), {escape(state)}")
+        if update.backup is not None:
+            console.print(f"  [dim]previous version kept as {escape(str(update.backup))}[/dim]")
     if counts is not None:
         for dimension, values in counts.items():
             table = Table(title=f"by {dimension}", title_justify="left")
@@ -161,4 +161,4 @@ def _print_text(returns: list[ReturnedFile], rows: list[list[RegisterRow]], fail
             for key, number in values.items():
                 table.add_row(escape(key), str(number))
             console.print(table)
-    console.print(f"{len(returns)} file(s) read, {len(failed)} failed, {sum(map(len, rows))} item(s)")
+    console.print(f"{len(batch.files)} file(s) read, {len(batch.failed)} failed, {sum(map(len, batch.rows))} item(s)")

@@ -8,7 +8,8 @@ import click
 
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import is_quiet, print_json, stdout_console
-from strategy_builder.errors import EnvironmentProblem, ExitCode
+from strategy_builder.errors import ExitCode
+from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.schema import SCHEMA_DIR, render_schemas
 
 
@@ -31,16 +32,17 @@ def schema(project_dir: Path, output_dir: Path | None, check_only: bool, output_
     stale = []
     for name, text in render_schemas().items():
         target = folder / name
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        try:
+            current = target.read_text(encoding="utf-8") if target.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            current = None
         if current == text:
             continue
         stale.append(target)
         if not check_only:
-            try:
+            with environment_errors(target, "write the schema"):
                 folder.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise EnvironmentProblem(f"cannot write {target}: {error.strerror}") from error
+                replace_file(target, text.encode("utf-8"))
     if output_format == "json":
         key = "out_of_date" if check_only else "written"
         print_json({"folder": str(folder), key: [str(t) for t in stale], "up_to_date": not stale or not check_only})

@@ -13,6 +13,7 @@ from strategy_builder.drafts.builder import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, ExitCode, InputProblems
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.models.project import Project
+from strategy_builder.render.engine import read_template_bytes
 from strategy_builder.render.template_check import check_template
 
 
@@ -39,9 +40,9 @@ def template_check(template: Path | None, project_dir: Path, output_format: str)
     """
     project = _project(project_dir)
     path = template or project.template_path
-    if not path.is_file():
+    if not path.exists():
         raise EnvironmentProblem(f"template {path} does not exist")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(read_template_bytes(path)).hexdigest()
     jobs = plan_next_draft(project, sha)
     _, findings = check_template(path, {j.partner: j.context for j in jobs}, {j.partner: j.stamp for j in jobs},
                                  {j.partner: j.expected_sections for j in jobs})
@@ -65,6 +66,6 @@ def context_command(code: str, project_dir: Path) -> int:
         raise EnvironmentProblem(f"no partner {code} in {project.root / 'inputs/partners'}",
                                  hint="codes: " + ", ".join(p.code for p in project.partners))
     path = project.template_path
-    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    sha = hashlib.sha256(read_template_bytes(path)).hexdigest() if path.is_file() else ""
     print_json(plan_next_draft(project, sha, [code])[0].context)
     return ExitCode.OK

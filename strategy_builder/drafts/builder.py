@@ -19,6 +19,8 @@ from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, TemplateProblem,
 )
+from strategy_builder.files import environment_errors, environment_problem, read_limited
+from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.inputs.loading import load_project, require_project
 from strategy_builder.inputs.policy import for_circulation
@@ -110,7 +112,7 @@ def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project
 
 def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
     path = (options.template or project.template_path).resolve()
-    if not path.is_file():
+    if not path.exists():
         if options.template is not None:
             raise EnvironmentProblem(f"template {path} does not exist")
         raise InputProblems(Findings([Finding(
@@ -218,7 +220,7 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
         title=f"{strategy.series.title} – {partner.model.name}",
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
         date=strategy.consultation.issued,
-        logo=(project.root / logo).read_bytes() if logo else None)
+        logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
     job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
     return Planned(job, partner, records, statuses, removed, stamp)
 
@@ -374,7 +376,8 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     drafts = _published(store)
     planned = [_job(p, project, template.sha256, number, previous_number, previous, drafts=drafts)
                for p in project.partners]
-    staging = store.new_staging()
+    with environment_errors(store.folder, "create a draft folder in"):
+        staging = store.new_staging()
     previous_kept = previous_number if previous else None
     try:
         if plan.office is None:
@@ -390,6 +393,9 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         _write_reports(project, options, store, previous_kept, staging, notify)
         notify("publishing", len(planned), len(planned))
         directory = store.publish(staging, number)
+    except OSError as error:  # a full disk, a read-only file system...: nothing was published
+        shutil.rmtree(staging, ignore_errors=True)
+        raise environment_problem(error, store.draft_dir(number), f"write draft {number:03d} to") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -517,7 +523,8 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
              previous_number: int | None, previous: Manifest | None, workers: WorkerPool,
              notify: Progress) -> BuildResult:
     folder = store.layout.preview_dir
-    folder.mkdir(parents=True, exist_ok=True)
+    with environment_errors(folder, "create the preview folder"):
+        folder.mkdir(parents=True, exist_ok=True)
     existing = read_manifest(folder)
     reusable = existing if existing is not None and existing.template_sha256 == template.sha256 \
         and existing.strategy_sha256 == project.strategy_document.sha256 \
@@ -541,15 +548,17 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
         for entry in reusable.partners:
             if entry.code not in {p.code for p in selected} and (folder / entry.file).is_file():
                 manifest_partners.setdefault(entry.code, entry)
-    for entry in _render_planned(project, template, to_render, workers,
-                                 lambda name, data: write_atomic(folder / name, data, durable=False),
-                                 notify):
-        manifest_partners[entry.code] = entry
+    with environment_errors(folder, "write the preview to"):
+        for entry in _render_planned(project, template, to_render, workers,
+                                     lambda name, data: write_atomic(folder / name, data, durable=False),
+                                     notify):
+            manifest_partners[entry.code] = entry
     for code, entry in sorted(manifest_partners.items()):
         if any(p.code == code for p in selected):
             outcomes[code] = PartnerOutcome(code, entry.name, folder / entry.file, len(entry.sections), entry.words,
                                             code not in kept)
     manifest = _manifest(project, template, None, previous_number if previous else None,
                          list(manifest_partners.values()))
-    write_atomic(folder / MANIFEST_FILE, _manifest_json(manifest), durable=False)
+    with environment_errors(folder / MANIFEST_FILE, "write the preview's manifest"):
+        write_atomic(folder / MANIFEST_FILE, _manifest_json(manifest), durable=False)
     return BuildResult("preview", folder, None, previous_number, [outcomes[c] for c in sorted(outcomes)])

@@ -17,6 +17,7 @@ from pathlib import Path
 import filelock
 
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.files import environment_errors, environment_problem
 from strategy_builder.layout import DRAFTS_DIR, UMASK, ProjectLayout
 from strategy_builder.models.manifest import Manifest
 
@@ -59,14 +60,14 @@ class DraftStore:
         The lock is an OS file lock: it is released by the kernel when a build is killed.
         """
         build_dir = self.layout.build_dir
-        try:
+        with environment_errors(build_dir, "create the build folder"):
             build_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise EnvironmentProblem(f"cannot create {build_dir}: {error.strerror}") from error
         lock = filelock.FileLock(str(self.layout.lock_file), timeout=timeout)
         try:
             lock.acquire()
-        except filelock.Timeout as error:
+        except OSError as error:
+            if not isinstance(error, filelock.Timeout):  # a Timeout is an OSError too
+                raise environment_problem(error, self.layout.lock_file, "create the build lock") from error
             raise EnvironmentProblem(
                 "another build is running in this project (lock build/.build.lock is held)",
                 hint="wait for it to finish, or pass --wait SECONDS to wait longer") from error

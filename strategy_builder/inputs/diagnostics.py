@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import Finding
+from strategy_builder.limits import FINDINGS_PER_FILE
 from strategy_builder.models.inputs import suggest_slug
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
 
@@ -64,7 +65,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-MAX_FINDINGS_PER_FILE = 50
+MAX_FINDINGS_PER_FILE = FINDINGS_PER_FILE
 """Schema findings reported per file; a file of 100,000 stray keys must not take minutes to report."""
 
 

@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Location, Severity
+from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import (
     DeferredHints, close_match_hint, iso_country_name, not_a_partner_hint, state_hint,
@@ -125,7 +126,7 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
     strategy_path = layout.strategy_file
     strategy: StrategyFile | None = None
     strategy_document: YamlDocument | None = None
-    if not strategy_path.is_file():
+    if not strategy_path.exists():
         findings.add(Finding(Location(layout.display_name(strategy_path)), "project.no-strategy",
                              "inputs/strategy.yaml is missing",
                              hint="run the command inside a project or pass --project DIR; "
@@ -248,10 +249,15 @@ def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Find
         findings.append(Finding(document.location(("states",), prefer_key=True), "state.no-partner",
                                 "no state has role 'partner'", hint="set 'role: partner' on the partner states"))
     findings.extend(undefined_abbreviations(used_in_strategy(strategy), strategy, document))
-    if strategy.series.logo is not None and not (document.path.parent.parent / strategy.series.logo).is_file():
+    logo = document.path.parent.parent / strategy.series.logo if strategy.series.logo is not None else None
+    if logo is not None and not logo.is_file():
         findings.append(Finding(document.location(("series", "logo")), "series.logo-missing",
                                 f"the logo {strategy.series.logo} does not exist",
                                 hint="give the path of a PNG or JPEG file relative to the project folder"))
+    elif logo is not None and logo.stat().st_size > LOGO_BYTES:
+        findings.append(Finding(document.location(("series", "logo")), "series.logo-too-large",
+                                f"the logo {strategy.series.logo} is {logo.stat().st_size:,} bytes; the limit is "
+                                f"{LOGO_BYTES:,}", hint="a logo of a few tens of KB prints as well"))
     return findings
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from strategy_builder.errors import EnvironmentProblem, InputProblems
-from strategy_builder.errors import Finding, Findings
+from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems
+from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.hints import iso_country_name, not_a_partner_hint, state_hint
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import ProjectLayout
@@ -76,7 +76,8 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     target = layout.partner_file(code)
     if target.exists() and not overwrite:
         raise EnvironmentProblem(f"{target} already exists", hint="pass --force to overwrite it")
-    target.parent.mkdir(parents=True, exist_ok=True)
     name = partners.get(code) or iso_country_name(code) or code
-    target.write_text(scaffold_text(code, name), encoding="utf-8")
+    with environment_errors(target, "write the partner file"):  # replaced whole or not at all
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, scaffold_text(code, name).encode("utf-8"))
     return target

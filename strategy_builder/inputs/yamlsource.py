@@ -31,12 +31,14 @@ from yaml.events import (
 )
 
 from strategy_builder.errors import Finding, Location
+from strategy_builder.files import RefusedFile, environment_problem, read_prefix
+from strategy_builder.limits import YAML_DEPTH, YAML_FILE_BYTES
 from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument, format_path
 
-MAX_FILE_BYTES = 1_048_576
-"""Largest input file accepted (1 MiB): a rich partner file is about 20 KiB."""
+MAX_FILE_BYTES = YAML_FILE_BYTES
+"""Largest input file accepted (see :mod:`strategy_builder.limits`): a rich partner file is about 20 KiB."""
 
-MAX_DEPTH = 32
+MAX_DEPTH = YAML_DEPTH
 """Deepest nesting accepted; the input model needs seven levels."""
 
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -262,12 +264,16 @@ def _check_tabs(text: str, display_name: str) -> Finding | None:
 
 
 def read_source(path: Path, display_name: str) -> tuple[bytes | None, list[Finding]]:
-    """The bytes of an input file, or ``None`` and a finding when it cannot be read or is too large."""
+    """The bytes of an input file, or ``None`` and a finding when it cannot be read, is not a regular file
+    (a folder, a FIFO, a device: refused before reading) or is too large."""
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
+        raw = read_prefix(path, MAX_FILE_BYTES + 1)  # never more than the limit in memory
+    except RefusedFile as refused:
+        return None, [Finding(Location(display_name), "file.not-regular", refused.reason,
+                              hint="an input must be an ordinary YAML file; move or delete this entry")]
     except OSError as error:
-        return None, [Finding(Location(display_name), "file.unreadable", f"cannot read the file: {error.strerror}")]
+        problem = environment_problem(error, display_name, "read")
+        return None, [Finding(Location(display_name), "file.unreadable", problem.message, hint=problem.hint)]
     if len(raw) > MAX_FILE_BYTES:
         try:
             size = path.stat().st_size

@@ -8,7 +8,6 @@ which takes this object back.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -43,7 +42,7 @@ class DocumentBody:
 
 def read_body(package: DocxPackage) -> DocumentBody:
     """Read the main document of ``package`` with every tracked change accepted."""
-    root = accept_all(copy.deepcopy(package.xml(package.main_part_name())))
+    root = accept_all(package.parse(package.main_part_name()))  # a private tree: parsed, not copied
     body = body_of(root)
     blocks = read_blocks(body, HeadingStyles.of(package)) if body is not None else []
     paragraphs = list(iter_paragraphs(blocks))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.limits import COMMENTS, QUOTED_CHARS
 from strategy_builder.ooxml.namespaces import (
     AUTHOR, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, DATE, DEL, ID, INITIALS, MOVE_FROM, P,
     T, qn,
@@ -21,9 +22,9 @@ W15_COMMENT_EX, W15_PARA_ID, W15_PARA_ID_PARENT, W15_DONE = (
 W15_PERSON, W15_PRESENCE_INFO, W15_AUTHOR, W15_USER_ID = (
     qn("w15:person"), qn("w15:presenceInfo"), qn("w15:author"), qn("w15:userId"))
 
-MAX_COMMENTS = 20_000
+MAX_COMMENTS = COMMENTS
 """More comments than this in one file is not a ministry's return; the bound keeps anchor matching fast."""
-MAX_QUOTED_CHARS = 2000
+MAX_QUOTED_CHARS = QUOTED_CHARS
 MAX_QUOTED_PIECES = 400
 """The commented text kept per comment; a comment over a whole chapter does not need all of it."""
 

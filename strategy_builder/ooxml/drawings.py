@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -58,7 +59,7 @@ def picture_size(data: bytes) -> tuple[str, str, int, int]:
     return image.ext, image.content_type, max(width, 1), max(height, 1)
 
 
-def place_picture(parts: dict[str, bytes], main: str, document: etree._Element, marker: str,
+def place_picture(parts: MutableMapping[str, bytes], main: str, document: etree._Element, marker: str,
                   picture: Picture) -> bool:
     """Replace the run whose text is ``marker`` with ``picture`` (inline, scaled into its box) and add the
     image part, its relationship and content type to ``parts``. Returns False when no run holds the marker."""

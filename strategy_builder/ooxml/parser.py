@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from strategy_builder.limits import XML_PART_BYTES, XML_TAGS
+
 _PARSER = etree.XMLParser(
     resolve_entities=False,
     no_network=True,
@@ -15,11 +17,11 @@ _PARSER = etree.XMLParser(
 )
 
 
-MAX_XML_PART_BYTES = 16 * 1024 * 1024
-"""Largest XML part parsed (16 MiB): a 70-page strategy's document.xml is well under 1 MiB."""
+MAX_XML_PART_BYTES = XML_PART_BYTES
+"""Largest XML part parsed (see :mod:`strategy_builder.limits`)."""
 
-MAX_XML_ELEMENTS = 1_500_000
-"""Most elements (counted as ``<``) in one XML part; bounds parse time and memory whatever a file claims."""
+MAX_XML_ELEMENTS = XML_TAGS
+"""Most tags (counted as ``<``) in one XML part; bounds parse time and memory whatever a file claims."""
 
 # Byte-order marks and first bytes by which XML announces UTF-16/32 (XML 1.0, Appendix F).
 _WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -29,6 +31,11 @@ _WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "ut
 
 class XmlRefused(ValueError):
     """The XML is malformed or uses constructs OOXML forbids (DOCTYPE, entities), or is too large."""
+
+
+def count_tags(data: bytes | str) -> int:
+    """The tags of an XML part, counted as ``<`` (also right for UTF-16, where it is one byte of two)."""
+    return data.count(b"<") if isinstance(data, bytes) else data.count("<")
 
 
 def _declarations_text(raw: bytes) -> str | bytes:
@@ -49,8 +56,8 @@ def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_
     name = part or "XML"
     if len(raw) > MAX_XML_PART_BYTES:
         raise XmlRefused(f"{name}: the part is {len(raw):,} bytes; the limit is {MAX_XML_PART_BYTES:,}")
-    if raw.count(b"<") > max_elements:  # also right for UTF-16, where "<" is one byte of two
-        raise XmlRefused(f"{name}: the part has more than {max_elements:,} elements")
+    if count_tags(raw) > max_elements:
+        raise XmlRefused(f"{name}: the part has more than {max_elements:,} tags")
     text = _declarations_text(raw)
     if isinstance(text, str):
         if "<!DOCTYPE" in text or "<!ENTITY" in text:

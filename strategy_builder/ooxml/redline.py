@@ -343,7 +343,7 @@ def _element(item: Block | Row | None) -> etree._Element:
 
 def redline_package(new_package: DocxPackage, redlined_root: etree._Element) -> bytes:
     """The new package with its main part replaced by the redlined one, as deterministic .docx bytes."""
-    parts = dict(new_package.parts)
+    parts = new_package.parts.copy()  # media stay in the archive: streamed when written
     parts[new_package.main_part_name()] = serialize(redlined_root)
     return write_zip(parts)
 

@@ -19,7 +19,7 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.markers import OPEN
-from strategy_builder.ooxml.package import DocxPackage, write_zip
+from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import keep_short_tables_together
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
@@ -68,7 +68,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
     do not pair up, when a marker sits outside the main part, or when the picture is not a PNG or JPEG.
     """
-    finished = dict(parts)
+    # Media stay in the template's archive (a Parts store): written, still compressed, straight into the zip.
+    finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
     roots: dict[str, etree._Element] = {}
     for name, xml in rendered.items():
         try:

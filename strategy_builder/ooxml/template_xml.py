@@ -13,8 +13,9 @@ import re
 
 from lxml import etree
 
+from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.parser import parse_xml
+from strategy_builder.ooxml.parser import XmlRefused
 
 _PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
 _LISTING_CHARACTERS = re.compile(r"<w:t[ >][^<]*[\t\a\n\f]")
@@ -23,8 +24,13 @@ _CELL_LOOP = re.compile(r"\{%-?\s*tc\s")
 
 
 def part_text(package: DocxPackage, name: str) -> str:
-    """Part ``name`` parsed strictly and written back as text (raises ``XmlRefused`` naming the part)."""
-    return etree.tostring(parse_xml(package.parts[name], part=name), encoding="unicode")
+    """Part ``name`` parsed strictly, within the package's tag budget, and written back as text (raises
+    ``XmlRefused`` naming the part)."""
+    try:
+        root = package.parse(name)
+    except UntrustedDocumentError as error:
+        raise XmlRefused(error.reason) from error
+    return etree.tostring(root, encoding="unicode")
 
 
 def element_text(element: etree._Element) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from strategy_builder.limits import CHANGE_CHARS
 from strategy_builder.ooxml.namespaces import (
     AUTHOR, BR, CR, DATE, DEL, DEL_TEXT, DRAWING, INS, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, NUMBERING_CHANGE, OBJECT,
     PICT, PPR, PPR_CHANGE, RPR, RPR_CHANGE, SECT_PR, SECT_PR_CHANGE, TAB, TBL_GRID_CHANGE, TBL_PR_CHANGE, TC,
@@ -25,7 +26,7 @@ OTHER_PROPERTY_CHANGES = {
     SECT_PR_CHANGE: "section layout", TBL_PR_CHANGE: "table properties", TBL_GRID_CHANGE: "table grid",
     TR_PR_CHANGE: "table row properties", TC_PR_CHANGE: "table cell properties", NUMBERING_CHANGE: "numbering"}
 OBJECT_TAGS = {DRAWING, PICT, OBJECT}
-MAX_CHANGE_CHARS = 4000
+MAX_CHANGE_CHARS = CHANGE_CHARS
 """Text kept per change; a deleted chapter is reported by its beginning."""
 
 PROPERTY_LABELS = {"b": "bold", "i": "italic", "u": "underline", "strike": "strikethrough", "color": "colour",

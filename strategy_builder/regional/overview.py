@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from strategy_builder import __version__
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import Findings
+from strategy_builder.files import environment_problem
 from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection, SectionStatus
 from strategy_builder.models.section_records import stable_hash
@@ -140,6 +141,9 @@ def build_overview(project_dir: Path, options: OverviewOptions = OverviewOptions
             result = _write(inputs, matrix, number, previous, previous_number, staging, options, notify)
             notify("publishing")
             directory = store.publish(staging, number)
+        except OSError as error:  # a full disk, a read-only file system...: nothing was published
+            shutil.rmtree(staging, ignore_errors=True)
+            raise environment_problem(error, store.draft_dir(number), f"write overview {number:03d} to") from error
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -3,8 +3,10 @@
 docxtpl's own ``DocxTemplate.render`` re-reads the package, re-patches and re-compiles every part for
 every document. Here the parts are patched (docxtpl's ``patch_xml``, which makes Word's split runs
 Jinja-readable) and compiled once; rendering a partner is then one Jinja call per part. Rendering runs
-in ``ImmutableSandboxedEnvironment`` with ``StrictUndefined`` and autoescape always on, because templates
-may come from outside the team and values must appear literally.
+in a bounded ``ImmutableSandboxedEnvironment`` (:mod:`strategy_builder.render.sandbox`) with
+``StrictUndefined`` and autoescape always on, because templates may come from outside the team and values
+must appear literally. Only the template's XML parts are held in memory; its images stay compressed in
+the template's bytes and are copied into each document as they are.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
+from strategy_builder.errors import Finding, Findings, Location, TemplateProblem, UntrustedDocumentError
+from strategy_builder.files import RefusedFile, environment_errors, read_limited
+from strategy_builder.limits import DOCX_FILE_BYTES
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import XmlRefused
 from strategy_builder.ooxml.properties import read_core_texts
+from strategy_builder.render.sandbox import BoundedSandbox, render_bounded, unsafe_constructs
 from strategy_builder.ooxml.template_xml import (
     element_text, has_cell_loops, has_listing_characters, paragraphs_joined, paragraphs_on_lines, part_text,
     text_near_line,
@@ -45,9 +49,26 @@ def make_environment(sources: dict[str, str] | None = None, cache_dir: Path | No
     Jinja's bytecode cache keys each entry on the name and a checksum of the source.
     """
     loader = jinja2.FunctionLoader(lambda name: sources.get(name)) if sources is not None else None
-    cache = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir is not None else None
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True,
-                                         loader=loader, bytecode_cache=cache, auto_reload=False)
+    cache = _BestEffortBytecodeCache(str(cache_dir)) if cache_dir is not None else None
+    return BoundedSandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True,
+                          loader=loader, bytecode_cache=cache, auto_reload=False)
+
+
+COMPILED_FORMAT = "v2"
+"""Part of the compiled cache's names: entries of code that checked less (unsafe filters) are not reused."""
+
+
+class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache, as an optimisation only: a full disk or a read-only cache folder means
+    compiling again, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +86,7 @@ class CompiledTemplate:
 
     def __init__(self, path: Path, data: bytes | None = None, cache_dir: Path | None = None) -> None:
         self.path = path
-        self.data = data if data is not None else path.read_bytes()
+        self.data = data if data is not None else read_template_bytes(path)
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self._sources: dict[str, str] = {}
         if cache_dir is not None:
@@ -75,13 +96,18 @@ class CompiledTemplate:
                 cache_dir = None  # a cache is an optimisation: build without it rather than fail
         self.environment = make_environment(self._sources, cache_dir)
         self._docxtpl = DocxTemplate(io.BytesIO(self.data))
-        self._compiled_cache = cache_dir / f"{self.sha256}.compiled.json" if cache_dir is not None else None
+        self._compiled_cache = (cache_dir / f"{self.sha256}.{COMPILED_FORMAT}.compiled.json"
+                                if cache_dir is not None else None)
         cached = self._read_compiled()
         self._patched: dict[str, list] = cached.get("parts", {})
         unpacked = _decode_parts(cached.get("package"))
-        # The parts as an earlier run unpacked these same bytes within the limits; or unpack them now.
-        self.package = (DocxPackage(unpacked, source=str(path)) if unpacked is not None
-                        else DocxPackage.from_bytes(self.data, source=str(path)))
+        # The XML parts as an earlier run unpacked these same bytes within the limits (or unpack them now);
+        # images and other members stay compressed in the template's bytes.
+        try:
+            self.package = DocxPackage.from_bytes(self.data, source=str(path), known=unpacked)
+        except UntrustedDocumentError as error:
+            raise TemplateProblem(Findings([Finding(Location(str(path)), "template.unreadable", error.reason,
+                                                    hint=error.hint)])) from error
         names = cached.get("templated")
         if not (isinstance(names, list) and names and all(name in self.package.parts for name in names)):
             names = [self.package.main_part_name()]
@@ -103,7 +129,7 @@ class CompiledTemplate:
     def _read_compiled(self) -> dict[str, Any]:
         """What an earlier run compiled from the same template bytes: ``parts`` (part name -> [patched
         source, uses cell loops]), ``templated`` (the parts that may hold Jinja, the main part first) and
-        ``package`` (every part, base64)."""
+        ``package`` (every XML part, base64)."""
         if self._compiled_cache is None:
             return {}
         try:
@@ -118,7 +144,7 @@ class CompiledTemplate:
         compiled = {"parts": {part.name: [part.source, part.uses_cell_loops] for part in self.parts},
                     "templated": self._templated,
                     "package": {name: base64.b64encode(blob).decode("ascii")
-                                for name, blob in self.package.parts.items()}}
+                                for name, blob in self.package.parts.held().items()}}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
             temporary = self._compiled_cache.with_name(f".tmp-{os.getpid()}-{self._compiled_cache.name}")
             temporary.write_text(json.dumps(compiled), encoding="utf-8")
@@ -128,9 +154,10 @@ class CompiledTemplate:
         return Location(str(self.path), line, None, part)
 
     def _compile(self, name: str, problems: Findings) -> TemplatePart | None:
-        if name in self._patched:
-            # Parsed and patched (docxtpl's dozens of regular expressions) by an earlier run on the same
-            # bytes: the cache is only written for a template whose every templated part compiled.
+        from_cache = name in self._patched
+        if from_cache:
+            # Parsed, patched (docxtpl's dozens of regular expressions) and checked by an earlier run on the
+            # same bytes: the cache is only written for a template whose every templated part compiled.
             source, uses_cell_loops = self._patched[name]
         else:
             try:
@@ -146,13 +173,21 @@ class CompiledTemplate:
         if "{{" not in source and "{%" not in source:
             return TemplatePart(name, source, None, False)
         try:
+            unsafe = [] if from_cache else unsafe_constructs(self.environment.parse(source))
             # Loaded by name so that the bytecode cache (when configured) can skip compiling.
-            self._sources[f"{self.sha256}/{name}"] = source
-            template = self.environment.get_template(f"{self.sha256}/{name}")
+            self._sources[f"{self.sha256}/{COMPILED_FORMAT}/{name}"] = source
+            template = None if unsafe else self.environment.get_template(f"{self.sha256}/{COMPILED_FORMAT}/{name}")
         except TemplateSyntaxError as error:
             problems.add(Finding(self._location(name, error.lineno), "template.syntax",
                                  f"Jinja syntax error in {name}: {error.message}",
                                  hint=f"near: {text_near_line(source, error.lineno)}"))
+            return None
+        for line, construct in unsafe:
+            problems.add(Finding(self._location(name, line), "template.unsafe",
+                                 f"{name} uses {construct}: a value from the inputs could become markup "
+                                 "(e.g. a live field) in the document",
+                                 hint=f"remove it; values are always escaped. Near: {text_near_line(source, line)}"))
+        if template is None:
             return None
         return TemplatePart(name, source, template, uses_cell_loops)
 
@@ -161,14 +196,21 @@ class CompiledTemplate:
         templates = {}
         for local, text in self._core_texts.items():
             if local in CORE_PROPERTY_TAGS and ("{{" in text or "{%" in text):
-                name = f"{self.sha256}/docProps/core.xml/{local}"
+                name = f"{self.sha256}/{COMPILED_FORMAT}/docProps/core.xml/{local}"
                 self._sources[name] = text
                 try:
-                    templates[local] = self.environment.get_template(name)  # by name: from the bytecode cache
+                    unsafe = unsafe_constructs(self.environment.parse(text))
+                    if not unsafe:
+                        templates[local] = self.environment.get_template(name)  # by name: from the bytecode cache
                 except TemplateSyntaxError as error:
                     problems.add(Finding(self._location(f"docProps/core.xml ({local})"), "template.syntax",
                                          f"Jinja syntax error in document property '{local}': {error.message}",
                                          hint=f"the property reads: {text[:120]}"))
+                    continue
+                for _, construct in unsafe:
+                    problems.add(Finding(self._location(f"docProps/core.xml ({local})"), "template.unsafe",
+                                         f"document property '{local}' uses {construct}",
+                                         hint="remove it; values are always escaped"))
         return templates
 
     def undeclared_variables(self) -> dict[str, set[str]]:
@@ -194,7 +236,7 @@ class CompiledTemplate:
             if part.template is None:
                 continue
             try:
-                xml = part.template.render(context)
+                xml = render_bounded(part.template, context)
             except jinja2.TemplateError as error:
                 error.part_name = part.name  # type: ignore[attr-defined]
                 raise
@@ -209,11 +251,22 @@ class CompiledTemplate:
         properties = {}
         for name, template in self.core_templates.items():
             try:
-                properties[name] = template.render(context)
+                properties[name] = render_bounded(template, context)
             except jinja2.TemplateError as error:
                 error.part_name = f"docProps/core.xml ({name})"  # type: ignore[attr-defined]
                 raise
         return rendered, properties
+
+
+def read_template_bytes(path: Path) -> bytes:
+    """The bytes of a template file within the .docx file limit; a problem of the template (exit 1) when
+    it is not a regular file or too large, an environment problem (exit 2) when it cannot be read."""
+    try:
+        with environment_errors(path, "read the template"):
+            return read_limited(path, DOCX_FILE_BYTES, what="template")
+    except RefusedFile as refused:
+        raise TemplateProblem(Findings([Finding(Location(str(path)), "template.unreadable", refused.reason,
+                                                hint=refused.hint)])) from refused
 
 
 def _decode_parts(encoded: object) -> dict[str, bytes] | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from strategy_builder.files import RefusedFile, read_limited
+from strategy_builder.limits import YAML_FILE_BYTES
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
@@ -113,7 +115,7 @@ class DraftInputs:
             for candidate, must_match in ((self.draft_dir / relative, False), (self.project_dir / relative, True)):
                 if not candidate.is_file():
                     continue
-                if must_match and (sha256 is None or hashlib.sha256(candidate.read_bytes()).hexdigest() != sha256):
+                if must_match and (sha256 is None or _sha256(candidate) != sha256):
                     continue
                 document, _ = read_yaml(candidate, relative)
                 if document is not None:
@@ -199,6 +201,14 @@ def attribute_section(kind: str, section_id: str | None, moved: bool, partner: s
                                    f"{new_manifest.tool_version}); the inputs did not", [], file, line)
     return Attribution("unknown", "the inputs, template and tool are unchanged: edited outside the build?",
                        [], file, line)
+
+
+def _sha256(path: Path) -> str | None:
+    """The sha256 of an input file read within the YAML file limit, or ``None`` when it cannot be read."""
+    try:
+        return hashlib.sha256(read_limited(path, YAML_FILE_BYTES)).hexdigest()
+    except (OSError, RefusedFile):
+        return None
 
 
 __all__ = ["Attribution", "BuildPair", "DraftInputs", "FieldChange", "attribute_section", "field_changes"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.files import environment_errors
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
 from strategy_builder.ooxml.package import DocxPackage
@@ -40,10 +41,8 @@ def write_redlines(comparison: Comparison, target: Path, *, author: str, date: d
     written = []
     for partner in pairs:
         path = target if single else target / f"{partner.code}.docx"
-        try:
+        with environment_errors(path, "write the redline"):
             write_atomic(path, redline(partner.diff, author=author, date=date))  # type: ignore[arg-type]
-        except OSError as error:
-            raise EnvironmentProblem(f"cannot write {path}: {error.strerror}") from error
         written.append(path)
     return written
 
@@ -51,10 +50,8 @@ def write_redlines(comparison: Comparison, target: Path, *, author: str, date: d
 def write_html(comparison: Comparison | ComparisonView, path: Path) -> Path:
     """Write the self-contained HTML report to ``path``."""
     view = comparison if isinstance(comparison, ComparisonView) else comparison_view(comparison)
-    try:
+    with environment_errors(path, "write the report"):
         write_atomic(path, render_html(view).encode("utf-8"))
-    except OSError as error:
-        raise EnvironmentProblem(f"cannot write {path}: {error.strerror}") from error
     return path
 
 

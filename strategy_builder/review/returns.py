@@ -10,19 +10,21 @@ Anything that cannot be mapped is still reported, with the nearest preceding hea
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, read_manifest
 from strategy_builder.models.manifest import Manifest
-from strategy_builder.ooxml.package import DocxPackage, ZipLimits
+from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
 from strategy_builder.ooxml.annotations import Annotations, read_annotations
 from strategy_builder.ooxml.bookmarks import FoundSection
 
-RETURN_LIMITS = ZipLimits(max_file_bytes=64 * 1024 * 1024, max_member_bytes=64 * 1024 * 1024,
-                          max_total_bytes=256 * 1024 * 1024)
-"""Zip limits for returned files: as for any .docx, with smaller inflated totals (a return is text)."""
+if TYPE_CHECKING:
+    from strategy_builder.review.register.columns import RegisterRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,3 +213,60 @@ def _heading_for(annotations: Annotations, story: str, paragraph: int | None) ->
     if story in ("header", "footer"):
         return f"({story})"
     return annotations.heading(paragraph)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedReturn:
+    """A returned file that could not be read, and why; ``internal`` marks a bug rather than a bad file."""
+
+    path: Path
+    reason: str
+    internal: bool = False
+
+
+@dataclass(slots=True)
+class ReturnsBatch:
+    """Returned files read together: each file with its register rows, and the files that failed."""
+
+    files: list[ReturnedFile] = field(default_factory=list)
+    rows: list[list[RegisterRow]] = field(default_factory=list)
+    """The register rows of each file of ``files`` (IDs do not depend on the other files of the batch)."""
+    failed: list[FailedReturn] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    """How long each file of ``files`` took to read."""
+
+    def all_rows(self) -> list[RegisterRow]:
+        return [row for file_rows in self.rows for row in file_rows]
+
+    @property
+    def internal_error(self) -> bool:
+        return any(failure.internal for failure in self.failed)
+
+
+def read_returns(paths: Iterable[Path], project_dir: Path, *, ministry: str | None = None) -> ReturnsBatch:
+    """Read returned drafts into register rows; a file that cannot be read is recorded in ``failed`` and
+    the others are still read.
+
+    ``project_dir`` gives the manifests of the drafts (``build/drafts/NNN/manifest.json``) that tie each
+    item to its YAML file and line; ``ministry`` names the returning ministry of every file (by default
+    each file's name says it, see :func:`ministry_from_file_name`).
+    """
+    from strategy_builder.review.register.rows import rows_from_returns
+
+    manifests = ManifestIndex(project_dir)
+    batch = ReturnsBatch()
+    for path in paths:
+        started = time.perf_counter()
+        try:
+            returned = read_return(path, project_dir, ministry=ministry, manifests=manifests)
+        except UntrustedDocumentError as error:
+            batch.failed.append(FailedReturn(path, error.reason))
+            continue
+        except Exception as error:  # noqa: BLE001 - one odd file must not stop the batch
+            batch.failed.append(FailedReturn(path, f"internal error while reading ({type(error).__name__}: "
+                                                   f"{error})", internal=True))
+            continue
+        batch.files.append(returned)
+        batch.rows.append(rows_from_returns([returned]))
+        batch.seconds.append(time.perf_counter() - started)
+    return batch

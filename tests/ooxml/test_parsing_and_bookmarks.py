@@ -36,7 +36,7 @@ def test_parser_refuses_doctype_in_any_encoding(payload: bytes) -> None:
 
 
 def test_parser_refuses_too_many_elements_and_names_the_part() -> None:
-    with pytest.raises(XmlRefused, match="word/x.xml: the part has more than 10 elements"):
+    with pytest.raises(XmlRefused, match="word/x.xml: the part has more than 10 tags"):
         parse_xml(b"<a>" + b"<b/>" * 20 + b"</a>", part="word/x.xml", max_elements=10)
     with pytest.raises(XmlRefused, match="not well-formed"):
         parse_xml(b"<a><b></a>", part="word/x.xml")

@@ -101,7 +101,7 @@ def test_the_sandbox_refuses_what_a_foreign_template_could_try(sample_project: P
     assert any("unsafe" in f["message"] or "__class__" in f["message"] for f in payload["findings"])
 
 
-def test_markup_a_template_forces_into_the_xml_stops_the_build_naming_partner_and_part(
+def test_a_template_that_marks_text_safe_is_refused_before_anything_renders(
         sample_project: Path, tmp_path: Path) -> None:
     document = Document(str(sample_project / "templates/strategy.docx"))
     document.add_paragraph("{{ '<w:broken' | safe }}")
@@ -109,8 +109,7 @@ def test_markup_a_template_forces_into_the_xml_stops_the_build_naming_partner_an
     document.save(str(broken))
     result = run_cli("build", str(sample_project), "--template", str(broken))
     assert result.returncode == 1
-    assert "partner AM" in result.stderr and "word/document.xml" in result.stderr
-    assert "rendered XML is broken" in result.stderr
+    assert "'|safe'" in result.stderr and "word/document.xml" in result.stderr
     assert not (sample_project / "build/drafts/001").exists()
 
 

@@ -87,7 +87,7 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
                                  "word/document.xml": _document(b""), "../../etc/evil.xml": b"<x/>"}),
                            "suspicious part name"),
         "deep.docx": (_docx(deep), "not well-formed"),
-        "many-elements.docx": (_docx(many, zipfile.ZIP_STORED), "elements"),
+        "many-elements.docx": (_docx(many, zipfile.ZIP_STORED), "tags"),
         "broken-xml.docx": (_docx(b"<w:document xmlns:w='" + W.encode() + b"'><w:body><w:p>"), "not well-formed"),
     }
 

@@ -1,132 +1,402 @@
-"""The comment register: formats that read back what they wrote, a merge that never duplicates rows nor
-loses what coordinators wrote, and an .xlsx that behaves like the tables coordinators already use."""
+"""The comment register is the team's work: an import refreshes the tool's cells of known rows and appends
+new rows, and never changes or drops anything else (sheets, columns, rows, formulas, formats, filters,
+widths, comments, validation), in any format and any CSV dialect Excel or LibreOffice writes."""
 
 from __future__ import annotations
 
-import dataclasses
-import string
+import csv
+import io
+import os
+import re
+import stat
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.comments import Comment
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from conftest import run_cli
-from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.review.register import (
-    DISPOSITIONS, RegisterRow, merge, normalise_disposition, read_register, summarise, write_register,
+    BACKUP_DIR, COLUMNS, DISPOSITIONS, RegisterRefused, RegisterRow, normalise_disposition, read_register,
+    summarise, update_register,
 )
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
-IDS = st.text(alphabet=string.ascii_uppercase + string.digits, min_size=3, max_size=6).map(lambda s: "C-" + s)
+TOOL_HEADERS = {c.header for c in COLUMNS if c.owner == "tool" and c.key != "id"}
+HEADERS = [c.header for c in COLUMNS]
 
 
-@st.composite
-def rows(draw: st.DrawFn, human: bool = True) -> RegisterRow:
-    return RegisterRow(
-        id=draw(IDS), ministry=draw(st.sampled_from(["Ministry of Labour", "MFA", "Interior"])),
-        partner=draw(st.sampled_from(["AM", "GE", ""])), draft="001", kind="comment", author=draw(TEXT),
-        remark=draw(TEXT), quoted=draw(TEXT),
-        disposition=draw(st.sampled_from(DISPOSITIONS)) if human else "open",
-        note=draw(TEXT) if human else "")
+def _row(number: int, **values: str) -> RegisterRow:
+    defaults = dict(ministry="Ministry of Labour", partner="AM", draft="001", kind="comment", author="Anna",
+                    remark=f"remark {number}", area="integration", yaml_line=str(10 + number))
+    return RegisterRow(id=f"C-{number:04d}", **{**defaults, **values})
 
 
-def _without_human(row: RegisterRow) -> RegisterRow:
-    return dataclasses.replace(row, disposition="open", note="", extra={})
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(rows(), max_size=12), st.lists(rows(human=False), max_size=12))
-def test_merge_is_idempotent_and_keeps_what_people_wrote(existing: list[RegisterRow],
-                                                         new: list[RegisterRow]) -> None:
-    once = merge(existing, new)
-    twice = merge(once.rows, new)
-    assert twice.rows == once.rows and twice.added == 0
-    ids = [r.id for r in once.rows]
-    assert len(ids) == len(set(ids)) and set(ids) == {r.id for r in existing} | {r.id for r in new}
-    first_existing = {}
-    for row in existing:
-        first_existing.setdefault(row.id, row)
-    for row in once.rows:
-        if row.id in first_existing:
-            assert (row.disposition, row.note) == (first_existing[row.id].disposition, first_existing[row.id].note)
-
-
-def test_refresh_keeps_threads_that_a_later_file_lost() -> None:
-    old = RegisterRow(id="C-1", kind="reply", reply_to="C-0", resolved="yes", remark="ok", disposition="rejected")
-    new = RegisterRow(id="C-1", kind="comment", reply_to="", resolved="", remark="ok", date="2024-01-01")
-    [row] = merge([old], [new]).rows
-    assert (row.kind, row.reply_to, row.resolved, row.date, row.disposition) == \
-        ("reply", "C-0", "yes", "2024-01-01", "rejected")
+# ----------------------------------------------------------------------------- every format
 
 
 AWKWARD = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "line one\nline two", "<script>alert(1)</script>",
-           "Ünïcödé – “quotes” & ampersands", "", "plain"]
+           "Ünïcödé – “quotes” & ampersands; Министерство", "", "plain"]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json", ".html"])
 def test_every_format_reads_back_what_it_wrote(tmp_path: Path, suffix: str) -> None:
-    written = [RegisterRow(id=f"C-{n}", remark=text, quoted=text, note=text, partner="AM",
-                           disposition=DISPOSITIONS[n % 4], extra={"Owner": f"person {n}"})
-               for n, text in enumerate(AWKWARD)]
+    written = [_row(n, remark=text, quoted=text) for n, text in enumerate(AWKWARD)]
     path = tmp_path / f"register{suffix}"
-    write_register(path, written)
-    assert read_register(path) == written
-    assert not list(tmp_path.glob(".register*"))  # no temporary file left behind
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(rows(), max_size=6, unique_by=lambda r: r.id))
-def test_csv_and_json_round_trip_any_text(tmp_path: Path, written: list[RegisterRow]) -> None:
-    for suffix in (".csv", ".json"):
-        path = tmp_path / f"any{suffix}"
-        write_register(path, written)
-        assert read_register(path) == written
+    result = update_register(path, written)
+    assert (result.rows, result.added, result.updated, result.backup) == (len(AWKWARD), len(AWKWARD), 0, None)
+    back = {row.id: row for row in read_register(path)}
+    for row in written:
+        assert (back[row.id].remark, back[row.id].quoted, back[row.id].yaml_line) == \
+            (row.remark, row.quoted, row.yaml_line)
+        assert back[row.id].disposition == "open"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary file left behind
+    again = update_register(path, written)
+    assert (again.written, again.added, again.updated) == (None, 0, 0)  # nothing new: the file is not touched
 
 
 def test_xlsx_is_what_coordinators_expect(tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
-    write_register(path, [RegisterRow(id="C-1", remark="=1+1", quoted="x" * 300),
-                          RegisterRow(id="C-2", remark="bell\x07character")])
+    update_register(path, [_row(1, remark="=1+1")])
     sheet = openpyxl.load_workbook(path)["Register"]
-    headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["ID", "Disposition", "Note"]
+    assert [c.value for c in sheet[1]] == HEADERS
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet["T2"].value == "=1+1" and sheet["T2"].data_type == "s"  # text, never a formula
+    assert sheet["P2"].value == 11  # YAML line is a number
     [validation] = sheet.data_validations.dataValidation
-    assert validation.type == "list" and validation.formula1 == '"open,accepted,rejected,partly accepted"'
-    assert "B2" in validation.sqref
-    remark = headers.index("Remark or changed text") + 1
-    assert sheet.cell(row=2, column=remark).value == "=1+1" and sheet.cell(row=2, column=remark).data_type == "s"
-    assert sheet.cell(row=2, column=remark).alignment.wrap_text
-    assert sheet.cell(row=3, column=remark).value == "bellcharacter"
-    assert sheet.column_dimensions["A"].width == 14 and sheet.cell(row=1, column=1).font.bold
+    assert validation.formula1 == '"' + ",".join(DISPOSITIONS) + '"'
 
 
-def test_dispositions_typed_by_people_are_normalised() -> None:
-    assert normalise_disposition(" Accepted ") == "accepted"
-    assert normalise_disposition("Partially accepted") == "partly accepted"
-    assert normalise_disposition("partly-accepted") == "partly accepted"
-    assert normalise_disposition("") == "open"
-    assert normalise_disposition("Deferred to round 2") == "Deferred to round 2"  # kept, not lost
+def test_dispositions_typed_by_people_are_counted_not_rewritten() -> None:
+    assert [normalise_disposition(v) for v in ["Accepted", " partially accepted ", "Partly-accepted", "", "later"]] \
+        == ["accepted", "partly accepted", "partly accepted", "open", "later"]
+    counts = summarise([RegisterRow(id="1", partner="AM", disposition="Accepted"), RegisterRow(id="2")])
+    assert counts["disposition"] == {"accepted": 1, "open": 1} and counts["partner"] == {"-": 1, "AM": 1}
 
 
-def test_summary_counts() -> None:
-    counts = summarise([RegisterRow(id="1", partner="AM", area="integration", ministry="MFA"),
-                        RegisterRow(id="2", partner="AM", ministry="MFA", disposition="accepted")])
-    assert counts == {"partner": {"AM": 2}, "area": {"-": 1, "integration": 1}, "ministry": {"MFA": 2},
-                      "disposition": {"accepted": 1, "open": 1}}
+# ----------------------------------------------------------------------------- CSV dialects
+
+DIALECTS = {  # name -> (delimiter, line end, BOM)
+    "excel-comma-decimal": (";", "\r\n", True),
+    "excel-us": (",", "\r\n", True),
+    "libreoffice-linux": (",", "\n", False),
+    "tab": ("\t", "\r\n", False),
+}
 
 
-def test_an_unreadable_register_is_never_overwritten(tmp_path: Path) -> None:
-    register = tmp_path / "register.xlsx"
-    register.write_bytes(b"not a workbook")
-    with pytest.raises(EnvironmentProblem):
-        read_register(register)
-    document = tmp_path / "x.docx"
-    document.write_bytes(b"junk")
-    result = run_cli("comments", str(document), "--project", str(tmp_path), "--register", str(register))
-    assert result.returncode == 2 and "cannot read the register" in result.stderr
-    assert register.read_bytes() == b"not a workbook"
-    result = run_cli("comments", str(document), "--project", str(tmp_path), "--register", str(tmp_path / "r.txt"))
-    assert result.returncode == 2 and "unknown register format" in result.stderr
+def _csv_text(rows: list[list[str]], delimiter: str, line_end: str, bom: bool) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_csv_register_keeps_its_dialect_and_every_disposition(tmp_path: Path, dialect: str) -> None:
+    delimiter, line_end, bom = DIALECTS[dialect]
+    path = tmp_path / "register.csv"
+    update_register(path, [_row(1), _row(2)])
+    # The team works on it: a disposition, a note with the delimiter in it, an added column, a row of their own.
+    table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    table[0].append("Owner")
+    table[1][1], table[1][2] = "Accepted", f"agreed{delimiter} see minutes"
+    table[1].append("Jana")
+    table[2][1] = "rejected"
+    table.append(["", "", "Total: 2 comments"])
+    original = _csv_text(table, delimiter, line_end, bom)
+    path.write_bytes(original)
+
+    result = update_register(path, [_row(1, remark="remark 1 (again)"), _row(2), _row(3)])
+    assert (result.added, result.updated) == (1, 1)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == bom
+    lines = data.decode("utf-8-sig").split(line_end)
+    old_lines = original.decode("utf-8-sig").split(line_end)
+    assert lines[0] == old_lines[0] and lines[2:4] == old_lines[2:4]  # untouched records: copied as they were
+    back = {row.id: row for row in read_register(path)}
+    assert back["C-0001"].disposition == "Accepted" and back["C-0001"].note == f"agreed{delimiter} see minutes"
+    assert back["C-0001"].extra["Owner"] == "Jana" and back["C-0001"].remark == "remark 1 (again)"
+    assert back["C-0002"].disposition == "rejected" and back["C-0003"].disposition == "open"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+    assert rows[3][2] == "Total: 2 comments" and rows[4][0] == "C-0003"  # appended after the team's row
+
+
+def test_excels_sep_line_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"sep=;\r\n" + _csv_text([HEADERS, ["C-0001", "accepted"]], ";", "\r\n", False))
+    update_register(path, [_row(1), _row(2)])
+    assert path.read_bytes().startswith(b"sep=;\r\nID;Disposition")
+    assert [(r.id, r.disposition) for r in read_register(path)] == [("C-0001", "accepted"), ("C-0002", "open")]
+
+
+@pytest.mark.parametrize(("content", "phrase"), [
+    ("ID;Disposition\r\nC-0001;accepté\r\n".encode("cp1252"), "Windows-1252"),
+    ("ID\tDisposition\r\nC-0001\taccepted\r\n".encode("utf-16"), "UTF-16"),
+    (b"Key,Disposition\r\nC-0001,accepted\r\n", "no 'ID' column"),
+])
+def test_a_csv_register_that_cannot_be_read_safely_is_refused_untouched(tmp_path: Path, content: bytes,
+                                                                        phrase: str) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(content)
+    with pytest.raises(RegisterRefused, match=phrase) as refused:
+        update_register(path, [_row(1)])
+    assert str(path) in refused.value.message and refused.value.hint
+    assert refused.value.exit_code == 2 and path.read_bytes() == content
+    assert not (tmp_path / BACKUP_DIR).exists()
+
+
+# ----------------------------------------------------------------------------- xlsx kept in place
+
+
+def _team_workbook(path: Path) -> None:
+    """A register the team has worked on in Excel: dispositions, notes, a column and a sheet of their own,
+    formulas without cached values, a comment, a validation, a width, a filter, a row of totals."""
+    update_register(path, [_row(1), _row(2), _row(3)])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Register"]
+    sheet["B2"], sheet["C2"] = "Accepted", "agreed at the meeting of 12 May"
+    sheet["B3"] = "partly accepted"
+    sheet["Y1"], sheet["Y2"], sheet["Y3"] = "Owner", "Jana", "=UPPER(B3)"
+    sheet["Y2"].comment = Comment("ask Jana first", "Petr")
+    sheet["Z1"] = "Days open"
+    owner = DataValidation(type="list", formula1='"Jana,Petr"')
+    owner.add("Y2:Y100")
+    sheet.add_data_validation(owner)
+    sheet.column_dimensions["Y"].width = 33
+    sheet["A6"], sheet["D6"] = "", "=COUNTA(A2:A4)"
+    notes = workbook.create_sheet("Notes")
+    notes["A1"], notes["B2"] = "Minutes of 12 May", "=Register!B2"
+    workbook.save(path)
+
+
+def _cells(path: Path) -> dict[str, dict[str, object]]:
+    workbook = openpyxl.load_workbook(path)
+    return {sheet.title: {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row
+                          if cell.value is not None} for sheet in workbook.worksheets}
+
+
+def test_xlsx_update_keeps_everything_the_team_added(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    _team_workbook(path)
+    before = _cells(path)
+    result = update_register(path, [_row(1, remark="remark 1 (again)"), _row(2), _row(4)])
+    assert (result.added, result.updated, result.rows) == (1, 1, 4)
+    after = _cells(path)
+    assert after["Notes"] == before["Notes"]
+    changed = {k for k in before["Register"] if before["Register"][k] != after["Register"].get(k)}
+    assert changed == {"T2"}  # the remark of C-0001, the only cell the import had to write
+    assert after["Register"]["T2"] == "remark 1 (again)"
+    assert after["Register"]["Y3"] == "=UPPER(B3)" and after["Register"]["D6"] == "=COUNTA(A2:A4)"
+    assert after["Register"]["A7"] == "C-0004" and after["Register"]["B7"] == "open"  # after the totals row
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Register"]
+    assert sheet["Y2"].comment.text == "ask Jana first" and sheet.column_dimensions["Y"].width == 33
+    assert any(str(v.sqref) == "Y2:Y100" for v in sheet.data_validations.dataValidation)
+    assert workbook.sheetnames == ["Register", "Notes"]
+    assert [p.name for p in (tmp_path / BACKUP_DIR).iterdir()] == [result.backup.name]  # type: ignore[union-attr]
+
+
+def _rewrite_member(path: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, change(data) if info.filename == name else data)
+
+
+def test_rows_are_read_by_content_not_by_a_stale_dimension(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(n) for n in range(1, 41)])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Register"]["B40"] = "rejected"
+    workbook.save(path)
+    _rewrite_member(path, "xl/worksheets/sheet1.xml",
+                    lambda data: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:X13"', data))
+    assert len(list(openpyxl.load_workbook(path, read_only=True)["Register"].iter_rows())) == 13  # the trap
+    result = update_register(path, [_row(39, remark="again"), _row(41)])
+    assert (result.rows, result.added, result.updated) == (41, 1, 1)
+    back = {row.id: row for row in read_register(path)}
+    assert len(back) == 41 and back["C-0039"].disposition == "rejected" and back["C-0039"].remark == "again"
+    assert back["C-0041"].disposition == "open"
+
+
+def test_a_formula_without_a_cached_value_stays_the_formula(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1)])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Register"]["T2"] = '=CONCAT("see ", C2)'  # a person's formula in a column of the tool
+    workbook.save(path)
+    update_register(path, [_row(1, remark="new text"), _row(2)])
+    assert openpyxl.load_workbook(path)["Register"]["T2"].value == '=CONCAT("see ", C2)'
+
+
+def test_a_register_without_its_id_column_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1)])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Register"].delete_cols(1)
+    workbook.save(path)
+    before = path.read_bytes()
+    with pytest.raises(RegisterRefused, match="no 'ID' column"):
+        update_register(path, [_row(1), _row(2)])
+    assert path.read_bytes() == before
+
+
+def test_an_xlsx_with_a_doctype_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1)])
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda data: data.replace(
+        b"<worksheet", b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet', 1))
+    before = path.read_bytes()
+    with pytest.raises(RegisterRefused, match="DOCTYPE"):
+        update_register(path, [_row(2)])
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b'{"rows": {"ID": "x"}}', b"[1, 2]", b'{"format": 1}', b"not json"])
+def test_a_json_register_of_the_wrong_shape_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "register.json"
+    path.write_bytes(content)
+    with pytest.raises(RegisterRefused, match="JSON|shape"):
+        update_register(path, [_row(1)])
+    assert path.read_bytes() == content
+
+
+# ----------------------------------------------------------------------------- the file itself
+
+
+def test_mode_and_symlink_are_kept_and_a_backup_is_made(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "register.csv"
+    real.parent.mkdir()
+    update_register(real, [_row(1)])
+    os.chmod(real, 0o664)
+    if os.geteuid() == 0:
+        os.chown(real, 1234, 5678)  # a register owned by a colleague (only root can give a file away)
+    link = tmp_path / "register.csv"
+    link.symlink_to(real)
+    before = real.read_bytes()
+    result = update_register(link, [_row(1), _row(2)])
+    assert link.is_symlink() and result.written == real
+    assert stat.S_IMODE(real.stat().st_mode) == 0o664
+    if os.geteuid() == 0:
+        assert (real.stat().st_uid, real.stat().st_gid) == (1234, 5678)
+    assert result.backup is not None and result.backup.parent == real.parent / BACKUP_DIR
+    assert result.backup.read_bytes() == before  # the backup is the previous register, byte for byte
+    assert [r.id for r in read_register(link)] == ["C-0001", "C-0002"]
+
+
+def test_an_office_lock_file_means_the_register_is_open(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1)])
+    before = path.read_bytes()
+    lock = tmp_path / ".~lock.register.xlsx#"
+    lock.write_text(",jana,office-pc,02.12.2026 10:15,file:///home/jana/.config/libreoffice/4;")
+    with pytest.raises(RegisterRefused, match="LibreOffice by jana, on office-pc") as refused:
+        update_register(path, [_row(2)])
+    assert "--force" in (refused.value.hint or "") and path.read_bytes() == before
+    lock.unlink()
+    (tmp_path / "~$gister.xlsx").write_bytes(bytes([4]) + b"Petr" + bytes(50))
+    with pytest.raises(RegisterRefused, match="Microsoft Office by Petr"):
+        update_register(path, [_row(2)])
+    assert update_register(path, [_row(2)], force=True).added == 1
+
+
+# ----------------------------------------------------------------------------- property
+
+
+HEADER_TEXT = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefg", min_size=1, max_size=8)
+CELL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12) | \
+    st.sampled_from(["Accepted", "partly", "=1+1", "; , \t", "'=quoted", "line\nbreak", "Министерство"])
+IDS = st.integers(min_value=1, max_value=12)
+
+
+@st.composite
+def registers(draw: st.DrawFn) -> dict[str, object]:
+    fmt = draw(st.sampled_from(["xlsx", *sorted(DIALECTS)]))
+    columns = [h for h in HEADERS if h == "ID" or draw(st.booleans()) or h in ("Disposition", "Note")]
+    columns = draw(st.permutations(columns))
+    extra = draw(st.lists(HEADER_TEXT.filter(lambda h: h.strip().casefold() not in
+                                             {c.casefold() for c in HEADERS}), max_size=2, unique=True))
+    header = list(columns) + extra
+    ids = draw(st.lists(IDS, max_size=8, unique=True))
+    body = []
+    for number in ids:
+        body.append([f"C-{number:04d}" if h == "ID" else draw(CELL_TEXT) for h in header])
+        if draw(st.integers(0, 4)) == 0:  # a row of the team's, without an ID
+            body.append(["" if h == "ID" else draw(CELL_TEXT) for h in header])
+    formulas = fmt == "xlsx" and draw(st.booleans())
+    returns = [_row(n, remark=draw(CELL_TEXT), author=draw(CELL_TEXT)) for n in draw(st.lists(IDS, max_size=6))]
+    return {"format": fmt, "header": header, "body": body, "formulas": formulas, "returns": returns,
+            "sheet": fmt == "xlsx" and draw(st.booleans())}
+
+
+def _grid(path: Path, fmt: str) -> dict[str, list[list[object]]]:
+    if fmt == "xlsx":
+        workbook = openpyxl.load_workbook(path)
+        return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
+                for sheet in workbook.worksheets}
+    delimiter = DIALECTS[fmt][0]
+    text = path.read_bytes().decode("utf-8-sig")
+    return {"csv": [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]}
+
+
+def _value(grid: list[list[object]], row: int, column: int) -> object:
+    if row >= len(grid) or column >= len(grid[row]):
+        return None
+    value = grid[row][column]
+    return None if value == "" else value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(registers())
+def test_imports_never_change_a_cell_the_tool_does_not_own_and_only_append_rows(
+        tmp_path_factory: pytest.TempPathFactory, register: dict[str, object]) -> None:
+    folder = tmp_path_factory.mktemp("property")
+    fmt = str(register["format"])
+    header, body = register["header"], register["body"]
+    assert isinstance(header, list) and isinstance(body, list)
+    if fmt == "xlsx":
+        path = folder / "register.xlsx"
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "Register"
+        sheet.append(header)
+        for values in body:
+            sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                cell.data_type = "s"  # what the team typed is text here
+        if register["formulas"]:
+            sheet.cell(row=1, column=len(header) + 1, value="Check")
+            for number in range(2, len(body) + 2):
+                sheet.cell(row=number, column=len(header) + 1, value=f"=LEN(A{number})")
+        if register["sheet"]:
+            workbook.create_sheet("Notes")["B2"] = "=Register!A2"
+        workbook.save(path)
+    else:
+        path = folder / "register.csv"
+        delimiter, line_end, bom = DIALECTS[fmt]
+        path.write_bytes(_csv_text([header, *body], delimiter, line_end, bom))
+    before = _grid(path, fmt)
+    returns = register["returns"]
+    assert isinstance(returns, list)
+    update_register(path, returns)
+    after = _grid(path, fmt)
+    name = "Register" if fmt == "xlsx" else "csv"
+    assert set(after) == set(before)
+    for other in set(before) - {name}:
+        assert after[other] == before[other]
+    old, new = before[name], after[name]
+    assert len(new) >= len(old)
+    refreshed = {row.id for row in returns}
+    owned = {index for index, text in enumerate(header) if text in TOOL_HEADERS}
+    for r, row in enumerate(old):
+        row_id = str(_value(old, r, header.index("ID")) or "")
+        for c in range(len(row)):
+            if r > 0 and row_id in refreshed and c in owned:
+                continue  # the tool's cell of a row found again: it may be refreshed
+            assert _value(new, r, c) == _value(old, r, c), (r, c)
+    appended_ids = [str(_value(new, r, header.index("ID"))) for r in range(len(old), len(new))]
+    existing_ids = {str(_value(old, r, header.index("ID"))) for r in range(1, len(old))}
+    assert set(appended_ids) == {row.id for row in returns} - existing_ids

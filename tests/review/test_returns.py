@@ -151,7 +151,8 @@ def test_register_keeps_dispositions_and_adds_new_returns(returns: dict[str, Pat
     payload = json.loads(again.stdout)
     assert payload["register"]["added"] == 1 and payload["register"]["rows"] == len(LABOUR_EDITS) + 1
     rows = {r.id: r for r in read_register(register)}
-    assert rows[kept_id].disposition == "accepted" and rows[kept_id].note == "added in draft 002"
+    # What the coordinator typed stays as typed ("Accepted"); the summary counts it as accepted.
+    assert rows[kept_id].disposition == "Accepted" and rows[kept_id].note == "added in draft 002"
     assert rows[kept_id].extra == {"Owner": "Jana"}
     summary = payload["summary"]
     assert summary["ministry"] == {"Ministry of Interior": 1, "Ministry of Labour": len(LABOUR_EDITS)}

@@ -1,0 +1,207 @@
+"""Reading and replacing files safely: byte limits that hold for any stream, and errors people can act on.
+
+- :func:`read_limited` reads a regular file up to a limit. A FIFO, a device (``/dev/zero``), a socket or a
+  folder is refused *before* reading, so nothing hangs or reads without end; a file that grows while it
+  is read still stops one byte past the limit.
+- :func:`replace_file` writes a file atomically (readers see the old or the new content), keeping the
+  mode and owner of the file it replaces and, for a symbolic link, updating the file it points to.
+- :func:`environment_problem` turns an ``OSError`` into an :class:`EnvironmentProblem` that names the
+  file and says what to do (permission denied, read-only file system, disk full, name too long...).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from strategy_builder.errors import EnvironmentProblem, ExitCode, StrategyBuilderError
+
+_CHUNK = 1024 * 1024
+
+# errno -> (what happened, what to do); "{path}" is filled in.
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permission denied", "check the permissions of {path} and of its folder (ls -l), or use a "
+                                        "folder you may write to"),
+    errno.EPERM: ("operation not permitted", "check the permissions and the owner of {path} and of its folder"),
+    errno.EROFS: ("the file system is read-only", "use a folder on a writable disk (or remount it read-write)"),
+    errno.ENOSPC: ("the disk is full", "free some space on the disk that holds {path}, then run the command "
+                                       "again; nothing was changed"),
+    errno.EDQUOT: ("the disk quota is exhausted", "free some space in your quota, then run the command again; "
+                                                  "nothing was changed"),
+    errno.EFBIG: ("the file would be larger than the system allows", "free space or raise the file size limit"),
+    errno.ENAMETOOLONG: ("the path is longer than the system allows", "use a shorter file or folder name, or a "
+                                                                      "folder closer to the root"),
+    errno.ENOENT: ("no such file or folder", "check the path; create the folder first if it is missing"),
+    errno.ENOTDIR: ("a part of the path is not a folder", "check the path"),
+    errno.EISDIR: ("it is a folder, not a file", "give the path of a file"),
+    errno.ELOOP: ("too many symbolic links", "check the symbolic links on the path"),
+    errno.EBUSY: ("the file is busy (locked by another program)", "close the program that uses it, then retry"),
+    errno.ETXTBSY: ("the file is busy (locked by another program)", "close the program that uses it, then retry"),
+    errno.EAGAIN: ("the file is locked by another program", "close the program that uses it, then retry"),
+    errno.EMFILE: ("too many open files", "raise the open-file limit (ulimit -n)"),
+    errno.EIO: ("an input/output error occurred", "check the disk or the network share"),
+    errno.ENXIO: ("no such device", "give the path of a regular file"),
+}
+
+
+def environment_problem(error: OSError, path: Path | str | None = None, action: str = "use") -> EnvironmentProblem:
+    """``cannot write build/x.docx: the disk is full`` with a hint, for any ``OSError`` (exit 2)."""
+    where = str(error.filename) if error.filename else (str(path) if path is not None else "a file")
+    what, hint = _OS_ERRORS.get(error.errno or 0, (error.strerror or str(error), "check the path and retry"))
+    problem = EnvironmentProblem(f"cannot {action} {where}: {what}", hint=hint.format(path=where))
+    problem.path = where  # type: ignore[attr-defined]
+    return problem
+
+
+@contextlib.contextmanager
+def environment_errors(path: Path | str, action: str) -> Iterator[None]:
+    """Turn any ``OSError`` raised inside into an :func:`environment_problem` about ``path``."""
+    try:
+        yield
+    except OSError as error:
+        raise environment_problem(error, path, action) from error
+
+
+class RefusedFile(StrategyBuilderError):
+    """A file that cannot be read as what it should be: not a regular file, or larger than its limit.
+
+    Exit 1 (bad input); ``reason`` is the sentence without the path, for callers that report it their way.
+    """
+
+    exit_code = ExitCode.INPUT_PROBLEMS
+
+    def __init__(self, path: Path | str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}", hint=hint)
+        self.path = str(path)
+        self.reason = reason
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_regular(path: Path | str) -> os.stat_result:
+    """The ``stat`` of ``path`` when it is a regular file (after following links); raises otherwise.
+
+    Raises :class:`RefusedFile` for a folder, FIFO, device or socket, and ``OSError`` when it cannot be
+    reached. Never opens the file, so a FIFO cannot block.
+    """
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise RefusedFile(path, f"it is {_kind(status.st_mode)}, not a regular file",
+                          hint="give the path of an ordinary file")
+    return status
+
+
+def read_prefix(path: Path | str, count: int) -> bytes:
+    """At most the first ``count`` bytes of the regular file ``path`` (refused, like :func:`read_limited`,
+    when it is not a regular file), for readers that report where a file passes its limit."""
+    return _read(path, count, None, "file")
+
+
+def read_limited(path: Path | str, limit: int, *, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, refusing it (:class:`RefusedFile`) when it is larger than
+    ``limit`` or is not a regular file; ``OSError`` when it cannot be opened or read.
+
+    The file is opened without blocking (a FIFO swapped in after the check cannot hang the read) and read
+    up to one byte past ``limit``, whatever its size claims.
+    """
+    return _read(path, limit + 1, limit, what)
+
+
+def _read(path: Path | str, count: int, limit: int | None, what: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise RefusedFile(path, f"it is {_kind(status.st_mode)}, not a regular file",
+                              hint="give the path of an ordinary file")
+        if limit is not None and status.st_size > limit:
+            raise RefusedFile(path, f"the {what} is {status.st_size:,} bytes; the limit is {limit:,}",
+                              hint="see the table of limits in docs/security.md")
+        chunks: list[bytes] = []
+        size = 0
+        while size < count:
+            chunk = os.read(fd, min(_CHUNK, count - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if limit is not None and size > limit:
+            raise RefusedFile(path, f"the {what} is larger than the limit of {limit:,} bytes",
+                              hint="see the table of limits in docs/security.md")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def real_path(path: Path) -> Path:
+    """The file a path names after following symbolic links (the path itself when it does not exist)."""
+    return Path(os.path.realpath(path))
+
+
+def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bool = True,
+                 keep_metadata: bool = True) -> Path:
+    """Replace ``path`` with ``data`` (bytes, or a function writing to a stream) atomically; returns the
+    path written (a link's target).
+
+    A symbolic link is followed: the file it points to is replaced and the link stays. With
+    ``keep_metadata`` the new file gets the old one's permission bits and, where the process may set
+    them, its owner and group; a new file follows the umask. ``OSError`` is raised as it comes: callers
+    wrap it with :func:`environment_errors`.
+    """
+    target = real_path(path)
+    previous: os.stat_result | None = None
+    with contextlib.suppress(FileNotFoundError):
+        previous = os.stat(target)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if previous is not None and keep_metadata:
+            os.chmod(temporary, stat.S_IMODE(previous.st_mode))
+            with contextlib.suppress(OSError):  # only root (or the owner, for the group) may do this
+                os.chown(temporary, previous.st_uid, previous.st_gid)
+        else:
+            os.chmod(temporary, 0o666 & ~_UMASK)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(target)  # a failed write() names no file: say which one
+        raise
+    return target
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
+
+
+__all__ = ["RefusedFile", "check_regular", "environment_errors", "environment_problem", "read_limited", "read_prefix",
+           "real_path", "replace_file"]

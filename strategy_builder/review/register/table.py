@@ -1,0 +1,227 @@
+"""What an import changes in a register, whatever its format: the cells the tool owns, and appended rows.
+
+A register file is read as a header row and data records (rows with content, in file order). The
+:class:`Planner` sees each record once and decides, from the declared columns
+(:mod:`~strategy_builder.review.register.columns`):
+
+- a record whose ID is among the new rows gets the tool's cells that changed rewritten (never a cell
+  holding a formula, never with an empty value, never the team's columns);
+- every other record, every row without an ID, every column not declared, is left exactly as it is;
+- new IDs become rows appended at the end, with the team's columns at their initial values;
+- a declared column the file lacks is appended at the right of the widest row.
+
+The format modules (csv, xlsx, json/html) read records and apply the resulting :class:`Plan` to their
+own bytes, so that what the plan does not name is copied, not rewritten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.limits import REGISTER_ROWS
+from strategy_builder.review.register.columns import (
+    COLUMNS, ID_COLUMN, Column, RegisterRow, column_for_header, normalise_disposition,
+)
+from strategy_builder.review.register.rows import SUMMARY_DIMENSIONS, keeps_old_value
+
+
+class RegisterRefused(EnvironmentProblem):
+    """A register that cannot be updated safely: wrong shape, no ID column, unreadable, locked (exit 2).
+
+    The register is left untouched; ``message`` names the file and ``hint`` says what to do.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell as the tool compares it: its text, and whether a person wrote a formula there."""
+
+    text: str
+    formula: bool = False
+
+
+class CellSource(Protocol):
+    """The cells of one record, by column index; a format may read them only when asked for."""
+
+    def get(self, index: int) -> Cell | None: ...
+
+    def width(self) -> int:
+        """One more than the highest column index with a cell."""
+        ...
+
+
+class Cells(dict[int, Cell]):
+    """The cells of a record read whole (CSV, JSON)."""
+
+    def width(self) -> int:
+        return max(self, default=-1) + 1
+
+
+@dataclass(slots=True)
+class Plan:
+    """The changes an import makes: cell writes per record, appended rows, columns added to the header."""
+
+    column_index: dict[str, int]
+    """Declared column key -> column index (0-based) after the import."""
+    added_columns: list[tuple[int, Column]]
+    writes: dict[int, list[tuple[Column, str]]]
+    """Record position -> (column, new text) for the tool's cells that change."""
+    appended: list[RegisterRow]
+    rows: int
+    """Rows with an ID after the import."""
+    summary: dict[str, dict[str, int]]
+
+    @property
+    def added(self) -> int:
+        return len(self.appended)
+
+    @property
+    def updated(self) -> int:
+        return len(self.writes)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.appended or self.writes or self.added_columns)
+
+    def cells_of(self, row: RegisterRow) -> dict[int, tuple[Column, str]]:
+        """Column index -> (column, text) of an appended row: every declared column, the team's at their
+        initial values."""
+        return {self.column_index[column.key]: (column, row.value(column)) for column in COLUMNS}
+
+
+@dataclass(slots=True)
+class Planner:
+    """Decides the :class:`Plan` of one import while the format module reads the records."""
+
+    header: list[str]
+    new_rows: list[RegisterRow]
+    source: str
+    _header_index: dict[str, int] = field(default_factory=dict)
+    _fresh: dict[str, RegisterRow] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)
+    _writes: dict[int, list[tuple[Column, str]]] = field(default_factory=dict)
+    _width: int = 0
+    _counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, text in enumerate(self.header):
+            column = column_for_header(text)
+            if column is not None:
+                self._header_index.setdefault(column.key, index)
+        if ID_COLUMN.key not in self._header_index:
+            raise RegisterRefused(
+                f"{self.source}: the register has no '{ID_COLUMN.header}' column in its header row, so its rows "
+                "cannot be matched to comments; it was left untouched",
+                hint=f"restore the '{ID_COLUMN.header}' column header (first row), or give a new file name to "
+                     "start a new register")
+        self._width = len(self.header)
+        for row in self.new_rows:
+            self._fresh.setdefault(row.id, row)
+        self._counts = {dimension: Counter() for dimension in SUMMARY_DIMENSIONS}
+
+    def record(self, position: int, cells: CellSource) -> None:
+        """One data record: ``position`` identifies it for the format module, ``cells`` by column index."""
+        self._width = max(self._width, cells.width())
+        id_cell = cells.get(self._header_index[ID_COLUMN.key])
+        row_id = id_cell.text.strip() if id_cell is not None else ""
+        if not row_id or row_id in self._seen:
+            return  # a row of the team's (no ID), or a second row with one ID: kept, never written
+        self._seen.add(row_id)
+        if len(self._seen) > REGISTER_ROWS:
+            raise RegisterRefused(f"{self.source}: the register has more than {REGISTER_ROWS:,} rows",
+                                  hint="start a new register file (one per round or per partner)")
+        values = {}
+        for dimension in SUMMARY_DIMENSIONS:
+            index = self._header_index.get(dimension)
+            cell = cells.get(index) if index is not None else None
+            values[dimension] = cell.text if cell is not None else ""
+        fresh = self._fresh.get(row_id)
+        if fresh is not None:
+            writes = []
+            for column in COLUMNS:
+                if column.owner != "tool" or column is ID_COLUMN:
+                    continue
+                index = self._header_index.get(column.key)
+                cell = cells.get(index) if index is not None else None
+                if cell is not None and cell.formula:
+                    continue  # a formula is always a person's
+                old = cell.text if cell is not None else ""
+                new = fresh.value(column)
+                if keeps_old_value(column.key, old, new) or _same(column, old, new):
+                    continue
+                writes.append((column, new))
+                if column.key in values:
+                    values[column.key] = new
+            if writes:
+                self._writes[position] = writes
+        self._count(values)
+
+    def _count(self, values: Mapping[str, str]) -> None:
+        for dimension in SUMMARY_DIMENSIONS:
+            value = values.get(dimension, "")
+            if dimension == "disposition":
+                value = normalise_disposition(value)
+            self._counts[dimension][value or "-"] += 1
+
+    def finish(self) -> Plan:
+        """The plan, once every record was seen."""
+        appended = [row for row_id, row in self._fresh.items() if row_id not in self._seen]
+        if len(self._seen) + len(appended) > REGISTER_ROWS:
+            raise RegisterRefused(f"{self.source}: the register would have more than {REGISTER_ROWS:,} rows",
+                                  hint="start a new register file (one per round or per partner)")
+        column_index = dict(self._header_index)
+        added_columns: list[tuple[int, Column]] = []
+        for column in COLUMNS:
+            if column.key not in column_index:
+                column_index[column.key] = self._width + len(added_columns)
+                added_columns.append((column_index[column.key], column))
+        for row in appended:
+            self._count({dimension: getattr(row, dimension) for dimension in SUMMARY_DIMENSIONS})
+        summary = {dimension: dict(sorted(counter.items())) for dimension, counter in self._counts.items()}
+        return Plan(column_index, added_columns, self._writes, appended, len(self._seen) + len(appended), summary)
+
+
+def _same(column: Column, old: str, new: str) -> bool:
+    if old == new:
+        return True
+    if column.kind == "integer":
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            return False
+    return False
+
+
+def new_register_plan(rows: list[RegisterRow]) -> Plan:
+    """The plan of a register that does not exist yet: a header of the declared columns, then ``rows``."""
+    planner = Planner([column.header for column in COLUMNS], rows, "<new register>")
+    return planner.finish()
+
+
+def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]]) -> list[RegisterRow]:
+    """Records as :class:`RegisterRow` (declared columns by header, the others in ``extra``), for
+    reading a register back; rows without an ID are left out."""
+    keys: dict[int, str] = {}
+    extras: dict[int, str] = {}
+    for index, text in enumerate(header):
+        column = column_for_header(text)
+        if column is not None and column.key not in keys.values():
+            keys[index] = column.key
+        elif isinstance(text, str) and text.strip():
+            extras[index] = text
+    result = []
+    for _, cells in records:
+        values = {key: cells[index].text for index, key in keys.items() if index in cells}
+        if not values.get(ID_COLUMN.key, "").strip():
+            continue
+        values[ID_COLUMN.key] = values[ID_COLUMN.key].strip()
+        extra = {name: cells[index].text if index in cells else "" for index, name in extras.items()}
+        result.append(RegisterRow(**values, extra=extra))
+    return result
+
+
+__all__ = ["Cell", "CellSource", "Cells", "Plan", "Planner", "RegisterRefused", "new_register_plan", "read_rows"]
