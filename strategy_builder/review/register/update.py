@@ -182,7 +182,7 @@ def register_lock(target: Path, wait: float) -> Iterator[None]:
         lock.acquire()
     except OSError as error:
         if not isinstance(error, filelock.Timeout):  # a Timeout is an OSError too
-            raise environment_problem(error, lock_path, "lock the register with") from error
+            raise environment_problem(error, lock_path, "create the lock file of the register") from error
         raise RegisterRefused(f"{target}: another strategy-builder run has been updating the register for "
                               f"{wait:.0f} s (lock {lock_path.name})",
                               hint="wait for it to finish, then run again") from error
