@@ -213,3 +213,10 @@ def test_permission_denied_in_every_command(built: Path, tmp_path: Path) -> None
 def test_the_tests_above_run_under_ci() -> None:
     if IN_CI:
         assert os.geteuid() == 0, "the environment-error tests need root (tmpfs mounts, setpriv) under CI=true"
+
+
+def test_a_usage_error_still_prints_json_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run_here(["check", "--no-such-option", "--format", "json"], capsys)
+    assert code == 2 and "--no-such-option" in err
+    error = json.loads(out)["error"]
+    assert error["type"] == "UsageError" and error["exit_code"] == 2 and "--no-such-option" in error["message"]
