@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,24 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("STRATEGY_BUILDER_LAYOUT", "off")
 LAYOUT_ON = {"STRATEGY_BUILDER_LAYOUT": "on"}
 CORPUS = (REPO.parent / "shared" / "corpus").resolve()
-IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def running_in_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether a CI runner runs the tests: ``CI`` set as runners spell it (``true``, ``True``, ``1``, ``yes``)."""
+    return environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+IN_CI = running_in_ci()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under CI every test runs: a skip, whatever its cause (a missing tool, importorskip, skipif), fails."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI, where every test must run: {report.longrepr}"
 
 
 def require_tool(available: bool, what: str) -> None:
@@ -38,6 +56,18 @@ def soffice() -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+def libreoffice_judge(tmp_path_factory: pytest.TempPathFactory):  # -> judges.libreoffice.LibreOfficeJudge
+    """LibreOffice as an independent judge of .docx files (tests/judges/libreoffice.py): accepts or rejects
+    every tracked change and reads the text back; one per session, so its profile is set up once."""
+    from judges.libreoffice import LibreOfficeJudge
+
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    require_tool(path is not None, "LibreOffice (soffice)")
+    assert path is not None
+    return LibreOfficeJudge(path, tmp_path_factory.mktemp("libreoffice-judge"))
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared corpus of .docx files written by others; skips (or fails under CI) when absent."""
@@ -45,7 +75,7 @@ def corpus() -> Path:
     return CORPUS
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Drafts 001 and 002 of the sample with the diff scenario between them (tests/fixtures/diff/drafts.py)."""
     from fixtures.diff.drafts import build_sample_drafts
