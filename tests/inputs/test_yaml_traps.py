@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, require_tool, run_cli
 from strategy_builder.cli import main
 from strategy_builder.inputs import yamlsource
 from strategy_builder.inputs.loading import load_project
@@ -108,8 +108,7 @@ def matches(expected: str, actual: str) -> bool:
 
 def use_parser(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
     if name == "libyaml":
-        if not getattr(yaml, "__with_libyaml__", False):
-            pytest.skip("PyYAML was built without libyaml")
+        require_tool(getattr(yaml, "__with_libyaml__", False), "PyYAML built with libyaml")
         monkeypatch.setattr(yamlsource, "_LOADER", yaml.CSafeLoader)
     else:
         monkeypatch.setattr(yamlsource, "_LOADER", yaml.SafeLoader)
