@@ -95,3 +95,33 @@ def test_a_build_that_cannot_wait_reports_the_other_build(tmp_path: Path) -> Non
         if process.returncode == 2:
             assert "another build is running" in stderr
     assert len(assert_only_complete_drafts(project)) == codes.count(0)
+
+
+def test_wait_is_how_long_a_build_waits_for_another(tmp_path: Path) -> None:
+    """``--wait SECONDS``: while another process holds the build lock, a build gives up after that long
+    (exit 2, "another build is running", nothing written) or, given long enough, builds once it is free."""
+    import shutil
+
+    import filelock
+
+    project = copy_sample(tmp_path / "p")
+    (project / "build").mkdir()
+    compiled = project / "build" / ".cache" / "templates"
+    with filelock.FileLock(str(project / "build" / ".build.lock")):
+        # A generous bound, not a measurement: a build that ignored --wait 1 would wait the default 60 s.
+        short = run_cli("build", "--project", str(project), "--wait", "1", timeout=40)
+        assert short.returncode == 2, short.stderr
+        assert "another build is running" in short.stderr and "Traceback" not in short.stderr
+        assert not (project / "build" / "drafts").exists() or not any((project / "build" / "drafts").iterdir())
+        shutil.rmtree(compiled)
+        waiting = _start_build(project, "--wait", "120")
+        # The template is compiled (and cached) just before the lock is asked for.
+        for _ in range(600):
+            if any(compiled.glob("*.compiled.json")) or waiting.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(2)
+        assert waiting.poll() is None, "a build with --wait 120 gave up while the lock was held"
+    _, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr
+    assert assert_only_complete_drafts(project) == [1]
