@@ -128,13 +128,18 @@ def test_context_prints_the_exact_template_context(sample_project: Path) -> None
 def test_the_sandbox_refuses_to_change_the_context(sample_project: Path, tmp_path: Path) -> None:
     """The sandbox is immutable: a template cannot change the lists and mappings of the context (which every
     later part and partner would then see), only read them."""
+    import pytest
+
+    from strategy_builder.drafts.builder import BuildOptions, build
+    from strategy_builder.errors import TemplateProblem
+
     for attempt in ("{{ areas.clear() }}", "{% set _ = partner.authorities.append(1) %}"):
         document = Document(str(sample_project / "templates/strategy.docx"))
         document.add_paragraph(attempt)
         hostile = tmp_path / "mutating.docx"
         document.save(str(hostile))
-        result = run_cli("build", "--project", str(sample_project), "--template", str(hostile), "--format", "json")
-        assert result.returncode == 1, (attempt, result.stdout, result.stderr)
-        message = json.dumps(json.loads(result.stdout))
-        assert "unsafe" in message or "SecurityError" in message, (attempt, message)
+        with pytest.raises(TemplateProblem) as refused:
+            build(sample_project, BuildOptions(template=hostile, jobs=1))
+        messages = " ".join(finding.message for finding in refused.value.findings)
+        assert "unsafe" in messages, (attempt, messages)
         assert not (sample_project / "build/drafts/001").exists()
