@@ -208,3 +208,41 @@ def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[st
     [new_row] = files[1]["items"]
     assert files[1]["draft"] == "002" and new_row["section"] == BORDER
     assert new_row["yaml_line"] == str(old_line + 2)
+
+
+@pytest.mark.parametrize(("name", "ministry"), [
+    ("AM_003_Ministry of Labour.docx", "Ministry of Labour"), ("003-AM-MFA.docx", "MFA"),
+    ("AM_Ministry_of_Diaspora.docx", "Ministry of Diaspora"),
+    ("Ministry of Foreign Affairs.docx", "Ministry of Foreign Affairs"), ("AM.docx", "AM"),
+    ("draft-003_AM_Ministry of Health.docx", "Ministry of Health")])
+def test_the_ministry_is_read_from_the_file_name_as_documented(name: str, ministry: str) -> None:
+    """The table of docs/comments.md, "Which ministry returned a file" (partner AM, draft 003)."""
+    from strategy_builder.review.returns import ministry_from_file_name
+
+    assert ministry_from_file_name(Path(name), "AM", "003") == ministry
+
+
+@pytest.mark.libreoffice
+def test_a_return_made_in_libreoffice_maps_every_comment_and_change(returns: dict[str, Path], libreoffice_judge,
+                                                                   tmp_path: Path) -> None:
+    """A ministry that reviews in LibreOffice: comments and tracked changes recorded by LibreOffice itself
+    (tests/judges/libreoffice.py), saved as .docx, come back with their authors, sections and YAML lines."""
+    from judges.libreoffice import Job
+
+    returned = tmp_path / "AM_001_Ministry of Health.docx"
+    edits = Job.edits("Nune Avetisyan",
+                      ("COMMENT", "Study visit of Armenian border and police officials", "Which officials?", "NA"),
+                      ("INSERT", "Armenia is primarily a country of emigration.", " And of return."),
+                      ("DELETE", "significant part of the"))
+    [made] = libreoffice_judge.run([Job(returns["draft"] / "AM.docx", edits, save_as=returned)])
+    assert not made.errors, made.errors
+    items = _by_text(returned, returns["project"])
+    comment = items["Which officials?"]
+    assert (comment.kind, comment.author, comment.section.section_id) == ("comment", "Nune Avetisyan", BORDER)
+    assert comment.section.source_line == _manifest_line(returns["project"], BORDER)
+    inserted, deleted = items["And of return."], items["significant part of the"]
+    assert (inserted.kind, deleted.kind) == ("insertion", "deletion")
+    for item in (inserted, deleted):
+        assert item.author == "Nune Avetisyan" and item.section.section_id == "AM/situation"
+        assert item.section.source_line == _manifest_line(returns["project"], "AM/situation")
+    assert len(items) == 3, sorted(items)
