@@ -112,3 +112,35 @@ def test_every_section_of_the_readme_and_the_docs_is_mapped() -> None:
                for path in DOCUMENTS for anchor, heading in _headings(path, ("##",)).items()
                if f"{path.resolve().as_posix()}#{anchor}" not in cited]
     assert not missing, "sections of the docs that docs/testing.md does not map:\n" + "\n".join(missing)
+
+
+def test_the_readme_test_command_deselects_nothing() -> None:
+    """`python3 -m pytest` runs every test, the slow lock and publication tests included: pytest's own
+    settings select no marker, keyword or path away, and every test file lies under the collected folder."""
+    import tomllib
+
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    options = settings.get("addopts", "").split()
+    assert not [o for o in options if o in ("-m", "-k", "--ignore", "--deselect") or o.startswith(("--ignore=",
+                                                                                                     "--deselect="))]
+    assert settings.get("testpaths") == ["tests"]
+
+
+_TIMING_WORDS = {"duration", "elapsed", "seconds", "took", "wall", "runtime"}
+
+
+def test_no_test_asserts_how_long_something_takes() -> None:
+    """Speed is measured in benchmarks/, never asserted in tests (a busy machine makes such tests lie)."""
+    offenders = []
+    for path in sorted((REPO / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Assert):
+                continue
+            comparisons = [n for n in ast.walk(node.test) if isinstance(n, ast.Compare)
+                           and any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in n.ops)]
+            words = {getattr(n, "id", None) or getattr(n, "attr", None) or getattr(n, "value", None)
+                     for c in comparisons for n in ast.walk(c)}
+            calls = {ast.unparse(n.func) for c in comparisons for n in ast.walk(c) if isinstance(n, ast.Call)}
+            if words & _TIMING_WORDS or calls & {"time.perf_counter", "time.time", "time.monotonic"}:
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not offenders, offenders

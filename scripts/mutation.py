@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Mutation testing of the modules that carry strategy-builder's promises, run by hand (never in CI).
+
+    python -m pip install mutmut==3.8.1          # a developer's tool, not a dependency of the project
+    python scripts/mutation.py [MODULE ...]       # default: every module of MODULES
+
+For each module the script copies the checkout (the files git knows, as they are on disk) into a scratch
+folder, runs mutmut there on that module alone with the module's own narrowed selection of tests
+(LibreOffice tests left out: one start per mutant would take hours), counts the mutants killed, survived,
+timed out and not covered, writes each survivor's diff to ``build/mutation/<module>.survivors.txt`` and
+the score per module into docs/testing.md (between the markers of "Mutation score"), with the machine
+and the date. mutmut forks one process per mutant and runs only the tests that reach the mutated
+function; a run of one module takes minutes on two cores, so run them one by one in a quiet hour.
+
+Subprocesses (``python -m strategy_builder ...``) see the mutants too: PYTHONPATH puts mutmut's copy first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TESTING = REPO / "docs" / "testing.md"
+BEGIN, END = "<!-- mutation-score:begin -->", "<!-- mutation-score:end -->"
+
+MODULES: dict[str, list[str]] = {
+    "strategy_builder/ooxml/accept.py": ["tests/ooxml/test_accept.py", "tests/ooxml/test_redline.py",
+                                         "tests/review/test_diff.py"],
+    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_diff.py",
+                                          "tests/review/test_redline_options.py"],
+    "strategy_builder/drafts/store.py": ["tests/drafts/test_invalidation.py", "tests/drafts/test_build.py",
+                                         "tests/e2e/test_build_robustness.py"],
+    "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py", "tests/drafts/test_build.py"],
+    "strategy_builder/render/engine.py": ["tests/render/test_template_check.py", "tests/drafts/test_build.py"],
+    "strategy_builder/review/register.py": ["tests/review/test_register.py", "tests/review/test_returns.py"],
+    "strategy_builder/ooxml/package.py": ["tests/review/test_hostile_returns.py",
+                                          "tests/ooxml/test_parsing_and_bookmarks.py"],
+    "strategy_builder/ooxml/parser.py": ["tests/review/test_hostile_returns.py",
+                                         "tests/ooxml/test_parsing_and_bookmarks.py"],
+}
+KILLED = {1, 3}
+TIMEOUT = {36, 24, -24, 152, 255}
+NO_TESTS = {5, 33}
+
+
+def _copy_checkout(target: Path) -> None:
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, files.decode().split("\0")):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+        elif source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(source), target / name)
+
+
+def _configure(folder: Path, module: str, tests: list[str]) -> None:
+    pyproject = folder / "pyproject.toml"
+    also_copy = [name for name in ("tests", "inputs", "templates", "schemas", "docs", "README.md", "constraints.txt",
+                                   "benchmarks", ".ci") if (folder / name).exists()]
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n[tool.mutmut]\n"
+                         f'source_paths = ["strategy_builder"]\n'
+                         f"only_mutate = {json.dumps([module])}\n"
+                         f"tests_dir = {json.dumps(tests)}\n"
+                         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not libreoffice", "-x", "-q"]\n'
+                         f"also_copy = {json.dumps(also_copy)}\n", encoding="utf-8")
+
+
+def _results(folder: Path, module: str) -> Counter[str]:
+    meta = json.loads((folder / "mutants" / f"{module}.meta").read_text(encoding="utf-8"))
+    counts: Counter[str] = Counter()
+    for exit_code in meta["exit_code_by_key"].values():
+        if exit_code in KILLED:
+            counts["killed"] += 1
+        elif exit_code == 0:
+            counts["survived"] += 1
+        elif exit_code in TIMEOUT:
+            counts["timeout"] += 1
+        elif exit_code in NO_TESTS:
+            counts["no tests"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+def _survivors(folder: Path, module: str, environment: dict[str, str]) -> str:
+    meta = json.loads((folder / "mutants" / f"{module}.meta").read_text(encoding="utf-8"))
+    texts = []
+    for name, exit_code in sorted(meta["exit_code_by_key"].items()):
+        if exit_code == 0 or exit_code in NO_TESTS:
+            shown = subprocess.run(["mutmut", "show", name], cwd=folder, capture_output=True, text=True,
+                                   env=environment)
+            texts.append(f"# {name} ({'survived' if exit_code == 0 else 'no tests'})\n{shown.stdout}")
+    return "\n".join(texts)
+
+
+def run(module: str) -> Counter[str]:
+    tests = MODULES[module]
+    with tempfile.TemporaryDirectory(prefix="sb-mutation-") as scratch:
+        folder = Path(scratch)
+        _copy_checkout(folder)
+        _configure(folder, module, tests)
+        environment = {**os.environ, "PYTHONPATH": str(folder / "mutants"), "STRATEGY_BUILDER_LAYOUT": "off"}
+        subprocess.run(["mutmut", "run"], cwd=folder, env=environment, check=False)
+        counts = _results(folder, module)
+        out = REPO / "build" / "mutation"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / (Path(module).stem + ".survivors.txt")).write_text(_survivors(folder, module, environment),
+                                                                  encoding="utf-8")
+    return counts
+
+
+def _machine() -> str:
+    from importlib.metadata import version
+
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"mutmut {version('mutmut')}")
+
+
+def write_scores(scores: dict[str, Counter[str]]) -> None:
+    """Replace the rows of the modules just measured in docs/testing.md's table, keep the others."""
+    text = TESTING.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    table, tail = rest.split(END, 1)
+    rows = {m.group(1): line for line in table.splitlines() if (m := re.match(r"^\| `([^`]+)` \|", line))}
+    today = dt.date.today().isoformat()
+    for module, counts in scores.items():
+        measured = counts["killed"] + counts["survived"] + counts["timeout"]
+        score = 100 * (counts["killed"] + counts["timeout"]) / measured if measured else 0.0
+        rows[module] = (f"| `{module}` | {sum(counts.values())} | {counts['killed']} | {counts['timeout']} | "
+                        f"{counts['survived']} | {counts['no tests']} | {score:.1f}% | {today}, {_machine()} |")
+    header = ("| module | mutants | killed | timeout | survived | no tests | score | measured |\n"
+              "| --- | --- | --- | --- | --- | --- | --- | --- |")
+    body = "\n".join(rows[m] for m in sorted(rows))
+    TESTING.write_text(f"{head}{BEGIN}\n{header}\n{body}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    if shutil.which("mutmut") is None:
+        print("mutmut is not installed: python -m pip install mutmut==3.8.1", file=sys.stderr)
+        return 2
+    modules = argv or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        print(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    scores = {}
+    for module in modules:
+        scores[module] = run(module)
+        print(module, dict(scores[module]))
+        write_scores({module: scores[module]})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
