@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Mutation testing of the modules that carry strategy-builder's promises, run by hand (never in CI).
 
-    python -m pip install mutmut==3.8.1          # a developer's tool, not a dependency of the project
-    python scripts/mutation.py [MODULE ...]       # default: every module of MODULES
+    python3 scripts/mutation.py [MODULE ...]      # default: every module of MODULES
 
 For each module the script copies the checkout (the files git knows, as they are on disk) into a scratch
 folder, runs mutmut there on that module alone with the module's own narrowed selection of tests
@@ -12,7 +11,11 @@ the score per module into docs/testing.md (between the markers of "Mutation scor
 and the date. mutmut forks one process per mutant and runs only the tests that reach the mutated
 function; a run of one module takes minutes on two cores, so run them one by one in a quiet hour.
 
-Subprocesses (``python -m strategy_builder ...``) see the mutants too: PYTHONPATH puts mutmut's copy first.
+mutmut (a developer's tool, not a dependency) runs in a virtual environment of its own,
+``build/mutation/venv``, made on first use with the locked dependencies but without strategy-builder
+itself: the package is imported from mutmut's mutated copy only (PYTHONPATH), in the test process and in
+the ``python -m strategy_builder`` processes the tests start. ``MUTATION_VENV`` names another such
+environment.
 """
 
 from __future__ import annotations
@@ -30,18 +33,17 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+MUTMUT = "mutmut==3.8.1"
 TESTING = REPO / "docs" / "testing.md"
 BEGIN, END = "<!-- mutation-score:begin -->", "<!-- mutation-score:end -->"
 
 MODULES: dict[str, list[str]] = {
-    "strategy_builder/ooxml/accept.py": ["tests/ooxml/test_accept.py", "tests/ooxml/test_redline.py",
-                                         "tests/review/test_diff.py"],
-    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_diff.py",
-                                          "tests/review/test_redline_options.py"],
-    "strategy_builder/drafts/store.py": ["tests/drafts/test_invalidation.py", "tests/drafts/test_build.py",
+    "strategy_builder/ooxml/accept.py": ["tests/ooxml/test_accept.py", "tests/ooxml/test_redline.py"],
+    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_redline_options.py"],
+    "strategy_builder/drafts/store.py": ["tests/drafts/test_store.py", "tests/drafts/test_invalidation.py",
                                          "tests/e2e/test_build_robustness.py"],
-    "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py", "tests/drafts/test_build.py"],
-    "strategy_builder/render/engine.py": ["tests/render/test_template_check.py", "tests/drafts/test_build.py"],
+    "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py"],
+    "strategy_builder/render/engine.py": ["tests/render/test_template_check.py"],
     "strategy_builder/review/register.py": ["tests/review/test_register.py", "tests/review/test_returns.py"],
     "strategy_builder/ooxml/package.py": ["tests/review/test_hostile_returns.py",
                                           "tests/ooxml/test_parsing_and_bookmarks.py"],
@@ -72,7 +74,7 @@ def _configure(folder: Path, module: str, tests: list[str]) -> None:
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n[tool.mutmut]\n"
                          f'source_paths = ["strategy_builder"]\n'
                          f"only_mutate = {json.dumps([module])}\n"
-                         f"tests_dir = {json.dumps(tests)}\n"
+                         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
                          'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not libreoffice", "-x", "-q"]\n'
                          f"also_copy = {json.dumps(also_copy)}\n", encoding="utf-8")
 
@@ -105,14 +107,35 @@ def _survivors(folder: Path, module: str, environment: dict[str, str]) -> str:
     return "\n".join(texts)
 
 
+def _venv() -> Path:
+    """A virtual environment with the locked dependencies and mutmut, without strategy-builder."""
+    folder = Path(os.environ.get("MUTATION_VENV", REPO / "build" / "mutation" / "venv"))
+    python = folder / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"),
+                        f"{REPO}[test]", MUTMUT], check=True)
+        subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "strategy-builder"], check=True)
+    return folder
+
+
 def run(module: str) -> Counter[str]:
     tests = MODULES[module]
+    venv = _venv()
     with tempfile.TemporaryDirectory(prefix="sb-mutation-") as scratch:
-        folder = Path(scratch)
+        folder = Path(scratch) / "checkout"
+        folder.mkdir()
         _copy_checkout(folder)
         _configure(folder, module, tests)
-        environment = {**os.environ, "PYTHONPATH": str(folder / "mutants"), "STRATEGY_BUILDER_LAYOUT": "off"}
-        subprocess.run(["mutmut", "run"], cwd=folder, env=environment, check=False)
+        if (REPO.parent / "shared").is_dir():  # the corpus, where tests/conftest.py looks for it
+            os.symlink(REPO.parent / "shared", folder / "shared")
+        environment = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+                       "VIRTUAL_ENV": str(venv), "PYTHONPATH": str(folder / "mutants"),
+                       "STRATEGY_BUILDER_LAYOUT": "off"}
+        # The first run writes mutants/; a process that started before it existed cached the folder as
+        # missing on its import path and finds no strategy_builder, so a second run does the work.
+        for _ in range(2):
+            subprocess.run(["mutmut", "run"], cwd=folder, env=environment, check=False)
         counts = _results(folder, module)
         out = REPO / "build" / "mutation"
         out.mkdir(parents=True, exist_ok=True)
@@ -122,10 +145,7 @@ def run(module: str) -> Counter[str]:
 
 
 def _machine() -> str:
-    from importlib.metadata import version
-
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"mutmut {version('mutmut')}")
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {MUTMUT}"
 
 
 def write_scores(scores: dict[str, Counter[str]]) -> None:
@@ -147,9 +167,6 @@ def write_scores(scores: dict[str, Counter[str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if shutil.which("mutmut") is None:
-        print("mutmut is not installed: python -m pip install mutmut==3.8.1", file=sys.stderr)
-        return 2
     modules = argv or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:

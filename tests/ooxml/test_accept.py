@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from lxml import etree
 
 from strategy_builder.ooxml.accept import accept_all, has_revisions, reject_all
 from strategy_builder.ooxml.namespaces import W
@@ -136,3 +137,83 @@ def test_cell_level_insertions_and_deletions_follow_the_standard(tmp_path) -> No
     for result in (accepted, rejected):
         assert not has_revisions(result)
         assert result.find(f".//{{{W}}}cellIns") is None and result.find(f".//{{{W}}}cellDel") is None
+
+
+MARK_DEL = f'<w:pPr><w:rPr><w:del {DEL_ATTRS}/></w:rPr></w:pPr>'
+MARK_INS = f'<w:pPr><w:rPr><w:ins {DEL_ATTRS}/></w:rPr></w:pPr>'
+
+
+def _runs(*texts: str, deleted: bool = False) -> str:
+    tag = "w:delText" if deleted else "w:t"
+    return "".join(f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>' for text in texts)
+
+
+def test_runs_of_a_change_keep_their_order() -> None:
+    accepted, rejected = views(f'<w:p><w:ins {DEL_ATTRS}>{_runs("one ", "two ", "three")}</w:ins>'
+                               f'<w:del {DEL_ATTRS}>{_runs("four ", "five ", "six", deleted=True)}</w:del></w:p>')
+    assert accepted == ["one two three"]
+    assert rejected == ["four five six"]
+
+
+def test_a_deleted_mark_joins_every_run_in_order_to_the_next_paragraph_which_keeps_its_properties() -> None:
+    root = body(f'<w:p>{MARK_DEL}{_runs("a", "b", "c")}</w:p>'
+                f'<w:p><w:pPr><w:pStyle w:val="Quote"/></w:pPr>{_runs("d", "e")}</w:p>')
+    accepted = accept_all(copy.deepcopy(root))
+    assert paragraph_texts(accepted) == ["abcde"]
+    [paragraph] = accepted.iter(f"{{{W}}}p")
+    assert paragraph.find(f"{{{W}}}pPr/{{{W}}}pStyle").get(f"{{{W}}}val") == "Quote"
+    assert paragraph_texts(reject_all(copy.deepcopy(root))) == ["abc", "de"]
+
+
+def test_an_emptied_paragraph_before_a_table_goes_but_the_last_paragraph_of_a_cell_stays() -> None:
+    cell = f'<w:tbl><w:tr><w:tc><w:p>{MARK_INS}<w:ins {DEL_ATTRS}>{_runs("added")}</w:ins></w:p></w:tc></w:tr></w:tbl>'
+    accepted, rejected = views(f'<w:p>{_runs("kept")}</w:p><w:p>{MARK_DEL}</w:p>{cell}<w:p/>')
+    assert accepted == ["kept", "added", ""]
+    assert rejected == ["kept", "", "", ""]  # the empty paragraph comes back; the cell keeps its paragraph
+
+
+def test_deleted_field_codes_come_back_as_field_codes() -> None:
+    root = body(f'<w:p><w:del {DEL_ATTRS}><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                '<w:r><w:delInstrText xml:space="preserve"> PAGE </w:delInstrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:del></w:p>')
+    rejected = reject_all(copy.deepcopy(root))
+    assert [e.text for e in rejected.iter(f"{{{W}}}instrText")] == [" PAGE "]
+    assert rejected.find(f".//{{{W}}}delInstrText") is None
+    assert accept_all(copy.deepcopy(root)).find(f".//{{{W}}}fldChar") is None
+
+
+def test_reject_restores_paragraph_properties_and_keeps_the_paragraph_mark() -> None:
+    root = body(f'<w:p><w:pPr><w:jc w:val="center"/><w:rPr><w:b/></w:rPr><w:pPrChange {DEL_ATTRS}><w:pPr>'
+                '<w:ind w:left="720"/><w:jc w:val="left"/></w:pPr></w:pPrChange></w:pPr>'
+                f'{_runs("text")}</w:p>')
+    rejected = reject_all(copy.deepcopy(root)).find(f".//{{{W}}}pPr")
+    assert [etree.QName(child).localname for child in rejected] == ["ind", "jc", "rPr"]
+    assert rejected.find(f"{{{W}}}jc").get(f"{{{W}}}val") == "left"
+    accepted = accept_all(copy.deepcopy(root)).find(f".//{{{W}}}pPr")
+    assert [etree.QName(child).localname for child in accepted] == ["jc", "rPr"]
+
+
+PROPERTY_KINDS = ["rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
+                  "tblGridChange", "tblPrExChange", "numberingChange"]
+
+
+@pytest.mark.parametrize("kind", ["ins", "del", "moveFrom", "moveTo", "cellIns", "cellDel", *PROPERTY_KINDS])
+def test_every_kind_of_revision_is_seen_and_none_is_left_after_accepting_or_rejecting(kind: str) -> None:
+    mark = f"<w:{kind} {DEL_ATTRS}/>"
+    changed = (f"<w:tbl><w:tr><w:tc><w:tcPr>{mark}</w:tcPr><w:p>{_runs('x')}</w:p></w:tc></w:tr></w:tbl><w:p/>"
+               if kind.startswith("cell") else f"<w:p><w:r>{mark}<w:t>x</w:t></w:r></w:p>")
+    root = body(f'<w:p>{_runs("plain")}</w:p>{changed}')
+    assert has_revisions(root)
+    assert not has_revisions(body(f'<w:p>{_runs("plain")}</w:p>'))
+    for view in (accept_all, reject_all):
+        assert not has_revisions(view(copy.deepcopy(root))), (kind, view.__name__)
+
+
+def test_move_ranges_and_custom_xml_marks_leave_no_trace() -> None:
+    names = ["moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
+             "customXmlInsRangeStart", "customXmlDelRangeEnd"]
+    markers = "".join(f'<w:{name} w:id="9"/>' for name in names)
+    for view in (accept_all, reject_all):
+        result = view(body(f"<w:p>{markers}{_runs('text')}</w:p>"))
+        assert paragraph_texts(result) == ["text"]
+        assert not [e for e in result.iter() if etree.QName(e).localname in names], view.__name__

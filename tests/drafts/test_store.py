@@ -1,0 +1,88 @@
+"""The draft store (docs/build.md, "Drafts are immutable and nothing is lost"): numbers are never given
+twice, leftovers of interrupted builds are removed and reported, the lock reports the other build, a
+published draft is never overwritten and follows the umask."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import filelock
+import pytest
+
+from conftest import copy_sample
+from strategy_builder.drafts.builder import BuildOptions, build
+from strategy_builder.drafts.store import DraftStore
+from strategy_builder.errors import EnvironmentProblem
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = copy_sample(tmp_path / "p")
+    for path in (root / "inputs" / "partners").glob("*.yaml"):
+        if path.stem != "AM":
+            path.unlink()
+    return root
+
+
+def test_leftovers_of_interrupted_builds_are_removed_and_reported(project: Path) -> None:
+    drafts, preview = project / "build" / "drafts", project / "build" / "preview"
+    leftovers = [drafts / ".staging-abc", drafts / ".tmp-1", preview / ".staging-def", preview / ".tmp-2"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.name.startswith(".staging-"):
+            path.mkdir()
+            (path / "AM.docx").write_bytes(b"half-written")
+        else:
+            path.write_bytes(b"half-written")
+    kept = drafts / "notes.txt"
+    kept.write_text("a file of the team's", encoding="utf-8")
+    result = build(project, BuildOptions(jobs=1))
+    assert sorted(map(str, result.cleaned)) == sorted(map(str, leftovers))
+    assert not any(path.exists() for path in leftovers)
+    assert kept.read_text(encoding="utf-8") == "a file of the team's"
+    assert result.draft == 1
+
+
+def test_a_number_is_never_given_twice(project: Path) -> None:
+    """A folder without a manifest (a draft being written by hand, or damaged) keeps its number."""
+    incomplete = project / "build" / "drafts" / "007"
+    incomplete.mkdir(parents=True)
+    result = build(project, BuildOptions(jobs=1))
+    assert (result.draft, result.previous) == (8, None)
+    assert DraftStore(project).latest()[0] == 8
+    assert DraftStore(project).next_number() == 9
+    assert not any(incomplete.iterdir())
+
+
+def test_the_lock_reports_the_other_build_and_is_free_again_afterwards(project: Path) -> None:
+    store = DraftStore(project)
+    (project / "build").mkdir()
+    with filelock.FileLock(str(project / "build" / ".build.lock")):
+        with pytest.raises(EnvironmentProblem) as refused:
+            with store.locked(0.2):
+                pytest.fail("the lock was given twice")
+        assert "another build is running" in str(refused.value)
+        assert "--wait" in (refused.value.hint or "")
+    with store.locked(0.2):
+        pass
+    with store.locked(0.2):  # released by the first, again
+        pass
+
+
+def test_a_published_draft_is_never_overwritten_and_follows_the_umask(project: Path) -> None:
+    first = build(project, BuildOptions(jobs=1))
+    before = {p.name: p.read_bytes() for p in first.directory.iterdir() if p.is_file()}
+    store = DraftStore(project)
+    staging = store.new_staging()
+    (staging / "AM.docx").write_bytes(b"another")
+    with pytest.raises(EnvironmentProblem):
+        store.publish(staging, 1)
+    assert {p.name: p.read_bytes() for p in first.directory.iterdir() if p.is_file()} == before
+    mask = os.umask(0)
+    os.umask(mask)
+    assert first.directory.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert staging.stat().st_mode & 0o777 == 0o777 & ~mask
+    published = store.publish(staging, 2)
+    assert published == project / "build" / "drafts" / "002" and (published / "AM.docx").read_bytes() == b"another"
+    assert not staging.exists()
