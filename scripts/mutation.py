@@ -43,10 +43,10 @@ MODULES: dict[str, list[str]] = {
     "strategy_builder/drafts/store.py": ["tests/drafts/test_store.py", "tests/drafts/test_invalidation.py",
                                          "tests/e2e/test_build_robustness.py"],
     "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py"],
-    "strategy_builder/render/engine.py": ["tests/render/test_template_check.py"],
-    "strategy_builder/review/register.py": ["tests/review/test_register.py", "tests/review/test_returns.py"],
+    "strategy_builder/render/sandbox.py": ["tests/render/test_sandbox.py", "tests/render/test_template_check.py"],
+    "strategy_builder/review/register/*": ["tests/review/test_register.py", "tests/e2e/test_register_updates.py"],
     "strategy_builder/ooxml/package.py": ["tests/review/test_hostile_returns.py",
-                                          "tests/ooxml/test_parsing_and_bookmarks.py"],
+                                          "tests/ooxml/test_parsing_and_bookmarks.py", "tests/test_limits.py"],
     "strategy_builder/ooxml/parser.py": ["tests/review/test_hostile_returns.py",
                                          "tests/ooxml/test_parsing_and_bookmarks.py"],
 }
@@ -79,10 +79,17 @@ def _configure(folder: Path, module: str, tests: list[str]) -> None:
                          f"also_copy = {json.dumps(also_copy)}\n", encoding="utf-8")
 
 
+def _exit_codes(folder: Path, module: str) -> dict[str, int | None]:
+    """Mutant name -> exit code of its test run, over every file ``module`` (a path or a glob) names."""
+    codes: dict[str, int | None] = {}
+    for meta in sorted((folder / "mutants").glob(f"{module}.meta")):
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return codes
+
+
 def _results(folder: Path, module: str) -> Counter[str]:
-    meta = json.loads((folder / "mutants" / f"{module}.meta").read_text(encoding="utf-8"))
     counts: Counter[str] = Counter()
-    for exit_code in meta["exit_code_by_key"].values():
+    for exit_code in _exit_codes(folder, module).values():
         if exit_code in KILLED:
             counts["killed"] += 1
         elif exit_code == 0:
@@ -97,9 +104,8 @@ def _results(folder: Path, module: str) -> Counter[str]:
 
 
 def _survivors(folder: Path, module: str, environment: dict[str, str]) -> str:
-    meta = json.loads((folder / "mutants" / f"{module}.meta").read_text(encoding="utf-8"))
     texts = []
-    for name, exit_code in sorted(meta["exit_code_by_key"].items()):
+    for name, exit_code in sorted(_exit_codes(folder, module).items()):
         if exit_code == 0 or exit_code in NO_TESTS:
             shown = subprocess.run(["mutmut", "show", name], cwd=folder, capture_output=True, text=True,
                                    env=environment)
@@ -139,8 +145,8 @@ def run(module: str) -> Counter[str]:
         counts = _results(folder, module)
         out = REPO / "build" / "mutation"
         out.mkdir(parents=True, exist_ok=True)
-        (out / (Path(module).stem + ".survivors.txt")).write_text(_survivors(folder, module, environment),
-                                                                  encoding="utf-8")
+        survivors = out / (module.replace("/", ".").replace("*", "all") + ".survivors.txt")
+        survivors.write_text(_survivors(folder, module, environment), encoding="utf-8")
     return counts
 
 
