@@ -21,7 +21,7 @@ from pathlib import Path
 
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import JSON_FILE_BYTES
-from strategy_builder.models.manifest import MANIFEST_FORMAT, Manifest
+from strategy_builder.models.manifest import Manifest
 
 INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
@@ -173,12 +173,12 @@ class ProjectLayout:
 
 
 def read_manifest(folder: Path) -> Manifest | None:
-    """The manifest of a draft or preview folder; ``None`` if absent, unreadable or of another format."""
+    """The manifest of a draft or preview folder (older formats upgraded, see :meth:`Manifest.from_json`);
+    ``None`` if absent, unreadable or of a format this version does not read."""
     try:
-        manifest = Manifest.model_validate_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
-    except (OSError, ValueError, RefusedFile):  # ValidationError is a ValueError
+        return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
+    except (OSError, ValueError, RefusedFile):  # ValidationError and JSONDecodeError are ValueErrors
         return None
-    return manifest if manifest.format == MANIFEST_FORMAT else None
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

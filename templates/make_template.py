@@ -965,7 +965,8 @@ def build_changes(b: Body) -> None:
     b.para("AnnexHeading", "{{ anchors.changes }}", "{{ titles.changes }}")
     b.para("AnnexLead", "{{ changes.sentence }}")
     b.tag("{%p if changes.has_previous and changes.rows %}")
-    b.table([(label("column_number"), 907), (label("column_section"), 6576), (label("column_change"), 1587)],
+    # The number column holds "3.3 → 3.4" on one line; the change column "Moved within its area".
+    b.table([(label("column_number"), 1304), (label("column_section"), 5669), (label("column_change"), 2097)],
             [["{{ c.number }}", "{{ c.title }}", "{{ c.status_label }}"]],
             loop=("{%tr for c in changes.rows %}", "{%tr endfor %}"))
     b.tag("{%p endif %}")

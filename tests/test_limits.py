@@ -440,7 +440,7 @@ def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
     manifest.parent.mkdir(parents=True)
     section = ManifestSection(id="AM/situation", kind="situation", number="1", title="Situation", bookmark="sb_1",
                               content_hash="0", source_file="inputs/partners/AM.yaml", source_line=9,
-                              source_path="situation", status="new")
+                              source_path="situation", status="added")
     data = Manifest(tool_version="0", draft=1, previous_draft=None, fingerprint="0", template_file="t.docx",
                     template_sha256="0", strategy_file="inputs/strategy.yaml", strategy_sha256="0",
                     consultation_round=1, issued="2010-11-15", partners=[ManifestPartner(

@@ -35,7 +35,8 @@ from strategy_builder.review.report_terminal import render_terminal
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="Date of the redlines' changes [default: the new draft's issue date].")
 @click.option("--all", "show_all", is_flag=True, help="Text output: list unchanged sections too.")
-@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences (like git diff --exit-code).")
+@click.option("--exit-code", is_flag=True,
+              help="Exit 1 when the documents differ in anything a reader sees (like git diff --exit-code).")
 @verbosity_options
 def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: Path | None,
          redline_path: Path | None, author: str | None, date_text: str | None, show_all: bool,
@@ -43,10 +44,10 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
     """Compare OLD and NEW: each a draft number (3), a draft folder or a .docx file.
 
     Sections are matched by their tracked IDs, so a moved priority shows as moved. Reports per partner
-    and area the sections added, removed, moved, changed and unchanged, the words changed in paragraphs
-    and table cells, and, for two builds, the input fields (file:line) behind each change. Content
-    outside tracked sections (cover, changes table) is shown apart and does not count as a difference.
-    Every .docx is read as untrusted input.
+    and area the sections added, removed, moved, renumbered and changed (as the draft's own changes
+    table does), the words changed in paragraphs and table cells, and, for two builds, the input fields
+    (file:line) behind each change. Content outside tracked sections (cover, changes table) is shown
+    apart. Every .docx is read as untrusted input.
     """
     try:
         date = dt.date.fromisoformat(date_text) if date_text else None

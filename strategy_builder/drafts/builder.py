@@ -15,6 +15,7 @@ from typing import Literal
 from strategy_builder import __version__
 from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeholder_for, plan_layout
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
+from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, TemplateProblem,
@@ -31,9 +32,8 @@ from strategy_builder.models.section_records import SectionRecord, partner_secti
 from strategy_builder.office.libreoffice import ConversionPool, PdfExport
 from strategy_builder.office.pdf import bookmark_pages, make_reproducible, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
-from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, SectionChange, build_context
+from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
 from strategy_builder.render.engine import CompiledTemplate
-from strategy_builder.ooxml.markers import bookmark_name
 
 Progress = Callable[[str, int, int], None]
 """Called with (message, done, total) as the build advances."""
@@ -122,18 +122,6 @@ def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
     return CompiledTemplate(path, cache_dir=ProjectLayout.of(project.root).template_cache_dir)
 
 
-def _statuses(records: list[SectionRecord], previous: ManifestPartner | None
-              ) -> tuple[dict[str, str], list[ManifestSection]]:
-    if previous is None:
-        return {r.id: "new" for r in records}, []
-    before = {s.id: s for s in previous.sections}
-    statuses = {r.id: ("new" if r.id not in before else
-                       "unchanged" if before[r.id].content_hash == r.content_hash else "changed") for r in records}
-    current = {r.id for r in records}
-    removed = [s.model_copy(update={"status": "removed"}) for s in previous.sections if s.id not in current]
-    return statuses, removed
-
-
 @dataclass(frozen=True, slots=True)
 class Planned:
     """One partner's document as planned: the render job and what its manifest entry needs."""
@@ -141,7 +129,8 @@ class Planned:
     job: RenderJob
     partner: SourcedPartner
     records: list[SectionRecord]
-    statuses: dict[str, str]
+    sections: list[ManifestSection]
+    """The manifest's sections, with their status against the previous draft."""
     removed: list[ManifestSection]
     stamp: DraftStamp
 
@@ -203,11 +192,11 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
          drafts: Drafts | None = None) -> Planned:
     strategy = project.strategy
     records = partner_sections(partner, strategy)
-    statuses, removed = _statuses(records, previous.partner(partner.code) if previous else None)
-    changes = tuple(SectionChange(r.id, r.number, r.title, statuses[r.id]) for r in records)  # type: ignore[arg-type]
-    changes += tuple(SectionChange(s.id, s.number, s.title, "removed") for s in removed)
+    previous_partner = previous.partner(partner.code) if previous else None
+    changes = section_changes(records, previous_partner)
+    sections, removed = manifest_sections(records, changes, previous_partner)
     drafts = drafts or []
-    stamp = DraftStamp(number, previous_number if previous else None, changes,
+    stamp = DraftStamp(number, previous_number if previous else None, tuple(changes),
                        history=_history(partner.code, drafts, number),
                        withdrawn_in=_withdrawn_in(partner, drafts))
     context = build_context(partner, strategy, stamp, records)
@@ -222,18 +211,14 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
         date=strategy.consultation.issued,
         logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
     job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
-    return Planned(job, partner, records, statuses, removed, stamp)
+    return Planned(job, partner, records, sections, removed, stamp)
 
 
-def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, records: list[SectionRecord],
-                      statuses: dict[str, str], removed: list[ManifestSection]) -> ManifestPartner:
+def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, sections: list[ManifestSection],
+                      removed: list[ManifestSection]) -> ManifestPartner:
     priority_statuses = {f"{partner.code}/{area_key}/{p.id}": p.status.value
                          for area_key, area in partner.model.areas.items() for p in area.priorities}
-    sections = [ManifestSection(id=r.id, kind=r.kind, number=r.number, title=r.title, bookmark=bookmark_name(r.id),
-                                content_hash=r.content_hash, source_file=r.source_file, source_line=r.source_line,
-                                source_path=r.source_path, status=statuses[r.id],  # type: ignore[arg-type]
-                                priority_status=priority_statuses.get(r.id))
-                for r in records]
+    sections = [s.model_copy(update={"priority_status": priority_statuses.get(s.id)}) for s in sections]
     return ManifestPartner(code=partner.code, name=partner.model.name, file=f"{partner.code}.docx",
                            docx_sha256=document.sha256, input_file=partner.document.display_name,
                            input_sha256=partner.document.sha256, words=document.words, sections=sections,
@@ -251,7 +236,7 @@ def _render_planned(project: Project, template: CompiledTemplate, planned: list[
         # One document per planned job, in order.
         for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
             write(f"{plan.job.partner}.docx", document.data)
-            entries.append(_manifest_partner(plan.partner, document, plan.records, plan.statuses, plan.removed))
+            entries.append(_manifest_partner(plan.partner, document, plan.sections, plan.removed))
             notify(f"rendered {plan.job.partner}", index, len(planned))
     except DocumentAssemblyError as error:
         raise _assembly_problem(error, template) from error

@@ -1,15 +1,26 @@
-"""The build manifest (``build/drafts/NNN/manifest.json``): what a draft contains and where it came from."""
+"""The build manifest (``build/drafts/NNN/manifest.json``): what a draft contains and where it came from.
+
+Format 2 records each section's status as :mod:`strategy_builder.models.section_changes` classifies it
+(``added``, ``removed``, ``moved``, ``renumbered``, ``changed``, ``unchanged``) with the section's previous
+ID, number and title. Format 1 manifests (statuses ``new``, ``changed``, ``unchanged``, ``removed``) are
+still read: :meth:`Manifest.from_json` reads ``new`` as ``added`` and leaves the previous-side fields
+empty. Any other format is not read (the draft is then compared as a folder of documents).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MANIFEST_FORMAT = 1
-"""Bumped when the manifest's shape changes incompatibly; older manifests are then treated as absent."""
+from strategy_builder.models.section_changes import ChangeStatus, SectionFacts, draft_section_facts
 
-SectionStatus = Literal["new", "changed", "unchanged", "removed"]
+MANIFEST_FORMAT = 2
+"""Bumped when the manifest's shape changes incompatibly; :data:`READABLE_FORMATS` are read."""
+READABLE_FORMATS = (1, 2)
+
+SectionStatus = ChangeStatus
 
 
 class _Model(BaseModel):
@@ -30,9 +41,19 @@ class ManifestSection(_Model):
                                          "the overview that sums over every partner")
     source_line: int | None = Field(description="Line of the section's entry in the input file")
     source_path: str = Field(description="Field path of the section's entry, e.g. areas.integration.priorities.0")
-    status: SectionStatus = Field(description="Compared with the previous draft")
+    status: SectionStatus = Field(description="Compared with the previous draft: added, removed, moved, "
+                                              "renumbered, changed or unchanged")
+    edited: bool = Field(False, description="Its content changed (true for changed; for moved: moved and edited)")
+    previous_id: str | None = Field(None, description="ID in the previous draft (differs after a move to "
+                                                      "another area); null when added")
+    previous_number: str | None = Field(None, description="Number in the previous draft; null when added")
+    previous_title: str | None = Field(None, description="Title in the previous draft; null when added")
     priority_status: str | None = Field(
         None, description="A priority's status in this draft (proposed, agreed, bracketed, withdrawn)")
+
+    def facts(self) -> SectionFacts:
+        """What the classification of changes compares (:mod:`strategy_builder.models.section_changes`)."""
+        return draft_section_facts(self.id, self.kind, self.title, self.number, self.content_hash)
 
 
 class ManifestPartner(_Model):
@@ -87,9 +108,32 @@ class Manifest(_Model):
     partners: list[ManifestPartner]
     layout: ManifestLayout | None = Field(None, description="The layout pass of the contents (drafts only)")
 
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Manifest:
+        """Read a manifest of any readable format; raises ``ValueError`` for anything else."""
+        raw = json.loads(data)
+        if not isinstance(raw, dict) or raw.get("format") not in READABLE_FORMATS:
+            raise ValueError(f"not a manifest of format {', '.join(map(str, READABLE_FORMATS))}")
+        if raw["format"] == 1:
+            raw = _from_format_1(raw)
+        return cls.model_validate(raw)
+
     def partner(self, code: str) -> ManifestPartner | None:
         return next((p for p in self.partners if p.code == code), None)
 
     def section_index(self) -> dict[str, tuple[ManifestPartner, ManifestSection]]:
         """Section ID -> (partner, section) over the whole draft."""
         return {s.id: (p, s) for p in self.partners for s in p.sections}
+
+
+def _from_format_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """A format 1 manifest in the shape of format 2: ``new`` is ``added``; nothing else is known."""
+    for partner in raw.get("partners") or []:
+        if not isinstance(partner, dict):
+            continue
+        for section in [*(partner.get("sections") or []), *(partner.get("removed_sections") or [])]:
+            if isinstance(section, dict) and section.get("status") == "new":
+                section["status"] = "added"
+            elif isinstance(section, dict) and section.get("status") == "changed":
+                section["edited"] = True
+    return {**raw, "format": MANIFEST_FORMAT}

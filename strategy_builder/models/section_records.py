@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from strategy_builder.models.inputs import AREA_TITLES, StrategyFile
 from strategy_builder.models.project import SourcedPartner
+from strategy_builder.models.section_changes import SectionFacts, draft_section_facts
 
 SectionKind = Literal["situation", "area", "priority", "key_figures"]
 
@@ -27,6 +28,10 @@ class SectionRecord:
     source_file: str
     source_line: int | None
     source_path: str
+
+    def facts(self) -> SectionFacts:
+        """What the classification of changes compares (:mod:`strategy_builder.models.section_changes`)."""
+        return draft_section_facts(self.id, self.kind, self.title, self.number, self.content_hash)
 
 
 def stable_hash(value: Any) -> str:
@@ -82,9 +87,11 @@ def partner_sections(partner: SourcedPartner, strategy: StrategyFile) -> list[Se
         {"name": model.name, "official_name": model.official_name, "situation": model.situation,
          "authorities": [a.model_dump() for a in model.authorities]}, ("situation",))
     for area_index, (area_key, area) in enumerate(model.areas.items(), start=2):
+        # What the area's own chapter text says: its title and, without priorities, why there are none.
+        # Its priorities are sections of their own (their order, additions and removals are theirs).
         add(area_id(code, area_key), "area", AREA_TITLES[area_key], str(area_index), area_key, None,
-            {"title": AREA_TITLES[area_key], "reason": area.no_priorities_reason,
-             "order": [p.id for p in area.priorities]}, ("areas", area_key))
+            {"title": AREA_TITLES[area_key], "has_priorities": bool(area.priorities),
+             "reason": None if area.priorities else area.no_priorities_reason}, ("areas", area_key))
         for priority_index, priority in enumerate(area.priorities, start=1):
             content = priority.model_dump(mode="json")
             content["resolved"] = [

@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from strategy_builder import __version__
+from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import Findings
 from strategy_builder.files import environment_problem
 from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR
-from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection, SectionStatus
+from strategy_builder.models.manifest import Manifest, ManifestPartner
 from strategy_builder.models.section_records import stable_hash
 from strategy_builder.regional.matrix import RegionalMatrix
 from strategy_builder.regional.source import RegionalInputs, load_regional_inputs
-from strategy_builder.ooxml.markers import bookmark_name
 
 if TYPE_CHECKING:
     from strategy_builder.regional.overview_document import OverviewSection
@@ -75,30 +75,13 @@ def _fingerprint(matrix: RegionalMatrix) -> str:
                         "tool": __version__, "layout": LAYOUT_VERSION})
 
 
-def _statuses(sections: list[OverviewSection], previous: ManifestPartner | None
-              ) -> tuple[dict[str, SectionStatus], list[ManifestSection]]:
-    """Each section compared with the previous overview (as drafts compare theirs), and the ones it dropped."""
-    if previous is None:
-        return {s.id: "new" for s in sections}, []
-    before = {s.id: s for s in previous.sections}
-    statuses: dict[str, SectionStatus] = {
-        s.id: "new" if s.id not in before else "unchanged" if before[s.id].content_hash == s.content_hash
-        else "changed" for s in sections}
-    current = {s.id for s in sections}
-    removed = [s.model_copy(update={"status": "removed"}) for s in previous.sections if s.id not in current]
-    return statuses, removed
-
-
 def _manifest(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous: Manifest | None,
               previous_number: int | None, sections: list[OverviewSection], docx_sha256: str, words: int
               ) -> Manifest:
     project = inputs.project
     old = previous.partner(OVERVIEW_CODE) if previous is not None else None
-    statuses, removed = _statuses(sections, old)
-    entries = [ManifestSection(id=s.id, kind=s.kind, number=s.number, title=s.title,  # type: ignore[arg-type]
-                               bookmark=bookmark_name(s.id), content_hash=s.content_hash, source_file=s.source_file,
-                               source_line=s.source_line, source_path=s.source_path, status=statuses[s.id])
-               for s in sections]
+    # Compared with the previous overview as drafts compare theirs: the one classification of changes.
+    entries, removed = manifest_sections(sections, section_changes(sections, old), old)
     document = ManifestPartner(code=OVERVIEW_CODE, name="Regional overview", file=OVERVIEW_FILE,
                                docx_sha256=docx_sha256, input_file=project.strategy_document.display_name,
                                input_sha256=matrix.source.inputs_sha256, words=words, sections=entries,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from strategy_builder import __version__
 from strategy_builder.models.abbreviations import draft_abbreviations
@@ -18,29 +18,18 @@ from strategy_builder.models.inputs import Period, Priority, StrategyFile
 from strategy_builder.models.period import PeriodPoint
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.prose import parse_prose
+from strategy_builder.models.section_changes import SectionChange, count_statuses
 from strategy_builder.models.section_records import SectionRecord, action_number, partner_sections
 from strategy_builder.ooxml.markers import (
     LOGO_MARKER, anchor_marker, anchor_name, begin_marker, bookmark_name, end_marker,
 )
 from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural, template_labels, texts
 
-ChangeStatus = Literal["new", "changed", "unchanged", "removed"]
-
 ANCHORS = ("summary", "introduction", "action_plan", "abbreviations", "changes")
 """Headings in the contents that are not tracked sections; each gets a hidden bookmark (``_Toc_summary``)."""
 
 ACTION_PLAN_LETTER, ABBREVIATIONS_LETTER = "B", "C"
 """Annex A is the key figures (a tracked section); the action plan and the abbreviations follow it."""
-
-
-@dataclass(frozen=True, slots=True)
-class SectionChange:
-    """How a section compares with the previous draft."""
-
-    section_id: str
-    number: str
-    title: str
-    status: ChangeStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +76,44 @@ class Pages:
 
 
 NO_PAGES = Pages()
+
+
+def _area_title(area: str | None, labels: dict[str, LabelValue]) -> str:
+    return fill(labels, f"area_{area}") if area and f"area_{area}" in labels else (area or "")
+
+
+def _change_label(change: SectionChange, labels: dict[str, LabelValue]) -> str:
+    """What the changes table says happened: ``Moved from Integration of legally residing migrants, changed``."""
+    if change.status == "moved" and change.old is not None:
+        if change.area_changed:
+            label = fill(labels, "change_moved_from", area=_area_title(change.old.area, labels))
+        else:
+            label = fill(labels, "change_moved_within")
+        return label + (fill(labels, "change_and_edited") if change.edited else "")
+    if change.status == "changed" and change.retitled:
+        return fill(labels, "change_retitled")
+    return fill(labels, f"change_{change.status}")
+
+
+def change_row(change: SectionChange, labels: dict[str, LabelValue] | None = None) -> dict[str, Any]:
+    """One row of the "Changes since draft N-1" table (see docs/templates.md).
+
+    ``number`` never shows a bare old number that now belongs to another section: a number that changed
+    is ``2.3 → 2.2``, a removed section's is ``2.2 → –``.
+    """
+    labels = labels or catalogue()
+    old, new = change.old, change.new
+    title = change.title
+    if change.retitled and old is not None:
+        title = fill(labels, "change_formerly", title=change.title, old=old.title)
+    return {
+        "section_id": change.id, "status": change.status, "status_label": _change_label(change, labels),
+        "number": change.number_text, "old_number": change.old_number or "", "new_number": change.new_number or "",
+        "title": title, "new_title": new.title if new else "", "old_title": old.title if old else "",
+        "area_title": _area_title((new or old).area, labels),  # type: ignore[union-attr]
+        "old_area_title": _area_title(old.area, labels) if old else "",
+        "edited": change.edited,
+    }
 
 
 def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None) -> str:
@@ -260,14 +287,12 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     situation_record = by_id[f"{code}/situation"]
     figures_record = by_id[f"{code}/key-figures"]
     situation_title, figures_title = fill(labels, "title_situation"), fill(labels, "title_key_figures")
-    changes = [{"section_id": c.section_id, "number": c.number, "title": c.title, "status": c.status,
-                "status_label": fill(labels, f"change_{c.status}")} for c in stamp.changes]
-    changed = [c for c in changes if c["status"] != "unchanged"]
-    counts = {status: sum(1 for c in changes if c["status"] == status)
-              for status in ("new", "changed", "unchanged", "removed")}
+    changed = [change_row(c, labels) for c in stamp.changes if c.status != "unchanged"]
+    counts = count_statuses(stamp.changes)
     previous_label = f"{stamp.previous:03d}" if stamp.previous else ""
     summary_text = (fill(labels, "changes_summary_first") if stamp.previous is None else
-                    ", ".join(fill(labels, f"count_{status}", n=n) for status, n in counts.items() if n)
+                    ", ".join(fill(labels, f"count_{status}", n=n) for status, n in counts.items()
+                              if n and status != "unchanged")
                     or fill(labels, "changes_summary_empty"))
 
     summary_blocks = _blocks(model.summary) or [{"kind": "paragraph", "bullet": False, "number": "",

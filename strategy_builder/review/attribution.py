@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import YAML_FILE_BYTES
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
+
+if TYPE_CHECKING:  # the comparison's sections carry an attribution; this module only reads them
+    from strategy_builder.review.diff import SectionDiff
 
 Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
 FieldChangeKind = Literal["changed", "added", "removed"]
@@ -152,10 +155,12 @@ class BuildPair:
     new_inputs: DraftInputs
 
 
-def attribute_section(kind: str, section_id: str | None, moved: bool, partner: str, builds: BuildPair
-                      ) -> Attribution | None:
-    """Why the section ``section_id`` (of ``kind``: tracked or outside) of ``partner`` changed between
-    two builds; ``None`` when the manifests do not know it."""
+def attribute_section(section: SectionDiff, partner: str, builds: BuildPair) -> Attribution | None:
+    """Why ``section`` of ``partner`` changed between two builds (input fields, order, template, tool);
+    ``None`` when it did not or the manifests do not know it."""
+    if section.status == "unchanged":
+        return None
+    kind, section_id = section.kind, section.section_id
     old_manifest, new_manifest = builds.old_manifest, builds.new_manifest
     old_partner, new_partner = old_manifest.partner(partner), new_manifest.partner(partner)
     old_inputs, new_inputs = builds.old_inputs, builds.new_inputs
@@ -163,9 +168,10 @@ def attribute_section(kind: str, section_id: str | None, moved: bool, partner: s
         if old_manifest.template_sha256 != new_manifest.template_sha256:
             return Attribution("template", "the template changed (outside tracked sections)")
         return Attribution("draft", "written for each draft (draft number, date, changes table), not from inputs")
-    if section_id is None:
+    if section_id is None and section.old_id is None:
         return None
-    old = next((s for s in (old_partner.sections if old_partner else []) if s.id == section_id), None)
+    old_id = section.old_id or section_id  # a priority that moved to another area had another ID
+    old = next((s for s in (old_partner.sections if old_partner else []) if s.id == old_id), None)
     new = next((s for s in (new_partner.sections if new_partner else []) if s.id == section_id), None)
     reference = new or old
     if reference is None:
@@ -190,10 +196,13 @@ def attribute_section(kind: str, section_id: str | None, moved: bool, partner: s
         else:
             summary = "shared settings changed (inputs/strategy.yaml: names of states or stakeholders)"
         return Attribution("inputs", summary, fields or [], file, line)
-    if moved:
+    if section.status == "moved":
         where = (f"from {old.source_path} to {new.source_path}" if old and new and old.source_path != new.source_path
                  else "among its neighbours")
         return Attribution("order", f"entries reordered in {file}: moved {where}", [], file, line)
+    if section.status == "renumbered":
+        return Attribution("order", f"numbered {section.old_number} → {section.new_number}: sections before it "
+                                    f"were added, removed or moved in {file}", [], file, line)
     if old_manifest.template_sha256 != new_manifest.template_sha256:
         return Attribution("template", "the template changed; the section's inputs did not", [], file, line)
     if old_manifest.tool_version != new_manifest.tool_version:

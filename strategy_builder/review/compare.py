@@ -8,7 +8,7 @@ from typing import Literal
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
-from strategy_builder.models.manifest import Manifest
+from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.review.attribution import BuildPair, DraftInputs, attribute_section
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
@@ -64,8 +64,9 @@ class Comparison:
 
     @property
     def has_changes(self) -> bool:
-        """Whether anything differs in words (the ``--exit-code`` question)."""
-        return any(p.status != "unchanged" for p in self.partners)
+        """Whether the documents differ in anything a reader sees (the ``--exit-code`` question): a section,
+        a partner added or removed, or content outside tracked sections (such as the draft number)."""
+        return any(p.status != "unchanged" or (p.diff is not None and p.diff.outside_changed) for p in self.partners)
 
     @property
     def both_builds(self) -> bool:
@@ -151,8 +152,15 @@ def _builds(old: Side, new: Side, project_dir: Path) -> BuildPair | None:
 
 def _attribute(diff: DocumentDiff, partner: str, builds: BuildPair) -> None:
     for section in diff.sections:
-        if section.status != "unchanged":
-            section.attribution = attribute_section(section.kind, section.section_id, section.moved, partner, builds)
+        section.attribution = attribute_section(section, partner, builds)
+
+
+def _recorded(side: Side, code: str) -> list[ManifestSection] | None:
+    """The sections a build recorded for partner ``code`` (``None`` for a side that is not a build)."""
+    if side.manifest is None or side.kind != "draft":
+        return None
+    partner = side.manifest.partner(code)
+    return partner.sections if partner is not None else None
 
 
 def compare_sides(old: Side, new: Side, *, project_dir: Path,
@@ -177,7 +185,9 @@ def compare_sides(old: Side, new: Side, *, project_dir: Path,
         if old_path is None or new_path is None:
             partners.append(PartnerDiff(code, name, "added" if old_path is None else "removed", old_path, new_path))
             continue
-        diff = diff_documents(load(old_path), load(new_path))
+        # Two builds: their sections are classified as the build classified them (the manifests' hashes).
+        diff = diff_documents(load(old_path), load(new_path), old_manifest=_recorded(old, code),
+                              new_manifest=_recorded(new, code))
         if builds is not None:
             _attribute(diff, code, builds)
         status: PartnerStatus = "changed" if diff.has_changes else "unchanged"

@@ -1,27 +1,38 @@
-"""Comparing two reviewed documents: sections matched by ID (or heading), moves, and word-level changes.
+"""Comparing two reviewed documents: sections classified once, then aligned block by block and word by word.
 
-Sections are matched by their tracked IDs, so a reordered priority is *moved*, not deleted and
-re-inserted. The order of the matched sections is compared with a longest increasing subsequence: the
-sections outside it are the fewest that must have moved (a swap of two neighbours reports both).
-Within matched sections the blocks are aligned and only changed pairs are word-diffed (see align.py).
+Each section's status comes from :func:`strategy_builder.models.section_changes.classify_sections`, the
+classification the build uses for a draft's changes table and manifest. For two builds the classification
+compares the manifests' content hashes (and the words, for edits made outside the build); for any other
+documents it compares each section's words without its own number, so that a section whose number changed
+only because others moved is ``renumbered``. Sections are matched by ID (a priority that moved to another
+area by its key), or by heading, a retitled heading by its content. Within matched sections the blocks are
+aligned and only changed pairs are word-diffed (see align.py); moved sections become moves in the redline.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from strategy_builder.models.manifest import ManifestSection
+from strategy_builder.models.section_changes import (
+    ChangeStatus, SectionChange, SectionFacts, classify_sections, draft_section_facts, longest_in_order,
+)
 from strategy_builder.ooxml.blocks import Paragraph
 from strategy_builder.ooxml.redline import redline_document
-from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.align import BlockPair, RowPair, WordOp, align_blocks, normalise, similarity
-from strategy_builder.review.review_document import ReviewDocument, Segment, SectionKind, review_body
+from strategy_builder.review.attribution import Attribution
+from strategy_builder.review.review_document import (
+    ReviewDocument, SectionInfo, Segment, SectionKind, leading_number, review_body,
+)
 
 SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from", "moved_to"]
-SectionStatus = Literal["added", "removed", "moved", "changed", "unchanged"]
+SectionStatus = ChangeStatus
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+|[A-Z])(?:\.\d+)*\.?\s+")
 
 
 @dataclass(slots=True, eq=False)
@@ -57,7 +68,7 @@ class Change:
 
 @dataclass(slots=True)
 class SectionDiff:
-    """How one section compares: status, whether it moved and/or was edited, and its changes."""
+    """How one section compares: its status (the one classification), where it was and is, its changes."""
 
     key: str
     kind: SectionKind
@@ -67,16 +78,26 @@ class SectionDiff:
     partner: str | None
     area: str | None
     status: SectionStatus
-    moved: bool
     edited: bool
     old_number: str | None
     new_number: str | None
     old_position: int | None
     new_position: int | None
     changes: list[Change]
+    old_id: str | None = None
+    """The section's ID on the old side (differs from ``section_id`` after a move to another area)."""
+    old_area: str | None = None
     attribution: Attribution | None = None
-    """Why it changed (input fields, template, tool): set by :func:`strategy_builder.review.compare.compare_sides`
-    when both sides are builds."""
+    """Why it changed, when both sides are builds (set when the comparison is made)."""
+
+    @property
+    def moved(self) -> bool:
+        return self.status == "moved"
+
+    @property
+    def retitled(self) -> bool:
+        """Whether the heading's words changed (its number aside)."""
+        return self.old_title is not None and bare_title(self.old_title) != bare_title(self.title)
 
 
 @dataclass(slots=True)
@@ -93,7 +114,7 @@ class DocumentDiff:
         """Whether any section differs in words (whitespace-only differences do not count).
 
         In drafts, content outside tracked sections (cover line, "changes since" table) changes with
-        every draft by construction; it is reported apart and does not count here.
+        every draft by construction; it is reported apart (:attr:`outside_changed`).
         """
         tracked = self.old.tracked and self.new.tracked
         return any(s.status != "unchanged" for s in self.sections if not (tracked and s.kind == "outside"))
@@ -104,103 +125,108 @@ class DocumentDiff:
         return self.new.tracked and any(s.status != "unchanged" for s in self.sections if s.kind == "outside")
 
 
-# ------------------------------------------------------------------------------------- order & moves
+def bare_title(title: str | None) -> str:
+    """A heading without its leading number, whitespace collapsed: ``2.3\tBorders`` -> ``Borders``."""
+    return " ".join(_LEADING_NUMBER.sub("", title or "", count=1).split())
 
 
-def _stable_anchors(common_in_old_order: list[str], new_index: dict[str, int]) -> set[str]:
-    """The largest set of common keys whose relative order is unchanged (longest increasing subsequence)."""
-    tails: list[int] = []
-    tail_keys: list[int] = []
-    parent: list[int] = []
-    positions = [new_index[k] for k in common_in_old_order]
-    for index, value in enumerate(positions):
-        slot = bisect.bisect_left(tails, value)
-        if slot == len(tails):
-            tails.append(value)
-            tail_keys.append(index)
+def _number_pattern(number: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])" + re.escape(number) + r"(?!\d)")
+
+
+# ----------------------------------------------------------------------------------- classification
+
+
+def _fingerprint(document: ReviewDocument, info: SectionInfo) -> str:
+    """The section's words (whitespace collapsed) without its own number: equal when only the number changed."""
+    text = "\n".join(normalise(block.text) for block in document.section_blocks(info.key))
+    if info.number:
+        text = _number_pattern(info.number).sub("#", text)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _document_facts(document: ReviewDocument, manifest: dict[str, ManifestSection] | None) -> list[SectionFacts]:
+    """The facts of every tracked or heading section of ``document``; ``manifest`` (a build's sections by ID)
+    adds the content hash of each section's inputs to what its words say."""
+    facts = []
+    for info in document.sections.values():
+        if info.kind == "outside":
+            continue
+        words = _fingerprint(document, info)
+        if info.kind == "tracked" and info.section_id:
+            recorded = manifest.get(info.section_id) if manifest is not None else None
+            if recorded is not None:
+                facts.append(draft_section_facts(info.section_id, recorded.kind, recorded.title, recorded.number,
+                                                 f"{recorded.content_hash}|{words}"))
+            else:
+                kind = "priority" if info.section_id.count("/") == 2 else ""
+                facts.append(draft_section_facts(info.section_id, kind, bare_title(info.title), info.number, words))
         else:
-            tails[slot] = value
-            tail_keys[slot] = index
-        parent.append(tail_keys[slot - 1] if slot else -1)
-    chain: set[str] = set()
-    cursor = tail_keys[-1] if tail_keys else -1
-    while cursor != -1:
-        chain.add(common_in_old_order[cursor])
-        cursor = parent[cursor]
-    return chain
+            facts.append(SectionFacts(info.key, bare_title(info.title), info.number, words, None, None, info.area,
+                                      "heading"))
+    return facts
 
 
-def _moved(common_in_old_order: list[str], new_index: dict[str, int], anchors: set[str]) -> set[str]:
-    moved = set(common_in_old_order) - anchors
-    old_index = {k: i for i, k in enumerate(common_in_old_order)}
-
-    def inverted_with(key: str) -> list[str]:
-        return [other for other in common_in_old_order if other != key
-                and (old_index[other] < old_index[key]) != (new_index[other] < new_index[key])]
-
-    # Two neighbours swapped: the subsequence keeps one of them, but a reader sees both move.
-    for key in list(moved):
-        partners = inverted_with(key)
-        if len(partners) == 1 and partners[0] not in moved and inverted_with(partners[0]) == [key]:
-            moved.add(partners[0])
-    return moved
-
-
-def _renames(old: ReviewDocument, new: ReviewDocument) -> dict[str, str]:
-    """Old owner -> new owner for sections whose key changed but which are evidently the same section.
-
-    Tracked: a priority moved to another area keeps its last ID component. Headings: a retitled heading
-    whose content is mostly the same (Dice >= 0.5 on words), matched in order.
-    """
-    old_only = [k for k in old.sections if k not in new.sections]
-    new_only = [k for k in new.sections if k not in old.sections]
-    renames: dict[str, str] = {}
+def _heading_pairs(old: ReviewDocument, new: ReviewDocument) -> dict[str, str]:
+    """Old key -> new key of retitled headings whose content is mostly the same (Dice >= 0.5 on words),
+    matched in order (documents without tracked sections)."""
     if old.tracked and new.tracked:
-        tails: dict[tuple[str, str], list[str]] = {}
-        for key in new_only:
-            parts = key.split("/")
-            if len(parts) == 3 and new.sections[key].kind == "tracked":
-                tails.setdefault((parts[0], parts[2]), []).append(key)
-        for key in old_only:
-            parts = key.split("/")
-            tracked = old.sections[key].kind == "tracked" and len(parts) == 3
-            candidates = tails.get((parts[0], parts[-1]), []) if tracked else []
-            if len(candidates) == 1:
-                renames[key] = candidates[0]
-        return renames
+        return {}
+    old_only = [k for k, s in old.sections.items() if k not in new.sections and s.kind == "heading"]
+    new_only = [k for k, s in new.sections.items() if k not in old.sections and s.kind == "heading"]
+    pairs: dict[str, str] = {}
     used: set[str] = set()
     for key in old_only:
-        if old.sections[key].kind != "heading":
-            continue
         old_text = " ".join(b.text for b in old.section_blocks(key))
         best, best_score = None, 0.5
         for candidate in new_only:
-            if candidate in used or new.sections[candidate].kind != "heading":
+            if candidate in used:
                 continue
             score = similarity(old_text, " ".join(b.text for b in new.section_blocks(candidate)))
             if score >= best_score:
                 best, best_score = candidate, score
         if best is not None:
-            renames[key] = best
+            pairs[key] = best
             used.add(best)
-    return renames
+    return pairs
 
 
-def diff_segments(old: ReviewDocument, new: ReviewDocument,
-                  renames: dict[str, str] | None = None) -> list[SegmentDiff]:
-    """Both documents' segments in one merged order, each with its status and aligned blocks."""
-    renames = renames if renames is not None else _renames(old, new)
+def classify_documents(old: ReviewDocument, new: ReviewDocument,
+                       old_manifest: Sequence[ManifestSection] | None = None,
+                       new_manifest: Sequence[ManifestSection] | None = None) -> list[SectionChange]:
+    """The classification of the two documents' sections (outside content aside).
+
+    With both builds' manifest sections, sections are compared as the build compared them (the hashes of
+    their inputs), and by their words too.
+    """
+    both = old_manifest is not None and new_manifest is not None and old.tracked and new.tracked
+    old_index = {s.id: s for s in old_manifest} if both and old_manifest is not None else None
+    new_index = {s.id: s for s in new_manifest} if both and new_manifest is not None else None
+    return classify_sections(_document_facts(old, old_index), _document_facts(new, new_index),
+                             pairs=_heading_pairs(old, new))
+
+
+# ------------------------------------------------------------------------------------------ segments
+
+
+def diff_segments(old: ReviewDocument, new: ReviewDocument, renames: dict[str, str],
+                  moved_sections: set[str]) -> list[SegmentDiff]:
+    """Both documents' segments in one merged order, each with its status and aligned blocks.
+
+    ``renames`` maps old section keys to new ones (matched sections whose key changed); the segments of
+    ``moved_sections`` (new keys) are moves. A segment of another section that is out of order (rare:
+    sections are what moves) is marked as moved text too, so that both orders are reproduced exactly.
+    """
     old_keys = [f"{renames.get(s.owner, s.owner)}#{s.occurrence}" for s in old.segments]
     new_keys = [s.key for s in new.segments]
     old_by_key = dict(zip(old_keys, old.segments, strict=True))
     new_by_key = dict(zip(new_keys, new.segments, strict=True))
     new_index = {k: i for i, k in enumerate(new_keys)}
     common = [k for k in old_keys if k in new_index]
-    anchors = _stable_anchors(common, new_index)
-    moved = _moved(common, new_index, anchors)
-    # A priority that changed area moved, even when it kept its place in the sequence.
-    moved |= {k for k in common if k.rsplit("#", 1)[0] in renames.values() and old.tracked}
-    anchors -= moved
+    moved = {k for k in common if k.rsplit("#", 1)[0] in moved_sections}
+    rest = [k for k in common if k not in moved]
+    anchors = longest_in_order(rest, new_index)
+    moved |= set(rest) - anchors
     move_ids = {key: number for number, key in enumerate(sorted(moved, key=lambda k: new_index[k]), start=1)}
     result: list[SegmentDiff] = []
     i = j = 0
@@ -208,12 +234,9 @@ def diff_segments(old: ReviewDocument, new: ReviewDocument,
         if i < len(old_keys) and old_keys[i] not in anchors:
             key = old_keys[i]
             segment = old_by_key[key]
-            if key in moved:
-                result.append(SegmentDiff(key, key.rsplit("#", 1)[0], "moved_from", segment, None,
-                                          [BlockPair("deleted", b, None) for b in segment.blocks], move_ids[key]))
-            else:
-                result.append(SegmentDiff(key, key.rsplit("#", 1)[0], "deleted", segment, None,
-                                          [BlockPair("deleted", b, None) for b in segment.blocks]))
+            status: SegmentStatus = "moved_from" if key in moved else "deleted"
+            result.append(SegmentDiff(key, key.rsplit("#", 1)[0], status, segment, None,
+                                      [BlockPair("deleted", b, None) for b in segment.blocks], move_ids.get(key)))
             i += 1
         elif j < len(new_keys) and new_keys[j] not in anchors:
             key = new_keys[j]
@@ -228,17 +251,13 @@ def diff_segments(old: ReviewDocument, new: ReviewDocument,
         else:
             key = new_keys[j]
             pairs = align_blocks(old_by_key[key].blocks, new_by_key[key].blocks)
-            status: SegmentStatus = "equal" if all(p.kind == "equal" for p in pairs) else "changed"
+            status = "equal" if all(p.kind == "equal" for p in pairs) else "changed"
             result.append(SegmentDiff(key, new_by_key[key].owner, status, old_by_key[key], new_by_key[key], pairs))
             i, j = i + 1, j + 1
     return result
 
 
 # ------------------------------------------------------------------------------------------ sections
-
-
-def _number_pattern(number: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.])" + re.escape(number) + r"(?!\d)")
 
 
 def _flatten(pairs: list[BlockPair], prefix: str = "") -> list[Change]:
@@ -280,9 +299,29 @@ def _flatten_rows(rows: list[RowPair], where: str) -> list[Change]:
     return changes
 
 
+def _mark_renumbered(changes: list[Change], old_number: str | None, new_number: str | None) -> None:
+    """Flag the changes that only replace the section's old number by its new one."""
+    if not old_number or not new_number or old_number == new_number:
+        return
+    old_pattern, new_pattern = _number_pattern(old_number), _number_pattern(new_number)
+    for change in changes:
+        if change.kind == "changed" and not change.whitespace_only and (
+                old_pattern.sub("#", normalise(change.old_text)) == new_pattern.sub("#", normalise(change.new_text))):
+            change.renumbered = True
+
+
+def _outside_status(changes: list[Change], in_old: bool, in_new: bool) -> SectionStatus:
+    if not in_new:
+        return "removed"
+    if not in_old:
+        return "added"
+    return "changed" if any(c.substantive for c in changes) else "unchanged"
+
+
 def _section_diffs(old: ReviewDocument, new: ReviewDocument, segments: list[SegmentDiff],
-                   renames: dict[str, str]) -> list[SectionDiff]:
+                   classification: list[SectionChange], renames: dict[str, str]) -> list[SectionDiff]:
     reverse = {v: k for k, v in renames.items()}
+    by_owner = {change.id: change for change in classification}
     grouped: dict[str, list[SegmentDiff]] = {}
     # A moved section is listed where it now is, not where it was.
     for segment in sorted(segments, key=lambda s: s.status == "moved_from"):
@@ -298,45 +337,46 @@ def _section_diffs(old: ReviewDocument, new: ReviewDocument, segments: list[Segm
         old_info = old.sections.get(old_key)
         info = new_info or old_info
         assert info is not None
-        statuses = {p.status for p in parts}
-        moved = bool(statuses & {"moved_from", "moved_to"}) or (old_key != owner and old.tracked)
-        changes = [c for p in parts if p.status not in ("moved_from",) for c in _flatten(p.pairs)]
-        old_number = old_info.number if old_info else None
-        new_number = new_info.number if new_info else None
-        if old_number and new_number and old_number != new_number:
-            old_pattern, new_pattern = _number_pattern(old_number), _number_pattern(new_number)
-            for change in changes:
-                if change.kind == "changed" and not change.whitespace_only and (
-                        old_pattern.sub("#", normalise(change.old_text))
-                        == new_pattern.sub("#", normalise(change.new_text))):
-                    change.renumbered = True
-        edited = any(c.substantive for c in changes)
-        if new_info is None:
-            status: SectionStatus = "removed"
-        elif old_info is None:
-            status = "added"
-        elif moved:
-            status = "moved"
+        changes = [c for p in parts if p.status != "moved_from" for c in _flatten(p.pairs)]
+        change = by_owner.get(owner)
+        old_number = change.old_number if change is not None else (old_info.number if old_info else None)
+        new_number = change.new_number if change is not None else (new_info.number if new_info else None)
+        _mark_renumbered(changes, old_info.number if old_info else None, new_info.number if new_info else None)
+        visible = any(c.substantive for c in changes)
+        if change is None:  # content outside tracked sections (or before the first heading)
+            status = _outside_status(changes, old_info is not None, new_info is not None)
+            edited = status == "changed"
         else:
-            status = "changed" if edited else "unchanged"
+            status, edited = change.status, change.edited
+            if status in ("unchanged", "renumbered") and visible:
+                # The words differ although the inputs do not: edited outside the build (or the template).
+                status, edited = "changed", True
         result.append(SectionDiff(
             owner, info.kind, info.section_id, (new_info or old_info).title,  # type: ignore[union-attr]
-            old_info.title if old_info else None, info.partner, info.area, status, moved,
+            old_info.title if old_info else None, info.partner, info.area, status,
             edited and status not in ("added", "removed"), old_number, new_number,
-            old_order.get(old_key), new_order.get(owner), changes))
+            old_order.get(old_key), new_order.get(owner), changes,
+            old_info.section_id if old_info else None, old_info.area if old_info else None))
     return result
 
 
-def diff_documents(old: ReviewDocument, new: ReviewDocument) -> DocumentDiff:
-    """Compare two documents; when only one side has tracked sections both are split at headings."""
+def diff_documents(old: ReviewDocument, new: ReviewDocument, *,
+                   old_manifest: Sequence[ManifestSection] | None = None,
+                   new_manifest: Sequence[ManifestSection] | None = None) -> DocumentDiff:
+    """Compare two documents; when only one side has tracked sections both are split at headings.
+
+    ``old_manifest`` and ``new_manifest`` are the sections both builds recorded for this document: with
+    them the sections are classified as the build classified them (see :func:`classify_documents`).
+    """
     if old.tracked != new.tracked:
         old = review_body(old.body, force_headings=True)
         new = review_body(new.body, force_headings=True)
-    renames = _renames(old, new)
-    segments = diff_segments(old, new, renames)
-    return DocumentDiff(old, new, segments, _section_diffs(old, new, segments, renames))
-
-
+    classification = classify_documents(old, new, old_manifest, new_manifest)
+    renames = {c.old.id: c.new.id for c in classification
+               if c.old is not None and c.new is not None and c.old.id != c.new.id}
+    moved = {c.id for c in classification if c.status == "moved"}
+    segments = diff_segments(old, new, renames, moved)
+    return DocumentDiff(old, new, segments, _section_diffs(old, new, segments, classification, renames))
 
 
 def redline(diff: DocumentDiff, *, author: str, date: dt.date) -> bytes:
@@ -344,4 +384,5 @@ def redline(diff: DocumentDiff, *, author: str, date: dt.date) -> bytes:
     return redline_document(diff.new.body, diff.segments, author=author, date=date)
 
 
-__all__ = ["Change", "DocumentDiff", "SectionDiff", "SegmentDiff", "diff_documents", "diff_segments", "redline"]
+__all__ = ["Change", "DocumentDiff", "SectionDiff", "SegmentDiff", "bare_title", "classify_documents",
+           "diff_documents", "diff_segments", "leading_number", "redline"]

@@ -1,4 +1,4 @@
-"""The diff as one self-contained HTML page: no network, navigation by partner and area.
+"""The diff as one self-contained HTML page: no network, what changed first, navigation by partner and area.
 
 Insertions are ``<ins>`` (underlined, with a visible "+"), deletions ``<del>`` (struck through, with a
 visible "−"), so that the meaning never depends on colour alone; colours only reinforce it. The page is a
@@ -13,7 +13,7 @@ import re
 import jinja2
 import markupsafe
 
-from strategy_builder.review.report_view import ComparisonView, one_line
+from strategy_builder.review.report_view import SECTION_STATUSES, ComparisonView, one_line
 
 _CSS = """
 :root { --ins: #e6f4ea; --del: #fce8e6; --ink: #1f1f1f; --muted: #5f6368; --line: #dadce0; }
@@ -34,7 +34,9 @@ details { border: 1px solid var(--line); border-radius: 4px; margin: .4rem 0; pa
 summary { cursor: pointer; }
 .status { display: inline-block; min-width: 6.5rem; font-weight: 600; text-transform: uppercase; font-size: 12px; }
 .added .status { color: #137333; } .removed .status { color: #a50e0e; } .moved .status { color: #185abc; }
-.changed .status { color: #8a4b00; } .unchanged .status { color: var(--muted); }
+.renumbered .status { color: #3c4043; } .changed .status { color: #8a4b00; }
+.unchanged .status { color: var(--muted); }
+p.headline { font-size: 1.1rem; }
 ins { background: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; }
 del { background: var(--del); text-decoration: line-through; text-decoration-thickness: 2px; }
 ins .m, del .m { font-weight: 700; text-decoration: none; display: inline-block; padding-right: .1em; }
@@ -51,9 +53,8 @@ _PAGE = """{%- macro mark(piece) -%}
 {%- else -%}{{ piece.text }}{%- endif -%}
 {%- endmacro %}
 {%- macro section_details(partner, section) -%}
-{%- set shown = section.visible_changes if section.status in ("changed", "moved") else [] -%}
-{%- set hidden = (section.changes | length) - (shown | length)
-    if section.status in ("changed", "moved", "unchanged") else 0 %}
+{%- set shown = section.shown_changes -%}
+{%- set hidden = section.hidden_changes %}
 <details class="{{ section.status }}" id="{{ slug(partner.code, section.key) }}"{% if shown %} open{% endif %}>
 <summary><span class="status">{{ section.status_line }}</span> {{ one_line(section.title, 200) }}</summary>
 {% if section.retitled %}
@@ -74,25 +75,15 @@ _PAGE = """{%- macro mark(piece) -%}
 {% if hidden > 0 %}
 <p class="muted">{{ hidden }} change(s) of numbering or spacing only, not shown.</p>
 {% endif %}
-{{ why(section.attribution) }}
-</details>
-{% endmacro %}
-{%- macro why(attribution) -%}
-{%- if attribution and not attribution.fields -%}
-<p class="why">Why: {{ attribution.summary }}</p>
-{%- elif attribution -%}
-<div class="why">Why (input fields):<ul>
-{%- for field in attribution.fields %}
-<li><code>{{ field.file ~ ":" ~ field.line if field.line else field.file }}</code> <code>{{ field.path }}</code>
- {{ field.change }}
-{%- if field.change == "changed" and not is_structure(field.old) -%}
-: {{ mark(piece("delete", one_line(field.old | string, 200))) }}
- → {{ mark(piece("insert", one_line(field.new | string, 200))) }}
-{%- endif %}</li>
+{% if section.why %}
+<div class="why">Why:<ul>
+{%- for line in section.why %}
+<li>{{ line }}</li>
 {%- endfor %}
 </ul></div>
-{%- endif -%}
-{%- endmacro %}
+{% endif %}
+</details>
+{% endmacro %}
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -104,27 +95,29 @@ _PAGE = """{%- macro mark(piece) -%}
 <body>
 <nav aria-label="Partners and areas"><strong>{{ view.new.label }}</strong>
 <ul>
-{% for partner in view.partners %}
+{% for partner in view.changed_partners %}
 <li><a href="#{{ slug(partner.code) }}">{{ partner.label }}</a> <span class="muted">({{ partner.status }})</span>
 <ul>
 {% if partner.status not in ("added", "removed") %}
-{% for group in partner.areas() if group.title %}
+{% for group in partner.areas(show_unchanged=False) if group.title %}
 <li><a href="#{{ slug(partner.code, group.title) }}">{{ group.title }}</a>
 {%- set changed = group.sections | rejectattr("status", "equalto", "unchanged") | list | length %}
 {%- if changed %} ({{ changed }}){% endif %}</li>
 {% endfor %}
-{% if partner.outside %}
+{% if partner.changed_outside and not view.builds %}
 <li><a href="#{{ slug(partner.code, 'outside') }}">Outside tracked sections</a></li>
 {% endif %}
 {% endif %}
 </ul></li>
 {% endfor %}
+{% if view.unchanged_partners %}
+<li><a href="#unchanged">Unchanged ({{ view.unchanged_partners | length }})</a></li>
+{% endif %}
 </ul>
 </nav>
 <main>
 <h1>{{ heading }}</h1>
-<p class="legend">Legend: <ins><span class="m">+</span>inserted</ins> &nbsp; <del><span class="m">−</span>deleted</del>
- &nbsp; sections: added, removed, moved, changed, unchanged</p>
+<p class="headline">{{ view.headline }}</p>
 {% if view.metadata %}
 <ul>
 {% for item in view.metadata %}
@@ -132,40 +125,53 @@ _PAGE = """{%- macro mark(piece) -%}
 {% endfor %}
 </ul>
 {% endif %}
+{% if view.changed_partners | length > 1 %}
 <table class="summary">
-<thead><tr><th>Partner</th><th>Status</th><th>Added</th><th>Removed</th><th>Moved</th><th>Changed</th><th>Unchanged</th>
-<th>Outside sections</th></tr></thead>
+<thead><tr><th>Partner</th><th>Status</th>
+{%- for status in statuses %}<th>{{ status | capitalize }}</th>{% endfor %}</tr></thead>
 <tbody>
-{% for partner in view.partners %}
-<tr><td><a href="#{{ slug(partner.code) }}">{{ partner.code }} {{ partner.name or "" }}</a></td>
+{% for partner in view.changed_partners %}
+<tr><td><a href="#{{ slug(partner.code) }}">{{ partner.label }}</a></td>
 <td>{{ partner.status }}</td>
-{%- for status in ("added", "removed", "moved", "changed", "unchanged") -%}
+{%- for status in statuses -%}
 <td>{{ partner.counts[status] }}</td>
 {%- endfor -%}
-<td>{{ "changed" if partner.outside_changed else "" }}</td></tr>
+</tr>
 {% endfor %}
 </tbody>
 </table>
-{% for partner in view.partners %}
+{% endif %}
+<p class="legend">Legend: <ins><span class="m">+</span>inserted</ins> &nbsp; <del><span class="m">−</span>deleted</del>
+ &nbsp; sections: added, removed, moved, renumbered, changed, unchanged</p>
+{% for partner in view.changed_partners %}
 <section aria-labelledby="{{ slug(partner.code) }}">
-<h2 id="{{ slug(partner.code) }}">{{ partner.label }} <span class="muted">— {{ partner.status }}</span></h2>
+<h2 id="{{ slug(partner.code) }}">{{ partner.label }} <span class="muted">— {{ partner.status }}
+{%- if partner.counts_text %}: {{ partner.counts_text }}{% endif %}</span></h2>
 {% if partner.status in ("added", "removed") %}
 <p>This partner's document was {{ partner.status }}.</p>
 {% else %}
-{% for group in partner.areas() %}
+{% for group in partner.areas(show_unchanged=False) %}
 {% if group.title %}
 <h3 id="{{ slug(partner.code, group.title) }}">{{ group.title }}</h3>
 {% endif %}
 {% for section in group.sections %}{{ section_details(partner, section) }}{% endfor %}
 {% endfor %}
-{% if partner.outside %}
-<h3 id="{{ slug(partner.code, 'outside') }}">Outside tracked sections
-<span class="muted">(cover, contents, changes table: written for each draft)</span></h3>
-{% for section in partner.outside %}{{ section_details(partner, section) }}{% endfor %}
+{% if partner.changed_outside and not view.builds %}
+<h3 id="{{ slug(partner.code, 'outside') }}">Outside tracked sections</h3>
+{% for section in partner.changed_outside %}{{ section_details(partner, section) }}{% endfor %}
+{% endif %}
+{% if partner.unchanged_sections %}
+<p class="muted">{{ partner.unchanged_sections }} section(s) unchanged.</p>
 {% endif %}
 {% endif %}
 </section>
 {% endfor %}
+{% if view.unchanged_partners %}
+<p id="unchanged">Unchanged: {{ view.unchanged_partners | join(", ") }}.</p>
+{% endif %}
+{% if view.draft_text %}
+<p class="muted">{{ view.draft_text }}</p>
+{% endif %}
 </main>
 </body>
 </html>
@@ -178,12 +184,11 @@ def _slug(*parts: str | None) -> str:
 
 @functools.cache
 def _template() -> jinja2.Template:
-    from strategy_builder.review.report_view import Piece
 
     environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
     environment.globals.update(slug=_slug, one_line=one_line, css=markupsafe.Markup(_CSS),
-                               piece=Piece, is_structure=lambda value: isinstance(value, (dict, list)))
+                               statuses=SECTION_STATUSES)
     return environment.from_string(_PAGE)
 
 

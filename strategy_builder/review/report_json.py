@@ -16,7 +16,7 @@ from strategy_builder.review.report_view import SCHEMA, SCHEMA_VERSION, Comparis
 
 
 def comparison_payload(comparison: Comparison | ComparisonView) -> dict[str, Any]:
-    """The documented JSON form of a comparison (schema ``strategy-builder-diff``, version 1)."""
+    """The documented JSON form of a comparison (schema ``strategy-builder-diff``, version 2)."""
     view = comparison if isinstance(comparison, ComparisonView) else comparison_view(comparison)
     return view.as_json()
 

@@ -5,7 +5,7 @@ The − and + markers keep the meaning where strikethrough or bold is not render
 
 from __future__ import annotations
 
-from strategy_builder.review.report_view import ChangeView, ComparisonView, SectionView, one_line
+from strategy_builder.review.report_view import SECTION_STATUSES, ChangeView, ComparisonView, SectionView, one_line
 
 MAX_CHANGES = 20
 
@@ -42,57 +42,46 @@ def _section(section: SectionView, lines: list[str]) -> None:
     lines.append(f"- **{_md(section.status_line)}** {_md(one_line(section.title, 120))}")
     if section.retitled and section.old_title is not None:
         lines.append(f"  - was: {_md(one_line(section.old_title, 120))}")
-    if section.status in ("changed", "moved"):
-        changes = section.visible_changes
-        lines.extend(f"  - {_change(c)}" for c in changes[:MAX_CHANGES])
-        if len(changes) > MAX_CHANGES:
-            lines.append(f"  - … {len(changes) - MAX_CHANGES} more change(s)")
-    attribution = section.attribution
-    if attribution:
-        if attribution.fields:
-            for field in attribution.fields[:8]:
-                where = f"{field.file}:{field.line}" if field.line else field.file
-                values = ""
-                if field.change == "changed" and isinstance(field.old, str) and isinstance(field.new, str):
-                    values = f": “{_md(one_line(field.old, 80))}” → “{_md(one_line(field.new, 80))}”"
-                lines.append(f"  - why: `{where}` `{field.path}` {field.change}{values}")
-        else:
-            lines.append(f"  - why: {_md(attribution.summary)}")
+    changes = section.shown_changes
+    lines.extend(f"  - {_change(c)}" for c in changes[:MAX_CHANGES])
+    if len(changes) > MAX_CHANGES:
+        lines.append(f"  - … {len(changes) - MAX_CHANGES} more change(s)")
+    lines.extend(f"  - why: {_md(line)}" for line in section.why[:8])
 
 
 def render_markdown(view: ComparisonView) -> str:
-    """The report of a comparison as Markdown text."""
-    lines = [f"# Changes from {_md(view.old.label)} to {_md(view.new.label)}", ""]
-    for item in view.metadata:
-        lines.append(f"- {item.field}: `{item.old}` → `{item.new}`")
-    partners = view.partners
-    if len(partners) > 1:
-        lines += ["", "| Partner | Status | Added | Removed | Moved | Changed | Unchanged | Outside sections |",
-                  "|---|---|---:|---:|---:|---:|---:|---|"]
-        for partner in partners:
-            counts = partner.counts
-            lines.append(f"| {partner.code} {_md(partner.name or '')} | {partner.status} | "
-                         + " | ".join(str(counts[k]) for k in ("added", "removed", "moved", "changed", "unchanged"))
-                         + f" | {'changed' if partner.outside_changed else ''} |")
-    for partner in partners:
+    """The report of a comparison as Markdown text: the headline, the changed partners, one line for the
+    unchanged ones and one for the text written for each draft."""
+    lines = [f"# Changes from {_md(view.old.label)} to {_md(view.new.label)}", "", _md(view.headline)]
+    if view.metadata:
+        lines.append("")
+        lines.extend(f"- {item.field}: `{item.old}` → `{item.new}`" for item in view.metadata)
+    changed = view.changed_partners
+    if len(changed) > 1:
+        lines += ["", "| Partner | Status | " + " | ".join(s.capitalize() for s in SECTION_STATUSES) + " |",
+                  "|---|---|" + "---:|" * len(SECTION_STATUSES)]
+        for partner in changed:
+            lines.append(f"| {_md(partner.label)} | {partner.status} | "
+                         + " | ".join(str(partner.counts.get(s, 0)) for s in SECTION_STATUSES) + " |")
+    for partner in changed:
+        lines += ["", f"## {_md(partner.label)}"]
         if partner.status in ("added", "removed"):
-            lines += ["", f"## {partner.code} {_md(partner.name or '')}", "", f"Partner {partner.status}."]
+            lines += ["", f"Partner {partner.status}."]
             continue
-        groups = partner.areas(show_unchanged=False)
-        changed_outside = partner.changed_outside
-        if not groups and not changed_outside:
-            continue
-        lines += ["", f"## {partner.code} {_md(partner.name or '')}"]
-        for group in groups:
+        for group in partner.areas(show_unchanged=False):
             lines += ["", f"### {_md(group.title)}" if group.title else "### (no area)", ""]
             for section in group.sections:
                 _section(section, lines)
-        if changed_outside:
-            count = sum(len(s.visible_changes) for s in changed_outside)
-            why = changed_outside[0].attribution.summary if changed_outside[0].attribution else ""
-            lines += ["", f"*Outside tracked sections: {count} change(s)" + (f" ({_md(why)})" if why else "") + ".*"]
-    if not view.has_changes:
-        lines += ["", "No section changed."]
+        if not view.builds and partner.changed_outside:
+            lines += ["", "### Outside tracked sections", ""]
+            for section in partner.changed_outside:
+                _section(section, lines)
+        if partner.unchanged_sections:
+            lines += ["", f"*{partner.unchanged_sections} section(s) unchanged.*"]
+    if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):
+        lines += ["", f"Unchanged: {_md(', '.join(view.unchanged_partners))}."]
+    if view.draft_text:
+        lines += ["", f"*{_md(view.draft_text)}*"]
     return "\n".join(lines) + "\n"
 
 

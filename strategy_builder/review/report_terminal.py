@@ -1,7 +1,8 @@
-"""The diff for people at a terminal (rich): a summary table, then each changed partner by area.
+"""The diff for people at a terminal (rich): what changed first, then each changed partner by area.
 
 Insertions and deletions carry ``{+ +}`` and ``[- -]`` markers as well as colour (wdiff style), so the
-report reads the same without colour, in a log or through a screen reader.
+report reads the same without colour, in a log or through a screen reader. Unchanged partners are one
+line, and so is the text a build writes into every draft.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from strategy_builder.review.report_view import ChangeView, ComparisonView, SectionView, one_line
+from strategy_builder.review.report_view import SECTION_STATUSES, ChangeView, ComparisonView, SectionView, one_line
 
-_STATUS_STYLE = {"added": "green", "removed": "red", "moved": "cyan", "changed": "yellow", "unchanged": "dim"}
-_STATUS_MARK = {"added": "+", "removed": "-", "moved": "↕", "changed": "~", "unchanged": " "}
+_STATUS_STYLE = {"added": "green", "removed": "red", "moved": "cyan", "renumbered": "blue", "changed": "yellow",
+                 "unchanged": "dim"}
+_STATUS_MARK = {"added": "+", "removed": "-", "moved": "↕", "renumbered": "#", "changed": "~", "unchanged": " "}
 MAX_CHANGES = 8
 """Changes shown per section; the JSON and HTML reports have all of them."""
 
@@ -35,72 +37,59 @@ def _change_line(change: ChangeView) -> str:
 
 def _section(console: Console, section: SectionView, indent: str) -> None:
     status = section.status
-    style = _STATUS_STYLE[status]
+    style = _STATUS_STYLE.get(status, "")
     title = escape(one_line(section.title, 100))
-    console.print(f"{indent}[{style}]{_STATUS_MARK[status]} {escape(section.status_line):<10}[/] {title}")
+    console.print(f"{indent}[{style}]{_STATUS_MARK.get(status, ' ')} {escape(section.status_line):<10}[/] {title}")
     if section.retitled and section.old_title is not None:
         console.print(f"{indent}    [dim]was:[/] {escape(one_line(section.old_title, 100))}")
-    if status in ("changed", "moved"):
-        changes = section.visible_changes
-        for change in changes[:MAX_CHANGES]:
-            console.print(f"{indent}    {_change_line(change)}")
-        if len(changes) > MAX_CHANGES:
-            console.print(f"{indent}    [dim]… {len(changes) - MAX_CHANGES} more change(s)[/]")
-    attribution = section.attribution
-    if attribution:
-        if attribution.fields:
-            for field in attribution.fields[:5]:
-                where = f"{field.file}:{field.line}" if field.line else field.file
-                console.print(f"{indent}    [magenta]why:[/] {escape(where)}  {escape(field.path)} "
-                              f"{escape(field.change)}")
-        else:
-            console.print(f"{indent}    [magenta]why:[/] {escape(attribution.summary)}")
+    changes = section.shown_changes
+    for change in changes[:MAX_CHANGES]:
+        console.print(f"{indent}    {_change_line(change)}")
+    if len(changes) > MAX_CHANGES:
+        console.print(f"{indent}    [dim]… {len(changes) - MAX_CHANGES} more change(s)[/]")
+    for line in section.why[:5]:
+        console.print(f"{indent}    [magenta]why:[/] {escape(line)}")
 
 
 def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: bool = False) -> None:
-    """Print the report of a comparison on ``console``."""
-    console.print(f"[bold]{escape(view.old.label)}[/] → [bold]{escape(view.new.label)}[/]")
+    """Print the report of a comparison on ``console``: the headline, the changed partners, one line for the
+    unchanged ones and one for the text written for each draft. ``show_unchanged`` lists unchanged sections
+    of the changed partners too."""
+    console.print(f"[bold]{escape(view.old.label)}[/] → [bold]{escape(view.new.label)}[/]: {escape(view.headline)}")
     for item in view.metadata:
         console.print(f"  [magenta]{escape(item.field)}[/]: {escape(item.old[:16])} → {escape(item.new[:16])}")
-    partners = view.partners
-    if len(partners) > 1:
+    changed = view.changed_partners
+    if len(changed) > 1:
         table = Table(show_edge=False, pad_edge=False, box=None)
-        for column in ("partner", "status", "added", "removed", "moved", "changed", "unchanged", "outside"):
+        for column in ("partner", "status", *SECTION_STATUSES):
             table.add_column(column, justify="left" if column in ("partner", "status") else "right")
-        for partner in partners:
-            counts = partner.counts
-            style = _STATUS_STYLE.get(partner.status, "")
-            table.add_row(escape(partner.label), f"[{style}]{partner.status}[/]",
-                          *(str(counts[k] or "") for k in ("added", "removed", "moved", "changed")),
-                          str(counts["unchanged"]), "changed" if partner.outside_changed else "")
+        for partner in changed:
+            table.add_row(escape(partner.label), f"[{_STATUS_STYLE.get(partner.status, '')}]{partner.status}[/]",
+                          *(str(partner.counts.get(k) or "") for k in SECTION_STATUSES))
         console.print(table)
-    for partner in partners:
+    for partner in changed:
         if partner.status in ("added", "removed"):
-            console.print(f"\n[bold]{escape(partner.code)}[/] {escape(partner.name or '')}: "
+            console.print(f"\n[bold]{escape(partner.label)}[/]: "
                           f"[{_STATUS_STYLE[partner.status]}]partner {partner.status}[/]")
             continue
-        groups = partner.areas(show_unchanged=show_unchanged)
-        if not groups:
-            continue  # draft-level changes only: the table says so
-        console.print(f"\n[bold]{escape(partner.code)}[/] {escape(partner.name or '')}")
-        for group in groups:
+        unchanged = partner.unchanged_sections
+        console.print(f"\n[bold]{escape(partner.label)}[/]"
+                      + (f" [dim]({unchanged} section(s) unchanged)[/]" if unchanged and not show_unchanged else ""))
+        for group in partner.areas(show_unchanged=show_unchanged):
             indent = "  "
             if group.title:
                 console.print(f"  [bold underline]{escape(group.title)}[/]")
                 indent = "    "
             for section in group.sections:
                 _section(console, section, indent)
-        changed_outside = partner.changed_outside
-        if changed_outside:
-            count = sum(len(s.visible_changes) for s in changed_outside)
-            why = changed_outside[0].attribution.summary if changed_outside[0].attribution else ""
-            console.print(f"  [dim]outside tracked sections: {count} change(s)"
-                          + (f" — {escape(why)}" if why else "") + "[/]")
-    unchanged = [p.code for p in partners if p.status == "unchanged"]
-    summary = view.section_counts
-    console.print("\n" + ", ".join(f"{n} {k}" for k, n in summary.items() if n and k != "unchanged")
-                  + (" section(s)" if any(n for k, n in summary.items() if k != "unchanged") else "no section changed")
-                  + (f"; unchanged partner(s): {' '.join(unchanged)}" if unchanged and len(partners) > 1 else ""))
+        if not view.builds and partner.changed_outside:
+            console.print("  [bold underline]Outside tracked sections[/]")
+            for section in partner.changed_outside:
+                _section(console, section, "    ")
+    if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):
+        console.print(f"\nUnchanged: {escape(', '.join(view.unchanged_partners))}.")
+    if view.draft_text:
+        console.print(f"[dim]{escape(view.draft_text)}[/]")
 
 
 __all__ = ["render_terminal"]

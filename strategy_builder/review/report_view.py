@@ -8,21 +8,22 @@ change's words through :meth:`ChangeView.pieces`, so that no report can disagree
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.section_changes import CHANGE_STATUSES
 from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.compare import Comparison, MetaChange, PartnerDiff, Side
 from strategy_builder.review.diff import Change, SectionDiff
 
 SCHEMA = "strategy-builder-diff"
-SCHEMA_VERSION = 1
-SECTION_STATUSES = ("added", "removed", "moved", "changed", "unchanged")
+SCHEMA_VERSION = 2
+SECTION_STATUSES = CHANGE_STATUSES
 PARTNER_STATUSES = ("added", "removed", "changed", "unchanged")
-_NUMBER = re.compile(r"^\s*(?:\d+|[A-Z])(?:\.\d+)*\.?\s+")
+SHORT_VALUE = 60
+"""Input values up to this length are quoted in "why" lines; longer ones (prose) show once, as a word diff."""
 
 PieceKind = Literal["equal", "insert", "delete"]
 
@@ -98,12 +99,16 @@ class SectionView:
 
     key: str
     id: str | None
+    old_id: str | None
+    """The ID on the old side (another one after a move to another area)."""
     kind: str
     title: str
     old_title: str | None
     retitled: bool
     area: str | None
     area_title: str | None
+    old_area: str | None
+    old_area_title: str | None
     status: str
     moved: bool
     edited: bool
@@ -121,18 +126,53 @@ class SectionView:
 
     @property
     def status_line(self) -> str:
-        """``moved (4.2 → 4.1), edited``: the status with what a reader wants to know next to it."""
+        """``moved (5.3 → 6.4) from Integration of legally residing migrants, edited``: the status with what
+        a reader wants to know next to it (a renumbered section: ``renumbered (2.3 → 2.2)``)."""
         text = self.status
-        if self.moved and self.old_number and self.new_number and self.old_number != self.new_number:
+        if self.status in ("moved", "renumbered", "changed") and self.old_number and self.new_number \
+                and self.old_number != self.new_number:
             text += f" ({self.old_number} → {self.new_number})"
+        if self.status == "moved" and self.old_area != self.area and self.old_area_title:
+            text += f" from {self.old_area_title}"
         if self.status == "moved" and self.edited:
             text += ", edited"
         return text
 
+    @property
+    def shown_changes(self) -> list[ChangeView]:
+        """The changes a report lists under the section: none for an added or removed one (its title says
+        it; the HTML page shows its text), the visible ones otherwise."""
+        return [] if self.status in ("added", "removed", "unchanged") else self.visible_changes
+
+    @property
+    def hidden_changes(self) -> int:
+        """Changes of spacing or of the section's own number only, which reports count but do not show."""
+        return 0 if self.status in ("added", "removed") else len(self.changes) - len(self.visible_changes)
+
+    @property
+    def why(self) -> list[str]:
+        """The evidence of the change, one line each: an input field (file:line, path; a short value quoted,
+        while prose is shown once, as the word diff of the section's text), or the attribution's summary."""
+        found = self.attribution
+        if found is None:
+            return []
+        if not found.fields:
+            return [found.summary]
+        lines = []
+        for item in found.fields:
+            line = f"{item.file}:{item.line}" if item.line else item.file
+            line += f" {item.path} {item.change}"
+            old, new = _short(item.old), _short(item.new)
+            if item.change == "changed" and old is not None and new is not None:
+                line += f": “{old}” → “{new}”"
+            lines.append(line)
+        return lines
+
     def as_json(self) -> dict[str, Any]:
         return {
-            "key": self.key, "id": self.id, "kind": self.kind, "title": self.title, "old_title": self.old_title,
-            "retitled": self.retitled, "area": self.area, "area_title": self.area_title, "status": self.status,
+            "key": self.key, "id": self.id, "old_id": self.old_id, "kind": self.kind, "title": self.title,
+            "old_title": self.old_title, "retitled": self.retitled, "area": self.area, "area_title": self.area_title,
+            "old_area": self.old_area, "old_area_title": self.old_area_title, "status": self.status,
             "moved": self.moved, "edited": self.edited, "old_number": self.old_number,
             "new_number": self.new_number, "old_position": self.old_position, "new_position": self.new_position,
             "changes": [c.as_json() for c in self.changes], "attribution": _attribution_json(self.attribution),
@@ -187,6 +227,15 @@ class PartnerView:
     def changed_outside(self) -> list[SectionView]:
         return [s for s in self.outside if s.status != "unchanged"]
 
+    @property
+    def unchanged_sections(self) -> int:
+        return self.counts.get("unchanged", 0)
+
+    @property
+    def counts_text(self) -> str:
+        """``1 added, 3 moved, 4 renumbered``: the section statuses other than unchanged that occur."""
+        return ", ".join(f"{self.counts[s]} {s}" for s in SECTION_STATUSES if s != "unchanged" and self.counts.get(s))
+
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "status": self.status, "old_file": self.old_file,
                 "new_file": self.new_file, "tracked": self.tracked, "counts": self.counts,
@@ -225,8 +274,55 @@ class ComparisonView:
     metadata: tuple[MetaChange, ...]
     partners: tuple[PartnerView, ...]
 
+    @property
+    def builds(self) -> bool:
+        """Whether both sides are numbered builds (drafts or overviews with a manifest)."""
+        return self.old.draft is not None and self.new.draft is not None
+
+    def _shown(self, partner: PartnerView) -> bool:
+        # Between two builds, text outside tracked sections is written for each draft: one line for all.
+        return partner.status != "unchanged" or (not self.builds and partner.outside_changed)
+
+    @property
+    def changed_partners(self) -> list[PartnerView]:
+        """The partners a report shows in detail: changed, added or removed (or, unless both sides are
+        builds, changed outside tracked sections)."""
+        return [p for p in self.partners if self._shown(p)]
+
+    @property
+    def unchanged_partners(self) -> list[str]:
+        """``AZ Azerbaijan``... of the partners without changes: one line in every report."""
+        return [p.label for p in self.partners if not self._shown(p)]
+
+    @property
+    def headline(self) -> str:
+        """What changed, in one sentence: ``1 of 12 partners changed. AM Armenia: 1 added, 4 renumbered.``"""
+        if not self.has_changes:
+            return "No differences."
+        outside = "changed outside tracked sections"
+        parts = [f"{p.label}: {p.counts_text or (outside if p.status == 'unchanged' else p.status)}"
+                 for p in self.changed_partners]
+        text = "; ".join(parts) + "." if parts else "No section changed."
+        if len(self.partners) > 1:
+            changed = sum(self.partner_counts[s] for s in ("added", "removed", "changed"))
+            text = f"{changed} of {len(self.partners)} partners changed. " + text
+        return text
+
+    @property
+    def draft_text(self) -> str | None:
+        """The one line about the text a build writes into every draft (cover, draft number, changes table)
+        when it differs between two builds; ``None`` otherwise (other comparisons show it per partner)."""
+        changed = [p for p in self.partners if p.outside_changed]
+        if not self.builds or not changed:
+            return None
+        where = sorted({s.title for p in changed for s in p.changed_outside})
+        count = (f"all {len(changed)} documents" if len(changed) == len(self.partners) and len(changed) > 1
+                 else ", ".join(p.code for p in changed))
+        return (f"Text written for each draft (cover, draft number, changes table) differs in {count}, as in every "
+                f"new draft ({'; '.join(where)}).")
+
     def as_json(self) -> dict[str, Any]:
-        """The documented JSON form (schema ``strategy-builder-diff``, version 1; docs/diff.md)."""
+        """The documented JSON form (schema ``strategy-builder-diff``, version 2; docs/diff.md)."""
         return {
             "schema": SCHEMA,
             "schema_version": SCHEMA_VERSION,
@@ -265,18 +361,25 @@ def _change(change: Change) -> ChangeView:
                       change.whitespace_only, change.renumbered)
 
 
-def _bare_title(title: str | None) -> str:
-    return " ".join(_NUMBER.sub("", title or "", count=1).split())
+def _short(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return text if len(text) <= SHORT_VALUE and "\n" not in text else None
+
+
+def _area_title(area: str | None, titles: dict[str, str]) -> str | None:
+    if area is None:
+        return None
+    return titles.get(area) or AREA_TITLES.get(area) or area
 
 
 def _section(section: SectionDiff, titles: dict[str, str]) -> SectionView:
-    area_title = None
-    if section.area is not None:
-        area_title = titles.get(section.area) or AREA_TITLES.get(section.area) or section.area
     return SectionView(
-        key=section.key, id=section.section_id, kind=section.kind, title=section.title, old_title=section.old_title,
-        retitled=section.old_title is not None and _bare_title(section.old_title) != _bare_title(section.title),
-        area=section.area, area_title=area_title, status=section.status, moved=section.moved,
+        key=section.key, id=section.section_id, old_id=section.old_id, kind=section.kind, title=section.title,
+        old_title=section.old_title, retitled=section.retitled, area=section.area,
+        area_title=_area_title(section.area, titles), old_area=section.old_area,
+        old_area_title=_area_title(section.old_area, titles), status=section.status, moved=section.moved,
         edited=section.edited, old_number=section.old_number, new_number=section.new_number,
         old_position=section.old_position, new_position=section.new_position,
         changes=tuple(_change(c) for c in section.changes), attribution=section.attribution)
@@ -294,7 +397,7 @@ def _partner(partner: PartnerDiff) -> PartnerView:
         for section in partner.diff.sections:
             target = outside if tracked and section.kind == "outside" else sections
             target.append(_section(section, titles))
-    counts = {status: sum(1 for s in sections if s.status == status) for status in SECTION_STATUSES}
+    counts: dict[str, int] = {status: sum(1 for s in sections if s.status == status) for status in SECTION_STATUSES}
     return PartnerView(partner.code, partner.name, partner.status,
                        str(partner.old_file) if partner.old_file else None,
                        str(partner.new_file) if partner.new_file else None, tracked, counts,
@@ -313,4 +416,4 @@ def comparison_view(comparison: Comparison) -> ComparisonView:
 
 
 __all__ = ["AreaGroup", "ChangeView", "ComparisonView", "PartnerView", "Piece", "SCHEMA", "SCHEMA_VERSION",
-           "SectionView", "SideView", "by_area", "comparison_view", "one_line"]
+           "SECTION_STATUSES", "SectionView", "SideView", "by_area", "comparison_view", "one_line"]

@@ -39,7 +39,7 @@ def test_build_writes_a_complete_first_draft(first_draft: Path) -> None:
     assert manifest["draft"] == 1 and manifest["previous_draft"] is None
     assert [p["code"] for p in manifest["partners"]] == PARTNERS
     for partner in manifest["partners"]:
-        assert {s["status"] for s in partner["sections"]} == {"new"}
+        assert {s["status"] for s in partner["sections"]} == {"added"}
         for section in partner["sections"]:
             assert section["source_file"] == f"inputs/partners/{partner['code']}.yaml"
             assert section["source_line"] and section["source_line"] > 0
@@ -305,7 +305,7 @@ def test_removed_and_new_sections_are_recorded_against_the_previous_draft(tmp_pa
     manifest = json.loads((project / "build/drafts/002/manifest.json").read_text())
     tj = next(p for p in manifest["partners"] if p["code"] == "TJ")
     statuses = {s["id"]: s["status"] for s in tj["sections"]}
-    new = [sid for sid, status in statuses.items() if status == "new"]
+    new = [sid for sid, status in statuses.items() if status == "added"]
     assert len(new) == 1 and new[0].endswith("/a-brand-new-id")
     assert [s["id"].rsplit("/", 1)[1] for s in tj["removed_sections"]] == [ids[0]]
     assert tj["removed_sections"][0]["status"] == "removed"

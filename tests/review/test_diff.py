@@ -13,7 +13,9 @@ import pytest
 
 from conftest import run_cli
 from fixtures.diff.docs import make_docx, revision_views, texts
-from fixtures.diff.drafts import DELETED, NEW_TITLE, RETITLED, SWAPPED
+from fixtures.diff.drafts import (
+    DELETED, EXPECTED, MOVED_FROM, MOVED_TO, NEW_TITLE, RENUMBERED_AFTER_DELETION, RETITLED, SWAPPED,
+)
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import diff_documents
@@ -34,18 +36,22 @@ def _changed(partner: dict) -> dict[str, dict]:
     return {s["id"]: s for s in partner["sections"] if s["status"] != "unchanged"}
 
 
-def test_scenario_reports_exactly_the_retitle_the_deletion_and_the_swap(scenario_json) -> None:
+def test_scenario_reports_each_change_with_its_status_and_numbers(scenario_json) -> None:
     partners = {p["code"]: p for p in scenario_json["partners"]}
     changed = _changed(partners["AM"])
-    assert set(changed) == {RETITLED, DELETED, *SWAPPED}
-    assert changed[RETITLED]["status"] == "changed" and changed[RETITLED]["retitled"]
-    assert NEW_TITLE in changed[RETITLED]["title"]
-    assert changed[DELETED]["status"] == "removed"
+    assert {key: (s["status"], s["old_number"], s["new_number"]) for key, s in changed.items()} == EXPECTED
+    assert changed[RETITLED]["retitled"] and NEW_TITLE in changed[RETITLED]["title"]
+    moved = changed[MOVED_TO]
+    assert (moved["old_id"], moved["old_area"], moved["area"]) == (MOVED_FROM, "integration", "migration_development")
+    assert moved["old_area_title"] == "Integration of legally residing migrants"
     for key in SWAPPED:
-        assert changed[key]["status"] == "moved" and not changed[key]["edited"]
+        assert not changed[key]["edited"]
+    renumbered = changed[RENUMBERED_AFTER_DELETION]
+    assert renumbered["changes"] and all(c["renumbered"] for c in renumbered["changes"]), \
+        "the paragraph numbers changed (2.3.1 → 2.2.1), nothing else"
     assert {p["status"] for code, p in partners.items() if code != "AM"} == {"unchanged"}
-    assert scenario_json["summary"]["sections"] == {**scenario_json["summary"]["sections"], "added": 0,
-                                                   "removed": 1, "moved": 2, "changed": 1}
+    assert scenario_json["summary"]["sections"] == {**scenario_json["summary"]["sections"], "added": 1,
+                                                   "removed": 1, "moved": 3, "renumbered": 4, "changed": 1}
     # The cover line and the changes table differ by construction: reported apart, not as sections.
     assert partners["AZ"]["outside_changed"] and all(s["kind"] == "outside" for s in partners["AZ"]["outside"])
 
@@ -60,18 +66,20 @@ def test_scenario_is_attributed_to_the_input_lines(scenario_json, sample_drafts)
     assert NEW_TITLE in yaml_lines[field["line"] - 1]
     assert changed[DELETED]["attribution"]["cause"] == "inputs"
     assert "removed" in changed[DELETED]["attribution"]["summary"]
-    for key in SWAPPED:
+    for key in (*SWAPPED, MOVED_TO):
         attribution = changed[key]["attribution"]
         assert attribution["cause"] == "order" and attribution["source_file"] == "inputs/partners/AM.yaml"
         assert f"- id: {key.rsplit('/', 1)[1]}" in yaml_lines[attribution["source_line"] - 1]
+    assert changed[RENUMBERED_AFTER_DELETION]["attribution"]["cause"] == "order"
 
 
 def test_json_schema_fields_are_present(scenario_json) -> None:
-    assert scenario_json["schema"] == "strategy-builder-diff" and scenario_json["schema_version"] == 1
+    assert scenario_json["schema"] == "strategy-builder-diff" and scenario_json["schema_version"] == 2
     assert scenario_json["old"]["draft"] == 1 and scenario_json["new"]["draft"] == 2
     section = _changed(next(p for p in scenario_json["partners"] if p["code"] == "AM"))[RETITLED]
-    assert set(section) >= {"key", "id", "kind", "title", "old_title", "retitled", "area", "area_title", "status",
-                            "moved", "edited", "old_number", "new_number", "changes", "attribution"}
+    assert set(section) >= {"key", "id", "old_id", "kind", "title", "old_title", "retitled", "area", "area_title",
+                            "old_area", "old_area_title", "status", "moved", "edited", "old_number", "new_number",
+                            "changes", "attribution"}
     change = section["changes"][0]
     assert set(change) == {"kind", "location", "old_text", "new_text", "ops", "whitespace_only", "renumbered"}
     assert "".join(o["text"] for o in change["ops"] if o["op"] != "insert") == change["old_text"]
@@ -85,7 +93,8 @@ def test_text_markdown_html_and_redlines(sample_drafts, tmp_path: Path) -> None:
     result = run_cli("diff", "1", "2", str(project), "--html", str(html), "--redline", str(redlines))
     assert result.returncode == 0, result.stderr
     assert "moved (4.2 → 4.1)" in result.stdout and "removed" in result.stdout
-    assert "inputs/partners/AM.yaml:" in result.stdout and "{+Secure+}" in result.stdout
+    assert "renumbered (2.3 → 2.2)" in result.stdout
+    assert "inputs/partners/AM.yaml:" in result.stdout and "{+Integrated management of the state+}" in result.stdout
     page = html.read_text(encoding="utf-8")
     assert "<ins>" in page and "<del>" in page and 'href="#am"' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the page must not load anything"
@@ -95,7 +104,8 @@ def test_text_markdown_html_and_redlines(sample_drafts, tmp_path: Path) -> None:
         assert accepted == texts(new_dir / f"{code}.docx")
         assert rejected == texts(old_dir / f"{code}.docx")
     markdown = run_cli("diff", "1", "2", str(project), "--format", "markdown").stdout
-    assert "## AM Armenia" in markdown and "**+Secure**" in markdown and "~~−Security of~~" in markdown
+    assert "## AM Armenia" in markdown and "**+Integrated management of the state**" in markdown
+    assert "~~−Towards integrated~~" in markdown
 
 
 def test_exit_code(sample_drafts) -> None:
@@ -125,7 +135,7 @@ def test_write_draft_reports_for_builds(sample_drafts, tmp_path: Path) -> None:
                                   author="Team", date=dt.date(2010, 11, 15))
     try:
         assert new_dir / "diff.html" in written and new_dir / "redlines" / "AM.docx" in written
-        assert "Secure" in (new_dir / "diff.html").read_text(encoding="utf-8")
+        assert NEW_TITLE in (new_dir / "diff.html").read_text(encoding="utf-8")
     finally:
         for path in written:
             path.unlink()
