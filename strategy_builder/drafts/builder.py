@@ -30,7 +30,7 @@ from strategy_builder.models.manifest import Manifest, ManifestLayout, ManifestP
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
 from strategy_builder.office.libreoffice import ConversionPool, PdfExport
-from strategy_builder.office.pdf import bookmark_pages, make_reproducible, page_count
+from strategy_builder.office.pdf import bookmark_pages, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
 from strategy_builder.render.engine import CompiledTemplate
@@ -456,7 +456,8 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
     pending = list(plans)
     for attempt in range(3):
         notify("writing PDFs", 0, len(pending))
-        pdfs = pool.convert([staging / f"{code}.docx" for code in pending], scratch / f"pdf-{attempt}", PdfExport())
+        pdfs = pool.convert([staging / f"{code}.docx" for code in pending], scratch / f"pdf-{attempt}",
+                            PdfExport(issued=project.strategy.consultation.issued))
         moved = []
         for code, pdf in zip(pending, pdfs, strict=True):
             plan = plans[code]
@@ -472,7 +473,7 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
                     Location(entry.file, None, None, ""), "layout.unstable",
                     f"{code}: the page numbers of the contents still moved after two more layouts; some may be "
                     "off by one", Severity.WARNING, "report it with the draft; Word corrects them with F9"))
-            data = make_reproducible(pdf.read_bytes(), project.strategy.consultation.issued, entry.docx_sha256)
+            data = pdf.read_bytes()  # reproducible: the pool fixed its date and identifier
             (staging / f"{code}.pdf").write_bytes(data)
             by_code[code] = entry.model_copy(update={
                 "pages": page_count(pdf), "pdf_file": f"{code}.pdf",

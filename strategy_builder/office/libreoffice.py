@@ -5,6 +5,7 @@ The API (``build --pdf``, the layout pass of the contents and the regional overv
     office = require_libreoffice("build --pdf")          # EnvironmentProblem (exit 2) naming the package
     with ConversionPool(office, workers=2) as pool:
         pdfs = pool.convert([Path("AM.docx"), Path("GE.docx")], out_dir)   # out_dir/AM.pdf, out_dir/GE.pdf
+        # PdfExport(issued=date): byte-identical PDFs (creation date and identifier fixed)
 
 * :func:`find_libreoffice` returns ``None`` when LibreOffice is not installed; :func:`require_libreoffice`
   raises instead. ``STRATEGY_BUILDER_SOFFICE`` names the ``soffice`` to use (a path that does not exist
@@ -32,6 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -48,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.office.pdf import make_reproducible
 
 SOFFICE_VARIABLE = "STRATEGY_BUILDER_SOFFICE"
 """Environment variable naming the ``soffice`` to use instead of the one on ``PATH``."""
@@ -189,6 +193,10 @@ class PdfExport:
     """The PDF's bookmarks (outline) from the headings."""
     bookmark_destinations: bool = True
     """Word bookmarks become named destinations: how the layout pass learns the page of each heading."""
+    issued: dt.date | None = None
+    """With a date, each PDF gets it as its creation date and a file identifier derived from its source's
+    bytes, so that the same document always gives the same PDF (:func:`strategy_builder.office.pdf.
+    make_reproducible`); without, LibreOffice's clock time stays."""
 
     def filter_argument(self) -> str:
         options = {"UseTaggedPDF": self.tagged, "ExportBookmarks": self.outline,
@@ -286,6 +294,7 @@ class ConversionPool:
         self._profiles = profiles if profiles is not None else self._home
         self._running: list[_Run] = []
         self._closed = False
+        self._issued: dt.date | None = None
 
     # ------------------------------------------------------------------ lifetime
 
@@ -335,6 +344,7 @@ class ConversionPool:
                 staged = job / f"d{index:05d}{source.suffix or '.docx'}"
                 shutil.copyfile(source, staged)
                 items.append(_Item(index, source, out_dir / f"{source.stem}.pdf", staged))
+            self._issued = export.issued
             failures = self._run(items, job, landing, export.filter_argument())
         finally:
             self._kill_all()
@@ -410,6 +420,9 @@ class ConversionPool:
         for item in produced:
             temporary = landing / item.target.name
             os.replace(run.output_dir / f"{item.staged.stem}.pdf", temporary)
+            if self._issued is not None:
+                seed = hashlib.sha256(item.staged.read_bytes()).hexdigest()
+                temporary.write_bytes(make_reproducible(temporary.read_bytes(), self._issued, seed))
             os.replace(temporary, item.target)
             self.statistics.documents += 1
         missing = [item for item in run.items if item not in produced]
@@ -446,7 +459,9 @@ class ConversionPool:
 
 def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, workers: int = 1,
                    export: PdfExport | None = None, purpose: str = "PDF conversion") -> list[Path]:
-    """One-shot conversion with a temporary pool: ``out_dir/<stem>.pdf`` for each source (see the pool)."""
+    """One-shot conversion with a temporary pool: ``out_dir/<stem>.pdf`` for each source (see the pool).
+
+    Pass ``export=PdfExport(issued=date)`` for PDFs that are byte-identical from one run to the next."""
     office = require_libreoffice(purpose)
     with ConversionPool(office, workers=workers) as pool:
         return pool.convert(sources, out_dir, export)

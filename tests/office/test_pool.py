@@ -185,3 +185,20 @@ def test_without_libreoffice_the_error_names_the_package(monkeypatch: pytest.Mon
         require_libreoffice("build --pdf")
     assert missing.value.exit_code == 2
     assert "libreoffice-writer-nogui" in (missing.value.hint or "")
+
+
+def test_pdfs_with_an_issue_date_are_byte_identical(documents: list[Path], tmp_path: Path, profiles: Path) -> None:
+    import datetime as dt
+
+    from strategy_builder.office.libreoffice import PdfExport
+
+    office = _office()
+    export = PdfExport(issued=dt.date(2010, 11, 15))
+    outputs = []
+    for attempt in range(2):
+        with ConversionPool(office, scratch=tmp_path / f"scratch{attempt}", profiles=profiles) as pool:
+            [pdf] = pool.convert([documents[1]], tmp_path / f"pdf{attempt}", export)
+        outputs.append(pdf.read_bytes())
+        time.sleep(1.1)  # LibreOffice's own creation date has a resolution of one second
+    assert outputs[0] == outputs[1]
+    assert b"/CreationDate(D:20101115000000" in outputs[0]
