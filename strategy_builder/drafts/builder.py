@@ -29,7 +29,7 @@ from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest,
 from strategy_builder.models.manifest import Manifest, ManifestLayout, ManifestPartner, ManifestSection
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
-from strategy_builder.office.libreoffice import ConversionPool, PdfExport
+from strategy_builder.office.libreoffice import ConversionFailed, ConversionPool, PdfExport
 from strategy_builder.office.pdf import bookmark_pages, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
@@ -365,13 +365,25 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         staging = store.new_staging()
     previous_kept = previous_number if previous else None
     try:
-        if plan.office is None:
+        laid_out = plan.office is not None
+        entries = []
+        if laid_out:
+            try:
+                entries = _laid_out(project, template, planned, workers, plan, staging, want_pdf, notify)
+            except ConversionFailed as failure:
+                if want_pdf:
+                    raise
+                # A LibreOffice that cannot lay the drafts out costs their page numbers, not the draft.
+                laid_out = False
+                plan.note = f"the layout pass failed: {failure.message}"
+                plan.warnings.append(Finding(
+                    Location(str(template.path), None, None, ""), "layout.failed",
+                    f"LibreOffice could not lay the drafts out ({failure.message}); the contents has no page "
+                    "numbers (Word fills them in when a draft is opened)", Severity.WARNING, failure.hint))
+        if not laid_out:
             entries = _render_planned(project, template, planned, workers,
                                       lambda name, data: (staging / name).write_bytes(data), notify)
-        else:
-            entries = _laid_out(project, template, planned, workers, plan, staging, want_pdf, notify)
-        layout = ManifestLayout(contents_pages=plan.office is not None, engine=plan.engine, fonts=plan.fonts,
-                                note=plan.note)
+        layout = ManifestLayout(contents_pages=laid_out, engine=plan.engine, fonts=plan.fonts, note=plan.note)
         manifest = _manifest(project, template, number, previous_kept, entries, layout)
         (staging / MANIFEST_FILE).write_bytes(_manifest_json(manifest))
         snapshot_inputs(project, staging)

@@ -151,3 +151,21 @@ def test_the_catalogue_prints_the_joint_declarations_titles_and_the_section_titl
     for key in AREA_KEYS:
         assert ENGLISH[f"area_{key}"] == AREA_TITLES[key]
     assert (ENGLISH["title_situation"], ENGLISH["title_key_figures"]) == ("Migration situation", "Key figures")
+
+
+def test_a_libreoffice_that_converts_nothing_costs_the_page_numbers_not_the_draft(tmp_path: Path) -> None:
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexit 0\n")  # exits 0 and writes nothing, as LibreOffice does when it fails
+    fake.chmod(0o755)
+    project = copy_sample(tmp_path / "p")
+    broken = {**LAYOUT_ON, "STRATEGY_BUILDER_SOFFICE": str(fake)}
+    result = run_cli("build", "--project", str(project), "--format", "json", env=broken)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [w["code"] for w in payload["warnings"] if w["code"].startswith("layout.")] == ["layout.failed"]
+    assert payload["layout"]["contents_pages"] is False and "failed" in payload["layout"]["note"]
+    assert "<w:updateFields" in _xml(project / "build/drafts/001/BY.docx", "word/settings.xml")
+    refused = run_cli("build", "--project", str(project), "--pdf", "--force", env=broken)
+    assert refused.returncode == 2 and "could not convert" in refused.stderr
+    assert not (project / "build/drafts/002").exists()
