@@ -76,8 +76,11 @@ def test_a_published_draft_is_never_overwritten_and_follows_the_umask(project: P
     store = DraftStore(project)
     staging = store.new_staging()
     (staging / "AM.docx").write_bytes(b"another")
-    with pytest.raises(EnvironmentProblem):
+    assert staging.parent == project / "build" / "drafts" and staging.name.startswith(".staging-"), \
+        "a staging folder lies beside the drafts (one file system: the rename is atomic) and is known as a leftover"
+    with pytest.raises(EnvironmentProblem) as refused:
         store.publish(staging, 1)
+    assert "never overwritten" in str(refused.value)
     assert {p.name: p.read_bytes() for p in first.directory.iterdir() if p.is_file()} == before
     mask = os.umask(0)
     os.umask(mask)
@@ -86,3 +89,19 @@ def test_a_published_draft_is_never_overwritten_and_follows_the_umask(project: P
     published = store.publish(staging, 2)
     assert published == project / "build" / "drafts" / "002" and (published / "AM.docx").read_bytes() == b"another"
     assert not staging.exists()
+
+
+def test_a_fresh_project_gets_its_folders_and_each_series_its_own(project: Path) -> None:
+    staging = DraftStore(project).new_staging()
+    assert staging.parent == project / "build" / "drafts"
+    overview = DraftStore(project, "overview")
+    assert overview.draft_dir(3) == project / "build" / "overview" / "003"
+    assert overview.new_staging().parent == project / "build" / "overview"
+
+
+def test_leftovers_of_a_preview_are_removed_when_there_is_no_draft_yet(project: Path) -> None:
+    leftover = project / "build" / "preview" / ".tmp-AM.docx"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half-written")
+    result = build(project, BuildOptions(preview=True, jobs=1))
+    assert result.cleaned == [leftover] and not leftover.exists()

@@ -161,6 +161,7 @@ def test_a_deleted_mark_joins_every_run_in_order_to_the_next_paragraph_which_kee
     accepted = accept_all(copy.deepcopy(root))
     assert paragraph_texts(accepted) == ["abcde"]
     [paragraph] = accepted.iter(f"{{{W}}}p")
+    assert paragraph[0].tag == f"{{{W}}}pPr", "the paragraph properties stay first, as the schema wants"
     assert paragraph.find(f"{{{W}}}pPr/{{{W}}}pStyle").get(f"{{{W}}}val") == "Quote"
     assert paragraph_texts(reject_all(copy.deepcopy(root))) == ["abc", "de"]
 
@@ -217,3 +218,33 @@ def test_move_ranges_and_custom_xml_marks_leave_no_trace() -> None:
         result = view(body(f"<w:p>{markers}{_runs('text')}</w:p>"))
         assert paragraph_texts(result) == ["text"]
         assert not [e for e in result.iter() if etree.QName(e).localname in names], view.__name__
+
+
+def test_a_deleted_mark_reaches_the_next_paragraph_across_bookmarks_and_comment_ranges() -> None:
+    accepted, rejected = views(f'<w:p>{MARK_DEL}{_runs("joined ")}</w:p><w:bookmarkEnd w:id="3"/>'
+                               f'<w:commentRangeEnd w:id="4"/><w:p>{_runs("text")}</w:p>')
+    assert accepted == ["joined text"]
+    assert rejected == ["joined ", "text"]
+
+
+def test_a_paragraph_with_text_whose_mark_is_deleted_before_a_table_keeps_its_text() -> None:
+    table = f"<w:tbl><w:tr><w:tc><w:p>{_runs('cell')}</w:p></w:tc></w:tr></w:tbl>"
+    accepted, _ = views(f'<w:p>{MARK_DEL}{_runs("kept text")}</w:p>{table}<w:p/>')
+    assert accepted == ["kept text", "cell", ""]
+
+
+def test_an_emptied_last_paragraph_of_a_cell_with_others_goes() -> None:
+    cell = f'<w:tbl><w:tr><w:tc><w:p>{_runs("first")}</w:p><w:p>{MARK_DEL}</w:p></w:tc></w:tr></w:tbl><w:p/>'
+    accepted, rejected = views(cell)
+    assert accepted == ["first", ""]
+    assert rejected == ["first", "", ""]
+
+
+def test_reject_restores_every_formatting_change_whatever_comes_first() -> None:
+    root = body(f'<w:tbl><w:tblPr><w:tblW w:w="5000"/><w:tblPrChange {DEL_ATTRS}><w:tblPr/></w:tblPrChange>'
+                f'</w:tblPr><w:tr><w:tc><w:p>{_runs("cell")}</w:p></w:tc></w:tr></w:tbl>'
+                f'<w:p><w:r><w:rPr><w:b/><w:rPrChange {DEL_ATTRS}><w:rPr><w:i/></w:rPr></w:rPrChange></w:rPr>'
+                '<w:t>x</w:t></w:r></w:p>')
+    rejected = reject_all(copy.deepcopy(root))
+    assert rejected.find(f".//{{{W}}}i") is not None and rejected.find(f".//{{{W}}}b") is None
+    assert not has_revisions(rejected)
