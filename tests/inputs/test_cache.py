@@ -304,3 +304,32 @@ def test_a_cache_written_by_other_code_is_not_used(sample_project: Path, monkeyp
             os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     cache_module.code_fingerprint.cache_clear()
     assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is None, "the newer entries are not ours"
+
+
+def test_stored_checks_come_back_as_they_were_and_the_ones_in_use_are_kept(sample_project: Path) -> None:
+    """The findings of a file's checks against a strategy.yaml come back from the index exactly (file, line,
+    column, field, code, severity, message, hint), for that name and that strategy only; checks used in a
+    run survive the pruning of old ones."""
+    from strategy_builder.errors import Finding, Location, Severity
+
+    folder = sample_project / "build" / ".cache" / "inputs"
+    path = sample_project / "inputs" / "partners" / "AM.yaml"
+    document, problems = parse_yaml(path.read_bytes(), path, "inputs/partners/AM.yaml")
+    assert document is not None and not problems
+    cache = InputCache(folder)
+    cache.store(document, {"code": "AM"})
+    findings = [Finding(Location("inputs/partners/AM.yaml", 12, 7, "areas.integration"), "policy.area-empty",
+                        "an area with no priorities", Severity.WARNING, "say why"),
+                Finding(Location("inputs/partners/AM.yaml", None, None, ""), "policy.no-lead", "no lead",
+                        Severity.ERROR, None)]
+    contexts = [f"strategy-{n}" for n in range(6)]
+    for context in contexts:
+        cache.store_checks(document, context, findings if context == "strategy-0" else [])
+    assert cache.checks(document, "strategy-0") == findings
+    cache.flush()
+    again = InputCache(folder)
+    assert again.checks(document, "strategy-0") == findings
+    assert all(again.checks(document, context) == [] for context in contexts[1:])
+    assert again.checks(document, "another strategy") is None
+    other, _ = parse_yaml(path.read_bytes() + b"\n# edited\n", path, "inputs/partners/AM.yaml")
+    assert other is not None and again.checks(other, "strategy-0") is None
