@@ -333,3 +333,43 @@ def test_stored_checks_come_back_as_they_were_and_the_ones_in_use_are_kept(sampl
     assert again.checks(document, "another strategy") is None
     other, _ = parse_yaml(path.read_bytes() + b"\n# edited\n", path, "inputs/partners/AM.yaml")
     assert other is not None and again.checks(other, "strategy-0") is None
+
+
+def _payload_stamps(project: Path) -> dict[Path, tuple[int, bytes]]:
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in _payloads(project)}
+
+
+@pytest.mark.parametrize("damaged", [False, True], ids=["as written", "after a repair"])
+def test_an_unchanged_file_is_not_parsed_again(sample_project: Path, damaged: bool) -> None:
+    """docs/build.md: an unchanged file is not parsed again; its data and positions come from its payload,
+    which a cached load reads and never rewrites (a damaged payload is repaired once, with the data)."""
+    def load_everything() -> None:
+        project = _load(sample_project, cached=True).project
+        assert project is not None
+        assert project.strategy_document.data and project.strategy_document.source_map
+        for partner in project.partners:  # every deferred model, data and position is used
+            assert partner.model.code == partner.code and partner.document.data and partner.document.source_map
+
+    load_everything()
+    if damaged:
+        for payload in _payloads(sample_project):
+            payload.write_bytes(b"not json at all")
+        load_everything()  # repairs
+    before = _payload_stamps(sample_project)
+    load_everything()
+    assert _payload_stamps(sample_project) == before
+
+
+def test_closing_the_cache_waits_for_its_writer(sample_project: Path) -> None:
+    import threading
+
+    folder = sample_project / "build" / ".cache" / "inputs"
+    cache = InputCache(folder, background=True)
+    for path in sorted((sample_project / "inputs" / "partners").glob("*.yaml")):
+        document, _ = parse_yaml(path.read_bytes(), path, f"inputs/partners/{path.name}")
+        assert document is not None
+        cache.store(document, {"code": path.stem})
+    cache.flush()
+    cache.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("input-cache")]
+    assert (folder / "index.json").is_file() and len(_payloads(sample_project)) == 12
