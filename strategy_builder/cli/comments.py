@@ -137,8 +137,10 @@ def _print_text(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict
             flags += ["resolved"] if row.resolved == "yes" else []
             flags += [f"reply to {row.reply_to}"] if row.reply_to else []
             detail = f" [{'; '.join(flags)}]" if flags else ""
-            console.print(f"      {escape(row.author or '(no author)')}, {escape(row.date or 'no date')}"
-                          f"{escape(detail)}: {escape(text)}")
+            who = row.author or "(no author)"
+            if row.ministry != returned.ministry:  # a consolidated file: each item is its ministry's
+                who += f" ({row.ministry})"
+            console.print(f"      {escape(who)}, {escape(row.date or 'no date')}{escape(detail)}: {escape(text)}")
             if row.quoted:
                 console.print(f"      [dim]on: {escape(row.quoted[:160])}[/dim]")
     errors = stderr_console()

@@ -13,6 +13,8 @@ restored on reject.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from strategy_builder.ooxml.namespaces import (
@@ -55,14 +57,23 @@ def _remove(element: etree._Element) -> None:
         parent.remove(element)
 
 
-def _paragraph_mark(paragraph: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
+Selector = Callable[[etree._Element], bool]
+"""Which revisions to act on (a ``w:ins``, ``w:del``, move or property change element); ``None``: all of them."""
+
+
+def _chosen(element: etree._Element, where: Selector | None) -> bool:
+    return where is None or where(element)
+
+
+def _paragraph_mark(paragraph: etree._Element, tags: tuple[str, ...],
+                    where: Selector | None = None) -> etree._Element | None:
     ppr = paragraph.find(PPR)
     if ppr is None:
         return None
     rpr = ppr.find(RPR)
     if rpr is None:
         return None
-    return next((child for child in rpr if child.tag in tags), None)
+    return next((child for child in rpr if child.tag in tags and _chosen(child, where)), None)
 
 
 def _is_block(element: etree._Element) -> bool:
@@ -80,11 +91,11 @@ def _has_content(paragraph: etree._Element) -> bool:
     return any(element.tag in _CONTENT for element in paragraph.iter())
 
 
-def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...]) -> None:
+def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
     """Merge every paragraph whose mark carries one of ``tags`` into the following paragraph."""
-    marked = [p for p in root.iter(P) if _paragraph_mark(p, tags) is not None]
+    marked = [p for p in root.iter(P) if _paragraph_mark(p, tags, where) is not None]
     for paragraph in marked:
-        _remove(_paragraph_mark(paragraph, tags))  # type: ignore[arg-type]
+        _remove(_paragraph_mark(paragraph, tags, where))  # type: ignore[arg-type]
         following = _next_block(paragraph)
         parent = paragraph.getparent()
         if following is not None and following.tag == P:
@@ -101,9 +112,9 @@ def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...]) -> Non
             _remove(paragraph)
 
 
-def _drop_rows(root: etree._Element, tags: tuple[str, ...]) -> None:
+def _drop_rows(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
     for trpr in list(root.iter(TRPR)):
-        marks = [child for child in trpr if child.tag in tags]
+        marks = [child for child in trpr if child.tag in tags and _chosen(child, where)]
         if marks:
             row = trpr.getparent()
             assert row is not None  # a w:trPr inside the part
@@ -113,51 +124,56 @@ def _drop_rows(root: etree._Element, tags: tuple[str, ...]) -> None:
             _remove(table)
 
 
-def _drop_cells(root: etree._Element, drop: str, keep: str) -> None:
+def _drop_cells(root: etree._Element, drop: str, keep: str, where: Selector | None = None) -> None:
     for tcpr in list(root.iter(TCPR)):
-        if tcpr.find(drop) is not None:
+        dropped = tcpr.find(drop)
+        if dropped is not None and _chosen(dropped, where):
             cell = tcpr.getparent()
             assert cell is not None  # a w:tcPr inside the part
             _remove(cell)
         else:
             for child in tcpr:
-                if child.tag in (keep, CELL_MERGE):
+                if child.tag in (keep, CELL_MERGE) and _chosen(child, where):
                     tcpr.remove(child)
 
 
-def _strip_markers(root: etree._Element, tags: tuple[str, ...]) -> None:
+def _strip_markers(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
     for element in list(root.iter(*tags)):
-        _remove(element)
+        if element.tag in RANGE_MARKERS or _chosen(element, where):
+            _remove(element)
 
 
-def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...]) -> None:
+def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...], where: Selector | None) -> None:
     """Keep the content of ``kept`` revisions, drop that of ``dropped`` ones, then fix marks and rows."""
     for element in list(root.iter(*dropped)):
-        if not _is_mark(element):
+        if not _is_mark(element) and _chosen(element, where):
             _remove(element)
     for element in list(root.iter(*kept)):
-        if not _is_mark(element):
+        if not _is_mark(element) and _chosen(element, where):
             for text in element.iter(DEL_TEXT, DEL_INSTR_TEXT):
                 text.tag = T if text.tag == DEL_TEXT else INSTR_TEXT
             _unwrap(element)
     # Content first, marks second: whether a marked paragraph is empty depends on the content kept.
-    _merge_marked_paragraphs(root, dropped)
-    _drop_rows(root, dropped)
+    _merge_marked_paragraphs(root, dropped, where)
+    _drop_rows(root, dropped, where)
     for element in list(root.iter(*kept)):
-        _remove(element)  # only marks are left
+        if _chosen(element, where):
+            _remove(element)  # only marks are left
 
 
-def accept_all(root: etree._Element) -> etree._Element:
-    """Accept every tracked change under ``root`` (in place); returns ``root``."""
-    _apply(root, (INS, MOVE_TO), (DEL, MOVE_FROM))
-    _drop_cells(root, CELL_DEL, CELL_INS)
-    _strip_markers(root, RANGE_MARKERS + PROPERTY_CHANGES)
+def accept_all(root: etree._Element, where: Selector | None = None) -> etree._Element:
+    """Accept every tracked change under ``root`` (in place), or those ``where`` chooses; returns ``root``."""
+    _apply(root, (INS, MOVE_TO), (DEL, MOVE_FROM), where)
+    _drop_cells(root, CELL_DEL, CELL_INS, where)
+    _strip_markers(root, RANGE_MARKERS + PROPERTY_CHANGES, where)
     return root
 
 
-def _restore_properties(root: etree._Element) -> None:
+def _restore_properties(root: etree._Element, where: Selector | None = None) -> None:
     """Put back the properties a ``w:*PrChange`` recorded (Reject All of formatting changes)."""
     for change in list(root.iter(*PROPERTY_CHANGES)):
+        if not _chosen(change, where):
+            continue
         current = change.getparent()
         old = next((child for child in change if isinstance(child.tag, str)), None)
         if current is None:
@@ -175,11 +191,14 @@ def _restore_properties(root: etree._Element) -> None:
             current.append(child)
 
 
-def reject_all(root: etree._Element) -> etree._Element:
-    """Reject every tracked change under ``root`` (in place); returns ``root``."""
-    _apply(root, (DEL, MOVE_FROM), (INS, MOVE_TO))
-    _drop_cells(root, CELL_INS, CELL_DEL)
-    _restore_properties(root)
+def reject_all(root: etree._Element, where: Selector | None = None) -> etree._Element:
+    """Reject every tracked change under ``root`` (in place), or those ``where`` chooses; returns ``root``.
+
+    ``reject_all(root, where=not_theirs)`` then ``accept_all(root)`` accepts only one reviewer's changes.
+    """
+    _apply(root, (DEL, MOVE_FROM), (INS, MOVE_TO), where)
+    _drop_cells(root, CELL_INS, CELL_DEL, where)
+    _restore_properties(root, where)
     _strip_markers(root, RANGE_MARKERS)
     return root
 
@@ -189,4 +208,4 @@ def has_revisions(root: etree._Element) -> bool:
     return next(root.iter(INS, DEL, MOVE_FROM, MOVE_TO, CELL_INS, CELL_DEL, *PROPERTY_CHANGES), None) is not None
 
 
-__all__ = ["accept_all", "has_revisions", "reject_all"]
+__all__ = ["Selector", "accept_all", "has_revisions", "reject_all"]

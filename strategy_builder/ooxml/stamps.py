@@ -15,6 +15,7 @@ one writer of both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -79,4 +80,81 @@ def write_stamps(package: DocxPackage, stamps: DraftStamps, sections: Mapping[st
     write_custom_properties(package, values)  # written in name order, whatever the order here
 
 
-__all__ = ["STAMP_PREFIX", "DocumentStamps", "DraftStamps", "read_stamps", "write_stamps"]
+# ------------------------------------------------------------------------------- consolidated returns
+
+CONSOLIDATION_PREFIX = f"{STAMP_PREFIX}consolidation."
+"""Custom properties ``strategy_builder.consolidation.000``, ``.001``... hold a consolidated file's record,
+as JSON cut into pieces: Word keeps a custom property's text only up to 255 characters."""
+_CHUNK = 200
+CONSOLIDATION_AUTHOR = "strategy-builder"
+"""The author of the comments that ``consolidate`` writes itself (on clashes); they are no ministry's."""
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedChange:
+    """A ministry's tracked change that a consolidated file does not apply (another ministry's change to the
+    same words came first), as a reader of that ministry's own return would have found it."""
+
+    ministry: str
+    kind: str
+    """``insertion``, ``deletion`` or ``formatting``."""
+    author: str
+    date: str
+    text: str
+    section_id: str
+    """The innermost tracked section of the changed words (``""``: outside every section)."""
+    heading: str
+    """The nearest heading at or before them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Consolidation:
+    """What a file made by ``consolidate`` says about itself: its ministries (in the order their files were
+    merged), those files' names, and the changes not applied because of clashes."""
+
+    ministries: tuple[str, ...]
+    files: tuple[str, ...] = ()
+    dropped: tuple[DroppedChange, ...] = ()
+
+    def split_author(self, label: str) -> tuple[str, str] | None:
+        """``"Anna Petrosyan (Ministry of Labour)"`` -> ``("Anna Petrosyan", "Ministry of Labour")`` when the
+        label ends with one of the file's ministries; ``None`` otherwise (an author added after merging)."""
+        for ministry in sorted(self.ministries, key=len, reverse=True):
+            if label == f"({ministry})":
+                return "", ministry
+            if label.endswith(f" ({ministry})"):
+                return label[:-len(ministry) - 3], ministry
+        return None
+
+
+def author_label(author: str, ministry: str) -> str:
+    """The author a consolidated file records: the original author and the ministry, ``Author (Ministry)``."""
+    return f"{author} ({ministry})" if author else f"({ministry})"
+
+
+def read_consolidation(package: DocxPackage) -> Consolidation | None:
+    """The record of a consolidated file; ``None`` for any other document (or a record that cannot be read)."""
+    properties = read_custom_properties(package)
+    pieces = [properties[name] for name in sorted(properties) if name.startswith(CONSOLIDATION_PREFIX)]
+    if not pieces:
+        return None
+    try:
+        data = json.loads("".join(pieces))
+        return Consolidation(
+            ministries=tuple(str(m) for m in data["ministries"]), files=tuple(str(f) for f in data.get("files", [])),
+            dropped=tuple(DroppedChange(*(str(v) for v in entry)) for entry in data.get("dropped", [])))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write_consolidation(package: DocxPackage, record: Consolidation) -> None:
+    """Write the record of a consolidated file into its custom properties (other properties are kept)."""
+    text = json.dumps({"format": 1, "ministries": list(record.ministries), "files": list(record.files),
+                       "dropped": [[getattr(d, f.name) for f in fields(DroppedChange)] for d in record.dropped]},
+                      ensure_ascii=False, separators=(",", ":"))
+    chunks = [text[i:i + _CHUNK] for i in range(0, len(text), _CHUNK)]
+    write_custom_properties(package, {f"{CONSOLIDATION_PREFIX}{n:03d}": chunk for n, chunk in enumerate(chunks)})
+
+
+__all__ = ["CONSOLIDATION_AUTHOR", "STAMP_PREFIX", "Consolidation", "DocumentStamps", "DraftStamps", "DroppedChange",
+           "author_label", "read_consolidation", "read_stamps", "write_consolidation", "write_stamps"]

@@ -9,6 +9,7 @@ Anything that cannot be mapped is still reported, with the nearest preceding hea
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from strategy_builder.models.manifest import Manifest
 from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
 from strategy_builder.ooxml.annotations import Annotations, read_annotations
 from strategy_builder.ooxml.bookmarks import FoundSection
+from strategy_builder.ooxml.stamps import CONSOLIDATION_AUTHOR, Consolidation, read_consolidation
 
 if TYPE_CHECKING:
     from strategy_builder.review.register.columns import RegisterRow
@@ -65,6 +67,8 @@ class ReturnItem:
     reply_to: str | None = None
     resolved: bool | None = None
     author_account: str = ""
+    ministry: str = ""
+    """The item's ministry when it is not the file's: a consolidated file holds several ministries' items."""
 
 
 @dataclass(slots=True)
@@ -189,7 +193,13 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
         area, priority = _area_priority(found.section_id)
         return SectionSource(found.section_id, title=found.heading, area=area, priority=priority)
 
+    consolidation = read_consolidation(package) if ours else None
+    if consolidation is not None:
+        returned.notes.append(f"a consolidation of {len(consolidation.ministries)} return(s): "
+                              f"{', '.join(consolidation.ministries)}; each item is its ministry's")
     for comment in annotations.comments:
+        if consolidation is not None and comment.author == CONSOLIDATION_AUTHOR:
+            continue  # a note on a clash, written by consolidate: no ministry's remark
         paragraph = comment.place.paragraph if comment.place else None
         returned.items.append(ReturnItem(
             local_id=f"c{comment.comment_id}", kind="reply" if comment.parent_id else "comment",
@@ -205,8 +215,30 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
             local_id=f"t{number}", kind=change.kind, author=change.author, initials="", date=change.date,
             text=change.text, quoted="", detail=change.detail, story=change.place.story, paragraph=paragraph,
             heading=_heading_for(annotations, change.place.story, paragraph), section=section_of(paragraph)))
+    if consolidation is not None:
+        _attribute(returned, consolidation, known)
     returned.notes = list(dict.fromkeys(returned.notes))
     return returned
+
+
+def _attribute(returned: ReturnedFile, consolidation: Consolidation,
+               known: dict[str, SectionSource] | None) -> None:
+    """Give the items of a consolidated file their ministries and original authors, and add the changes the
+    file does not apply (clashes) as the ministries' own: the same rows as reading each return alone."""
+    for position, item in enumerate(returned.items):
+        split = consolidation.split_author(item.author)
+        if split is not None:
+            returned.items[position] = dataclasses.replace(item, author=split[0], ministry=split[1])
+    for number, dropped in enumerate(consolidation.dropped, start=1):
+        section = None
+        if dropped.section_id:
+            area, priority = _area_priority(dropped.section_id)
+            section = (known or {}).get(dropped.section_id) or SectionSource(dropped.section_id, area=area,
+                                                                           priority=priority)
+        returned.items.append(ReturnItem(
+            local_id=f"x{number}", kind=dropped.kind, author=dropped.author, initials="", date=dropped.date,
+            text=dropped.text, quoted="", detail="not applied in the consolidated file (a clash)", story="body",
+            paragraph=None, heading=dropped.heading, section=section, ministry=dropped.ministry))
 
 
 def _heading_for(annotations: Annotations, story: str, paragraph: int | None) -> str:

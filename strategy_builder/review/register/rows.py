@@ -39,8 +39,9 @@ def _minute(date: str) -> str:
 def identity(returned: ReturnedFile, item: ReturnItem) -> str:
     """The identity key of an item (see the module docstring); the row ID is a hash of it."""
     anchor = item.section.section_id if item.section else f"{item.story}|{_collapse(item.heading)}"
-    who = returned.ministry.casefold() if returned.made_by_strategy_builder else \
-        f"{returned.ministry.casefold()}|{returned.path.name.casefold()}"
+    ministry = item.ministry or returned.ministry  # a consolidated file holds several ministries' items
+    who = ministry.casefold() if returned.made_by_strategy_builder else \
+        f"{ministry.casefold()}|{returned.path.name.casefold()}"
     return "\x1f".join([who, returned.partner, returned.draft, IDENTITY_KIND.get(item.kind, item.kind),
                         _collapse(item.author).casefold(), _minute(item.date), anchor, _collapse(item.text)])
 
@@ -59,7 +60,7 @@ def rows_from_returns(returns: Iterable[ReturnedFile]) -> list[RegisterRow]:
         for item in returned.items:
             section = item.section
             rows.append(RegisterRow(
-                id=ids[item.local_id], ministry=returned.ministry, partner=returned.partner,
+                id=ids[item.local_id], ministry=item.ministry or returned.ministry, partner=returned.partner,
                 draft=returned.draft, kind=item.kind, author=item.author, date=item.date,
                 section=section.section_id if section else "", number=section.number if section else "",
                 section_title=section.title if section else "", area=section.area if section else "",
