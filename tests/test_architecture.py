@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("__main__",),                  # python -m strategy_builder
     ("cli",),                       # options -> one library call -> rendering of results or findings
     ("strategy_builder",),          # the public API: strategy_builder/__init__.py (lazy)
-    ("regional",),                  # the view across partners: matrix, overview document (built like a draft)
+    ("regional", "rounds"),         # the view across partners | consultation rounds: replies, status, new round
     ("drafts", "starter"),          # the build pipeline | starting a project (init)
     ("review", "render"),           # documents read back | documents rendered from the template
     ("inputs", "ooxml", "office"),  # YAML reading and validation | the only code touching OOXML | LibreOffice

@@ -137,6 +137,9 @@ class Consultation(_Model):
     deadline: IsoDate = Field(description="Date by which ministries return their comments")
     recipients: list[Line] = Field(
         default_factory=list, description="Distribution list of this round, printed in every draft")
+    reply_letter: Prose | None = Field(
+        None, description="A paragraph of the drafting team's own, printed in every reply to a ministry in this "
+                          "round ('strategy-builder reply'), after the standard opening")
 
     @field_validator("deadline")
     @classmethod

@@ -87,6 +87,30 @@ def keep_row_together(row: etree._Element) -> None:
     _child(_child(row, "trPr", first=True), "cantSplit")
 
 
+def bottom_border(paragraph: etree._Element, colour: str, size_eighths: int = 6) -> None:
+    """A single rule under a paragraph (``w:p``), as a letter separates its heading fields from its text."""
+    properties = _child(paragraph, "pPr", first=True)
+    borders = _child(properties, "pBdr")
+    bottom = _child(borders, "bottom")
+    bottom.set(VAL, "single")
+    bottom.set(qn("w:sz"), str(size_eighths))
+    bottom.set(qn("w:space"), "4")
+    bottom.set(qn("w:color"), colour)
+    # CT_PPr's children have a fixed order (ECMA-376 17.3.1.26): pBdr comes after the style and keep/frame
+    # settings and before shading, tabs and spacing.
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(_PARAGRAPH_PROPERTY_ORDER)}
+    for child in sorted(properties, key=lambda child: rank.get(child.tag, len(rank))):
+        properties.append(child)
+
+
+_PARAGRAPH_PROPERTY_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
 def table_borders(table: etree._Element, colour: str, size_eighths: int = 4) -> None:
     """Single-line borders of ``colour`` around and inside a table (``w:tbl``)."""
     properties = _child(table, "tblPr", first=True)

@@ -1,0 +1,223 @@
+"""``reply``: each ministry hears what became of its comments on draft 001 when draft 002 goes out.
+
+A sample project with two partners is built (draft 001); three ministries return it (made with python-docx),
+the returns go into an .xlsx register, the team writes dispositions and notes in it as it would in Excel,
+edits Armenia's inputs and builds draft 002. ``reply --all --to 2`` then writes one reply per ministry and
+partner: every row of that ministry is in its table, with the team's words, and the redline from 001 to 002
+lies beside it. The replies open in LibreOffice, and the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from conftest import copy_sample, run_cli
+from fixtures.comments.ministry import Delete, Insert, Remark, annotate
+from judges.libreoffice import Job
+from strategy_builder.drafts.builder import BuildOptions, build
+from strategy_builder.errors import EnvironmentProblem, InputProblems
+from strategy_builder.ooxml.accept import accept_all, reject_all
+from strategy_builder.ooxml.blocks import paragraph_texts
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.review.register import read_register, update_register
+from strategy_builder.review.returns import read_returns
+from strategy_builder.rounds.replies import write_replies
+
+NOTES = {"accepted": "Done: the paragraph now reads as you proposed.", "rejected": "The figure is the official one.",
+         "partly accepted": "Kept the first part of your wording."}
+
+
+@pytest.fixture(scope="module")
+def round_two(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("replies")
+    project = copy_sample(root / "project")
+    for partner in (project / "inputs" / "partners").glob("*.yaml"):
+        if partner.stem not in ("AM", "AZ"):
+            partner.unlink()
+    build(project, BuildOptions(jobs=1))
+    drafts = project / "build" / "drafts"
+    returns = root / "returns"
+    returns.mkdir()
+    edits = {
+        ("AM", "Ministry of Labour"): [
+            Insert("primarily a country of emigration", "mainly a country of emigration", "Anna Petrosyan",
+                   "2010-12-01T10:00:00Z"),
+            Delete("primarily a country of emigration", "Anna Petrosyan", "2010-12-01T10:00:00Z"),
+            Remark("Remittances are an important source", "Figures need a source.", "Anna Petrosyan",
+                   "2010-12-01T10:00:00Z", "AP")],
+        ("AM", "Ministry of the Interior"): [
+            Delete("significant part of the ", "Armen Grigoryan", "2010-12-02T08:00:00Z"),
+            Remark("Towards integrated border management", "Timeline?", "Armen Grigoryan", "2010-12-02T08:00:00Z",
+                   "AG", resolved=True),
+            Remark("Towards integrated border management", "Q3 2011 at the latest.", "Lusine Avetisyan",
+                   "2010-12-03T09:00:00Z", reply_to="Timeline?", resolved=True)],
+        ("AZ", "Ministry of Labour"): [
+            Remark("Azerbaijan", "Please add the 2009 labour migration figures.", "Elvin Mammadov",
+                   "2010-12-04T12:00:00Z", "EM")],
+    }
+    paths = []
+    for (code, ministry), changes in edits.items():
+        path = returns / f"{code}_001_{ministry}.docx"
+        path.write_bytes(annotate((drafts / "001" / f"{code}.docx").read_bytes(), changes))
+        paths.append(path)
+    register = project / "register.xlsx"
+    update_register(register, read_returns(paths, project).all_rows())
+    _write_dispositions(register)
+    partner = project / "inputs" / "partners" / "AM.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8").replace(
+        "primarily a country of emigration", "mainly a country of emigration"), encoding="utf-8")
+    assert build(project, BuildOptions(jobs=1)).draft == 2
+    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"project": project, "register": register, "payload": json.loads(result.stdout), "returns": paths}
+
+
+def _write_dispositions(register: Path) -> None:
+    """What the team does in Excel: a disposition and a note on most rows (one stays open)."""
+    workbook = openpyxl.load_workbook(register)
+    sheet = workbook["Register"]
+    header = [cell.value for cell in sheet[1]]
+    disposition, note = header.index("Disposition"), header.index("Note")
+    choices = ["accepted", "rejected", "partly accepted", "open"]
+    for index, row in enumerate(sheet.iter_rows(min_row=2)):
+        choice = choices[index % len(choices)]
+        row[disposition].value = choice
+        row[note].value = NOTES.get(choice)
+    workbook.save(register)
+
+
+def _replies(round_two: dict) -> list[dict]:
+    return round_two["payload"]["replies"]
+
+
+def _folder(round_two: dict) -> Path:
+    return Path(round_two["payload"]["directory"])
+
+
+def test_one_reply_per_ministry_and_partner_published_with_a_manifest(round_two: dict) -> None:
+    payload = round_two["payload"]
+    assert payload["result"] == "replies" and payload["number"] == 1 and payload["to_draft"] == 2
+    folder = _folder(round_two)
+    assert folder == round_two["project"] / "build" / "replies" / "001"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["to_draft"] == 2 and manifest["issued"] == "2010-11-15" and manifest["consultation_round"] == 1
+    assert [(r["partner"], r["ministry"]) for r in manifest["replies"]] == [
+        ("AM", "Ministry of Labour"), ("AM", "Ministry of the Interior"), ("AZ", "Ministry of Labour")]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "AM_Ministry of Labour.docx", "AM_Ministry of the Interior.docx", "AZ_Ministry of Labour.docx",
+        "manifest.json", "redlines"]
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def _table_rows(path: Path) -> list[list[str]]:
+    document = docx.Document(str(path))
+    return [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+
+
+def test_every_row_of_the_ministry_is_in_its_table_with_the_teams_words(round_two: dict) -> None:
+    rows = read_register(round_two["register"])
+    for entry in _replies(round_two):
+        own = [r for r in rows if r.partner == entry["partner"] and r.ministry == entry["ministry"]]
+        assert sorted(entry["rows"]) == sorted(r.id for r in own) and own
+        table = _table_rows(_folder(round_two) / entry["file"])
+        assert len(table) == len(own) + 1  # the header and one row per register row
+        by_id = {r.id: r for r in own}
+        for number, (row_id, cells) in enumerate(zip(entry["rows"], table[1:], strict=True), start=1):
+            row = by_id[row_id]
+            assert cells[0] == str(number)
+            assert row.remark in cells[2] and row.author in cells[2]
+            if row.note:
+                assert row.note in cells[3]
+            label = {"open": "Under consideration", "accepted": "Accepted", "rejected": "Not accepted",
+                     "partly accepted": "Partly accepted"}[row.disposition]
+            assert cells[3].startswith(label)
+
+
+def test_each_row_says_where_it_is_addressed_in_the_new_draft(round_two: dict) -> None:
+    manifest = json.loads((round_two["project"] / "build" / "drafts" / "002" / "manifest.json").read_text())
+    numbers = {s["id"]: (s["number"], s["title"]) for p in manifest["partners"] for s in p["sections"]}
+    rows = {r.id: r for r in read_register(round_two["register"])}
+    for entry in _replies(round_two):
+        table = _table_rows(_folder(round_two) / entry["file"])
+        for row_id, cells in zip(entry["rows"], table[1:], strict=True):
+            row = rows[row_id]
+            if row.section:
+                number, title = numbers[row.section]
+                assert cells[4].startswith(f"{number} {title}")
+                assert cells[4].endswith("(revised)") == (row.section == "AM/situation")
+    header = _table_rows(_folder(round_two) / "AM_Ministry of Labour.docx")[0]
+    assert header[1] == "Section in draft 001" and header[4] == "In draft 002"
+
+
+def test_the_letter_comes_from_strategy_yaml(round_two: dict) -> None:
+    document = docx.Document(str(_folder(round_two) / "AM_Ministry of the Interior.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Response to comments" in text and "Migration Partnership Strategy \u2013 Armenia" in text
+    letter = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert letter[0] == ["To", "Ministry of the Interior"]
+    assert letter[1][1].startswith("BMP Strategy Drafting Team")
+    assert letter[2] == ["Date", "15 November 2010"]
+    assert "draft 001" in letter[3][1] and "17 December 2010" in letter[4][1]
+    assert "between draft 001, the version you commented on, and draft 002" in text
+
+
+def _texts(path: Path, change) -> list[str]:  # noqa: ANN001
+    package = DocxPackage.open(path)
+    root = change(copy.deepcopy(package.xml(package.main_part_name())))
+    return [t.strip() for t in paragraph_texts(root) if t.strip()]
+
+
+def test_the_redline_leads_from_the_commented_draft_to_the_new_one(round_two: dict) -> None:
+    drafts = round_two["project"] / "build" / "drafts"
+    entry = _replies(round_two)[0]
+    redline = _folder(round_two) / entry["redline_file"]
+    assert entry["redline_file"] == "redlines/AM_001-002.docx" and entry["redline_from"] == 1
+    assert _texts(redline, accept_all) == _texts(drafts / "002" / "AM.docx", accept_all)
+    assert _texts(redline, reject_all) == _texts(drafts / "001" / "AM.docx", accept_all)
+
+
+def test_replies_open_in_libreoffice_with_every_row(round_two: dict, libreoffice_judge) -> None:  # noqa: ANN001
+    folder = _folder(round_two)
+    entries = _replies(round_two)
+    sources = [folder / e["file"] for e in entries] + sorted((folder / "redlines").glob("*.docx"))
+    readings = libreoffice_judge.run([Job(source) for source in sources])  # one LibreOffice start for all
+    rows = {r.id: r for r in read_register(round_two["register"])}
+    for entry, reading in zip(entries, readings, strict=False):
+        assert reading.errors == []
+        text = "\n".join(reading.texts())
+        assert "Response to comments" in text and entry["ministry"] in text
+        for row_id in entry["rows"]:
+            assert rows[row_id].remark in text
+    assert all(reading.errors == [] and reading.lines() for reading in readings[len(entries):])
+
+
+def test_the_same_inputs_give_the_same_bytes_and_nothing_new(round_two: dict) -> None:
+    project = round_two["project"]
+    again = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
+    assert again.returncode == 0 and json.loads(again.stdout)["result"] == "unchanged"
+    forced = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    payload = json.loads(forced.stdout)
+    assert payload["number"] == 2
+    first, second = _folder(round_two), Path(payload["directory"])
+    for path in sorted(first.rglob("*.docx")):
+        assert (second / path.relative_to(first)).read_bytes() == path.read_bytes()
+
+
+def test_one_ministry_and_the_errors(round_two: dict) -> None:
+    project = round_two["project"]
+    one = write_replies(project, 2, ministries=["Ministry of the Interior"])
+    assert [r.ministry for r in one.replies] == ["Ministry of the Interior"] and one.number == 3
+    with pytest.raises(InputProblems) as unknown:
+        write_replies(project, 2, ministries=["Ministry of Finance"])
+    finding = unknown.value.findings.items[0]
+    assert "Ministry of Finance" in finding.message and "Ministry of Labour" in (finding.hint or "")
+    with pytest.raises(EnvironmentProblem, match="no draft 007"):
+        write_replies(project, 7)
+    assert run_cli("reply", "Ministry of Finance", "--to", "2", "--project", str(project)).returncode == 1
+    assert run_cli("reply", "--all", "--to", "7", "--project", str(project)).returncode == 2
