@@ -255,6 +255,7 @@ def _manifest(project: Project, template: CompiledTemplate, number: int | None, 
                     template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,
                     strategy_sha256=project.strategy_document.sha256,
                     consultation_round=strategy.consultation.round, issued=strategy.consultation.issued.isoformat(),
+                    deadline=strategy.consultation.deadline.isoformat(),
                     partners=sorted(partners, key=lambda p: p.code), layout=layout)
 
 

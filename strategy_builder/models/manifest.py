@@ -105,6 +105,8 @@ class Manifest(_Model):
     strategy_sha256: str
     consultation_round: int
     issued: str
+    deadline: str | None = Field(None, description="The deadline for comments of the draft's round (from "
+                                                   "strategy.yaml); null in drafts made before it was recorded")
     partners: list[ManifestPartner]
     layout: ManifestLayout | None = Field(None, description="The layout pass of the contents (drafts only)")
 

@@ -1,0 +1,79 @@
+"""``status``: where the current round stands, from the manifests and the register.
+
+Armenia and Azerbaijan: draft 001 goes out in round 1, draft 002 in round 2 (strategy.yaml edited as a
+team would). The Ministry of the Interior returned draft 001 only, the Ministry of Labour returns draft 002;
+Azerbaijan's ministries return nothing. Before the deadline nothing is overdue; after it, the Interior
+(awaited for Armenia) and Azerbaijan (no return) are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample, run_cli
+from fixtures.comments.ministry import Delete, Remark, annotate
+from strategy_builder.drafts.builder import BuildOptions, build
+from strategy_builder.review.register import update_register
+from strategy_builder.review.returns import read_returns
+from strategy_builder.rounds.status import round_status
+
+
+@pytest.fixture(scope="module")
+def second_round(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("status")
+    project = copy_sample(root / "project")
+    for partner in (project / "inputs" / "partners").glob("*.yaml"):
+        if partner.stem not in ("AM", "AZ"):
+            partner.unlink()
+    build(project, BuildOptions(jobs=1))
+    strategy = project / "inputs" / "strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace("  round: 1\n", "  round: 2\n").replace(
+        "issued: 2010-11-15", "issued: 2011-01-17").replace("deadline: 2010-12-17", "deadline: 2011-02-11"),
+        encoding="utf-8")
+    assert build(project, BuildOptions(jobs=1)).draft == 2
+    drafts = project / "build" / "drafts"
+    interior = root / "AM_001_Ministry of the Interior.docx"
+    interior.write_bytes(annotate((drafts / "001" / "AM.docx").read_bytes(), [
+        Remark("Remittances", "Source?", "Armen Grigoryan", "2010-12-02T08:00:00Z")]))
+    labour = root / "AM_002_Ministry of Labour.docx"
+    labour.write_bytes(annotate((drafts / "002" / "AM.docx").read_bytes(), [
+        Delete("significant part of the ", "Anna Petrosyan", "2011-02-01T10:00:00Z"),
+        Remark("Remittances", "Figures need a source.", "Anna Petrosyan", "2011-02-01T10:00:00Z")]))
+    register = root / "register.json"
+    update_register(register, read_returns([interior, labour], project).all_rows())
+    return {"project": project, "register": register}
+
+
+def test_status_shows_returns_open_rows_and_what_is_overdue(second_round: dict) -> None:
+    project, register = second_round["project"], second_round["register"]
+    state = round_status(project, register=register, today=dt.date(2011, 2, 1)).payload()
+    assert (state["round"], state["drafts"], state["days_left"], state["deadline"]) == (2, [2], 10, "2011-02-11")
+    armenia, azerbaijan = state["partners"]
+    assert armenia["draft"] == 2 and [(m["ministry"], m["rows"], m["open"]) for m in armenia["returned"]] == [
+        ("Ministry of Labour", 2, 2)]
+    assert armenia["awaited"] == ["Ministry of the Interior"] and armenia["open_earlier"] == 1
+    assert armenia["overdue"] == [] and azerbaijan["returned"] == [] and azerbaijan["overdue"] == []
+    late = round_status(project, register=register, today=dt.date(2011, 2, 20)).payload()
+    assert late["days_left"] == -9
+    assert [p["overdue"] for p in late["partners"]] == [["Ministry of the Interior"], ["(no return)"]]
+    text = run_cli("status", "--project", str(project), "--register", str(register), "--today", "2011-02-20")
+    assert text.returncode == 0 and "overdue by 9 day(s)" in text.stdout and "Ministry of the Interior" in text.stdout
+
+
+def test_status_without_a_register_says_returns_are_unknown(second_round: dict) -> None:
+    result = run_cli("status", "--project", str(second_round["project"]), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout)
+    assert state["returns_known"] is False and any("returns are unknown" in n for n in state["notes"])
+    assert all(p["overdue"] == [] for p in state["partners"])
+
+
+def test_the_manifest_records_the_round_and_its_dates(second_round: dict) -> None:
+    drafts = second_round["project"] / "build" / "drafts"
+    manifests = [json.loads((drafts / f"{n:03d}" / "manifest.json").read_text()) for n in (1, 2)]
+    assert [(m["consultation_round"], m["issued"], m["deadline"]) for m in manifests] == [
+        (1, "2010-11-15", "2010-12-17"), (2, "2011-01-17", "2011-02-11")]
