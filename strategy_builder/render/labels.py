@@ -213,6 +213,7 @@ ENGLISH: dict[str, LabelValue] = {
     "reply_addressed_unchanged": "{number} {title} (unchanged)",
     "reply_addressed_renumbered": "{number} {title} (renumbered, unchanged)",
     "reply_addressed_moved": "{number} {title} (moved)",
+    "reply_addressed_moved_edited": "{number} {title} (moved and revised)",
     "reply_addressed_removed": "Section removed",
     "reply_addressed_outside": "Outside the numbered sections",
     "reply_section_outside": "\u2013 ({heading})",

@@ -32,6 +32,7 @@ from strategy_builder.layout import MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, Pr
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.replies import REPLIES_FORMAT, RepliesManifest, ReplyEntry
+from strategy_builder.models.section_changes import classify_sections
 from strategy_builder.render.labels import catalogue, fill
 from strategy_builder.review.register import RegisterRow, normalise_disposition, read_register
 from strategy_builder.rounds.reply_document import ReplyLetter, ReplyLine, reply_document
@@ -130,24 +131,18 @@ def plan_replies(rows: Sequence[RegisterRow], draft: Manifest, ministries: Seque
     return planned
 
 
-def _fates(old: ManifestPartner | None, new: ManifestPartner) -> dict[str, tuple[str, ManifestSection | None]]:
-    """Section ID of the commented draft -> (what became of it in the new draft, its section there)."""
+def section_fates(old: ManifestPartner | None, new: ManifestPartner) -> dict[str, tuple[str, ManifestSection | None]]:
+    """Section ID of the commented draft -> (what became of it in the new draft, its section there), by the
+    one classification of section changes that the drafts' changes tables and ``diff`` show."""
+    if old is None:
+        return {}
     new_by_id = {s.id: s for s in new.sections}
-    new_by_key: dict[str, list[ManifestSection]] = {}
-    for section in new.sections:
-        if section.kind == "priority":
-            new_by_key.setdefault(section.id.rsplit("/", 1)[-1], []).append(section)
     result: dict[str, tuple[str, ManifestSection | None]] = {}
-    for section in (old.sections if old is not None else []):
-        found = new_by_id.get(section.id)
-        if found is not None:
-            if found.content_hash != section.content_hash:
-                result[section.id] = ("changed", found)
-            else:
-                result[section.id] = ("unchanged" if found.number == section.number else "renumbered", found)
-            continue
-        candidates = new_by_key.get(section.id.rsplit("/", 1)[-1], []) if section.kind == "priority" else []
-        result[section.id] = ("moved", candidates[0]) if len(candidates) == 1 else ("removed", None)
+    for change in classify_sections([s.facts() for s in old.sections], [s.facts() for s in new.sections]):
+        if change.old is None:
+            continue  # added since: no comment was made on it
+        status = "moved_edited" if change.status == "moved" and change.edited else change.status
+        result[change.old.id] = (status, new_by_id.get(change.new.id) if change.new is not None else None)
     return result
 
 
@@ -158,7 +153,7 @@ def _lines(reply: PlannedReply, manifests: dict[int, Manifest | None], new: Mani
     for number in reply.commented:
         manifest = manifests.get(number)
         old = manifest.partner(new.code) if manifest is not None else None
-        fates[number] = _fates(old, new)
+        fates[number] = section_fates(old, new)
         order[number] = {s.id: i for i, s in enumerate(old.sections)} if old is not None else {}
     position = {id(row): index for index, row in enumerate(reply.rows)}
     ordered = sorted(reply.rows, key=lambda r: (int(r.draft), order[int(r.draft)].get(r.section, -1), position[id(r)]))
@@ -309,4 +304,4 @@ def _write(staging: Path, planned: list[PlannedReply], draft: Manifest, manifest
 
 
 __all__ = ["REGISTER_NAMES", "PlannedReply", "RepliesResult", "find_register", "load_strategy", "plan_replies",
-           "write_replies"]
+           "section_fates", "write_replies"]

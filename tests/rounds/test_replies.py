@@ -27,7 +27,8 @@ from strategy_builder.ooxml.blocks import paragraph_texts
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.review.register import read_register, update_register
 from strategy_builder.review.returns import read_returns
-from strategy_builder.rounds.replies import write_replies
+from strategy_builder.layout import read_manifest
+from strategy_builder.rounds.replies import section_fates, write_replies
 
 NOTES = {"accepted": "Done: the paragraph now reads as you proposed.", "rejected": "The figure is the official one.",
          "partly accepted": "Kept the first part of your wording."}
@@ -221,3 +222,15 @@ def test_one_ministry_and_the_errors(round_two: dict) -> None:
         write_replies(project, 7)
     assert run_cli("reply", "Ministry of Finance", "--to", "2", "--project", str(project)).returncode == 1
     assert run_cli("reply", "--all", "--to", "7", "--project", str(project)).returncode == 2
+
+
+def test_a_sections_fate_in_the_reply_is_the_status_the_new_draft_records(sample_drafts: tuple[Path, Path]) -> None:
+    """One truth: what a reply says became of a section is the status the new draft's manifest (and its
+    changes table, and diff) gives it, moves and removals included."""
+    first, second = (read_manifest(folder) for folder in sample_drafts)
+    old, new = first.partner("AM"), second.partner("AM")
+    fates = section_fates(old, new)
+    recorded = {s.previous_id: s.status for s in new.sections if s.previous_id}
+    recorded.update({s.id: "removed" for s in new.removed_sections})
+    assert {sid: status.replace("moved_edited", "moved") for sid, (status, _) in fates.items()} == recorded
+    assert {"moved", "removed"} <= set(recorded.values())
