@@ -26,6 +26,8 @@ from strategy_builder.models.manifest import Manifest
 INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
 PARTNERS_DIR = "partners"
+TRANSLATIONS_DIR = "translations"
+"""``inputs/translations/<language>/<CODE>.yaml`` and ``.../strategy.yaml``: the language versions' texts."""
 BUILD_DIR = "build"
 DRAFTS_DIR = "drafts"
 """The series of numbered folders of the partners' strategies (``build/drafts/NNN``)."""
@@ -98,6 +100,14 @@ class ProjectLayout:
             return []
         return sorted(p for p in self.partners_dir.iterdir()
                       if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / INPUTS_DIR / TRANSLATIONS_DIR
+
+    def translation_file(self, language: str, subject: str) -> Path:
+        """``inputs/translations/<language>/<subject>.yaml``; the subject is a partner code or ``strategy``."""
+        return self.translations_dir / language / f"{subject}.yaml"
 
     def display_name(self, path: Path) -> str:
         """``path`` relative to the project folder, as findings and manifests name files."""
@@ -172,6 +182,11 @@ class ProjectLayout:
         """The folder of the draft a document's label names: ``003`` -> ``build/drafts/003`` (or
         ``build/overview/003``), ``PREVIEW`` (or any other label) -> ``build/preview``."""
         return self.series_dir(series) / label if label.isdigit() else self.preview_dir
+
+
+def language_document(code: str, language: str | None = None, suffix: str = ".docx") -> str:
+    """A document's path inside a draft folder: ``AM.docx`` in the source language, ``ru/AM.docx`` in another."""
+    return f"{language}/{code}{suffix}" if language else f"{code}{suffix}"
 
 
 def read_manifest(folder: Path) -> Manifest | None:

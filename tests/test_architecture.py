@@ -24,12 +24,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("strategy_builder",),          # the public API: strategy_builder/__init__.py (lazy)
     ("regional", "rounds"),         # the view across partners | consultation rounds: replies, status, new round
     ("drafts", "starter"),          # the build pipeline | starting a project (init)
+    ("languages",),                 # language versions: translations, translated models, exchange, alignment
     ("review", "render"),           # documents read back | documents rendered from the template
     ("inputs", "ooxml", "office"),  # YAML reading and validation | the only code touching OOXML | LibreOffice
     ("layout",),                    # the folder layout of a project, manifests, atomic writes
     ("models",),                    # pydantic models of the inputs and the manifest; section records
     ("files", "limits"),            # bounded reads, atomic replacement, OS errors as messages | every limit
-    ("errors", "resources"),        # findings and the exceptions that carry them | files shipped in the package
+    ("errors", "resources", "cldr"),  # findings and exceptions | files shipped in the package | CLDR via Babel
 ]
 """Top to bottom. A node may import nodes on lower levels only; nodes on one level do not import each other."""
 

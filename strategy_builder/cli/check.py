@@ -10,7 +10,8 @@ import click
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import findings_payload, is_quiet, print_json, render_findings, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.inputs.loading import load_project, require_project
+from strategy_builder.inputs.loading import require_project
+from strategy_builder.languages.loading import load_project_with_translations
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json --project path/to/project")
@@ -19,14 +20,14 @@ from strategy_builder.inputs.loading import load_project, require_project
 @format_option("text", "json")
 @verbosity_options
 def check(project_dir: Path, strict: bool, output_format: str) -> int:
-    """Validate inputs/strategy.yaml and every inputs/partners/<CODE>.yaml.
+    """Validate inputs/strategy.yaml, every inputs/partners/<CODE>.yaml and the translations.
 
     Reports every problem of every file with file:line:column, the field, a message and a hint.
     Exits 0 when there are no errors, 1 when there are, 2 when the folder is not a project.
     """
     require_project(project_dir)
     started = time.perf_counter()
-    result = load_project(project_dir)
+    result = load_project_with_translations(project_dir)
     findings = result.findings.strict() if strict else result.findings
     if output_format == "json":
         print_json(findings_payload(findings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from strategy_builder import __version__
+from strategy_builder import __version__, cldr
 from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeholder_for, plan_layout
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.changes import manifest_sections, section_changes
@@ -23,10 +24,17 @@ from strategy_builder.errors import (
 from strategy_builder.files import environment_errors, environment_problem, read_limited
 from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.cache import InputCache
-from strategy_builder.inputs.loading import load_project, require_project
+from strategy_builder.inputs.loading import require_project
+from strategy_builder.languages.apply import translated_partner, translated_strategy
+from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, language_entry
+from strategy_builder.languages.loading import load_project_with_translations, untranslated_for_circulation
 from strategy_builder.inputs.policy import for_circulation
-from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, read_manifest, write_atomic
-from strategy_builder.models.manifest import Manifest, ManifestLayout, ManifestPartner, ManifestSection
+from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, language_document, read_manifest, write_atomic
+from strategy_builder.models.inputs import StrategyFile
+from strategy_builder.models.manifest import (
+    Manifest, ManifestLanguageDocument, ManifestLayout, ManifestPartner, ManifestSection,
+)
+from strategy_builder.models.translations import STRATEGY_SUBJECT, SubjectTranslation
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
 from strategy_builder.office.libreoffice import ConversionFailed, ConversionPool, PdfExport
@@ -34,6 +42,9 @@ from strategy_builder.office.pdf import bookmark_pages, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
 from strategy_builder.render.engine import CompiledTemplate
+from strategy_builder.ooxml.language import default_language
+from strategy_builder.ooxml.markers import strip_pending
+from strategy_builder.render.labels import catalogue, fill
 
 Progress = Callable[[str, int, int], None]
 """Called with (message, done, total) as the build advances."""
@@ -56,6 +67,9 @@ class BuildOptions:
     """Write an HTML diff report against the previous draft; ``None``: as ``build.html_report``."""
     pdf: bool | None = None
     """Write ``<CODE>.pdf`` beside each .docx (needs LibreOffice); ``None``: as ``build.pdf``."""
+    allow_untranslated: bool | None = None
+    """Circulate language versions whose translations are missing or stale, printing the source text marked
+    "translation pending"; ``None``: as ``build.allow_untranslated``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,10 @@ class PartnerOutcome:
     rendered: bool
     pages: int | None = None
     pdf: Path | None = None
+    language: str = ""
+    """The language of a language version (``ru``); ``""`` for the source language."""
+    pending: int = 0
+    """Values a language version printed untranslated."""
 
 
 @dataclass(slots=True)
@@ -92,15 +110,24 @@ class BuildResult:
 
 
 def _fingerprint(project: Project, template: CompiledTemplate) -> str:
-    return stable_hash({"strategy": project.strategy_document.sha256, "template": template.sha256,
-                        "partners": {p.code: p.document.sha256 for p in project.partners}})
+    inputs = {"strategy": project.strategy_document.sha256, "template": template.sha256,
+              "partners": {p.code: p.document.sha256 for p in project.partners}}
+    if project.translations:  # a project without language versions keeps the fingerprint it always had
+        inputs["translations"] = {f"{language}/{subject}": status.sha256
+                                  for (language, subject), status in sorted(project.translations.subjects.items())}
+    return stable_hash(inputs)
 
 
 def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
-    result = load_project(root, cache=cache)
+    result = load_project_with_translations(root, cache=cache)
     findings = result.findings.strict() if options.strict else result.findings
     if not options.preview:
         findings = for_circulation(findings)
+        allowed = options.allow_untranslated
+        if allowed is None and result.project is not None:
+            allowed = result.project.strategy.build.allow_untranslated
+        if not allowed:
+            findings = untranslated_for_circulation(findings)
     if findings.has_errors() or result.project is None:
         raise InputProblems(findings)
     unknown = sorted(options.partners - {p.code for p in result.project.partners})
@@ -123,8 +150,17 @@ def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguagePlan:
+    """What a language version of a partner's document is made from."""
+
+    translation: SubjectTranslation
+    strategy_translation: SubjectTranslation | None
+
+
+@dataclass(frozen=True, slots=True)
 class Planned:
-    """One partner's document as planned: the render job and what its manifest entry needs."""
+    """One document as planned: the render job and what its manifest entry needs. A language version has
+    the translated ``partner`` and ``strategy`` and the source's records (same IDs and numbers)."""
 
     job: RenderJob
     partner: SourcedPartner
@@ -133,10 +169,24 @@ class Planned:
     """The manifest's sections, with their status against the previous draft."""
     removed: list[ManifestSection]
     stamp: DraftStamp
+    strategy: StrategyFile
+    language: str = "en"
+    version: LanguagePlan | None = None
+    """Set for a language version (a document in another language than the source)."""
+
+    @property
+    def name(self) -> str:
+        """The document's name inside a draft folder, without suffix: ``AM``, or ``ru/AM``."""
+        return language_document(self.partner.code, self.language if self.version else None, "")
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.docx"
 
     def with_pages(self, project: Project, pages: Pages) -> Planned:
         """The same document with these page numbers in its contents (and no request to update fields)."""
-        context = build_context(self.partner, project.strategy, self.stamp, self.records, pages=pages)
+        context = build_context(self.partner, self.strategy, self.stamp, self.records, pages=pages,
+                                language=self.language)
         document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
         return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp))
 
@@ -199,7 +249,7 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
     stamp = DraftStamp(number, previous_number if previous else None, tuple(changes),
                        history=_history(partner.code, drafts, number),
                        withdrawn_in=_withdrawn_in(partner, drafts))
-    context = build_context(partner, strategy, stamp, records)
+    context = build_context(partner, strategy, stamp, records, language=strategy.source_language)
     label = stamp.label
     logo = strategy.series.logo
     document_stamp = DocumentStamp(
@@ -211,15 +261,49 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
         date=strategy.consultation.issued,
         logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
     job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
-    return Planned(job, partner, records, sections, removed, stamp)
+    return Planned(job, partner, records, sections, removed, stamp, strategy, strategy.source_language)
+
+
+def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
+                   wanted: set[tuple[str, str]] | None = None) -> list[Planned]:
+    """The language versions of the planned source documents (of the (language, code) pairs ``wanted``, or of
+    all declared ones): the translated models rendered with the language's labels and dates, the source's
+    records and stamp, pending values marked."""
+    translations = project.translations
+    by_code = {plan.partner.code: plan for plan in sources}
+    plans: list[Planned] = []
+    for language in translations.languages:
+        strategy_translation = translations.of(language, STRATEGY_SUBJECT)
+        strategy = translated_strategy(project.strategy, strategy_translation)
+        labels = catalogue(language)
+        for code in translations.partners(language):
+            base = by_code.get(code)
+            translation = translations.of(language, code)
+            if base is None or translation is None or (wanted is not None and (language, code) not in wanted):
+                continue
+            partner = translated_partner(base.partner, translation)
+            context = build_context(partner, strategy, base.stamp, base.records, language=language)
+            pending = translation.pending or (strategy_translation.pending if strategy_translation else [])
+            title = strip_pending(f"{strategy.series.title} – {partner.model.name}")
+            document_stamp = dataclasses.replace(
+                base.job.stamp, title=title,
+                subject=f"{title}, {strip_pending(fill(labels, 'footer_draft', label=base.stamp.label))}",
+                language=language, language_tag=cldr.language_tag(language),
+                pending=(fill(labels, "translation_pending"), source_tag) if pending else None)
+            job = dataclasses.replace(base.job, context=context, stamp=document_stamp)
+            plans.append(Planned(job, partner, base.records, base.sections, base.removed, base.stamp, strategy,
+                                 language, LanguagePlan(translation, strategy_translation)))
+    return plans
 
 
 def _manifest_partner(partner: SourcedPartner, document: RenderedDocument, sections: list[ManifestSection],
-                      removed: list[ManifestSection]) -> ManifestPartner:
+                      removed: list[ManifestSection], name: str | None = None) -> ManifestPartner:
+    """The manifest entry of a source document; a language version's entry is keyed by its ``name``
+    (``ru/AM``) while it is being laid out, then becomes a :class:`ManifestLanguageDocument`."""
     priority_statuses = {f"{partner.code}/{area_key}/{p.id}": p.status.value
                          for area_key, area in partner.model.areas.items() for p in area.priorities}
     sections = [s.model_copy(update={"priority_status": priority_statuses.get(s.id)}) for s in sections]
-    return ManifestPartner(code=partner.code, name=partner.model.name, file=f"{partner.code}.docx",
+    return ManifestPartner(code=name or partner.code, name=partner.model.name, file=f"{name or partner.code}.docx",
                            docx_sha256=document.sha256, input_file=partner.document.display_name,
                            input_sha256=partner.document.sha256, words=document.words, sections=sections,
                            removed_sections=removed)
@@ -235,16 +319,17 @@ def _render_planned(project: Project, template: CompiledTemplate, planned: list[
         documents = render_all(template, [p.job for p in planned], workers)
         # One document per planned job, in order.
         for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
-            write(f"{plan.job.partner}.docx", document.data)
-            entries.append(_manifest_partner(plan.partner, document, plan.sections, plan.removed))
-            notify(f"rendered {plan.job.partner}", index, len(planned))
+            write(plan.file, document.data)
+            entries.append(_manifest_partner(plan.partner, document, plan.sections, plan.removed, plan.name))
+            notify(f"rendered {plan.name}", index, len(planned))
     except DocumentAssemblyError as error:
         raise _assembly_problem(error, template) from error
     return entries
 
 
 def _manifest(project: Project, template: CompiledTemplate, number: int | None, previous: int | None,
-              partners: list[ManifestPartner], layout: ManifestLayout | None = None) -> Manifest:
+              partners: list[ManifestPartner], layout: ManifestLayout | None = None,
+              language_versions: list[ManifestLanguageDocument] | None = None) -> Manifest:
     strategy = project.strategy
     try:
         template_file = template.path.relative_to(project.root).as_posix()
@@ -256,11 +341,30 @@ def _manifest(project: Project, template: CompiledTemplate, number: int | None, 
                     strategy_sha256=project.strategy_document.sha256,
                     consultation_round=strategy.consultation.round, issued=strategy.consultation.issued.isoformat(),
                     deadline=strategy.consultation.deadline.isoformat(),
-                    partners=sorted(partners, key=lambda p: p.code), layout=layout)
+                    partners=sorted(partners, key=lambda p: p.code), layout=layout,
+                    language_versions=sorted(language_versions or [], key=lambda d: (d.language, d.code)))
 
 
 def _manifest_json(manifest: Manifest) -> bytes:
-    return (manifest.model_dump_json(indent=2) + "\n").encode("utf-8")
+    # A draft without language versions keeps the manifest it always had, byte for byte.
+    exclude = None if manifest.language_versions else {"language_versions"}
+    return (manifest.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
+
+
+def _split_entries(entries: list[ManifestPartner], planned: list[Planned]
+                   ) -> tuple[list[ManifestPartner], list[ManifestLanguageDocument]]:
+    """The source documents' entries, and the language versions' entries made into their own kind."""
+    plans = {plan.name: plan for plan in planned}
+    sources, versions = [], []
+    for entry in entries:
+        plan = plans.get(entry.code)
+        if plan is None or plan.version is None:
+            sources.append(entry)
+        else:
+            versions.append(language_entry(plan.partner, plan.records, plan.language, entry.file, entry.docx_sha256,
+                                           entry.words, plan.version.translation, plan.version.strategy_translation,
+                                           pages=entry.pages, pdf_file=entry.pdf_file, pdf_sha256=entry.pdf_sha256))
+    return sources, versions
 
 
 def _assembly_problem(error: DocumentAssemblyError, template: CompiledTemplate) -> TemplateProblem:
@@ -362,6 +466,7 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     drafts = _published(store)
     planned = [_job(p, project, template.sha256, number, previous_number, previous, drafts=drafts)
                for p in project.partners]
+    planned += _language_jobs(project, planned, default_language(template.package))
     with environment_errors(store.folder, "create a draft folder in"):
         staging = store.new_staging()
     previous_kept = previous_number if previous else None
@@ -383,9 +488,10 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
                     "numbers (Word fills them in when a draft is opened)", Severity.WARNING, failure.hint))
         if not laid_out:
             entries = _render_planned(project, template, planned, workers,
-                                      lambda name, data: (staging / name).write_bytes(data), notify)
+                                      lambda name, data: _write(staging / name, data), notify)
         layout = ManifestLayout(contents_pages=laid_out, engine=plan.engine, fonts=plan.fonts, note=plan.note)
-        manifest = _manifest(project, template, number, previous_kept, entries, layout)
+        entries, versions = _split_entries(entries, planned)
+        manifest = _manifest(project, template, number, previous_kept, entries, layout, versions)
         (staging / MANIFEST_FILE).write_bytes(_manifest_json(manifest))
         snapshot_inputs(project, staging)
         _write_reports(project, options, store, previous_kept, staging, notify)
@@ -399,8 +505,19 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
         raise
     outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True, e.pages,
                                directory / e.pdf_file if e.pdf_file else None) for e in entries]
+    outcomes += _version_outcomes(versions, directory, planned)
     return BuildResult("draft", directory, number, previous_kept, outcomes, warnings=Findings(plan.warnings),
                        layout=layout)
+
+
+def _version_outcomes(versions: list[ManifestLanguageDocument], directory: Path, planned: list[Planned],
+                      rendered: set[str] | None = None) -> list[PartnerOutcome]:
+    names = {(plan.language, plan.partner.code): plan.partner.model.name for plan in planned}
+    return [PartnerOutcome(d.code, strip_pending(names.get((d.language, d.code), d.code)), directory / d.file,
+                           len([s for s in d.sections if not s.id.endswith(FRONT_MATTER_SUFFIX)]), d.words,
+                           rendered is None or d.file in rendered, d.pages,
+                           directory / d.pdf_file if d.pdf_file else None, d.language, len(d.pending))
+            for d in versions]
 
 
 def _pages_of(pdf: Path, plan: Planned) -> dict[str, int]:
@@ -419,19 +536,19 @@ def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planne
         with ConversionPool(layout.office, workers=max(1, min(workers.processes, count)), scratch=office_dir,
                             profiles=office_dir / "profiles") as pool:
             # 1. Lay out with placeholders as wide as the widest number; widen them for long documents.
-            pages: dict[str, Pages] = {p.partner.code: Pages(placeholder=placeholder_for(0)) for p in planned}
+            pages: dict[str, Pages] = {p.name: Pages(placeholder=placeholder_for(0)) for p in planned}
             pending = list(planned)
             trial_dir = scratch / "trial"
             for _ in range(2):
                 notify("laying out the contents", 0, count)
-                trial = [p.with_pages(project, pages[p.partner.code]) for p in pending]
+                trial = [p.with_pages(project, pages[p.name]) for p in pending]
+                # One flat folder: LibreOffice names each PDF after its document's stem (ru/AM -> ru__AM).
                 _render_planned(project, template, trial, workers,
-                                lambda name, data: _write(scratch / "trial" / name, data), lambda *a: None)
-                pdfs = pool.convert([trial_dir / f"{p.partner.code}.docx" for p in trial], scratch / "trial-pdf",
-                                    PdfExport())
+                                lambda name, data: _write(trial_dir / f"{_flat(name)}", data), lambda *a: None)
+                pdfs = pool.convert([trial_dir / _flat(p.file) for p in trial], scratch / "trial-pdf", PdfExport())
                 widened = []
                 for plan, pdf in zip(trial, pdfs, strict=True):
-                    code = plan.partner.code
+                    code = plan.name
                     used, needed = pages[code].placeholder, placeholder_for(page_count(pdf))
                     # 100 pages or more: lay out again with a placeholder as wide as three digits.
                     pages[code] = Pages(_pages_of(pdf, plan), needed) if len(needed) <= len(used) \
@@ -439,12 +556,12 @@ def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planne
                     if len(needed) > len(used):
                         widened.append(code)
                 clean_folder(trial_dir)
-                pending = [p for p in planned if p.partner.code in widened]
+                pending = [p for p in planned if p.name in widened]
                 if not pending:
                     break
-            final = [p.with_pages(project, pages[p.partner.code]) for p in planned]
+            final = [p.with_pages(project, pages[p.name]) for p in planned]
             entries = _render_planned(project, template, final, workers,
-                                      lambda name, data: (staging / name).write_bytes(data), notify)
+                                      lambda name, data: _write(staging / name, data), notify)
             if not want_pdf:
                 return entries
             return _with_pdfs(project, template, final, entries, pool, workers, staging, scratch, notify,
@@ -458,6 +575,11 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def _flat(name: str) -> str:
+    """A document's name as a file name of one flat folder: ``ru/AM.docx`` -> ``ru__AM.docx``."""
+    return name.replace("/", "__")
+
+
 def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned], entries: list[ManifestPartner],
                pool: ConversionPool, workers: WorkerPool, staging: Path, scratch: Path,
                notify: Progress, warnings: list[Finding]) -> list[ManifestPartner]:
@@ -465,12 +587,21 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
     is rendered with the pages its PDF shows and converted again, twice at most, then published with a
     warning (``layout.unstable``) rather than silently."""
     by_code = {e.code: e for e in entries}
-    plans = {p.partner.code: p for p in final}
+    plans = {p.name: p for p in final}
     pending = list(plans)
     for attempt in range(3):
         notify("writing PDFs", 0, len(pending))
-        pdfs = pool.convert([staging / f"{code}.docx" for code in pending], scratch / f"pdf-{attempt}",
-                            PdfExport(issued=project.strategy.consultation.issued))
+        sources = []
+        for code in pending:  # LibreOffice names PDFs by stem: language versions go through flat links
+            source = staging / f"{code}.docx"
+            if "/" in code:
+                link = scratch / "sources" / _flat(f"{code}.docx")
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.unlink(missing_ok=True)
+                os.link(source, link)
+                source = link
+            sources.append(source)
+        pdfs = pool.convert(sources, scratch / f"pdf-{attempt}", PdfExport(issued=project.strategy.consultation.issued))
         moved = []
         for code, pdf in zip(pending, pdfs, strict=True):
             plan = plans[code]
@@ -495,7 +626,7 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
             break
         again = [plans[code] for code in moved]
         for entry in _render_planned(project, template, again, workers,
-                                     lambda name, data: (staging / name).write_bytes(data), lambda *a: None):
+                                     lambda name, data: _write(staging / name, data), lambda *a: None):
             by_code[entry.code] = entry
         pending = moved
     return [by_code[e.code] for e in entries]
@@ -538,26 +669,57 @@ def _preview(project: Project, template: CompiledTemplate, store: DraftStore, op
             kept[partner.code] = old
         else:
             stale.append(partner)
-    drafts = _published(store) if stale else []
-    to_render = [_job(p, project, template.sha256, None, previous_number, previous, circulated=False, drafts=drafts)
-                 for p in stale]
+    # A language version is rendered again when its partner is, or when a translation it prints changed.
+    kept_versions: dict[tuple[str, str], ManifestLanguageDocument] = {}
+    wanted: set[tuple[str, str]] = set()
+    selected_codes = {p.code for p in selected}
+    for (language, code), translation in sorted(project.translations.subjects.items()):
+        if code == STRATEGY_SUBJECT or code not in selected_codes:
+            continue
+        old_version = reusable.language_document(code, language) if reusable else None
+        strategy_translation = project.translations.of(language, STRATEGY_SUBJECT)
+        if (old_version is not None and code in kept and old_version.translation_sha256 == translation.sha256
+                and old_version.strategy_translation_sha256 == (strategy_translation.sha256 if strategy_translation
+                                                                else None)
+                and (folder / old_version.file).is_file()):
+            kept_versions[language, code] = old_version
+        else:
+            wanted.add((language, code))
+    bases = [p for p in selected if p in stale or any(code == p.code for _, code in wanted)]
+    drafts = _published(store) if bases else []
+    sources = [_job(p, project, template.sha256, None, previous_number, previous, circulated=False, drafts=drafts)
+               for p in bases]
+    to_render = [plan for plan in sources if plan.partner in stale]
+    to_render += _language_jobs(project, sources, default_language(template.package), wanted)
     outcomes: dict[str, PartnerOutcome] = {}
     manifest_partners: dict[str, ManifestPartner] = dict(kept)
+    versions: dict[tuple[str, str], ManifestLanguageDocument] = dict(kept_versions)
     if reusable is not None:  # partners outside --partner keep their previous preview entry
         for entry in reusable.partners:
-            if entry.code not in {p.code for p in selected} and (folder / entry.file).is_file():
+            if entry.code not in selected_codes and (folder / entry.file).is_file():
                 manifest_partners.setdefault(entry.code, entry)
+        for document in reusable.language_versions:
+            if document.code not in selected_codes and (folder / document.file).is_file():
+                versions.setdefault((document.language, document.code), document)
     with environment_errors(folder, "write the preview to"):
-        for entry in _render_planned(project, template, to_render, workers,
-                                     lambda name, data: write_atomic(folder / name, data, durable=False),
-                                     notify):
-            manifest_partners[entry.code] = entry
+        rendered = _render_planned(project, template, to_render, workers,
+                                   lambda name, data: write_atomic(folder / name, data, durable=False), notify)
+    sources_rendered, versions_rendered = _split_entries(rendered, to_render)
+    for entry in sources_rendered:
+        manifest_partners[entry.code] = entry
+    for document in versions_rendered:
+        versions[document.language, document.code] = document
     for code, entry in sorted(manifest_partners.items()):
-        if any(p.code == code for p in selected):
+        if code in selected_codes:
             outcomes[code] = PartnerOutcome(code, entry.name, folder / entry.file, len(entry.sections), entry.words,
                                             code not in kept)
+    selected_versions = [d for d in versions.values() if d.code in selected_codes]
     manifest = _manifest(project, template, None, previous_number if previous else None,
-                         list(manifest_partners.values()))
+                         list(manifest_partners.values()), language_versions=list(versions.values()))
     with environment_errors(folder / MANIFEST_FILE, "write the preview's manifest"):
         write_atomic(folder / MANIFEST_FILE, _manifest_json(manifest), durable=False)
-    return BuildResult("preview", folder, None, previous_number, [outcomes[c] for c in sorted(outcomes)])
+    fresh = {d.file for d in versions_rendered}
+    return BuildResult("preview", folder, None, previous_number,
+                       [outcomes[c] for c in sorted(outcomes)]
+                       + _version_outcomes(sorted(selected_versions, key=lambda d: (d.language, d.code)), folder,
+                                           to_render, fresh))

@@ -157,6 +157,21 @@ class BuildSettings(_Model):
     redlines: bool = Field(False, description="Also write redlines against the previous draft")
     html_report: bool = Field(False, description="Also write an HTML diff report against the previous draft")
     pdf: bool = Field(False, description="Also write <CODE>.pdf beside every .docx (needs LibreOffice)")
+    allow_untranslated: bool = Field(
+        False, description="Circulate language versions with missing or stale translations, printing the "
+                           "source text marked 'translation pending' (as build --allow-untranslated)")
+
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+"""A language as ISO 639 writes it, in lowercase (``en``, ``ru``, ``kk``)."""
+
+
+class LanguageVersion(_Model):
+    """A language version printed for some partners only: ``{code: ru, partners: [AM, BY]}``."""
+
+    code: LanguageCode
+    partners: Annotated[list[StateCode], Field(min_length=1)] = Field(
+        description="The partner states whose strategy is also printed in this language")
 
 
 class StrategyFile(_Model):
@@ -173,7 +188,29 @@ class StrategyFile(_Model):
         default_factory=dict, description="Full names of abbreviations used in the texts (IBM: integrated border "
                                           "management); stakeholder and state codes have theirs already",
         json_schema_extra={"additionalProperties": False})
+    languages: list[LanguageCode | LanguageVersion] = Field(
+        default_factory=list,
+        description="The languages of the drafts, the source language first (en); each other language is a "
+                    "translated version of every partner's draft, or of the partners it names "
+                    "({code: ru, partners: [AM, BY]}); translations live in inputs/translations/<language>/")
     build: BuildSettings = BuildSettings()
+
+    @property
+    def source_language(self) -> str:
+        """The language the inputs are written in: the first of ``languages`` (``en`` when none is declared)."""
+        first = self.languages[0] if self.languages else "en"
+        return first if isinstance(first, str) else first.code
+
+    def language_versions(self) -> list[tuple[str, frozenset[str]]]:
+        """(language, partner codes) of every declared language but the source, in declaration order."""
+        partners = frozenset(self.partner_codes)
+        versions = []
+        for entry in self.languages[1:]:
+            if isinstance(entry, str):
+                versions.append((entry, partners))
+            else:
+                versions.append((entry.code, frozenset(entry.partners) & partners))
+        return versions
 
     def state(self, code: str) -> State | None:
         return next((s for s in self.states if s.code == code), None)

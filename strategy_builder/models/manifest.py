@@ -75,6 +75,49 @@ class ManifestPartner(_Model):
     pdf_sha256: str | None = None
 
 
+class ManifestTranslatedSection(_Model):
+    """Where one section of a language version stands: what its translatable source text and its printed
+    translation were (hashes), and how many of its values were printed untranslated."""
+
+    id: str = Field(description="The section ID (the source's), or <CODE>/front-matter for the texts outside "
+                                "tracked sections (summary, strategy.yaml's texts)")
+    source_hash: str = Field(description="sha256 over the fingerprints of the section's translatable source "
+                                         "values (changes when their text changes, not when a timeline does)")
+    translation_hash: str = Field(description="sha256 over what the language version printed for them")
+    values: int = Field(description="Translatable values in the section")
+    pending: int = Field(0, description="Values printed in the source language, marked 'translation pending'")
+
+
+class ManifestPendingValue(_Model):
+    """A value a language version printed in the source language (its translation missing or stale)."""
+
+    key: str = Field(description="Translation key, e.g. areas.integration.priorities[language-courses].title")
+    state: Literal["missing", "stale"]
+    source_file: str
+    source_line: int | None
+    section_id: str | None
+
+
+class ManifestLanguageDocument(_Model):
+    """One partner's document in a language other than the source (``ru/AM.docx``)."""
+
+    code: str
+    language: str = Field(description="The language of the document (ISO 639), e.g. ru")
+    file: str = Field(description="Path inside the draft folder, e.g. ru/AM.docx")
+    docx_sha256: str
+    words: int
+    pages: int | None = None
+    pdf_file: str | None = None
+    pdf_sha256: str | None = None
+    translation_file: str = Field(description="The partner's translation file, relative to the project folder")
+    translation_sha256: str | None = Field(description="sha256 of the translation file (null: none)")
+    strategy_translation_sha256: str | None = Field(
+        description="sha256 of inputs/translations/<language>/strategy.yaml (null: none)")
+    sections: list[ManifestTranslatedSection]
+    pending: list[ManifestPendingValue] = Field(
+        default_factory=list, description="Values printed untranslated (build --allow-untranslated, previews)")
+
+
 class ManifestLayout(_Model):
     """What the page numbers of the contents rest on: they come from LibreOffice's layout, so they depend on
     its version and on the fonts it found."""
@@ -109,6 +152,9 @@ class Manifest(_Model):
                                                    "strategy.yaml); null in drafts made before it was recorded")
     partners: list[ManifestPartner]
     layout: ManifestLayout | None = Field(None, description="The layout pass of the contents (drafts only)")
+    language_versions: list[ManifestLanguageDocument] = Field(
+        default_factory=list, description="The documents of the declared languages other than the source "
+                                          "(absent from the file when there are none)")
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Manifest:
@@ -122,6 +168,9 @@ class Manifest(_Model):
 
     def partner(self, code: str) -> ManifestPartner | None:
         return next((p for p in self.partners if p.code == code), None)
+
+    def language_document(self, code: str, language: str) -> ManifestLanguageDocument | None:
+        return next((d for d in self.language_versions if d.code == code and d.language == language), None)
 
     def section_index(self) -> dict[str, tuple[ManifestPartner, ManifestSection]]:
         """Section ID -> (partner, section) over the whole draft."""

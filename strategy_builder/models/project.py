@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.source_map import FieldPath, YamlDocument
+from strategy_builder.models.translations import Translations
 from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_template
 
 
@@ -58,6 +59,8 @@ class Project:
     strategy: StrategyFile
     strategy_document: YamlDocument
     partners: tuple[SourcedPartner, ...]
+    translations: Translations = field(default_factory=Translations)
+    """The declared language versions and where their values stand (empty without ``languages``)."""
 
     def partner(self, code: str) -> SourcedPartner | None:
         return next((p for p in self.partners if p.code == code), None)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.models.inputs import AREA_TITLES, StrategyFile
-from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.section_changes import SectionFacts, draft_section_facts
+
+if TYPE_CHECKING:  # project.py imports the translations, which name sections by these IDs
+    from strategy_builder.models.project import SourcedPartner
 
 SectionKind = Literal["situation", "area", "priority", "key_figures"]
 

@@ -56,3 +56,13 @@ def anchor_name(key: str) -> str:
 
 LOGO_MARKER = f"{OPEN}sb:logo{CLOSE}"
 """What ``series.logo`` holds when strategy.yaml names a logo: the build puts the picture in its place."""
+
+
+PENDING_MARKER = f"{OPEN}sb:pending{CLOSE}"
+"""Put by a language version before a text printed in the source language because its translation is
+missing or stale; the build replaces it with the "translation pending" label and highlights the run."""
+
+
+def strip_pending(text: str) -> str:
+    """``text`` without pending markers (for document properties, which cannot be highlighted)."""
+    return text.replace(PENDING_MARKER, "")

@@ -91,3 +91,7 @@ TRACK_REVISIONS, UPDATE_FIELDS = qn("w:trackRevisions"), qn("w:updateFields")
 ID, VAL, NAME, TYPE = qn("w:id"), qn("w:val"), qn("w:name"), qn("w:type")
 AUTHOR, DATE, INITIALS = qn("w:author"), qn("w:date"), qn("w:initials")
 XML_SPACE, R_ID = qn("xml:space"), qn("r:id")
+
+# ------------------------------------------------------------------ languages
+
+LANG, HIGHLIGHT, THEME_FONT_LANG = qn("w:lang"), qn("w:highlight"), qn("w:themeFontLang")

@@ -108,6 +108,8 @@ class CoreProperties:
     keywords: str
     description: str
     date: dt.date
+    language: str = ""
+    """``dc:language`` (``ru-RU``), written only when given: a language version says its language."""
 
 
 def write_core_properties(package: DocxPackage, props: CoreProperties) -> None:
@@ -120,6 +122,8 @@ def write_core_properties(package: DocxPackage, props: CoreProperties) -> None:
                       (f"{{{DC}}}description", props.description), (f"{{{CP}}}lastModifiedBy", props.author),
                       (f"{{{CP}}}revision", "1"), (f"{{{CP}}}version", props.version)):
         etree.SubElement(root, tag).text = text
+    if props.language:
+        etree.SubElement(root, f"{{{DC}}}language").text = props.language
     for tag in ("created", "modified"):
         element = etree.SubElement(root, f"{{{DCTERMS}}}{tag}")
         element.set(f"{{{XSI}}}type", "dcterms:W3CDTF")

@@ -18,6 +18,7 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
+from strategy_builder.ooxml.language import mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import keep_short_tables_together
@@ -59,12 +60,15 @@ def _contents(data: bytes, main: str, document: etree._Element, names: dict[str,
 def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
-                keep_short_tables: bool = False) -> DocxContents:
+                keep_short_tables: bool = False, language: str = "",
+                pending: tuple[str, str] | None = None) -> DocxContents:
     """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
 
     ``update_fields``: ask Word to refresh fields on opening (a contents without page numbers needs it);
     ``picture``: (marker, picture) puts the picture in place of the run whose text is the marker (the logo);
-    ``keep_short_tables``: tables of a few rows never split across pages (ooxml/pagination.py).
+    ``keep_short_tables``: tables of a few rows never split across pages (ooxml/pagination.py);
+    ``language``: the language tag of a language version (``ru-RU``) for its styles and settings;
+    ``pending``: (label, source language tag) for the values printed untranslated (ooxml/language.py).
     Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
     do not pair up, when a marker sits outside the main part, or when the picture is not a PNG or JPEG.
     """
@@ -84,6 +88,9 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
                 raise PartProblem(main, f"the picture: {error}") from error
         if keep_short_tables:
             keep_short_tables_together(roots[main])
+    if pending is not None:
+        for root in roots.values():
+            mark_pending(root, *pending)
     try:
         names = apply_section_markers(roots[main]) if main in roots else {}
     except MarkerError as error:
@@ -98,6 +105,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     package = DocxPackage(finished, source=f"{stamps.partner or 'document'}.docx")
     write_stamps(package, stamps, names)
     write_core_properties(package, core)
+    if language:
+        set_document_language(package, language)
     if track_changes:
         enable_track_changes(package)
     if update_fields:

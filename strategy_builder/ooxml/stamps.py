@@ -40,6 +40,8 @@ class DraftStamps:
     template_sha256: str = ""
     series: str = ""
     """``overview`` for the regional overview (numbered under ``build/overview/``); empty for drafts."""
+    language: str = ""
+    """The language of a language version (``ru``); empty for a document in the source language."""
 
     @property
     def made_by_strategy_builder(self) -> bool:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategy_builder import __version__
+from strategy_builder import __version__, cldr
 from strategy_builder.models.abbreviations import draft_abbreviations
 from strategy_builder.models.inputs import Period, Priority, StrategyFile
 from strategy_builder.models.period import PeriodPoint
@@ -116,33 +116,50 @@ def change_row(change: SectionChange, labels: dict[str, LabelValue] | None = Non
     }
 
 
-def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None) -> str:
-    """``15 November 2010``: the date style of the drafts, independent of the machine's locale."""
+def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None, language: str = "en") -> str:
+    """``15 November 2010``: the date style of the drafts, independent of the machine's locale; in other
+    languages CLDR's long date (``15 ноября 2010 г.``)."""
+    if language != "en":
+        return cldr.long_date(day, language)
     labels = labels or catalogue()
     return fill(labels, "long_date", day=day.day, month=texts(labels, "months")[day.month - 1], year=day.year)
 
 
-def point_text(point: PeriodPoint, labels: dict[str, LabelValue]) -> str:
+def point_text(point: PeriodPoint, labels: dict[str, LabelValue], language: str = "en") -> str:
     """``2010-09`` -> ``Sep 2010``, ``2011-Q1`` -> ``Q1 2011``, ``2011-H1`` -> ``H1 2011``, ``2010`` -> ``2010``
-    (with no-break spaces: a point never breaks across lines)."""
+    (with no-break spaces: a point never breaks across lines). Other languages take months, quarters and
+    years from CLDR (``сент. 2010 г.``, ``1-й кв. 2011 г.``); halves, which CLDR lacks, from the catalogue."""
     year = point.first_month // 12
     span = point.last_month - point.first_month + 1
     month = point.first_month % 12
-    if span == 12:
-        return str(year)
     if span == 6:
         return fill(labels, "half_point", half=month // 6 + 1, year=year)
+    if language != "en":
+        if span == 12:
+            return cldr.year(year, language)
+        if span == 3:
+            return cldr.quarter_of_year(year, month // 3 + 1, language)
+        return cldr.month_of_year(year, month + 1, language)
+    if span == 12:
+        return str(year)
     if span == 3:
         return fill(labels, "quarter_point", quarter=month // 3 + 1, year=year)
     return fill(labels, "month_point", month=texts(labels, "months_short")[month], year=year)
 
 
-def period_text(period: Period | None, labels: dict[str, LabelValue]) -> str:
-    """A timeline as people read it: ``Sep 2010 – Q1 2011``; ``to be determined`` when there is none."""
+def period_text(period: Period | None, labels: dict[str, LabelValue], language: str = "en") -> str:
+    """A timeline as people read it: ``Sep 2010 – Q1 2011``; ``to be determined`` when there is none. In
+    other languages two months are one CLDR interval (``сент. – дек. 2010 г.``)."""
     if period is None:
         return fill(labels, "to_be_determined")
-    start, end = point_text(period.start, labels), point_text(period.end, labels)
-    return start if start == end else fill(labels, "period", start=start, end=end)
+    start, end = point_text(period.start, labels, language), point_text(period.end, labels, language)
+    if start == end:
+        return start
+    one_month = period.start.first_month == period.start.last_month and period.end.first_month == period.end.last_month
+    if language != "en" and one_month:
+        first, last = period.start.first_month, period.end.first_month
+        return cldr.month_interval((first // 12, first % 12 + 1), (last // 12, last % 12 + 1), language)
+    return fill(labels, "period", start=start, end=end)
 
 
 def _blocks(text: str | None, number_prefix: str | None = None,
@@ -167,7 +184,7 @@ def _section(record: SectionRecord, pages: Pages) -> dict[str, Any]:
 
 
 def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile, labels: dict[str, LabelValue],
-              pages: Pages, withdrawn_in: str) -> dict[str, Any]:
+              pages: Pages, withdrawn_in: str, language: str) -> dict[str, Any]:
     states = {s.code: s.name for s in strategy.states}
     stakeholders = {s.code: s.name for s in strategy.stakeholders}
     counter = [0]
@@ -189,11 +206,12 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile,
             "lead_names": ", ".join(states.get(c, c) for c in action.lead) or undetermined,
             "stakeholders": ", ".join(action.stakeholders) or dash,
             "stakeholder_names": ", ".join(stakeholders.get(c, c) for c in action.stakeholders) or dash,
-            "timeline": period_text(action.timeline, labels),
+            "timeline": period_text(action.timeline, labels, language),
         })
     status = priority.status.value
     return {
         **_section(record, pages),
+        "title": priority.title,  # the record's title is the source's; a language version prints its own
         "key": priority.id,
         "status": status,
         "status_label": fill(labels, f"status_{status}"),
@@ -211,7 +229,8 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile,
     }
 
 
-def _overview(partner: SourcedPartner, areas: list[dict[str, Any]], labels: dict[str, LabelValue]) -> str:
+def _overview(partner: SourcedPartner, areas: list[dict[str, Any]], labels: dict[str, LabelValue],
+              language: str) -> str:
     """The generated executive summary: how many priorities per area and where they stand. Facts only."""
     model = partner.model
     active = [p for area in areas for p in area["priorities"] if not p["is_withdrawn"]]
@@ -224,26 +243,27 @@ def _overview(partner: SourcedPartner, areas: list[dict[str, Any]], labels: dict
             count = sum(1 for p in area["priorities"] if not p["is_withdrawn"])
             per_area.append(fill(labels, "overview_area", count=count, area=area["title"]) if count
                             else fill(labels, "overview_area_none", area=area["title"]))
-        sentences = [plural(labels, "overview_priorities", len(active), partner=model.name) + ": "
+        sentences = [plural(labels, "overview_priorities", len(active), language, partner=model.name) + ": "
                      + str(labels["overview_join"]).join(per_area) + "."]
         statuses = Counter(p["status"] for p in active)
-        parts = [plural(labels, f"overview_status_{status}", statuses[status])
+        parts = [plural(labels, f"overview_status_{status}", statuses[status], language)
                  for status in ("agreed", "proposed", "bracketed") if statuses[status]]
         sentences.append(fill(labels, "overview_statuses", list=join_list(labels, parts)))
     if withdrawn:
-        sentences.append(plural(labels, "overview_withdrawn", withdrawn))
+        sentences.append(plural(labels, "overview_withdrawn", withdrawn, language))
     actions = sum(len(p["actions"]) for p in active)
     if actions:
-        sentences.append(plural(labels, "overview_actions", actions, annex=ACTION_PLAN_LETTER))
+        sentences.append(plural(labels, "overview_actions", actions, language, annex=ACTION_PLAN_LETTER))
     return " ".join(sentences)
 
 
 def _versions(stamp: DraftStamp, issued: dt.date, round_number: int,
-              labels: dict[str, LabelValue]) -> list[dict[str, Any]]:
-    rows = [{"label": f"{record.number:03d}", "date": long_date(record.issued, labels), "round": record.round,
+              labels: dict[str, LabelValue], language: str) -> list[dict[str, Any]]:
+    rows = [{"label": f"{record.number:03d}", "date": long_date(record.issued, labels, language),
+             "round": record.round,
              "status": fill(labels, "version_superseded")} for record in stamp.history]
     rows.append({"label": stamp.label if stamp.number is not None else fill(labels, "footer_preview"),
-                 "date": long_date(issued, labels), "round": round_number,
+                 "date": long_date(issued, labels, language), "round": round_number,
                  "status": fill(labels, "version_current" if stamp.number is not None else "version_preview")})
     return rows
 
@@ -253,7 +273,9 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                   language: str = "en") -> dict[str, Any]:
     """The complete template context of one partner's draft (see docs/templates.md).
 
-    ``pages`` are the page numbers of the contents (from the layout pass), if known.
+    ``pages`` are the page numbers of the contents (from the layout pass), if known. ``language`` chooses
+    the label catalogue and the dates; a language version passes its translated ``partner`` and
+    ``strategy`` with the source's ``records`` (section IDs and numbers are the source's).
     """
     labels = catalogue(language)
     model = partner.model
@@ -281,13 +303,20 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
             "priorities": [
                 _priority(p, by_id[f"{code}/{area_key}/{p.id}"], strategy, labels, pages,
                           (f"{withdrawn_in[pid]:03d}" if (pid := f"{code}/{area_key}/{p.id}") in withdrawn_in
-                           else this_draft))
+                           else this_draft), language)
                 for p in area.priorities],
         })
     situation_record = by_id[f"{code}/situation"]
     figures_record = by_id[f"{code}/key-figures"]
     situation_title, figures_title = fill(labels, "title_situation"), fill(labels, "title_key_figures")
+    # Titles as this document prints them: a language version's own (the source's for removed sections).
+    printed_titles = {situation_record.id: situation_title, figures_record.id: figures_title,
+                      **{area["id"]: area["title"] for area in areas},
+                      **{p["id"]: p["title"] for area in areas for p in area["priorities"]}}
     changed = [change_row(c, labels) for c in stamp.changes if c.status != "unchanged"]
+    for row in changed:
+        if row["section_id"] in printed_titles and row["title"] == row["new_title"]:
+            row["title"] = row["new_title"] = printed_titles[row["section_id"]]
     counts = count_statuses(stamp.changes)
     previous_label = f"{stamp.previous:03d}" if stamp.previous else ""
     summary_text = (fill(labels, "changes_summary_first") if stamp.previous is None else
@@ -296,7 +325,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                     or fill(labels, "changes_summary_empty"))
 
     summary_blocks = _blocks(model.summary) or [{"kind": "paragraph", "bullet": False, "number": "",
-                                                 "text": _overview(partner, areas, labels)}]
+                                                 "text": _overview(partner, areas, labels, language)}]
     introduction = _blocks(strategy.introduction)
     action_plan = [{"number": chapter["number"], "title": chapter["title"],
                     "actions": [a for p in chapter["priorities"] if not p["is_withdrawn"] for a in p["actions"]]}
@@ -337,7 +366,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         "tool": {"name": "strategy-builder", "version": __version__},
         "labels": template_labels(labels),
         "series": {"title": series.title, "subtitle": series.subtitle or "",
-                   "period": period_text(series.period, labels),
+                   "period": period_text(series.period, labels, language),
                    "classification": series.classification or "",
                    "logo": LOGO_MARKER if series.logo else "",
                    "disclaimer": _blocks(series.disclaimer)},
@@ -345,28 +374,28 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
             "number": stamp.number, "label": stamp.label, "title": draft_title,
             "is_preview": stamp.number is None, "previous": stamp.previous,
             "previous_label": previous_label,
-            "date": long_date(consultation.issued, labels), "date_iso": consultation.issued.isoformat(),
+            "date": long_date(consultation.issued, labels, language), "date_iso": consultation.issued.isoformat(),
             "footer": (fill(labels, "footer_preview") if stamp.number is None
                        else fill(labels, "footer_draft", label=stamp.label)),
         },
-        "consultation": {"round": consultation.round, "issued": long_date(consultation.issued, labels),
-                         "deadline": long_date(consultation.deadline, labels),
+        "consultation": {"round": consultation.round, "issued": long_date(consultation.issued, labels, language),
+                         "deadline": long_date(consultation.deadline, labels, language),
                          "deadline_iso": consultation.deadline.isoformat(),
                          "round_label": fill(labels, "cover_round", round=consultation.round),
-                         "issued_label": fill(labels, "cover_issued", date=long_date(consultation.issued, labels)),
+                         "issued_label": fill(labels, "cover_issued", date=long_date(consultation.issued, labels, language)),
                          "deadline_label": fill(labels, "cover_deadline",
-                                                date=long_date(consultation.deadline, labels)),
+                                                date=long_date(consultation.deadline, labels, language)),
                          "recipients": list(consultation.recipients),
                          "distribution_caption": fill(labels, "distribution_caption", round=consultation.round),
                          "comments_to": fill(labels, "comments_to", team=team.name, email=email,
-                                             date=long_date(consultation.deadline, labels))},
+                                             date=long_date(consultation.deadline, labels, language))},
         "drafting_team": {"name": team.name, "organisation": team.organisation or "", "email": team.email or "",
                           "prepared_by": fill(labels, "prepared_by", team=team.name)},
         "partner": {
             "code": code, "name": model.name, "official_name": model.official_name or model.name,
             "authorities": [{"name": a.name, "role": a.role or ""} for a in model.authorities],
         },
-        "versions": _versions(stamp, consultation.issued, consultation.round, labels),
+        "versions": _versions(stamp, consultation.issued, consultation.round, labels, language),
         "anchors": {key: anchor_marker(anchor_name(key)) for key in ANCHORS},
         "titles": titles,
         "contents": contents,

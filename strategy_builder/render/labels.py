@@ -6,13 +6,19 @@ executive summary, the withdrawn note, dates, timelines, statuses) from the same
 version of the drafts is therefore one more catalogue with the same keys, and nothing else.
 
 Entries with ``{name}`` fields are Python format strings filled by :func:`fill`. Entries that depend on
-a count are dictionaries of plural forms (``one``, ``other``; a language needing more forms adds them
-and a rule in :func:`plural`).
+a count are dictionaries of plural forms: English has ``one`` and ``other``; every other language has
+the forms CLDR gives it (Russian: ``one``, ``few``, ``many``, ``other``), chosen by CLDR's plural rules.
+
+Months, dates, quarters and years are the house style of the English catalogue (``Sep 2010``); every
+other language takes them from CLDR (:mod:`strategy_builder.cldr`), so its catalogue has no such keys
+(:data:`CLDR_KEYS`). CLDR has no half-years: ``half_point`` is in every catalogue.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from strategy_builder import cldr
 
 LabelValue = str | dict[str, str] | tuple[str, ...]
 
@@ -218,15 +224,186 @@ ENGLISH: dict[str, LabelValue] = {
     "reply_addressed_outside": "Outside the numbered sections",
     "reply_section_outside": "\u2013 ({heading})",
     "reply_header": "{series} \u2013 {partner} \u00b7 Response to the {ministry}",
+    # ---- language versions: a value whose translation is missing or stale, printed in the source language
+    "translation_pending": "[translation pending]",
 }
 """English, the language of the default template."""
 
-CATALOGUES: dict[str, dict[str, LabelValue]] = {"en": ENGLISH}
+CLDR_KEYS = frozenset({"months", "months_short", "long_date", "month_point", "quarter_point"})
+"""Keys of the English catalogue that every other language takes from CLDR instead."""
+
+_NB = "\u00a0"
+
+RUSSIAN: dict[str, LabelValue] = {
+    # ---- cover, header and footer
+    "draft_title": "Проект {label} для замечаний министерств",
+    "preview_title": "Предварительная версия \u2013 не для рассылки",
+    "cover_round": "Раунд консультаций №\u00a0{round}",
+    "cover_issued": "Дата выпуска: {date}",
+    "cover_deadline": "Замечания до {date}",
+    "prepared_by": "Подготовлено: {team}",
+    "footer_draft": "Проект {label}",
+    "footer_preview": "Предварительная версия \u2013 не для рассылки",
+    "page": "Стр.",
+    "page_of": "из",
+    # ---- document control
+    "document_control": "Сведения о документе",
+    "versions_caption": "Проекты настоящей стратегии",
+    "version_draft": "Проект",
+    "version_date": "Дата выпуска",
+    "version_round": "Раунд",
+    "version_status": "Статус",
+    "version_current": "Текущий проект, для замечаний министерств",
+    "version_preview": "Предварительная версия, не рассылалась",
+    "version_superseded": "Заменён",
+    "distribution": "Рассылка",
+    "distribution_caption": "Раунд консультаций №\u00a0{round}: настоящий проект направляется",
+    "comments_to": "Замечания просьба направлять до {date}: {team}{email}.",
+    # ---- contents and front matter
+    "contents": "Содержание",
+    "executive_summary": "Резюме",
+    "introduction": "Введение",
+    # ---- chapters (the titles of the areas of the Joint Declaration)
+    "title_situation": "Миграционная ситуация",
+    "title_key_figures": "Основные показатели",
+    "area_illegal_migration": "Предотвращение незаконной миграции и борьба с ней",
+    "area_readmission_return": "Реадмиссия, добровольное возвращение и устойчивая реинтеграция",
+    "area_legal_migration": "Законная миграция с особым акцентом на трудовую миграцию",
+    "area_integration": "Интеграция законно проживающих мигрантов",
+    "area_migration_development": "Миграция, мобильность и развитие",
+    "national_authorities": "Национальные органы власти",
+    "authority": "Орган",
+    "authority_role": "Функции",
+    "rationale": "Обоснование",
+    "cooperation": "Будущее совместное сотрудничество",
+    "actions": "Мероприятия",
+    "expected_impact": "Ожидаемое воздействие: {level}",
+    "based_on": "Источники",
+    "status_line": "Статус: {status}",
+    "no_action": "По данному приоритету мероприятия не предлагаются.",
+    "no_priority": "В данной области приоритеты не предлагаются.",
+    "bracketed_label": "В квадратных скобках \u2013 на стадии согласования",
+    "bracketed_note": "Формулировка данного приоритета согласована не всеми партнёрами. Министерствам предлагается "
+                      "представить замечания по тексту в квадратных скобках.",
+    "withdrawn_label": "Исключён",
+    "withdrawn_note": "Исключён в проекте {draft}. Больше не входит в предлагаемую стратегию; заголовок сохранён, "
+                      "чтобы не менялась нумерация остальных приоритетов.",
+    # ---- tables
+    "column_number": "№",
+    "column_action": "Мероприятие",
+    "column_lead": "Ведущие государства",
+    "column_stakeholders": "Участники",
+    "column_timeline": "Сроки",
+    "column_indicator": "Показатель",
+    "column_value": "Значение",
+    "column_unit": "Ед. изм.",
+    "column_year": "Год",
+    "column_source": "Источник",
+    "column_section": "Раздел",
+    "column_change": "Изменение",
+    "column_abbreviation": "Сокращение",
+    "column_full_name": "Полное наименование",
+    # ---- annexes
+    "annex": "Приложение {letter} \u2013 {title}",
+    "key_figures_caption": "Таблица {letter}.1 \u2013 Основные показатели: {partner}",
+    "no_key_figures": "Основные показатели не представлены.",
+    "action_plan": "Сводный план действий",
+    "action_plan_intro": "Все мероприятия по приоритетам настоящего проекта, сгруппированные по областям Совместной "
+                         "декларации. Исключённые приоритеты и их мероприятия не включены.",
+    "action_plan_empty": "В настоящем проекте мероприятия не предлагаются.",
+    "abbreviations": "Сокращения",
+    "abbreviations_empty": "В настоящем проекте сокращения не используются.",
+    "changes_since": "Изменения по сравнению с проектом {previous}",
+    "record_of_changes": "Перечень изменений",
+    "changes_compared": "По сравнению с проектом {previous}: {summary}.",
+    "changes_none": "По сравнению с проектом {previous} ни один раздел не изменился.",
+    "changes_first": "Это первый проект стратегии: все разделы новые.",
+    # ---- values
+    "to_be_determined": "подлежит определению",
+    "none_dash": "\u2013",
+    "status_proposed": "Предложен",
+    "status_agreed": "Согласован",
+    "status_bracketed": "В квадратных скобках",
+    "status_withdrawn": "Исключён",
+    "impact_high": "Высокое",
+    "impact_medium": "Среднее",
+    "impact_low": "Низкое",
+    "reference_mapping": "Обзор",
+    "reference_best_practice": "Передовая практика",
+    "reference_profile": "Миграционный профиль",
+    "reference_other": "Источник",
+    "change_added": "Новый",
+    "change_changed": "Изменён",
+    "change_moved": "Перемещён",
+    "change_renumbered": "Перенумерован",
+    "change_moved_from": "Перемещён из области \u00ab{area}\u00bb",
+    "change_moved_within": "Перемещён в пределах своей области",
+    "change_and_edited": ", изменён",
+    "change_retitled": "Изменён (новое название)",
+    "change_formerly": "{title} (прежнее название: {old})",
+    "change_unchanged": "Без изменений",
+    "change_removed": "Удалён",
+    "changes_summary_first": "первый проект: все разделы новые",
+    "changes_summary_empty": "разделов нет",
+    # "новых: 2" agrees with every number, where "2 новых" would need plural forms of "раздел".
+    "count_added": "новых: {n}",
+    "count_moved": "перемещённых: {n}",
+    "count_renumbered": "перенумерованных: {n}",
+    "count_changed": "изменённых: {n}",
+    "count_unchanged": "без изменений: {n}",
+    "count_removed": "удалённых: {n}",
+    "half_point": f"{{half}}-е{_NB}полугодие{_NB}{{year}}{_NB}г.",
+    "period": "{start} \u2013 {end}",
+    # ---- the generated overview (executive summary without a summary in the partner file). Country names
+    # are not declined: each sentence names the partner before a colon, in the nominative.
+    "overview_priorities": {
+        "one": "{partner}: в настоящем проекте изложен {n} приоритет в пяти областях Совместной декларации",
+        "few": "{partner}: в настоящем проекте изложены {n} приоритета в пяти областях Совместной декларации",
+        "many": "{partner}: в настоящем проекте изложено {n} приоритетов в пяти областях Совместной декларации",
+        "other": "{partner}: в настоящем проекте изложено {n} приоритета в пяти областях Совместной декларации"},
+    "overview_no_priorities": "{partner}: в настоящем проекте приоритеты не изложены",
+    "overview_area": "в области \u00ab{area}\u00bb \u2013 {count}",
+    "overview_area_none": "в области \u00ab{area}\u00bb \u2013 нет",
+    "overview_join": "; ",
+    "overview_statuses": "Из них {list}.",
+    "overview_status_agreed": {"one": "{n} согласован", "few": "{n} согласованы", "many": "{n} согласовано",
+                               "other": "{n} согласовано"},
+    "overview_status_proposed": {"one": "{n} предложен", "few": "{n} предложены", "many": "{n} предложено",
+                                 "other": "{n} предложено"},
+    "overview_status_bracketed": {"one": "{n} ещё обсуждается (в квадратных скобках)",
+                                  "few": "{n} ещё обсуждаются (в квадратных скобках)",
+                                  "many": "{n} ещё обсуждаются (в квадратных скобках)",
+                                  "other": "{n} ещё обсуждаются (в квадратных скобках)"},
+    "overview_withdrawn": {"one": "Ещё {n} приоритет исключён и сохранён только для справки.",
+                           "few": "Ещё {n} приоритета исключены и сохранены только для справки.",
+                           "many": "Ещё {n} приоритетов исключены и сохранены только для справки.",
+                           "other": "Ещё {n} приоритета исключены и сохранены только для справки."},
+    "overview_actions": {"one": "В проекте предлагается {n} мероприятие, включённое в сводный план действий "
+                                "(приложение {annex}).",
+                         "few": "В проекте предлагаются {n} мероприятия, включённые в сводный план действий "
+                                "(приложение {annex}).",
+                         "many": "В проекте предлагается {n} мероприятий, включённых в сводный план действий "
+                                 "(приложение {annex}).",
+                         "other": "В проекте предлагается {n} мероприятия, включённых в сводный план действий "
+                                  "(приложение {annex})."},
+    "list_and": " и ",
+    "list_comma": ", ",
+    "number_none": "нет",
+    "translation_pending": "[перевод готовится]",
+}
+"""Russian: the labels of the Russian language version (dates, months and quarters from CLDR)."""
+
+CATALOGUES: dict[str, dict[str, LabelValue]] = {"en": ENGLISH, "ru": RUSSIAN}
 
 
 def catalogue(language: str = "en") -> dict[str, LabelValue]:
     """The labels of ``language`` (``KeyError`` for a language without a catalogue)."""
     return CATALOGUES[language]
+
+
+def languages() -> tuple[str, ...]:
+    """The languages a draft can be printed in: those with a catalogue."""
+    return tuple(sorted(CATALOGUES))
 
 
 def fill(labels: dict[str, LabelValue], key: str, **values: Any) -> str:
@@ -245,12 +422,17 @@ def texts(labels: dict[str, LabelValue], key: str) -> tuple[str, ...]:
     return value
 
 
-def plural(labels: dict[str, LabelValue], key: str, n: int, **values: Any) -> str:
-    """The plural form of label ``key`` for the count ``n``, filled (``{n}`` is the count)."""
+def plural(labels: dict[str, LabelValue], key: str, n: int, language: str = "en", **values: Any) -> str:
+    """The plural form of label ``key`` for the count ``n`` in ``language``, filled (``{n}`` is the count).
+
+    English has two forms (one for 1); other languages choose by CLDR's plural rules."""
     forms = labels[key]
     if not isinstance(forms, dict):
         raise TypeError(f"label {key} has no plural forms")
-    form = forms["one"] if n == 1 else forms["other"]
+    if language == "en":
+        form = forms["one"] if n == 1 else forms["other"]
+    else:
+        form = forms.get(cldr.plural_category(language, n), forms["other"])
     return form.format(n=n, **values)
 
 

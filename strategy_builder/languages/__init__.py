@@ -1,0 +1,1 @@
+"""Language versions: translations as inputs, translated drafts, exchange with translators, alignment."""

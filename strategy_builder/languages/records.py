@@ -1,0 +1,79 @@
+"""What a draft records about a language version: per section, the hashes of its source and its translation.
+
+``align`` compares these between drafts: a section whose source text changed while what the language
+version printed did not is a translation that fell behind; a section with pending values is not in step.
+The texts outside tracked sections (the executive summary, strategy.yaml's texts) are one pseudo-section,
+``<CODE>/front-matter``.
+"""
+
+from __future__ import annotations
+
+from strategy_builder.models.manifest import ManifestLanguageDocument, ManifestPendingValue, ManifestTranslatedSection
+from strategy_builder.models.project import SourcedPartner
+from strategy_builder.models.section_records import SectionRecord, stable_hash
+from strategy_builder.models.translations import SubjectTranslation, ValueStatus
+
+FRONT_MATTER_SUFFIX = "/front-matter"
+
+
+def front_matter_id(code: str) -> str:
+    """The pseudo-section of a partner's texts outside tracked sections: ``AM/front-matter``."""
+    return f"{code}{FRONT_MATTER_SUFFIX}"
+
+
+def _section_of(status: ValueStatus, code: str) -> str:
+    return status.value.section_id or front_matter_id(code)
+
+
+def section_statuses(code: str, translation: SubjectTranslation,
+                     strategy_translation: SubjectTranslation | None) -> dict[str, list[ValueStatus]]:
+    """The value statuses of a partner's language version, by section ID (strategy.yaml's texts and the
+    summary under the front matter)."""
+    grouped: dict[str, list[ValueStatus]] = {}
+    for status in [*(strategy_translation.values if strategy_translation else []), *translation.values]:
+        grouped.setdefault(_section_of(status, code), []).append(status)
+    return grouped
+
+
+def translated_sections(code: str, records: list[SectionRecord], translation: SubjectTranslation,
+                        strategy_translation: SubjectTranslation | None) -> list[ManifestTranslatedSection]:
+    """Every section of the document (the front matter first), with the hashes ``align`` compares."""
+    grouped = section_statuses(code, translation, strategy_translation)
+    language = translation.language
+    sections = []
+    for section_id in [front_matter_id(code), *(r.id for r in records)]:
+        statuses = grouped.get(section_id, [])
+        sections.append(ManifestTranslatedSection(
+            id=section_id,
+            source_hash=stable_hash([[s.value.key, s.value.fingerprint] for s in statuses]),
+            translation_hash=stable_hash([[s.value.key, s.state, s.printed(language)] for s in statuses]),
+            values=len(statuses), pending=sum(1 for s in statuses if s.pending)))
+    return sections
+
+
+def language_entry(partner: SourcedPartner, records: list[SectionRecord], language: str, file: str, sha256: str,
+                   words: int, translation: SubjectTranslation, strategy_translation: SubjectTranslation | None,
+                   *, pages: int | None = None, pdf_file: str | None = None,
+                   pdf_sha256: str | None = None) -> ManifestLanguageDocument:
+    """The manifest entry of one partner's document in ``language``."""
+    code = partner.code
+    pending = []
+    for subject in (strategy_translation, translation):
+        if subject is None:
+            continue
+        for status in subject.pending:
+            assert status.state in ("missing", "stale")
+            pending.append(ManifestPendingValue(
+                key=status.value.key, state=status.state, source_file=subject.source_file,
+                source_line=_line(partner, subject, status), section_id=status.value.section_id))
+    return ManifestLanguageDocument(
+        code=code, language=language, file=file, docx_sha256=sha256, words=words, pages=pages, pdf_file=pdf_file,
+        pdf_sha256=pdf_sha256, translation_file=translation.translation_file, translation_sha256=translation.sha256,
+        strategy_translation_sha256=strategy_translation.sha256 if strategy_translation else None,
+        sections=translated_sections(code, records, translation, strategy_translation), pending=pending)
+
+
+def _line(partner: SourcedPartner, subject: SubjectTranslation, status: ValueStatus) -> int | None:
+    if subject.subject != partner.code:
+        return None  # a value of strategy.yaml: its line is in the translation status, not in the partner file
+    return partner.line_of(status.value.path)

@@ -1,0 +1,165 @@
+"""Writing translation files: new entries and updated ones, everything else of the file kept byte for byte.
+
+``translate import`` changes only the entries it carries: each one is written as
+
+    <key>:
+      source: <fingerprint>
+      text: <translation>      (a literal block, ``|-``, for several lines or long texts)
+
+An entry that exists already is replaced from its key's line to the last line of its value (comments
+*inside* that entry are not kept); every other line of the file (the header, comments between entries,
+entries not imported, their layout) stays as it was. A new entry goes before the first entry that comes
+after it in the source's order, or at the end. The previous file is copied to the project's backup folder
+first and the new one replaces it atomically.
+
+This is the one writer of translation files; it is kept small on purpose so that it can move onto a
+byte-preserving YAML editor in ``inputs/`` without changing its callers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from strategy_builder.layout import write_atomic
+from strategy_builder.models.prose import parse_prose
+
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*$")
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_LONG = 100
+_WIDTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class EntryUpdate:
+    """One translation to write: the key, the fingerprint of the source it translates, the text."""
+
+    key: str
+    source: str
+    text: str
+    prose: bool = False
+    """A long text in the prose syntax: written as a block, wrapped (paragraphs and bullets kept)."""
+
+
+def _scalar(text: str) -> str:
+    """A one-line text as YAML: plain when that reads back as the same text, double-quoted otherwise."""
+    plain = (_PLAIN.match(text) is not None and ": " not in text and " #" not in text
+             and not text.endswith((":", " ")) and text not in _NULL_WORDS)
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _wrapped(text: str) -> str:
+    """A prose text with its paragraphs and bullets wrapped at about 100 characters; the prose syntax reads
+    it back as the same blocks (lines of a paragraph are joined; an indented line continues a bullet)."""
+    lines: list[str] = []
+    previous = ""
+    for index, block in enumerate(parse_prose(text)):
+        if index and not (block.kind == "bullet" and previous == "bullet"):
+            lines.append("")
+        if block.kind == "bullet":
+            lines.extend(textwrap.wrap(block.text, _WIDTH, initial_indent="- ", subsequent_indent="  ",
+                                       break_long_words=False, break_on_hyphens=False))
+        else:
+            lines.extend(textwrap.wrap(block.text, _WIDTH, break_long_words=False, break_on_hyphens=False))
+        previous = block.kind
+    return "\n".join(lines)
+
+
+def entry_text(update: EntryUpdate) -> str:
+    """The lines of one entry, ending with a newline."""
+    lines = [f"{update.key}:", f"  source: {update.source}"]
+    text = update.text.replace("\r\n", "\n")
+    if update.prose:
+        text = _wrapped(text)
+    if "\n" in text or len(text) > _LONG or text != text.strip():
+        lines.append("  text: |-")
+        lines.extend(f"    {line}" if line else "" for line in text.split("\n"))
+    else:
+        lines.append(f"  text: {_scalar(text)}")
+    return "\n".join(lines) + "\n"
+
+
+def new_file_text(header: str, updates: Sequence[EntryUpdate]) -> str:
+    """A whole new translation file: the header (comment lines) and the entries in the order given."""
+    return header + "".join(entry_text(update) for update in updates)
+
+
+def _spans(text: str) -> dict[str, tuple[int, int]]:
+    """Top-level key -> (first line, line after the last line of its value), 0-based."""
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    lines = text.split("\n")
+    spans = {}
+    for key_node, value_node in root.value:
+        start = key_node.start_mark.line
+        end = value_node.end_mark.line + (1 if value_node.end_mark.column else 0)
+        # The value's end lies at the next key: give back the blank lines and unindented comments before it.
+        while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+            end -= 1
+        spans[str(key_node.value)] = (start, end)
+    return spans
+
+
+def updated_file_text(text: str, updates: Sequence[EntryUpdate], order: Sequence[str]) -> str:
+    """``text`` with each update replacing its entry or inserted where the source's ``order`` puts it."""
+    spans = _spans(text)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+        trailing_newline = True
+    else:
+        trailing_newline = not lines
+    position = {key: index for index, key in enumerate(order)}
+    replacements: dict[int, tuple[int, list[str]]] = {}  # first line -> (end line, new lines)
+    insertions: dict[int, list[str]] = {}  # line -> new lines to insert before it
+    for update in updates:
+        new_lines = entry_text(update).rstrip("\n").split("\n")
+        if update.key in spans:
+            start, end = spans[update.key]
+            replacements[start] = (end, new_lines)
+            continue
+        rank = position.get(update.key, len(position))
+        following = sorted((spans[key][0] for key in spans if position.get(key, len(position)) > rank))
+        insertions.setdefault(following[0] if following else len(lines), []).extend(new_lines)
+    result: list[str] = []
+    index = 0
+    while index <= len(lines):
+        if index in insertions:
+            result.extend(insertions[index])
+        if index == len(lines):
+            break
+        if index in replacements:
+            end, new_lines = replacements[index]
+            result.extend(new_lines)
+            index = end
+            continue
+        result.append(lines[index])
+        index += 1
+    return "\n".join(result) + ("\n" if trailing_newline or result else "")
+
+
+def write_translation_file(path: Path, header: str, updates: Sequence[EntryUpdate], order: Sequence[str],
+                           backup_dir: Path | None = None) -> None:
+    """Create or update the translation file ``path`` (see the module); ``backup_dir`` receives a copy of
+    the file as it was before."""
+    if path.is_file():
+        text = path.read_text(encoding="utf-8-sig")
+        if backup_dir is not None:
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, backup_dir / path.name)
+        new = updated_file_text(text, updates, order)
+    else:
+        ranked = sorted(updates, key=lambda u: {key: i for i, key in enumerate(order)}.get(u.key, len(order)))
+        new = new_file_text(header, ranked)
+    write_atomic(path, new.encode("utf-8"))
+
+
+__all__ = ["EntryUpdate", "entry_text", "new_file_text", "updated_file_text", "write_translation_file"]
