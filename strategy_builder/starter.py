@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy_builder.layout import write_atomic
+from strategy_builder.layout import TRANSLATIONS_DIR, write_atomic
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.hints import iso_country_name
 from strategy_builder.layout import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
@@ -100,6 +100,8 @@ def _planned(partners: list[tuple[str, str]], sample: bool, today: dt.date) -> d
         files[inputs + STRATEGY_FILE] = (source / STRATEGY_FILE).read_bytes()
         for path in sorted((source / PARTNERS_DIR).glob("*.yaml")):
             files[f"{inputs}{PARTNERS_DIR}/{path.name}"] = path.read_bytes()
+        for path in sorted((source / TRANSLATIONS_DIR).glob("*/*.yaml")):  # the Russian versions of the sample
+            files[f"{inputs}{TRANSLATIONS_DIR}/{path.parent.name}/{path.name}"] = path.read_bytes()
     else:
         files[inputs + STRATEGY_FILE] = starter_strategy(partners, today).encode("utf-8")
         for code, name in partners:

@@ -83,12 +83,43 @@ def sample_drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     return build_sample_drafts(tmp_path_factory.mktemp("drafts"))
 
 
-def copy_sample(target: Path) -> Path:
-    """A copy of the shipped sample project (inputs, templates, schemas) in ``target``."""
+STALE_SAMPLE_TRANSLATION = ("inputs/translations/ru/KZ.yaml",
+                            "areas.legal_migration.priorities[foreign-worker-quota-system].title")
+"""The sample's one deliberately stale translation (docs/languages.md): the only warning of the shipped sample."""
+
+
+def copy_sample(target: Path, *, as_shipped: bool = False) -> Path:
+    """A copy of the shipped sample project (inputs, templates, schemas) in ``target``.
+
+    Unless ``as_shipped``, the copy's one deliberately stale translation is recorded as current, so that
+    tests of other things see a sample that checks without warnings; tests of language versions (and of
+    the shipped files themselves) see it as shipped.
+    """
     for name in ("inputs", "templates", "schemas"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, target / name)
+    if not as_shipped:
+        refresh_translation(target, *STALE_SAMPLE_TRANSLATION)
     return target
+
+
+def refresh_translation(project: Path, file: str, key: str) -> None:
+    """Give the translation ``key`` of ``file`` the fingerprint of the current source text (as if re-translated)."""
+    from strategy_builder.languages.loading import load_project_with_translations
+
+    loaded = load_project_with_translations(project).project
+    assert loaded is not None
+    subject = Path(file).stem
+    language = Path(file).parent.name
+    status = loaded.translations.of(language, subject)
+    assert status is not None and key in status.by_key(), (file, key)
+    item = status.by_key()[key]
+    path = project / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index(f"{key}:")
+    assert lines[start + 1].startswith("  source: ")
+    lines[start + 1] = f"  source: {item.value.fingerprint}"
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
         "seconds": round(result.seconds, 3),
         "partners": [{"code": p.code, "name": p.name, "path": rel(p.path), "sections": p.sections,
                       "words": p.words, "rendered": p.rendered, "pages": p.pages,
-                      "pdf": rel(p.pdf) if p.pdf else None} for p in result.partners],
+                      "pdf": rel(p.pdf) if p.pdf else None, "language": p.language or None,
+                      "pending": p.pending} for p in result.partners],
         "layout": result.layout.model_dump() if result.layout else None,
         "warnings": [f.to_json() for f in result.warnings.sorted()],
         "cleaned_leftovers": [rel(p) for p in result.cleaned],
@@ -62,11 +63,14 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
               help="Write diff.html against the previous draft (default: build.html_report).")
 @click.option("--pdf/--no-pdf", default=None,
               help="Also write <CODE>.pdf beside each .docx, with LibreOffice (default: build.pdf).")
+@click.option("--allow-untranslated/--no-allow-untranslated", default=None,
+              help="Circulate language versions with missing or stale translations, printing the source text "
+                   "marked 'translation pending' (default: build.allow_untranslated).")
 @format_option("text", "json")
 @verbosity_options
 def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
                   jobs: int, wait_seconds: float, strict: bool, redlines: bool | None, html_report: bool | None,
-                  pdf: bool | None, output_format: str) -> int:
+                  pdf: bool | None, allow_untranslated: bool | None, output_format: str) -> int:
     """Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a manifest.json.
 
     Inputs are validated first (as 'check' does); nothing is written when they have errors. When neither
@@ -77,10 +81,14 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
 
     A draft is laid out by LibreOffice, when it is installed, so that its contents shows page numbers;
     with --pdf (or build.pdf) the draft also holds <CODE>.pdf, and LibreOffice is required.
+
+    Languages declared in inputs/strategy.yaml get their own documents, <language>/<CODE>.docx, with the
+    same section IDs and numbers; a draft refuses missing or stale translations unless --allow-untranslated.
     """
     options = BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
                            template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
-                           redlines=redlines, html_report=html_report, pdf=pdf)
+                           redlines=redlines, html_report=html_report, pdf=pdf,
+                           allow_untranslated=allow_untranslated)
     if output_format == "json":
         result = build(project_dir, options)
         print_json(_payload(result, project_dir))
@@ -134,6 +142,8 @@ def _show(result: BuildResult, root: Path) -> None:
             shown += " [dim](unchanged)[/dim]"
         if partner.pdf is not None:
             shown += " + .pdf"
+        if partner.pending:
+            shown += f" [yellow]({partner.pending} pending)[/yellow]"
         pages = [str(partner.pages or "")] if with_pages else []
         table.add_row(f"{partner.code} {partner.name}", str(partner.sections), f"{partner.words:,}", *pages, shown)
     console.print(table)

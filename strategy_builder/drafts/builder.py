@@ -384,6 +384,11 @@ def snapshot_inputs(project: Project, target: Path) -> None:
             destination.write_bytes(document.raw)
         else:
             shutil.copyfile(document.path, destination)
+    for status in project.translations.subjects.values():  # the translations the language versions printed
+        if status.file_exists:
+            destination = target / status.translation_file
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project.root / status.translation_file, destination)
 
 
 def plan_next_draft(project: Project, template_sha256: str, codes: list[str] | None = None) -> list[RenderJob]:

@@ -41,4 +41,7 @@ UNTRANSLATED = frozenset({"translation.missing", "translation.stale", "translati
 def untranslated_for_circulation(findings: Findings) -> Findings:
     """Missing and stale translations as errors: a circulated draft refuses them unless
     ``--allow-untranslated`` (or ``build.allow_untranslated``) prints the source text marked pending."""
-    return Findings([f.as_error() if f.code in UNTRANSLATED else f for f in findings])
+    hint = ("a draft for circulation needs every translation; 'build --allow-untranslated' prints the source "
+            "text instead, marked 'translation pending'")
+    return Findings([dataclasses.replace(f.as_error(), hint=f"{f.hint}; {hint}" if f.hint else hint)
+                     if f.code in UNTRANSLATED else f for f in findings])

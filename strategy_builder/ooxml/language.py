@@ -11,13 +11,24 @@ from __future__ import annotations
 
 from lxml import etree
 
+from strategy_builder.errors import UntrustedDocumentError
+
 from strategy_builder.ooxml.markers import PENDING_MARKER
 from strategy_builder.ooxml.namespaces import HIGHLIGHT, LANG, R, RPR, T, THEME_FONT_LANG, VAL, qn
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.parser import parse_xml, serialize
+from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
 from strategy_builder.ooxml.properties import settings_part
 
 STYLES_PART = "word/styles.xml"
+
+
+class LanguagePartError(ValueError):
+    """A part that carries the document's language cannot be read; names the part."""
+
+    def __init__(self, part: str, message: str) -> None:
+        super().__init__(f"{part}: {message}")
+        self.part = part
+        self.message = message
 
 # CT_RPr children that follow w:highlight, and w:lang's successors (ECMA-376 Part 1, 17.3.2.28): Word
 # rejects run properties out of order.
@@ -46,24 +57,27 @@ def _set_lang(rpr: etree._Element, tag: str) -> None:
 def set_document_language(package: DocxPackage, tag: str) -> None:
     """Tag the document's styles (default run properties and every style naming a language) and its
     settings' theme-font language with ``tag`` (``ru-RU``); East Asian and complex-script tags are kept."""
-    if package.has(STYLES_PART):
-        styles = parse_xml(package.parts[STYLES_PART], part=STYLES_PART)
-        for lang in styles.iter(LANG):
-            lang.set(VAL, tag)
-        package.parts[STYLES_PART] = serialize(styles)
-    name = settings_part(package)
-    if name is not None:
-        settings = parse_xml(package.parts[name], part=name)
-        for element in settings.iter(THEME_FONT_LANG):
+    for name, tag_name in ((STYLES_PART, LANG), (settings_part(package), THEME_FONT_LANG)):
+        if name is None or not package.has(name):
+            continue
+        try:
+            root = parse_xml(package.parts[name], part=name)
+        except XmlRefused as error:
+            raise LanguagePartError(name, str(error)) from error
+        for element in root.iter(tag_name):
             element.set(VAL, tag)
-        package.parts[name] = serialize(settings)
+        package.parts[name] = serialize(root)
 
 
 def default_language(package: DocxPackage) -> str:
     """The language tag of the document's default run properties (``en-GB``), or ``""``."""
     if not package.has(STYLES_PART):
         return ""
-    defaults = package.xml(STYLES_PART).find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{RPR}/{LANG}")
+    try:
+        styles = package.xml(STYLES_PART)
+    except (XmlRefused, UntrustedDocumentError):
+        return ""  # a broken part: every document made from it is refused when it is verified
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{RPR}/{LANG}")
     return defaults.get(VAL, "") if defaults is not None else ""
 
 
@@ -91,4 +105,4 @@ def mark_pending(root: etree._Element, label: str, source_tag: str) -> int:
     return marked
 
 
-__all__ = ["default_language", "mark_pending", "set_document_language"]
+__all__ = ["LanguagePartError", "default_language", "mark_pending", "set_document_language"]

@@ -18,7 +18,7 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
-from strategy_builder.ooxml.language import mark_pending, set_document_language
+from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import keep_short_tables_together
@@ -106,7 +106,10 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     write_stamps(package, stamps, names)
     write_core_properties(package, core)
     if language:
-        set_document_language(package, language)
+        try:
+            set_document_language(package, language)
+        except LanguagePartError as error:
+            raise PartProblem(error.part, f"the part cannot be read: {error.message}") from error
     if track_changes:
         enable_track_changes(package)
     if update_fields:
