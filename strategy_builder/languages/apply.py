@@ -33,13 +33,13 @@ def _replaced(node: Any, path: FieldPath, value: str) -> Any:
         return node.model_copy(update={head: _replaced(getattr(node, head), rest, value)})
     if isinstance(node, list):
         assert isinstance(head, int)
-        copy = list(node)
-        copy[head] = _replaced(copy[head], rest, value)
-        return copy
+        items = list(node)
+        items[head] = _replaced(items[head], rest, value)
+        return items
     if isinstance(node, dict):
-        copy = dict(node)
-        copy[head] = _replaced(copy[head], rest, value)
-        return copy
+        mapping = dict(node)
+        mapping[head] = _replaced(mapping[head], rest, value)
+        return mapping
     raise TypeError(f"cannot replace inside {type(node).__name__} at {path}")
 
 

@@ -11,7 +11,8 @@ positions wherever it has them: priorities by ``id``, states and stakeholders by
 
 The fingerprint is a short hash of the source text the translation was made from: when the source
 changes, the fingerprints differ and the translation is *stale*. It hashes the text as the draft prints
-it (paragraphs, bullets and their words), so rewrapping a YAML block changes nothing.
+it (paragraphs, bullets and their words, whatever the spaces between them), so rewrapping a YAML block
+changes nothing.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def normalised(text: str) -> str:
 
 def fingerprint(text: str) -> str:
     """The fingerprint of a source text: the first 12 hex digits of the sha256 of its printed form."""
-    printed = "\n".join(f"{block.kind}\t{block.text}" for block in parse_prose(text))
+    printed = "\n".join(f"{block.kind}\t{' '.join(block.text.split())}" for block in parse_prose(text))
     return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 

@@ -1,0 +1,139 @@
+"""Translations as inputs: keys, fingerprints, staleness, and every problem of a translation file as a finding."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample
+from strategy_builder.cldr import plural_categories
+from strategy_builder.languages.loading import load_project_with_translations
+from strategy_builder.models.translations import fingerprint, partner_values
+from strategy_builder.render.labels import CLDR_KEYS, ENGLISH, RUSSIAN, template_labels
+
+KZ = "inputs/partners/KZ.yaml"
+KZ_RU = "inputs/translations/ru/KZ.yaml"
+STRATEGY_RU = "inputs/translations/ru/strategy.yaml"
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "p", as_shipped=True)
+
+
+def _edit(project: Path, file: str, old: str, new: str) -> None:
+    path = project / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (file, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _states(project: Path, language: str = "ru") -> dict[tuple[str, str], str]:
+    loaded = load_project_with_translations(project)
+    assert loaded.project is not None, [f.to_json() for f in loaded.findings.errors]
+    return {(subject, status.value.key): status.state
+            for (lang, subject), translation in loaded.project.translations.subjects.items() if lang == language
+            for status in translation.values}
+
+
+def test_the_sample_has_one_stale_value_and_nothing_missing(shipped: Path) -> None:
+    states = _states(shipped)
+    assert {key for key, state in states.items() if state != "translated" and state != "cldr"} == {
+        ("KZ", "areas.legal_migration.priorities[foreign-worker-quota-system].title")}
+    assert states["KZ", "areas.legal_migration.priorities[foreign-worker-quota-system].title"] == "stale"
+    assert states["BY", "name"] == "cldr"  # country names come from CLDR unless translated
+
+
+def test_a_source_edit_makes_exactly_that_value_stale(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    before = _states(project)
+    assert "stale" not in before.values()
+    _edit(project, KZ, "of employers with simpler legal procedures.",
+          "of employers with simpler and faster legal procedures.")
+    after = _states(project)
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed == {("KZ", "areas.illegal_migration.priorities[irregular-employment].rationale")}
+    assert after["KZ", "areas.illegal_migration.priorities[irregular-employment].rationale"] == "stale"
+
+
+def test_rewrapping_a_source_text_changes_nothing(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    _edit(project, KZ, "many of them without authorisation.", "many of them\n  without  authorisation.")
+    assert "stale" not in _states(project).values()
+
+
+def test_keys_use_ids_not_positions_so_reordering_priorities_keeps_translations(tmp_path: Path) -> None:
+    """Two priorities of one area swap places: their translations follow them (keys name the priority id)."""
+    project = copy_sample(tmp_path / "p")
+    loaded = load_project_with_translations(project).project
+    assert loaded is not None
+    keys = {v.key for v in partner_values(loaded.partner("KZ").model)}
+    assert "areas.integration.priorities[oralman-integration].title" in keys
+    assert all("priorities[" not in k or not k.split("priorities[")[1][0].isdigit() for k in keys)
+
+
+def test_fingerprint_covers_paragraphs_not_line_breaks() -> None:
+    assert fingerprint("One.\nTwo.") == fingerprint("One. Two.")
+    assert fingerprint("One.\n\nTwo.") != fingerprint("One. Two.")
+    assert fingerprint("- a\n- b") != fingerprint("a b")
+
+
+def test_every_problem_of_a_translation_file_is_a_finding_with_its_position(shipped: Path) -> None:
+    path = shipped / KZ_RU
+    text = path.read_text(encoding="utf-8")
+    text += ("areas.legal_migration.priorities[foreign-worker-quota-system].status:\n  source: 0123456789ab\n"
+             "  text: Согласован\n"
+             "areas.legal_migration.priorities[no-such-priority].title:\n  source: 0123456789ab\n  text: Нет\n"
+             "official_nam:\n  source: 0123456789ab\n  text: Республика\n")
+    bad_fingerprint = text.replace("key_figures[0].source:\n  source: df512194ec7d",
+                                   "key_figures[0].source:\n  source: 12345")
+    path.write_text(bad_fingerprint, encoding="utf-8")
+    situation = "situation:\n  source: 117a5475a5cd\n  text: |-\n"
+    assert situation in text
+    _edit(shipped, KZ_RU, "\n\n    Правительство применяет", "\n    Правительство применяет")  # one paragraph, not two
+    (shipped / "inputs/translations/kk").mkdir()
+    (shipped / "inputs/translations/kk/KZ.yaml").write_text("name:\n  source: 0123456789ab\n  text: Қазақстан\n",
+                                                            encoding="utf-8")
+    loaded = load_project_with_translations(shipped)
+    found = {(f.code, f.location.file, f.location.line) for f in loaded.findings}
+    lines = (shipped / KZ_RU).read_text(encoding="utf-8").split("\n")
+
+    def line_of(key: str) -> int:
+        return lines.index(f"{key}:") + 1
+
+    assert ("translation.unknown-field", KZ_RU,
+            line_of("areas.legal_migration.priorities[foreign-worker-quota-system].status")) in found
+    assert ("translation.orphaned", KZ_RU, line_of("areas.legal_migration.priorities[no-such-priority].title")) \
+        in found
+    assert ("translation.unknown-field", KZ_RU, line_of("official_nam")) in found
+    assert ("translation.no-fingerprint", KZ_RU, line_of("key_figures[0].source") + 1) in found
+    assert ("translation.structure", KZ_RU, line_of("situation") + 2) in found
+    assert any(code == "translation.language-not-declared" for code, _, _ in found)
+    assert ("translation.stale", KZ, 59) in found
+    assert loaded.project is None  # errors: the project is not built
+    hint = next(f.hint for f in loaded.findings
+                if f.code == "translation.unknown-field" and "official_nam" in f.message)
+    assert hint == "did you mean official_name?"
+
+
+def test_declared_languages_are_checked(shipped: Path) -> None:
+    _edit(shipped, "inputs/strategy.yaml", "languages: [en, {code: ru, partners: [BY, KZ, UZ]}]",
+          "languages: [en, {code: ru, partners: [BY, KZ, XX]}, fr, xx]")
+    found = {(f.code, f.location.line) for f in load_project_with_translations(shipped).findings}
+    codes = {code for code, _ in found}
+    assert {"languages.not-a-partner", "languages.no-catalogue", "languages.unknown"} <= codes
+
+
+def test_the_russian_catalogue_has_every_key_but_the_cldr_ones_and_cldr_plural_forms() -> None:
+    assert set(RUSSIAN) == set(ENGLISH) - CLDR_KEYS
+    forms = plural_categories("ru")
+    for key, value in RUSSIAN.items():
+        if isinstance(value, dict):
+            assert set(value) == forms, key
+    # Every label a template prints is translated: none is left as the English text.
+    english = template_labels(ENGLISH)
+    untranslated = [key for key, text in template_labels(RUSSIAN).items()
+                    if text == english[key] and any(c.isalpha() for c in re.sub(r"\{[^}]*\}", "", text))]
+    assert untranslated == []
