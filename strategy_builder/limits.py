@@ -124,6 +124,12 @@ REGISTER_TOTAL_BYTES = _limit("all members of a register, inflated", 512 * MiB, 
 REGISTER_ROWS = _limit("register rows", 200_000, "count", "comment registers",
                        "twelve partners, twenty ministries and ten drafts give far fewer")
 
+# ----------------------------------------------------------------------------- translations
+
+TRANSLATION_EXCHANGE_BYTES = _limit("translation exchange file", 32 * MiB, "bytes",
+                                    "translate import (.xlf, .xliff, .xlsx)",
+                                    "every value of twelve partners in one file is about 1 MB")
+
 # ----------------------------------------------------------------------------- other files read
 
 JSON_FILE_BYTES = _limit("manifest file", 64 * MiB, "bytes", "build/drafts/NNN/manifest.json",

@@ -434,6 +434,21 @@ def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
     return lambda: update_register(path, [RegisterRow(id="C-new")])
 
 
+@case("translation exchange file", "the limit is 33,554,432")
+def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
+    from strategy_builder.languages.exchange import import_translations
+
+    project = copy_sample(folder / "p")
+    path = folder / "returned.xlf"
+    head = (b'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+            b'version="2.1" srcLang="en" trgLang="ru">')
+    tail = b"</xliff>\n"
+    padding = L.TRANSLATION_EXCHANGE_BYTES - len(head) - len(tail) + over
+    comment = b"<!--" + b"x" * 993 + b"-->\n"  # 1,001 bytes: libxml2 refuses one text node of over 10 MB
+    path.write_bytes(head + comment * (padding // len(comment)) + b" " * (padding % len(comment)) + tail)
+    return lambda: import_translations(project, path)
+
+
 @case("manifest file", "no manifest for draft 001")
 def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
     manifest = folder / "build" / "drafts" / "001" / "manifest.json"

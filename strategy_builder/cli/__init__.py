@@ -123,6 +123,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # Each command module registers itself on ``cli`` when imported.
 from strategy_builder.cli import (  # noqa: E402,F401
-    build, check, comments, consolidate, diff, init, matrix, new_partner, overview, reply, schema, sections, status,
-    template, translate,
+    align, build, check, comments, consolidate, diff, init, matrix, new_partner, overview, reply, schema, sections,
+    status, template, translate,
 )

@@ -37,10 +37,12 @@ from strategy_builder.review.report_terminal import render_terminal
 @click.option("--all", "show_all", is_flag=True, help="Text output: list unchanged sections too.")
 @click.option("--exit-code", is_flag=True,
               help="Exit 1 when the documents differ in anything a reader sees (like git diff --exit-code).")
+@click.option("--lang", "language", default=None, metavar="LANGUAGE",
+              help="Compare the drafts' documents in this language version (ru/<CODE>.docx).")
 @verbosity_options
 def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: Path | None,
          redline_path: Path | None, author: str | None, date_text: str | None, show_all: bool,
-         exit_code: bool) -> int:
+         exit_code: bool, language: str | None) -> int:
     """Compare OLD and NEW: each a draft number (3), a draft folder or a .docx file.
 
     Sections are matched by their tracked IDs, so a moved priority shows as moved. Reports per partner
@@ -53,7 +55,8 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
         date = dt.date.fromisoformat(date_text) if date_text else None
     except ValueError as error:
         raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
-    report = diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author, date=date)
+    report = diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author, date=date,
+                         language=language)
     if redline_path is not None:
         click.echo(f"wrote {len(report.redlines)} redline(s) to {redline_path}", err=True)
     if html_file is not None:

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
+from strategy_builder.cli.options import project_option
 from strategy_builder.cli.output import print_json, render_findings, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -77,3 +78,72 @@ def status(project_dir: Path, show_values: bool, output_format: str) -> int:
 
 def _count(value: int, colour: str) -> str:
     return f"[{colour}]{value}[/{colour}]" if value else "0"
+
+
+@translate.command("export", epilog="Examples:\n\n    strategy-builder translate export --lang ru --out ru.xlf\n\n"
+                                    "    strategy-builder translate export --lang ru --only missing,stale "
+                                    "--out ru.xlsx")
+@project_argument
+@click.option("--lang", "language", required=True, metavar="LANGUAGE", help="The language version to export (ru).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .xlf or .xliff (XLIFF 2.1, for CAT tools) or .xlsx (a spreadsheet).")
+@click.option("--only", "only", default=None, metavar="STATES",
+              help="Only values in these states, comma-separated: missing, stale, translated [default: all].")
+@click.option("--partner", "partners", multiple=True, metavar="CODE",
+              help="Only this partner's values (repeatable); strategy.yaml's texts are always included.")
+@format_option("text", "json")
+@verbosity_options
+def export(project_dir: Path, language: str, out: Path, only: str | None, partners: tuple[str, ...],
+           output_format: str) -> int:
+    """Write the values of a language version for translators, with the source text, notes on where each one
+    is printed and what it is, the previous translation of a stale value, and the fingerprint of the source
+    (which 'translate import' records)."""
+    from strategy_builder.languages.exchange import STATES, export_translations
+
+    states = None
+    if only is not None:
+        states = {state.strip() for state in only.split(",") if state.strip()}
+        unknown = sorted(states - set(STATES))
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)}: choose among {', '.join(STATES)}", param_hint="--only")
+    result = export_translations(project_dir, language, out, only=states,
+                                 partners={p.upper() for p in partners} if partners else None)
+    if output_format == "json":
+        print_json({"file": str(result.path), "language": result.language, "units": result.counts})
+        return ExitCode.OK
+    total = sum(result.counts.values())
+    parts = ", ".join(f"{n} {state}" for state, n in sorted(result.counts.items())) or "nothing to translate"
+    stdout_console().print(f"[green]Exported[/green] {total} value(s) ({parts}) to {escape(str(result.path))}")
+    return ExitCode.OK
+
+
+@translate.command("import", epilog="Example:\n\n    strategy-builder translate import ru-returned.xlf")
+@project_option()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@format_option("text", "json")
+@verbosity_options
+def import_(project_dir: Path, file: Path, output_format: str) -> int:
+    """Import translated values from FILE (.xlf, .xliff or .xlsx, as 'translate export' wrote it) into
+    inputs/translations/: only the values it carries change, each with the fingerprint of the source text
+    it was translated from; a value translated from an older source text is imported as stale. A copy of
+    each file changed goes to .backups/ beside it. With any error nothing is written (exit 1)."""
+    from strategy_builder.languages.exchange import import_translations
+
+    result = import_translations(project_dir, file)
+    if output_format == "json":
+        print_json({"file": str(file), "language": result.language, "counts": dict(result.counts),
+                    "changed_files": result.files, "warnings": [f.to_json() for f in result.warnings.sorted()]})
+        return ExitCode.OK
+    console = stdout_console()
+    if result.warnings.items:
+        from strategy_builder.cli.output import render_findings as show
+
+        show(result.warnings, console)
+    counts = result.counts
+    console.print(f"[green]Imported[/green] {escape(str(file))} ({result.language}): {counts['new']} new, "
+                  f"{counts['updated']} updated, {counts['unchanged']} unchanged, {counts['stale']} stale, "
+                  f"{counts['empty']} without a translation")
+    for name in result.files:
+        console.print(f"  wrote {name}")
+    return ExitCode.OK
+

@@ -34,7 +34,7 @@ from strategy_builder.models.translations import (
 )
 from strategy_builder.render.labels import languages as catalogue_languages
 
-ENTRY_FIELDS = ("source", "text")
+ENTRY_FIELDS = ("source", "text", "note")
 
 
 @dataclass(slots=True)
@@ -136,8 +136,14 @@ def read_translation_file(path: Path, display_name: str) -> tuple[TranslationFil
             assert isinstance(text, str) and isinstance(source, str)
             line, column = document.source_map.locate((key,), prefer_key=True) or (None, None)
             text_position = document.source_map.locate((key, "text"))
+            note = value.get("note")
+            if note is not None and not isinstance(note, str):
+                findings.append(Finding(document.location((key, "note")), "translation.note",
+                                        f"the note of {key} must be a text"))
+                note = None
             result.entries[key] = TranslationEntry(key, text.strip(), source, line, column,
-                                                   text_position[0] if text_position else None)
+                                                   text_position[0] if text_position else None,
+                                                   note.strip() if note else None)
     return result, findings
 
 

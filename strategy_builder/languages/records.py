@@ -39,14 +39,14 @@ def translated_sections(code: str, records: list[SectionRecord], translation: Su
                         strategy_translation: SubjectTranslation | None) -> list[ManifestTranslatedSection]:
     """Every section of the document (the front matter first), with the hashes ``align`` compares."""
     grouped = section_statuses(code, translation, strategy_translation)
-    language = translation.language
     sections = []
     for section_id in [front_matter_id(code), *(r.id for r in records)]:
         statuses = grouped.get(section_id, [])
         sections.append(ManifestTranslatedSection(
             id=section_id,
             source_hash=stable_hash([[s.value.key, s.value.fingerprint] for s in statuses]),
-            translation_hash=stable_hash([[s.value.key, s.state, s.printed(language)] for s in statuses]),
+            # The translations themselves (not what was printed: a pending value prints the new source text).
+            translation_hash=stable_hash([[s.value.key, s.entry.text if s.entry else None] for s in statuses]),
             values=len(statuses), pending=sum(1 for s in statuses if s.pending)))
     return sections
 

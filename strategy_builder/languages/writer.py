@@ -46,6 +46,8 @@ class EntryUpdate:
     text: str
     prose: bool = False
     """A long text in the prose syntax: written as a block, wrapped (paragraphs and bullets kept)."""
+    note: str | None = None
+    """The translator's note, written as ``note``."""
 
 
 def _scalar(text: str) -> str:
@@ -72,17 +74,19 @@ def _wrapped(text: str) -> str:
     return "\n".join(lines)
 
 
+def _field(name: str, text: str) -> list[str]:
+    if "\n" in text or len(text) > _LONG or text != text.strip():
+        return [f"  {name}: |-", *(f"    {line}" if line else "" for line in text.split("\n"))]
+    return [f"  {name}: {_scalar(text)}"]
+
+
 def entry_text(update: EntryUpdate) -> str:
     """The lines of one entry, ending with a newline."""
     lines = [f"{update.key}:", f"  source: {update.source}"]
     text = update.text.replace("\r\n", "\n")
-    if update.prose:
-        text = _wrapped(text)
-    if "\n" in text or len(text) > _LONG or text != text.strip():
-        lines.append("  text: |-")
-        lines.extend(f"    {line}" if line else "" for line in text.split("\n"))
-    else:
-        lines.append(f"  text: {_scalar(text)}")
+    lines += _field("text", _wrapped(text) if update.prose else text)
+    if update.note:
+        lines += _field("note", update.note.replace("\r\n", "\n"))
     return "\n".join(lines) + "\n"
 
 

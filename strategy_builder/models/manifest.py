@@ -83,7 +83,8 @@ class ManifestTranslatedSection(_Model):
                                 "tracked sections (summary, strategy.yaml's texts)")
     source_hash: str = Field(description="sha256 over the fingerprints of the section's translatable source "
                                          "values (changes when their text changes, not when a timeline does)")
-    translation_hash: str = Field(description="sha256 over what the language version printed for them")
+    translation_hash: str = Field(description="sha256 over their translations as the translation files hold them "
+                                              "(changes when a translation is made or edited)")
     values: int = Field(description="Translatable values in the section")
     pending: int = Field(0, description="Values printed in the source language, marked 'translation pending'")
 

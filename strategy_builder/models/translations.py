@@ -198,6 +198,8 @@ class TranslationEntry:
     column: int | None = None
     text_line: int | None = None
     """Where ``text`` is written (for findings about the translated text)."""
+    note: str | None = None
+    """The translator's note (kept through export and import)."""
 
 
 @dataclass(frozen=True, slots=True)

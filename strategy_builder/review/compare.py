@@ -73,12 +73,19 @@ class Comparison:
         return self.old.manifest is not None and self.new.manifest is not None
 
 
-def _draft_side(folder: Path, label: str) -> Side:
+def _draft_side(folder: Path, label: str, language: str | None = None) -> Side:
     manifest = read_manifest(folder)
     if manifest is not None:
         documents = {p.code: folder / p.file for p in manifest.partners}
+        if language is not None:  # a language version: its documents, ru/<CODE>.docx
+            documents = {d.code: folder / d.file for d in manifest.language_versions if d.language == language}
+            if not documents:
+                raise EnvironmentProblem(f"{folder}: the draft has no '{language}' version",
+                                         hint="languages are declared in inputs/strategy.yaml; see the manifest's "
+                                              "language_versions")
         if manifest.draft is not None:
             label = f"{'overview' if manifest.series == 'overview' else 'draft'} {manifest.draft:03d}"
+            label += f" ({language})" if language else ""
     else:
         documents = {p.stem: p for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")}
     if not documents:
@@ -87,8 +94,9 @@ def _draft_side(folder: Path, label: str) -> Side:
     return Side(label, "draft", folder, manifest, documents)
 
 
-def resolve_side(spec: str, project_dir: Path, *, role: str) -> Side:
-    """Turn ``3``, ``build/drafts/003`` or ``AM.docx`` into a :class:`Side`; errors name ``role`` (OLD/NEW)."""
+def resolve_side(spec: str, project_dir: Path, *, role: str, language: str | None = None) -> Side:
+    """Turn ``3``, ``build/drafts/003`` or ``AM.docx`` into a :class:`Side`; errors name ``role`` (OLD/NEW).
+    ``language``: a draft's documents in that language version (``ru/<CODE>.docx``)."""
     if spec.isdigit():
         layout = ProjectLayout.of(project_dir)
         folder = layout.draft_dir(int(spec))
@@ -97,10 +105,10 @@ def resolve_side(spec: str, project_dir: Path, *, role: str) -> Side:
             known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
             raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {layout.drafts_dir}",
                                      hint=f"drafts of this project: {known}; or pass --project DIR")
-        return _draft_side(folder, f"draft {int(spec):03d}")
+        return _draft_side(folder, f"draft {int(spec):03d}", language)
     path = Path(spec)
     if path.is_dir():
-        return _draft_side(path, str(path))
+        return _draft_side(path, str(path), language)
     if path.is_file():
         return Side(str(path), "file", path, None, {path.stem: path})
     raise EnvironmentProblem(f"{role}: {spec} is neither a draft number, a draft folder nor a file",
@@ -123,8 +131,13 @@ def _pair_documents(old: Side, new: Side) -> list[tuple[str, Path | None, Path |
         # A returned file against a draft: the file says which partner it is (or is named after it).
         file_side, draft_side = (old, new) if old.kind == "file" else (new, old)
         (path,) = file_side.documents.values()
-        code = read_document(path).partner or path.stem
+        document = read_document(path)
+        code = document.partner or path.stem
         other = draft_side.documents.get(code)
+        language = document.body.stamps.stamps.language
+        if language and draft_side.manifest is not None:  # a returned language version: its own draft document
+            version = draft_side.manifest.language_document(code, language)
+            other = draft_side.path / version.file if version is not None else None
         if other is None:
             raise EnvironmentProblem(f"{path}: partner {code} is not in {draft_side.label}",
                                      hint="compare it with a .docx file instead")
@@ -195,10 +208,11 @@ def compare_sides(old: Side, new: Side, *, project_dir: Path,
     return Comparison(old, new, partners, _metadata(old, new))
 
 
-def compare(old_spec: str, new_spec: str, project_dir: Path) -> Comparison:
-    """Resolve OLD and NEW (draft numbers, draft folders or files) and compare them."""
-    return compare_sides(resolve_side(old_spec, project_dir, role="OLD"),
-                         resolve_side(new_spec, project_dir, role="NEW"), project_dir=project_dir)
+def compare(old_spec: str, new_spec: str, project_dir: Path, language: str | None = None) -> Comparison:
+    """Resolve OLD and NEW (draft numbers, draft folders or files) and compare them; ``language`` compares the
+    drafts' documents in that language version."""
+    return compare_sides(resolve_side(old_spec, project_dir, role="OLD", language=language),
+                         resolve_side(new_spec, project_dir, role="NEW", language=language), project_dir=project_dir)
 
 
 __all__ = ["Comparison", "MetaChange", "PartnerDiff", "Side", "compare", "compare_sides", "resolve_side"]

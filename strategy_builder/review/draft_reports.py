@@ -97,15 +97,15 @@ class DiffReport:
 
 
 def diff_report(old: str, new: str, project_dir: Path, *, html: Path | None = None, redlines: Path | None = None,
-                author: str | None = None, date: dt.date | None = None) -> DiffReport:
+                author: str | None = None, date: dt.date | None = None, language: str | None = None) -> DiffReport:
     """Compare OLD and NEW (draft numbers, draft folders or .docx files) and write the files asked for.
 
     ``redlines`` is a folder (two drafts: one ``<CODE>.docx`` per partner) or a ``.docx`` file (two
     files); their changes are by ``author`` (default: the drafting team of the new side's inputs, else
     ``strategy-builder``) on ``date`` (default: the new side's issue date, else today). ``html`` is the
-    self-contained HTML report.
+    self-contained HTML report. ``language`` compares two drafts' documents in that language version.
     """
-    comparison = compare(old, new, project_dir)
+    comparison = compare(old, new, project_dir, language)
     view = comparison_view(comparison)
     written: list[Path] = []
     if redlines is not None:

@@ -137,21 +137,35 @@ def test_docs_inputs_states_the_limits_of_the_reader() -> None:
 
 
 WORKS_ON_A_PROJECT = {"check", "schema", "new-partner", "build", "template-check", "context", "diff", "comments",
-                      "matrix"}
+                      "matrix", "align", "translate status", "translate export", "translate import"}
 """Commands that work on an existing project (``init`` creates one in DIR; the others read only the files given)."""
 REPORTS_WITHOUT_FORMAT_JSON = {"context": "always prints JSON", "matrix": "has its own --format of views"}
 
 
+def _command(name: str) -> click.Command:
+    """A command by its name; ``translate status`` names a subcommand of a group."""
+    group, _, sub = name.partition(" ")
+    command = cli.commands[group]
+    return command.commands[sub] if sub and isinstance(command, click.Group) else command
+
+
 def _options(name: str) -> set[str]:
-    return {o for p in cli.commands[name].params if isinstance(p, click.Option) for o in (*p.opts, *p.secondary_opts)}
+    return {o for p in _command(name).params if isinstance(p, click.Option) for o in (*p.opts, *p.secondary_opts)}
 
 
-@pytest.mark.parametrize("name", COMMANDS)
+LEAF_COMMANDS = sorted(f"{name} {sub}" if isinstance(cli.commands[name], click.Group) else name
+                       for name in COMMANDS
+                       for sub in (cli.commands[name].commands if isinstance(cli.commands[name], click.Group)
+                                   else [""]))
+"""Every command that runs (a group's subcommands, ``translate status``, instead of the group)."""
+
+
+@pytest.mark.parametrize("name", LEAF_COMMANDS)
 def test_every_command_follows_the_common_conventions(name: str) -> None:
     options = _options(name)
     assert {"-q", "--quiet", "-v", "--verbose"} <= options, f"{name}: use cli.options.verbosity_options"
     if name in WORKS_ON_A_PROJECT:
         assert "--project" in options, f"{name}: use cli.options.project_option"
     if name not in REPORTS_WITHOUT_FORMAT_JSON:
-        [choice] = [p for p in cli.commands[name].params if isinstance(p, click.Option) and "--format" in p.opts]
+        [choice] = [p for p in _command(name).params if isinstance(p, click.Option) and "--format" in p.opts]
         assert "json" in choice.type.choices, f"{name}: --format json"  # type: ignore[attr-defined]

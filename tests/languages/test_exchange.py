@@ -1,0 +1,169 @@
+"""Export for translators and import back: XLIFF 2.1 and xlsx round trips, fingerprints, notes, stale units,
+errors that write nothing, and translation files changed only where the import says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import copy_sample
+from strategy_builder.errors import InputProblems
+from strategy_builder.languages.exchange import export_translations, import_translations
+from strategy_builder.languages.loading import load_project_with_translations
+from strategy_builder.models.translations import fingerprint
+
+X = "{urn:oasis:names:tc:xliff:document:2.0}"
+M = "{urn:oasis:names:tc:xliff:metadata:2.0}"
+STALE_KEY = "areas.legal_migration.priorities[foreign-worker-quota-system].title"
+KZ_RU = "inputs/translations/ru/KZ.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "p", as_shipped=True)
+
+
+def _unit(tree: etree._ElementTree, key: str) -> etree._Element:
+    return next(u for u in tree.iter(f"{X}unit") if u.get("name") == key)
+
+
+def _state(project: Path, subject: str, key: str) -> tuple[str, str | None, str | None]:
+    loaded = load_project_with_translations(project).project
+    assert loaded is not None
+    status = loaded.translations.of("ru", subject)
+    assert status is not None
+    item = status.by_key()[key]
+    return item.state, item.entry.text if item.entry else None, item.entry.note if item.entry else None
+
+
+def test_export_edit_import_round_trips_through_xliff_without_losing_notes_or_fingerprints(project: Path,
+                                                                                          tmp_path: Path) -> None:
+    exported = tmp_path / "ru.xlf"
+    result = export_translations(project, "ru", exported, only={"missing", "stale"})
+    assert result.counts == {"stale": 1}
+    tree = etree.parse(str(exported))
+    root = tree.getroot()
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "en", "ru")
+    unit = _unit(tree, STALE_KEY)
+    notes = {n.get("category"): n.text for n in unit.iter(f"{X}note")}
+    assert notes["location"] == "KZ 4.1 Quota system for foreign workers"
+    assert notes["previous-translation"] == "Система квот на иностранную рабочую силу"
+    assert unit.find(f".//{X}source").text == "Quota system for foreign workers"
+    assert unit.find(f".//{X}target") is None  # a stale translation is a note, never a target to accept as is
+    meta = {m.get("type"): m.text for m in unit.iter(f"{M}meta")}
+    assert meta["source-fingerprint"] == fingerprint("Quota system for foreign workers")
+
+    # The translator translates and adds a note, as a CAT tool writes it.
+    segment = unit.find(f"{X}segment")
+    target = etree.SubElement(segment, f"{X}target")
+    target.text = "Система квот для иностранных работников"
+    segment.set("state", "translated")
+    etree.SubElement(unit.find(f"{X}notes"), f"{X}note", category="translator").text = "«работники», не «сила»"
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    before = (project / KZ_RU).read_text(encoding="utf-8")
+
+    imported = import_translations(project, exported)
+    assert (imported.counts["updated"], imported.files) == (1, [KZ_RU])
+    assert _state(project, "KZ", STALE_KEY) == ("translated", "Система квот для иностранных работников",
+                                                "«работники», не «сила»")
+    after = (project / KZ_RU).read_text(encoding="utf-8")
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert len(changed) == 3  # the entry's source and text lines, and its note: nothing else of the file
+    assert (project / "inputs/translations/ru/.backups/KZ.yaml").read_text(encoding="utf-8") == before
+
+    again = etree.parse(str(export_translations(project, "ru", tmp_path / "again.xlf").path))
+    unit = _unit(again, STALE_KEY)
+    assert {n.get("category"): n.text for n in unit.iter(f"{X}note")}["translator"] == "«работники», не «сила»"
+    assert unit.find(f".//{X}target").text == "Система квот для иностранных работников"
+    assert {m.get("type"): m.text for m in unit.iter(f"{M}meta")}["source-fingerprint"] == \
+        fingerprint("Quota system for foreign workers")
+
+
+def test_a_unit_made_from_an_older_source_is_imported_stale(project: Path, tmp_path: Path) -> None:
+    exported = export_translations(project, "ru", tmp_path / "ru.xlf", partners={"KZ"}).path
+    key = "areas.illegal_migration.priorities[irregular-employment].title"
+    source = project / "inputs/partners/KZ.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "title: Reducing irregular employment of foreign workers", "title: Reducing irregular employment"),
+        encoding="utf-8")
+    tree = etree.parse(str(exported))
+    _unit(tree, key).find(f".//{X}target").text = "Сокращение нерегулярной занятости иностранцев"
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    result = import_translations(project, exported)
+    assert result.counts["stale"] == 1
+    assert [f.code for f in result.warnings] == ["import.stale"]
+    assert _state(project, "KZ", key)[:2] == ("stale", "Сокращение нерегулярной занятости иностранцев")
+
+
+def test_an_import_with_errors_writes_nothing(project: Path, tmp_path: Path) -> None:
+    exported = export_translations(project, "ru", tmp_path / "ru.xlf", partners={"KZ"}).path
+    tree = etree.parse(str(exported))
+    situation = _unit(tree, "situation")
+    situation.find(f".//{X}target").text = "Один абзац вместо двух."  # drops a paragraph: numbers would differ
+    title = _unit(tree, STALE_KEY)
+    title.find(f".//{X}source").text = "Quota system (edited in the CAT tool)"
+    etree.SubElement(title.find(f"{X}segment"), f"{X}target").text = "Система квот"
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    before = {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")}
+    with pytest.raises(InputProblems) as refused:
+        import_translations(project, exported)
+    assert sorted(f.code for f in refused.value.findings) == ["import.invalid-text", "import.source-edited"]
+    assert all(f.location.line for f in refused.value.findings)
+    assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
+def test_xlsx_round_trip_for_translators_without_a_cat_tool(project: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = export_translations(project, "ru", tmp_path / "ru.xlsx", only={"stale"}).path
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    assert row[header.index("Key")] == STALE_KEY
+    assert row[header.index("Previous translation")] == "Система квот на иностранную рабочую силу"
+    sheet.cell(2, header.index("Translation") + 1, "Система квот для иностранных работников")
+    workbook.save(path)
+    result = import_translations(project, path)
+    assert result.counts["updated"] == 1
+    assert _state(project, "KZ", STALE_KEY)[:2] == ("translated", "Система квот для иностранных работников")
+
+
+def test_export_is_deterministic_and_importing_it_unchanged_changes_nothing(project: Path, tmp_path: Path) -> None:
+    first = export_translations(project, "ru", tmp_path / "a.xlf").path.read_bytes()
+    second = export_translations(project, "ru", tmp_path / "b.xlf").path.read_bytes()
+    assert first == second
+    before = {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")}
+    result = import_translations(project, tmp_path / "a.xlf")
+    assert (result.counts["new"], result.counts["updated"], result.files) == (0, 0, [])
+    assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
+def test_align_finds_a_section_whose_source_changed_while_its_translation_did_not(project: Path,
+                                                                                  tmp_path: Path) -> None:
+    from strategy_builder.drafts.builder import BuildOptions, build
+    from strategy_builder.languages.align import align, alignment_html
+
+    assert build(project, BuildOptions(jobs=1)).kind == "draft"
+    first = align(project, 1, "ru")
+    kz = next(d for d in first.documents if d.code == "KZ")
+    assert {s.id: s.state for s in kz.sections}["KZ/legal_migration/foreign-worker-quota-system"] == "pending"
+    assert all(s.state in ("new", "pending") for d in first.documents for s in d.sections)  # nothing to compare
+    source = project / "inputs/partners/KZ.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("Kazakhstan wishes to combine inspections",
+                                                                 "Kazakhstan intends to combine inspections"),
+                      encoding="utf-8")
+    assert build(project, BuildOptions(jobs=1)).kind == "draft"
+    second = align(project, 2, "ru")
+    states = {(d.code, s.id): s.state for d in second.documents for s in d.sections}
+    assert states["KZ", "KZ/illegal_migration/irregular-employment"] == "behind"
+    assert states["KZ", "KZ/legal_migration/foreign-worker-quota-system"] == "pending"
+    assert {key for key, state in states.items() if state not in ("in step",)} == {
+        ("KZ", "KZ/illegal_migration/irregular-employment"), ("KZ", "KZ/legal_migration/foreign-worker-quota-system")}
+    page = alignment_html(second)
+    assert "Kazakhstan intends to combine inspections" in page
+    assert "Казахстан стремится сочетать проверки работодателей" in page  # the translation it did not follow
+    payload = second.to_json()
+    assert payload["previous_draft"] == 1 and [d["in_step"] for d in payload["documents"]] == [True, False, True]
