@@ -141,7 +141,7 @@ def test_export_is_deterministic_and_importing_it_unchanged_changes_nothing(proj
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
 
 
-def test_align_finds_a_section_whose_source_changed_while_its_translation_did_not(project: Path,
+def test_align_and_diff_of_the_language_versions_of_two_drafts(project: Path,
                                                                                   tmp_path: Path) -> None:
     from strategy_builder.drafts.builder import BuildOptions, build
     from strategy_builder.languages.align import align, alignment_html
@@ -167,3 +167,9 @@ def test_align_finds_a_section_whose_source_changed_while_its_translation_did_no
     assert "Казахстан стремится сочетать проверки работодателей" in page  # the translation it did not follow
     payload = second.to_json()
     assert payload["previous_draft"] == 1 and [d["in_step"] for d in payload["documents"]] == [True, False, True]
+    from strategy_builder.review.compare import compare
+
+    comparison = compare("1", "2", project, "ru")
+    assert comparison.new.label == "draft 002 (ru)"
+    assert {p.code: p.status for p in comparison.partners} == {"BY": "unchanged", "KZ": "changed", "UZ": "unchanged"}
+    assert all("/ru/" in str(p.new_file) for p in comparison.partners)
