@@ -167,6 +167,7 @@ td, th { border: 1px solid #a6a6a6; padding: 4px 8px; vertical-align: top; text-
 th { background: #dce3ef; } .key { color: #595959; font-size: 85%; }
 .behind { background: #fde2e1; } .pending { background: #fff2cc; } .new { background: #eef3fb; }
 .state { font-weight: bold; white-space: nowrap; } p { margin: 0 0 0.4em 0; }
+summary { cursor: pointer; color: #2e5496; margin-bottom: 0.5em; }
 """
 
 
@@ -187,6 +188,19 @@ def alignment_html(result: Alignment) -> str:
     for document in result.documents:
         out.append(f"<h2>{html.escape(document.code)} – {html.escape(document.language)} "
                    f"({html.escape(document.file)})</h2>")
+        # First the sections at a glance; then the texts, open when something is not in step.
+        out.append("<table><tr><th>No.</th><th>Section</th><th>State</th><th>Source changed</th>"
+                   "<th>Translation changed</th><th>Pending</th></tr>")
+        for section in document.sections:
+            changed = ["–" if value is None else "yes" if value else "no"
+                       for value in (section.source_changed, section.translation_changed)]
+            out.append(f'<tr class="{section.state.replace(" ", "-")}"><td>{html.escape(section.number)}</td>'
+                       f"<td>{html.escape(section.title)}</td><td class=\"state\">{html.escape(section.state)}</td>"
+                       f"<td>{changed[0]}</td><td>{changed[1]}</td><td>{section.pending or ''}</td></tr>")
+        out.append("</table>")
+        attention = any(section.state in ("behind", "pending") for section in document.sections)
+        out.append(f"<details{' open' if attention else ''}><summary>Source and translation, value by value"
+                   "</summary>")
         out.append('<table><tr><th>No.</th><th>Section</th><th>State</th><th>Source</th>'
                    f'<th lang="{html.escape(document.language)}">Translation</th></tr>')
         for section in document.sections:
@@ -204,7 +218,7 @@ def alignment_html(result: Alignment) -> str:
                            f'{_paragraphs(text.printed)}'
                            + (f'<div class="key">{html.escape(text.state)}</div>' if value_css else "")
                            + "</td></tr>")
-        out.append("</table>")
+        out.append("</table></details>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
