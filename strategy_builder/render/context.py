@@ -133,7 +133,8 @@ def point_text(point: PeriodPoint, labels: dict[str, LabelValue], language: str 
     span = point.last_month - point.first_month + 1
     month = point.first_month % 12
     if span == 6:
-        return fill(labels, "half_point", half=month // 6 + 1, year=year)
+        half = month // 6 + 1
+        return fill(labels, "half_point", half=half, half_roman=("I", "II")[half - 1], year=year)
     if language != "en":
         if span == 12:
             return cldr.year(year, language)

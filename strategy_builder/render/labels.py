@@ -11,7 +11,8 @@ the forms CLDR gives it (Russian: ``one``, ``few``, ``many``, ``other``), chosen
 
 Months, dates, quarters and years are the house style of the English catalogue (``Sep 2010``); every
 other language takes them from CLDR (:mod:`strategy_builder.cldr`), so its catalogue has no such keys
-(:data:`CLDR_KEYS`). CLDR has no half-years: ``half_point`` is in every catalogue.
+(:data:`CLDR_KEYS`). CLDR has no half-years: ``half_point`` is in every catalogue (with ``{half}``, 1 or 2,
+and ``{half_roman}``, I or II).
 """
 
 from __future__ import annotations
@@ -352,7 +353,9 @@ RUSSIAN: dict[str, LabelValue] = {
     "count_changed": "изменённых: {n}",
     "count_unchanged": "без изменений: {n}",
     "count_removed": "удалённых: {n}",
-    "half_point": f"{{half}}-е{_NB}полугодие{_NB}{{year}}{_NB}г.",
+    # "I полугодие 2011 г.", as Russian official texts write halves: "1-е" could break after its hyphen, and
+    # the template's font has no non-breaking hyphen.
+    "half_point": f"{{half_roman}}{_NB}полугодие{_NB}{{year}}{_NB}г.",
     "period": "{start} \u2013 {end}",
     # ---- the generated overview (executive summary without a summary in the partner file). Country names
     # are not declined: each sentence names the partner before a colon, in the nominative.
