@@ -5,13 +5,20 @@ version come from CLDR, never from tables written here. English drafts keep the 
 label catalogue (``Sep 2010``; CLDR's en-GB says ``Sept``), so a project without language versions never
 imports Babel; every other language asks this module.
 
-Babel is imported on first use (about 0.05 s), so commands that print no other language pay nothing.
+Babel is imported on first use (about 0.05 s, and as much for a language's data), so commands that
+print no other language pay nothing; a build remembers what CLDR answered in ``build/.cache/cldr/``
+(:func:`use_cache`), so that a preview printing nothing new loads no locale data at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.metadata
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 NBSP = "\u00a0"
@@ -19,6 +26,54 @@ NBSP = "\u00a0"
 _SPACES = str.maketrans({" ": NBSP, "\u202f": NBSP, "\u2009": NBSP})
 """Spaces inside a date become no-break spaces: a date never breaks across lines, and CLDR's narrow
 no-break space (U+202F, ``2010\u202fг.``) is missing from some fonts."""
+
+
+_memo: dict[str, str] | None = None
+_memo_file: Path | None = None
+_memo_changed = False
+
+
+def use_cache(folder: Path) -> None:
+    """Remember what CLDR answered in ``folder`` (a JSON file per Babel version), so that a preview which
+    prints nothing new loads neither Babel nor its locale data; :func:`save_cache` writes what was added."""
+    global _memo, _memo_file, _memo_changed
+    try:
+        version = importlib.metadata.version("babel")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    _memo_file = folder / f"babel-{version}.json"
+    _memo_changed = False
+    try:
+        loaded = json.loads(_memo_file.read_text(encoding="utf-8"))
+        _memo = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        _memo = {}
+
+
+def save_cache() -> None:
+    """Write the answers added since :func:`use_cache` (atomically; a cache that cannot be written is skipped)."""
+    global _memo_changed
+    if _memo is None or _memo_file is None or not _memo_changed:
+        return
+    try:
+        _memo_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _memo_file.with_name(f".tmp-{os.getpid()}-{_memo_file.name}")
+        temporary.write_text(json.dumps(_memo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, _memo_file)
+        _memo_changed = False
+    except OSError:
+        pass
+
+
+def _remembered(key: str, compute: Callable[[], str]) -> str:
+    global _memo_changed
+    if _memo is not None and key in _memo:
+        return _memo[key]
+    value = compute()
+    if _memo is not None:
+        _memo[key] = value
+        _memo_changed = True
+    return value
 
 
 def _babel() -> Any:
@@ -56,13 +111,12 @@ def language_name(language: str, in_language: str = "en") -> str:
 
 def territory_name(code: str, language: str) -> str | None:
     """The CLDR name of the country ``code`` (ISO 3166-1 alpha-2) in ``language``, or ``None``."""
-    name = _locale(language).territories.get(code)
-    return str(name) if name else None
+    name = _remembered(f"territory|{language}|{code}",
+                       lambda: str(_locale(language).territories.get(code) or ""))
+    return name or None
 
 
-def language_tag(language: str) -> str:
-    """The tag Word and LibreOffice give text in ``language``: its most likely country added (``ru`` ->
-    ``ru-RU``, ``kk`` -> ``kk-KZ``), from CLDR's likely subtags."""
+def _language_tag(language: str) -> str:
     from babel.core import get_global  # noqa: PLC0415
 
     likely = str(get_global("likely_subtags").get(language, language))
@@ -71,9 +125,15 @@ def language_tag(language: str) -> str:
     return f"{language}-{territory}" if territory else language
 
 
+def language_tag(language: str) -> str:
+    """The tag Word and LibreOffice give text in ``language``: its most likely country added (``ru`` ->
+    ``ru-RU``, ``kk`` -> ``kk-KZ``), from CLDR's likely subtags."""
+    return _remembered(f"tag|{language}", lambda: _language_tag(language))
+
+
 def plural_category(language: str, count: int) -> str:
     """The CLDR plural category of ``count`` in ``language``: ``one``, ``few``, ``many`` or ``other``."""
-    return str(_locale(language).plural_form(count))
+    return _remembered(f"plural|{language}|{count}", lambda: str(_locale(language).plural_form(count)))
 
 
 def plural_categories(language: str) -> frozenset[str]:
@@ -81,11 +141,15 @@ def plural_categories(language: str) -> frozenset[str]:
     return frozenset(_locale(language).plural_form.tags | {"other"})
 
 
-def long_date(day: dt.date, language: str) -> str:
-    """``15 ноября 2010 г.``: CLDR's long date format of ``language``."""
+def _long_date(day: dt.date, language: str) -> str:
     from babel.dates import format_date  # noqa: PLC0415
 
     return str(format_date(day, "long", locale=_locale(language))).translate(_SPACES)
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """``15 ноября 2010 г.``: CLDR's long date format of ``language``."""
+    return _remembered(f"long_date|{language}|{day.isoformat()}", lambda: _long_date(day, language))
 
 
 def _skeleton(skeleton: str, day: dt.date, language: str) -> str:
@@ -94,24 +158,41 @@ def _skeleton(skeleton: str, day: dt.date, language: str) -> str:
     return str(format_skeleton(skeleton, day, locale=_locale(language)))
 
 
+def _month_of_year(year: int, month: int, language: str) -> str:
+    return _skeleton("yMMM", dt.date(year, month, 1), language).translate(_SPACES)
+
+
 def month_of_year(year: int, month: int, language: str) -> str:
     """An abbreviated month with its year (``сент. 2010 г.``), with no-break spaces (never split)."""
-    return _skeleton("yMMM", dt.date(year, month, 1), language).translate(_SPACES)
+    return _remembered(f"month|{language}|{year}|{month}", lambda: _month_of_year(year, month, language))
+
+
+def _quarter_of_year(year: int, quarter: int, language: str) -> str:
+    return _skeleton("yQQQ", dt.date(year, 3 * quarter - 2, 1), language).translate(_SPACES)
 
 
 def quarter_of_year(year: int, quarter: int, language: str) -> str:
     """A quarter with its year (``1-й кв. 2011 г.``), with no-break spaces."""
-    return _skeleton("yQQQ", dt.date(year, 3 * quarter - 2, 1), language).translate(_SPACES)
+    return _remembered(f"quarter|{language}|{year}|{quarter}", lambda: _quarter_of_year(year, quarter, language))
+
+
+def _year(year: int, language: str) -> str:
+    return _skeleton("y", dt.date(year, 1, 1), language).translate(_SPACES)
 
 
 def year(year: int, language: str) -> str:
     """A year as ``language`` writes it alone (``2011 г.``), with no-break spaces."""
-    return _skeleton("y", dt.date(year, 1, 1), language).translate(_SPACES)
+    return _remembered(f"year|{language}|{year}", lambda: _year(year, language))
 
 
 def month_interval(start: tuple[int, int], end: tuple[int, int], language: str) -> str:
     """Two months as one span, in CLDR's interval format (``сент. – дек. 2010 г.``), no-break spaces
     inside each side."""
+    return _remembered(f"interval|{language}|{start[0]}-{start[1]}|{end[0]}-{end[1]}",
+                       lambda: _month_interval(start, end, language))
+
+
+def _month_interval(start: tuple[int, int], end: tuple[int, int], language: str) -> str:
     from babel.dates import format_interval  # noqa: PLC0415
 
     text = str(format_interval(dt.date(*start, 1), dt.date(*end, 1), "yMMM", locale=_locale(language)))

@@ -145,6 +145,11 @@ class ProjectLayout:
         return self.build_dir / CACHE_DIR / "libreoffice"
 
     @property
+    def cldr_cache_dir(self) -> Path:
+        """What CLDR answered for the language versions (dates, names), per Babel version (safe to delete)."""
+        return self.root / BUILD_DIR / CACHE_DIR / "cldr"
+
+    @property
     def template_cache_dir(self) -> Path:
         """Compiled templates (safe to delete)."""
         return self.root / BUILD_DIR / CACHE_DIR / "templates"

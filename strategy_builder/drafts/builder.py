@@ -442,6 +442,8 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
     if options.preview and options.pdf:
         raise EnvironmentProblem("--pdf writes the PDFs of a draft; a preview is not laid out",
                                  hint="drop --preview to write a draft with PDFs, or drop --pdf")
+    if project.translations:  # what CLDR answered before: a preview printing nothing new loads no locale data
+        cldr.use_cache(ProjectLayout.of(project.root).cldr_cache_dir)
     with store.locked(options.wait_seconds):
         cleaned = store.clean_leftovers()
         latest = store.layout.latest()
@@ -450,6 +452,7 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
             result = _preview(project, template, store, options, previous_number, previous, workers, notify)
         else:
             result = _draft(project, template, store, options, previous_number, previous, workers, notify)
+        cldr.save_cache()
     result.cleaned = cleaned
     result.template = template.path
     result.packaged_template = options.template is None and project.uses_packaged_template
