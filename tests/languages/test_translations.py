@@ -139,8 +139,8 @@ def test_the_russian_catalogue_has_every_key_but_the_cldr_ones_and_cldr_plural_f
     assert untranslated == []
 
 
-def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(tmp_path: Path,
-                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
     from strategy_builder import cldr
