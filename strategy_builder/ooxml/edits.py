@@ -41,6 +41,10 @@ from strategy_builder.ooxml.stamps import read_stamps
 from strategy_builder.ooxml.stories import STORY_RELATIONSHIPS, Locator, document_stories
 from strategy_builder.ooxml.text import paragraph_text
 
+Properties = etree._Element
+"""Run, paragraph or row properties (or a row) copied from a return: handed through the review layer to
+:mod:`strategy_builder.ooxml.merge` without being looked into."""
+
 TokenKind = Literal["equal", "delete", "format", "insert", "break", "start", "end", "reference"]
 RANGE_KINDS = ("equal", "delete", "format")
 """Tokens that cover original text (the others sit at a point)."""
@@ -100,11 +104,11 @@ class OriginalParagraph:
     """The return's paragraphs that make it up (one, or more when the reviewer inserted paragraph marks)."""
     mark_deleted: Revision | None = None
     """The paragraph's own mark was deleted (the paragraph joins the next one when accepted)."""
-    paragraph_format: tuple[etree._Element, Revision] | None = field(default=None, repr=False)
+    paragraph_format: tuple[Properties, Revision] | None = field(default=None, repr=False)
     """The paragraph's tracked formatting change: its new properties and who made it."""
     row_deleted: Revision | None = None
     """The paragraph is in a table row the reviewer deleted."""
-    rows_after: list[tuple[etree._Element, Revision]] = field(default_factory=list, repr=False)
+    rows_after: list[tuple[Properties, Revision]] = field(default_factory=list, repr=False)
     """Table rows the reviewer inserted after this paragraph's row (copies of the return's rows)."""
     in_table: bool = False
 
@@ -307,8 +311,8 @@ class _BodyReader:
             original.mark_deleted = mark[1]
         ppr = element.find(PPR)
         change = ppr.find(PPR_CHANGE) if ppr is not None else None
-        if change is not None:
-            original.paragraph_format = (copy.deepcopy(ppr), Revision.of(change))  # type: ignore[assignment]
+        if ppr is not None and change is not None:
+            original.paragraph_format = (copy.deepcopy(ppr), Revision.of(change))
         index = len(self.result.paragraphs)
         self.result.paragraphs.append(original)
         for item in elements:
@@ -422,5 +426,5 @@ def paragraph_places(package: DocxPackage, body: ReviewedBody) -> list[Paragraph
     return places
 
 
-__all__ = ["EDIT_KINDS", "RANGE_KINDS", "OriginalParagraph", "ParagraphPlace", "ReviewedBody", "Revision", "Token",
-           "paragraph_places", "read_reviewed_body"]
+__all__ = ["EDIT_KINDS", "RANGE_KINDS", "OriginalParagraph", "ParagraphPlace", "Properties", "ReviewedBody",
+           "Revision", "Token", "paragraph_places", "read_reviewed_body"]

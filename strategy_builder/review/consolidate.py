@@ -19,6 +19,7 @@ has no clash; the tracked sections are those of the draft.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from strategy_builder.errors import Finding, Findings, InputProblems, Location, 
 from strategy_builder.layout import ProjectLayout, write_atomic
 from strategy_builder.ooxml.annotations import read_annotations
 from strategy_builder.ooxml.edits import (
-    RANGE_KINDS, OriginalParagraph, ParagraphPlace, ReviewedBody, Revision, Token, paragraph_places,
+    RANGE_KINDS, OriginalParagraph, ParagraphPlace, Properties, ReviewedBody, Revision, Token, paragraph_places,
     read_reviewed_body,
 )
 from strategy_builder.ooxml.merge import (
@@ -274,9 +275,9 @@ class _Target:
 
     items: list[_Item] = field(default_factory=list)
     mark_deleted: list[tuple[int, Revision]] = field(default_factory=list)
-    paragraph_format: list[tuple[int, object, Revision]] = field(default_factory=list)
+    paragraph_format: list[tuple[int, Properties, Revision]] = field(default_factory=list)
     row_deleted: list[tuple[int, Revision]] = field(default_factory=list)
-    rows_after: list[tuple[int, object, Revision]] = field(default_factory=list)
+    rows_after: list[tuple[int, Properties, Revision]] = field(default_factory=list)
 
 
 def _place(base: ReviewedBody, returns: list[_Return]) -> list[_Target]:
@@ -464,24 +465,18 @@ class _Merge:
     def _record(self, source: int, losing: list[_Item], place: ParagraphPlace) -> None:
         """The dropped changes of one return as the register would have read them from the return itself:
         adjacent pieces of one kind, author and date are one change."""
-        current: DroppedChange | None = None
+        changes: list[DroppedChange] = []
         for item in sorted(losing, key=lambda i: i.order):
             token = item.token
             kind = {"insert": "insertion", "break": "insertion", "delete": "deletion"}.get(token.kind, "formatting")
             who = token.revision or Revision("", "")
             piece = "\n" if token.kind == "break" else token.text
-            if current is not None and (current.kind, current.author, current.date) == (kind, who.author, who.date):
-                current = DroppedChange(current.ministry, kind, who.author, who.date, current.text + piece,
-                                        current.section_id, current.heading)
-                self.dropped[-1] = current
-                continue
-            current = DroppedChange(self.returns[source].ministry, kind, who.author, who.date, piece,
-                                    place.section_id or "", place.heading)
-            self.dropped.append(current)
-        for position, entry in enumerate(self.dropped):
-            if entry.text != entry.text.strip():
-                self.dropped[position] = DroppedChange(entry.ministry, entry.kind, entry.author, entry.date,
-                                                       entry.text.strip(), entry.section_id, entry.heading)
+            if changes and (changes[-1].kind, changes[-1].author, changes[-1].date) == (kind, who.author, who.date):
+                changes[-1] = dataclasses.replace(changes[-1], text=changes[-1].text + piece)
+            else:
+                changes.append(DroppedChange(self.returns[source].ministry, kind, who.author, who.date, piece,
+                                             place.section_id or "", place.heading))
+        self.dropped.extend(dataclasses.replace(change, text=change.text.strip()) for change in changes)
 
 
 def _ordered_points(items: list[_Item]) -> list[_Item]:
@@ -550,7 +545,7 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
         comments.append(MergedComment(comment_id, CONSOLIDATION_AUTHOR, stamp, "SB", text=note))
         conflict_ids.setdefault(index, []).append((comment_id, first, last))
     anchored = _write_paragraphs(base, targets, writer, comment_ids, conflict_ids)
-    _unanchored(returns, comment_ids, anchored, base, writer, targets)
+    _unanchored(returns, comment_ids, anchored, base, writer)
     write_comments(base_package, comments)
     writer.finish()
     write_consolidation(base_package, Consolidation(
@@ -627,19 +622,18 @@ def _write_paragraphs(base: ReviewedBody, targets: list[_Target], writer: BodyWr
         plan = ParagraphPlan(
             original.elements[0], ranges, points,
             mark_deleted=target.mark_deleted[0] if target.mark_deleted else None,
-            paragraph_format=target.paragraph_format[0] if target.paragraph_format else None,  # type: ignore[arg-type]
+            paragraph_format=target.paragraph_format[0] if target.paragraph_format else None,
             row_deleted=target.row_deleted[0] if target.row_deleted else None,
-            rows_after=list(target.rows_after))  # type: ignore[arg-type]
+            rows_after=list(target.rows_after))
         if ranges or points or plan.mark_deleted or plan.paragraph_format or plan.row_deleted or plan.rows_after:
             writer.write(plan)
     return anchored
 
 
 def _unanchored(returns: list[_Return], comment_ids: dict[tuple[int, str], str], anchored: set[str],
-                base: ReviewedBody, writer: BodyWriter, targets: list[_Target]) -> None:
+                base: ReviewedBody, writer: BodyWriter) -> None:
     """Comments whose anchor is not in a merged paragraph (in a footnote, in text added without tracking, or
     nowhere): anchored at the start of the paragraph they belong to, else of the document."""
-    del targets
     if not base.paragraphs:
         return
     for returned in returns:
