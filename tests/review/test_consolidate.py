@@ -220,3 +220,14 @@ def test_returns_of_other_drafts_partners_or_unknown_files_are_refused(merged: d
     twice = run_cli("consolidate", str(labour), str(interior), "--ministry", f"{interior.name}={LABOUR}",
                     "--out", str(output), "--project", str(project))
     assert twice.returncode == 1 and "consolidate.same-ministry" in twice.stderr and not output.exists()
+
+
+def test_the_ministry_comes_from_the_option_the_file_name_or_the_author(merged: dict, tmp_path: Path) -> None:
+    project = merged["project"]
+    unnamed = tmp_path / "AM_001.docx"  # nothing in the name but the partner and the draft
+    unnamed.write_bytes(merged["returns"][INTERIOR].read_bytes())
+    result = consolidate([merged["returns"][LABOUR], unnamed], tmp_path / "a.docx", project_dir=project)
+    assert [r.ministry for r in result.returns] == [LABOUR, "Armen Grigoryan"]
+    named = consolidate([merged["returns"][LABOUR], unnamed], tmp_path / "b.docx", project_dir=project,
+                        ministries={"AM_001.docx": "Ministry of Justice"})
+    assert [r.ministry for r in named.returns] == [LABOUR, "Ministry of Justice"]
