@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import Finding, Findings, InputProblems, Location, UntrustedDocumentError
-from strategy_builder.layout import ProjectLayout, write_atomic
+from strategy_builder.layout import ProjectLayout, language_document, write_atomic
 from strategy_builder.ooxml.annotations import read_annotations
 from strategy_builder.ooxml.edits import (
     RANGE_KINDS, OriginalParagraph, ParagraphPlace, Properties, ReviewedBody, Revision, Token, paragraph_places,
@@ -140,8 +140,9 @@ def _open(paths: list[Path]) -> list[_Return]:
     return opened
 
 
-def _check_same_draft(returns: list[_Return]) -> tuple[str, str]:
-    """The partner and draft every return answers; refuses mixed or unstamped files, naming each."""
+def _check_same_draft(returns: list[_Return]) -> tuple[str, str, str]:
+    """The partner, draft and language version every return answers; refuses mixed or unstamped files,
+    naming each."""
     findings = Findings()
     stamps = [(r, read_stamps(r.package).stamps) for r in returns]
     for returned, stamp in stamps:
@@ -169,9 +170,14 @@ def _check_same_draft(returns: list[_Return]) -> tuple[str, str]:
                                      f"the file answers draft {stamp.draft}, {first.path.name} answers draft "
                                      f"{reference.draft}",
                                      hint="consolidate returns of the same draft; compare drafts with 'diff'"))
+            elif stamp.language != reference.language:
+                findings.add(Finding(Location(str(returned.path)), "consolidate.other-language",
+                                     f"the file is the {stamp.language or 'source-language'} version, "
+                                     f"{first.path.name} the {reference.language or 'source-language'} one",
+                                     hint="consolidate the returns of one language version at a time"))
     if findings.has_errors():
         raise InputProblems(findings)
-    return known[0][1].partner, known[0][1].draft
+    return known[0][1].partner, known[0][1].draft, known[0][1].language
 
 
 def _ministries(returns: list[_Return], named: dict[str, str]) -> None:
@@ -516,9 +522,9 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
     if not paths:
         raise InputProblems(Findings([Finding(Location("consolidate"), "consolidate.no-files", "no returns given")]))
     returns = _open(paths)
-    partner, draft = _check_same_draft(returns)
+    partner, draft, language = _check_same_draft(returns)
     _ministries(returns, ministries or {})
-    base_package, base_name = _base(returns, project_dir, partner, draft)
+    base_package, base_name = _base(returns, project_dir, partner, draft, language)
     base = read_reviewed_body(base_package)
     places = paragraph_places(base_package, base)
     result = ConsolidationResult(output, partner, draft, base_name)
@@ -564,11 +570,13 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
     return result
 
 
-def _base(returns: list[_Return], project_dir: Path | None, partner: str, draft: str) -> tuple[DocxPackage, str]:
-    """The circulated draft from the project, else the first return with its changes rejected."""
+def _base(returns: list[_Return], project_dir: Path | None, partner: str, draft: str,
+          language: str) -> tuple[DocxPackage, str]:
+    """The circulated draft (of the returns' language version) from the project, else the first return with
+    its changes rejected."""
     if project_dir is not None:
         layout = ProjectLayout.of(project_dir)
-        path = layout.folder_of_label(draft) / f"{partner}.docx"
+        path = layout.folder_of_label(draft) / language_document(partner, language or None)
         if path.is_file():
             return DocxPackage.open(path), layout.display_name(path)
     first = returns[0]

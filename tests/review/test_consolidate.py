@@ -231,3 +231,36 @@ def test_the_ministry_comes_from_the_option_the_file_name_or_the_author(merged: 
     named = consolidate([merged["returns"][LABOUR], unnamed], tmp_path / "b.docx", project_dir=project,
                         ministries={"AM_001.docx": "Ministry of Justice"})
     assert [r.ministry for r in named.returns] == [LABOUR, "Ministry of Justice"]
+
+
+def test_returns_of_a_language_version_merge_onto_that_version(tmp_path: Path) -> None:
+    """Two ministries return the Russian version of Kazakhstan's draft: its base is ru/KZ.docx, rejecting
+    every change gives it back, and an English return of the same draft is refused."""
+    project = copy_sample(tmp_path / "project")
+    for partner in (project / "inputs" / "partners").glob("*.yaml"):
+        if partner.stem != "KZ":
+            partner.unlink()
+    build(project, BuildOptions(jobs=1))
+    folder = project / "build" / "drafts" / "001"
+    russian = folder / "ru" / "KZ.docx"
+    words = next(run.text for paragraph in docx.Document(str(russian)).paragraphs for run in paragraph.runs
+                 if len(run.text.split(" ")) > 12 and "\t" not in run.text
+                 and not (paragraph.style.name or "").startswith("Cover")).split(" ")
+    first, second = " ".join(words[2:4]), " ".join(words[6:8])
+    returns = []
+    for name, anchor, author in (("Министерство труда", first, "Айгуль Серикова"),
+                                 ("Министерство иностранных дел", second, "Ержан Ахметов")):
+        path = tmp_path / f"KZ_001_{name}.docx"
+        path.write_bytes(annotate(russian.read_bytes(), [
+            Remark(anchor, "Уточнить формулировку.", author, "2010-12-01T10:00:00Z"),
+            Delete(anchor, author, "2010-12-01T10:00:00Z")]))
+        returns.append(path)
+    output = tmp_path / "KZ_ru.docx"
+    result = consolidate(returns, output, project_dir=project)
+    assert result.base == "build/drafts/001/ru/KZ.docx" and not result.clashes and not result.differences
+    assert _texts(output, reject_all) == _texts(russian)
+    english = tmp_path / "KZ_001_Ministry of Justice.docx"
+    english.write_bytes((folder / "KZ.docx").read_bytes())
+    with pytest.raises(InputProblems) as mixed:
+        consolidate([returns[0], english], tmp_path / "mixed.docx", project_dir=project)
+    assert [f.code for f in mixed.value.findings] == ["consolidate.other-language"]
