@@ -129,3 +129,44 @@ def test_paragraph_text_keeps_field_results_and_text_after_fields_without_result
                         '<w:t>new</w:t></w:r></w:ins></w:p>')
     assert paragraph_text(deleted) == "kept new"
     assert paragraph_text(reject_all(deleted)) == "kept gone"  # the original view: every change rejected
+
+
+def test_a_part_at_the_size_limit_parses_and_one_byte_more_is_refused_naming_part_and_limit() -> None:
+    from strategy_builder.ooxml.parser import MAX_XML_PART_BYTES
+
+    element = b"<b>" + b"x" * 200 + b"</b>"  # libxml2 refuses single text nodes over 10 MB
+    count, rest = divmod(MAX_XML_PART_BYTES - 7, len(element))
+    at_limit = b"<a>" + element * count + b" " * rest + b"</a>"
+    assert len(at_limit) == MAX_XML_PART_BYTES
+    assert parse_xml(at_limit, part="word/document.xml").tag == "a"
+    with pytest.raises(XmlRefused) as refused:
+        parse_xml(at_limit + b" ", part="word/document.xml")
+    assert "word/document.xml" in str(refused.value) and f"{MAX_XML_PART_BYTES:,}" in str(refused.value)
+
+
+def test_a_part_at_the_tag_budget_parses_and_one_tag_more_is_refused() -> None:
+    at_budget = "<a>" + "<b/>" * 8 + "</a>"  # ten tags
+    assert parse_xml(at_budget, max_elements=10).tag == "a"
+    with pytest.raises(XmlRefused) as refused:
+        parse_xml(at_budget.replace("</a>", "<b/></a>"), max_elements=10)
+    assert str(refused.value).startswith("XML: ") and "10" in str(refused.value)
+
+
+def test_tags_are_counted_in_bytes_and_in_text() -> None:
+    from strategy_builder.ooxml.parser import count_tags
+
+    assert count_tags(b"<a><b/></a>") == count_tags("<a><b/></a>") == 3
+
+
+def test_a_utf16_part_with_a_stray_byte_is_refused_not_a_crash() -> None:
+    doctype = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
+    with pytest.raises(XmlRefused):
+        parse_xml(doctype.encode("utf-16") + b"\x00", part="word/document.xml")
+
+
+def test_serialized_parts_are_standalone_utf8_with_a_declaration() -> None:
+    from strategy_builder.ooxml.parser import serialize
+
+    data = serialize(parse_xml('<a xmlns="urn:x"><b>é</b></a>'))
+    assert data.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
+    assert "é".encode() in data and parse_xml(data).find("{urn:x}b").text == "é"
