@@ -170,3 +170,13 @@ def test_serialized_parts_are_standalone_utf8_with_a_declaration() -> None:
     data = serialize(parse_xml('<a xmlns="urn:x"><b>é</b></a>'))
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
     assert "é".encode() in data and parse_xml(data).find("{urn:x}b").text == "é"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("declaration", ['<!DOCTYPE a [<!ENTITY x "y">]>', "<!DOCTYPE a>", '<!ENTITY x "y">'])
+def test_a_doctype_or_an_entity_is_refused_before_parsing(encoding: str, declaration: str) -> None:
+    """The text check refuses them before lxml sees the part (lxml's own refusal is the second layer)."""
+    text = f'<?xml version="1.0" encoding="{encoding.upper()}"?>{declaration}<a/>'
+    with pytest.raises(XmlRefused) as refused:
+        parse_xml(text.encode(encoding), part="word/settings.xml")
+    assert str(refused.value) == "word/settings.xml: a DOCTYPE or entity declaration is not allowed in OOXML"
