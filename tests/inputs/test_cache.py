@@ -373,3 +373,24 @@ def test_closing_the_cache_waits_for_its_writer(sample_project: Path) -> None:
     cache.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("input-cache")]
     assert (folder / "index.json").is_file() and len(_payloads(sample_project)) == 12
+
+
+def test_a_build_s_background_writer_also_removes_payloads_of_another_version(sample_project: Path) -> None:
+    """The build writes the cache on a thread of its own: strays go there too, and cached documents keep
+    their file's path and name."""
+    folder = sample_project / "build" / ".cache" / "inputs"
+    _load(sample_project, cached=True)
+    stray = folder / ("0" * 64 + ".json")
+    stray.write_text("{}", encoding="utf-8")
+    (folder / "index.json").write_text("{}", encoding="utf-8")  # as a newer version of the tool finds it
+    path = sample_project / "inputs" / "partners" / "AM.yaml"
+    document, _ = parse_yaml(path.read_bytes(), path, "inputs/partners/AM.yaml")
+    assert document is not None
+    cache = InputCache(folder, background=True)
+    cache.store(document, {"code": "AM"})
+    cache.flush()
+    cache.close()
+    assert not stray.exists()
+    cached = InputCache(folder).lookup(path.read_bytes(), path, "inputs/partners/AM.yaml")
+    assert cached is not None and cached.document.path == path
+    assert cached.document.display_name == "inputs/partners/AM.yaml" and cached.document.raw == path.read_bytes()
