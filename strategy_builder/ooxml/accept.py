@@ -88,7 +88,8 @@ def _next_block(element: etree._Element) -> etree._Element | None:
 
 
 def _has_content(paragraph: etree._Element) -> bool:
-    return any(element.tag in _CONTENT for element in paragraph.iter())
+    # The paragraph's properties hold no text: a w:tab there is a tab stop, not a tab.
+    return any(element.tag in _CONTENT for child in paragraph if child.tag != PPR for element in child.iter())
 
 
 def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:

@@ -1,20 +1,36 @@
 """Paragraphs and tables of a WordprocessingML container, read into typed blocks (changes accepted).
 
-A block is a paragraph (its text as a reader sees it, its style and heading level) or a table (rows of
-cells that hold blocks again). Content controls and custom XML wrappers are looked through.
+A block is a paragraph (its text as a reader sees it, its style and heading level, and the objects it holds:
+text boxes, notes, pictures, equations...) or a table (rows of cells that hold blocks again). Content
+controls and custom XML wrappers are looked through.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 from lxml import etree
 
 from strategy_builder.ooxml.headings import HeadingStyles
-from strategy_builder.ooxml.namespaces import BODY, CUSTOM_XML, SDT, SDT_CONTENT, TBL, TC, TR, P
-from strategy_builder.ooxml.text import paragraph_text, style_id
+from strategy_builder.ooxml.namespaces import (
+    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, SDT, SDT_CONTENT, TBL, TC, TR, P,
+)
+from strategy_builder.ooxml.text import masked_text, paragraph_text, style_id
+
+if TYPE_CHECKING:
+    from strategy_builder.ooxml.objects import InlineObject
+
+
+
+class ObjectsOf(Protocol):
+    """Reads the objects of paragraphs (:class:`strategy_builder.ooxml.objects.ObjectReader`)."""
+
+    def __call__(self, paragraph: etree._Element) -> tuple[InlineObject, ...]: ...
+
+    def block_object(self, element: etree._Element) -> InlineObject | None:
+        """An object between paragraphs (an embedded document), or ``None``."""
 
 
 @dataclass(slots=True, eq=False)
@@ -25,6 +41,16 @@ class Paragraph:
     style: str = ""
     heading: int | None = None
     element: etree._Element | None = field(default=None, repr=False)
+    objects: tuple[InlineObject, ...] = ()
+    """Text boxes, footnote and endnote references, pictures, equations and what is not compared, in order."""
+    masked: str | None = None
+    """The text with the results of fields the application computes on display (page numbers, dates) as
+    ``#``; ``None`` when the paragraph has none."""
+
+    @property
+    def comparable(self) -> str:
+        """The text a comparison decides on: what a reader sees, whatever the stored page numbers."""
+        return self.masked if self.masked is not None else self.text
 
 
 @dataclass(slots=True, eq=False)
@@ -82,22 +108,42 @@ def _children(container: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def read_blocks(container: etree._Element, headings: HeadingStyles | None = None) -> list[Block]:
-    """The paragraphs and tables directly inside ``container`` (a body, a cell, a content control)."""
+def read_blocks(container: etree._Element, headings: HeadingStyles | None = None,
+                objects: ObjectsOf | None = None) -> list[Block]:
+    """The paragraphs and tables directly inside ``container`` (a body, a cell, a content control), with the
+    objects of each paragraph when ``objects`` reads them."""
     headings = headings or HeadingStyles()
     blocks: list[Block] = []
+    loose: list[InlineObject] = []  # embedded documents between paragraphs: they join the paragraph before
     for child in _children(container):
         if child.tag == P:
             style = style_id(child)
-            blocks.append(Paragraph(paragraph_text(child), style, headings.level(child, style), child))
+            text = paragraph_text(child)
+            masked = None
+            if next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
+                masked = masked_text(child)
+                masked = masked if masked != text else None
+            found = objects(child) if objects is not None else ()
+            if loose:
+                found, loose = tuple(loose) + found, []
+            blocks.append(Paragraph(text, style, headings.level(child, style), child, found, masked))
         elif child.tag == TBL:
             rows = []
             for row in _children(child):
                 if row.tag != TR:
                     continue
-                cells = [Cell(read_blocks(cell, headings), cell) for cell in _children(row) if cell.tag == TC]
+                cells = [Cell(read_blocks(cell, headings, objects), cell) for cell in _children(row)
+                         if cell.tag == TC]
                 rows.append(Row(cells, row))
             blocks.append(Table(rows, child))
+        elif child.tag == ALT_CHUNK and objects is not None:
+            found_chunk = objects.block_object(child)
+            if found_chunk is not None:
+                last = next((b for b in reversed(blocks) if isinstance(b, Paragraph)), None)
+                if last is not None:
+                    last.objects = last.objects + (found_chunk,)
+                else:
+                    loose.append(found_chunk)
     return blocks
 
 
@@ -123,5 +169,5 @@ def body_of(root: etree._Element) -> etree._Element | None:
     return root.find(BODY)
 
 
-__all__ = ["Block", "Cell", "Paragraph", "Row", "Table", "block_text", "body_of", "iter_paragraphs",
+__all__ = ["Block", "Cell", "ObjectsOf", "Paragraph", "Row", "Table", "block_text", "body_of", "iter_paragraphs",
            "paragraph_texts", "read_blocks"]

@@ -1,14 +1,17 @@
-"""The main document of a .docx as a reader of its content sees it: typed blocks with every change accepted.
+"""A .docx as a reader of its content sees it: typed blocks with every change accepted, in every story.
 
-:func:`read_body` is what the review layer reads a document through: the paragraphs and tables (with
-heading levels), the spans of its tracked sections over those paragraphs, and its stamps. The XML stays
-here; the one thing done with it later, writing a redline, is :func:`strategy_builder.ooxml.redline.redline`,
-which takes this object back.
+:func:`read_body` is what the review layer reads a document through: the paragraphs and tables of the main
+document (with heading levels and the objects they hold: text boxes, footnotes and endnotes, pictures,
+equations, and what is not compared), the spans of its tracked sections over those paragraphs, its stamps,
+the headers and footers each section of the document shows, and how many comments it has. The XML stays
+here; the one thing done with it later, writing a redline, is :mod:`strategy_builder.ooxml.redline`, which
+takes this object back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from lxml import etree
 
@@ -16,16 +19,45 @@ from strategy_builder.ooxml.accept import accept_all
 from strategy_builder.ooxml.blocks import Block, Paragraph, body_of, iter_paragraphs, read_blocks
 from strategy_builder.ooxml.bookmarks import FoundParagraph, FoundSection, find_sections
 from strategy_builder.ooxml.headings import HeadingStyles
+from strategy_builder.ooxml.namespaces import (
+    COMMENT, EVEN_AND_ODD_HEADERS, FOOTER_REFERENCE, HEADER_REFERENCE, R_ID, SECT_PR, TITLE_PG, TYPE, VAL,
+)
+from strategy_builder.ooxml.objects import NoteIndex, ObjectReader
 from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.properties import settings_part
 from strategy_builder.ooxml.stamps import DocumentStamps, read_stamps
+
+HeaderKind = Literal["header", "footer"]
+HeaderType = Literal["default", "first", "even"]
+
+
+@dataclass(slots=True, eq=False)
+class HeaderFooter:
+    """A header or footer that sections of the document show: its kind, type, sections and blocks."""
+
+    kind: HeaderKind
+    type: HeaderType
+    sections: tuple[int, ...]
+    """The document's sections (1-based) that show it."""
+    part: str
+    blocks: list[Block]
+
+    @property
+    def label(self) -> str:
+        """``header (default), section 1`` or ``footer (first page), sections 1–3``."""
+        kind = {"default": "default", "first": "first page", "even": "even pages"}[self.type]
+        first, last = self.sections[0], self.sections[-1]
+        where = f"section {first}" if first == last else f"sections {first}–{last}"
+        return f"{self.kind} ({kind}), {where}"
 
 
 @dataclass(slots=True, eq=False)
 class DocumentBody:
-    """The blocks of a document's main part (changes accepted), its tracked sections and its stamps.
+    """The blocks of a document's main part (changes accepted), its tracked sections and its stamps; its headers
+    and footers, and the number of its comments.
 
     ``paragraphs`` are every paragraph of ``blocks`` in reading order (table cells included);
-    ``tracked_sections`` span indices into them. ``package`` and ``accepted_root`` are what a redline is
+    ``tracked_sections`` span indices into them. ``package`` and the accepted roots are what a redline is
     written from (see :mod:`strategy_builder.ooxml.redline`).
     """
 
@@ -38,13 +70,79 @@ class DocumentBody:
     package: DocxPackage = field(repr=False)
     accepted_root: etree._Element = field(repr=False)
     """A private copy of the main part with every tracked change accepted; ``blocks`` point into it."""
+    headers_footers: list[HeaderFooter] = field(default_factory=list)
+    comments: int = 0
+    accepted_parts: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+    """Private copies, changes accepted, of the other parts that blocks point into (notes, headers, footers)."""
+
+
+def _accepted(package: DocxPackage, name: str, copies: dict[str, etree._Element]) -> etree._Element:
+    if name not in copies:
+        copies[name] = accept_all(package.parse(name))  # a private tree: parsed, not copied
+    return copies[name]
+
+
+def _headers_footers(package: DocxPackage, main: str, root: etree._Element, headings: HeadingStyles,
+                     copies: dict[str, etree._Element]) -> list[HeaderFooter]:
+    """The headers and footers each section shows (a section without its own continues the previous one's;
+    the first-page ones only with ``w:titlePg``, the even-page ones only with ``w:evenAndOddHeaders``)."""
+    relations = package.related_parts(main)
+    settings = settings_part(package)
+    even_pages = False
+    if settings is not None:
+        flag = package.xml(settings).find(EVEN_AND_ODD_HEADERS)
+        even_pages = flag is not None and flag.get(VAL, "true") not in ("0", "false", "off")
+    current: dict[tuple[str, str], str] = {}
+    shown: dict[tuple[str, str, str], list[int]] = {}
+    for number, sect in enumerate((s for s in root.iter(SECT_PR)), start=1):
+        for reference in sect:
+            if reference.tag not in (HEADER_REFERENCE, FOOTER_REFERENCE):
+                continue
+            target = relations.get(reference.get(R_ID, ""))
+            if target is not None and target[1] in package.parts:
+                kind = "header" if reference.tag == HEADER_REFERENCE else "footer"
+                current[(kind, reference.get(TYPE, "default"))] = target[1]
+        title_page = sect.find(TITLE_PG)
+        first = title_page is not None and title_page.get(VAL, "true") not in ("0", "false", "off")
+        for (kind, kind_type), part in current.items():
+            if (kind_type == "first" and not first) or (kind_type == "even" and not even_pages):
+                continue
+            if kind_type not in ("default", "first", "even"):
+                continue
+            shown.setdefault((kind, kind_type, part), []).append(number)
+    result = []
+    for (kind, kind_type, part), sections in shown.items():
+        part_root = _accepted(package, part, copies)
+        reader = ObjectReader(package, part, None, lambda c, r: read_blocks(c, headings, r))
+        result.append(HeaderFooter(kind, kind_type, tuple(sections), part,  # type: ignore[arg-type]
+                                   read_blocks(part_root, headings, reader)))
+    result.sort(key=lambda h: (h.sections[0], h.kind, ("default", "first", "even").index(h.type)))
+    return result
+
+
+def _comment_count(package: DocxPackage, main: str) -> int:
+    return sum(sum(1 for _ in package.xml(name).iter(COMMENT)) for name in package.part_of_type("/comments", main))
 
 
 def read_body(package: DocxPackage) -> DocumentBody:
-    """Read the main document of ``package`` with every tracked change accepted."""
-    root = accept_all(package.parse(package.main_part_name()))  # a private tree: parsed, not copied
+    """Read the main document of ``package`` with every tracked change accepted, and its other stories."""
+    main = package.main_part_name()
+    root = accept_all(package.parse(main))  # a private tree: parsed, not copied
     body = body_of(root)
-    blocks = read_blocks(body, HeadingStyles.of(package)) if body is not None else []
+    headings = HeadingStyles.of(package)
+    copies: dict[str, etree._Element] = {}
+
+    def read(container: etree._Element, reader: ObjectReader) -> list[Block]:
+        return read_blocks(container, headings, reader)
+
+    note_parts = {}
+    for kind, suffix in (("footnote", "/footnotes"), ("endnote", "/endnotes")):
+        names = package.part_of_type(suffix, main)
+        if names:
+            note_parts[kind] = (names[0], _accepted(package, names[0], copies))
+    notes = NoteIndex(note_parts, lambda part, element: read(element, ObjectReader(package, part, None, read)))
+    reader = ObjectReader(package, main, notes, read)
+    blocks = read_blocks(body, headings, reader) if body is not None else []
     paragraphs = list(iter_paragraphs(blocks))
     stamps = read_stamps(package)
     tracked: list[FoundSection] = []
@@ -54,7 +152,9 @@ def read_body(package: DocxPackage) -> DocumentBody:
                  for index, p in enumerate(paragraphs) if p.element is not None]
         if len(found) == len(paragraphs):
             tracked = [s for s in find_sections(root, stamps.sections, found) if s.section_id]
-    return DocumentBody(package.source, blocks, paragraphs, tracked, stamps, package, root)
+    headers = _headers_footers(package, main, root, headings, copies)
+    return DocumentBody(package.source, blocks, paragraphs, tracked, stamps, package, root, headers,
+                        _comment_count(package, main), copies)
 
 
-__all__ = ["DocumentBody", "read_body"]
+__all__ = ["DocumentBody", "HeaderFooter", "read_body"]

@@ -23,10 +23,33 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 XML = "http://www.w3.org/XML/1998/namespace"
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+V = "urn:schemas-microsoft-com:vml"
+VML_OFFICE = "urn:schemas-microsoft-com:office:office"
+
+STRICT_NAMESPACES = tuple((f"http://purl.oclc.org/ooxml/{strict}".encode(), transitional.encode())
+                          for strict, transitional in (
+    ("wordprocessingml/main", W),
+    ("officeDocument/relationships", REL),
+    ("officeDocument/math", "http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    ("officeDocument/customProperties", CUSTOM),
+    ("officeDocument/extendedProperties", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    ("officeDocument/docPropsVTypes", VT),
+    ("officeDocument/sharedTypes", "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    ("drawingml/main", "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("drawingml/wordprocessingDrawing", WP),
+    ("drawingml/picture", "http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    ("drawingml/chart", "http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    ("drawingml/diagram", "http://schemas.openxmlformats.org/drawingml/2006/diagram"),
+))
+"""ISO/IEC 29500 Strict namespaces and their Transitional twins: Strict documents are read (and redlines written
+back) in the Transitional vocabulary above. A relationship type is its namespace and a name, so it follows."""
 
 NSMAP = {
     "w": W, "r": REL, "pr": PKG_REL, "ct": CT, "cp": CP, "dc": DC, "dcterms": DCTERMS, "xsi": XSI,
     "op": CUSTOM, "vt": VT, "w14": W14, "w15": W15, "mc": MC, "wp": WP, "xml": XML,
+    "m": M, "a": A, "v": V, "o": VML_OFFICE,
 }
 
 REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -53,6 +76,17 @@ FLD_CHAR, FLD_CHAR_TYPE, INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("
 HYPERLINK, ANCHOR = qn("w:hyperlink"), qn("w:anchor")
 SECT_PR = qn("w:sectPr")
 DRAWING, PICT, OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
+PTAB, FLD_SIMPLE, INSTR, SYM_CHAR = qn("w:ptab"), qn("w:fldSimple"), qn("w:instr"), qn("w:char")
+TXBX_CONTENT, ALT_CHUNK = qn("w:txbxContent"), qn("w:altChunk")
+
+# ------------------------------------------------------------------ drawings, pictures, equations
+
+MC_ALTERNATE_CONTENT, MC_CHOICE, MC_FALLBACK = qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback")
+WP_DOC_PR, WP_EXTENT = qn("wp:docPr"), qn("wp:extent")
+A_BLIP, A_GRAPHIC_DATA = qn("a:blip"), qn("a:graphicData")
+V_IMAGEDATA = qn("v:imagedata")
+R_EMBED, R_LINK = qn("r:embed"), qn("r:link")
+OMATH, OMATH_PARA = qn("m:oMath"), qn("m:oMathPara")
 
 # ------------------------------------------------------------------ tables and wrappers
 
@@ -84,6 +118,8 @@ FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = qn("w:footnoteReference"), qn("w:endnote
 # ------------------------------------------------------------------ styles and settings
 
 STYLE, STYLE_ID, BASED_ON = qn("w:style"), qn("w:styleId"), qn("w:basedOn")
+HEADER_REFERENCE, FOOTER_REFERENCE, TITLE_PG = qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")
+EVEN_AND_ODD_HEADERS = qn("w:evenAndOddHeaders")
 TRACK_REVISIONS, UPDATE_FIELDS = qn("w:trackRevisions"), qn("w:updateFields")
 
 # ------------------------------------------------------------------ attributes (and elements of the same name)

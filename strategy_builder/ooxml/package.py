@@ -25,7 +25,7 @@ from lxml import etree
 from strategy_builder import limits as L
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.files import RefusedFile, read_limited
-from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT
+from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT, STRICT_NAMESPACES
 from strategy_builder.ooxml.parser import XmlRefused, count_tags, parse_xml
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -226,6 +226,8 @@ class DocxPackage:
         self.limits = limits
         self._xml_cache: dict[str, etree._Element] = {}
         self._tags_parsed = 0
+        self.strict = False
+        """Whether a part read so far is in Strict OOXML (it is read in the Transitional vocabulary)."""
 
     # ----------------------------------------------------------------- reading
 
@@ -275,6 +277,9 @@ class DocxPackage:
         if name not in self.parts:
             raise UntrustedDocumentError(self.source, f"part {name} is missing")
         data = self.parts[name]
+        if b"purl.oclc.org/ooxml/" in data:
+            data = transitional(data)
+            self.strict = True
         tags = count_tags(data)
         if self._tags_parsed + tags > self.limits.max_xml_tags:
             raise UntrustedDocumentError(
@@ -347,6 +352,20 @@ def related_parts(package: DocxPackage, part_name: str) -> dict[str, tuple[str, 
     return result
 
 
+def transitional(data: bytes) -> bytes:
+    """An XML part of a Strict OOXML document in the Transitional namespaces (the same elements)."""
+    for strict, transitional_name in STRICT_NAMESPACES:
+        data = data.replace(strict, transitional_name)
+    return data
+
+
+def strict(data: bytes) -> bytes:
+    """An XML part written in the Transitional namespaces, for a Strict OOXML document."""
+    for strict_name, transitional_name in STRICT_NAMESPACES:
+        data = data.replace(transitional_name, strict_name)
+    return data
+
+
 def write_zip(parts: Mapping[str, bytes], compresslevel: int = 6) -> bytes:
     """A deterministic zip of ``parts``: ``[Content_Types].xml`` first, the rest in the given order.
 
@@ -415,5 +434,5 @@ def copy_compressed(source: zipfile.ZipFile, entry: zipfile.ZipInfo, target: zip
 
 
 __all__ = ["DEFAULT_LIMITS", "RETURN_LIMITS", "DocxPackage", "Parts", "ZipLimits", "checked_members",
-           "copy_compressed", "inflate",
+           "copy_compressed", "inflate", "strict", "transitional",
            "is_xml_member", "open_zip", "related_parts", "write_zip"]

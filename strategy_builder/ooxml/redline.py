@@ -15,25 +15,28 @@ looks at the elements behind them.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol, cast
+from typing import Protocol
 
 from lxml import etree
 
+from strategy_builder.ooxml.blocks import Block, Row, iter_paragraphs
+from strategy_builder.ooxml.body import DocumentBody, HeaderFooter
+from strategy_builder.ooxml.carry import RedlineParts, isolate, mark_deleted, wrap_element
 from strategy_builder.ooxml.namespaces import (
-    AUTHOR, BODY, DATE, DEL, ID, INS, MOVE_FROM, MOVE_FROM_RANGE_END, MOVE_FROM_RANGE_START, MOVE_TO,
-    MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, PPR, PPR_CHANGE, RPR, SDT, SECT_PR, TBL, TBL_PR_EX, TC, TR,
-    TR_PR_CHANGE, TRPR, W, P,
+    AUTHOR, BODY, DATE, DEL, DRAWING, ENDNOTE, ENDNOTE_REFERENCE, FOOTNOTE, FOOTNOTE_REFERENCE, ID, INS,
+    MC_ALTERNATE_CONTENT, MC_CHOICE, MC_FALLBACK, MOVE_FROM, MOVE_FROM_RANGE_END, MOVE_FROM_RANGE_START, MOVE_TO,
+    MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, OBJECT, PICT, PPR, PPR_CHANGE, RPR, SDT, SECT_PR, TBL,
+    TBL_PR_EX, TC, TR, TR_PR_CHANGE, TRPR, TXBX_CONTENT, P, R, qn, HEADER_REFERENCE, FOOTER_REFERENCE, TITLE_PG,
+    TYPE, R_ID, REL,
 )
-from strategy_builder.ooxml.blocks import Block, Row
-from strategy_builder.ooxml.body import DocumentBody
-from strategy_builder.ooxml.package import DocxPackage, write_zip
-from strategy_builder.ooxml.parser import serialize
-from strategy_builder.ooxml.runs import edit_paragraph, sanitised_copy, wrap_runs
+from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, TextBox
+from strategy_builder.ooxml.runs import edit_paragraph, wrap_runs
 
 _PPR_TAIL = (RPR, SECT_PR, PPR_CHANGE)
+_STORY_CONTAINERS = (BODY, TC, FOOTNOTE, ENDNOTE, TXBX_CONTENT, qn("w:hdr"), qn("w:ftr"))
+"""Containers whose last paragraph mark Word cannot delete or insert."""
 
 
 # -------------------------------------------------------------------------------------------- plan
@@ -54,9 +57,26 @@ class PlanRow(Protocol):
     def new(self) -> Row | None: ...
 
 
+class PlanObject(Protocol):
+    @property
+    def kind(self) -> str: ...  # changed | inserted | deleted
+
+    @property
+    def old(self) -> InlineObject | None: ...
+
+    @property
+    def new(self) -> InlineObject | None: ...
+
+    @property
+    def pairs(self) -> Sequence[PlanBlock]: ...
+
+
 class PlanBlock(Protocol):
     @property
     def kind(self) -> str: ...  # equal | changed | inserted | deleted
+
+    @property
+    def objects(self) -> Sequence[PlanObject]: ...
 
     @property
     def ops(self) -> Sequence[tuple[str, str]]: ...
@@ -72,6 +92,19 @@ class PlanBlock(Protocol):
 
     @property
     def new(self) -> Block | None: ...
+
+
+class PlanStory(Protocol):
+    """A header or footer compared: both sides (``None`` where a document does not have it) and the pairs."""
+
+    @property
+    def old(self) -> HeaderFooter | None: ...
+
+    @property
+    def new(self) -> HeaderFooter | None: ...
+
+    @property
+    def pairs(self) -> Sequence[PlanBlock]: ...
 
 
 class PlanSegment(Protocol):
@@ -99,12 +132,12 @@ def _last_in_cell(paragraph: etree._Element) -> bool:
 
 
 class _Writer:
-    def __init__(self, mapping: dict[etree._Element, etree._Element], author: str, date: dt.date,
-                 first_id: int) -> None:
-        self.mapping = mapping
+    def __init__(self, parts: RedlineParts, author: str, date: dt.date) -> None:
+        self.parts = parts
+        self.mapping = parts.mapping
         self.author = author
         self.stamp = f"{date.isoformat()}T00:00:00Z"
-        self.next_id = first_id
+        self.next_id = parts.first_free_id()
         self.moved: dict[tuple[str, str], list[etree._Element]] = {}
 
     def revision(self, tag: str, name: str | None = None) -> etree._Element:
@@ -172,7 +205,7 @@ class _Writer:
         pending: list[etree._Element] = []
         for pair, move, name in items:
             if pair.kind == "deleted":
-                element = sanitised_copy(_element(pair.old))
+                element = self.parts.carry(_element(pair.old), parent, self.revision)
                 tag = move or DEL
                 self.mark_whole(element, tag)
                 if anchor is None:
@@ -191,12 +224,15 @@ class _Writer:
             family = None
             if pair.kind == "inserted":
                 self.mark_whole(element, move or INS)
+                if not move:
+                    self.mark_notes(pair.new, INS)
                 family = INS if element.tag == P else None
             elif pair.kind == "changed":
                 if pair.is_table:
                     self.edit_table(element, pair)
                 else:
                     edit_paragraph(element, _element(pair.old), pair.ops, self.revision)
+                    self.objects(element, pair.objects)
             placed.append((element, family))
             if move and name:
                 self.moved.setdefault((move, name), []).append(element)
@@ -227,7 +263,7 @@ class _Writer:
         parent = last.getparent()
         # Only real neighbours in a body or cell merge; paragraphs in separate content controls do not.
         blocks_after = any(sibling.tag in (P, TBL, SDT) for sibling in last.itersiblings())
-        if parent is None or parent.tag not in (BODY, TC) or blocks_after \
+        if parent is None or parent.tag not in _STORY_CONTAINERS or blocks_after \
                 or any(e.getparent() is not parent for e, _ in placed[index - 1:]):
             return
         tags = _mark_tags(last)
@@ -238,12 +274,76 @@ class _Writer:
         self.set_mark(placed[index - 1][0], tags[0].tag if tags[0].tag in (INS, DEL) else (
             INS if family == INS else DEL))
 
+    # -- objects of a changed paragraph
+
+    def mark_notes(self, block: Block | None, tag: str) -> None:
+        """Mark the content of the notes an inserted block refers to as inserted too (as Word does)."""
+        if block is None:
+            return
+        for paragraph in iter_paragraphs([block]):
+            for item in paragraph.objects:
+                if isinstance(item, NoteReference) and item.note is not None and item.note in self.mapping:
+                    mark_deleted(self.mapping[item.note], self.revision, tag)
+
+    def objects(self, paragraph: etree._Element, pairs: Sequence[PlanObject]) -> None:
+        """Mark the objects of a changed paragraph: text boxes and notes edited inside, pictures and
+        equations replaced (the old one deleted, the new one inserted), objects inserted or deleted whole."""
+        for pair in pairs:
+            old, new = pair.old, pair.new
+            if pair.kind == "changed" and isinstance(new, (TextBox, NoteReference)):
+                container = new.element if isinstance(new, TextBox) else new.note
+                if container is None or container not in self.mapping:
+                    continue
+                target = self.mapping[container]
+                self.container([(p, None, None) for p in pair.pairs], target)
+                if isinstance(new, TextBox):
+                    _drop_fallback(target)
+                continue
+            if new is not None:
+                self.mark_object(new, INS)
+            if old is not None:
+                carried = self._carried(old, paragraph)
+                if carried is None:
+                    continue
+                holder = _holder(self.mapping.get(_anchor(new))) if new is not None else None
+                if holder is not None:
+                    holder.addprevious(carried)  # the old one just before the new one
+                else:
+                    paragraph.append(carried)
+                wrap_element(carried, DEL, self.revision)
+
+    def mark_object(self, item: InlineObject, tag: str) -> None:
+        """Wrap a new object's run (or an equation) in a revision; an inserted note's content too."""
+        anchor = self.mapping.get(_anchor(item))
+        if anchor is None:
+            return
+        if isinstance(item, Equation):
+            wrap_element(anchor, tag, self.revision)
+        else:
+            wrap_element(isolate(_outermost(anchor)), tag, self.revision)
+        if isinstance(item, NoteReference) and item.note is not None and item.note in self.mapping:
+            mark_deleted(self.mapping[item.note], self.revision, tag)
+
+    def _carried(self, item: InlineObject, paragraph: etree._Element) -> etree._Element | None:
+        """A copy of an old object for the new paragraph: an equation as it is, anything else in a run."""
+        source = _outermost(_anchor(item))
+        carried = self.parts.carry(source, paragraph, self.revision)
+        if isinstance(item, Equation):
+            return carried
+        if carried.tag == R:
+            return carried
+        run = etree.Element(R)
+        run.append(carried)
+        if not any(True for _ in run.iter(DRAWING, PICT, FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE, MC_ALTERNATE_CONTENT)):
+            return None  # nothing left that can be carried (a chart, an embedded object)
+        return run
+
     def edit_table(self, table: etree._Element, pair: PlanBlock) -> None:
         anchor: etree._Element | None = None
         pending: list[etree._Element] = []
         for row in pair.rows:
             if row.kind == "deleted":
-                element = sanitised_copy(_element(row.old))
+                element = self.parts.carry(_element(row.old), table, self.revision)
                 self.mark_whole_row(element, DEL)
                 if anchor is None:
                     pending.append(element)
@@ -275,20 +375,77 @@ class _Writer:
             if nested is not row:
                 self.mark_row(nested, tag)
 
-def _first_free_id(root: etree._Element) -> int:
-    highest = 0
-    for value in cast(list[str], root.xpath("//@w:id", namespaces={"w": W})):
-        if value.lstrip("-").isdigit():
-            highest = max(highest, int(value))
-    return highest + 1
+def _anchor(item: InlineObject) -> etree._Element:
+    """The element an object was read from: for a text box its content, for a note its reference."""
+    return item.element
 
 
-def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, author: str,
-                 date: dt.date) -> etree._Element:
-    """A copy of ``new_root`` (a ``w:document`` with changes accepted) carrying the planned revisions."""
-    result = copy.deepcopy(new_root)
-    mapping = dict(zip(new_root.iter(P, TBL, TR, TC), result.iter(P, TBL, TR, TC), strict=True))  # a deep copy
-    writer = _Writer(mapping, author, date, _first_free_id(result))
+def _outermost(element: etree._Element) -> etree._Element:
+    """The run-level element that holds ``element``: its ``w:drawing``/``w:pict`` (or the
+    ``mc:AlternateContent`` around it), the note reference, or the equation itself."""
+    node = element
+    found = element
+    while node is not None and node.tag not in (R, P):
+        if node.tag in (DRAWING, PICT, MC_ALTERNATE_CONTENT, FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE, OBJECT):
+            found = node
+        node = node.getparent()  # type: ignore[assignment]
+    return found
+
+
+def _holder(element: etree._Element | None) -> etree._Element | None:
+    """The revision wrapper (or run) around a marked object, to put its deleted predecessor before."""
+    node = element
+    while node is not None and node.tag not in (INS, P):
+        node = node.getparent()  # type: ignore[assignment]
+    return node if node is not None and node.tag == INS else None
+
+
+def _drop_fallback(content: etree._Element) -> None:
+    """A text box edited in its DrawingML choice: its VML fallback would show the old text, so it goes."""
+    node: etree._Element | None = content
+    while node is not None and node.tag != MC_CHOICE:
+        node = node.getparent()
+    if node is None:
+        return
+    alternate = node.getparent()
+    if alternate is not None:
+        for fallback in alternate.findall(MC_FALLBACK):
+            alternate.remove(fallback)
+
+
+def _restore_removed(writer: _Writer, parts: RedlineParts, story: HeaderFooter, main: str) -> None:
+    """A header or footer only the old document shows comes back, deleted, for the sections that showed it.
+
+    A first-page or even-page one comes back only where the new document already has first-page or even-page
+    headers and footers: switching them on would change what the new document shows.
+    """
+    old_root = parts.old_roots.get(story.part)
+    if old_root is None:
+        return
+    sections = list(parts.roots[main].iter(SECT_PR))
+    targets = [sections[n - 1] for n in story.sections if n <= len(sections)]
+    if story.type == "first":
+        targets = [t for t in targets if t.find(TITLE_PG) is not None]
+    elif story.type == "even":
+        targets = []  # whether even pages differ is a setting of the whole document
+    if not targets:
+        return
+    name = parts.new_part_name(f"word/{story.kind}Redline", ".xml")
+    root = parts.carry(old_root, name, writer.revision)
+    mark_deleted(root, writer.revision)
+    relation = parts.add_part(name, root, f"application/vnd.openxmlformats-officedocument.wordprocessingml."
+                                          f"{story.kind}+xml", f"{REL}/{story.kind}")
+    for sect in targets:
+        reference = etree.Element(HEADER_REFERENCE if story.kind == "header" else FOOTER_REFERENCE)
+        reference.set(TYPE, story.type)
+        reference.set(R_ID, relation)
+        sect.insert(0, reference)
+
+
+def redline_parts(parts: RedlineParts, main: str, segments: Sequence[PlanSegment], stories: Sequence[PlanStory],
+                  *, author: str, date: dt.date) -> None:
+    """Mark the planned revisions in ``parts``: the main document's segments, then headers and footers."""
+    writer = _Writer(parts, author, date)
     items: list[tuple[PlanBlock, str | None, str | None]] = []
     for segment in segments:
         name = f"move{segment.move_id or 0}"
@@ -298,11 +455,22 @@ def redline_body(new_root: etree._Element, segments: Sequence[PlanSegment], *, a
             items.extend((_Inserted(p.new, p.is_table), MOVE_TO, name) for p in segment.pairs if p.new is not None)
         else:
             items.extend((p, None, None) for p in segment.pairs)
+    result = parts.roots[main]
     body = result.find(BODY)
     writer.container(items, body if body is not None else result)
     for (tag, name), elements in writer.moved.items():
         _move_range(writer, tag, name, elements)
-    return result
+    done: set[str] = set()
+    for story in stories:
+        if story.new is None and story.old is not None:
+            _restore_removed(writer, parts, story.old, main)
+            continue
+        # A header shared by several sections is one part: it is marked once.
+        if story.new is None or story.new.part in done or story.new.part not in parts.roots:
+            continue
+        done.add(story.new.part)
+        if any(p.kind != "equal" for p in story.pairs):
+            writer.container([(p, None, None) for p in story.pairs], parts.roots[story.new.part])
 
 
 def _move_range(writer: _Writer, tag: str, name: str, elements: list[etree._Element]) -> None:
@@ -328,6 +496,7 @@ class _Inserted:
     kind = "inserted"
     ops: Sequence[tuple[str, str]] = ()
     rows: Sequence[PlanRow] = ()
+    objects: Sequence[PlanObject] = ()
     old = None
 
     def __init__(self, block: Block, is_table: bool) -> None:
@@ -341,17 +510,18 @@ def _element(item: Block | Row | None) -> etree._Element:
     return item.element
 
 
-def redline_package(new_package: DocxPackage, redlined_root: etree._Element) -> bytes:
-    """The new package with its main part replaced by the redlined one, as deterministic .docx bytes."""
-    parts = new_package.parts.copy()  # media stay in the archive: streamed when written
-    parts[new_package.main_part_name()] = serialize(redlined_root)
-    return write_zip(parts)
-
-
-def redline_document(new: DocumentBody, segments: Sequence[PlanSegment], *, author: str, date: dt.date) -> bytes:
+def redline_document(new: DocumentBody, segments: Sequence[PlanSegment], *, author: str, date: dt.date,
+                     old: DocumentBody | None = None, stories: Sequence[PlanStory] = ()) -> bytes:
     """The new document (as :func:`strategy_builder.ooxml.body.read_body` read it) with the planned revisions
-    as native tracked changes: a complete .docx."""
-    return redline_package(new.package, redline_body(new.accepted_root, segments, author=author, date=date))
+    as native tracked changes in every story: a complete .docx. ``old`` is the document the deletions come
+    from (its pictures and notes are carried over)."""
+    main = new.package.main_part_name()
+    parts = RedlineParts(new.package, {main: new.accepted_root, **new.accepted_parts},
+                         old.package if old is not None else None,
+                         {old.package.main_part_name(): old.accepted_root, **old.accepted_parts} if old else None)
+    redline_parts(parts, main, segments, stories, author=author, date=date)
+    return parts.to_bytes()
 
 
-__all__ = ["PlanBlock", "PlanRow", "PlanSegment", "redline_body", "redline_document", "redline_package"]
+__all__ = ["PlanBlock", "PlanObject", "PlanRow", "PlanSegment", "PlanStory", "redline_document",
+           "redline_parts"]

@@ -14,18 +14,42 @@ from dataclasses import dataclass
 from lxml import etree
 
 from strategy_builder.ooxml.namespaces import (
-    BR, CR, CUSTOM_XML, DEL, FLD_CHAR, FLD_CHAR_TYPE, INS, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, P, PPR, PSTYLE, RPR,
-    SDT, SDT_CONTENT, TAB, TBL, TC, TR, VAL, R, T,
+    BR, CR, CUSTOM_XML, DEL, FLD_CHAR, FLD_CHAR_TYPE, FLD_SIMPLE, INS, INSTR, INSTR_TEXT, MOVE_FROM, MOVE_TO,
+    NO_BREAK_HYPHEN, PTAB, SYM, SYM_CHAR, P, PPR, PSTYLE, RPR, SDT, SDT_CONTENT, TAB, TBL, TC, TR, VAL, R, T,
 )
 
 
+COMPUTED_FIELDS = frozenset({
+    "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PAGEREF", "DATE", "TIME", "PRINTDATE", "SAVEDATE",
+    "CREATEDATE", "EDITTIME", "FILENAME", "FILESIZE", "NUMWORDS", "NUMCHARS", "REVNUM"})
+"""Fields whose result the application computes when it shows the page: a reader sees the computed value,
+never the one stored in the file (a LibreOffice round trip rewrites ``PAGE`` from 1 to 16)."""
+
+
+def _computed(instruction: str) -> bool:
+    words = instruction.split()
+    return bool(words) and words[0].upper() in COMPUTED_FIELDS
+
+
+def symbol_text(symbol: etree._Element) -> str:
+    """The character of a ``w:sym`` (a symbol-font character, by its code)."""
+    try:
+        return chr(int(symbol.get(SYM_CHAR, ""), 16))
+    except ValueError:
+        return "\ufffd"
+
+
 class Atom:
-    """One piece of a paragraph's text: a child of a run and its character range in the paragraph."""
+    """One piece of a paragraph's text: a child of a run and its character range in the paragraph.
 
-    __slots__ = ("run", "child", "start", "end")
+    ``computed`` is true in the result of a field the application computes on display (:data:`COMPUTED_FIELDS`).
+    """
 
-    def __init__(self, run: etree._Element, child: etree._Element, start: int, end: int) -> None:
-        self.run, self.child, self.start, self.end = run, child, start, end
+    __slots__ = ("run", "child", "start", "end", "computed")
+
+    def __init__(self, run: etree._Element, child: etree._Element, start: int, end: int,
+                 computed: bool = False) -> None:
+        self.run, self.child, self.start, self.end, self.computed = run, child, start, end, computed
 
     @property
     def text(self) -> str:
@@ -34,7 +58,9 @@ class Atom:
             return ""
         if tag == T:
             return self.child.text or ""
-        return {TAB: "\t", NO_BREAK_HYPHEN: "-"}.get(tag, "\n")
+        if tag == SYM:
+            return symbol_text(self.child)
+        return {TAB: "\t", PTAB: "\t", NO_BREAK_HYPHEN: "-"}.get(tag, "\n")
 
 
 def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
@@ -45,7 +71,11 @@ def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
     """
     atoms: list[Atom] = []
     offset = 0
-    fields: list[str] = []  # "code" until the field's separator, then "result"
+    fields: list[list[str]] = []  # [state, instruction]: "code" until the field's separator, then "result"
+    simple: list[str] = []  # instructions of the w:fldSimple around the current run
+
+    def computed() -> bool:
+        return any(state == "result" and _computed(code) for state, code in fields) or any(map(_computed, simple))
 
     def run_children(run: etree._Element) -> None:
         nonlocal offset
@@ -57,17 +87,20 @@ def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
             if tag == FLD_CHAR:
                 kind = child.get(FLD_CHAR_TYPE)
                 if kind == "begin":
-                    fields.append("code")
+                    fields.append(["code", ""])
                 elif kind == "separate" and fields:
-                    fields[-1] = "result"
+                    fields[-1][0] = "result"
                 elif kind == "end" and fields:
                     fields.pop()
-            elif "code" not in fields:
+            elif tag == INSTR_TEXT:
+                if fields and fields[-1][0] == "code":
+                    fields[-1][1] += child.text or ""
+            elif not any(state == "code" for state, _ in fields):
                 if tag == T:
                     length = len(child.text or "")
-                elif tag in (TAB, BR, CR, NO_BREAK_HYPHEN):
+                elif tag in (TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, SYM):
                     length = 1
-            atoms.append(Atom(run, child, offset, offset + length))
+            atoms.append(Atom(run, child, offset, offset + length, bool(length) and computed()))
             offset += length
 
     def walk(element: etree._Element) -> None:
@@ -77,14 +110,23 @@ def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
                 continue
             if tag == R:
                 run_children(child)
+            elif tag == FLD_SIMPLE:
+                simple.append(child.get(INSTR, ""))
+                walk(child)
+                simple.pop()
             else:
-                walk(child)  # hyperlinks, content controls, simple fields, smart tags, w:ins ...
+                walk(child)  # hyperlinks, content controls, smart tags, w:ins ...
 
     walk(paragraph)
     return atoms
 
 
-_SLOW = frozenset({FLD_CHAR, P, DEL, MOVE_FROM})
+def masked_text(paragraph: etree._Element) -> str:
+    """The paragraph's text with each piece of a computed field's result (page numbers, dates) as ``#``."""
+    return "".join("#" if atom.computed else atom.text for atom in paragraph_atoms(paragraph))
+
+
+_SLOW = frozenset({FLD_CHAR, P, DEL, MOVE_FROM, SYM, PTAB})
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
@@ -96,7 +138,7 @@ def paragraph_text(paragraph: etree._Element) -> str:
     (nearly all) are read with one ``iter`` instead of a walk.
     """
     pieces: list[str] = []
-    for element in paragraph.iter(T, TAB, BR, CR, NO_BREAK_HYPHEN, FLD_CHAR, P, DEL, MOVE_FROM):
+    for element in paragraph.iter(T, TAB, BR, CR, NO_BREAK_HYPHEN, FLD_CHAR, P, DEL, MOVE_FROM, SYM, PTAB):
         tag = element.tag
         if tag in _SLOW:
             if element is paragraph:

@@ -16,7 +16,8 @@ from functools import lru_cache
 from collections.abc import Callable
 from typing import Any, Literal
 
-from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table
+from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table, iter_paragraphs
+from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, Picture, TextBox
 
 PairKind = Literal["equal", "changed", "inserted", "deleted"]
 WordOp = tuple[Literal["equal", "insert", "delete"], str]
@@ -100,6 +101,19 @@ class RowPair:
 
 
 @dataclass(slots=True, eq=False)
+class ObjectPair:
+    """Two aligned objects of two aligned paragraphs (or one, when it was inserted or deleted)."""
+
+    kind: PairKind
+    old: InlineObject | None
+    new: InlineObject | None
+    pairs: list[BlockPair] = field(default_factory=list)
+    """For a changed text box or note: its aligned blocks."""
+    ops: list[WordOp] = field(default_factory=list)
+    """For a changed equation: the word operations of its linear text."""
+
+
+@dataclass(slots=True, eq=False)
 class BlockPair:
     """Two aligned blocks (or one, when a block was inserted or deleted)."""
 
@@ -111,30 +125,88 @@ class BlockPair:
     rows: list[RowPair] = field(default_factory=list)
     """For changed tables: the aligned rows."""
     whitespace_only: bool = False
+    """Nothing a reader sees changed (only whitespace variants, or the stored result of a computed field)."""
+    objects: list[ObjectPair] = field(default_factory=list)
+    """For changed paragraphs: the objects that differ (text boxes, notes, pictures, equations)."""
 
     @property
     def is_table(self) -> bool:
         return isinstance(self.new if self.new is not None else self.old, Table)
 
 
-def _key(block: Block) -> tuple[str, str]:
-    return ("p" if isinstance(block, Paragraph) else "t", normalise(block.text))
+def visible_key(block: Block) -> tuple[object, ...]:
+    """What a reader sees in a block, for deciding whether two blocks are the same: the words (whitespace
+    collapsed, computed field results aside) and the fingerprints of the objects that are compared."""
+    if isinstance(block, Paragraph):
+        return (normalise(block.comparable), *(o.fingerprint for o in block.objects if o.compared))
+    return tuple(visible_key(p) for p in iter_paragraphs([block]))
+
+
+def object_text(item: InlineObject) -> str:
+    """The words of an object: a text box's or note's paragraphs, an equation's linear text, a picture's alt text."""
+    if isinstance(item, (TextBox, NoteReference)):
+        return "\n".join(p.text for p in iter_paragraphs(item.blocks))
+    if isinstance(item, Equation):
+        return item.text
+    if isinstance(item, Picture):
+        return item.describe()
+    return item.kind
+
+
+def _pair_objects(old: Paragraph, new: Paragraph) -> list[ObjectPair]:
+    """The compared objects of two aligned paragraphs, aligned kind by kind in order; only those that differ."""
+    olds = [o for o in old.objects if o.compared]
+    news = [o for o in new.objects if o.compared]
+    result: list[ObjectPair] = []
+    if [o.fingerprint for o in olds] == [o.fingerprint for o in news]:
+        return result
+    for kind in dict.fromkeys([*(o.kind for o in news), *(o.kind for o in olds)]):
+        before = [o for o in olds if o.kind == kind]
+        after = [o for o in news if o.kind == kind]
+        matcher = SequenceMatcher(None, [o.fingerprint for o in before], [o.fingerprint for o in after],
+                                  autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            for a, b in _pair_in_order(before[i1:i2], after[j1:j2], lambda x, y: True,
+                                       lambda x, y: similarity(object_text(x), object_text(y))):
+                result.append(_object_pair(a, b))  # type: ignore[arg-type]
+    return result
+
+
+def _object_pair(old: InlineObject | None, new: InlineObject | None) -> ObjectPair:
+    if old is None:
+        return ObjectPair("inserted", None, new)
+    if new is None:
+        return ObjectPair("deleted", old, None)
+    if isinstance(old, (TextBox, NoteReference)) and isinstance(new, (TextBox, NoteReference)):
+        return ObjectPair("changed", old, new, pairs=align_blocks(old.blocks, new.blocks))
+    if isinstance(old, Equation) and isinstance(new, Equation):
+        return ObjectPair("changed", old, new, ops=word_diff(old.text, new.text))
+    return ObjectPair("changed", old, new)
+
+
+def _key(block: Block) -> tuple[object, ...]:
+    return ("p" if isinstance(block, Paragraph) else "t", *visible_key(block))
 
 
 def _pair(old: Block, new: Block) -> BlockPair:
     if isinstance(old, Paragraph) and isinstance(new, Paragraph):
-        if old.text == new.text:
+        objects = _pair_objects(old, new)
+        if old.text == new.text and not objects:
             return BlockPair("equal", old, new)
-        return BlockPair("changed", old, new, word_diff(old.text, new.text),
-                         whitespace_only=normalise(old.text) == normalise(new.text))
+        ops: list[WordOp] = word_diff(old.text, new.text) if old.text != new.text else (
+            [("equal", new.text)] if new.text else [])
+        return BlockPair("changed", old, new, ops, objects=objects,
+                         whitespace_only=not objects and normalise(old.comparable) == normalise(new.comparable))
     assert isinstance(old, Table) and isinstance(new, Table)
-    if old.text == new.text and [len(r.cells) for r in old.rows] == [len(r.cells) for r in new.rows]:
+    same_shape = [len(r.cells) for r in old.rows] == [len(r.cells) for r in new.rows]
+    if same_shape and old.text == new.text and visible_key(old) == visible_key(new):
         return BlockPair("equal", old, new)
     rows = align_rows(old.rows, new.rows)
     if all(r.kind == "equal" for r in rows):
         return BlockPair("equal", old, new)
-    return BlockPair("changed", old, new, rows=rows,
-                     whitespace_only=normalise(old.text) == normalise(new.text))
+    return BlockPair("changed", old, new, rows=rows, whitespace_only=visible_key(old) == visible_key(new))
 
 
 def _pair_in_order(old: list, new: list, compatible, score) -> list[tuple[object | None, object | None]]:
@@ -224,10 +296,10 @@ def _pair_rows(old: Row, new: Row) -> RowPair:
 
 def align_rows(old: list[Row], new: list[Row]) -> list[RowPair]:
     """Align table rows; rows pair only when they have the same number of cells."""
-    return _align(old, new, lambda row: tuple(normalise(c.text) for c in row.cells),
+    return _align(old, new, lambda row: tuple(visible_key(b) for c in row.cells for b in c.blocks),
                   lambda a, b: len(a.cells) == len(b.cells), _pair_rows,
                   lambda o, n: RowPair("deleted", o, None) if o is not None else RowPair("inserted", None, n))
 
 
-__all__ = ["BlockPair", "PairKind", "RowPair", "WordOp", "align_blocks", "align_rows", "normalise", "similarity",
-           "word_diff"]
+__all__ = ["BlockPair", "ObjectPair", "PairKind", "RowPair", "WordOp", "align_blocks", "align_rows", "normalise",
+           "object_text", "similarity", "visible_key", "word_diff"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,9 +23,13 @@ from strategy_builder.models.manifest import ManifestSection
 from strategy_builder.models.section_changes import (
     ChangeStatus, SectionChange, SectionFacts, classify_sections, draft_section_facts, longest_in_order,
 )
-from strategy_builder.ooxml.blocks import Paragraph
+from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
+from strategy_builder.ooxml.body import HeaderFooter
+from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, Opaque, Picture, TextBox
 from strategy_builder.ooxml.redline import redline_document
-from strategy_builder.review.align import BlockPair, RowPair, WordOp, align_blocks, normalise, similarity
+from strategy_builder.review.align import (
+    BlockPair, ObjectPair, RowPair, WordOp, align_blocks, normalise, object_text, similarity, visible_key,
+)
 from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.review_document import (
     ReviewDocument, SectionInfo, Segment, SectionKind, leading_number, review_body,
@@ -100,6 +105,30 @@ class SectionDiff:
         return self.old_title is not None and bare_title(self.old_title) != bare_title(self.title)
 
 
+@dataclass(slots=True, eq=False)
+class StoryDiff:
+    """A header or footer compared: the one the new document shows for some sections, against the old one's."""
+
+    key: str
+    label: str
+    old: HeaderFooter | None
+    new: HeaderFooter | None
+    pairs: list[BlockPair]
+
+
+@dataclass(frozen=True, slots=True)
+class NotCompared:
+    """Something a reader sees that the diff does not compare (a chart, SmartArt, an embedded object, a
+    drawing), found to differ: listed by name, and counted as a difference."""
+
+    kind: str
+    name: str
+    """``chart 2``: its kind and its place among those of the document (new side; old side when removed)."""
+    where: str
+    """The section (or header or footer) it is in."""
+    change: Literal["changed", "added", "removed"]
+
+
 @dataclass(slots=True)
 class DocumentDiff:
     """The comparison of two documents (one partner's drafts, or any two .docx files)."""
@@ -108,16 +137,22 @@ class DocumentDiff:
     new: ReviewDocument
     segments: list[SegmentDiff]
     sections: list[SectionDiff]
+    stories: list[StoryDiff] = field(default_factory=list)
+    """Headers and footers (also listed among ``sections``, as content outside tracked sections)."""
+    not_compared: list[NotCompared] = field(default_factory=list)
+    comments: tuple[int, int] = (0, 0)
+    """The number of comments of each side: not part of the diff, but reported."""
 
     @property
     def has_changes(self) -> bool:
-        """Whether any section differs in words (whitespace-only differences do not count).
+        """Whether any section differs in what a reader sees, or something not compared differs.
 
-        In drafts, content outside tracked sections (cover line, "changes since" table) changes with
-        every draft by construction; it is reported apart (:attr:`outside_changed`).
+        In drafts, content outside tracked sections (cover line, "changes since" table, headers and
+        footers) changes with every draft by construction; it is reported apart (:attr:`outside_changed`).
         """
         tracked = self.old.tracked and self.new.tracked
-        return any(s.status != "unchanged" for s in self.sections if not (tracked and s.kind == "outside"))
+        return bool(self.not_compared) or any(
+            s.status != "unchanged" for s in self.sections if not (tracked and s.kind == "outside"))
 
     @property
     def outside_changed(self) -> bool:
@@ -139,7 +174,7 @@ def _number_pattern(number: str) -> re.Pattern[str]:
 
 def _fingerprint(document: ReviewDocument, info: SectionInfo) -> str:
     """The section's words (whitespace collapsed) without its own number: equal when only the number changed."""
-    text = "\n".join(normalise(block.text) for block in document.section_blocks(info.key))
+    text = "\n".join(str(visible_key(block)) for block in document.section_blocks(info.key))
     if info.number:
         text = _number_pattern(info.number).sub("#", text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -260,11 +295,62 @@ def diff_segments(old: ReviewDocument, new: ReviewDocument, renames: dict[str, s
 # ------------------------------------------------------------------------------------------ sections
 
 
+_PARAGRAPH_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)+)\s")
+
+
+def _compared_objects(block: Block) -> Iterator[tuple[Paragraph, InlineObject]]:
+    for paragraph in iter_paragraphs([block]):
+        for item in paragraph.objects:
+            if item.compared:
+                yield paragraph, item
+
+
+def _object_location(prefix: str, item: InlineObject, paragraph: Paragraph) -> str:
+    """``footnote 3 of 2.1.2``, ``text box 1``, ``table 1, row 2, cell 1: picture 1``."""
+    if isinstance(item, NoteReference):
+        name = f"{item.kind} {item.number}"
+    else:
+        same = [o for o in paragraph.objects if o.kind == item.kind]
+        name = f"{item.kind} {next((i for i, o in enumerate(same, 1) if o is item), 1)}"
+    number = _PARAGRAPH_NUMBER.match(paragraph.text)
+    return f"{prefix}{name}" + (f" of {number.group(1)}" if number else "")
+
+
+def _object_changes(pairs: list[ObjectPair], prefix: str, old: Paragraph, new: Paragraph) -> list[Change]:
+    changes: list[Change] = []
+    for pair in pairs:
+        item = pair.new if pair.new is not None else pair.old
+        assert item is not None
+        location = _object_location(prefix, item, new if pair.new is not None else old)
+        if pair.kind in ("inserted", "deleted"):
+            changes.append(Change(pair.kind, location, object_text(pair.old) if pair.old else "",  # type: ignore[arg-type]
+                                  object_text(pair.new) if pair.new else ""))
+        elif isinstance(pair.old, (TextBox, NoteReference)):
+            changes.extend(_flatten(pair.pairs, f"{location}: "))
+        elif isinstance(pair.old, Equation) and isinstance(pair.new, Equation):
+            changes.append(Change("changed", location, pair.old.text, pair.new.text, pair.ops))
+        elif isinstance(pair.old, Picture) and isinstance(pair.new, Picture):
+            before, after = pair.old.describe(), pair.new.describe()
+            changes.append(Change("changed", location, before, after, [("delete", before), ("insert", after)]))
+    return changes
+
+
+def _whole_objects(block: Block, kind: Literal["inserted", "deleted"], prefix: str) -> list[Change]:
+    """The objects of an inserted or deleted block: a footnote's or text box's text goes (or comes) with it."""
+    changes = []
+    for paragraph, item in _compared_objects(block):
+        text = object_text(item)
+        changes.append(Change(kind, _object_location(prefix, item, paragraph), text if kind == "deleted" else "",
+                              text if kind == "inserted" else ""))
+    return changes
+
+
 def _flatten(pairs: list[BlockPair], prefix: str = "") -> list[Change]:
     changes: list[Change] = []
     table = 0
     for pair in pairs:
         block = pair.new if pair.new is not None else pair.old
+        assert block is not None
         if not isinstance(block, Paragraph):
             table += 1
         where = prefix if isinstance(block, Paragraph) else f"{prefix}table {table}"
@@ -273,11 +359,17 @@ def _flatten(pairs: list[BlockPair], prefix: str = "") -> list[Change]:
         if pair.kind in ("inserted", "deleted"):
             changes.append(Change(pair.kind, where, pair.old.text if pair.old else "",  # type: ignore[arg-type]
                                   pair.new.text if pair.new else ""))
+            changes.extend(_whole_objects(block, pair.kind, prefix if isinstance(block, Paragraph)  # type: ignore[arg-type]
+                                          else f"{where}: "))
         elif isinstance(block, Paragraph):
-            changes.append(Change("changed", where, pair.old.text, pair.new.text, pair.ops,  # type: ignore[union-attr]
-                                  pair.whitespace_only))
+            assert isinstance(pair.old, Paragraph) and isinstance(pair.new, Paragraph)
+            if pair.old.text != pair.new.text:
+                changes.append(Change("changed", where, pair.old.text, pair.new.text, pair.ops, pair.whitespace_only))
+            changes.extend(_object_changes(pair.objects, prefix, pair.old, pair.new))
         else:
             changes.extend(_flatten_rows(pair.rows, where))
+    for change in changes:
+        change.location = change.location.rstrip(": ")
     return changes
 
 
@@ -360,6 +452,83 @@ def _section_diffs(old: ReviewDocument, new: ReviewDocument, segments: list[Segm
     return result
 
 
+def _story_diffs(old: list[HeaderFooter], new: list[HeaderFooter]) -> list[StoryDiff]:
+    """The headers and footers of both documents paired: by kind, type and first section shown (else in
+    order of kind and type)."""
+    unpaired = list(old)
+    result: list[StoryDiff] = []
+    for story in new:
+        match = next((o for o in unpaired if (o.kind, o.type) == (story.kind, story.type)
+                      and story.sections[0] in o.sections), None)
+        match = match or next((o for o in unpaired if (o.kind, o.type) == (story.kind, story.type)), None)
+        if match is not None:
+            unpaired.remove(match)
+            pairs = align_blocks(match.blocks, story.blocks)
+        else:
+            pairs = [BlockPair("inserted", None, b) for b in story.blocks]
+        result.append(StoryDiff(f"{story.kind}:{story.type}:{story.sections[0]}", story.label, match, story, pairs))
+    for story in unpaired:
+        result.append(StoryDiff(f"{story.kind}:{story.type}:{story.sections[0]}", story.label, story, None,
+                                [BlockPair("deleted", b, None) for b in story.blocks]))
+    return result
+
+
+def _story_sections(stories: list[StoryDiff]) -> list[SectionDiff]:
+    result = []
+    for story in stories:
+        changes = _flatten(story.pairs)
+        status = _outside_status(changes, story.old is not None, story.new is not None)
+        if status in ("added", "removed") and not any(c.substantive for c in changes):
+            status = "unchanged"  # an empty header on one side only is no header to a reader
+        title = story.label[0].upper() + story.label[1:]
+        result.append(SectionDiff(story.key, "outside", None, title, title if story.old else None, None, None,
+                                  status, status == "changed", None, None, None, None, changes))
+    return result
+
+
+def _opaque(blocks: list[Block]) -> Iterator[Opaque]:
+    """Every object not compared in ``blocks``, also inside text boxes and notes, in reading order."""
+    for paragraph in iter_paragraphs(blocks):
+        for item in paragraph.objects:
+            if isinstance(item, Opaque):
+                yield item
+            elif isinstance(item, (TextBox, NoteReference)):
+                yield from _opaque(item.blocks)
+
+
+def _opaque_of(document: ReviewDocument) -> list[tuple[Opaque, str]]:
+    """Each object not compared with the section (or header or footer) it is in."""
+    found: list[tuple[Opaque, str]] = []
+    for segment in document.segments:
+        where = " ".join(document.sections[segment.owner].title.split())
+        found.extend((item, where) for item in _opaque(segment.blocks))
+    for story in document.body.headers_footers:
+        found.extend((item, story.label) for item in _opaque(story.blocks))
+    return found
+
+
+def _not_compared(old: ReviewDocument, new: ReviewDocument) -> list[NotCompared]:
+    """What is not compared but differs, kind by kind, in document order."""
+    before, after = _opaque_of(old), _opaque_of(new)
+    result: list[NotCompared] = []
+    for kind in dict.fromkeys([*(o.kind for o, _ in after), *(o.kind for o, _ in before)]):
+        olds = [(o, w) for o, w in before if o.kind == kind]
+        news = [(o, w) for o, w in after if o.kind == kind]
+        matcher = SequenceMatcher(None, [o.fingerprint for o, _ in olds], [o.fingerprint for o, _ in news],
+                                  autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            both = min(i2 - i1, j2 - j1)
+            for offset in range(both):
+                result.append(NotCompared(kind, f"{kind} {j1 + offset + 1}", news[j1 + offset][1], "changed"))
+            for index in range(j1 + both, j2):
+                result.append(NotCompared(kind, f"{kind} {index + 1}", news[index][1], "added"))
+            for index in range(i1 + both, i2):
+                result.append(NotCompared(kind, f"{kind} {index + 1}", olds[index][1], "removed"))
+    return result
+
+
 def diff_documents(old: ReviewDocument, new: ReviewDocument, *,
                    old_manifest: Sequence[ManifestSection] | None = None,
                    new_manifest: Sequence[ManifestSection] | None = None) -> DocumentDiff:
@@ -376,13 +545,17 @@ def diff_documents(old: ReviewDocument, new: ReviewDocument, *,
                if c.old is not None and c.new is not None and c.old.id != c.new.id}
     moved = {c.id for c in classification if c.status == "moved"}
     segments = diff_segments(old, new, renames, moved)
-    return DocumentDiff(old, new, segments, _section_diffs(old, new, segments, classification, renames))
+    stories = _story_diffs(old.body.headers_footers, new.body.headers_footers)
+    sections = _section_diffs(old, new, segments, classification, renames) + _story_sections(stories)
+    return DocumentDiff(old, new, segments, sections, stories, _not_compared(old, new),
+                        (old.body.comments, new.body.comments))
 
 
 def redline(diff: DocumentDiff, *, author: str, date: dt.date) -> bytes:
     """The new document with native tracked changes against the old one (see ``ooxml/redline.py``)."""
-    return redline_document(diff.new.body, diff.segments, author=author, date=date)
+    return redline_document(diff.new.body, diff.segments, author=author, date=date, old=diff.old.body,
+                            stories=diff.stories)
 
 
-__all__ = ["Change", "DocumentDiff", "SectionDiff", "SegmentDiff", "bare_title", "classify_documents",
-           "diff_documents", "diff_segments", "leading_number", "redline"]
+__all__ = ["Change", "DocumentDiff", "NotCompared", "SectionDiff", "SegmentDiff", "StoryDiff", "bare_title",
+           "classify_documents", "diff_documents", "diff_segments", "leading_number", "redline"]

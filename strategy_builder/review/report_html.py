@@ -160,6 +160,17 @@ _PAGE = """{%- macro mark(piece) -%}
 <h3 id="{{ slug(partner.code, 'outside') }}">Outside tracked sections</h3>
 {% for section in partner.changed_outside %}{{ section_details(partner, section) }}{% endfor %}
 {% endif %}
+{% if partner.not_compared %}
+<h3 id="{{ slug(partner.code, 'not-compared') }}">Not compared <span class="muted">(counted as differences)</span></h3>
+<ul>
+{% for line in partner.not_compared_lines %}
+<li>{{ line }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% if partner.comments_line %}
+<p class="muted">{{ partner.comments_line }}</p>
+{% endif %}
 {% if partner.unchanged_sections %}
 <p class="muted">{{ partner.unchanged_sections }} section(s) unchanged.</p>
 {% endif %}

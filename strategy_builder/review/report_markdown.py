@@ -76,6 +76,11 @@ def render_markdown(view: ComparisonView) -> str:
             lines += ["", "### Outside tracked sections", ""]
             for section in partner.changed_outside:
                 _section(section, lines)
+        if partner.not_compared:
+            lines += ["", "### Not compared (counted as differences)", ""]
+            lines.extend(f"- {_md(line)}" for line in partner.not_compared_lines)
+        if partner.comments_line:
+            lines += ["", f"*{_md(partner.comments_line)}*"]
         if partner.unchanged_sections:
             lines += ["", f"*{partner.unchanged_sections} section(s) unchanged.*"]
     if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):

@@ -86,6 +86,12 @@ def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: b
             console.print("  [bold underline]Outside tracked sections[/]")
             for section in partner.changed_outside:
                 _section(console, section, "    ")
+        if partner.not_compared:
+            console.print("  [bold underline]Not compared[/] [dim](counted as differences)[/]")
+            for line in partner.not_compared_lines:
+                console.print(f"    [yellow]![/] {escape(line)}")
+        if partner.comments_line:
+            console.print(f"  [dim]{escape(partner.comments_line)}[/]")
     if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):
         console.print(f"\nUnchanged: {escape(', '.join(view.unchanged_partners))}.")
     if view.draft_text:

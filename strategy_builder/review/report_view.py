@@ -16,7 +16,7 @@ from strategy_builder.models.inputs import AREA_TITLES
 from strategy_builder.models.section_changes import CHANGE_STATUSES
 from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.compare import Comparison, MetaChange, PartnerDiff, Side
-from strategy_builder.review.diff import Change, SectionDiff
+from strategy_builder.review.diff import Change, NotCompared, SectionDiff
 
 SCHEMA = "strategy-builder-diff"
 SCHEMA_VERSION = 2
@@ -213,7 +213,23 @@ class PartnerView:
     sections: tuple[SectionView, ...]
     """The sections a partner's inputs produce (or all sections, for documents without tracked ones)."""
     outside: tuple[SectionView, ...]
-    """Content outside tracked sections (cover, changes table), reported apart."""
+    """Content outside tracked sections (cover, changes table, headers and footers), reported apart."""
+    not_compared: tuple[NotCompared, ...] = ()
+    """What the diff does not compare (charts, SmartArt, embedded objects, drawings) and found to differ."""
+    comments: tuple[int, int] = (0, 0)
+    """The number of comments of the old and the new document (not part of the diff)."""
+
+    @property
+    def not_compared_lines(self) -> list[str]:
+        """``chart 2 (in 4.2 Seasonal work): changed``, one per item."""
+        return [f"{item.name} (in {item.where}): {item.change}" for item in self.not_compared]
+
+    @property
+    def comments_line(self) -> str | None:
+        """``comments: 2 → 5 (not compared)`` when either document has comments."""
+        if not any(self.comments):
+            return None
+        return f"comments: {self.comments[0]} → {self.comments[1]} (not part of the diff)"
 
     @property
     def label(self) -> str:
@@ -240,7 +256,10 @@ class PartnerView:
         return {"code": self.code, "name": self.name, "status": self.status, "old_file": self.old_file,
                 "new_file": self.new_file, "tracked": self.tracked, "counts": self.counts,
                 "outside_changed": self.outside_changed, "sections": [s.as_json() for s in self.sections],
-                "outside": [s.as_json() for s in self.outside]}
+                "outside": [s.as_json() for s in self.outside],
+                "not_compared": [{"kind": n.kind, "name": n.name, "where": n.where, "change": n.change}
+                                 for n in self.not_compared],
+                "comments": {"old": self.comments[0], "new": self.comments[1]}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,9 +318,7 @@ class ComparisonView:
         """What changed, in one sentence: ``1 of 12 partners changed. AM Armenia: 1 added, 4 renumbered.``"""
         if not self.has_changes:
             return "No differences."
-        outside = "changed outside tracked sections"
-        parts = [f"{p.label}: {p.counts_text or (outside if p.status == 'unchanged' else p.status)}"
-                 for p in self.changed_partners]
+        parts = [f"{p.label}: {_partner_summary(p)}" for p in self.changed_partners]
         text = "; ".join(parts) + "." if parts else "No section changed."
         if len(self.partners) > 1:
             changed = sum(self.partner_counts[s] for s in ("added", "removed", "changed"))
@@ -330,7 +347,8 @@ class ComparisonView:
             "new": self.new.as_json(),
             "has_changes": self.has_changes,
             "summary": {"partners": self.partner_counts, "sections": self.section_counts,
-                        "outside_changed": self.outside_changed},
+                        "outside_changed": self.outside_changed,
+                        "not_compared": sum(len(p.not_compared) for p in self.partners)},
             "metadata": [{"field": m.field, "old": m.old, "new": m.new} for m in self.metadata],
             "partners": [p.as_json() for p in self.partners],
         }
@@ -359,6 +377,15 @@ def _change(change: Change) -> ChangeView:
     return ChangeView(change.kind, change.location, change.old_text, change.new_text,
                       tuple(Piece(op, text) for op, text in change.ops),
                       change.whitespace_only, change.renumbered)
+
+
+def _partner_summary(partner: PartnerView) -> str:
+    pieces = [partner.counts_text] if partner.counts_text else []
+    if partner.not_compared:
+        pieces.append(f"{len(partner.not_compared)} not compared")
+    if partner.changed_outside and not pieces:
+        pieces.append("changed outside tracked sections")
+    return ", ".join(pieces) or partner.status
 
 
 def _short(value: Any) -> str | None:
@@ -401,7 +428,9 @@ def _partner(partner: PartnerDiff) -> PartnerView:
     return PartnerView(partner.code, partner.name, partner.status,
                        str(partner.old_file) if partner.old_file else None,
                        str(partner.new_file) if partner.new_file else None, tracked, counts,
-                       bool(partner.diff and partner.diff.outside_changed), tuple(sections), tuple(outside))
+                       bool(partner.diff and partner.diff.outside_changed), tuple(sections), tuple(outside),
+                       tuple(partner.diff.not_compared) if partner.diff else (),
+                       partner.diff.comments if partner.diff else (0, 0))
 
 
 def comparison_view(comparison: Comparison) -> ComparisonView:

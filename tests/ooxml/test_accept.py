@@ -248,3 +248,13 @@ def test_reject_restores_every_formatting_change_whatever_comes_first() -> None:
     rejected = reject_all(copy.deepcopy(root))
     assert rejected.find(f".//{{{W}}}i") is not None and rejected.find(f".//{{{W}}}b") is None
     assert not has_revisions(rejected)
+
+
+def test_a_deleted_paragraph_with_tab_stops_before_a_table_goes_on_accept() -> None:
+    # Its w:pPr holds w:tabs/w:tab (tab stops, not text): nothing is left to keep it.
+    xml = (f'<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs><w:rPr><w:del {DEL_ATTRS}/></w:rPr>'
+           f'</w:pPr><w:del {DEL_ATTRS}><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>'
+           '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>')
+    accepted, rejected = views(xml)
+    assert accepted == ["cell", ""]
+    assert rejected == ["gone", "cell", ""]

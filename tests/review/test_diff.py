@@ -17,7 +17,6 @@ from fixtures.diff.drafts import (
     DELETED, EXPECTED, MOVED_FROM, MOVED_TO, NEW_TITLE, RENUMBERED_AFTER_DELETION, RETITLED, SWAPPED,
 )
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import diff_documents
 from strategy_builder.review.review_document import read_document
 from strategy_builder.review.draft_reports import write_draft_reports
@@ -205,30 +204,6 @@ def test_hostile_files_give_a_clear_error_naming_the_file(kind: str, tmp_path: P
 
 
 # -------------------------------------------------------------------------------------------- corpus
-
-
-@pytest.mark.corpus
-def test_corpus_pairs(corpus: Path) -> None:
-    pairs = json.loads((corpus / "pairs.json").read_text(encoding="utf-8"))
-    compared = 0
-    for pair in pairs:
-        if "base" not in pair or "revised" not in pair:
-            continue
-        base, revised = corpus / pair["base"], corpus / pair["revised"]
-        comparison = compare(str(base), str(revised), corpus)
-        (partner,) = comparison.partners
-        assert partner.diff is not None
-        if pair.get("expected_revisions") == 0:
-            assert not comparison.has_changes, f"{pair['test_id']}: expected no text change"
-        elif pair.get("expected_revisions"):
-            assert comparison.has_changes, f"{pair['test_id']}: expected a change"
-        from strategy_builder.review.diff import redline
-
-        accepted, rejected = revision_views(redline(partner.diff, author="T", date=dt.date(2020, 1, 1)))
-        assert accepted == texts(revised), pair["test_id"]
-        assert rejected == texts(base), pair["test_id"]
-        compared += 1
-    assert compared >= 16
 
 
 @pytest.mark.corpus
