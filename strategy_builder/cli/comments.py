@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
@@ -14,7 +13,8 @@ from strategy_builder.cli.output import print_json, stderr_console, stdout_conso
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.inputs.root import locate_project
 from strategy_builder.review.register import (
-    BACKUP_DIR, RegisterRow, RegisterUpdate, check_register, summarise, update_register,
+    BACKUP_DIR, COMMENTS_SCHEMA, COMMENTS_SCHEMA_VERSION, RegisterRow, RegisterUpdate, check_register, summarise,
+    update_register,
 )
 from strategy_builder.review.returns import ReturnsBatch, read_returns
 
@@ -94,7 +94,7 @@ def _split_arguments(files: tuple[Path, ...], project: Path | None) -> tuple[lis
 
 
 def _row_json(row: RegisterRow) -> dict[str, object]:
-    return dataclasses.asdict(row)
+    return row.as_json()
 
 
 def _register_json(update: RegisterUpdate | None) -> dict[str, object] | None:
@@ -107,6 +107,7 @@ def _register_json(update: RegisterUpdate | None) -> dict[str, object] | None:
 
 def _print_json(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict[str, dict[str, int]] | None) -> None:
     print_json({
+        "schema": COMMENTS_SCHEMA, "schema_version": COMMENTS_SCHEMA_VERSION,
         "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner, "draft": r.draft,
                    "made_by_strategy_builder": r.made_by_strategy_builder, "notes": r.notes,
                    "items": [_row_json(row) for row in items]} for r, items in zip(batch.files, batch.rows,

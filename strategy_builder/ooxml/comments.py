@@ -9,8 +9,8 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.limits import COMMENTS, QUOTED_CHARS
 from strategy_builder.ooxml.namespaces import (
-    AUTHOR, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, DATE, DEL, ID, INITIALS, MOVE_FROM, P,
-    T, qn,
+    AUTHOR, BR, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, CR, DATE, DEL, ID, INITIALS,
+    MOVE_FROM, TAB, P, R, T, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stories import Locator, Place, Story, checked_xml
@@ -95,11 +95,18 @@ def _anchors(stories: list[Story], locator: Locator, known: set[str]) -> tuple[d
     quoted: dict[str, _Range] = {}
     for story in stories:
         open_ranges: dict[str, _Range] = {}
-        for element in story.root.iter(COMMENT_RANGE_START, COMMENT_RANGE_END, COMMENT_REFERENCE, T, P):
+        for element in story.root.iter(COMMENT_RANGE_START, COMMENT_RANGE_END, COMMENT_REFERENCE, T, TAB, BR, CR,
+                                        P):
             tag = element.tag
             if tag == T:
                 if open_ranges and not _under_deletion(element):
                     _extend(open_ranges, element.text or "")
+                continue
+            if tag in (TAB, BR, CR):
+                # A tab or break separates words ("2.3.1<tab>Armenia"); a w:tab outside a run is a tab stop.
+                parent = element.getparent()
+                if open_ranges and parent is not None and parent.tag == R and not _under_deletion(element):
+                    _extend(open_ranges, " ")
                 continue
             if tag == P:
                 _extend(open_ranges, "\n")

@@ -252,6 +252,23 @@ class Workbook:
                     item.clear()
         return self._shared
 
+    def date_styles(self) -> set[str]:
+        """The cell style indices (``s`` of a cell) whose number format shows a date or a time."""
+        styles = self._related(self._main_part(), "/styles")
+        if styles is None:
+            return set()
+        root = self._xml(styles)
+        custom = {f.get("numFmtId", ""): f.get("formatCode", "") for f in root.iter(f"{_S}numFmt")}
+        cell_formats = root.find(f"{_S}cellXfs")
+        found = set()
+        for index, xf in enumerate(cell_formats if cell_formats is not None else []):
+            number_format = xf.get("numFmtId", "0")
+            if number_format.isdigit() and (14 <= int(number_format) <= 22 or 45 <= int(number_format) <= 47):
+                found.add(str(index))
+            elif number_format in custom and _DATE_CODE.search(re.sub(r'"[^"]*"|\[[^]]*]', "", custom[number_format])):
+                found.add(str(index))
+        return found
+
     def sheet(self, part: str) -> Sheet:
         data = inflate(self.archive, self.members[part], self.source)
         _refuse_declarations(data, self.source, part)
@@ -566,6 +583,10 @@ def _cell(cell: etree._Element, column: int, strings: list[str]) -> SheetCell:
     else:
         text = value
     return SheetCell(column, text, formula, cell.get("s"))
+
+
+_DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
+"""A custom number format with any of these letters (outside quotes and brackets) shows a date or time."""
 
 
 def _clean(text: str) -> str:

@@ -49,8 +49,9 @@ class MetaChange:
     """A change of what the drafts were built with (template, tool, strategy settings)."""
 
     field: str
-    old: str
-    new: str
+    old: str | int
+    """As the manifest records it: an integer for ``consultation_round``, text for the others."""
+    new: str | int
 
 
 @dataclass(slots=True)
@@ -153,7 +154,7 @@ def _metadata(old: Side, new: Side) -> list[MetaChange]:
     for name in ("tool_version", "template_sha256", "strategy_sha256", "consultation_round", "issued"):
         before, after = getattr(old.manifest, name), getattr(new.manifest, name)
         if before != after:
-            changes.append(MetaChange(name, str(before), str(after)))
+            changes.append(MetaChange(name, before, after))
     return changes
 
 

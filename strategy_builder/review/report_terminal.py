@@ -57,7 +57,8 @@ def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: b
     of the changed partners too."""
     console.print(f"[bold]{escape(view.old.label)}[/] → [bold]{escape(view.new.label)}[/]: {escape(view.headline)}")
     for item in view.metadata:
-        console.print(f"  [magenta]{escape(item.field)}[/]: {escape(item.old[:16])} → {escape(item.new[:16])}")
+        old, new = str(item.old)[:16], str(item.new)[:16]
+        console.print(f"  [magenta]{escape(item.field)}[/]: {escape(old)} → {escape(new)}")
     changed = view.changed_partners
     if len(changed) > 1:
         table = Table(show_edge=False, pad_edge=False, box=None)

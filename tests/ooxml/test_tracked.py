@@ -137,3 +137,15 @@ def test_a_long_change_of_many_pieces_keeps_its_first_characters() -> None:
     [(kind, author, text, _)] = _changes("<w:p>" + "".join(_ins(piece) for piece in pieces) + "</w:p>")
     assert (kind, author) == ("insertion", "A")
     assert text == "".join(pieces)[:MAX_CHANGE_CHARS]
+
+
+def test_the_quoted_text_of_a_heading_keeps_its_separator() -> None:
+    # A heading's number, tab and title are separate runs: "2.3.1 Armenia", never "2.3.1Armenia".
+    body = ('<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:commentRangeStart w:id="2"/>'
+            '<w:r><w:t>2.3.1</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>Armenia</w:t></w:r><w:r><w:br/></w:r>'
+            '<w:r><w:t>and Georgia</w:t></w:r><w:commentRangeEnd w:id="2"/></w:p>')
+    comment = '<w:comment w:id="2" w:author="G"><w:p><w:r><w:t>title?</w:t></w:r></w:p></w:comment>'
+    package = _package(body, comment)
+    stories = document_stories(package)
+    [found] = read_comments(package, stories, Locator(package, stories))
+    assert found.quoted == "2.3.1 Armenia and Georgia"

@@ -2,8 +2,8 @@
 seen where there is one, and the redline's invariant in every story.
 
 Every pair of ``pairs.json`` is compared both ways. Over the whole corpus, each document is paired with
-the next two (in name order, both ways: 244 ordered pairs); ``scripts/corpus_sweep.py`` runs every ordered
-pair by hand (3,660 of them, minutes).
+the next one (in name order, both ways: 122 ordered pairs); ``scripts/corpus_sweep.py`` runs
+every ordered pair by hand (3,660 of them, minutes).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_a_ring_of_pairs_over_the_whole_corpus(documents) -> None:
     paths = list(documents)
     failures = []
     for index, old in enumerate(paths):
-        for step in (1, 2, 3):
+        for step in (1,):
             new = paths[(index + step) % len(paths)]
             for a, b in ((old, new), (new, old)):
                 (a_doc, a_views), (b_doc, b_views) = documents[a], documents[b]

@@ -69,6 +69,34 @@ def test_xlsx_is_what_coordinators_expect(tmp_path: Path) -> None:
     assert validation.formula1 == '"' + ",".join(DISPOSITIONS) + '"'
 
 
+def test_xlsx_cells_are_typed_and_the_sheet_prints_well(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "register.xlsx"
+    rows = [_row(1, date="2024-03-04T10:15:00Z", area="Integration of legally residing migrants",
+                 area_key="integration", resolved="yes"),
+            _row(2, date="2024-03-05T09:00:00", draft="012")]
+    update_register(path, rows)
+    sheet = openpyxl.load_workbook(path)["Register"]
+    column = {c.value: c.column_letter for c in sheet[1]}
+    assert sheet[f"{column['Date']}2"].value == dt.datetime(2024, 3, 4, 10, 15)  # a date, not text
+    assert sheet[f"{column['Date']}2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet[f"{column['Draft']}2"].value == 1 and sheet[f"{column['Draft']}2"].number_format == "000"
+    assert sheet[f"{column['YAML line']}3"].value == 12
+    assert sheet[f"{column['Area']}2"].value == "Integration of legally residing migrants"
+    assert sheet[f"{column['Area key']}2"].value == "integration"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    back = {r.id: r for r in read_register(path)}
+    assert (back["C-0001"].date, back["C-0001"].draft, back["C-0002"].draft) == ("2024-03-04T10:15", "001", "012")
+    again = update_register(path, rows)
+    assert (again.written, again.added, again.updated) == (None, 0, 0), "typed cells read back as they were"
+    later = update_register(path, [*rows, _row(3, date="2024-03-06T08:30:00Z")])
+    assert (later.added, later.updated) == (1, 0)
+    sheet = openpyxl.load_workbook(path)["Register"]
+    assert sheet[f"{column['Date']}4"].value == dt.datetime(2024, 3, 6, 8, 30), "appended rows are typed too"
+
+
 def test_dispositions_typed_by_people_are_counted_not_rewritten() -> None:
     assert [normalise_disposition(v) for v in ["Accepted", " partially accepted ", "Partly-accepted", "", "later"]] \
         == ["accepted", "partly accepted", "partly accepted", "open", "later"]

@@ -165,7 +165,7 @@ def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, 
     result = run_cli("comments", str(returns["interior"]), str(returns["project"]), "--format", "json")
     assert result.returncode == 0, result.stderr
     item = json.loads(result.stdout)["files"][0]["items"][0]
-    assert item["section"] == BORDER and item["yaml_line"] == str(_manifest_line(returns["project"], BORDER))
+    assert item["section"] == BORDER and item["yaml_line"] == _manifest_line(returns["project"], BORDER)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     shutil.copy(returns["interior"], elsewhere / "AM_001_MFA.docx")
@@ -174,7 +174,7 @@ def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, 
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)["files"][0]
     assert report["ministry"] == "Ministry of Foreign Affairs" and "no manifest for draft 001" in report["notes"][0]
-    assert report["items"][0]["section"] == BORDER and report["items"][0]["yaml_line"] == ""
+    assert report["items"][0]["section"] == BORDER and report["items"][0]["yaml_line"] is None
 
 
 def test_text_output_names_sections_and_yaml_lines(returns: dict[str, Path]) -> None:
@@ -204,10 +204,11 @@ def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[st
     files = json.loads(result.stdout)["files"]
     old_line = _manifest_line(returns["project"], BORDER)
     first_rows = [i for i in files[0]["items"] if i["section"] == BORDER]
-    assert {i["yaml_line"] for i in first_rows} == {str(old_line)} and files[0]["draft"] == "001"
+    assert {i["yaml_line"] for i in first_rows} == {old_line} and files[0]["draft"] == "001"
     [new_row] = files[1]["items"]
     assert files[1]["draft"] == "002" and new_row["section"] == BORDER
-    assert new_row["yaml_line"] == str(old_line + 2)
+    assert new_row["yaml_line"] == old_line + 2
+    assert new_row["draft"] == 2 and isinstance(new_row["date"], str) and "T" in new_row["date"]
 
 
 @pytest.mark.parametrize(("name", "ministry"), [

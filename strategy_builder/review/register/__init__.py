@@ -12,7 +12,8 @@ The public entry points are :func:`update_register`, :func:`read_register` and :
 """
 
 from strategy_builder.review.register.columns import (
-    COLUMNS, DISPOSITIONS, ID_COLUMN, Column, RegisterRow, normalise_disposition,
+    COLUMNS, COMMENTS_SCHEMA, COMMENTS_SCHEMA_VERSION, DISPOSITIONS, ID_COLUMN, Column, RegisterRow,
+    normalise_disposition,
 )
 from strategy_builder.review.register.rows import identity, rows_from_returns, summarise
 from strategy_builder.review.register.table import RegisterRefused
@@ -20,6 +21,7 @@ from strategy_builder.review.register.update import (
     BACKUP_DIR, FORMATS, OfficeLock, RegisterUpdate, check_register, office_lock, read_register, update_register,
 )
 
-__all__ = ["BACKUP_DIR", "COLUMNS", "Column", "DISPOSITIONS", "FORMATS", "ID_COLUMN", "OfficeLock",
+__all__ = ["BACKUP_DIR", "COLUMNS", "COMMENTS_SCHEMA", "COMMENTS_SCHEMA_VERSION",
+           "Column", "DISPOSITIONS", "FORMATS", "ID_COLUMN", "OfficeLock",
            "RegisterRefused", "RegisterRow", "RegisterUpdate", "check_register", "identity", "normalise_disposition",
            "office_lock", "read_register", "rows_from_returns", "summarise", "update_register"]

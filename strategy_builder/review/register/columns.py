@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Owner = Literal["tool", "team"]
-Kind = Literal["text", "integer"]
+Kind = Literal["text", "integer", "date", "flag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,11 @@ class Column:
     """Width in an .xlsx created by strategy-builder (characters)."""
     owner: Owner = "tool"
     kind: Kind = "text"
-    """``integer`` cells are written as numbers in .xlsx (text everywhere else)."""
+    """``integer``: a number (an .xlsx cell holds a number; JSON a number); ``date``: a date and time (an .xlsx
+    cell holds a date; JSON an ISO 8601 string); ``flag``: yes or no (JSON true or false); ``text`` otherwise.
+    CSV holds text for every kind."""
+    digits: int = 0
+    """An ``integer`` shown with at least this many digits (the draft ``003``)."""
     wrap: bool = False
     """Wrapped text in an .xlsx created by strategy-builder."""
 
@@ -39,14 +43,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "Note", 40, owner="team", wrap=True),
     Column("ministry", "Ministry", 22),
     Column("partner", "Partner", 8),
-    Column("draft", "Draft", 7),
+    Column("draft", "Draft", 7, kind="integer", digits=3),
     Column("kind", "Kind", 11),
     Column("author", "Author", 20),
-    Column("date", "Date", 17),
+    Column("date", "Date", 17, kind="date"),
     Column("section", "Section ID", 30),
     Column("number", "No.", 6),
     Column("section_title", "Section", 30, wrap=True),
-    Column("area", "Area", 18),
+    Column("area", "Area", 30, wrap=True),
     Column("priority", "Priority", 18),
     Column("yaml_file", "YAML file", 24),
     Column("yaml_line", "YAML line", 9, kind="integer"),
@@ -56,13 +60,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("remark", "Remark or changed text", 60, wrap=True),
     Column("detail", "Detail", 20),
     Column("reply_to", "Reply to", 14),
-    Column("resolved", "Resolved", 9),
+    Column("resolved", "Resolved", 9, kind="flag"),
     Column("returned_file", "Returned file", 28),
+    Column("area_key", "Area key", 18),
 )
 ID_COLUMN = COLUMNS[0]
 """The register's identity: a row is the same row as long as its ID is."""
 
 DISPOSITIONS = ("open", "accepted", "rejected", "partly accepted")
+
+COMMENTS_SCHEMA = "strategy-builder-comments"
+COMMENTS_SCHEMA_VERSION = 2
+"""Of ``comments --format json`` (docs/comments.md). Version 2: every value typed (version 1 gave text)."""
 
 COLUMN_BY_HEADER = {column.header.casefold(): column for column in COLUMNS}
 
@@ -90,6 +99,8 @@ class RegisterRow:
     number: str = ""
     section_title: str = ""
     area: str = ""
+    """The area's title (its key is ``area_key``)."""
+    area_key: str = ""
     priority: str = ""
     yaml_file: str = ""
     yaml_line: str = ""
@@ -109,6 +120,41 @@ class RegisterRow:
         """The text of ``column`` in this row."""
         return str(getattr(self, column.key))
 
+    def as_json(self) -> dict[str, object]:
+        """The row with typed values (docs/comments.md): numbers as numbers, dates as ISO 8601 strings, yes/no
+        as booleans, ``null`` where the row has no value; the team's own columns under ``extra``."""
+        result: dict[str, object] = {column.key: typed_value(column, self.value(column)) for column in COLUMNS}
+        result["extra"] = dict(self.extra)
+        return result
+
+
+def typed_value(column: Column, text: str) -> object:
+    """The value of a cell of ``column`` as its kind says (``None`` for an empty cell or an unreadable value)."""
+    text = text.strip()
+    if not text:
+        return None
+    if column.kind == "integer":
+        return int(text) if text.isdigit() else None
+    if column.kind == "flag":
+        return {"yes": True, "no": False}.get(text.casefold())
+    if column.kind == "date":
+        return iso_date(text)
+    return text
+
+
+def iso_date(text: str) -> str | None:
+    """A date and time as the register keeps it: ISO 8601 to the minute, without a zone (``2010-11-20T14:05``),
+    as applications write it in ``w:date`` (Word in UTC with ``Z``, LibreOffice in local time without) or as a
+    spreadsheet shows it; ``None`` when the text is not a date."""
+    import datetime as dt
+
+    value = text.strip().replace(" ", "T", 1)
+    value = value[:-1] if value.endswith("Z") else value
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None).isoformat(timespec="minutes")
 
 def normalise_disposition(value: str) -> str:
     """``Accepted`` -> ``accepted``, ``partially accepted`` -> ``partly accepted``; empty -> ``open``.
@@ -123,5 +169,6 @@ def normalise_disposition(value: str) -> str:
     return text if text in DISPOSITIONS else " ".join(value.split())
 
 
-__all__ = ["COLUMNS", "COLUMN_BY_HEADER", "Column", "DISPOSITIONS", "ID_COLUMN", "RegisterRow",
-           "column_for_header", "normalise_disposition"]
+__all__ = ["COLUMNS", "COLUMN_BY_HEADER", "COMMENTS_SCHEMA", "COMMENTS_SCHEMA_VERSION",
+           "Column", "DISPOSITIONS", "ID_COLUMN", "RegisterRow",
+           "column_for_header", "iso_date", "normalise_disposition", "typed_value"]

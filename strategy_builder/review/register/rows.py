@@ -17,13 +17,18 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from strategy_builder.review.register.columns import RegisterRow, normalise_disposition
+from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.review.register.columns import RegisterRow, iso_date, normalise_disposition
 
 if TYPE_CHECKING:
     from strategy_builder.review.returns import ReturnedFile, ReturnItem
 
 IDENTITY_KIND = {"reply": "comment", "move-from": "deletion", "move-to": "insertion"}
 SUMMARY_DIMENSIONS = ("partner", "area", "ministry", "disposition")
+SUMMARY_SOURCES = {"partner": ("partner",), "area": ("area_key", "area"), "ministry": ("ministry",),
+                   "disposition": ("disposition",)}
+"""Where each dimension of the summary is read, first non-empty column first: areas by their key (a register
+written before keys had a column of their own holds them under Area)."""
 
 
 def _collapse(text: str) -> str:
@@ -61,9 +66,11 @@ def rows_from_returns(returns: Iterable[ReturnedFile]) -> list[RegisterRow]:
             section = item.section
             rows.append(RegisterRow(
                 id=ids[item.local_id], ministry=item.ministry or returned.ministry, partner=returned.partner,
-                draft=returned.draft, kind=item.kind, author=item.author, date=item.date,
+                draft=returned.draft, kind=item.kind, author=item.author, date=iso_date(item.date) or item.date,
                 section=section.section_id if section else "", number=section.number if section else "",
-                section_title=section.title if section else "", area=section.area if section else "",
+                section_title=section.title if section else "",
+                area=AREA_TITLES.get(section.area, section.area) if section and section.area else "",
+                area_key=section.area if section and section.area else "",
                 priority=section.priority if section else "", yaml_file=section.source_file if section else "",
                 yaml_line=str(section.source_line) if section and section.source_line is not None else "",
                 yaml_path=section.source_path if section else "", heading=item.heading, quoted=item.quoted,
@@ -84,15 +91,15 @@ def keeps_old_value(key: str, old: str, new: str) -> bool:
 
 
 def summarise(rows: Iterable[RegisterRow]) -> dict[str, dict[str, int]]:
-    """Counts of rows by partner, area, ministry and disposition (``-`` where a row has none)."""
+    """Counts of rows by partner, area (its key), ministry and disposition (``-`` where a row has none)."""
     counters: dict[str, Counter[str]] = {dimension: Counter() for dimension in SUMMARY_DIMENSIONS}
     for row in rows:
         for dimension in SUMMARY_DIMENSIONS:
-            value = getattr(row, dimension)
+            value = next((v for key in SUMMARY_SOURCES[dimension] if (v := getattr(row, key))), "")
             if dimension == "disposition":
                 value = normalise_disposition(value)
             counters[dimension][value or "-"] += 1
     return {dimension: dict(sorted(counter.items())) for dimension, counter in counters.items()}
 
 
-__all__ = ["IDENTITY_KIND", "identity", "keeps_old_value", "rows_from_returns", "summarise"]
+__all__ = ["IDENTITY_KIND", "SUMMARY_SOURCES", "identity", "keeps_old_value", "rows_from_returns", "summarise"]

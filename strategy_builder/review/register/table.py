@@ -24,9 +24,9 @@ from typing import Protocol
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.limits import REGISTER_ROWS
 from strategy_builder.review.register.columns import (
-    COLUMNS, ID_COLUMN, Column, RegisterRow, column_for_header, normalise_disposition,
+    COLUMNS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date, normalise_disposition,
 )
-from strategy_builder.review.register.rows import SUMMARY_DIMENSIONS, keeps_old_value
+from strategy_builder.review.register.rows import SUMMARY_DIMENSIONS, SUMMARY_SOURCES, keeps_old_value
 
 
 class RegisterRefused(EnvironmentProblem):
@@ -134,11 +134,11 @@ class Planner:
         if len(self._seen) > REGISTER_ROWS:
             raise RegisterRefused(f"{self.source}: the register has more than {REGISTER_ROWS:,} rows",
                                   hint="start a new register file (one per round or per partner)")
-        values = {}
-        for dimension in SUMMARY_DIMENSIONS:
-            index = self._header_index.get(dimension)
+        values: dict[str, str] = {}
+        for key in {key for keys in SUMMARY_SOURCES.values() for key in keys}:
+            index = self._header_index.get(key)
             cell = cells.get(index) if index is not None else None
-            values[dimension] = cell.text if cell is not None else ""
+            values[key] = cell.text if cell is not None else ""
         fresh = self._fresh.get(row_id)
         if fresh is not None:
             writes = []
@@ -162,7 +162,7 @@ class Planner:
 
     def _count(self, values: Mapping[str, str]) -> None:
         for dimension in SUMMARY_DIMENSIONS:
-            value = values.get(dimension, "")
+            value = next((v for key in SUMMARY_SOURCES[dimension] if (v := values.get(key, ""))), "")
             if dimension == "disposition":
                 value = normalise_disposition(value)
             self._counts[dimension][value or "-"] += 1
@@ -180,7 +180,7 @@ class Planner:
                 column_index[column.key] = self._width + len(added_columns)
                 added_columns.append((column_index[column.key], column))
         for row in appended:
-            self._count({dimension: getattr(row, dimension) for dimension in SUMMARY_DIMENSIONS})
+            self._count({key: getattr(row, key) for keys in SUMMARY_SOURCES.values() for key in keys})
         summary = {dimension: dict(sorted(counter.items())) for dimension, counter in self._counts.items()}
         return Plan(column_index, added_columns, self._writes, appended, len(self._seen) + len(appended), summary)
 
@@ -193,6 +193,8 @@ def _same(column: Column, old: str, new: str) -> bool:
             return float(old) == float(new)
         except ValueError:
             return False
+    if column.kind == "date":  # the same minute, however written (a zone, seconds, a space)
+        return iso_date(old) is not None and iso_date(old) == iso_date(new)
     return False
 
 

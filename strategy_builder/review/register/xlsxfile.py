@@ -7,41 +7,91 @@ validation and member of the workbook is copied as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook
-from strategy_builder.review.register.columns import COLUMNS, DISPOSITIONS, Column, RegisterRow
+from strategy_builder.review.register.columns import (
+    COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
+)
 from strategy_builder.review.register.table import Cell, Cells, Plan, Planner, RegisterRefused, read_rows
 
 SHEET_NAME = "Register"
 
 
+_EPOCH = dt.datetime(1899, 12, 30)
+"""Day 0 of a spreadsheet's dates (the 1900 date system, as Excel and LibreOffice write it)."""
+
+
+def serial(text: str) -> str | None:
+    """The spreadsheet number of a register date (``2010-11-20T14:05`` -> ``40502.586805...``), or ``None``."""
+    value = iso_date(text)
+    if value is None:
+        return None
+    delta = dt.datetime.fromisoformat(value) - _EPOCH
+    return repr(round(delta.days + delta.seconds / 86400, 10))
+
+
+def from_serial(text: str) -> str | None:
+    """A register date from a spreadsheet number (``40502.5868`` -> ``2010-11-20T14:05``), or ``None``."""
+    try:
+        days = float(text)
+    except ValueError:
+        return None
+    if not 0 < days < 2_958_466:  # up to 9999-12-31
+        return None
+    return (_EPOCH + dt.timedelta(days=days, seconds=30)).replace(second=0, microsecond=0).isoformat(
+        timespec="minutes")
+
+
+def _typed_text(column: Column | None, text: str) -> str:
+    """The text the register compares for a cell as read: a date cell's number as its date, an integer with
+    its digits (``3`` -> ``003`` for the draft)."""
+    if column is None or text == "":
+        return text
+    if column.kind == "date":
+        return from_serial(text) or text
+    if column.kind == "integer" and column.digits and text.isdigit():
+        return text.zfill(column.digits)
+    if column.kind == "integer" and text.endswith(".0") and text[:-2].isdigit():
+        return text[:-2].zfill(column.digits)
+    return text
+
+
 class _RowCells:
     """A sheet row as the planner reads it: cells turned into text only when asked for."""
 
-    __slots__ = ("_row",)
+    __slots__ = ("_row", "_columns")
 
-    def __init__(self, row: SheetRow) -> None:
+    def __init__(self, row: SheetRow, columns: dict[int, Column]) -> None:
         self._row = row
+        self._columns = columns
 
     def get(self, index: int) -> Cell | None:
         cell = self._row.cell(index)
         if cell is None or (cell.text == "" and not cell.formula):
             return None
-        return Cell(cell.text, cell.formula)
+        return Cell(_typed_text(self._columns.get(index), cell.text), cell.formula)
 
     def width(self) -> int:
         return max(self._row.columns, default=-1) + 1
 
     def whole(self) -> Cells:
-        return Cells({c.column: Cell(c.text, c.formula) for c in self._row.cells if c.text != "" or c.formula})
+        return Cells({c.column: Cell(_typed_text(self._columns.get(c.column), c.text), c.formula)
+                      for c in self._row.cells if c.text != "" or c.formula})
 
 
-def _new_cell(column: Column, text: str, style: str | None = None) -> NewCell:
-    return NewCell(text, number=column.kind == "integer" and text.isdigit(), style=style)
+def _new_cell(column: Column, text: str, style: str | None = None, dates: frozenset[str] = frozenset()) -> NewCell:
+    """A cell the tool writes: an integer as a number; a date as a number when its style shows dates (a
+    register created by strategy-builder), else as text, so that it never shows as a bare number."""
+    if column.kind == "integer" and text.isdigit():
+        return NewCell(str(int(text)), number=True, style=style)
+    if column.kind == "date" and style in dates and (number := serial(text)) is not None:
+        return NewCell(number, number=True, style=style)
+    return NewCell(text, style=style)
 
 
 class XlsxRegister:
@@ -62,6 +112,8 @@ class XlsxRegister:
         self.last_content_row = 0
         self.row_styles: dict[int, str] = {}
         """Column -> style index of the last row with content: new rows look like it."""
+        self.columns: dict[int, Column] = {}
+        """Column index -> the declared column of its header."""
 
     def records(self) -> Iterator[tuple[int, _RowCells]]:
         try:
@@ -76,9 +128,11 @@ class XlsxRegister:
                     self.header = [""] * width
                     for cell in row.cells:
                         self.header[cell.column] = cell.text
+                    self.columns = {index: column for index, text in enumerate(self.header)
+                                    if (column := column_for_header(text)) is not None}
                     continue
                 last = row
-                yield row.index, _RowCells(row)
+                yield row.index, _RowCells(row, self.columns)
             if last is not None:  # new rows look like the last one
                 self.row_styles = {cell.column: cell.style for cell in last.cells if cell.style is not None}
         except UntrustedDocumentError as error:
@@ -113,8 +167,11 @@ class XlsxRegister:
     def write(self, plan: Plan, target: IO[bytes]) -> None:
         """The workbook with ``plan`` applied, written to ``target``."""
         edit = SheetEdit(validation_column=plan.column_index["disposition"])
+        dates = frozenset(self.workbook.date_styles())
         for position, writes in plan.writes.items():
-            edit.cells[position] = {plan.column_index[column.key]: _new_cell(column, text) for column, text in writes}
+            # An existing cell keeps its style: a date is written as a date where its column shows dates.
+            edit.cells[position] = {plan.column_index[column.key]: _new_cell(
+                column, text, self.row_styles.get(plan.column_index[column.key]), dates) for column, text in writes}
         if plan.added_columns:
             assert self.header_row is not None
             style = self.header_row.cells[-1].style if self.header_row.cells else None
@@ -122,14 +179,15 @@ class XlsxRegister:
             for index, column in plan.added_columns:
                 header[index] = NewCell(column.header, style=style)
         for row in plan.appended:
-            edit.appended.append({index: _new_cell(column, text, self.row_styles.get(index))
+            edit.appended.append({index: _new_cell(column, text, self.row_styles.get(index), dates)
                                   for index, (column, text) in plan.cells_of(row).items() if text != ""})
         self.workbook.write(target, {self.sheet.part: self.sheet.edited(edit, self.last_content_row)})
 
 
 def new_xlsx(plan: Plan) -> bytes:
     """A new register: sheet "Register", frozen header row and ID column, filters, wrapped long text,
-    set widths, Disposition as a drop-down list; the tool's text is never a formula."""
+    set widths, Disposition as a drop-down list; numbers as numbers, dates as dates, text never a formula;
+    printed landscape, fitted to the page width, the header row on every page."""
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -150,6 +208,11 @@ def new_xlsx(plan: Plan) -> bytes:
             cell = sheet.cell(row=row_number, column=index + 1)
             if column.kind == "integer" and text.isdigit():
                 cell.value = int(text)
+                if column.digits:
+                    cell.number_format = "0" * column.digits  # the draft 3 shows as 003
+            elif column.kind == "date" and (when := iso_date(text)) is not None:
+                cell.value = dt.datetime.fromisoformat(when)
+                cell.number_format = "yyyy-mm-dd hh:mm"
             else:
                 cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)[:32_767]
                 cell.data_type = "s"  # text, never a formula, whatever the remark starts with
@@ -157,6 +220,12 @@ def new_xlsx(plan: Plan) -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "B2"
+    # Printed on landscape pages as wide as the sheet, the header row repeated on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{max(len(plan.appended) + 1, 2)}"
     disposition = get_column_letter(plan.column_index["disposition"] + 1)
