@@ -9,6 +9,7 @@ import click
 
 from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import findings_payload, is_quiet, print_json, render_findings, stdout_console
+from strategy_builder.drafts.round_guard import next_draft_round_finding
 from strategy_builder.errors import ExitCode
 from strategy_builder.inputs.loading import require_project
 from strategy_builder.languages.loading import load_project_with_translations
@@ -22,12 +23,17 @@ from strategy_builder.languages.loading import load_project_with_translations
 def check(project_dir: Path, strict: bool, output_format: str) -> int:
     """Validate inputs/strategy.yaml, every inputs/partners/<CODE>.yaml and the translations.
 
-    Reports every problem of every file with file:line:column, the field, a message and a hint.
+    Reports every problem of every file with file:line:column, the field, a message and a hint, and warns
+    when the next draft would keep the latest draft's consultation round and dates although it changed.
     Exits 0 when there are no errors, 1 when there are, 2 when the folder is not a project.
     """
     require_project(project_dir)
     started = time.perf_counter()
     result = load_project_with_translations(project_dir)
+    if result.project is not None:  # the next draft under the previous draft's round and dates
+        stale_round = next_draft_round_finding(result.project)
+        if stale_round is not None:
+            result.findings.add(stale_round)
     findings = result.findings.strict() if strict else result.findings
     if output_format == "json":
         print_json(findings_payload(findings))

@@ -17,6 +17,8 @@ from strategy_builder import __version__, cldr
 from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeholder_for, plan_layout
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.changes import manifest_sections, section_changes
+from strategy_builder.drafts.fingerprint import draft_fingerprint
+from strategy_builder.drafts.round_guard import round_not_advanced
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, TemplateProblem,
@@ -110,12 +112,7 @@ class BuildResult:
 
 
 def _fingerprint(project: Project, template: CompiledTemplate) -> str:
-    inputs = {"strategy": project.strategy_document.sha256, "template": template.sha256,
-              "partners": {p.code: p.document.sha256 for p in project.partners}}
-    if project.translations:  # a project without language versions keeps the fingerprint it always had
-        inputs["translations"] = {f"{language}/{subject}": status.sha256
-                                  for (language, subject), status in sorted(project.translations.subjects.items())}
-    return stable_hash(inputs)
+    return draft_fingerprint(project, template.sha256)
 
 
 def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
@@ -468,9 +465,12 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     if previous is not None and previous.fingerprint == _fingerprint(project, template) and not options.force:
         assert previous_number is not None
         return BuildResult("unchanged", store.layout.draft_dir(previous_number), previous_number, previous_number)
+    number = store.next_number()
+    stale_round = round_not_advanced(project, previous_number, previous, _fingerprint(project, template), number)
+    if stale_round is not None and options.strict:  # nothing is written: the team decides first
+        raise InputProblems(Findings([stale_round.as_error()]))
     want_pdf = project.strategy.build.pdf if options.pdf is None else options.pdf
     plan = plan_layout(template.package, template.path, pdf=want_pdf)
-    number = store.next_number()
     drafts = _published(store)
     planned = [_job(p, project, template.sha256, number, previous_number, previous, drafts=drafts)
                for p in project.partners]
@@ -514,8 +514,8 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True, e.pages,
                                directory / e.pdf_file if e.pdf_file else None) for e in entries]
     outcomes += _version_outcomes(versions, directory, planned)
-    return BuildResult("draft", directory, number, previous_kept, outcomes, warnings=Findings(plan.warnings),
-                       layout=layout)
+    warnings = Findings([*plan.warnings, *([stale_round] if stale_round else [])])
+    return BuildResult("draft", directory, number, previous_kept, outcomes, warnings=warnings, layout=layout)
 
 
 def _version_outcomes(versions: list[ManifestLanguageDocument], directory: Path, planned: list[Planned],
