@@ -1,34 +1,120 @@
-"""The ``strategy-builder`` command line: one module per command, errors turned into messages and exit codes."""
+"""The ``strategy-builder`` command line: one module per command, errors turned into messages and exit codes.
+
+Commands are loaded when they run: :data:`COMMANDS` names each command's module and its one-line summary,
+so that ``--help``, ``--version`` and shell completion of command names import no command module (and
+none of the libraries the commands use). A command module registers its command on :data:`cli` when it
+is imported; it parses options, calls one function of the library (:mod:`strategy_builder`) and renders
+the result or the findings (:mod:`strategy_builder.cli.output`).
+"""
 
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
+from typing import Any, NamedTuple
 
 import click
 
 from strategy_builder import __version__
-from strategy_builder.cli.output import (
-    error_payload,
-    print_json,
-    render_error,
-    render_findings,
-    set_verbosity,
-    stderr_console,
-)
 from strategy_builder.errors import (
     EnvironmentProblem, ExitCode, InputProblems, StrategyBuilderError, TemplateProblem,
 )
-from strategy_builder.files import environment_problem
 
 INTERNAL_ERROR = 3
 """Exit code of an unexpected failure (a bug in strategy-builder); documented in docs/cli.md."""
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+class CommandEntry(NamedTuple):
+    """Where a command lives and what ``--help`` says of it, known without importing it."""
 
-@click.group(context_settings=CONTEXT_SETTINGS,
+    module: str
+    """The module under ``strategy_builder/cli/`` that defines the command (``@cli.command`` or ``@cli.group``)."""
+    summary: str
+    """The first sentence of the command's help, as ``strategy-builder --help`` lists it."""
+
+
+COMMANDS: dict[str, CommandEntry] = {
+    "align": CommandEntry("align", "For draft DRAFT, section by section: is each language version in step with the "
+                                   "source?"),
+    "build": CommandEntry("build", "Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a "
+                                   "manifest.json."),
+    "check": CommandEntry("check", "Validate inputs/strategy.yaml, every inputs/partners/<CODE>.yaml and the "
+                                   "translations."),
+    "comments": CommandEntry("comments", "Read returned drafts (FILE.docx...) and list every comment, reply and "
+                                         "tracked change."),
+    "consolidate": CommandEntry("consolidate", "Merge the returns (FILE.docx...) of one partner's draft into one "
+                                               ".docx."),
+    "context": CommandEntry("template", "Print the exact template context of partner CODE for the next draft, as "
+                                        "JSON."),
+    "diff": CommandEntry("diff", "Compare OLD and NEW: each a draft number (3), a draft folder or a .docx file."),
+    "init": CommandEntry("init", "Start a new project in DIR (default: the current folder)."),
+    "matrix": CommandEntry("matrix", "The partnership matrix: every partner × the five areas, from the inputs "
+                                     "alone."),
+    "new-partner": CommandEntry("new_partner", "Create inputs/partners/CODE.yaml for a partner state declared in "
+                                               "inputs/strategy.yaml."),
+    "overview": CommandEntry("overview", "Write the regional overview build/overview/NNN/ for senior officials."),
+    "reply": CommandEntry("reply", "Write replies to ministries (MINISTRY..., or --all) that go out with draft "
+                                   "DRAFT."),
+    "schema": CommandEntry("schema", "Write the JSON Schemas (draft-07) of strategy.yaml and partner files, for "
+                                     "yaml-language-server."),
+    "sections": CommandEntry("sections", "List the tracked sections of FILE.docx with their heading and text "
+                                         "length."),
+    "status": CommandEntry("status", "Show the current consultation round: which partners' drafts went out in "
+                                     "which draft, which ministries returned them (from the register), the rows "
+                                     "still open per partner and ministry, and what is overdue once the deadline "
+                                     "has passed."),
+    "template-check": CommandEntry("template", "Check a Word template against the template contract "
+                                              "(docs/templates.md)."),
+    "translate": CommandEntry("translate", "The translations of the language versions declared under 'languages' "
+                                           "in inputs/strategy.yaml."),
+}
+"""Every command: name -> where it lives and its summary. This table is how a command exists: the
+group imports a command's module only when that command runs or shows its own help, so ``--help``,
+``--version`` and completion import none. Adding a command = its module under ``cli/`` plus one line
+here, and nothing else in this file (docs/architecture.md, "Adding a command");
+``tests/cli/test_lazy_commands.py`` fails for a command module missing here, a summary that differs from
+the command's help, and a command module imported at start-up."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when one is run (or asked for its own help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"strategy_builder.cli.{COMMANDS[cmd_name].module}")  # registers itself
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands from their summaries, as click lays it out, without importing them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        # A bare Command shortens its help the way click does for the real one.
+        rows = [(name, click.Command(name, help=_summary(self, name)).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Command names (with their summaries) and the group's options, without importing a command."""
+        from click.shell_completion import CompletionItem
+
+        items = [CompletionItem(name, help=_summary(self, name)) for name in self.list_commands(ctx)
+                 if name.startswith(incomplete)]
+        return items + click.Command.shell_complete(self, ctx, incomplete)
+
+
+def _summary(group: click.Group, name: str) -> str:
+    if name in COMMANDS:
+        return COMMANDS[name].summary
+    return group.commands[name].get_short_help_str()
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS,
              epilog="Example:\n\n    strategy-builder check --project path/to/project")
 @click.version_option(__version__, prog_name="strategy-builder")
 def cli() -> None:
@@ -38,13 +124,6 @@ def cli() -> None:
     Exit codes: 0 ok, 1 problems in the inputs or documents, 2 usage or environment error,
     3 internal error.
     """
-
-
-# The shared options live in one module (cli/options.py); these names are kept for the command modules.
-from strategy_builder.cli.options import format_option, project_option, verbosity_options  # noqa: E402,F401
-
-project_argument = project_option(positional_alias=True)
-"""``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -58,17 +137,21 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with a documented code; never shows a traceback unless STRATEGY_BUILDER_DEBUG=1."""
     args = list(sys.argv[1:] if argv is None else argv)
     # The tens of thousands of objects created by importing pydantic, lxml and docxtpl never become
-    # garbage; moving them out of the collector's sight saves a third of a small build's time.
+    # garbage; moving them out of the collector's sight saves a third of a small build's time. (The
+    # libraries a command uses are imported when it runs: a second freeze then would cost more than
+    # it saves on the short commands, so this one covers the start-up.)
     gc.freeze()
-    set_verbosity(0)
     as_json = _wants_json(args)
-    console = stderr_console()
+    # Rich (the console) is imported only when there is something to say: --help and --version need none.
+    from strategy_builder.cli import output
+
+    output.set_verbosity(0)
 
     def fail(error: StrategyBuilderError) -> None:
         if as_json:
-            print_json(error_payload(error))
+            output.print_json(output.error_payload(error))
         else:
-            render_error(error, console)
+            output.render_error(error, output.stderr_console())
         sys.exit(error.exit_code)
 
     try:
@@ -77,25 +160,24 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.Abort:
-        console.print("[red]aborted[/red]")
+        output.stderr_console().print("[red]aborted[/red]")
         sys.exit(130)
     except click.ClickException as error:
         if as_json:
-            print_json({"error": {"type": "UsageError", "message": error.format_message(), "hint": None,
-                                  "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}})
+            output.print_json({"error": {"type": "UsageError", "message": error.format_message(), "hint": None,
+                                         "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}})
         error.show()
         sys.exit(ExitCode.USAGE_OR_ENVIRONMENT)
     except (InputProblems, TemplateProblem) as problems:
         if as_json:
-            from strategy_builder.cli.output import findings_payload
-            print_json(findings_payload(problems.findings))
+            output.print_json(output.findings_payload(problems.findings))
         else:
-            render_findings(problems.findings, console)
+            output.render_findings(problems.findings, output.stderr_console())
         sys.exit(problems.exit_code)
     except StrategyBuilderError as error:
         fail(error)
     except KeyboardInterrupt:
-        console.print("[red]interrupted[/red]")
+        output.stderr_console().print("[red]interrupted[/red]")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
@@ -104,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         # mount, a name too long...): the user's environment, not a bug.
         if os.environ.get("STRATEGY_BUILDER_DEBUG"):
             raise
+        from strategy_builder.files import environment_problem
+
         fail(environment_problem(error))
     except MemoryError:
         fail(EnvironmentProblem("the command ran out of memory",
@@ -112,17 +196,29 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("STRATEGY_BUILDER_DEBUG"):
             raise
         if as_json:
-            print_json({"error": {"type": "InternalError", "message": f"{type(error).__name__}: {error}",
-                                  "hint": "this is a bug in strategy-builder; re-run with STRATEGY_BUILDER_DEBUG=1 "
-                                          "for details and report it", "exit_code": INTERNAL_ERROR}})
+            output.print_json({"error": {"type": "InternalError", "message": f"{type(error).__name__}: {error}",
+                                         "hint": "this is a bug in strategy-builder; re-run with "
+                                                 "STRATEGY_BUILDER_DEBUG=1 for details and report it",
+                                         "exit_code": INTERNAL_ERROR}})
+        console = output.stderr_console()
         console.print(f"[bold red]internal error:[/bold red] {type(error).__name__}: {error}")
         console.print("  This is a bug in strategy-builder. Re-run with STRATEGY_BUILDER_DEBUG=1 for details "
                       "and report it.")
         sys.exit(INTERNAL_ERROR)
 
 
-# Each command module registers itself on ``cli`` when imported.
-from strategy_builder.cli import (  # noqa: E402,F401
-    align, build, check, comments, consolidate, diff, init, matrix, new_partner, overview, reply, schema, sections,
-    status, template, translate,
-)
+_SHARED_OPTIONS = {"format_option", "project_argument", "project_option", "verbosity_options"}
+
+
+def __getattr__(name: str) -> Any:
+    """The shared options under their older names here (``from strategy_builder.cli import format_option``),
+    imported on first use; new code imports them from :mod:`strategy_builder.cli.options`."""
+    if name in _SHARED_OPTIONS:
+        from strategy_builder.cli import options
+
+        return getattr(options, name)
+    raise AttributeError(f"module 'strategy_builder.cli' has no attribute {name!r}")
+
+
+# No command module is imported here: a command exists by its line in COMMANDS above, and its module is
+# imported when it runs (docs/architecture.md, "Adding a command"; tests/cli/test_lazy_commands.py).

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.markup import escape
-from rich.table import Table
 
-from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
-from strategy_builder.cli.output import detail, note, print_json, render_findings, stderr_console, stdout_console
-from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
+from strategy_builder.cli.output import (
+    detail, escape, note, print_json, render_findings, stderr_console, stdout_console,
+)
 from strategy_builder.errors import ExitCode
+
+if TYPE_CHECKING:
+    from strategy_builder.drafts.builder import BuildResult
 
 
 def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
@@ -85,14 +88,16 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
     Languages declared in inputs/strategy.yaml get their own documents, <language>/<CODE>.docx, with the
     same section IDs and numbers; a draft refuses missing or stale translations unless --allow-untranslated.
     """
-    options = BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
+    options = library.BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
                            template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
                            redlines=redlines, html_report=html_report, pdf=pdf,
                            allow_untranslated=allow_untranslated)
     if output_format == "json":
-        result = build(project_dir, options)
+        result = library.build(project_dir, options)
         print_json(_payload(result, project_dir))
         return ExitCode.OK
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     errors = stderr_console()
     with Progress(TextColumn("[bold blue]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -102,7 +107,7 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
         def advance(message: str, done: int, total: int) -> None:
             bar.update(task, description=message, completed=done, total=total or None)
 
-        result = build(project_dir, options, advance)
+        result = library.build(project_dir, options, advance)
     _show(result, project_dir)
     return ExitCode.OK
 
@@ -126,6 +131,8 @@ def _show(result: BuildResult, root: Path) -> None:
         console.print(f"[green]Nothing changed[/green] since draft {result.draft:03d} (inputs and template are "
                       "identical); no draft written. Use --force to write one anyway.")
         return
+    from rich.table import Table
+
     table = Table(title=None, show_lines=False)
     with_pages = any(p.pages for p in result.partners)
     columns = [("Partner", "left"), ("Sections", "right"), ("Words", "right")] + \

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import findings_payload, is_quiet, print_json, render_findings, stdout_console
-from strategy_builder.drafts.round_guard import next_draft_round_finding
 from strategy_builder.errors import ExitCode
-from strategy_builder.inputs.loading import require_project
-from strategy_builder.languages.loading import load_project_with_translations
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder check --strict --format json --project path/to/project")
@@ -27,22 +25,14 @@ def check(project_dir: Path, strict: bool, output_format: str) -> int:
     when the next draft would keep the latest draft's consultation round and dates although it changed.
     Exits 0 when there are no errors, 1 when there are, 2 when the folder is not a project.
     """
-    require_project(project_dir)
-    started = time.perf_counter()
-    result = load_project_with_translations(project_dir)
-    if result.project is not None:  # the next draft under the previous draft's round and dates
-        stale_round = next_draft_round_finding(result.project)
-        if stale_round is not None:
-            result.findings.add(stale_round)
-    findings = result.findings.strict() if strict else result.findings
+    result = library.check(project_dir, strict=strict)
+    findings = result.findings
     if output_format == "json":
         print_json(findings_payload(findings))
     else:
-        partners = len(result.project.partners) if result.project else 0
-        elapsed = time.perf_counter() - started
-        summary = None if is_quiet() else f"inputs are valid: {partners} partner(s) checked in {elapsed:.2f} s"
+        summary = (None if is_quiet()
+                   else f"inputs are valid: {result.partners} partner(s) checked in {result.seconds:.2f} s")
         render_findings(findings, stdout_console(), summary_ok=summary)
         if not findings.has_errors() and findings.warnings and not is_quiet():
-            stdout_console().print(f"[green]no errors[/green] ({partners} partner(s))")
+            stdout_console().print(f"[green]no errors[/green] ({result.partners} partner(s))")
     return ExitCode.INPUT_PROBLEMS if findings.has_errors() else ExitCode.OK
-

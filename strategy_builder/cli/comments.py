@@ -8,7 +8,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from strategy_builder.cli import INTERNAL_ERROR, cli, format_option, verbosity_options
+from strategy_builder.cli import INTERNAL_ERROR, cli
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.inputs.root import locate_project

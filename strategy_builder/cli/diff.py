@@ -8,13 +8,11 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.review.draft_reports import diff_report
-from strategy_builder.review.report_json import render_json
-from strategy_builder.review.report_markdown import render_markdown
-from strategy_builder.review.report_terminal import render_terminal
 
 
 @cli.command(epilog="Examples:\n\n    strategy-builder diff 2 3\n\n"
@@ -55,17 +53,23 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
         date = dt.date.fromisoformat(date_text) if date_text else None
     except ValueError as error:
         raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
-    report = diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author, date=date,
-                         language=language)
+    report = library.diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author,
+                                 date=date, language=language)
     if redline_path is not None:
         click.echo(f"wrote {len(report.redlines)} redline(s) to {redline_path}", err=True)
     if html_file is not None:
         click.echo(f"wrote {html_file}", err=True)
     if output_format == "json":
+        from strategy_builder.review.report_json import render_json
+
         sys.stdout.write(render_json(report.view))
     elif output_format == "markdown":
+        from strategy_builder.review.report_markdown import render_markdown
+
         sys.stdout.write(render_markdown(report.view))
     else:
+        from strategy_builder.review.report_terminal import render_terminal
+
         render_terminal(report.view, stdout_console(), show_unchanged=show_all)
     if exit_code and report.comparison.has_changes:
         return ExitCode.INPUT_PROBLEMS

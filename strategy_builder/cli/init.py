@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from strategy_builder.cli import cli, format_option, verbosity_options
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.starter import init_project

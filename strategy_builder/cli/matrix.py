@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, project_argument, verbosity_options
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import project_argument, verbosity_options
 from strategy_builder.cli.output import stderr_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.regional.export import FORMATS, MatrixFormat, format_for, render_matrix, write_matrix

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_option, verbosity_options
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.inputs.scaffold import scaffold_partner
 
 
 @cli.command("new-partner", epilog="Example:\n\n    strategy-builder new-partner AM --project path/to/project")
@@ -24,7 +25,7 @@ def new_partner(code: str, project_dir: Path, force: bool, output_format: str) -
     The file validates as it is: all five areas, each with a reason for having no priorities yet, and a
     commented example priority. An existing file is never overwritten without --force.
     """
-    target = scaffold_partner(project_dir, code, overwrite=force)
+    target = library.new_partner(project_dir, code, overwrite=force)
     if output_format == "json":
         print_json({"created": str(target), "code": code.strip()})
     else:

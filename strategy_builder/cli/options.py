@@ -82,3 +82,7 @@ def project_option(*, positional_alias: bool = False) -> Callable[[Callable[...,
                             metavar="DIR", help=PROJECT_HELP)(decorated)
 
     return decorate
+
+
+project_argument = project_option(positional_alias=True)
+"""``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""

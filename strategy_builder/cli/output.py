@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any
 
 from strategy_builder.errors import Findings, Severity, StrategyBuilderError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def escape(text: str) -> str:
+    """``text`` with rich's markup characters escaped (rich is imported when something is printed)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -42,11 +49,15 @@ def _width(stream: object) -> int | None:
 
 def stdout_console() -> Console:
     """The console for reports (stdout); no colour and no width limit when stdout is not a terminal."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stdout))
 
 
 def stderr_console() -> Console:
     """The console for progress and error messages (stderr)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stderr))
 
 

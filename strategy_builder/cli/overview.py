@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_option, verbosity_options
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.regional.overview import OverviewOptions, OverviewResult, build_overview

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import is_quiet, print_json, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.files import environment_errors, replace_file
-from strategy_builder.inputs.schema import SCHEMA_DIR, render_schemas
+from strategy_builder.inputs.schema import SCHEMA_DIR
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder schema --check")
@@ -27,22 +28,9 @@ def schema(project_dir: Path, output_dir: Path | None, check_only: bool, output_
     Input files point at them with a first line such as
     '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
     """
-    folder = output_dir or project_dir / SCHEMA_DIR
+    update = library.write_schemas(output_dir or project_dir / SCHEMA_DIR, check_only=check_only)
+    folder, stale = update.folder, update.stale
     console = stdout_console()
-    stale = []
-    for name, text in render_schemas().items():
-        target = folder / name
-        try:
-            current = target.read_text(encoding="utf-8") if target.is_file() else None
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current == text:
-            continue
-        stale.append(target)
-        if not check_only:
-            with environment_errors(target, "write the schema"):
-                folder.mkdir(parents=True, exist_ok=True)
-                replace_file(target, text.encode("utf-8"))
     if output_format == "json":
         key = "out_of_date" if check_only else "written"
         print_json({"folder": str(folder), key: [str(t) for t in stale], "up_to_date": not stale or not check_only})

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from strategy_builder.cli import cli, format_option, verbosity_options
+import strategy_builder as library
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.review.section_listing import read_document_sections
 
 
 @cli.command(epilog="Example:\n\n    strategy-builder sections --format json returned/AM-ministry.docx")
@@ -23,7 +23,7 @@ def sections(file: Path, output_format: str) -> int:
     Works on drafts and on drafts edited and saved by Word or LibreOffice. A section whose bookmark is
     present but whose ID mapping was lost is listed with its bookmark name and no ID.
     """
-    found = read_document_sections(file)
+    found = library.list_sections(file)
     if output_format == "json":
         print_json({"file": str(file), "stamps": found.stamps.as_dict(),
                     "sections": [{"id": s.section_id, "bookmark": s.bookmark, "heading": s.heading,
@@ -38,6 +38,8 @@ def sections(file: Path, output_format: str) -> int:
     if not found.sections:
         console.print(f"{file}: no tracked sections found (not produced by strategy-builder?)")
         return ExitCode.OK
+    from rich.table import Table
+
     table = Table()
     for column, justify in (("Section ID", "left"), ("Heading", "left"), ("Characters", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]

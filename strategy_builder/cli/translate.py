@@ -8,8 +8,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from strategy_builder.cli import cli, format_option, project_argument, verbosity_options
-from strategy_builder.cli.options import project_option
+from strategy_builder.cli import cli
+from strategy_builder.cli.options import format_option, project_argument, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, render_findings, stdout_console
 from strategy_builder.errors import ExitCode
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
 SCHEMA_DIR = "schemas"
@@ -60,3 +63,32 @@ def render_schemas() -> dict[str, str]:
     """File name -> JSON text of every input schema, exactly as committed under ``schemas/``."""
     return {name: json.dumps(json_schema(model, name), indent=2, ensure_ascii=False) + "\n"
             for name, model in SCHEMAS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaUpdate:
+    """The schema files of a folder that differed from the current schemas (and were written, unless
+    only checked)."""
+
+    folder: Path
+    stale: list[Path]
+    written: bool
+
+
+def write_schemas(folder: Path, *, check_only: bool = False) -> SchemaUpdate:
+    """Bring the JSON Schemas in ``folder`` up to date (or, with ``check_only``, only find the stale ones)."""
+    stale = []
+    for name, text in render_schemas().items():
+        target = folder / name
+        try:
+            current = target.read_text(encoding="utf-8") if target.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current == text:
+            continue
+        stale.append(target)
+        if not check_only:
+            with environment_errors(target, "write the schema"):
+                folder.mkdir(parents=True, exist_ok=True)
+                replace_file(target, text.encode("utf-8"))
+    return SchemaUpdate(folder, stale, written=not check_only)

@@ -24,7 +24,17 @@ from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
 CLI_MD = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
 INPUTS_MD = (REPO / "docs" / "inputs.md").read_text(encoding="utf-8")
-COMMANDS = sorted(cli.commands)
+_CONTEXT = click.Context(cli, info_name="strategy-builder")
+COMMANDS = cli.list_commands(_CONTEXT)
+"""Every command, as the group lists it (its module is imported only when the command is looked up)."""
+
+
+def _command(name: str) -> click.Command:
+    """A command by its name (imported on demand, as when it runs); ``translate status`` names a subcommand."""
+    group, _, sub = name.partition(" ")
+    command = cli.get_command(_CONTEXT, group)
+    assert command is not None, group
+    return command.commands[sub] if sub and isinstance(command, click.Group) else command
 
 
 def section(name: str) -> str:
@@ -40,7 +50,7 @@ def test_commands_are_registered() -> None:
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_help_ends_with_an_example(name: str) -> None:
-    command = cli.commands[name]
+    command = _command(name)
     assert command.epilog and command.epilog.startswith("Example"), f"{name}: the epilog must start with 'Example'"
     result = CliRunner().invoke(cli, [name, "--help"], prog_name="strategy-builder", terminal_width=100)
     assert result.exit_code == 0, result.output
@@ -70,7 +80,7 @@ def common_section() -> str:
 @pytest.mark.parametrize("name", COMMANDS)
 def test_docs_cli_has_a_section_naming_every_option(name: str) -> None:
     text = section(name)
-    command = cli.commands[name]
+    command = _command(name)
     for param in command.params:
         if isinstance(param, click.Option):
             for option in (*param.opts, *param.secondary_opts):
@@ -142,21 +152,18 @@ WORKS_ON_A_PROJECT = {"check", "schema", "new-partner", "build", "template-check
 REPORTS_WITHOUT_FORMAT_JSON = {"context": "always prints JSON", "matrix": "has its own --format of views"}
 
 
-def _command(name: str) -> click.Command:
-    """A command by its name; ``translate status`` names a subcommand of a group."""
-    group, _, sub = name.partition(" ")
-    command = cli.commands[group]
-    return command.commands[sub] if sub and isinstance(command, click.Group) else command
 
 
 def _options(name: str) -> set[str]:
     return {o for p in _command(name).params if isinstance(p, click.Option) for o in (*p.opts, *p.secondary_opts)}
 
 
-LEAF_COMMANDS = sorted(f"{name} {sub}" if isinstance(cli.commands[name], click.Group) else name
-                       for name in COMMANDS
-                       for sub in (cli.commands[name].commands if isinstance(cli.commands[name], click.Group)
-                                   else [""]))
+def _leaves(name: str) -> list[str]:
+    command = _command(name)
+    return [f"{name} {sub}" for sub in command.commands] if isinstance(command, click.Group) else [name]
+
+
+LEAF_COMMANDS = sorted(leaf for name in COMMANDS for leaf in _leaves(name))
 """Every command that runs (a group's subcommands, ``translate status``, instead of the group)."""
 
 

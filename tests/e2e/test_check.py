@@ -126,10 +126,10 @@ def test_text_report_lists_every_problem_with_its_location(sample_project: Path)
 
 _INTERNAL_ERROR = """
 import sys
-import strategy_builder.cli.check as check
+import strategy_builder
 def broken(*args, **kwargs):
     raise RuntimeError("simulated defect")
-check.load_project_with_translations = broken  # fault injection: the only way to reach the last line of defence
+strategy_builder.check = broken  # fault injection: the only way to reach the last line of defence
 from strategy_builder.cli import main
 main(sys.argv[1:])
 """

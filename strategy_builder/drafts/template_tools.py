@@ -1,0 +1,70 @@
+"""A project's template checked against the contexts of its next draft, and the context of one partner.
+
+The library side of ``template-check`` and ``context``: both need the jobs the next draft would render
+(:func:`strategy_builder.drafts.builder.plan_next_draft`), which is why they live beside the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from strategy_builder.drafts.builder import plan_next_draft
+from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
+from strategy_builder.inputs.loading import load_project, require_project
+from strategy_builder.layout import ProjectLayout
+from strategy_builder.models.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateCheck:
+    """The findings of a template check and what was checked."""
+
+    template: Path
+    partners: int
+    findings: Findings
+
+
+def _project(project_dir: Path) -> Project:
+    require_project(project_dir)
+    result = load_project(project_dir)
+    if result.project is None:
+        raise InputProblems(result.findings)
+    return result.project
+
+
+def _sha256(path: Path) -> str:
+    from strategy_builder.render.engine import read_template_bytes
+
+    return hashlib.sha256(read_template_bytes(path)).hexdigest()
+
+
+def check_project_template(project_dir: Path, template: Path | None = None) -> TemplateCheck:
+    """Check ``template`` (default: ``build.template`` of strategy.yaml) against the template contract,
+    rendering it with the context of every partner of the project's next draft (docs/templates.md)."""
+    from strategy_builder.render.template_check import check_template
+
+    project = _project(project_dir)
+    path = template or project.template_path
+    if not path.exists():
+        raise EnvironmentProblem(f"template {path} does not exist")
+    jobs = plan_next_draft(project, _sha256(path))
+    _, findings = check_template(path, {j.partner: j.context for j in jobs}, {j.partner: j.stamp for j in jobs},
+                                 {j.partner: j.expected_sections for j in jobs})
+    return TemplateCheck(path, len(jobs), findings)
+
+
+def template_context(project_dir: Path, code: str) -> dict[str, Any]:
+    """The exact template context of partner ``code`` in the project's next draft."""
+    project = _project(project_dir)
+    code = code.upper()
+    if project.partner(code) is None:
+        raise EnvironmentProblem(f"no partner {code} in {ProjectLayout(project.root).partners_dir}",
+                                 hint="codes: " + ", ".join(p.code for p in project.partners))
+    path = project.template_path
+    return plan_next_draft(project, _sha256(path) if path.is_file() else "", [code])[0].context
+
+
+__all__ = ["TemplateCheck", "check_project_template", "template_context"]
