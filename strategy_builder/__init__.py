@@ -23,7 +23,10 @@ Drafts
 Reading documents back
     ``compare(old, new, project_dir)`` → ``Comparison`` (drafts by number or folder, or two .docx files);
     ``diff_report(old, new, project_dir, html=..., redlines=...)`` → ``DiffReport`` (the comparison, the
-    views every report draws, the files written); ``list_sections(path)`` → the tracked sections of a .docx.
+    views every report draws, the files written); ``list_sections(path)`` → the tracked sections of a .docx;
+    ``read_returns(paths, project_dir)`` → ``ReturnsBatch`` (every comment and tracked change of returned
+    drafts, tied to sections and YAML lines, as register rows); ``update_register(path, rows)`` merges them
+    into a comment register, keeping what the team wrote.
 
 Errors are values: a problem in the inputs raises :class:`~strategy_builder.errors.InputProblems` carrying
 every :class:`~strategy_builder.errors.Finding`; a problem outside them raises
@@ -58,13 +61,16 @@ _EXPORTS: dict[str, str] = {
     "diff_report": "strategy_builder.review.draft_reports:diff_report",
     "DiffReport": "strategy_builder.review.draft_reports:DiffReport",
     "list_sections": "strategy_builder.review.section_listing:read_document_sections",
+    "read_returns": "strategy_builder.review.returns:read_returns",
+    "ReturnsBatch": "strategy_builder.review.returns:ReturnsBatch",
+    "update_register": "strategy_builder.review.register:update_register",
 }
 """Public name -> ``module:attribute`` where it lives."""
 
 __all__ = [
     "BuildOptions", "BuildResult", "CheckResult", "Comparison", "DiffReport", "LoadResult", "__version__", "build",
     "check", "check_template", "compare", "diff_report", "init_project", "list_sections", "load_project",
-    "new_partner", "template_context", "write_schemas",
+    "new_partner", "read_returns", "ReturnsBatch", "template_context", "update_register", "write_schemas",
 ]
 
 
@@ -95,5 +101,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.inputs.schema import write_schemas
     from strategy_builder.review.compare import Comparison, compare
     from strategy_builder.review.draft_reports import DiffReport, diff_report
+    from strategy_builder.review.register import update_register
+    from strategy_builder.review.returns import ReturnsBatch, read_returns
     from strategy_builder.review.section_listing import read_document_sections as list_sections
     from strategy_builder.starter import init_project
