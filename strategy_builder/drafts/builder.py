@@ -11,10 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from strategy_builder import __version__, cldr
-from strategy_builder.drafts.layout_pass import LayoutPlan, clean_folder, placeholder_for, plan_layout
 from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_jobs, render_all
 from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.drafts.fingerprint import draft_fingerprint
@@ -39,14 +38,16 @@ from strategy_builder.models.manifest import (
 from strategy_builder.models.translations import STRATEGY_SUBJECT, SubjectTranslation
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
-from strategy_builder.office.libreoffice import ConversionFailed, ConversionPool, PdfExport
-from strategy_builder.office.pdf import bookmark_pages, page_count
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
-from strategy_builder.render.engine import CompiledTemplate
+from strategy_builder.render.engine import CompiledTemplate, read_template_bytes
 from strategy_builder.ooxml.language import default_language
 from strategy_builder.ooxml.markers import strip_pending
 from strategy_builder.render.labels import catalogue, fill
+
+if TYPE_CHECKING:
+    from strategy_builder.drafts.layout_pass import LayoutPlan
+    from strategy_builder.office.libreoffice import ConversionPool
 
 Progress = Callable[[str, int, int], None]
 """Called with (message, done, total) as the build advances."""
@@ -143,7 +144,17 @@ def _compile(project: Project, options: BuildOptions) -> CompiledTemplate:
             project.strategy_document.location(("build", "template")), "build.template-missing",
             f"the template {project.strategy.build.template} does not exist",
             hint="point build.template at a .docx template, relative to the project folder")]))
-    return CompiledTemplate(path, cache_dir=ProjectLayout.of(project.root).template_cache_dir)
+    data = read_template_bytes(path)
+    key = (path, hashlib.sha256(data).hexdigest())
+    if key not in _COMPILED:
+        # A long-lived process (build --preview --watch, a library user) compiles each template content once.
+        _COMPILED.clear()
+        _COMPILED[key] = CompiledTemplate(path, data, cache_dir=ProjectLayout.of(project.root).template_cache_dir)
+    return _COMPILED[key]
+
+
+_COMPILED: dict[tuple[Path, str], CompiledTemplate] = {}
+"""The template compiled last, by path and content (rendering never changes a compiled template)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,6 +480,10 @@ def _draft(project: Project, template: CompiledTemplate, store: DraftStore, opti
     stale_round = round_not_advanced(project, previous_number, previous, _fingerprint(project, template), number)
     if stale_round is not None and options.strict:  # nothing is written: the team decides first
         raise InputProblems(Findings([stale_round.as_error()]))
+    # The layout pass (LibreOffice) is imported by drafts only: a preview never pays for it.
+    from strategy_builder.drafts.layout_pass import plan_layout
+    from strategy_builder.office.libreoffice import ConversionFailed
+
     want_pdf = project.strategy.build.pdf if options.pdf is None else options.pdf
     plan = plan_layout(template.package, template.path, pdf=want_pdf)
     drafts = _published(store)
@@ -529,6 +544,8 @@ def _version_outcomes(versions: list[ManifestLanguageDocument], directory: Path,
 
 
 def _pages_of(pdf: Path, plan: Planned) -> dict[str, int]:
+    from strategy_builder.office.pdf import bookmark_pages
+
     return bookmark_pages(pdf, [entry["anchor"] for entry in plan.job.context["contents"]])
 
 
@@ -536,6 +553,10 @@ def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planne
               layout: LayoutPlan, staging: Path, want_pdf: bool, notify: Progress) -> list[ManifestPartner]:
     """Render the drafts with the page numbers of their contents (see :mod:`strategy_builder.drafts.layout_pass`)
     into ``staging``, and their PDFs when ``want_pdf``; returns the manifest entries."""
+    from strategy_builder.drafts.layout_pass import clean_folder, placeholder_for
+    from strategy_builder.office.libreoffice import ConversionPool, PdfExport
+    from strategy_builder.office.pdf import page_count
+
     assert layout.office is not None
     scratch = staging / ".layout"
     office_dir = ProjectLayout.of(project.root).office_dir
@@ -594,6 +615,10 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
     """Convert the final drafts to PDF; a document whose headings moved (its printed numbers no longer match)
     is rendered with the pages its PDF shows and converted again, twice at most, then published with a
     warning (``layout.unstable``) rather than silently."""
+    from strategy_builder.drafts.layout_pass import placeholder_for
+    from strategy_builder.office.libreoffice import PdfExport
+    from strategy_builder.office.pdf import page_count
+
     by_code = {e.code: e for e in entries}
     plans = {p.name: p for p in final}
     pending = list(plans)

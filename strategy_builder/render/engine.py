@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 
 from strategy_builder.errors import Finding, Findings, Location, TemplateProblem, UntrustedDocumentError
@@ -95,7 +94,7 @@ class CompiledTemplate:
             except OSError:
                 cache_dir = None  # a cache is an optimisation: build without it rather than fail
         self.environment = make_environment(self._sources, cache_dir)
-        self._docxtpl = DocxTemplate(io.BytesIO(self.data))
+        self._docxtpl_instance: Any = None
         self._compiled_cache = (cache_dir / f"{self.sha256}.{COMPILED_FORMAT}.compiled.json"
                                 if cache_dir is not None else None)
         cached = self._read_compiled()
@@ -125,6 +124,17 @@ class CompiledTemplate:
         if problems.has_errors():
             raise TemplateProblem(problems)
         self._write_compiled()
+
+    @property
+    def _docxtpl(self) -> Any:
+        """docxtpl's template object, made (and docxtpl and python-docx imported, a tenth of a second) only
+        when a part must be patched, or rendered text needs docxtpl's listing or cell-loop fixes: a
+        template compiled by an earlier run and rendered without those never needs it."""
+        if self._docxtpl_instance is None:
+            from docxtpl import DocxTemplate
+
+            self._docxtpl_instance = DocxTemplate(io.BytesIO(self.data))
+        return self._docxtpl_instance
 
     def _read_compiled(self) -> dict[str, Any]:
         """What an earlier run compiled from the same template bytes: ``parts`` (part name -> [patched
