@@ -18,8 +18,8 @@ Projects and their inputs
     ``write_schemas(folder)``; ``init_project(root, partners)`` starts a project.
 Drafts
     ``build(root, BuildOptions(...))`` → ``BuildResult`` (a new draft, the preview, or nothing when
-    nothing changed); ``check_template(project_dir, template=None)``; ``template_context(project_dir,
-    code)``.
+    nothing changed); ``watch_previews(root, options, report)`` rebuilds the preview of each partner file
+    as it is saved; ``check_template(project_dir, template=None)``; ``template_context(project_dir, code)``.
 Reading documents back
     ``compare(old, new, project_dir)`` → ``Comparison`` (drafts by number or folder, or two .docx files);
     ``diff_report(old, new, project_dir, html=..., redlines=...)`` → ``DiffReport`` (the comparison, the
@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "BuildResult": "strategy_builder.drafts.builder:BuildResult",
     "check_template": "strategy_builder.drafts.template_tools:check_project_template",
     "template_context": "strategy_builder.drafts.template_tools:template_context",
+    "watch_previews": "strategy_builder.drafts.watch:watch_previews",
     # reading documents back
     "compare": "strategy_builder.review.compare:compare",
     "Comparison": "strategy_builder.review.compare:Comparison",
@@ -70,7 +71,8 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "BuildOptions", "BuildResult", "CheckResult", "Comparison", "DiffReport", "LoadResult", "__version__", "build",
     "check", "check_template", "compare", "diff_report", "init_project", "list_sections", "load_project",
-    "new_partner", "read_returns", "ReturnsBatch", "template_context", "update_register", "write_schemas",
+    "new_partner", "read_returns", "ReturnsBatch", "template_context", "update_register", "watch_previews",
+    "write_schemas",
 ]
 
 
@@ -93,6 +95,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
     from strategy_builder.drafts.template_tools import check_project_template as check_template
     from strategy_builder.drafts.template_tools import template_context
+    from strategy_builder.drafts.watch import watch_previews
     from strategy_builder.inputs.loading import LoadResult
     from strategy_builder.languages.loading import load_project_with_translations as load_project
     from strategy_builder.drafts.checking import CheckResult

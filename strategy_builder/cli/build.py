@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+import json
+import signal
+import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -11,20 +14,26 @@ import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import (
-    detail, escape, note, print_json, render_findings, stderr_console, stdout_console,
+    detail, error_payload, escape, findings_payload, note, print_json, render_error, render_findings, stderr_console,
+    stdout_console,
 )
-from strategy_builder.errors import ExitCode
+from strategy_builder.errors import ExitCode, InputProblems, TemplateProblem
 
 if TYPE_CHECKING:
-    from strategy_builder.drafts.builder import BuildResult
+    from strategy_builder.drafts.builder import BuildOptions, BuildResult
+    from strategy_builder.drafts.watch import WatchEvent
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
     def rel(path: Path) -> str:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return _relative(path, root)
 
     return {
         "result": result.kind,
@@ -46,7 +55,8 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
 
 
 @cli.command(epilog="Examples:\n\n    strategy-builder build\n\n"
-                    "    strategy-builder build --preview --partner AM --project path/to/project")
+                    "    strategy-builder build --preview --partner AM --project path/to/project\n\n"
+                    "    strategy-builder build --preview --watch")
 @project_argument
 @click.option("--force", is_flag=True, help="Write a new draft even if nothing changed since the last one.")
 @click.option("--preview", is_flag=True,
@@ -69,11 +79,14 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
 @click.option("--allow-untranslated/--no-allow-untranslated", default=None,
               help="Circulate language versions with missing or stale translations, printing the source text "
                    "marked 'translation pending' (default: build.allow_untranslated).")
+@click.option("--watch", is_flag=True,
+              help="With --preview: keep running, and rebuild the preview of each partner file as it is saved "
+                   "(all partners when strategy.yaml or the template is saved); Ctrl-C stops.")
 @format_option("text", "json")
 @verbosity_options
 def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple[str, ...], template: Path | None,
                   jobs: int, wait_seconds: float, strict: bool, redlines: bool | None, html_report: bool | None,
-                  pdf: bool | None, allow_untranslated: bool | None, output_format: str) -> int:
+                  pdf: bool | None, allow_untranslated: bool | None, watch: bool, output_format: str) -> int:
     """Build a new draft build/drafts/NNN/ with one <CODE>.docx per partner and a manifest.json.
 
     Inputs are validated first (as 'check' does); nothing is written when they have errors. When neither
@@ -87,11 +100,17 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
 
     Languages declared in inputs/strategy.yaml get their own documents, <language>/<CODE>.docx, with the
     same section IDs and numbers; a draft refuses missing or stale translations unless --allow-untranslated.
+
+    With --preview --watch the command keeps running and rebuilds the preview of each partner file as it
+    is saved, printing what it wrote or the problems it found; Ctrl-C stops it (no file is left
+    half-written).
     """
     options = library.BuildOptions(force=force, preview=preview, partners=frozenset(p.upper() for p in partners),
-                           template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
-                           redlines=redlines, html_report=html_report, pdf=pdf,
-                           allow_untranslated=allow_untranslated)
+                                   template=template, jobs=jobs, wait_seconds=wait_seconds, strict=strict,
+                                   redlines=redlines, html_report=html_report, pdf=pdf,
+                                   allow_untranslated=allow_untranslated)
+    if watch:
+        return _watch(project_dir, options, output_format)
     if output_format == "json":
         result = library.build(project_dir, options)
         print_json(_payload(result, project_dir))
@@ -113,6 +132,63 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
 
 
 build_command.name = "build"
+
+
+def _watch(project_dir: Path, options: BuildOptions, output_format: str) -> int:
+    """Run the watcher until Ctrl-C, one report per rebuild (with --format json, one JSON document per line)."""
+    if not options.preview:
+        raise click.UsageError("--watch rebuilds the preview (drafts are written one at a time): add --preview")
+    # A watcher is stopped by Ctrl-C or by its terminal closing: both end a rebuild the same way.
+    signal.signal(signal.SIGTERM, _interrupt)
+    if output_format != "json":
+        note("[dim]watching the inputs and the template; Ctrl-C stops[/dim]")
+
+    def report(event: WatchEvent) -> None:
+        if output_format == "json":
+            print(json.dumps(_event_payload(event, project_dir), ensure_ascii=False, default=str), flush=True)
+            return
+        _show_event(event, project_dir)
+
+    try:
+        library.watch_previews(project_dir, options, report)
+    except KeyboardInterrupt:
+        if output_format != "json":
+            note("stopped watching")
+    return ExitCode.OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _event_payload(event: WatchEvent, root: Path) -> dict[str, Any]:
+    payload: dict[str, Any] = {"changed": list(event.changed), "seconds": round(event.seconds, 3)}
+    if event.result is not None:
+        payload["build"] = _payload(event.result, root)
+    if isinstance(event.problem, (InputProblems, TemplateProblem)):
+        payload["problems"] = findings_payload(event.problem.findings)
+    elif event.problem is not None:
+        payload["error"] = error_payload(event.problem)["error"]
+    return payload
+
+
+def _show_event(event: WatchEvent, root: Path) -> None:
+    console = stdout_console()
+    when = time.strftime("%H:%M:%S")
+    changed = ", ".join(event.changed) or "start"
+    if isinstance(event.problem, (InputProblems, TemplateProblem)):
+        console.print(f"[dim]{when}[/dim] {escape(changed)}: [red]not rebuilt[/red]")
+        render_findings(event.problem.findings, console)
+    elif event.problem is not None:
+        console.print(f"[dim]{when}[/dim] {escape(changed)}: [red]not rebuilt[/red]")
+        render_error(event.problem, console)
+    elif event.result is not None:
+        written = [p for p in event.result.partners if p.rendered]
+        if event.result.warnings.items:
+            render_findings(event.result.warnings, console)
+        files = ", ".join(_relative(p.path, root) for p in written) or "nothing (unchanged)"
+        console.print(f"[dim]{when}[/dim] {escape(changed)}: [green]wrote[/green] {escape(files)} "
+                      f"in {event.seconds:.2f} s")
 
 
 def _show(result: BuildResult, root: Path) -> None:
