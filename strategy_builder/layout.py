@@ -18,10 +18,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import JSON_FILE_BYTES
-from strategy_builder.models.manifest import Manifest
+
+if TYPE_CHECKING:
+    from strategy_builder.models.manifest import Manifest
 
 INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
@@ -194,9 +198,23 @@ def language_document(code: str, language: str | None = None, suffix: str = ".do
     return f"{language}/{code}{suffix}" if language else f"{code}{suffix}"
 
 
+def require_project(project_dir: Path) -> None:
+    """Refuse (exit 2) a project folder that does not exist or has no inputs/ folder: a usage error, not an
+    input problem."""
+    hint = ("run the command inside a project (any folder below the one holding inputs/strategy.yaml) or "
+            "pass --project DIR; 'strategy-builder init' starts a new project")
+    if not project_dir.is_dir():
+        raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
+    if not ProjectLayout(project_dir).inputs_dir.is_dir():
+        raise EnvironmentProblem(
+            f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
+
+
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder (older formats upgraded, see :meth:`Manifest.from_json`);
     ``None`` if absent, unreadable or of a format this version does not read."""
+    from strategy_builder.models.manifest import Manifest
+
     try:
         return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
     except (OSError, ValueError, RefusedFile):  # ValidationError and JSONDecodeError are ValueErrors

@@ -25,12 +25,13 @@ from strategy_builder.errors import (
 from strategy_builder.files import environment_errors, environment_problem, read_limited
 from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.cache import InputCache
-from strategy_builder.inputs.loading import require_project
 from strategy_builder.languages.apply import translated_partner, translated_strategy
 from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, language_entry
 from strategy_builder.languages.loading import load_project_with_translations, untranslated_for_circulation
 from strategy_builder.inputs.policy import for_circulation
-from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, language_document, read_manifest, write_atomic
+from strategy_builder.layout import (
+    MANIFEST_FILE, ProjectLayout, language_document, read_manifest, require_project, write_atomic,
+)
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.manifest import (
     Manifest, ManifestLanguageDocument, ManifestLayout, ManifestPartner, ManifestSection,

@@ -14,7 +14,7 @@ from pathlib import Path
 from strategy_builder.drafts.round_guard import next_draft_round_finding
 from strategy_builder.errors import Findings
 from strategy_builder.inputs.cache import InputCache
-from strategy_builder.inputs.loading import require_project
+from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.layout import ProjectLayout
 

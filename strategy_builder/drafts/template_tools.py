@@ -13,8 +13,8 @@ from typing import Any
 
 from strategy_builder.drafts.builder import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
-from strategy_builder.inputs.loading import load_project, require_project
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.layout import ProjectLayout, require_project
 from strategy_builder.models.project import Project
 
 

@@ -27,8 +27,7 @@ from pathlib import Path
 
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
 from strategy_builder.errors import StrategyBuilderError
-from strategy_builder.inputs.loading import require_project
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.layout import ProjectLayout, require_project
 
 POLL_SECONDS = 0.05
 """How often the files are looked at: the longest wait between a save and the start of a rebuild."""

@@ -19,6 +19,7 @@ damaged or missing entry is ignored and the file read again.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import functools
 import hashlib
 import json
@@ -31,11 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pycountry
-
 from strategy_builder import __version__
 from strategy_builder.errors import EnvironmentProblem, Finding, Location, Severity
-from strategy_builder.inputs.yamlsource import parse_yaml
 from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument
 
 _FORMAT = 3
@@ -55,10 +53,17 @@ def code_fingerprint() -> str:
     modules = [package / folder / name for folder in _READING_CODE
                for name in sorted(os.listdir(package / folder)) if name.endswith(".py")]
     stamps = [f"{_FORMAT}", __version__]
-    for module in [*modules, Path(pycountry.__file__)]:
+    for module in [*modules, _pycountry_file()]:
         status = module.stat()
         stamps.append(f"{module}:{status.st_size}:{status.st_mtime_ns}")
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+def _pycountry_file() -> Path:
+    # Located, not imported: importing pycountry costs more than reading every cached file.
+    spec = importlib.util.find_spec("pycountry")
+    assert spec is not None and spec.origin is not None  # a dependency of strategy-builder
+    return Path(spec.origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,8 @@ class _Payload:
         return self._from_source()
 
     def _from_source(self) -> tuple[dict[str, Any], SourceMap]:
+        from strategy_builder.inputs.yamlsource import parse_yaml  # the YAML reader only when a payload is missing
+
         document, findings = parse_yaml(self.raw, self.path, self.display_name)
         if document is None or findings:
             # The index says these bytes read cleanly, and reading is deterministic: a hand-edited index.

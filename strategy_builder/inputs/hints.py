@@ -9,7 +9,6 @@ from typing import Any
 
 from strategy_builder.errors import Finding
 
-import pycountry
 
 # Codes people write for a state whose ISO 3166-1 code is different.
 _COMMON_CONFUSIONS = {
@@ -30,6 +29,8 @@ _COMMON_CONFUSIONS = {
 
 def iso_country_name(code: str) -> str | None:
     """The ISO 3166-1 short name of an alpha-2 code, or ``None`` if no country has it."""
+    import pycountry  # a tenth of a second to import: only when a code has to be looked up
+
     country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
 

@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Location, Severity
+from strategy_builder.errors import Finding, Findings, Location, Severity
 from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE, validation_findings
 from strategy_builder.inputs.hints import (
@@ -94,18 +94,6 @@ def _checked(document: YamlDocument, context: str, cache: InputCache | None,
     if cache is not None:
         cache.store_checks(document, context, found)
     return found
-
-
-def require_project(project_dir: Path) -> None:
-    """Refuse (exit 2) a project folder that does not exist or has no inputs/ folder: a usage error, not an
-    input problem."""
-    hint = ("run the command inside a project (any folder below the one holding inputs/strategy.yaml) or "
-            "pass --project DIR; 'strategy-builder init' starts a new project")
-    if not project_dir.is_dir():
-        raise EnvironmentProblem(f"the project folder {project_dir} does not exist", hint=hint)
-    if not ProjectLayout(project_dir).inputs_dir.is_dir():
-        raise EnvironmentProblem(
-            f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
 
 
 def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | None = None,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
 from strategy_builder.files import read_limited
-from strategy_builder.inputs.loading import require_project
+from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.languages.writer import EntryUpdate, write_translation_file
 from strategy_builder.layout import ProjectLayout, write_atomic

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from strategy_builder.errors import Findings, InputProblems
-from strategy_builder.inputs.loading import require_project
+from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.models.project import Project
 from strategy_builder.models.translations import STRATEGY_SUBJECT, SourceValue, SubjectTranslation, Translations

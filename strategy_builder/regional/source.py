@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
-from strategy_builder.inputs.loading import load_project, require_project
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.layout import ProjectLayout, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.project import Project
 from strategy_builder.regional.matrix import RegionalMatrix, compute_matrix

@@ -27,8 +27,10 @@ from typing import Literal
 from strategy_builder import __version__
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location
-from strategy_builder.inputs.loading import load_project, require_project
-from strategy_builder.layout import MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, ProjectLayout, read_manifest
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.layout import (
+    MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, ProjectLayout, read_manifest, require_project,
+)
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.replies import REPLIES_FORMAT, RepliesManifest, ReplyEntry
