@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 import json
 import signal
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +115,10 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
     if output_format == "json":
         result = library.build(project_dir, options)
         print_json(_payload(result, project_dir))
+        return ExitCode.OK
+    if not sys.stderr.isatty():  # a progress bar is for a person at a terminal, not for a log
+        result = library.build(project_dir, options)
+        _show(result, project_dir)
         return ExitCode.OK
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

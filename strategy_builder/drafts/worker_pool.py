@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +49,10 @@ class WorkerPool:
     a background thread (the input cache's writer) finishes it here."""
 
 
+def _can_fork() -> bool:
+    return hasattr(os, "fork")  # where fork exists, multiprocessing offers the "fork" start method
+
+
 def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPool,
                on_done: Callable[[RenderedDocument], None] | None = None) -> Iterator[RenderedDocument]:
     """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
@@ -61,7 +63,7 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
     global _TEMPLATE
     _TEMPLATE = template
     workers = pool.processes
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(jobs) <= 1 or not _can_fork():
         for job in jobs:
             document = _render(job)
             if on_done:
@@ -70,6 +72,9 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
         return
     if pool.before_fork is not None:
         pool.before_fork()
+    import multiprocessing  # the process pool's modules only when there is something to share out
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as executor:
         chunk = max(1, min(8, len(jobs) // (workers * 4) or 1))

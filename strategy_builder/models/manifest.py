@@ -24,7 +24,7 @@ SectionStatus = ChangeStatus
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ManifestSection(_Model):
