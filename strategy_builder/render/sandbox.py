@@ -239,11 +239,12 @@ def _bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
         _check_width(linecount, "the size of |batch")
         return batch(value, linecount, fill_with)
 
-    def bounded_slice(value: Any, slices: int, fill_with: Any = None) -> Any:
+    @jinja2.pass_eval_context  # Jinja's |slice takes the evaluation context first, as |join does
+    def bounded_slice(eval_ctx: Any, value: Any, slices: int, fill_with: Any = None) -> Any:
         _check_width(slices, "the number of |slice")
         if isinstance(slices, int) and slices > SANDBOX_RANGE:
             raise _refuse(f"|slice into {slices:,} parts", SANDBOX_RANGE)
-        return slice_(value, slices, fill_with)
+        return slice_(eval_ctx, value, slices, fill_with)
 
     bounded: dict[str, Callable[..., Any]] = {
         "center": bounded_center, "indent": bounded_indent, "format": bounded_format, "replace": bounded_replace,

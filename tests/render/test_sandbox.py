@@ -16,6 +16,7 @@ from jinja2 import StrictUndefined
 from lxml import etree
 
 from conftest import run_cli
+from strategy_builder.limits import SANDBOX_RANGE, SANDBOX_VALUE_BYTES
 from strategy_builder.render.sandbox import BoundedSandbox, SandboxLimitError, render_bounded, unsafe_constructs
 
 BOMBS = {
@@ -112,3 +113,127 @@ def test_a_template_past_the_sandbox_limits_is_a_template_problem_not_a_bug(samp
     assert any("range() of 1,000,000,000 items" in f["message"] and f["field"] == "word/document.xml"
                for f in findings), findings
     assert "internal error" not in result.stderr and not (sample_project / "build" / "drafts" / "001").exists()
+
+
+# Each bound of the sandbox at its limit (rendered) and one past it (refused): a template that builds a value
+# of exactly SANDBOX_VALUE_BYTES characters is ordinary, one character more is not. L is that limit; the
+# pairs are (at the limit, one past it), rendered with ``L`` and ``R`` (the range limit) in the context.
+L, R = SANDBOX_VALUE_BYTES, SANDBOX_RANGE
+BOUNDS: dict[str, tuple[str, str]] = {
+    "text times n": ("{{ ('x' * L)|length }}", "{{ ('x' * (L + 1))|length }}"),
+    "n times text": ("{{ (L * 'x')|length }}", "{{ ((L + 1) * 'x')|length }}"),
+    "list times n": ("{{ ([0] * L)|length }}", "{{ ([0] * (L + 1))|length }}"),
+    "text plus text": ("{{ ('x' * (L - 1) + 'y')|length }}", "{{ ('x' * L + 'y')|length }}"),
+    "list plus list": ("{{ ([0] * (L - 1) + [1])|length }}", "{{ ([0] * L + [1])|length }}"),
+    "percent": ("{{ ('%s' % ('x' * (L - 2)))|length }}", "{{ ('%s' % ('x' * (L - 1)))|length }}"),
+    "percent with a tuple": ("{{ ('%s%s' % ('x' * 499998, 'y'))|length }}",
+                             "{{ ('%s%s' % ('x' * 499999, 'y'))|length }}"),
+    "percent width": ("{{ ('%999999s' % 1)|length }}", "{{ ('%1000000s' % 1)|length }}"),
+    "power": ("{{ (2 ** 1024) > 0 }} {{ 1 ** 5000 }}", "{{ (2 ** 1025) > 0 }}"),
+    "negative power": ("{{ ((-2) ** 1024) > 0 }}", "{{ ((-2) ** 1025) > 0 }}"),
+    "tilde": ("{{ ('x' * 500000 ~ 'y' * 500000)|length }}", "{{ ('x' * 500000 ~ 'y' * 500001)|length }}"),
+    "ljust": ("{{ 'x'.ljust(L)|length }}", "{{ 'x'.ljust(L + 1)|length }}"),
+    "rjust": ("{{ 'x'.rjust(L)|length }}", "{{ 'x'.rjust(L + 1)|length }}"),
+    "center method": ("{{ 'x'.center(L)|length }}", "{{ 'x'.center(L + 1)|length }}"),
+    "zfill": ("{{ '1'.zfill(L)|length }}", "{{ '1'.zfill(L + 1)|length }}"),
+    "expandtabs": ("{{ 'a\tb'.expandtabs(L - 3)|length }}", "{{ 'a\tb'.expandtabs(L - 2)|length }}"),
+    "replace method": ("{{ 'ab'.replace('a', 'y' * (L - 2))|length }}",
+                       "{{ 'ab'.replace('a', 'y' * (L - 1))|length }}"),
+    "replace method, empty old": ("{{ 'ab'.replace('', 'y' * 333332)|length }}",
+                                  "{{ 'ab'.replace('', 'y' * 333333)|length }}"),
+    "join method": ("{{ 'xy'.join(['a'] * 333333)|length }}", "{{ 'xy'.join(['a'] * 333334)|length }}"),
+    "format method": ("{{ '{}'.format('x' * (L - 2))|length }}", "{{ '{}'.format('x' * (L - 1))|length }}"),
+    "format method, keyword": ("{{ '{a}'.format(a='x' * (L - 3))|length }}",
+                               "{{ '{a}'.format(a='x' * (L - 2))|length }}"),
+    "format_map": ("{{ '{a}'.format_map({'a': 'x' * (L - 3)})|length }}",
+                   "{{ '{a}'.format_map({'a': 'x' * (L - 2)})|length }}"),
+    "format width": ("{{ '{:>999999}'.format(1)|length }}", "{{ '{:>1000000}'.format(1)|length }}"),
+    "macro argument": ("{% macro m(v) %}{{ v|length }}{% endmacro %}{{ m(['x' * 499998, 'y' * 499999]) }}",
+                       "{% macro m(v) %}{{ v|length }}{% endmacro %}{{ m(['x' * 499998, 'y' * 500000]) }}"),
+    "printed list": ("{{ ['x' * 499998, 'y' * 499999] }}", "{{ ['x' * 499998, 'y' * 500000] }}"),
+    "printed tuple": ("{{ ('x' * 499998, 'y' * 499999) }}", "{{ ('x' * 499998, 'y' * 500000) }}"),
+    "printed mapping": ("{{ {'k': 'x' * (L - 3)} }}", "{{ {'k': 'x' * (L - 2)} }}"),
+    "center filter": ("{{ ('x'|center(L))|length }}", "{{ ('x'|center(L + 1))|length }}"),
+    "indent filter": ("{{ ('a\nb'|indent(L - 3))|length }}", "{{ ('a\nb'|indent(L - 2))|length }}"),
+    "indent filter, text": ("{{ ('a\nb'|indent('x' * (L - 3)))|length }}",
+                            "{{ ('a\nb'|indent('x' * (L - 2)))|length }}"),
+    "format filter": ("{{ ('%s'|format('x' * (L - 2)))|length }}", "{{ ('%s'|format('x' * (L - 1)))|length }}"),
+    "format filter, value": ("{{ ('%s'|format(['x' * 499998, 'y' * 499999]))|length }}",
+                             "{{ ('%s'|format(['x' * 499998, 'y' * 500000]))|length }}"),
+    "replace filter": ("{{ ('ab'|replace('a', 'y' * (L - 2)))|length }}",
+                       "{{ ('ab'|replace('a', 'y' * (L - 1)))|length }}"),
+    "replace filter, count": ("{{ ('aaa'|replace('a', 'y' * (L - 3), 1))|length }}",
+                              "{{ ('aaa'|replace('a', 'y' * (L - 2), 1))|length }}"),
+    "replace filter, empty old": ("{{ ('ab'|replace('', 'y' * 333332))|length }}",
+                                  "{{ ('ab'|replace('', 'y' * 333333))|length }}"),
+    "join filter": ("{{ (['a'] * 249999)|join('xy')|length }}", "{{ (['a'] * 250000)|join('xy')|length }}"),
+    "batch filter": ("{{ [1, 2]|batch(L)|list|length }}", "{{ [1, 2]|batch(L + 1)|list|length }}"),
+    "slice filter": ("{{ [1, 2]|slice(R)|list|length }}", "{{ [1, 2]|slice(R + 1)|list|length }}"),
+    "upper filter": ("{{ (['x' * 499998, 'y' * 499999]|upper)|length }}",
+                     "{{ (['x' * 499998, 'y' * 500000]|upper)|length }}"),
+    "tojson filter": ("{{ (['x' * 499998, 'y' * 499999]|tojson)|length }}",
+                      "{{ (['x' * 499998, 'y' * 500000]|tojson)|length }}"),
+    "string filter": ("{{ (['x' * 499998, 'y' * 499999]|string)|length }}",
+                      "{{ (['x' * 499998, 'y' * 500000]|string)|length }}"),
+    "range": ("{{ range(R)|length }}", "{{ range(R + 1)|length }}"),
+    "range budget": ("{% for i in range(10) %}{{ range(R - 1)|length }}{% endfor %}",
+                     "{% for i in range(10) %}{{ range(R)|length }}{% endfor %}"),
+    "rendered part": ("{% for i in range(16) %}{{ 'y' * L }}{% endfor %}",
+                      "{% for i in range(16) %}{{ 'y' * L }}{% endfor %}z"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDS))
+def test_each_bound_of_the_sandbox_at_its_limit_and_one_past_it(name: str) -> None:
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    at_limit, past_limit = BOUNDS[name]
+    render_bounded(environment.from_string(at_limit), {"L": L, "R": R})
+    with pytest.raises(SandboxLimitError):
+        render_bounded(environment.from_string(past_limit), {"L": L, "R": R})
+
+
+def test_the_range_budget_is_per_document_and_range_works_outside_a_bounded_render() -> None:
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    six_tenths = environment.from_string("{% for i in range(6) %}{{ range(R)|length }}{% endfor %}")
+    for _ in range(2):  # 600,006 items each: together past the budget, each alone within it
+        assert render_bounded(six_tenths, {"R": R}) == str(R) * 6
+    assert environment.from_string("{{ range(3)|list }}").render() == "[0, 1, 2]"
+
+
+def test_a_refusal_says_what_and_which_limit() -> None:
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    cases = {"{{ range(R + 1)|length }}": ("range() of 100,001 items", "100,000"),
+             "{{ 'x' * (L + 1) }}": ("a repeated text or list", "1,000,000"),
+             "{{ 'x'.ljust(L + 1) }}": ("a width in ljust() of 1,000,001", "1,000,000"),
+             "{{ 2 ** 1025 }}": ("a power with exponent 1,025", "1,024"),
+             "{{ [1, 2]|slice(R + 1)|list }}": ("|slice into 100,001 parts", "100,000")}
+    for source, (what, limit) in cases.items():
+        with pytest.raises(SandboxLimitError) as refused:
+            render_bounded(environment.from_string(source), {"L": L, "R": R})
+        assert str(refused.value) == (f"{what} exceeds the template sandbox's limit of {limit} "
+                                      "(see the limits in docs/security.md)")
+
+
+def test_numbers_too_large_and_deep_recursion_are_template_problems() -> None:
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    with pytest.raises(SandboxLimitError, match="too large"):
+        render_bounded(environment.from_string("{{ 10.0 ** 400 }}"), {})
+    with pytest.raises(SandboxLimitError, match="too deeply"):
+        render_bounded(environment.from_string(BOMBS["recursion"]), {})
+
+
+def test_escaping_and_concatenation_follow_the_environment() -> None:
+    escaped = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    assert render_bounded(escaped.from_string("{{ a ~ '&' }}"), {"a": "<b>"}) == "&lt;b&gt;&amp;"
+    plain = BoundedSandbox(undefined=StrictUndefined, autoescape=False)
+    assert render_bounded(plain.from_string("{{ a ~ '&' }}"), {"a": "<b>"}) == "<b>&"
+    for name in ("safe", "urlize", "xmlattr"):
+        assert name not in escaped.filters
+    assert "lipsum" not in escaped.globals
+
+
+def test_unsafe_constructs_name_their_line() -> None:
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    found = unsafe_constructs(environment.parse("ok\n{{ x|safe }}\n{% autoescape false %}{% endautoescape %}"))
+    assert found == [(2, "the filter '|safe' (its result is not escaped)"),
+                     (3, "an '{% autoescape %}' block (escaping cannot be switched)")]
