@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -394,3 +395,157 @@ def test_a_build_s_background_writer_also_removes_payloads_of_another_version(sa
     cached = InputCache(folder).lookup(path.read_bytes(), path, "inputs/partners/AM.yaml")
     assert cached is not None and cached.document.path == path
     assert cached.document.display_name == "inputs/partners/AM.yaml" and cached.document.raw == path.read_bytes()
+
+
+def _small_documents(folder: Path, count: int) -> list:
+    documents = []
+    for n in range(count):
+        path = folder / f"f{n}.yaml"
+        document, findings = parse_yaml(f"n: '{n}'\n".encode(), path, f"f{n}.yaml")
+        assert document is not None and not findings
+        documents.append(document)
+    return documents
+
+
+@pytest.mark.parametrize(("stored", "pruned"), [(20, False), (21, True)])
+def test_entries_no_run_used_are_pruned_once_they_outnumber_twice_those_in_use_and_sixteen(
+        tmp_path: Path, stored: int, pruned: bool) -> None:
+    """The InputCache's rule: entries unused by a run are dropped (with their payloads) once the cache holds
+    more than twice as many entries as the run used, plus sixteen; until then they are kept."""
+    folder = tmp_path / "cache"
+    documents = _small_documents(tmp_path, stored)
+    first = InputCache(folder)
+    for document in documents:
+        first.store(document, {"n": document.display_name})
+    first.flush()
+    second = InputCache(folder)
+    for document in documents[:2]:  # this run uses two: 2 * 2 + 16 = 20
+        assert second.lookup(document.raw, document.path, document.display_name) is not None
+    second.flush()
+    third = InputCache(folder)
+    kept = [d for d in documents if third.lookup(d.raw, d.path, d.display_name) is not None]
+    assert kept == (documents[:2] if pruned else documents)
+    assert len([p for p in folder.iterdir() if p.name != "index.json"]) == len(kept)
+
+
+def test_checks_against_other_strategies_are_kept_up_to_four_and_past_that_only_those_in_use(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    [document] = _small_documents(tmp_path, 1)
+
+    def contexts() -> set[str]:
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        return {key.split("\0")[1] for key in index["files"][document.sha256]["checks"]}
+
+    first = InputCache(folder)
+    first.store(document, {})
+    for n in range(4):
+        first.store_checks(document, f"strategy-{n}", [])
+    first.flush()
+    second = InputCache(folder)
+    assert second.checks(document, "strategy-0") == []
+    second.store_checks(document, "strategy-0", [])  # changes the index, so that it is written again
+    second.flush()
+    assert contexts() == {f"strategy-{n}" for n in range(4)}, "four are kept, used or not"
+    third = InputCache(folder)
+    assert third.checks(document, "strategy-1") == []
+    third.store_checks(document, "strategy-4", [])
+    third.flush()
+    assert contexts() == {"strategy-1", "strategy-4"}, "past four, only the checks this run used"
+
+
+def test_a_run_that_finds_everything_in_the_cache_writes_nothing(sample_project: Path) -> None:
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
+    assert _load(sample_project, cached=True).project is not None
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()} == before
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_cache(sample_project: Path) -> None:
+    """A cache is an optimisation: when its folder cannot be made (here a file is in the way), the inputs
+    load as without a cache, and nothing is reported."""
+    fresh = _load(sample_project, cached=False)
+    blocked = sample_project / "build" / ".cache" / "inputs"
+    blocked.parent.mkdir(parents=True)
+    blocked.write_bytes(b"in the way")
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+    assert blocked.read_bytes() == b"in the way"
+
+
+_WRONG_SHAPES = {"files that are a list": None, "an entry that is a list": [],
+                 "checks that are a list": {"summary": {}, "checks": []},
+                 "a summary that is a list": {"summary": [], "checks": {}}}
+
+
+@pytest.mark.parametrize("shape", sorted(_WRONG_SHAPES))
+def test_an_index_of_the_wrong_shape_is_ignored(sample_project: Path, shape: str) -> None:
+    """An index of this code's fingerprint whose files, or one of whose entries, have the wrong shape."""
+    from strategy_builder.inputs.cache import code_fingerprint
+
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    index = sample_project / "build" / ".cache" / "inputs" / "index.json"
+    shaped = json.loads(index.read_text(encoding="utf-8"))
+    assert shaped["fingerprint"] == code_fingerprint()
+    if _WRONG_SHAPES[shape] is None:
+        shaped["files"] = list(shaped["files"])
+    else:
+        for digest in shaped["files"]:
+            shaped["files"][digest] = _WRONG_SHAPES[shape]
+    index.write_text(json.dumps(shaped), encoding="utf-8")
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+@pytest.mark.parametrize("damage", [b'"text"\n{"values": [1, 1], "keys": []}', b"PAD"])
+def test_a_payload_of_another_shape_is_ignored(sample_project: Path, damage: bytes) -> None:
+    """A payload whose data is not a mapping, or whose key positions are too many for its data, is not used."""
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    for payload in _payloads(sample_project):
+        if damage == b"PAD":
+            data, _, positions = payload.read_bytes().partition(b"\n")
+            padded = json.loads(positions)
+            padded["keys"] += [1, 1]
+            payload.write_bytes(data + b"\n" + json.dumps(padded).encode())
+        else:
+            payload.write_bytes(damage)
+    _assert_same_project(fresh, _load(sample_project, cached=True))
+
+
+def test_without_its_payload_a_cached_file_gives_its_data_from_its_bytes(sample_project: Path) -> None:
+    path = sample_project / "inputs" / "partners" / "AM.yaml"
+    document, _ = parse_yaml(path.read_bytes(), path, "inputs/partners/AM.yaml")
+    assert document is not None
+    folder = sample_project / "build" / ".cache" / "inputs"
+    cache = InputCache(folder)
+    cache.store(document, {"code": "AM"})
+    cache.flush()
+    for payload in _payloads(sample_project):
+        payload.unlink()
+    cached = InputCache(folder).lookup(path.read_bytes(), path, "inputs/partners/AM.yaml")
+    assert cached is not None
+    assert json.loads(cached.data_json()) == document.data == json.loads(cached.data_json(from_source=True))
+
+
+def test_an_index_that_contradicts_its_file_names_the_file_and_says_what_to_do(sample_project: Path) -> None:
+    """Only a hand-edited index can say that bytes which do not read cleanly did: the error names the file
+    and says that deleting the cache is safe (exit 2, an environment problem)."""
+    from strategy_builder.inputs.cache import CacheDamaged
+
+    folder = sample_project / "build" / ".cache" / "inputs"
+    broken = b"code: [unclosed\n"
+    cache = InputCache(folder)
+    cache.store(_small_documents(sample_project, 1)[0], {})
+    cache.flush()
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    index["files"][hashlib.sha256(broken).hexdigest()] = {"summary": {"code": "AM"}, "checks": {}}
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    path = sample_project / "inputs" / "partners" / "AM.yaml"
+    cached = InputCache(folder).lookup(broken, path, "inputs/partners/AM.yaml")
+    assert cached is not None
+    with pytest.raises(CacheDamaged) as damaged:
+        cached.document.data  # noqa: B018 - reading the data is what fails
+    assert str(damaged.value).startswith("inputs/partners/AM.yaml: the cached reading of this file is damaged")
+    assert damaged.value.hint == "delete the folder build/.cache (only a cache) and run again"
+    assert damaged.value.exit_code == 2
