@@ -7,6 +7,7 @@ block copied from zip to zip; the whole module costs about 20 s on two busy core
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import re
@@ -475,12 +476,25 @@ REFUSALS = (UntrustedDocumentError, RefusedFile, RegisterRefused, SandboxLimitEr
 
 
 def test_docs_security_shows_every_limit_with_the_codes_value() -> None:
+    """The table of docs/security.md is the code's table, row for row: name, value, what it applies to, why.
+
+    The code's table is made again here (a reload of the module), so that the test covers the code that
+    makes it, not only the table made when the package was first imported."""
     text = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
     section = text.split("\n## Limits\n", 1)[1].split("\n#", 1)[0]  # the one table of limits
-    table = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \| [^|]+ \|$", section, re.MULTILINE))
-    table.pop("limit", None)
-    table.pop("---", None)
-    assert table == {limit.name: limit.display() for limit in L.LIMITS.values()}
+    rows = re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \|$", section, re.MULTILINE)
+    table = {row[0]: row for row in rows if row[0] not in ("limit", "---")}
+    made = importlib.reload(L).LIMITS
+    assert all(name == limit.name for name, limit in made.items())
+    assert table == {limit.name: (limit.name, limit.display(), limit.applies_to, limit.why) for limit in made.values()}
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (64 * L.MiB, "bytes", "64 MiB"), (512 * L.KiB, "bytes", "512 KiB"), (1500, "bytes", "1,500 bytes"),
+    (4000, "count", "4,000"), (200, "ratio", "200:1"), (32, "levels", "32 levels"),
+    (2000, "characters", "2,000 characters")])
+def test_a_limit_is_shown_in_its_unit(value: int, unit: L.Unit, shown: str) -> None:
+    assert L.Limit("x", value, unit, "anything", "a reason").display() == shown
 
 
 def test_other_docs_agree_with_the_table_of_limits() -> None:
