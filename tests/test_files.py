@@ -1,0 +1,121 @@
+"""strategy_builder/files.py: files replaced atomically with their mode kept, reads bounded for any kind of file,
+and OS errors turned into messages that name the file and say what to do (exit 2)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import stat
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.files import (
+    RefusedFile, check_regular, environment_errors, environment_problem, read_limited, read_prefix, replace_file,
+)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path: Path) -> None:
+    new = tmp_path / "new.txt"
+    assert replace_file(new, b"one") == new
+    assert new.read_bytes() == b"one" and stat.S_IMODE(new.stat().st_mode) == 0o666 & ~_umask()
+    new.chmod(0o640)
+    def write_two(stream: IO[bytes]) -> None:
+        stream.write(b"two")
+
+    replace_file(new, write_two)
+    assert new.read_bytes() == b"two" and stat.S_IMODE(new.stat().st_mode) == 0o640
+    replace_file(new, b"three", keep_metadata=False, durable=False)
+    assert new.read_bytes() == b"three" and stat.S_IMODE(new.stat().st_mode) == 0o666 & ~_umask()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt"]  # no temporary file left
+
+
+def test_a_link_is_followed_and_stays_a_link(tmp_path: Path) -> None:
+    target, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    target.write_bytes(b"old")
+    link.symlink_to(target.name)
+    assert replace_file(link, b"new") == target
+    assert link.is_symlink() and target.read_bytes() == b"new"
+
+
+def test_a_failed_write_keeps_the_old_file_leaves_no_temporary_and_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"what the team typed")
+
+    def failing(stream: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError) as failed:
+        replace_file(path, failing)
+    assert failed.value.filename == str(path)
+    assert path.read_bytes() == b"what the team typed"
+    assert [p.name for p in tmp_path.iterdir()] == ["register.csv"]
+    with pytest.raises(KeyboardInterrupt):  # an interrupted write cleans up too
+        replace_file(path, lambda stream: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert [p.name for p in tmp_path.iterdir()] == ["register.csv"]
+
+
+def test_reads_stop_at_the_limit_whatever_the_file_claims(tmp_path: Path) -> None:
+    path = tmp_path / "file.yaml"
+    path.write_bytes(b"x" * 10)
+    assert read_limited(path, 10) == b"x" * 10
+    with pytest.raises(RefusedFile) as refused:
+        read_limited(path, 9, what="YAML file")
+    assert refused.value.reason == "the YAML file is 10 bytes; the limit is 9"
+    assert refused.value.path == str(path) and refused.value.exit_code == 1
+    assert read_prefix(path, 4) == b"xxxx" and read_prefix(path, 40) == b"x" * 10
+
+
+def test_what_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(tmp_path / "sock"))
+    try:
+        kinds = {tmp_path: "a folder", fifo: "a named pipe (FIFO)", Path("/dev/null"): "a device",
+                 tmp_path / "sock": "a socket"}
+        for path, kind in kinds.items():
+            reads = [check_regular] + ([] if kind == "a socket" else  # a socket cannot even be opened (ENXIO)
+                                       [lambda p: read_limited(p, 100), lambda p: read_prefix(p, 100)])
+            for read in reads:
+                with pytest.raises(RefusedFile) as refused:
+                    read(path)
+                assert refused.value.reason == f"it is {kind}, not a regular file"
+                assert refused.value.hint == "give the path of an ordinary file"
+    finally:
+        listening.close()
+    regular = tmp_path / "regular"
+    regular.write_bytes(b"")
+    assert check_regular(regular).st_size == 0
+
+
+@pytest.mark.parametrize(("code", "what"), [(errno.ENOSPC, "the disk is full"),
+                                             (errno.EACCES, "permission denied"),
+                                             (errno.EROFS, "the file system is read-only")])
+def test_an_os_error_names_the_file_and_says_what_to_do(tmp_path: Path, code: int, what: str) -> None:
+    path = tmp_path / "build" / "x.docx"
+    problem = environment_problem(OSError(code, os.strerror(code), str(path)), action="write")
+    assert str(problem).startswith(f"cannot write {path}: {what}")
+    assert problem.hint and "{path}" not in problem.hint and problem.exit_code == 2
+    assert problem.path == str(path)  # type: ignore[attr-defined]
+    with pytest.raises(EnvironmentProblem) as raised, environment_errors(path, "read"):
+        raise OSError(code, os.strerror(code))  # no file name: the one given is used
+    assert str(raised.value).startswith(f"cannot read {path}: {what}")
+
+
+def test_an_unlisted_os_error_keeps_the_systems_words() -> None:
+    problem = environment_problem(OSError(errno.ECONNRESET, "Connection reset by peer"))
+    assert str(problem).startswith("cannot use a file: Connection reset by peer")
+    assert problem.hint == "check the path and retry"
+    enospc = environment_problem(OSError(errno.ENOSPC, "No space left on device"), "/mnt/full/x")
+    assert enospc.hint == ("free some space on the disk that holds /mnt/full/x, then run the command again; "
+                           "nothing was changed")
