@@ -180,6 +180,9 @@ _PAGE = """{%- macro mark(piece) -%}
 {% if view.unchanged_partners %}
 <p id="unchanged">Unchanged: {{ view.unchanged_partners | join(", ") }}.</p>
 {% endif %}
+{% if view.unchanged_comments %}
+<p class="muted">{{ view.unchanged_comments }}</p>
+{% endif %}
 {% if view.draft_text %}
 <p class="muted">{{ view.draft_text }}</p>
 {% endif %}

@@ -85,6 +85,8 @@ def render_markdown(view: ComparisonView) -> str:
             lines += ["", f"*{partner.unchanged_sections} section(s) unchanged.*"]
     if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):
         lines += ["", f"Unchanged: {_md(', '.join(view.unchanged_partners))}."]
+    if view.unchanged_comments:
+        lines += ["", f"*{_md(view.unchanged_comments)}*"]
     if view.draft_text:
         lines += ["", f"*{_md(view.draft_text)}*"]
     return "\n".join(lines) + "\n"

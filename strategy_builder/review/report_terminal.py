@@ -95,6 +95,8 @@ def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: b
             console.print(f"  [dim]{escape(partner.comments_line)}[/]")
     if view.unchanged_partners and (changed or len(view.unchanged_partners) > 1):
         console.print(f"\nUnchanged: {escape(', '.join(view.unchanged_partners))}.")
+    if view.unchanged_comments:
+        console.print(f"[dim]{escape(view.unchanged_comments)}[/]")
     if view.draft_text:
         console.print(f"[dim]{escape(view.draft_text)}[/]")
 

@@ -226,7 +226,7 @@ class PartnerView:
 
     @property
     def comments_line(self) -> str | None:
-        """``comments: 2 → 5 (not compared)`` when either document has comments."""
+        """``comments: 2 → 5 (not part of the diff)`` when either document has comments."""
         if not any(self.comments):
             return None
         return f"comments: {self.comments[0]} → {self.comments[1]} (not part of the diff)"
@@ -312,6 +312,14 @@ class ComparisonView:
     def unchanged_partners(self) -> list[str]:
         """``AZ Azerbaijan``... of the partners without changes: one line in every report."""
         return [p.label for p in self.partners if not self._shown(p)]
+
+    @property
+    def unchanged_comments(self) -> str | None:
+        """One line with the comments of the partners not shown in detail, when any document has comments:
+        ``Comments (not part of the diff): AM Armenia 0 → 3.`` (a changed partner shows its own line)."""
+        counts = [f"{p.label} {p.comments[0]} → {p.comments[1]}" for p in self.partners
+                  if not self._shown(p) and any(p.comments)]
+        return f"Comments (not part of the diff): {', '.join(counts)}." if counts else None
 
     @property
     def headline(self) -> str:
