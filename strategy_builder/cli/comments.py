@@ -109,7 +109,8 @@ def _register_json(update: RegisterUpdate | None) -> dict[str, object] | None:
 def _print_json(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict[str, dict[str, int]] | None) -> None:
     print_json({
         "schema": COMMENTS_SCHEMA, "schema_version": COMMENTS_SCHEMA_VERSION,
-        "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner, "draft": r.draft,
+        "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner,
+                   "draft": int(r.draft) if r.draft.isdigit() else None, "draft_label": r.draft or None,
                    "made_by_strategy_builder": r.made_by_strategy_builder, "notes": r.notes,
                    "items": [_row_json(row) for row in items]} for r, items in zip(batch.files, batch.rows,
                                                                                     strict=True)],

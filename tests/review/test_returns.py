@@ -204,9 +204,9 @@ def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[st
     files = json.loads(result.stdout)["files"]
     old_line = _manifest_line(returns["project"], BORDER)
     first_rows = [i for i in files[0]["items"] if i["section"] == BORDER]
-    assert {i["yaml_line"] for i in first_rows} == {old_line} and files[0]["draft"] == "001"
+    assert {i["yaml_line"] for i in first_rows} == {old_line} and files[0]["draft"] == 1
     [new_row] = files[1]["items"]
-    assert files[1]["draft"] == "002" and new_row["section"] == BORDER
+    assert (files[1]["draft"], files[1]["draft_label"]) == (2, "002") and new_row["section"] == BORDER
     assert new_row["yaml_line"] == old_line + 2
     assert new_row["draft"] == 2 and isinstance(new_row["date"], str) and "T" in new_row["date"]
 
