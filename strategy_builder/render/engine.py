@@ -203,15 +203,18 @@ class CompiledTemplate:
 
     def _compile_core_properties(self, problems: Findings) -> dict[str, jinja2.Template]:
         self._core_texts = read_core_texts(self.package)
+        # A property is plain text, escaped once where core.xml is serialized: rendering it with XML
+        # escaping as well would print '&lt;' for a '<' in a partner's name.
+        plain_text = self.environment.overlay(autoescape=False)
         templates = {}
         for local, text in self._core_texts.items():
             if local in CORE_PROPERTY_TAGS and ("{{" in text or "{%" in text):
-                name = f"{self.sha256}/{COMPILED_FORMAT}/docProps/core.xml/{local}"
+                name = f"{self.sha256}/{COMPILED_FORMAT}/docProps/core.xml/{local}/text"
                 self._sources[name] = text
                 try:
                     unsafe = unsafe_constructs(self.environment.parse(text))
                     if not unsafe:
-                        templates[local] = self.environment.get_template(name)  # by name: from the bytecode cache
+                        templates[local] = plain_text.get_template(name)  # by name: from the bytecode cache
                 except TemplateSyntaxError as error:
                     problems.add(Finding(self._location(f"docProps/core.xml ({local})"), "template.syntax",
                                          f"Jinja syntax error in document property '{local}': {error.message}",

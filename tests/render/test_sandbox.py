@@ -98,6 +98,9 @@ def test_template_check_refuses_safe_and_a_build_cannot_be_tricked_into_a_field(
                 texts += [t.text or "" for t in root.iter(f"{w}t")]
     assert not any("INCLUDETEXT" in instruction for instruction in instructions)
     assert any("INCLUDETEXT" in text for text in texts)  # the name is shown as text, as typed
+    # ... and so do the document's properties: escaped once when written, never twice ('&amp;lt;').
+    title = Document(str(sample_project / "build" / "drafts" / "001" / "AM.docx")).core_properties.title
+    assert f"Armenia{field}" in title
 
 
 def test_a_template_past_the_sandbox_limits_is_a_template_problem_not_a_bug(sample_project: Path,
