@@ -19,12 +19,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy_builder.errors import Finding, Location, Severity
+from strategy_builder.errors import Finding, Findings, Location, Severity, TemplateProblem
 from strategy_builder.office.libreoffice import (
     INSTALL_HINT, LibreOffice, find_libreoffice, font_problems, font_substitutes, require_libreoffice,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.pagination import style_fonts
+from strategy_builder.ooxml.parser import XmlRefused
 
 LAYOUT_VARIABLE = "STRATEGY_BUILDER_LAYOUT"
 """``off`` skips the layout pass (the contents then has no page numbers); the test suite sets it for the
@@ -62,7 +63,15 @@ def plan_layout(package: DocxPackage, template_path: Path, *, pdf: bool) -> Layo
                    "them in when a draft is opened) and no PDF can be written")
         return LayoutPlan(None, note=message, warnings=[
             Finding(where, "layout.no-libreoffice", message, Severity.WARNING, INSTALL_HINT)])
-    fonts = font_substitutes(style_fonts(package))
+    try:
+        named_fonts = style_fonts(package)
+    except XmlRefused as error:  # a template whose styles cannot be read is the template's problem (exit 1)
+        raise TemplateProblem(Findings([Finding(Location(str(template_path), None, None, "word/styles.xml"),
+                                                "template.xml", str(error),
+                                                hint="repair the template: open it in Word or LibreOffice and "
+                                                     "save it again, or start from 'strategy-builder init'")])
+                              ) from error
+    fonts = font_substitutes(named_fonts)
     warnings = [Finding(where, "layout.font", problem, Severity.WARNING,
                         "install the metric-compatible fonts: " + INSTALL_HINT.split(": ", 1)[-1])
                 for problem in font_problems(fonts)]
