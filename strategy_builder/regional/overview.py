@@ -166,9 +166,11 @@ def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous
     (staging / MANIFEST_FILE).write_bytes((manifest.model_dump_json(indent=2) + "\n").encode("utf-8"))
     snapshot_inputs(inputs.project, staging)
     if options.pdf:
-        from strategy_builder.office.libreoffice import convert_to_pdf
+        from strategy_builder.office.libreoffice import PdfExport, convert_to_pdf
 
         notify("converting to PDF with LibreOffice")
-        files += convert_to_pdf([staging / OVERVIEW_FILE], staging, purpose="overview --pdf")
+        # The round's issue date, not the clock, dates the PDF: the same inputs give the same bytes.
+        files += convert_to_pdf([staging / OVERVIEW_FILE], staging, purpose="overview --pdf",
+                                export=PdfExport(issued=strategy.consultation.issued))
     return OverviewResult("overview", staging, number, previous_number if previous is not None else None, files,
                           len(sections), document.words, matrix=matrix)

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import copy_sample, convert_with_libreoffice, run_cli
 from strategy_builder.drafts.builder import BuildOptions, build
+from strategy_builder.inputs.loading import load_project
 from strategy_builder.models.inputs import AREA_KEYS
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.regional.overview import OverviewOptions, build_overview
@@ -146,6 +147,13 @@ def test_the_overview_opens_in_libreoffice_with_its_figures_and_contents(overvie
     round_trip = convert_with_libreoffice(soffice, with_pdf.directory / "overview.docx", tmp_path / "docx", "docx")
     ids = {s.section_id for s in read_document_sections(round_trip).sections}
     assert {f"overview/{a}/{c}" for a in AREA_KEYS for c in PARTNERS} <= ids
+    # The PDF is dated by the round's issue date, not by LibreOffice's clock (as the drafts' PDFs are: the
+    # same document then gives the same bytes, tests/office/test_pool.py).
+    info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], capture_output=True, text=True, check=True).stdout
+    loaded = load_project(project).project
+    assert loaded is not None
+    issued = loaded.strategy.consultation.issued
+    assert re.search(rf"^CreationDate:\s+{issued.isoformat()}T00:00:00", info, re.M), info
 
 
 def test_the_command_numbers_overviews_and_a_failure_leaves_nothing(tmp_path: Path) -> None:
