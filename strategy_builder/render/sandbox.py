@@ -96,7 +96,9 @@ def _check_format_string(text: Any, arguments: Iterable[Any] = ()) -> None:
         return
     if _WIDTH_IN_FORMAT.search(text):
         raise _refuse("a width or precision in a format string")
-    longest = max((len(a) for a in arguments if isinstance(a, _SIZED)), default=0)
+    # Measured, not len(): a field may print a mapping or list whole, or reach into one ('%(a)s', '{0[k]}').
+    longest = max((measure(a) for a in arguments if not isinstance(a, (int, float, bool)) and a is not None),
+                  default=0)
     _check_size(len(text) + (text.count("{") + text.count("%")) * longest, "a formatted text")
 
 

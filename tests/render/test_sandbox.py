@@ -60,6 +60,12 @@ def test_ordinary_templates_are_untouched() -> None:
               "{{ {'k': items}|tojson }}")
     assert render_bounded(environment.from_string(source), {"a": "A & B", "b": "<c>", "items": ["x", "y"]}) == (
         'A &amp; B-&lt;c&gt; x, y 1/2 x3 4 012   A &amp; B   {"k": ["x", "y"]}')
+    # The filters and operators the sandbox wraps keep Jinja's defaults and arguments.
+    wrapped = ("{{ 3 + 2000 }} {{ 3 // 2000 }}|{{ 'a'|center|length }}|{{ 'a\nb'|indent }}|"
+               "{{ 'a\n\nb'|indent(2, true) }}|{{ 'a\n\nb'|indent(2, false, true) }}|{{ '%(a)s'|format(a=1) }}|"
+               "{{ [1, 2, 3]|batch(2, 0)|list }}|{{ 'zaz'|trim(chars='z') }}|{{ [1, 2, 3]|slice(2)|list }}")
+    assert render_bounded(environment.from_string(wrapped), {}) == (
+        "2003 0|80|a\n    b|  a\n\n  b|a\n  \n  b|1|[[1, 2], [3, 0]]|a|[[1, 2], [3]]")
 
 
 @pytest.mark.parametrize("source", ["{{ x|safe }}", "{% filter safe %}{{ x }}{% endfilter %}", "{{ x|urlize }}",
@@ -148,8 +154,8 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "format method": ("{{ '{}'.format('x' * (L - 2))|length }}", "{{ '{}'.format('x' * (L - 1))|length }}"),
     "format method, keyword": ("{{ '{a}'.format(a='x' * (L - 3))|length }}",
                                "{{ '{a}'.format(a='x' * (L - 2))|length }}"),
-    "format_map": ("{{ '{a}'.format_map({'a': 'x' * (L - 3)})|length }}",
-                   "{{ '{a}'.format_map({'a': 'x' * (L - 2)})|length }}"),
+    "format_map": ("{{ '{a}'.format_map({'a': 'x' * (L - 6)})|length }}",
+                   "{{ '{a}'.format_map({'a': 'x' * (L - 5)})|length }}"),
     "format width": ("{{ '{:>999999}'.format(1)|length }}", "{{ '{:>1000000}'.format(1)|length }}"),
     "macro argument": ("{% macro m(v) %}{{ v|length }}{% endmacro %}{{ m(['x' * 499998, 'y' * 499999]) }}",
                        "{% macro m(v) %}{{ v|length }}{% endmacro %}{{ m(['x' * 499998, 'y' * 500000]) }}"),
@@ -161,8 +167,8 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "indent filter, text": ("{{ ('a\nb'|indent('x' * (L - 3)))|length }}",
                             "{{ ('a\nb'|indent('x' * (L - 2)))|length }}"),
     "format filter": ("{{ ('%s'|format('x' * (L - 2)))|length }}", "{{ ('%s'|format('x' * (L - 1)))|length }}"),
-    "format filter, value": ("{{ ('%s'|format(['x' * 499998, 'y' * 499999]))|length }}",
-                             "{{ ('%s'|format(['x' * 499998, 'y' * 500000]))|length }}"),
+    "format filter, value": ("{{ ('%s'|format(['x' * 499998, 'y' * 499997]))|length }}",
+                             "{{ ('%s'|format(['x' * 499998, 'y' * 499998]))|length }}"),
     "replace filter": ("{{ ('ab'|replace('a', 'y' * (L - 2)))|length }}",
                        "{{ ('ab'|replace('a', 'y' * (L - 1)))|length }}"),
     "replace filter, count": ("{{ ('aaa'|replace('a', 'y' * (L - 3), 1))|length }}",
@@ -181,8 +187,50 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "range": ("{{ range(R)|length }}", "{{ range(R + 1)|length }}"),
     "range budget": ("{% for i in range(10) %}{{ range(R - 1)|length }}{% endfor %}",
                      "{% for i in range(10) %}{{ range(R)|length }}{% endfor %}"),
+    "printed numbers": ("{{ [0] * 499999 }}", "{{ [0] * 500000 }}"),
+    "printed nested list": ("{{ [[0], 'x' * (L - 6)] }}", "{{ [[0], 'x' * (L - 5)] }}"),
+    "trim filter": ("{{ (['x' * 499998, 'y' * 499999]|trim('z'))|length }}",
+                    "{{ (['x' * 499998, 'y' * 500000]|trim('z'))|length }}"),
+    "ljust with a tab": ("{{ '\t'.ljust(L)|length }}", "{{ '\t'.ljust(L + 1)|length }}"),
+    "percent without texts": ("{{ (('%d' + 'x' * (L - 4) + '%d') % (1, 2))|length }}",
+                              "{{ (('%d' + 'x' * (L - 4) + '%d') % ('a', 2))|length }}"),
+    "format_map estimate": ("{{ '{a}{a}'.format_map({'a': 'x' * 499994})|length }}",
+                            "{{ '{a}{a}'.format_map({'a': 'x' * 499995})|length }}"),
+    "percent with a mapping": ("{{ ('%(a)s%(a)s' % {'a': 'x' * 499992})|length }}",
+                               "{{ ('%(a)s%(a)s' % {'a': 'x' * 499993})|length }}"),
+    "format reaching into a mapping": ("{{ '{0[k]}{0[k]}'.format({'k': 'x' * 499991})|length }}",
+                                       "{{ '{0[k]}{0[k]}'.format({'k': 'x' * 499992})|length }}"),
     "rendered part": ("{% for i in range(16) %}{{ 'y' * L }}{% endfor %}",
                       "{% for i in range(16) %}{{ 'y' * L }}{% endfor %}z"),
+}
+
+
+# What each refusal above names: the check that caught it, so that another check catching it by accident
+# would fail the test.
+TEXT, WIDTH = "a formatted text", "a width or precision in a format string"
+REFUSED_AS = {
+    "batch filter": "the size of |batch of 1,000,001", "center filter": "the width of |center of 1,000,001",
+    "center method": "a width in center() of 1,000,001", "expandtabs": "a text with expanded tabs",
+    "format filter": TEXT, "format filter, value": TEXT, "format method": TEXT, "format method, keyword": TEXT,
+    "format reaching into a mapping": TEXT, "format width": WIDTH, "format_map": TEXT, "format_map estimate": TEXT,
+    "indent filter": "an indented text", "indent filter, text": "an indented text", "join filter": "a joined text",
+    "join method": "a joined text", "list plus list": "a joined text or list",
+    "list times n": "a repeated text or list",
+    "ljust": "a width in ljust() of 1,000,001", "ljust with a tab": "a width in ljust() of 1,000,001",
+    "macro argument": "a value passed to a macro or function", "n times text": "a repeated text or list",
+    "negative power": "a power with exponent 1,025", "percent": TEXT, "percent width": WIDTH,
+    "percent with a mapping": TEXT, "percent with a tuple": TEXT, "percent without texts": TEXT,
+    "power": "a power with exponent 1,025", "printed list": "a printed value", "printed mapping": "a printed value",
+    "printed nested list": "a printed value", "printed numbers": "a printed value", "printed tuple": "a printed value",
+    "range": "range() of 100,001 items", "range budget": "the items of all range() calls of one document",
+    "rendered part": "the rendered part", "replace filter": "a text after |replace",
+    "replace filter, count": "a text after |replace", "replace filter, empty old": "a text after |replace",
+    "replace method": "a text after replace()", "replace method, empty old": "a text after replace()",
+    "rjust": "a width in rjust() of 1,000,001", "slice filter": "|slice into 100,001 parts",
+    "string filter": "the value of |string", "text plus text": "a joined text or list",
+    "text times n": "a repeated text or list", "tilde": "a joined text", "tojson filter": "the value of |tojson",
+    "trim filter": "the value of |trim", "upper filter": "the value of |upper",
+    "zfill": "a width in zfill() of 1,000,001",
 }
 
 
@@ -191,8 +239,19 @@ def test_each_bound_of_the_sandbox_at_its_limit_and_one_past_it(name: str) -> No
     environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
     at_limit, past_limit = BOUNDS[name]
     render_bounded(environment.from_string(at_limit), {"L": L, "R": R})
-    with pytest.raises(SandboxLimitError):
+    with pytest.raises(SandboxLimitError) as refused:
         render_bounded(environment.from_string(past_limit), {"L": L, "R": R})
+    assert str(refused.value).startswith(f"{REFUSED_AS[name]} exceeds the template sandbox's limit of ")
+
+
+def test_a_value_built_through_a_mapping_is_bounded_too() -> None:
+    """'%(a)s' and '{0[k]}' reach into a mapping: the estimate measures the mapping, so that a short format
+    string repeated cannot print one value a thousand times past the limit."""
+    environment = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    for bomb in ("{{ ('%(a)s' * 1000) % {'a': 'x' * 100000} }}", "{{ ('{0[k]}' * 1000).format({'k': 'x' * 100000}) }}",
+                 "{{ ('{a}' * 1000).format_map({'a': 'x' * 100000}) }}"):
+        with pytest.raises(SandboxLimitError, match="a formatted text"):
+            render_bounded(environment.from_string(bomb), {})
 
 
 def test_the_range_budget_is_per_document_and_range_works_outside_a_bounded_render() -> None:
