@@ -128,6 +128,7 @@ def load_project(root: Path, *, only: set[str] | None = None, cache_dir: Path | 
         if strategy is not None and strategy_document is not None:
             findings.extend(_checked(strategy_document, "strategy", cache,
                                      functools.partial(_check_strategy, strategy, strategy_document)))
+            findings.extend(_check_logo(strategy, strategy_document))
 
     partners: list[SourcedPartner] = []
     files = layout.partner_files()
@@ -237,6 +238,13 @@ def _check_strategy(strategy: StrategyFile, document: YamlDocument) -> list[Find
         findings.append(Finding(document.location(("states",), prefer_key=True), "state.no-partner",
                                 "no state has role 'partner'", hint="set 'role: partner' on the partner states"))
     findings.extend(undefined_abbreviations(used_in_strategy(strategy), strategy, document))
+    return findings
+
+
+def _check_logo(strategy: StrategyFile, document: YamlDocument) -> list[Finding]:
+    """The logo's checks: looked at on every run, as they concern a file that the input cache does not key
+    (a logo removed while strategy.yaml stayed the same is reported)."""
+    findings: list[Finding] = []
     logo = document.path.parent.parent / strategy.series.logo if strategy.series.logo is not None else None
     if logo is not None and not logo.is_file():
         findings.append(Finding(document.location(("series", "logo")), "series.logo-missing",
