@@ -125,3 +125,28 @@ def test_wait_is_how_long_a_build_waits_for_another(tmp_path: Path) -> None:
     _, stderr = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, stderr
     assert assert_only_complete_drafts(project) == [1]
+
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(tmp_path: Path) -> None:
+    """docs/cli.md: interrupting a command (Ctrl-C) exits 130. The build is interrupted while it waits for
+    the build lock another process holds, so that the signal cannot come after the build is done."""
+    import filelock
+
+    project = copy_sample(tmp_path / "p")
+    (project / "build").mkdir()
+    compiled = project / "build" / ".cache" / "templates"
+    with filelock.FileLock(str(project / "build" / ".build.lock")):
+        waiting = _start_build(project, "--wait", "120")
+        # The template is compiled (and cached) just before the lock is asked for.
+        for _ in range(600):
+            if any(compiled.glob("*.compiled.json")) or waiting.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(2)
+        assert waiting.poll() is None, "the build ended before it waited for the lock"
+        waiting.send_signal(signal.SIGINT)
+        _, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert not (project / "build" / "drafts").exists() or not any((project / "build" / "drafts").iterdir())
