@@ -90,6 +90,8 @@ def test_what_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path: Path)
                 with pytest.raises(RefusedFile) as refused:
                     read(path)
                 assert refused.value.reason == f"it is {kind}, not a regular file"
+                assert str(refused.value) == f"{path}: it is {kind}, not a regular file"
+                assert refused.value.path == str(path)
                 assert refused.value.hint == "give the path of an ordinary file"
     finally:
         listening.close()
@@ -119,3 +121,6 @@ def test_an_unlisted_os_error_keeps_the_systems_words() -> None:
     enospc = environment_problem(OSError(errno.ENOSPC, "No space left on device"), "/mnt/full/x")
     assert enospc.hint == ("free some space on the disk that holds /mnt/full/x, then run the command again; "
                            "nothing was changed")
+    unnamed = environment_problem(OSError("the share went away"), "/mnt/share/x")  # no errno, no strerror
+    assert str(unnamed).startswith("cannot use /mnt/share/x: the share went away")
+    assert unnamed.hint == "check the path and retry"
