@@ -73,6 +73,8 @@ def test_reads_stop_at_the_limit_whatever_the_file_claims(tmp_path: Path) -> Non
     assert refused.value.reason == "the YAML file is 10 bytes; the limit is 9"
     assert refused.value.path == str(path) and refused.value.exit_code == 1
     assert read_prefix(path, 4) == b"xxxx" and read_prefix(path, 40) == b"x" * 10
+    with pytest.raises(RefusedFile, match="the file is 10 bytes; the limit is 9"):
+        read_limited(path, 9)
 
 
 def test_what_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
