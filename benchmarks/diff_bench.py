@@ -1,27 +1,38 @@
-"""Benchmark of ``diff``: our redline vs python-redlines (Docxodus), and a 12-partner diff with every report.
+"""Benchmark of ``diff``, whole processes: our redline vs python-redlines (Docxodus), and a 12-partner diff with
+every report.
 
-Run by hand (not part of the tests):
+Run by hand (not part of the tests), on a machine as quiet as you can get:
 
-    pip install "python-redlines[docxodus]"      # benchmark-only dependency
-    python benchmarks/diff_bench.py [--runs 7] [--no-append]
+    pip install "python-redlines[docxodus]"      # benchmark-only dependency (the baseline)
+    python benchmarks/diff_bench.py [--runs 7] [--pair OLD.docx NEW.docx] [--no-append]
+
+Every figure is the wall time of a whole process (Python's start-up, imports and the .NET engine's start-up
+included), the median of ``--runs`` rounds; in each round every command runs once, in turn, so that the
+drift of a shared machine touches all of them alike.
 
 1. A generated pair of ~25,000-word documents with about 20 edits (changed words, inserted, deleted and
-   moved paragraphs, a changed table cell): our redline (read both files, align, write the .docx) against
-   python-redlines 2.0 with its Docxodus engine, same files, same machine, medians. The accept/reject
-   invariant is checked on both outputs with our emulation of Word's Accept All / Reject All.
-2. Two drafts of the 12-partner sample (built in a temporary folder), compared with every report: terminal,
-   JSON, Markdown, HTML, attribution and the 12 redlines.
+   moved paragraphs, a changed table cell), the largest pair we compare: ``strategy-builder diff OLD NEW
+   --redline OUT`` against a Python process running python-redlines 2.0 with its Docxodus engine on the
+   same files (baseline, same run). Also ``--pair``: any pair you name (e.g. the largest pair of a public
+   comparison set). For context, the same two redlines timed inside one process (engine work only, no
+   start-up). The accept/reject invariant is checked on both outputs with our emulation of Word's Accept All
+   and Reject All.
+2. Two drafts of the 12-partner sample (built in a temporary folder), compared by one process per report:
+   terminal, JSON, Markdown, HTML, the 12 redlines, and all of them at once; target: each under 1 s.
+   For scale: ``python -c pass`` and ``strategy-builder --version`` (start-up alone).
 
-Results are appended to benchmarks/RESULTS.md with the machine (cores, CPU model, RAM) and the date.
+Results are appended to benchmarks/RESULTS.md with the machine (cores, CPU model, RAM, load) and the date.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
+import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,16 +45,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 import docx  # noqa: E402
-from rich.console import Console  # noqa: E402
 
-from strategy_builder.review.compare import compare  # noqa: E402
 from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
 from strategy_builder.review.review_document import read_document  # noqa: E402
-from strategy_builder.review.draft_reports import write_html, write_redlines  # noqa: E402
-from strategy_builder.review.report_json import render_json  # noqa: E402
-from strategy_builder.review.report_markdown import render_markdown  # noqa: E402
-from strategy_builder.review.report_terminal import render_terminal  # noqa: E402
-from strategy_builder.review.report_view import comparison_view  # noqa: E402
 
 VOCABULARY = ("migration partnership border management labour return readmission asylum integration diaspora "
               "ministry agency capacity training data profile visa document security cooperation strategy "
@@ -120,7 +124,7 @@ def generate_pair(folder: Path, seed: int = 7) -> tuple[Path, Path, int]:
 
 
 def ours(old: Path, new: Path) -> bytes:
-    """Our whole redline pipeline: read both files (as untrusted), align, write the redline."""
+    """Our whole redline pipeline inside this process: read both files (as untrusted), align, write the redline."""
     diff = diff_documents(read_document(old), read_document(new))
     return redline(diff, author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
 
@@ -141,6 +145,67 @@ def timed(function, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+THEIRS = """import sys
+from pathlib import Path
+from python_redlines.engines import DocxodusEngine
+
+old, new, out = map(Path, sys.argv[1:4])
+redline = DocxodusEngine().run_redline("BMP Strategy Drafting Team", old.read_bytes(), new.read_bytes())[0]
+out.write_bytes(redline)
+"""
+
+
+def processes(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, tuple[float, float]]:
+    """Each command as a whole process: the median wall time and the median CPU time (user + system, its
+    children included); every round runs every command once."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            times[name].append((wall, cpu))
+            if result.returncode != 0:
+                raise SystemExit(f"{name} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in times.items()}
+
+
+def baseline_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("python_redlines") is not None
+
+
+def compare_pair(label: str, old: Path, new: Path, folder: Path, runs: int, lines: list[str]) -> None:
+    """Whole processes: our diff with a redline against python-redlines on the same pair, same rounds."""
+    script = folder / "theirs.py"
+    script.write_text(THEIRS, encoding="utf-8")
+    ours_out, theirs_out = folder / f"{old.stem}-ours.docx", folder / f"{old.stem}-theirs.docx"
+    commands = {"ours": [sys.executable, "-m", "strategy_builder", "diff", str(old), str(new), "--project",
+                         str(folder), "--redline", str(ours_out)]}
+    if baseline_available():
+        commands["theirs"] = [sys.executable, str(script), str(old), str(new), str(theirs_out)]
+    medians = processes(commands, runs, REPO)
+    ours_ok = invariant_holds(ours_out.read_bytes(), old, new)
+    wall, cpu = medians["ours"]
+    lines.append(f"   - strategy-builder `diff OLD NEW --redline OUT`: median {wall * 1000:.0f} ms wall, "
+                 f"{cpu * 1000:.0f} ms CPU (whole process, {runs} runs); invariant {'holds' if ours_ok else 'FAILS'}")
+    if "theirs" not in medians:
+        lines.append("   - python-redlines[docxodus] is not installed: no baseline in this run")
+        return
+    theirs_ok = invariant_holds(theirs_out.read_bytes(), old, new)
+    their_wall, their_cpu = medians["theirs"]
+    lines.append(f"   - python-redlines 2.0 (Docxodus), a Python process calling it: median {their_wall * 1000:.0f} ms "
+                 f"wall, {their_cpu * 1000:.0f} ms CPU (whole process, {runs} runs); invariant "
+                 f"{'holds' if theirs_ok else 'FAILS'} (our emulation)")
+    lines.append(f"   - ratio, whole processes: ours is {their_wall / wall:.1f}x faster in wall time, "
+                 f"{their_cpu / cpu:.1f}x in CPU time (target: at least 10x) [{label}]")
+
+
 def sample_drafts(folder: Path) -> Path:
     from fixtures.diff.drafts import build_sample_drafts
 
@@ -148,51 +213,64 @@ def sample_drafts(folder: Path) -> Path:
     return new_dir.parents[2]
 
 
-def all_reports(project: Path, out: Path) -> None:
-    comparison = compare("1", "2", project)
-    view = comparison_view(comparison)
-    render_json(view)
-    render_markdown(view)
-    render_terminal(view, Console(file=io.StringIO(), width=120))
-    write_html(view, out / "diff.html")
-    write_redlines(comparison, out / "redlines", author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--pair", nargs=2, type=Path, metavar=("OLD", "NEW"), help="also time this pair")
     parser.add_argument("--no-append", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
-    lines = [f"\n## diff benchmark — {dt.date.today().isoformat()}", "", f"Machine: {describe_machine()}", ""]
+    load = os.getloadavg()[0]
+    lines = [f"\n## diff benchmark (whole processes) — {dt.date.today().isoformat()}", "",
+             f"Machine: {describe_machine()}; load average {load:.1f} at the start", ""]
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         old, new, edits = generate_pair(folder)
         words = sum(len(p.text.split()) for p in docx.Document(str(old)).paragraphs)
-        ours_median, ours_output = timed(lambda: ours(old, new), args.runs)
-        ours_ok = invariant_holds(ours_output, old, new)  # type: ignore[arg-type]
-        lines.append(f"1. Redline of a generated pair: {words:,} words (paragraphs) plus tables, {edits} edits "
+        lines.append(f"1. The largest pair, generated: {words:,} words (paragraphs) plus tables, {edits} edits "
                      f"(changed words, inserted/deleted paragraphs, a moved chapter, a changed table cell).")
-        lines.append(f"   - strategy-builder: median {ours_median * 1000:.0f} ms over {args.runs} runs "
-                     f"(read both files, align, write the redline); invariant {'holds' if ours_ok else 'FAILS'}")
-        try:
+        compare_pair("generated pair", old, new, folder, args.runs, lines)
+        inside, output = timed(lambda: ours(old, new), args.runs)
+        context = f"   - for context, inside one process (no start-up): strategy-builder {inside * 1000:.0f} ms"
+        if baseline_available():
             from python_redlines.engines import DocxodusEngine
 
             engine = DocxodusEngine()
-            theirs_runs = max(3, args.runs // 2)
-            theirs_median, theirs_output = timed(
-                lambda: engine.run_redline("BMP Strategy Drafting Team", old.read_bytes(), new.read_bytes())[0],
-                theirs_runs)
-            theirs_ok = invariant_holds(theirs_output, old, new)  # type: ignore[arg-type]
-            lines.append(f"   - python-redlines 2.0 (Docxodus): median {theirs_median * 1000:.0f} ms over "
-                         f"{theirs_runs} runs; invariant {'holds' if theirs_ok else 'FAILS'} (our emulation)")
-            lines.append(f"   - ratio: ours is {theirs_median / ours_median:.1f}x faster (target: at least 10x)")
-        except ImportError:
-            lines.append("   - python-redlines[docxodus] is not installed: no comparison in this run")
+            theirs_inside, _ = timed(lambda: engine.run_redline("BMP Strategy Drafting Team", old.read_bytes(),
+                                                                new.read_bytes())[0], max(3, args.runs // 2))
+            context += (f", python-redlines {theirs_inside * 1000:.0f} ms (its engine is a process of its own on "
+                        f"every call): {theirs_inside / inside:.1f}x")
+        lines.append(context + " (medians)")
+        if args.pair:
+            first, second = (path.resolve() for path in args.pair)
+            size = (first.stat().st_size + second.stat().st_size) / 1024
+            lines.append(f"   Named pair: {first.name} → {second.name} ({size:.0f} KiB together)")
+            compare_pair(f"{first.name} → {second.name}", first, second, folder, args.runs, lines)
         project = sample_drafts(folder / "drafts")
-        reports_median, _ = timed(lambda: all_reports(project, folder / "out"), max(3, args.runs // 2))
-        lines.append(f"2. Two 12-partner drafts of the sample (1 retitled, 1 deleted, 2 swapped priorities), with "
-                     f"attribution, terminal, JSON, Markdown and HTML reports and 12 redlines: median "
-                     f"{reports_median * 1000:.0f} ms (target: under 1 s)")
+        out = folder / "out"
+        base = [sys.executable, "-m", "strategy_builder", "diff", "1", "2", "--project", str(project)]
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "strategy-builder --version": [sys.executable, "-m", "strategy_builder", "--version"],
+            "terminal": base,
+            "JSON": [*base, "--format", "json"],
+            "Markdown": [*base, "--format", "markdown"],
+            "HTML": [*base, "--html", str(out / "diff.html")],
+            "12 redlines": [*base, "--redline", str(out / "redlines")],
+            "all at once (terminal, HTML, 12 redlines)": [*base, "--html", str(out / "all.html"), "--redline",
+                                                          str(out / "all-redlines")],
+        }
+        medians = processes(commands, args.runs, REPO)
+        lines.append("2. Two 12-partner drafts of the sample (1 retitled, 1 deleted, 1 inserted, 2 swapped, 1 moved "
+                     f"to another area), `diff 1 2`, one whole process per report, medians of {args.runs} runs "
+                     "(target: each under 1 s):")
+        lines.append("")
+        lines.append("   | command | wall (median) | CPU (median) |")
+        lines.append("   | --- | ---: | ---: |")
+        for name, (wall, cpu) in medians.items():
+            lines.append(f"   | {name} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms |")
+        worst = max(w for k, (w, _) in medians.items() if k not in ("python -c pass", "strategy-builder --version"))
+        lines.append("")
+        lines.append(f"   Slowest report: {worst * 1000:.0f} ms ({'under' if worst < 1 else 'NOT under'} 1 s).")
     publish(lines, append=not args.no_append)
 
 

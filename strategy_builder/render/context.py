@@ -83,10 +83,12 @@ def _area_title(area: str | None, labels: dict[str, LabelValue]) -> str:
 
 
 def _change_label(change: SectionChange, labels: dict[str, LabelValue]) -> str:
-    """What the changes table says happened: ``Moved from Integration of legally residing migrants, changed``."""
+    """What the changes table says happened: ``Moved from Integration of legally residing migrants to Migration,
+    mobility and development, changed``."""
     if change.status == "moved" and change.old is not None:
         if change.area_changed:
-            label = fill(labels, "change_moved_from", area=_area_title(change.old.area, labels))
+            label = fill(labels, "change_moved_from", area=_area_title(change.old.area, labels),
+                         new_area=_area_title(change.new.area if change.new else None, labels))
         else:
             label = fill(labels, "change_moved_within")
         return label + (fill(labels, "change_and_edited") if change.edited else "")

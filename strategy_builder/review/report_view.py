@@ -126,14 +126,15 @@ class SectionView:
 
     @property
     def status_line(self) -> str:
-        """``moved (5.3 → 6.4) from Integration of legally residing migrants, edited``: the status with what
+        """``moved (5.3 → 6.4) from Integration of legally residing migrants to Migration, mobility and
+        development, edited``: the status with what
         a reader wants to know next to it (a renumbered section: ``renumbered (2.3 → 2.2)``)."""
         text = self.status
         if self.status in ("moved", "renumbered", "changed") and self.old_number and self.new_number \
                 and self.old_number != self.new_number:
             text += f" ({self.old_number} → {self.new_number})"
         if self.status == "moved" and self.old_area != self.area and self.old_area_title:
-            text += f" from {self.old_area_title}"
+            text += f" from {self.old_area_title}" + (f" to {self.area_title}" if self.area_title else "")
         if self.status == "moved" and self.edited:
             text += ", edited"
         return text

@@ -73,7 +73,7 @@ def test_the_changes_table_inside_the_draft_lists_each_change(sample_drafts) -> 
     assert all(r[0] != deleted_number for r in shown), "no bare old number that now belongs to another section"
     assert any(r[1].startswith(NEW_TITLE) and "formerly" in r[1] for r in shown)
     moved = next(r for r in shown if r[0] == "5.3 → 6.4")
-    assert "Integration of legally residing migrants" in moved[2]
+    assert moved[2] == "Moved from Integration of legally residing migrants to Migration, mobility and development"
 
 
 def test_diff_json_shows_each_change(diff_json) -> None:
@@ -94,7 +94,7 @@ def test_every_report_format_shows_each_change(project: Path, tmp_path: Path) ->
         for name, report in (("text", text), ("markdown", markdown), ("html", page)):
             assert line in report, (name, line)
     for report in (text, markdown, page):
-        assert "from Integration of legally residing migrants" in report
+        assert "from Integration of legally residing migrants to Migration, mobility and development" in report
 
 
 def _revisions_by_section(path: Path) -> tuple[dict[str, set[str]], dict[str, list[str]]]:
