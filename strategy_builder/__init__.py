@@ -26,7 +26,22 @@ Reading documents back
     views every report draws, the files written); ``list_sections(path)`` → the tracked sections of a .docx;
     ``read_returns(paths, project_dir)`` → ``ReturnsBatch`` (every comment and tracked change of returned
     drafts, tied to sections and YAML lines, as register rows); ``update_register(path, rows)`` merges them
-    into a comment register, keeping what the team wrote.
+    into a comment register, keeping what the team wrote; ``read_comments(paths, project_dir,
+    register=...)`` → ``CommentsResult`` does both, as ``comments`` does;
+    ``consolidate(paths, output, project_dir=...)`` → ``ConsolidationResult`` merges the returns of one
+    partner's draft into one .docx.
+Consultation rounds
+    ``round_status(project_dir)`` → ``RoundStatus`` (who returned what, what is open and overdue);
+    ``write_replies(project_dir, to_draft, ministries=...)`` → ``RepliesResult`` (a reply per ministry
+    with its redline, published as ``build/replies/NNN/``).
+Language versions
+    ``translation_status(root)`` → ``TranslationStatus``; ``export_translations(root, language, out)``
+    and ``import_translations(root, path)`` exchange them with translators (XLIFF 2.1 or xlsx);
+    ``align_languages(root, draft, language=None)`` → ``Alignment`` (is each version in step?).
+All partners together
+    ``partnership_matrix(project_dir, draft=None)`` → ``MatrixResult`` (partners × areas, lead states,
+    timeline); ``build_overview(project_dir, OverviewOptions(...))`` → ``OverviewResult`` writes the
+    regional overview ``build/overview/NNN/``.
 
 Errors are values: a problem in the inputs raises :class:`~strategy_builder.errors.InputProblems` carrying
 every :class:`~strategy_builder.errors.Finding`; a problem outside them raises
@@ -65,14 +80,39 @@ _EXPORTS: dict[str, str] = {
     "read_returns": "strategy_builder.review.returns:read_returns",
     "ReturnsBatch": "strategy_builder.review.returns:ReturnsBatch",
     "update_register": "strategy_builder.review.register:update_register",
+    "read_comments": "strategy_builder.review.returns:read_comments",
+    "CommentsResult": "strategy_builder.review.returns:CommentsResult",
+    "consolidate": "strategy_builder.review.consolidate:consolidate",
+    "ConsolidationResult": "strategy_builder.review.consolidate:ConsolidationResult",
+    # consultation rounds
+    "round_status": "strategy_builder.rounds.status:round_status",
+    "RoundStatus": "strategy_builder.rounds.status:RoundStatus",
+    "write_replies": "strategy_builder.rounds.replies:write_replies",
+    "RepliesResult": "strategy_builder.rounds.replies:RepliesResult",
+    # language versions
+    "translation_status": "strategy_builder.languages.status:translation_status",
+    "TranslationStatus": "strategy_builder.languages.status:TranslationStatus",
+    "export_translations": "strategy_builder.languages.exchange:export_translations",
+    "import_translations": "strategy_builder.languages.exchange:import_translations",
+    "align_languages": "strategy_builder.languages.align:align",
+    "Alignment": "strategy_builder.languages.align:Alignment",
+    # all partners together
+    "partnership_matrix": "strategy_builder.regional.source:partnership_matrix",
+    "MatrixResult": "strategy_builder.regional.source:MatrixResult",
+    "build_overview": "strategy_builder.regional.overview:build_overview",
+    "OverviewOptions": "strategy_builder.regional.overview:OverviewOptions",
+    "OverviewResult": "strategy_builder.regional.overview:OverviewResult",
 }
 """Public name -> ``module:attribute`` where it lives."""
 
 __all__ = [
-    "BuildOptions", "BuildResult", "CheckResult", "Comparison", "DiffReport", "LoadResult", "__version__", "build",
-    "check", "check_template", "compare", "diff_report", "init_project", "list_sections", "load_project",
-    "new_partner", "read_returns", "ReturnsBatch", "template_context", "update_register", "watch_previews",
-    "write_schemas",
+    "__version__", "align_languages", "Alignment", "build", "build_overview", "BuildOptions", "BuildResult", "check",
+    "check_template", "CheckResult", "CommentsResult", "compare", "Comparison", "consolidate", "ConsolidationResult",
+    "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "list_sections",
+    "load_project", "LoadResult", "MatrixResult", "new_partner", "OverviewOptions", "OverviewResult",
+    "partnership_matrix", "read_comments", "read_returns", "RepliesResult", "ReturnsBatch", "round_status",
+    "RoundStatus", "template_context", "translation_status", "TranslationStatus", "update_register", "watch_previews",
+    "write_replies", "write_schemas",
 ]
 
 
@@ -108,3 +148,13 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.review.returns import ReturnsBatch, read_returns
     from strategy_builder.review.section_listing import read_document_sections as list_sections
     from strategy_builder.starter import init_project
+    from strategy_builder.languages.align import Alignment
+    from strategy_builder.languages.align import align as align_languages
+    from strategy_builder.languages.exchange import export_translations, import_translations
+    from strategy_builder.languages.status import TranslationStatus, translation_status
+    from strategy_builder.regional.overview import OverviewOptions, OverviewResult, build_overview
+    from strategy_builder.regional.source import MatrixResult, partnership_matrix
+    from strategy_builder.review.consolidate import ConsolidationResult, consolidate
+    from strategy_builder.review.returns import CommentsResult, read_comments
+    from strategy_builder.rounds.replies import RepliesResult, write_replies
+    from strategy_builder.rounds.status import RoundStatus, round_status

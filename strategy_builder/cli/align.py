@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
@@ -32,16 +33,15 @@ def align(project_dir: Path, draft: int, language: str | None, out: Path | None,
     pending when some were printed untranslated; behind when its source text changed since the previous
     draft and its translation did not. HTML shows the source and the translation side by side.
     """
-    from strategy_builder.languages.align import align as run_align
-    from strategy_builder.languages.align import alignment_html
-
-    result = run_align(project_dir, draft, language)
+    result = library.align_languages(project_dir, draft, language)
     if output_format in ("json", "html"):
         if output_format == "json":
             import json
 
             text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
         else:
+            from strategy_builder.languages.align import alignment_html
+
             text = alignment_html(result)
         if out is not None:
             from strategy_builder.layout import write_atomic

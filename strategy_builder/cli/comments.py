@@ -8,16 +8,16 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import INTERNAL_ERROR, cli
 from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.inputs.root import locate_project
 from strategy_builder.review.register import (
-    BACKUP_DIR, COMMENTS_SCHEMA, COMMENTS_SCHEMA_VERSION, RegisterRow, RegisterUpdate, check_register, summarise,
-    update_register,
+    BACKUP_DIR, COMMENTS_SCHEMA, COMMENTS_SCHEMA_VERSION, RegisterRow, RegisterUpdate,
 )
-from strategy_builder.review.returns import ReturnsBatch, read_returns
+from strategy_builder.review.returns import ReturnsBatch
 
 EPILOG = """Examples:
 
@@ -63,14 +63,12 @@ def comments(files: tuple[Path, ...], project: Path | None, register: Path | Non
     3 internal error.
     """
     paths, project_dir = _split_arguments(files, project)
-    if register is not None:
-        check_register(register, force=force)  # fail before any work
-    batch = read_returns(paths, project_dir, ministry=ministry)
+    result = library.read_comments(paths, project_dir, ministry=ministry, register=register, force=force,
+                                   summary=summary)
+    batch, update, counts = result.batch, result.register, result.summary
     for path, seconds in zip((f.path for f in batch.files), batch.seconds, strict=True):
         if seconds > SLOW_FILE_SECONDS:
             stderr_console().print(f"[yellow]{escape(str(path))}: reading took {seconds:.0f} s[/yellow]")
-    update = update_register(register, batch.all_rows(), force=force) if register is not None else None
-    counts = (update.summary if update is not None else summarise(batch.all_rows())) if summary else None
     if output_format == "json":
         _print_json(batch, update, counts)
     else:

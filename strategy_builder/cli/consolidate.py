@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stdout_console
@@ -54,14 +55,12 @@ def consolidate(files: tuple[Path, ...], output: Path, ministries: tuple[str, ..
     listed. Returns of different partners or drafts are refused. Exit codes: 0 written, 1 a file cannot be
     merged (each is named), 2 usage error or the output cannot be written.
     """
-    from strategy_builder.review.consolidate import consolidate as merge
-
     named = _ministries(ministries)
     if any(output.resolve() == f.resolve() for f in files):
         raise click.UsageError("--out must not be one of the returned files")
     location = locate_project(project)
     project_dir = location.path if location.how != "current" or project is not None else None
-    result = merge(list(files), output, project_dir=project_dir, ministries=named)
+    result = library.consolidate(list(files), output, project_dir=project_dir, ministries=named)
     if output_format == "json":
         print_json(result.payload())
         return ExitCode.OK

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.starter import init_project
 
 EPILOG = """Examples:
 
@@ -39,7 +39,7 @@ def init(directory: Path, partners: tuple[str, ...], sample: bool, force: bool, 
     copy of the default template shipped with strategy-builder) and a .gitignore for build/. The project
     checks and builds as it is. Nothing is overwritten without --force: exit 2 names the files.
     """
-    started = init_project(directory, list(partners), sample=sample, force=force)
+    started = library.init_project(directory, list(partners), sample=sample, force=force)
     if output_format == "json":
         print_json({"directory": str(directory), "written": started.written, "partners": started.partners,
                     "sample": sample})

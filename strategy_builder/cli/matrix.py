@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import project_argument, verbosity_options
 from strategy_builder.cli.output import stderr_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.regional.export import FORMATS, MatrixFormat, format_for, render_matrix, write_matrix
-from strategy_builder.regional.source import load_regional_inputs
 
 
 @cli.command(epilog="Examples:\n\n    strategy-builder matrix\n\n"
@@ -38,12 +38,12 @@ def matrix(project_dir: Path, output_format: MatrixFormat | None, out: Path | No
     chosen = format_for(out, output_format)
     if chosen == "xlsx" and out is None:
         raise EnvironmentProblem("an xlsx workbook cannot go to the terminal", hint="add --out matrix.xlsx")
-    inputs = load_regional_inputs(project_dir, draft)
+    result = library.partnership_matrix(project_dir, draft)
     errors = stderr_console()
-    if inputs.warnings.items:
-        errors.print(f"[yellow]{len(inputs.warnings.items)} warning(s) in the inputs[/yellow] "
+    if result.warnings.items:
+        errors.print(f"[yellow]{len(result.warnings.items)} warning(s) in the inputs[/yellow] "
                      "(run 'strategy-builder check' to see them)")
-    computed = inputs.matrix()
+    computed = result.matrix
     if out is None:
         sys.stdout.buffer.write(render_matrix(computed, chosen))
         sys.stdout.flush()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.regional.overview import OverviewOptions, OverviewResult, build_overview
+
+if TYPE_CHECKING:
+    from strategy_builder.regional.overview import OverviewResult
 
 
 def _payload(result: OverviewResult, root: Path) -> dict[str, Any]:
@@ -49,9 +52,9 @@ def overview(project_dir: Path, draft: int | None, pdf: bool, force: bool, wait_
     at all), its sections are tracked: 'diff' and 'comments' work on it. When nothing changed since the
     last overview, none is written (use --force).
     """
-    options = OverviewOptions(draft=draft, force=force, pdf=pdf, wait_seconds=wait_seconds)
+    options = library.OverviewOptions(draft=draft, force=force, pdf=pdf, wait_seconds=wait_seconds)
     errors = stderr_console()
-    result = build_overview(project_dir, options, None if output_format == "json" else note)
+    result = library.build_overview(project_dir, options, None if output_format == "json" else note)
     if output_format == "json":
         print_json(_payload(result, project_dir))
         return ExitCode.OK

@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stdout_console
@@ -45,12 +46,10 @@ def reply(ministries: tuple[str, ...], to_draft: int, every: bool, register: Pat
     Exit codes: 0 written (or unchanged), 1 a ministry has no comments in the register, 2 no such draft
     or register, or another build holds the lock.
     """
-    from strategy_builder.rounds.replies import write_replies
-
     if every == bool(ministries):
         raise click.UsageError("name the ministries to reply to, or give --all")
-    result = write_replies(project_dir, to_draft, ministries=list(ministries), register=register,
-                           wait_seconds=wait_seconds, force=force)
+    result = library.write_replies(project_dir, to_draft, ministries=list(ministries), register=register,
+                                   wait_seconds=wait_seconds, force=force)
     if output_format == "json":
         print_json(result.payload())
         return ExitCode.OK

@@ -9,6 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
@@ -46,9 +47,7 @@ def status(register: Path | None, today: dt.date | None, project_dir: Path, outp
 
     Exit codes: 0 shown, 1 invalid strategy.yaml, 2 not a project or an unreadable register.
     """
-    from strategy_builder.rounds.status import round_status
-
-    result = round_status(project_dir, register=register, today=today)
+    result = library.round_status(project_dir, register=register, today=today)
     if output_format == "json":
         print_json(result.payload())
         return ExitCode.OK

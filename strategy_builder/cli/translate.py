@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_argument, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, render_findings, stdout_console
@@ -36,9 +37,7 @@ def status(project_dir: Path, show_values: bool, output_format: str) -> int:
     Stale: the source text changed since the translation was made. Country names that are not translated
     are printed as CLDR names them in the language, and count as translated.
     """
-    from strategy_builder.languages.status import translation_status
-
-    report = translation_status(project_dir)
+    report = library.translation_status(project_dir)
     if output_format == "json":
         print_json(report.to_json())
         return ExitCode.OK
@@ -67,12 +66,8 @@ def status(project_dir: Path, show_values: bool, output_format: str) -> int:
     if pending and not show_values:
         console.print(f"{pending} value(s) missing or stale: 'translate status --values' lists them; "
                       "'translate export --only missing,stale' writes them for translators.")
-    findings = [f for f in report.findings if not f.code.startswith("translation.") or
-                f.code not in ("translation.missing", "translation.stale", "translation.missing-file")]
-    if findings:
-        from strategy_builder.errors import Findings
-
-        render_findings(Findings(findings), console)
+    if report.problems.items:
+        render_findings(report.problems, console)
     return ExitCode.OK
 
 
@@ -98,7 +93,7 @@ def export(project_dir: Path, language: str, out: Path, only: str | None, partne
     """Write the values of a language version for translators, with the source text, notes on where each one
     is printed and what it is, the previous translation of a stale value, and the fingerprint of the source
     (which 'translate import' records)."""
-    from strategy_builder.languages.exchange import STATES, export_translations
+    from strategy_builder.languages.exchange import STATES
 
     states = None
     if only is not None:
@@ -106,8 +101,8 @@ def export(project_dir: Path, language: str, out: Path, only: str | None, partne
         unknown = sorted(states - set(STATES))
         if unknown:
             raise click.BadParameter(f"{', '.join(unknown)}: choose among {', '.join(STATES)}", param_hint="--only")
-    result = export_translations(project_dir, language, out, only=states,
-                                 partners={p.upper() for p in partners} if partners else None)
+    result = library.export_translations(project_dir, language, out, only=states,
+                                         partners={p.upper() for p in partners} if partners else None)
     if output_format == "json":
         print_json({"file": str(result.path), "language": result.language, "units": result.counts})
         return ExitCode.OK
@@ -127,9 +122,7 @@ def import_(project_dir: Path, file: Path, output_format: str) -> int:
     inputs/translations/: only the values it carries change, each with the fingerprint of the source text
     it was translated from; a value translated from an older source text is imported as stale. A copy of
     each file changed goes to .backups/ beside it. With any error nothing is written (exit 1)."""
-    from strategy_builder.languages.exchange import import_translations
-
-    result = import_translations(project_dir, file)
+    result = library.import_translations(project_dir, file)
     if output_format == "json":
         print_json({"file": str(file), "language": result.language, "counts": dict(result.counts),
                     "changed_files": result.files, "warnings": [f.to_json() for f in result.warnings.sorted()]})

@@ -8,7 +8,7 @@ from typing import Any
 
 from strategy_builder.errors import Findings, InputProblems
 from strategy_builder.layout import require_project
-from strategy_builder.languages.loading import load_project_with_translations
+from strategy_builder.languages.loading import UNTRANSLATED, load_project_with_translations
 from strategy_builder.models.project import Project
 from strategy_builder.models.translations import STRATEGY_SUBJECT, SourceValue, SubjectTranslation, Translations
 
@@ -20,6 +20,11 @@ class TranslationStatus:
     project: Project
     translations: Translations
     findings: Findings
+
+    @property
+    def problems(self) -> Findings:
+        """The findings other than missing and stale values, which the status counts per file instead."""
+        return Findings([f for f in self.findings if f.code not in UNTRANSLATED])
 
     def source_location(self, status: SubjectTranslation, value: SourceValue) -> str:
         """``inputs/partners/KZ.yaml:59``: where a value is written in the source."""

@@ -64,3 +64,19 @@ def load_regional_inputs(project_dir: Path, draft: int | None = None) -> Regiona
         if latest is not None and _same_inputs(result.project, latest[1]):
             numbers_from = latest[0]
     return RegionalInputs(result.project, Findings(result.findings.warnings), draft, numbers_from)
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixResult:
+    """The partnership matrix of a project's inputs (or of a draft's snapshot), and the inputs' warnings."""
+
+    matrix: RegionalMatrix
+    warnings: Findings
+
+
+def partnership_matrix(project_dir: Path, draft: int | None = None) -> MatrixResult:
+    """The matrix of ``project_dir``'s current inputs, or of draft ``draft``'s snapshot; raises as
+    :func:`load_regional_inputs` does. Its views: :func:`strategy_builder.regional.export.render_matrix`
+    (bytes) and :func:`~strategy_builder.regional.export.write_matrix` (a file)."""
+    inputs = load_regional_inputs(project_dir, draft)
+    return MatrixResult(inputs.matrix(), inputs.warnings)

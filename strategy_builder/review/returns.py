@@ -27,6 +27,7 @@ from strategy_builder.ooxml.stamps import CONSOLIDATION_AUTHOR, Consolidation, r
 
 if TYPE_CHECKING:
     from strategy_builder.review.register.columns import RegisterRow
+    from strategy_builder.review.register.update import RegisterUpdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,3 +303,34 @@ def read_returns(paths: Iterable[Path], project_dir: Path, *, ministry: str | No
         batch.rows.append(rows_from_returns([returned]))
         batch.seconds.append(time.perf_counter() - started)
     return batch
+
+
+@dataclass(frozen=True, slots=True)
+class CommentsResult:
+    """What ``comments`` found and did: the returned files read, the register update, and the counts."""
+
+    batch: ReturnsBatch
+    register: RegisterUpdate | None
+    """The register merged into, when one was given."""
+    summary: dict[str, dict[str, int]] | None
+    """Counts of rows by partner, area, ministry and disposition (the register's when one was updated),
+    when asked for."""
+
+
+def read_comments(paths: Iterable[Path], project_dir: Path, *, ministry: str | None = None,
+                  register: Path | None = None, force: bool = False, summary: bool = False) -> CommentsResult:
+    """Read returned drafts (:func:`read_returns`) and, with ``register``, merge their rows into the comment
+    register (:func:`~strategy_builder.review.register.update_register`), keeping what the team wrote.
+
+    The register is checked before any file is read (an office lock, a wrong format or shape raises
+    :class:`~strategy_builder.errors.EnvironmentProblem` and nothing is read or written); ``force`` updates
+    a register whose office lock seems stale. ``summary`` also counts the rows.
+    """
+    from strategy_builder.review.register import check_register, summarise, update_register
+
+    if register is not None:
+        check_register(register, force=force)  # fail before any work
+    batch = read_returns(paths, project_dir, ministry=ministry)
+    update = update_register(register, batch.all_rows(), force=force) if register is not None else None
+    counts = (update.summary if update is not None else summarise(batch.all_rows())) if summary else None
+    return CommentsResult(batch, update, counts)
