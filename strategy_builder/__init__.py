@@ -3,11 +3,13 @@
 The library. Every command of the ``strategy-builder`` CLI is one of these functions plus option parsing
 and rendering, and anything the CLI does can be done from Python with them::
 
+    from pathlib import Path
     import strategy_builder as sb
 
-    result = sb.check("path/to/project")                 # every finding of every input file
-    draft = sb.build("path/to/project")                  # the next draft (or BuildOptions(preview=True))
-    report = sb.diff_report("1", "2", "path/to/project")  # what changed, and why; report.view for reports
+    project = Path("path/to/project")
+    result = sb.check(project)                  # every finding of every input file
+    draft = sb.build(project)                   # the next draft (or sb.BuildOptions(preview=True))
+    report = sb.diff_report("1", "2", project)  # what changed, and why; report.view for reports
 
 Names are imported on first use, so ``import strategy_builder`` costs nothing until one is used:
 

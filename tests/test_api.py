@@ -41,3 +41,30 @@ def test_check_through_the_library(tmp_path) -> None:  # type: ignore[no-untyped
     result = strategy_builder.check(project)
     assert not result.findings.has_errors() and result.partners == 12
     assert (project / "build" / ".cache" / "inputs" / "index.json").is_file()  # the second check is answered from it
+
+
+def test_the_example_of_the_package_docstring_runs(sample_drafts, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The example that the package docstring and the README show, run on a copy of a project with two drafts
+    (about a second once the session's drafts exist)."""
+    import shutil
+    import textwrap
+    from pathlib import Path
+
+    from conftest import REPO
+
+    project = tmp_path / "project"
+    shutil.copytree(sample_drafts[0].parents[2], project, ignore=shutil.ignore_patterns(".build.lock"))
+    block = []
+    for line in (strategy_builder.__doc__ or "").split("::\n", 1)[1].splitlines()[1:]:
+        if line and not line.startswith("    "):
+            break
+        block.append(line)
+    example = textwrap.dedent("\n".join(block)).strip() + "\n"
+    assert f"```python\n{example}```" in (REPO / "README.md").read_text(encoding="utf-8")
+    names: dict[str, object] = {}
+    exec(example.replace('Path("path/to/project")', f"Path({str(project)!r})"), names)  # noqa: S102
+    assert not names["result"].findings.has_errors()  # type: ignore[attr-defined]
+    # Nothing changed since draft 2: no new draft.
+    assert names["draft"].kind == "unchanged" and names["draft"].draft == 2  # type: ignore[attr-defined]
+    assert names["report"].comparison.has_changes  # type: ignore[attr-defined]
+    assert isinstance(names["project"], Path)
