@@ -42,7 +42,8 @@ BEGIN, END = "<!-- mutation-score:begin -->", "<!-- mutation-score:end -->"
 
 MODULES: dict[str, list[str]] = {
     "strategy_builder/ooxml/accept.py": ["tests/ooxml/test_accept.py", "tests/ooxml/test_redline.py"],
-    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_redline_options.py"],
+    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_redline_options.py",
+                                          "tests/ooxml/test_objects.py", "tests/e2e/test_every_story.py"],
     "strategy_builder/drafts/store.py": ["tests/drafts/test_store.py", "tests/drafts/test_invalidation.py",
                                          "tests/e2e/test_build_robustness.py"],
     "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py"],
