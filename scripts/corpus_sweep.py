@@ -7,9 +7,10 @@ Run by hand (it takes minutes: the test suite holds a ring of these pairs, tests
 For each ordered pair (OLD, NEW) of the .docx files under CORPUS_DIR that can be read: ``diff`` must not crash,
 and the redline, after Accept All, must read as NEW and, after Reject All, as OLD in every story (body,
 footnotes, endnotes, text boxes, pictures, equations, headers and footers), as tests/fixtures/diff/docs.py
-``story_views`` reads them. Headers and footers are left out of the check when the documents have different
-numbers of sections (a section break that only OLD has does not come back on Reject All). Prints the failures
-by story and a summary; exit status 1 when any pair crashed or failed.
+``story_views`` reads them. One documented limit (docs/diff.md) is left out of the check: when OLD has more
+sections than NEW, a section break that only OLD has does not come back on Reject All, nor the headers and
+footers of that section, so the headers and footers after Reject All are not compared with OLD's. Prints the
+failures by story and a summary; exit status 1 when any pair crashed or failed.
 """
 
 from __future__ import annotations
@@ -26,8 +27,14 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from fixtures.diff.docs import story_views  # noqa: E402
 from strategy_builder.errors import UntrustedDocumentError  # noqa: E402
+from strategy_builder.ooxml.namespaces import SECT_PR  # noqa: E402
 from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
 from strategy_builder.review.review_document import ReviewDocument, read_document  # noqa: E402
+
+
+def _sections(document: ReviewDocument) -> int:
+    """How many sections (``w:sectPr``) the document's main part has, its changes accepted."""
+    return sum(1 for _ in document.body.accepted_root.iter(SECT_PR))
 
 
 def invariant_failures(old: ReviewDocument, new: ReviewDocument, old_views: dict[str, list[str]],
@@ -35,13 +42,15 @@ def invariant_failures(old: ReviewDocument, new: ReviewDocument, old_views: dict
     """The stories in which the redline of OLD -> NEW does not accept to NEW or reject to OLD."""
     data = redline(diff_documents(old, new), author="sweep", date=dt.date(2020, 1, 1))
     accepted, rejected = story_views(data, "accept"), story_views(data, "reject")
-    same_sections = len(old.body.headers_footers) == len(new.body.headers_footers)
+    old_has_more_sections = _sections(old) > _sections(new)
     failures = []
     for story in new_views:
-        if story == "not compared" or (story == "headers and footers" and not same_sections):
+        if story == "not compared":
             continue
         if accepted[story] != new_views[story]:
             failures.append(f"accept: {story}")
+        if story == "headers and footers" and old_has_more_sections:
+            continue  # the documented limit (see the module's docstring)
         if rejected[story] != old_views[story]:
             failures.append(f"reject: {story}")
     return failures
