@@ -3,7 +3,7 @@ every report.
 
 Run by hand (not part of the tests), on a machine as quiet as you can get:
 
-    pip install "python-redlines[docxodus]"      # benchmark-only dependency (the baseline)
+    pip install -c constraints.txt -e ".[bench]"   # the baseline, python-redlines[docxodus] (benchmark only)
     python benchmarks/diff_bench.py [--runs 7] [--pair OLD.docx NEW.docx] [--no-append]
 
 Every figure is the wall time of a whole process (Python's start-up, imports and the .NET engine's start-up
