@@ -45,6 +45,8 @@ MANIFEST_FILE = "manifest.json"
 LOCK_FILE = ".build.lock"
 REDLINES_DIR = "redlines"
 """Inside a draft folder: ``redlines/<CODE>.docx`` against the previous draft."""
+PROVENANCE_DIR = "provenance"
+"""Inside a draft folder: ``provenance/<CODE>.json``, where each rendered value of a document came from."""
 HTML_REPORT = "diff.html"
 """Inside a draft folder: the HTML report of the changes since the previous draft."""
 PREVIEW_LABEL = "PREVIEW"
@@ -61,6 +63,11 @@ def _current_umask() -> int:
 
 UMASK = _current_umask()
 """The process's umask, read once: files made by ``mkstemp`` (0600) are given the mode it implies."""
+
+
+def provenance_file_name(code: str) -> str:
+    """The table of values of partner ``code``, relative to its draft folder."""
+    return f"{PROVENANCE_DIR}/{code}.json"
 
 
 def draft_dir_name(number: int) -> str:

@@ -966,8 +966,10 @@ def build_changes(b: Body) -> None:
     b.para("AnnexLead", "{{ changes.sentence }}")
     b.tag("{%p if changes.has_previous and changes.rows %}")
     # The number column holds "3.3 → 3.4" on one line; the change column "Moved within its area".
-    b.table([(label("column_number"), 1304), (label("column_section"), 5669), (label("column_change"), 2097)],
-            [["{{ c.number }}", "{{ c.title }}", "{{ c.status_label }}"]],
+    # The answers column lists the register rows a section answers, one per line (docs/returns.md).
+    b.table([(label("column_number"), 1304), (label("column_section"), 4082), (label("column_change"), 2097),
+             (label("column_answers"), 1587)],
+            [["{{ c.number }}", "{{ c.title }}", "{{ c.status_label }}", "{{ c.responds_to_text }}"]],
             loop=("{%tr for c in changes.rows %}", "{%tr endfor %}"))
     b.tag("{%p endif %}")
     b.para("DocumentEnd")

@@ -56,6 +56,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "new-partner": CommandEntry("new_partner", "Create inputs/partners/CODE.yaml for a partner state declared in "
                                                "inputs/strategy.yaml."),
     "overview": CommandEntry("overview", "Write the regional overview build/overview/NNN/ for senior officials."),
+    "propose": CommandEntry("propose", "Propose every tracked change of returned drafts (FILE.docx...) as a new "
+                                       "value of the YAML input it was printed from."),
+    "register": CommandEntry("register", "The comment register of returned drafts."),
     "reply": CommandEntry("reply", "Write replies to ministries (MINISTRY..., or --all) that go out with draft "
                                    "DRAFT."),
     "schema": CommandEntry("schema", "Write the JSON Schemas (draft-07) of strategy.yaml and partner files, for "

@@ -49,6 +49,7 @@ def _payload(result: BuildResult, root: Path) -> dict[str, Any]:
         "layout": result.layout.model_dump() if result.layout else None,
         "warnings": [f.to_json() for f in result.warnings.sorted()],
         "cleaned_leftovers": [rel(p) for p in result.cleaned],
+        "register": str(result.register) if result.register else None,
         "template": str(result.template) if result.packaged_template or result.template is None
         else rel(result.template),
         "packaged_template": result.packaged_template,
@@ -208,6 +209,8 @@ def _show(result: BuildResult, root: Path) -> None:
         render_findings(result.warnings, console)
     for path in result.cleaned:
         console.print(f"[dim]removed leftovers of an interrupted build: {path}[/dim]")
+    if result.register is not None:
+        console.print(f"register {escape(str(result.register))} refreshed with draft {result.draft:03d}")
     if result.kind == "unchanged":
         console.print(f"[green]Nothing changed[/green] since draft {result.draft:03d} (inputs and template are "
                       "identical); no draft written. Use --force to write one anyway.")

@@ -18,6 +18,7 @@ from strategy_builder.drafts.worker_pool import RenderJob, WorkerPool, default_j
 from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.drafts.fingerprint import draft_fingerprint
 from strategy_builder.drafts.round_guard import round_not_advanced
+from strategy_builder.models.section_changes import SectionChange
 from strategy_builder.drafts.store import DraftStore
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, TemplateProblem,
@@ -30,7 +31,8 @@ from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, language_ent
 from strategy_builder.languages.loading import load_project_with_translations, untranslated_for_circulation
 from strategy_builder.inputs.policy import for_circulation
 from strategy_builder.layout import (
-    MANIFEST_FILE, ProjectLayout, language_document, read_manifest, require_project, write_atomic,
+    MANIFEST_FILE, ProjectLayout, language_document, provenance_file_name, read_manifest, require_project,
+    write_atomic,
 )
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.manifest import (
@@ -38,6 +40,7 @@ from strategy_builder.models.manifest import (
 )
 from strategy_builder.models.translations import STRATEGY_SUBJECT, SubjectTranslation
 from strategy_builder.models.project import Project, SourcedPartner
+from strategy_builder.models.provenance import ValueLog, values_json
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
 from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
@@ -111,6 +114,8 @@ class BuildResult:
     packaged_template: bool = False
     """Whether that is the default template shipped with strategy-builder (the project has no templates/)."""
     layout: ManifestLayout | None = None
+    register: Path | None = None
+    """The comment register (review.register) refreshed after publishing the draft, if one was."""
 
 
 def _fingerprint(project: Project, template: CompiledTemplate) -> str:
@@ -194,10 +199,12 @@ class Planned:
 
     def with_pages(self, project: Project, pages: Pages) -> Planned:
         """The same document with these page numbers in its contents (and no request to update fields)."""
-        context = build_context(self.partner, self.strategy, self.stamp, self.records, pages=pages,
+        values = ValueLog(self.partner.code, self.partner.document.display_name) if self.job.values else None
+        context = build_context(self.partner, self.strategy, self.stamp, self.records, values, pages=pages,
                                 language=self.language)
         document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
-        return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp))
+        return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp,
+                                                                 values=values.table() if values else None))
 
 
 Drafts = list[tuple[int, Manifest]]
@@ -246,6 +253,23 @@ def _withdrawn_in(partner: SourcedPartner, drafts: Drafts) -> tuple[tuple[str, i
     return tuple(result)
 
 
+def _answers(records: list[SectionRecord], changes: list[SectionChange], previous: ManifestPartner | None
+             ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Section ID -> the register rows it answers that the previous draft did not cite yet (the changes table
+    cites the rows a section answers for the first time); a section that moved is compared with its old ID."""
+    cited = {s.id: set(s.responds_to) for s in previous.sections} if previous is not None else {}
+    rows = {r.id: r.responds_to for r in records}
+    result = []
+    for change in changes:
+        if change.new is None or not rows.get(change.id):
+            continue
+        already = cited.get(change.old_id or change.id, set())
+        fresh = tuple(row for row in rows[change.id] if row not in already)
+        if fresh:
+            result.append((change.id, fresh))
+    return tuple(result)
+
+
 def _job(partner: SourcedPartner, project: Project, template_sha256: str, number: int | None,
          previous_number: int | None, previous: Manifest | None, *, circulated: bool = True,
          drafts: Drafts | None = None) -> Planned:
@@ -254,11 +278,15 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
     previous_partner = previous.partner(partner.code) if previous else None
     changes = section_changes(records, previous_partner)
     sections, removed = manifest_sections(records, changes, previous_partner)
+    answered = {r.id: r.responds_to for r in records}
+    sections = [s.model_copy(update={"responds_to": list(answered.get(s.id, ()))}) for s in sections]
     drafts = drafts or []
     stamp = DraftStamp(number, previous_number if previous else None, tuple(changes),
                        history=_history(partner.code, drafts, number),
-                       withdrawn_in=_withdrawn_in(partner, drafts))
-    context = build_context(partner, strategy, stamp, records, language=strategy.source_language)
+                       withdrawn_in=_withdrawn_in(partner, drafts),
+                       answers=_answers(records, changes, previous_partner))
+    values = ValueLog(partner.code, partner.document.display_name)
+    context = build_context(partner, strategy, stamp, records, values, language=strategy.source_language)
     label = stamp.label
     logo = strategy.series.logo
     document_stamp = DocumentStamp(
@@ -269,7 +297,8 @@ def _job(partner: SourcedPartner, project: Project, template_sha256: str, number
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
         date=strategy.consultation.issued,
         logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
-    job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated)
+    job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated,
+                    values.table())
     return Planned(job, partner, records, sections, removed, stamp, strategy, strategy.source_language)
 
 
@@ -299,7 +328,9 @@ def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
                 subject=f"{title}, {strip_pending(fill(labels, 'footer_draft', label=base.stamp.label))}",
                 language=language, language_tag=cldr.language_tag(language),
                 pending=(fill(labels, "translation_pending"), source_tag) if pending else None)
-            job = dataclasses.replace(base.job, context=context, stamp=document_stamp)
+            # A language version prints translations, not the YAML values: it carries no table of values
+            # (propose maps changes of the source language's documents only).
+            job = dataclasses.replace(base.job, context=context, stamp=document_stamp, values=None)
             plans.append(Planned(job, partner, base.records, base.sections, base.removed, base.stamp, strategy,
                                  language, LanguagePlan(translation, strategy_translation)))
     return plans
@@ -329,6 +360,8 @@ def _render_planned(project: Project, template: CompiledTemplate, planned: list[
         # One document per planned job, in order.
         for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
             write(plan.file, document.data)
+            if plan.job.values is not None:  # the source language's documents: where each value came from
+                write(provenance_file_name(plan.job.partner), values_json(plan.job.values))
             entries.append(_manifest_partner(plan.partner, document, plan.sections, plan.removed, plan.name))
             notify(f"rendered {plan.name}", index, len(planned))
     except DocumentAssemblyError as error:
@@ -430,10 +463,39 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     with InputCache(ProjectLayout.of(root).input_cache_dir, background=True) as cache:
         project, warnings = _load(root, options, cache)
         result = build_project(project, options, notify, before_fork=cache.close)
+    if result.kind == "draft":
+        _refresh_register(project, result, notify)
     warnings.extend(result.warnings)
     result.warnings = warnings
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refresh_register(project: Project, result: BuildResult, notify: Progress) -> None:
+    """Refresh the register named in strategy.yaml (review.register) with the new draft: which draft
+    changed and cites each row. A register that is missing, open in an office program, locked or damaged is
+    left untouched, with a warning (the draft is published either way)."""
+    name = project.strategy.review.register
+    if not name:
+        return
+    from strategy_builder.review.dispositions import refresh_register  # only projects with a register pay
+
+    path = project.root / name
+    where = project.strategy_document.location(("review", "register"))
+    if not path.exists():
+        result.warnings.add(Finding(where, "register.missing", f"the register {name} does not exist; it was not "
+                                    "refreshed", Severity.WARNING,
+                                    hint="create it with 'strategy-builder comments RETURNED.docx --register FILE'"))
+        return
+    notify("refreshing the register", 0, 0)
+    try:
+        refresh_register(path, project.root)
+    except EnvironmentProblem as problem:
+        result.warnings.add(Finding(where, "register.not-refreshed", f"the register was not refreshed: "
+                                    f"{problem.message}", Severity.WARNING,
+                                    hint=(problem.hint or "") + "; then run 'strategy-builder register refresh'"))
+        return
+    result.register = path
 
 
 def build_project(project: Project, options: BuildOptions = BuildOptions(),

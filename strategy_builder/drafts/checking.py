@@ -2,14 +2,16 @@
 
 It lives with the drafts because it asks what a build asks before writing: the inputs and the translations
 (:func:`strategy_builder.languages.loading.load_project_with_translations`), and whether the next draft
-would keep the latest draft's consultation round and dates (:mod:`strategy_builder.drafts.round_guard`).
+would keep the latest draft's consultation round and dates (:mod:`strategy_builder.drafts.round_guard`);
+and whether ``responds_to`` names rows of the comment register (:mod:`strategy_builder.review.dispositions`).
 
 A check that nothing changed for since the last check without errors is answered from
 ``build/.cache/check.json``, without reading or validating anything. The findings of a check are a
 function of what it reads, so the cache is keyed by a digest of exactly that: every entry under
 ``inputs/`` (by name, kind and content); the numbers of the drafts and the size and time of the latest
 one's manifest; the size and time of the logo and of the template (the round guard compares the next
-draft, template included, with the latest); the size and time of every module of strategy-builder and of
+draft, template included, with the latest) and of the comment register (``review.register``, whose rows
+``responds_to`` names); the size and time of every module of strategy-builder and of
 the libraries whose checks and messages the findings carry. The answer is then the findings the reading
 gave, in the same order, without importing pydantic, the YAML reader or pycountry, whose imports alone
 cost more than the rest of a check. Only checks without errors are kept: while there are errors the
@@ -61,9 +63,10 @@ class CheckResult:
 def check_project(root: Path, *, strict: bool = False) -> CheckResult:
     """Validate ``inputs/`` of the project at ``root`` (strategy.yaml, the partner files and the
     translations) and report every problem of every file at once, and whether the next draft would keep
-    the latest draft's round and dates although it changed. When nothing it reads changed since the last
-    check without errors, that check's findings are the answer (see the module docstring); otherwise files
-    whose bytes were read cleanly before are answered from the project's input cache
+    the latest draft's round and dates although it changed, and whether the register rows that
+    ``responds_to`` names are rows of the register (``review.register``). When nothing it reads changed
+    since the last check without errors, that check's findings are the answer (see the module docstring);
+    otherwise files whose bytes were read cleanly before are answered from the project's input cache
     (``build/.cache/inputs``), as a build does. Raises
     :class:`~strategy_builder.errors.EnvironmentProblem` when ``root`` is not a project."""
     require_project(root)
@@ -96,12 +99,17 @@ def _read_and_check(root: Path, layout: ProjectLayout) -> tuple[Findings, int, l
     stale_round = next_draft_round_finding(project)  # the next draft under the previous draft's round and dates
     if stale_round is not None:
         result.findings.add(stale_round)
+    from strategy_builder.review.dispositions import responds_to_findings  # the rows responds_to names
+
+    result.findings.extend(responds_to_findings(project))
     return result.findings, len(project.partners), _outside_inputs(project)
 
 
 def _outside_inputs(project: Project) -> list[Path]:
     logo = project.strategy.series.logo
-    return [*([project.root / logo] if logo is not None else []), project.template_path]
+    register = project.strategy.review.register
+    return [*([project.root / logo] if logo is not None else []), project.template_path,
+            *([project.root / register] if register else [])]
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import ProjectLayout, require_project
 from strategy_builder.models.project import Project
+from strategy_builder.render.context import without_value_marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,8 @@ def template_context(project_dir: Path, code: str) -> dict[str, Any]:
         raise EnvironmentProblem(f"no partner {code} in {ProjectLayout(project.root).partners_dir}",
                                  hint="codes: " + ", ".join(p.code for p in project.partners))
     path = project.template_path
-    return plan_next_draft(project, _sha256(path) if path.is_file() else "", [code])[0].context
+    context = plan_next_draft(project, _sha256(path) if path.is_file() else "", [code])[0].context
+    return without_value_marks(context)  # the invisible marks of where each value came from are the build's
 
 
 __all__ = ["TemplateCheck", "check_project_template", "template_context"]

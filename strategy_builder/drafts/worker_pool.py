@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from strategy_builder.models.provenance import ValueTable
 from strategy_builder.render.assembly import DocumentStamp, RenderedDocument, render_document
 from strategy_builder.render.engine import CompiledTemplate
 
@@ -21,6 +22,8 @@ class RenderJob:
     expected_sections: list[str]
     circulated: bool = True
     """A draft (compact, read back and verified) rather than a preview; see :func:`render_document`."""
+    values: ValueTable | None = None
+    """The table of the values the context marked (written beside the document; workers do not need it)."""
 
 
 _TEMPLATE: CompiledTemplate | None = None

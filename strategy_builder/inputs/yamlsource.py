@@ -44,8 +44,8 @@ MAX_DEPTH = YAML_DEPTH
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 # Characters XML 1.0 forbids (so a .docx cannot hold them), plus lone surrogates and the two
-# private-use characters strategy-builder reserves for its section markers.
-_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000\ue001]")
+# private-use characters strategy-builder reserves for its section and value markers.
+_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\ue003]")
 
 _CHARACTER_NAMES = {
     "\x00": "U+0000 (NUL)",
@@ -220,6 +220,8 @@ def _decode(raw: bytes, display_name: str) -> tuple[str | None, Finding | None]:
 def _character_name(character: str) -> str:
     if character in ("\ue000", "\ue001"):
         return f"U+{ord(character):04X} (reserved by strategy-builder for section markers)"
+    if character in ("\ue002", "\ue003"):
+        return f"U+{ord(character):04X} (reserved by strategy-builder for value markers)"
     if "\ud800" <= character <= "\udfff":
         return f"U+{ord(character):04X} (a lone surrogate, half of a broken character)"
     return _CHARACTER_NAMES.get(character, f"U+{ord(character):04X}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import warnings
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
@@ -17,6 +18,12 @@ StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 StakeholderCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9 .&-]{0,39}$")]
 """A short stakeholder code as declared in strategy.yaml (``IOM``, ``EU Delegation``)."""
+
+RowId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}-[0-9A-Z]{4,20}$")]
+"""The ID of a row of the comment register (``T-1A2B3C4D5E`` for a tracked change, ``C-...`` for a comment)."""
+
+RESPONDS_TO_HELP = ("IDs of rows of the comment register (review.register in strategy.yaml) that this entry "
+                    "answers; the next draft's changes table cites them")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=48)]
 """A stable identifier: lowercase letters and digits separated by single hyphens."""
@@ -174,6 +181,20 @@ class LanguageVersion(_Model):
         description="The partner states whose strategy is also printed in this language")
 
 
+with warnings.catch_warnings():
+    # ``register`` is the name the team writes; pydantic notes that it shadows ABCMeta.register of the class,
+    # which no code calls on these models.
+    warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
+    class ReviewSettings(_Model):
+        """Where the team keeps the comment register of returned drafts."""
+
+        register: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+            None, description="The comment register (.xlsx, .csv, .html or .json), relative to the project "
+                              "folder: 'check' validates responds_to against it, 'build' refreshes it when it "
+                              "publishes a draft")
+
+
 class StrategyFile(_Model):
     """``inputs/strategy.yaml``: process-level settings shared by every partner's draft."""
 
@@ -194,6 +215,7 @@ class StrategyFile(_Model):
                     "translated version of every partner's draft, or of the partners it names "
                     "({code: ru, partners: [AM, BY]}); translations live in inputs/translations/<language>/")
     build: BuildSettings = BuildSettings()
+    review: ReviewSettings = ReviewSettings()
 
     @property
     def source_language(self) -> str:
@@ -263,6 +285,7 @@ class KeyFigure(_Model):
     unit: Line | None = None
     year: Annotated[int, Field(ge=1990, le=2100)]
     source: Line
+    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
 
 
 class Action(_Model):
@@ -272,6 +295,7 @@ class Action(_Model):
     lead: list[StateCode] = Field(default_factory=list, description="Lead states (participating states)")
     stakeholders: list[StakeholderCode] = Field(default_factory=list)
     timeline: Period | None = None
+    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
 
 
 class ExpectedImpact(_Model):
@@ -294,6 +318,7 @@ class Priority(_Model):
 
     id: Slug
     title: Line
+    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
     status: Status = Status.PROPOSED
     rationale: Prose = Field(description="The partner's own statement of why this matters")
     cooperation: Prose | None = Field(None, description="How it prepares future joint cooperation")
@@ -307,6 +332,7 @@ class Area(_Model):
 
     priorities: list[Priority] = Field(default_factory=list)
     no_priorities_reason: Prose | None = Field(None, description="Required when there are no priorities")
+    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
 
 
 class Areas(_Model):
@@ -332,6 +358,9 @@ class PartnerFile(_Model):
         None, description="The executive summary; when absent the draft prints an overview of the priorities")
     authorities: list[Authority] = Field(default_factory=list)
     situation: Prose = Field(description="A short objective description of the migration situation")
+    situation_responds_to: list[RowId] = Field(
+        default_factory=list, description="IDs of rows of the comment register that the situation (with the "
+                                          "names and authorities) answers; the next draft's changes table cites them")
     key_figures: list[KeyFigure] = Field(default_factory=list)
     areas: Areas
 

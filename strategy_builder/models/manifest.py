@@ -48,6 +48,8 @@ class ManifestSection(_Model):
                                                       "another area); null when added")
     previous_number: str | None = Field(None, description="Number in the previous draft; null when added")
     previous_title: str | None = Field(None, description="Title in the previous draft; null when added")
+    responds_to: list[str] = Field(default_factory=list, description="Register row IDs the section's entries "
+                                                                       "answer (responds_to in the inputs)")
     priority_status: str | None = Field(
         None, description="A priority's status in this draft (proposed, agreed, bracketed, withdrawn)")
 

@@ -25,37 +25,75 @@ class Block:
     text: str
 
 
-def parse_prose(text: str) -> list[Block]:
-    """Split a long text field into paragraphs and bullet items, in order."""
-    blocks: list[Block] = []
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedBlock:
+    """A block and, for every character of its text, the characters of the source text that spell it.
+
+    A character of a line maps to itself; the space that joins two lines maps to everything between them
+    (the line break, indentation and white space at the line ends).
+    """
+
+    kind: Literal["paragraph", "bullet"]
+    text: str
+    spans: tuple[Span, ...]
+    end: int
+    """Where in the source text a character appended to the block goes."""
+
+
+def place_prose(text: str) -> list[PlacedBlock]:
+    """:func:`parse_prose` with the source position of every character (one parser for both)."""
+    blocks: list[PlacedBlock] = []
     kind: Literal["paragraph", "bullet"] | None = None
-    parts: list[str] = []
+    parts: list[tuple[str, int]] = []  # (stripped text of a line, where it starts in ``text``)
 
     def flush() -> None:
         nonlocal kind, parts
+        parts = [(part, start) for part, start in parts if part] if kind == "bullet" else parts
         if kind is not None and parts:
-            blocks.append(Block(kind, " ".join(parts)))
+            pieces, spans = [], []
+            for number, (part, start) in enumerate(parts):
+                if number:
+                    previous, previous_start = parts[number - 1]
+                    pieces.append(" ")
+                    spans.append((previous_start + len(previous), start))
+                pieces.append(part)
+                spans.extend((start + offset, start + offset + 1) for offset in range(len(part)))
+            last, last_start = parts[-1]
+            blocks.append(PlacedBlock(kind, "".join(pieces), tuple(spans), last_start + len(last)))
         kind, parts = None, []
 
-    for raw_line in text.replace("\r\n", "\n").split("\n"):
+    position = 0
+    for raw_line in text.split("\n"):
+        line_start = position
+        position += len(raw_line) + 1
         stripped = raw_line.strip()
         if not stripped:
             flush()
             continue
+        content = line_start + len(raw_line) - len(raw_line.lstrip())
         bullet = _BULLET.match(stripped)
         if bullet and not raw_line[:1].isspace() or bullet and kind != "bullet":
             flush()
-            kind, parts = "bullet", [stripped[bullet.end():].strip()]
+            rest = stripped[bullet.end():]
+            kind, parts = "bullet", [(rest.strip(), content + bullet.end() + len(rest) - len(rest.lstrip()))]
         elif kind == "bullet" and raw_line[:1].isspace():
-            parts.append(stripped)
+            parts.append((stripped, content))
         elif kind == "bullet":
             flush()
-            kind, parts = "paragraph", [stripped]
+            kind, parts = "paragraph", [(stripped, content)]
         else:
             kind = "paragraph"
-            parts.append(stripped)
+            parts.append((stripped, content))
     flush()
     return [block for block in blocks if block.text]
+
+
+def parse_prose(text: str) -> list[Block]:
+    """Split a long text field into paragraphs and bullet items, in order."""
+    return [Block(block.kind, block.text) for block in place_prose(text)]
 
 
 def plain_text(text: str) -> str:

@@ -30,10 +30,18 @@ class SectionRecord:
     source_file: str
     source_line: int | None
     source_path: str
+    responds_to: tuple[str, ...] = ()
+    """Register row IDs the section's entries answer (``responds_to`` of the priority and its actions, of the
+    area, of the key figures; ``situation_responds_to``). Not part of ``content_hash``: recording which
+    comment an edit answers does not change what the section says."""
 
     def facts(self) -> SectionFacts:
         """What the classification of changes compares (:mod:`strategy_builder.models.section_changes`)."""
         return draft_section_facts(self.id, self.kind, self.title, self.number, self.content_hash)
+
+
+_NOT_CONTENT: Any = {"responds_to": True, "actions": {"__all__": {"responds_to"}}}
+"""Fields of a priority that are not what it says (see :attr:`SectionRecord.responds_to`)."""
 
 
 def stable_hash(value: Any) -> str:
@@ -81,27 +89,32 @@ def partner_sections(partner: SourcedPartner, strategy: StrategyFile) -> list[Se
     records: list[SectionRecord] = []
 
     def add(section_id: str, kind: SectionKind, title: str, number: str, area: str | None,
-            priority: str | None, content: Any, path: tuple[str | int, ...]) -> None:
+            priority: str | None, content: Any, path: tuple[str | int, ...], responds_to: list[str]) -> None:
         records.append(SectionRecord(section_id, kind, title, number, area, priority, stable_hash(content),
-                                     source, partner.line_of(path), ".".join(str(p) for p in path)))
+                                     source, partner.line_of(path), ".".join(str(p) for p in path),
+                                     tuple(dict.fromkeys(responds_to))))
 
     add(situation_id(code), "situation", "Migration situation", "1", None, None,
         {"name": model.name, "official_name": model.official_name, "situation": model.situation,
-         "authorities": [a.model_dump() for a in model.authorities]}, ("situation",))
+         "authorities": [a.model_dump() for a in model.authorities]}, ("situation",),
+        list(model.situation_responds_to))
     for area_index, (area_key, area) in enumerate(model.areas.items(), start=2):
         # What the area's own chapter text says: its title and, without priorities, why there are none.
         # Its priorities are sections of their own (their order, additions and removals are theirs).
         add(area_id(code, area_key), "area", AREA_TITLES[area_key], str(area_index), area_key, None,
             {"title": AREA_TITLES[area_key], "has_priorities": bool(area.priorities),
-             "reason": None if area.priorities else area.no_priorities_reason}, ("areas", area_key))
+             "reason": None if area.priorities else area.no_priorities_reason}, ("areas", area_key),
+            list(area.responds_to))
         for priority_index, priority in enumerate(area.priorities, start=1):
-            content = priority.model_dump(mode="json")
+            content = priority.model_dump(mode="json", exclude=_NOT_CONTENT)
             content["resolved"] = [
                 {"lead": _names(a.lead, states), "stakeholders": _names(a.stakeholders, stakeholders)}
                 for a in priority.actions]
             add(priority_id(code, area_key, priority.id), "priority", priority.title,
                 f"{area_index}.{priority_index}", area_key, priority.id, content,
-                ("areas", area_key, "priorities", priority_index - 1))
+                ("areas", area_key, "priorities", priority_index - 1),
+                [*priority.responds_to, *(row for a in priority.actions for row in a.responds_to)])
     add(key_figures_id(code), "key_figures", "Key figures", "A", None, None,
-        [f.model_dump(mode="json") for f in model.key_figures], ("key_figures",))
+        [f.model_dump(mode="json", exclude={"responds_to"}) for f in model.key_figures], ("key_figures",),
+        [row for f in model.key_figures for row in f.responds_to])
     return records

@@ -15,6 +15,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stamps import DocumentStamps, read_stamps
 from strategy_builder.ooxml.stories import Locator, document_stories
 from strategy_builder.ooxml.tracked import Change, read_changes
+from strategy_builder.ooxml.value_edits import ValueEdits, read_value_edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class Annotations:
     changes: list[Change]
     headings: list[str]
     """For every body paragraph, the text of the nearest heading at or before it (``""``: none)."""
+    value_edits: ValueEdits | None = None
+    """The body's text as pieces in and around printed values (only when asked for: ``values=True``)."""
 
     def heading(self, paragraph: int | None) -> str:
         """The nearest heading at or before body paragraph ``paragraph`` (``""``: none or unknown)."""
@@ -36,8 +39,9 @@ class Annotations:
         return self.headings[min(max(paragraph, 0), len(self.headings) - 1)]
 
 
-def read_annotations(package: DocxPackage) -> Annotations:
-    """Read every comment and tracked change of ``package`` with their places, in document order."""
+def read_annotations(package: DocxPackage, *, values: bool = False) -> Annotations:
+    """Read every comment and tracked change of ``package`` with their places, in document order; with
+    ``values``, also which printed value every piece of the body's text belongs to (for ``propose``)."""
     stories = document_stories(package)
     locator = Locator(package, stories)
     stamps = read_stamps(package)
@@ -46,7 +50,8 @@ def read_annotations(package: DocxPackage) -> Annotations:
     comments = read_comments(package, stories, locator)
     changes = read_changes(stories, locator)
     headings = [locator.heading(index) for index in range(len(locator.paragraphs))]
-    return Annotations(stamps, sections, comments, changes, headings)
+    edits = read_value_edits(stories[0].root, changes, locator) if values else None
+    return Annotations(stamps, sections, comments, changes, headings, edits)
 
 
 __all__ = ["Annotations", "read_annotations"]

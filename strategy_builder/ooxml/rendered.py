@@ -10,6 +10,7 @@ XML part strictly. Both answer with :class:`DocxContents`, what the build checks
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
-from strategy_builder.ooxml.markers import OPEN
+from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import keep_short_tables_together
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
@@ -28,6 +29,12 @@ from strategy_builder.ooxml.properties import (
 )
 from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
 from strategy_builder.ooxml.text import visible_text
+from strategy_builder.ooxml.value_bookmarks import (
+    apply_value_markers, has_value_markers, strip_stray_value_markers,
+)
+
+
+_VALUE_BYTES = re.compile(re.escape(VALUE_OPEN.encode()) + b"|" + re.escape(VALUE_CLOSE.encode()))
 
 
 class PartProblem(ValueError):
@@ -76,6 +83,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
     roots: dict[str, etree._Element] = {}
     for name, xml in rendered.items():
+        if name != main and has_value_markers(xml):
+            xml = strip_value_markers(xml)  # values in headers, footers, notes: no provenance there
         try:
             roots[name] = parse_xml(xml.encode("utf-8"), part=name)
         except XmlRefused as error:
@@ -95,10 +104,15 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         names = apply_section_markers(roots[main]) if main in roots else {}
     except MarkerError as error:
         raise PartProblem(main, f"section markers: {error}") from error
+    if main in roots:
+        apply_value_markers(roots[main])
     for name, root in roots.items():
         if name != main and any(OPEN in (t or "") for t in root.itertext()):
             raise PartProblem(name, "section markers are only allowed in the document body")
         data = serialize(root)
+        if name == main and _VALUE_BYTES.search(data):  # a marker where no bookmark can go (rare)
+            strip_stray_value_markers(root)
+            data = serialize(root)
         if name == main:
             data = renumber_drawing_ids(data)
         finished[name] = data

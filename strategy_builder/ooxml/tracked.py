@@ -50,6 +50,9 @@ class Change:
     detail: str
     place: Place
     pieces: list[str] = field(default_factory=list, repr=False)
+    elements: list[etree._Element] = field(default_factory=list, repr=False)
+    """The revision elements (``w:ins``, ``w:del``, ``w:rPrChange``...) the change was merged from: how
+    :mod:`strategy_builder.ooxml.value_edits` tells which change a piece of text belongs to."""
     collected: int = field(default=0, repr=False)
     """Characters in ``pieces``, counted as they come (summing them per piece was quadratic)."""
 
@@ -58,7 +61,8 @@ def _key(kind: str, element: etree._Element) -> tuple[str, str, str]:
     return kind, element.get(AUTHOR, ""), element.get(DATE, "")
 
 
-def _run_text(run: etree._Element) -> str:
+def run_text(run: etree._Element) -> str:
+    """The text of a run as a reader sees it (deleted text included; tabs, breaks, objects as characters)."""
     pieces = []
     for child in run:
         tag = child.tag
@@ -98,7 +102,8 @@ def _describe(old: set[str], new: set[str]) -> str:
     return ", ".join(parts) or "formatting"
 
 
-def _owning_revision(run: etree._Element, paragraph: etree._Element) -> etree._Element | None:
+def owning_revision(run: etree._Element, paragraph: etree._Element) -> etree._Element | None:
+    """The ``w:ins``/``w:del``/move element of ``paragraph`` that ``run`` sits in, or ``None``."""
     node = run.getparent()
     while node is not None and node is not paragraph:
         if node.tag in KIND_OF:
@@ -126,13 +131,16 @@ class _Collector:
         self.changes: list[Change] = []
         self.current: tuple[tuple[str, str, str], Change] | None = None
 
-    def piece(self, key: tuple[str, str, str], text: str, place: Place, detail: str = "") -> None:
+    def piece(self, key: tuple[str, str, str], text: str, place: Place, detail: str = "",
+              element: etree._Element | None = None) -> None:
         if self.current is not None and self.current[0] == key and self.current[1].detail == detail:
             change = self.current[1]
         else:
             change = Change(key[0], key[1], key[2], "", detail, place)
             self.changes.append(change)
             self.current = (key, change)
+        if element is not None and (not change.elements or change.elements[-1] is not element):
+            change.elements.append(element)
         if change.collected < MAX_CHANGE_CHARS:
             change.pieces.append(text)
             change.collected += len(text)
@@ -151,16 +159,16 @@ class _Collector:
 
 def _paragraph(paragraph: etree._Element, place: Place, collector: _Collector) -> None:
     for run in _inline_runs(paragraph):
-        text = _run_text(run)
-        revision = _owning_revision(run, paragraph)
+        text = run_text(run)
+        revision = owning_revision(run, paragraph)
         rpr = run.find(RPR)
         change = rpr.find(RPR_CHANGE) if rpr is not None else None
         if revision is not None:
-            collector.piece(_key(KIND_OF[revision.tag], revision), text, place)
+            collector.piece(_key(KIND_OF[revision.tag], revision), text, place, element=revision)
         if change is not None and text.strip():
             old = _properties(change.find(RPR), ())
             new = _properties(rpr, (RPR_CHANGE,))
-            collector.piece(_key("formatting", change), text, place, _describe(old, new))
+            collector.piece(_key("formatting", change), text, place, _describe(old, new), element=change)
         elif revision is None:
             collector.plain(text)
     ppr = paragraph.find(PPR)
@@ -173,13 +181,13 @@ def _paragraph(paragraph: etree._Element, place: Place, collector: _Collector) -
         new = _properties(ppr, (PPR_CHANGE, RPR, SECT_PR))
         collector.current = None
         collector.piece(_key("formatting", pchange), paragraph_text(paragraph), place,
-                        "paragraph: " + _describe(old, new))
+                        "paragraph: " + _describe(old, new), element=pchange)
         collector.current = None
     mark = ppr.find(RPR)
     revision = next((child for child in mark if child.tag in KIND_OF), None) if mark is not None else None
     if revision is not None:
         # The paragraph mark belongs to the edit: an inserted or deleted paragraph continues the change.
-        collector.piece(_key(KIND_OF[revision.tag], revision), "\n", place)
+        collector.piece(_key(KIND_OF[revision.tag], revision), "\n", place, element=revision)
     else:
         collector.plain("\n")
 
@@ -198,10 +206,11 @@ def _row_changes(story: Story, locator: Locator, found: list[Change]) -> list[Ch
             covered = any(element.tag == mark.tag for element in row.iter(INS, DEL)
                           if element.getparent() is not trpr)
             if not covered:
-                text = " | ".join(" ".join(_run_text(r) for r in cell.iter(R)).strip()
+                text = " | ".join(" ".join(run_text(r) for r in cell.iter(R)).strip()
                                   for cell in row if cell.tag == TC)
                 result.append(Change(kind, mark.get(AUTHOR, ""), mark.get(DATE, ""),
-                                     text[:MAX_CHANGE_CHARS], "table row", locator.place(story, row)))
+                                     text[:MAX_CHANGE_CHARS], "table row", locator.place(story, row),
+                                     elements=[mark]))
     return result
 
 
@@ -216,5 +225,6 @@ def read_changes(stories: list[Story], locator: Locator) -> list[Change]:
         changes.extend(_row_changes(story, locator, changes))
         for element in story.root.iter(*OTHER_PROPERTY_CHANGES):
             changes.append(Change("formatting", element.get(AUTHOR, ""), element.get(DATE, ""),
-                                  "", OTHER_PROPERTY_CHANGES[element.tag], locator.place(story, element)))
+                                  "", OTHER_PROPERTY_CHANGES[element.tag], locator.place(story, element),
+                                  elements=[element]))
     return changes

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from strategy_builder.ooxml.markers import strip_value_markers
 from strategy_builder.ooxml.properties import CoreProperties
 from strategy_builder.ooxml.rendered import DocxContents, PartProblem, finish_docx, read_docx_contents
 from strategy_builder.ooxml.drawings import Picture
@@ -90,6 +91,8 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     except jinja2.TemplateError as error:
         part = getattr(error, "part_name", "template")
         raise DocumentAssemblyError(partner, part, f"{type(error).__name__}: {error}") from error
+    # Document properties hold no bookmarks: a value printed there keeps no provenance.
+    properties = {name: strip_value_markers(text) for name, text in properties.items()}
 
     try:
         contents = finish_docx(

@@ -17,11 +17,13 @@ from strategy_builder.models.abbreviations import draft_abbreviations
 from strategy_builder.models.inputs import Period, Priority, StrategyFile
 from strategy_builder.models.period import PeriodPoint
 from strategy_builder.models.project import SourcedPartner
+from strategy_builder.models.provenance import ValueKind, ValueLog
 from strategy_builder.models.prose import parse_prose
 from strategy_builder.models.section_changes import SectionChange, count_statuses
 from strategy_builder.models.section_records import SectionRecord, action_number, partner_sections
 from strategy_builder.ooxml.markers import (
-    LOGO_MARKER, anchor_marker, anchor_name, begin_marker, bookmark_name, end_marker,
+    LOGO_MARKER, anchor_marker, anchor_name, begin_marker, bookmark_name, end_marker, mark_value,
+    strip_value_markers,
 )
 from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural, template_labels, texts
 
@@ -53,6 +55,8 @@ class DraftStamp:
     """Earlier drafts that included this partner, oldest first."""
     withdrawn_in: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     """(section ID, draft number) of withdrawn priorities whose withdrawal an earlier draft already showed."""
+    answers: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
+    """(section ID, register rows) the section answers that the previous draft did not cite yet."""
 
     @property
     def label(self) -> str:
@@ -165,18 +169,40 @@ def period_text(period: Period | None, labels: dict[str, LabelValue], language: 
     return fill(labels, "period", start=start, end=end)
 
 
+class _Values:
+    """Marks the texts of one partner's context with their provenance (see :mod:`strategy_builder.models.provenance`).
+
+    Without a log, texts stay as they are.
+    """
+
+    def __init__(self, log: ValueLog | None, partner: SourcedPartner) -> None:
+        self.log = log
+        self.partner = partner
+
+    def mark(self, text: str, section: str, path: tuple[str | int, ...], kind: ValueKind = "line",
+             block: int = 0) -> str:
+        if self.log is None or not text:
+            return text
+        index = self.log.add(section, path, self.partner.line_of(path), kind, text, block)
+        return mark_value(index, text)
+
+
 def _blocks(text: str | None, number_prefix: str | None = None,
-            counter: list[int] | None = None) -> list[dict[str, Any]]:
-    """Prose as paragraphs and bullet items; paragraphs get citable numbers when ``number_prefix`` is set."""
+            counter: list[int] | None = None, values: _Values | None = None, section: str = "",
+            path: tuple[str | int, ...] = ()) -> list[dict[str, Any]]:
+    """Prose as paragraphs and bullet items; paragraphs get citable numbers when ``number_prefix`` is set.
+
+    With ``values``, each block's text is marked as block N of the scalar at ``path``."""
     if not text:
         return []
     blocks = []
-    for block in parse_prose(text):
+    for position, block in enumerate(parse_prose(text)):
         number = ""
         if number_prefix is not None and counter is not None and block.kind == "paragraph":
             counter[0] += 1
             number = f"{number_prefix}.{counter[0]}"
-        blocks.append({"kind": block.kind, "bullet": block.kind == "bullet", "text": block.text, "number": number})
+        printed = values.mark(block.text, section, path, "block", position) if values is not None else block.text
+        blocks.append({"kind": block.kind, "bullet": block.kind == "bullet", "text": printed, "number": number})
     return blocks
 
 
@@ -187,24 +213,28 @@ def _section(record: SectionRecord, pages: Pages) -> dict[str, Any]:
 
 
 def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile, labels: dict[str, LabelValue],
-              pages: Pages, withdrawn_in: str, language: str) -> dict[str, Any]:
+              pages: Pages, withdrawn_in: str, language: str, values: _Values,
+              path: tuple[str | int, ...]) -> dict[str, Any]:
     states = {s.code: s.name for s in strategy.states}
     stakeholders = {s.code: s.name for s in strategy.stakeholders}
     counter = [0]
-    rationale = _blocks(priority.rationale, record.number, counter)
-    cooperation = _blocks(priority.cooperation, record.number, counter)
+    section = record.id
+    rationale = _blocks(priority.rationale, record.number, counter, values, section, (*path, "rationale"))
+    cooperation = _blocks(priority.cooperation, record.number, counter, values, section, (*path, "cooperation"))
     impact = None
     if priority.expected_impact is not None:
         level = priority.expected_impact.level.value
         impact = {"level": level, "level_label": fill(labels, f"impact_{level}"),
                   "title": fill(labels, "expected_impact", level=fill(labels, f"impact_{level}")),
-                  "blocks": _blocks(priority.expected_impact.text, record.number, counter)}
+                  "blocks": _blocks(priority.expected_impact.text, record.number, counter, values, section,
+                                    (*path, "expected_impact", "text"))}
     undetermined, dash = fill(labels, "to_be_determined"), fill(labels, "none_dash")
     actions = []
     for index, action in enumerate(priority.actions, start=1):
         actions.append({
             "number": action_number(record.number, index),
-            "text": " ".join(b.text for b in parse_prose(action.text)),
+            "text": values.mark(" ".join(b.text for b in parse_prose(action.text)), section,
+                                (*path, "actions", index - 1, "text"), "joined"),
             "lead": ", ".join(action.lead) or undetermined,
             "lead_names": ", ".join(states.get(c, c) for c in action.lead) or undetermined,
             "stakeholders": ", ".join(action.stakeholders) or dash,
@@ -214,7 +244,8 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile,
     status = priority.status.value
     return {
         **_section(record, pages),
-        "title": priority.title,  # the record's title is the source's; a language version prints its own
+        # The record's title is the source's; a language version prints its own.
+        "title": values.mark(priority.title, section, (*path, "title")),
         "key": priority.id,
         "status": status,
         "status_label": fill(labels, f"status_{status}"),
@@ -228,7 +259,8 @@ def _priority(priority: Priority, record: SectionRecord, strategy: StrategyFile,
         "actions": actions,
         "impact": impact,
         "references": [{"kind": r.kind.value, "kind_label": fill(labels, f"reference_{r.kind.value}"),
-                        "title": r.title, "url": r.url or ""} for r in priority.references],
+                        "title": values.mark(r.title, section, (*path, "references", index, "title")),
+                        "url": r.url or ""} for index, r in enumerate(priority.references)],
     }
 
 
@@ -272,16 +304,20 @@ def _versions(stamp: DraftStamp, issued: dt.date, round_number: int,
 
 
 def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftStamp,
-                  records: list[SectionRecord] | None = None, *, pages: Pages = NO_PAGES,
-                  language: str = "en") -> dict[str, Any]:
+                  records: list[SectionRecord] | None = None, values: ValueLog | None = None, *,
+                  pages: Pages = NO_PAGES, language: str = "en") -> dict[str, Any]:
     """The complete template context of one partner's draft (see docs/templates.md).
 
     ``pages`` are the page numbers of the contents (from the layout pass), if known. ``language`` chooses
     the label catalogue and the dates; a language version passes its translated ``partner`` and
     ``strategy`` with the source's ``records`` (section IDs and numbers are the source's).
+    With ``values``, every text printed from one YAML scalar is wrapped in invisible value markers and
+    recorded in the log, which the build writes as the draft's table of values (see
+    :mod:`strategy_builder.models.provenance`); the assembly turns the markers into bookmarks.
     """
     labels = catalogue(language)
     model = partner.model
+    marks = _Values(values, partner)
     records = records if records is not None else partner_sections(partner, strategy)
     by_id = {r.id: r for r in records}
     code = model.code
@@ -294,7 +330,8 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     areas = []
     for area_key, area in model.areas.items():
         record = by_id[f"{code}/{area_key}"]
-        reason = [] if area.priorities else _blocks(area.no_priorities_reason, record.number, [0])
+        reason = [] if area.priorities else _blocks(area.no_priorities_reason, record.number, [0], marks, record.id,
+                                                    ("areas", area_key, "no_priorities_reason"))
         areas.append({
             **_section(record, pages),
             "key": area_key,
@@ -306,8 +343,8 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
             "priorities": [
                 _priority(p, by_id[f"{code}/{area_key}/{p.id}"], strategy, labels, pages,
                           (f"{withdrawn_in[pid]:03d}" if (pid := f"{code}/{area_key}/{p.id}") in withdrawn_in
-                           else this_draft), language)
-                for p in area.priorities],
+                           else this_draft), language, marks, ("areas", area_key, "priorities", position))
+                for position, p in enumerate(area.priorities)],
         })
     situation_record = by_id[f"{code}/situation"]
     figures_record = by_id[f"{code}/key-figures"]
@@ -316,10 +353,13 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     printed_titles = {situation_record.id: situation_title, figures_record.id: figures_title,
                       **{area["id"]: area["title"] for area in areas},
                       **{p["id"]: p["title"] for area in areas for p in area["priorities"]}}
-    changed = [change_row(c, labels) for c in stamp.changes if c.status != "unchanged"]
+    answers = dict(stamp.answers)
+    changed = [{**change_row(c, labels), "responds_to": list(answers.get(c.id, ())),
+                "responds_to_text": "\n".join(answers.get(c.id, ()))}
+               for c in stamp.changes if c.status != "unchanged"]
     for row in changed:
         if row["section_id"] in printed_titles and row["title"] == row["new_title"]:
-            row["title"] = row["new_title"] = printed_titles[row["section_id"]]
+            row["title"] = row["new_title"] = strip_value_markers(printed_titles[row["section_id"]])
     counts = count_statuses(stamp.changes)
     previous_label = f"{stamp.previous:03d}" if stamp.previous else ""
     summary_text = (fill(labels, "changes_summary_first") if stamp.previous is None else
@@ -327,8 +367,8 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                               if n and status != "unchanged")
                     or fill(labels, "changes_summary_empty"))
 
-    summary_blocks = _blocks(model.summary) or [{"kind": "paragraph", "bullet": False, "number": "",
-                                                 "text": _overview(partner, areas, labels, language)}]
+    summary_blocks = _blocks(model.summary, values=marks, path=("summary",)) or [
+        {"kind": "paragraph", "bullet": False, "number": "", "text": _overview(partner, areas, labels, language)}]
     introduction = _blocks(strategy.introduction)
     action_plan = [{"number": chapter["number"], "title": chapter["title"],
                     "actions": [a for p in chapter["priorities"] if not p["is_withdrawn"] for a in p["actions"]]}
@@ -397,7 +437,9 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                           "prepared_by": fill(labels, "prepared_by", team=team.name)},
         "partner": {
             "code": code, "name": model.name, "official_name": model.official_name or model.name,
-            "authorities": [{"name": a.name, "role": a.role or ""} for a in model.authorities],
+            "authorities": [{"name": marks.mark(a.name, situation_record.id, ("authorities", index, "name")),
+                             "role": marks.mark(a.role or "", situation_record.id, ("authorities", index, "role"))}
+                            for index, a in enumerate(model.authorities)],
         },
         "versions": _versions(stamp, consultation.issued, consultation.round, labels, language),
         "anchors": {key: anchor_marker(anchor_name(key)) for key in ANCHORS},
@@ -406,15 +448,21 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         "summary": {"blocks": summary_blocks, "is_generated": not model.summary},
         "introduction": introduction,
         "situation": {**_section(situation_record, pages), "title": situation_title,
-                      "blocks": _blocks(model.situation, situation_record.number, [0])},
+                      "blocks": _blocks(model.situation, situation_record.number, [0], marks, situation_record.id,
+                                        ("situation",))},
         "areas": areas,
         "action_plan": action_plan,
         "abbreviations": abbreviations,
         "key_figures": {**_section(figures_record, pages), "title": figures_title,
                         "caption": fill(labels, "key_figures_caption", letter=figures_record.number,
                                         partner=model.name),
-                        "rows": [{"label": f.label, "value": f.value, "unit": f.unit or "", "year": f.year,
-                                  "source": f.source} for f in model.key_figures]},
+                        "rows": [{"label": marks.mark(f.label, figures_record.id, ("key_figures", index, "label")),
+                                  "value": marks.mark(f.value, figures_record.id, ("key_figures", index, "value")),
+                                  "unit": marks.mark(f.unit or "", figures_record.id, ("key_figures", index, "unit")),
+                                  "year": f.year,
+                                  "source": marks.mark(f.source, figures_record.id,
+                                                       ("key_figures", index, "source"))}
+                                 for index, f in enumerate(model.key_figures)]},
         "changes": {
             "has_previous": stamp.previous is not None,
             "previous_label": previous_label,
@@ -427,3 +475,14 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
         },
     }
 
+
+
+def without_value_marks(value: Any) -> Any:
+    """A context (or any part of one) with the invisible value markers removed: for people to read."""
+    if isinstance(value, str):
+        return strip_value_markers(value)
+    if isinstance(value, dict):
+        return {key: without_value_marks(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_value_marks(item) for item in value]
+    return value

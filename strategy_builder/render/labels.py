@@ -90,6 +90,7 @@ ENGLISH: dict[str, LabelValue] = {
     "column_source": "Source",
     "column_section": "Section",
     "column_change": "Change",
+    "column_answers": "Answers",
     "column_abbreviation": "Abbreviation",
     "column_full_name": "Full name",
     # ---- annexes

@@ -24,6 +24,7 @@ from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
 from strategy_builder.ooxml.annotations import Annotations, read_annotations
 from strategy_builder.ooxml.bookmarks import FoundSection
 from strategy_builder.ooxml.stamps import CONSOLIDATION_AUTHOR, Consolidation, read_consolidation
+from strategy_builder.ooxml.value_edits import ValueEdits
 
 if TYPE_CHECKING:
     from strategy_builder.review.register.columns import RegisterRow
@@ -84,6 +85,9 @@ class ReturnedFile:
     items: list[ReturnItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Warnings about the mapping (no manifest, a section missing from it), for the user."""
+    value_edits: ValueEdits | None = field(default=None, repr=False)
+    """The body's text as pieces in and around printed values, when read with ``values=True``; change
+    ``n`` of its pieces is the item ``t{n + 1}``."""
 
 
 def ministry_from_file_name(path: Path, partner: str = "", draft: str = "") -> str:
@@ -158,18 +162,21 @@ def _innermost(sections: list[FoundSection], paragraph: int | None) -> FoundSect
 
 def read_return(path: Path, project_dir: Path, *, ministry: str | None = None,
                 manifests: ManifestIndex | None = None,
-                limits: ZipLimits = RETURN_LIMITS) -> ReturnedFile:
-    """Read one returned .docx; raises :class:`UntrustedDocumentError` naming it when it cannot be read."""
+                limits: ZipLimits = RETURN_LIMITS, values: bool = False) -> ReturnedFile:
+    """Read one returned .docx; raises :class:`UntrustedDocumentError` naming it when it cannot be read.
+
+    ``values`` also reads which printed value each piece of the text belongs to (``value_edits``, for
+    ``propose``)."""
     package = DocxPackage.open(path, limits)
     try:
-        return _read(package, path, project_dir, ministry, manifests or ManifestIndex(project_dir))
+        return _read(package, path, project_dir, ministry, manifests or ManifestIndex(project_dir), values)
     except RecursionError as error:
         raise UntrustedDocumentError(path, "the document is nested too deeply to be read") from error
 
 
 def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | None,
-          manifests: ManifestIndex) -> ReturnedFile:
-    annotations = read_annotations(package)
+          manifests: ManifestIndex, values: bool = False) -> ReturnedFile:
+    annotations = read_annotations(package, values=values)
     stamped = annotations.stamps
     partner, draft = stamped.stamps.partner, stamped.stamps.draft
     ours = stamped.stamps.made_by_strategy_builder
@@ -219,6 +226,7 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
     if consolidation is not None:
         _attribute(returned, consolidation, known)
     returned.notes = list(dict.fromkeys(returned.notes))
+    returned.value_edits = annotations.value_edits
     return returned
 
 

@@ -62,7 +62,8 @@ def test_the_changes_table_inside_the_draft_lists_each_change(sample_drafts) -> 
     titles = {s["id"]: s["title"] for s in [*am["sections"], *am["removed_sections"]]}
     table = docx.Document(str(sample_drafts[1] / "AM.docx")).tables[-1]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
-    assert rows[0] == ["No.", "Section", "Change"]
+    # The last column lists the register rows a section answers (docs/returns.md); none in this scenario.
+    assert rows[0] == ["No.", "Section", "Change", "Answers"]
     shown = rows[1:]
     assert len(shown) == len(EXPECTED)
     for key, (status, old, new) in EXPECTED.items():

@@ -12,6 +12,9 @@ import pytest
 
 from conftest import copy_sample, require_tool, run_cli
 from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.stories import Locator, document_stories
+from strategy_builder.ooxml.value_edits import value_texts
 
 pytestmark = pytest.mark.libreoffice
 
@@ -38,6 +41,14 @@ def _convert(files: list[Path], out_dir: Path, target: str) -> None:
     profile = out_dir / ".lo-profile"
     subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
                     "--outdir", str(out_dir), *map(str, files)], capture_output=True, text=True, timeout=600)
+
+
+def _value_texts(docx: Path) -> dict[str, str]:
+    package = DocxPackage.open(docx)
+    stories = document_stories(package)
+    texts = value_texts(stories[0].root, Locator(package, stories))
+    assert len(texts) > 50
+    return texts
 
 
 def _pdf_text(pdf: Path) -> tuple[int, str]:
@@ -83,6 +94,8 @@ def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) 
         assert [s["id"] for s in after["sections"]] == [s["id"] for s in before["sections"]]
         assert [s["heading"] for s in after["sections"]] == [s["heading"] for s in before["sections"]]
         assert after["stamps"]["draft"] == "001"
+        # So do the bookmarks of every printed value, around the same text (what `propose` reads).
+        assert _value_texts(round_tripped) == _value_texts(original)
         pages, text = _pdf_text(tmp_path / "rt-pdf" / f"{original.stem}.pdf")
         assert pages > 3
         for title in AREA_TITLES.values():

@@ -63,6 +63,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("resolved", "Resolved", 9, kind="flag"),
     Column("returned_file", "Returned file", 28),
     Column("area_key", "Area key", 18),
+    # Links to the drafts that followed (refreshed by `build` and `register refresh`, see review/dispositions.py).
+    Column("latest_state", "State in latest draft", 24, wrap=True),
+    Column("changed_in", "Changed in draft", 9),
+    Column("cited_by", "Cited by drafts", 12),
 )
 ID_COLUMN = COLUMNS[0]
 """The register's identity: a row is the same row as long as its ID is."""
@@ -112,6 +116,9 @@ class RegisterRow:
     reply_to: str = ""
     resolved: str = ""
     returned_file: str = ""
+    latest_state: str = ""
+    changed_in: str = ""
+    cited_by: str = ""
     disposition: str = "open"
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)

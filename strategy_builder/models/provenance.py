@@ -1,0 +1,85 @@
+"""Where each rendered value of a draft came from: the table of values a build writes beside each document.
+
+Every text a draft prints from one YAML scalar (a paragraph of the situation, a priority's title, a bullet
+of its rationale, an action's text, a key figure) is one *value*: it has an index in the document's table,
+and the document carries a bookmark ``sv_<index>`` around the printed text. The table says, per value,
+which file, field path and line the scalar is, which part of the scalar was printed (the whole line, one
+paragraph or bullet of a prose text, or every block joined into one line) and the exact text printed. The
+build writes it as ``build/drafts/NNN/provenance/<CODE>.json``; ``propose`` reads it back to turn a
+reviewer's tracked change inside that text into a new value of that scalar.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROVENANCE_FORMAT = 1
+
+ValueKind = Literal["line", "block", "joined"]
+"""How the printed text derives from the scalar: ``line`` the whole scalar (stripped), ``block`` its
+``block``-th paragraph or bullet (see :mod:`strategy_builder.models.prose`), ``joined`` all its blocks joined
+by single spaces."""
+
+
+class ValueSource(BaseModel):
+    """One rendered value: its index, its section, its scalar and what was printed of it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    index: int
+    section: str = Field(description="ID of the tracked section the value is printed in")
+    file: str = Field(description="The YAML file, relative to the project folder")
+    path: list[str | int] = Field(description="Field path of the scalar, e.g. ['areas', 'integration', "
+                                              "'priorities', 0, 'title']")
+    line: int | None = Field(description="Line of the scalar in the file the draft was built from")
+    kind: ValueKind
+    block: int = Field(0, description="For kind 'block': which paragraph or bullet of the text (0-based)")
+    text: str = Field(description="The text printed")
+
+
+class ValueTable(BaseModel):
+    """The values of one partner's document in one draft."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: int = PROVENANCE_FORMAT
+    partner: str
+    values: list[ValueSource]
+
+    def by_index(self) -> dict[int, ValueSource]:
+        return {value.index: value for value in self.values}
+
+
+class ValueLog:
+    """Collects the values of one document while its template context is built, numbering them."""
+
+    def __init__(self, partner: str, file: str) -> None:
+        self.partner = partner
+        self.file = file
+        self.values: list[ValueSource] = []
+
+    def add(self, section: str, path: tuple[str | int, ...], line: int | None, kind: ValueKind, text: str,
+            block: int = 0) -> int:
+        """Record one value and return its index."""
+        index = len(self.values) + 1
+        # Built without validation: the build makes them, hundreds per document, from validated inputs.
+        self.values.append(ValueSource.model_construct(index=index, section=section, file=self.file,
+                                                       path=list(path), line=line, kind=kind, block=block,
+                                                       text=text))
+        return index
+
+    def table(self) -> ValueTable:
+        return ValueTable(partner=self.partner, values=list(self.values))
+
+
+def values_json(table: ValueTable) -> bytes:
+    """The table as JSON with one value per line (readable, and diffs of two drafts' tables stay small)."""
+    lines = [value.model_dump_json() for value in table.values]
+    head = f'{{"format": {table.format}, "partner": {json.dumps(table.partner)}, "values": [\n'
+    return (head + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+__all__ = ["PROVENANCE_FORMAT", "ValueKind", "ValueLog", "ValueSource", "ValueTable", "values_json"]

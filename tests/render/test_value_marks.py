@@ -1,0 +1,132 @@
+"""Provenance per rendered value: every text printed from one YAML scalar carries a bookmark, and the draft's
+table of values says which scalar (file, path, line) and which part of it each one is."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from conftest import copy_sample
+from strategy_builder.drafts.builder import BuildOptions, build
+from strategy_builder.inputs.yamlsource import read_yaml
+from strategy_builder.models.prose import parse_prose
+from strategy_builder.models.provenance import ValueTable
+from strategy_builder.ooxml.markers import mark_value
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.stories import Locator, Story, document_stories
+from strategy_builder.ooxml.value_bookmarks import apply_value_markers
+from strategy_builder.ooxml.value_edits import value_texts
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _document(*paragraphs: str) -> etree._Element:
+    body = "".join(f'<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{p}</w:t></w:r></w:p>'
+                   for p in paragraphs)
+    return etree.fromstring(f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
+
+
+def _texts(root: etree._Element) -> dict[str, str]:
+    package = DocxPackage({"word/document.xml": etree.tostring(root)}, source="test.docx")
+    return value_texts(root, Locator(package, [Story("body", "word/document.xml", root)]))
+
+
+def test_markers_become_bookmarks_around_exactly_the_value() -> None:
+    root = _document(f"2.1.1\t{mark_value(3, 'Armenia intends')} more", f"[{mark_value(7, 'A title')}]",
+                     f"again {mark_value(3, 'Armenia intends')}")
+    names = apply_value_markers(root)
+    assert names == {"sv_3": 3, "sv_7": 7, "sv_3_2": 3}
+    assert _texts(root) == {"sv_3": "Armenia intends", "sv_7": "A title", "sv_3_2": "Armenia intends"}
+    text = "".join(root.itertext())
+    assert "\ue002" not in text and "\ue003" not in text
+    assert text == "2.1.1\tArmenia intends more[A title]again Armenia intends"
+    # The runs around the bookmarks keep their formatting.
+    assert all(run.find(f"{{{W}}}rPr") is not None for run in root.iter(f"{{{W}}}r"))
+
+
+def test_markers_that_do_not_pair_are_removed_without_failing() -> None:
+    cut = mark_value(4, "A long title that a filter cut")[:12]
+    root = _document(f"{cut}...", "\ue002/9\ue003 stray end", "half \ue002 marker")
+    assert apply_value_markers(root) == {}
+    assert "".join(root.itertext()) == "".join(["A long ti...", " stray end", "half  marker"])
+
+
+@pytest.fixture(scope="module")
+def sample_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_sample(tmp_path_factory.mktemp("values") / "project")
+    build(project, BuildOptions(jobs=1))
+    return project
+
+
+def test_every_value_of_the_table_is_printed_inside_its_bookmark(sample_draft: Path) -> None:
+    draft = sample_draft / "build" / "drafts" / "001"
+    for docx in sorted(draft.glob("*.docx")):
+        table = ValueTable.model_validate_json((draft / "provenance" / f"{docx.stem}.json").read_bytes())
+        package = DocxPackage.open(docx)
+        stories = document_stories(package)
+        texts = value_texts(stories[0].root, Locator(package, stories))
+        printed = {name.split("_")[1] for name in texts}
+        # Every value the template printed is in the table (a withdrawn priority's rationale is not printed).
+        assert printed <= {str(v.index) for v in table.values}, docx.name
+        assert len(printed) > 0.8 * len(table.values), docx.name
+        for name, text in texts.items():
+            assert text == table.by_index()[int(name.split("_")[1])].text, (docx.name, name)
+        assert len(table.values) > 20
+        with zipfile.ZipFile(docx) as archive:
+            for member in archive.namelist():
+                data = archive.read(member)
+                assert "\ue002".encode() not in data and "\ue003".encode() not in data, (docx.name, member)
+
+
+def test_the_table_names_the_scalar_and_the_part_of_it_that_was_printed(sample_draft: Path) -> None:
+    table = ValueTable.model_validate_json((sample_draft / "build/drafts/001/provenance/AM.json").read_bytes())
+    document, _ = read_yaml(sample_draft / "inputs/partners/AM.yaml", "inputs/partners/AM.yaml")
+    assert document is not None
+    kinds = {v.kind for v in table.values}
+    assert kinds == {"line", "block", "joined"}
+    for value in table.values:
+        scalar = document.data
+        for part in value.path:
+            scalar = scalar[part]
+        assert value.file == "inputs/partners/AM.yaml"
+        assert value.line == document.source_map.values[tuple(value.path)][0]
+        if value.kind == "line":
+            assert value.text == scalar.strip()
+        elif value.kind == "block":
+            assert value.text == parse_prose(scalar)[value.block].text
+        else:
+            assert value.text == " ".join(block.text for block in parse_prose(scalar))
+    titles = [v for v in table.values if v.path[-1] == "title" and v.path[2] == "priorities"]
+    assert titles and all(v.section.startswith("AM/") and v.section.count("/") == 2 for v in titles)
+
+
+def test_a_template_that_prints_values_in_headers_properties_or_cut_short_still_builds(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "project")
+    template = project / "templates" / "strategy.docx"
+    document = Document(str(template))
+    document.sections[0].header.add_paragraph("{{ areas[0].priorities[0].title }}")
+    document.add_paragraph("{{ situation.blocks[0].text|truncate(20) }} {{ situation.blocks[0].text|upper }}")
+    document.core_properties.keywords = "{{ areas[0].priorities[0].title }}"
+    document.save(str(template))
+    build(project, BuildOptions(jobs=1))
+    with zipfile.ZipFile(project / "build/drafts/001/AM.docx") as archive:
+        for member in archive.namelist():
+            data = archive.read(member)
+            assert "\ue002".encode() not in data and "\ue003".encode() not in data, member
+        core = archive.read("docProps/core.xml").decode()
+    assert "Towards integrated border management" in core
+
+
+def test_the_context_printed_for_people_shows_no_markers(sample_draft: Path) -> None:
+    from conftest import run_cli
+
+    result = run_cli("context", "AM", "--project", str(sample_draft))
+    assert result.returncode == 0, result.stderr
+    assert "\\ue002" not in result.stdout and "\ue002" not in result.stdout
+    context = json.loads(result.stdout)
+    assert context["areas"][0]["priorities"][0]["title"] == "Towards integrated border management"
