@@ -303,6 +303,7 @@ RUSSIAN: dict[str, LabelValue] = {
     "column_source": "Источник",
     "column_section": "Раздел",
     "column_change": "Изменение",
+    "column_answers": "Ответ на замечания",
     "column_abbreviation": "Сокращение",
     "column_full_name": "Полное наименование",
     # ---- annexes
