@@ -149,3 +149,26 @@ def test_the_redline_marks_each_change_as_its_status_says(project: Path, tmp_pat
     moved_away = " ".join("".join(t.text or "" for t in e.iter(T)) for e in root.iter(MOVE_FROM))
     assert "Security of travel and identity documents" in deleted, "the removed priority comes back deleted"
     assert "Integration of Armenian nationals in destination states" in moved_away
+
+
+
+def test_the_register_shows_each_section_as_the_other_views_do(project: Path) -> None:
+    """A register row that commented on draft 001 reads, in its link columns, the status its section has in
+    draft 002 in every other view (with its current number when that changed), and draft 002 as the draft that
+    changed it when its content changed or it was removed."""
+    from strategy_builder.review.dispositions import register_links
+    from strategy_builder.review.register import RegisterRow
+
+    commented = {key: MOVED_FROM if key == MOVED_TO else key for key, (status, _, _) in EXPECTED.items()
+                 if status != "added"}
+    commented["unchanged"] = "AM/legal_migration/skills-recognition"
+    rows = {key: RegisterRow(id=f"T-{index:010d}", partner="AM", draft="001", section=section)
+            for index, (key, section) in enumerate(commented.items())}
+    links = register_links(list(rows.values()), project)
+    for key, row in rows.items():
+        status, old, new = EXPECTED.get(key, ("unchanged", None, None))
+        state = f"{status}, now {new}" if new is not None and old != new else status
+        assert links[row.id].latest_state == f"{state} (draft 002)", (key, links[row.id])
+        changed_in = "002" if status in ("changed", "removed") else "none yet"
+        assert links[row.id].changed_in == changed_in, (key, links[row.id])
+        assert links[row.id].cited_by == "none yet"
