@@ -418,6 +418,19 @@ class YamlEditor:
             return None
         return _walk(self._scan.data, tuple(path))
 
+    def style(self, path: FieldPath) -> str | None:
+        """The style of the scalar at ``path`` as written (``""`` plain, ``'``, ``"``, ``|`` or ``>``);
+        ``None`` when there is no scalar there."""
+        node = self._scan.nodes.get(tuple(path))
+        return node.style if node is not None and node.kind == "scalar" else None
+
+    def keys(self, path: FieldPath) -> list[str] | None:
+        """The keys of the block mapping at ``path`` in the file's order; ``None`` when it is not one."""
+        node = self._scan.nodes.get(tuple(path))
+        if node is None or node.kind != "mapping" or node.flow:
+            return None
+        return [str(key) for key in _walk(self._scan.data, tuple(path)) or {}]
+
     def replace(self, path: FieldPath, edits: Sequence[TextEdit]) -> None:
         """Apply ``edits`` (offsets into the scalar's current value) to the scalar at ``path``."""
         path = tuple(path)

@@ -6,14 +6,17 @@
       source: <fingerprint>
       text: <translation>      (a literal block, ``|-``, for several lines or long texts)
 
-An entry that exists already is replaced from its key's line to the last line of its value (comments
-*inside* that entry are not kept); every other line of the file (the header, comments between entries,
-entries not imported, their layout) stays as it was. A new entry goes before the first entry that comes
-after it in the source's order, or at the end. The previous file is copied to the project's backup folder
-first and the new one replaces it atomically.
+An entry that exists already keeps its lines: its ``source``, ``text`` and ``note`` values are changed in
+place by the byte-preserving YAML editor (:mod:`strategy_builder.inputs.yaml_edit`, the one home for
+editing YAML), so comments and layout inside the entry stay. Only an entry the editor cannot change in
+place (other keys than these, a text of several lines where a one-line style was written) is written anew
+from its key's line to the last line of its value. Every other line of the file (the header, comments
+between entries, entries not imported, their layout) stays as it was. A new entry goes before the first
+entry that comes after it in the source's order, or at the end. The previous file is copied to the
+project's backup folder first and the new one replaces it atomically.
 
-This is the one writer of translation files; it is kept small on purpose so that it can move onto a
-byte-preserving YAML editor in ``inputs/`` without changing its callers.
+Each entry is edited on its own lines (a small YAML document), so that an import of many entries costs
+one read of each entry, not one read of the whole file per entry.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from strategy_builder.inputs.yaml_edit import EditRefused, YamlEditor
 from strategy_builder.layout import write_atomic
 from strategy_builder.models.prose import parse_prose
 
@@ -80,14 +84,42 @@ def _field(name: str, text: str) -> list[str]:
     return [f"  {name}: {_scalar(text)}"]
 
 
+def _fields(update: EntryUpdate) -> dict[str, str]:
+    """The values of an entry: ``source``, ``text`` (wrapped, for prose) and ``note`` (when there is one)."""
+    text = update.text.replace("\r\n", "\n")
+    fields = {"source": update.source, "text": _wrapped(text) if update.prose else text}
+    if update.note:
+        fields["note"] = update.note.replace("\r\n", "\n")
+    return fields
+
+
 def entry_text(update: EntryUpdate) -> str:
     """The lines of one entry, ending with a newline."""
-    lines = [f"{update.key}:", f"  source: {update.source}"]
-    text = update.text.replace("\r\n", "\n")
-    lines += _field("text", _wrapped(text) if update.prose else text)
-    if update.note:
-        lines += _field("note", update.note.replace("\r\n", "\n"))
+    fields = _fields(update)
+    lines = [f"{update.key}:", f"  source: {fields['source']}"]
+    lines += _field("text", fields["text"])
+    if "note" in fields:
+        lines += _field("note", fields["note"])
     return "\n".join(lines) + "\n"
+
+
+def _edited_in_place(entry_lines: list[str], update: EntryUpdate) -> list[str] | None:
+    """The existing entry's own lines with its values changed by the YAML editor (comments and layout inside
+    the entry kept), or ``None`` when the entry cannot take the new values in place."""
+    fields = _fields(update)
+    try:
+        editor = YamlEditor(("\n".join(entry_lines) + "\n").encode("utf-8"), f"translation entry {update.key}")
+        keys = editor.keys((update.key,))
+        if keys is None or set(keys) != set(fields):
+            return None
+        if any("\n" in value and editor.style((update.key, name)) != "|" for name, value in fields.items()):
+            return None  # a block of several lines where a one-line style was written: the entry is written anew
+        for name in ("text", "note", "source"):
+            if name in fields:
+                editor.set_value((update.key, name), fields[name])
+    except EditRefused:
+        return None
+    return editor.result().decode("utf-8").rstrip("\n").split("\n")
 
 
 def new_file_text(header: str, updates: Sequence[EntryUpdate]) -> str:
@@ -128,7 +160,7 @@ def updated_file_text(text: str, updates: Sequence[EntryUpdate], order: Sequence
         new_lines = entry_text(update).rstrip("\n").split("\n")
         if update.key in spans:
             start, end = spans[update.key]
-            replacements[start] = (end, new_lines)
+            replacements[start] = (end, _edited_in_place(lines[start:end], update) or new_lines)
             continue
         rank = position.get(update.key, len(position))
         following = sorted((spans[key][0] for key in spans if position.get(key, len(position)) > rank))
