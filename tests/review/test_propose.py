@@ -210,6 +210,13 @@ def test_a_file_merged_by_consolidate_proposes_what_its_returns_propose(project:
     assert summary(together) == summary(separately) and len(together.proposals) == 1
     situation = together.proposals[0]
     assert situation.path == ("situation",) and situation.new.count("above all") == 1
-    assert {(c.author, c.ministry) for c in situation.changes} >= {("L. Hakobyan", "Ministry of Labour")}
+    # Each change keeps its ministry and author, and cites the register row reading that return alone gives.
+    def cited(items):  # noqa: ANN001, ANN202
+        return {(c.author, c.ministry, c.kind, c.row_id) for item in items for c in item.changes}
+
+    assert cited(together.proposals) == cited(separately.proposals)
+    assert {(c.author, c.ministry) for c in situation.changes} == {("L. Hakobyan", "Ministry of Labour"),
+                                                                   ("A. Petrosyan", "MFA")}
     (conflict,) = [n for n in together.needs_person if n.reason == "conflict"]
     assert {c.ministry for c in conflict.changes} == {"Ministry of Labour", "MFA"}
+    assert cited([conflict]) == cited(n for n in separately.needs_person if n.reason == "conflict")
