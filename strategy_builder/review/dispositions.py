@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Severity
 from strategy_builder.layout import ProjectLayout, read_manifest
@@ -25,7 +25,9 @@ from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.section_changes import SectionChange, SectionFacts, classify_sections, draft_section_facts
 from strategy_builder.models.project import Project
 from strategy_builder.models.source_map import FieldPath
-from strategy_builder.review.register import RegisterRow, RegisterUpdate, read_register, update_register
+
+if TYPE_CHECKING:  # the register's modules (openpyxl among them) load only when a register is read
+    from strategy_builder.review.register import RegisterRow, RegisterUpdate
 
 NONE_YET = "none yet"
 """What the link columns say when there is nothing to say yet (an empty cell would keep an older value)."""
@@ -122,6 +124,8 @@ def refresh_register(path: Path, project_dir: Path, *, force: bool = False) -> R
     if not path.exists():
         raise EnvironmentProblem(f"{path}: there is no register to refresh",
                                  hint="create it with 'strategy-builder comments RETURNED.docx --register FILE'")
+    from strategy_builder.review.register import RegisterRow, read_register, update_register
+
     rows = read_register(path)
     links = register_links(rows, project_dir)
     fresh = [RegisterRow(id=row.id, latest_state=link.latest_state, changed_in=link.changed_in,
@@ -177,6 +181,8 @@ def responds_to_findings(project: Project) -> Findings:
                              "against", Severity.WARNING, hint="set review.register in inputs/strategy.yaml"))
         return findings
     where = project.strategy_document.location(("review", "register"))
+    from strategy_builder.review.register import read_register
+
     try:
         known = {row.id for row in read_register(register)} if register.exists() else None
     except EnvironmentProblem as error:
