@@ -31,11 +31,14 @@ Reading documents back
     into a comment register, keeping what the team wrote; ``read_comments(paths, project_dir,
     register=...)`` → ``CommentsResult`` does both, as ``comments`` does;
     ``consolidate(paths, output, project_dir=...)`` → ``ConsolidationResult`` merges the returns of one
-    partner's draft into one .docx.
+    partner's draft into one .docx; ``refresh_register(project_dir, register=None)`` writes into the
+    register which later draft changed and cites each row.
 Consultation rounds
     ``round_status(project_dir)`` → ``RoundStatus`` (who returned what, what is open and overdue);
     ``write_replies(project_dir, to_draft, ministries=...)`` → ``RepliesResult`` (a reply per ministry
-    with its redline, published as ``build/replies/NNN/``).
+    with its redline, published as ``build/replies/NNN/``); ``propose_returns(paths, project_dir,
+    apply=False)`` → ``ProposeResult`` turns reviewers' tracked changes into edits of the YAML values they
+    were printed from (applied, backed up and checked with ``apply=True``).
 Language versions
     ``translation_status(root)`` → ``TranslationStatus``; ``export_translations(root, language, out)``
     and ``import_translations(root, path)`` exchange them with translators (XLIFF 2.1 or xlsx);
@@ -84,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "update_register": "strategy_builder.review.register:update_register",
     "read_comments": "strategy_builder.review.returns:read_comments",
     "CommentsResult": "strategy_builder.review.returns:CommentsResult",
+    "refresh_register": "strategy_builder.review.dispositions:refresh_project_register",
     "consolidate": "strategy_builder.review.consolidate:consolidate",
     "ConsolidationResult": "strategy_builder.review.consolidate:ConsolidationResult",
     # consultation rounds
@@ -91,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "RoundStatus": "strategy_builder.rounds.status:RoundStatus",
     "write_replies": "strategy_builder.rounds.replies:write_replies",
     "RepliesResult": "strategy_builder.rounds.replies:RepliesResult",
+    "propose_returns": "strategy_builder.rounds.proposing:propose_returns",
+    "ProposeResult": "strategy_builder.rounds.proposing:ProposeResult",
     # language versions
     "translation_status": "strategy_builder.languages.status:translation_status",
     "TranslationStatus": "strategy_builder.languages.status:TranslationStatus",
@@ -112,9 +118,9 @@ __all__ = [
     "check_template", "CheckResult", "CommentsResult", "compare", "Comparison", "consolidate", "ConsolidationResult",
     "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "list_sections",
     "load_project", "LoadResult", "MatrixResult", "new_partner", "OverviewOptions", "OverviewResult",
-    "partnership_matrix", "read_comments", "read_returns", "RepliesResult", "ReturnsBatch", "round_status",
-    "RoundStatus", "template_context", "translation_status", "TranslationStatus", "update_register", "watch_previews",
-    "write_replies", "write_schemas",
+    "partnership_matrix", "propose_returns", "ProposeResult", "read_comments", "read_returns", "refresh_register",
+    "RepliesResult", "ReturnsBatch", "round_status", "RoundStatus", "template_context", "translation_status",
+    "TranslationStatus", "update_register", "watch_previews", "write_replies", "write_schemas",
 ]
 
 
@@ -160,3 +166,5 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.review.returns import CommentsResult, read_comments
     from strategy_builder.rounds.replies import RepliesResult, write_replies
     from strategy_builder.rounds.status import RoundStatus, round_status
+    from strategy_builder.review.dispositions import refresh_project_register as refresh_register
+    from strategy_builder.rounds.proposing import ProposeResult, propose_returns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -13,10 +14,9 @@ from strategy_builder.cli.comments import _split_arguments
 from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
-from strategy_builder.files import environment_errors, replace_file
-from strategy_builder.review.proposals import (
-    AppliedProposals, NeedsPerson, Proposals, apply_proposals, propose as propose_changes,
-)
+
+if TYPE_CHECKING:
+    from strategy_builder.review.proposals import AppliedProposals, NeedsPerson, Proposals
 
 EPILOG = """Examples:
 
@@ -58,14 +58,10 @@ def propose(files: tuple[Path, ...], project: Path | None, apply: bool, author: 
     environment error, 3 internal error.
     """
     paths, project_dir = _split_arguments(files, project)
-    result = propose_changes(paths, project_dir, author=author, ministry=ministry)
-    if patch is not None:
-        with environment_errors(patch, "write the patch to"):
-            replace_file(patch, result.patch().encode("utf-8"))
-    applied = apply_proposals(result, project_dir) if apply else None
-    findings = None
-    if apply:  # the same check as 'strategy-builder check'
-        findings = library.check(project_dir).findings
+    outcome = library.propose_returns(paths, project_dir, author=author, ministry=ministry, apply=apply,
+                                      patch=patch)
+    result, applied = outcome.proposals, outcome.applied
+    findings = outcome.check.findings if outcome.check is not None else None
     if output_format == "json":
         payload = result.as_json()
         payload["applied"] = ({"files": applied.files, "backup": str(applied.backup) if applied.backup else None}

@@ -7,13 +7,11 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
-from strategy_builder.errors import EnvironmentProblem, ExitCode, InputProblems
-from strategy_builder.inputs.loading import load_project
-from strategy_builder.layout import require_project
-from strategy_builder.review.dispositions import refresh_register, register_path
+from strategy_builder.errors import ExitCode
 
 
 @cli.command("register", epilog="Example:\n\n    strategy-builder register refresh review/register.xlsx")
@@ -36,16 +34,7 @@ def register(action: str, register_file: Path | None, project_dir: Path, force: 
     .register-backups/ beside it. Exit codes: 0 done, 2 the register is missing, open in an office program,
     locked or damaged (left untouched), 3 internal error.
     """
-    require_project(project_dir)
-    if register_file is None:
-        loaded = load_project(project_dir)
-        if loaded.project is None:
-            raise InputProblems(loaded.findings)
-        register_file = register_path(loaded.project)
-        if register_file is None:
-            raise EnvironmentProblem("no register given and strategy.yaml names none",
-                                     hint="give REGISTER, or set review.register in inputs/strategy.yaml")
-    update = refresh_register(register_file, project_dir, force=force)
+    update = library.refresh_register(project_dir, register_file, force=force)
     if output_format == "json":
         print_json({"file": str(update.path), "written": str(update.written) if update.written else None,
                     "rows": update.rows, "updated": update.updated,

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from strategy_builder.errors import EnvironmentProblem, Finding, Findings, Severity
-from strategy_builder.layout import ProjectLayout, read_manifest
+from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
+from strategy_builder.layout import ProjectLayout, read_manifest, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.section_changes import SectionChange, SectionFacts, classify_sections, draft_section_facts
 from strategy_builder.models.project import Project
@@ -133,6 +133,26 @@ def refresh_register(path: Path, project_dir: Path, *, force: bool = False) -> R
     return update_register(path, fresh, force=force)
 
 
+def refresh_project_register(project_dir: Path, register: Path | None = None, *, force: bool = False
+                             ) -> RegisterUpdate:
+    """:func:`refresh_register` for the project at ``project_dir``: of ``register``, or by default of the
+    register its strategy.yaml names (``review.register``). Raises
+    :class:`~strategy_builder.errors.InputProblems` when the inputs cannot be read to find that register,
+    :class:`~strategy_builder.errors.EnvironmentProblem` when none is named or the register is refused."""
+    from strategy_builder.inputs.loading import load_project
+
+    require_project(project_dir)
+    if register is None:
+        loaded = load_project(project_dir)
+        if loaded.project is None:
+            raise InputProblems(loaded.findings)
+        register = register_path(loaded.project)
+        if register is None:
+            raise EnvironmentProblem("no register given and strategy.yaml names none",
+                                     hint="give REGISTER, or set review.register in inputs/strategy.yaml")
+    return refresh_register(register, project_dir, force=force)
+
+
 def register_path(project: Project) -> Path | None:
     """The register named by ``review.register`` in strategy.yaml, or ``None``."""
     name = project.strategy.review.register
@@ -204,4 +224,5 @@ def responds_to_findings(project: Project) -> Findings:
     return findings
 
 
-__all__ = ["RowLinks", "refresh_register", "register_links", "register_path", "responds_to_findings"]
+__all__ = ["RowLinks", "refresh_project_register", "refresh_register", "register_links", "register_path",
+           "responds_to_findings"]
