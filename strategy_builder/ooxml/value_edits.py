@@ -24,7 +24,7 @@ from lxml import etree
 
 from strategy_builder.ooxml.markers import VALUE_BOOKMARK_PREFIX, parse_value_bookmark
 from strategy_builder.ooxml.namespaces import (
-    BOOKMARK_END, BOOKMARK_START, DEL, ID, INS, MOVE_FROM, MOVE_TO, NAME, PPR, RPR, RPR_CHANGE, P, R,
+    BOOKMARK_END, BOOKMARK_START, DEL, ID, INS, MOVE_FROM, MOVE_TO, NAME, PPR, RPR, RPR_CHANGE, TR, TRPR, P, R,
 )
 from strategy_builder.ooxml.stories import Locator
 from strategy_builder.ooxml.tracked import Change, owning_revision, run_text
@@ -52,6 +52,8 @@ class TextPiece:
     formatting: int | None = None
     attached: bool = False
     """An insertion just outside a value's bookmark, counted as part of that value."""
+    row_changed: bool = False
+    """The text sits in a table row that a reviewer inserted or deleted (``w:trPr`` marked)."""
 
 
 @dataclass(slots=True)
@@ -150,7 +152,8 @@ def read_value_edits(body: etree._Element, changes: Sequence[Change], locator: L
                 change_of.get(id(revision)) if revision is not None else None,
                 paragraph_of.get(id(paragraph)), tuple(open_values),
                 moved=revision is not None and revision.tag in (MOVE_FROM, MOVE_TO),
-                formatting=change_of.get(id(formatting)) if formatting is not None else None))
+                formatting=change_of.get(id(formatting)) if formatting is not None else None,
+                row_changed=revision is not None and _in_changed_row(paragraph)))
     pieces = _attach_adjacent_insertions(pieces)
     values: dict[str, ValueText] = {}
     for piece in pieces:
@@ -159,6 +162,13 @@ def read_value_edits(body: etree._Element, changes: Sequence[Change], locator: L
             assert parsed is not None  # only value bookmarks are recorded
             values.setdefault(name, ValueText(name, *parsed)).pieces.append(piece)
     return ValueEdits(pieces, values)
+
+
+def _in_changed_row(paragraph: etree._Element) -> bool:
+    """Whether ``paragraph`` lies in a table row marked as inserted or deleted."""
+    row = next(paragraph.iterancestors(TR), None)
+    properties = row.find(TRPR) if row is not None else None
+    return properties is not None and any(child.tag in (INS, DEL) for child in properties)
 
 
 def _mark(paragraph: etree._Element, index: int | None, change_of: dict[int, int],

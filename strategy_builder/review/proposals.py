@@ -452,7 +452,8 @@ class _Reader:
             return "formatting", None
         if item.kind in ("move-from", "move-to"):
             return "moved", None
-        if item.detail in ("table row",) or item.kind not in ("insertion", "deletion"):
+        if item.detail in ("table row",) or item.kind not in ("insertion", "deletion") or any(
+                piece.row_changed for piece in pieces):
             return "table-structure", None
         if item.story != "body":
             return "outside-body", None
@@ -482,6 +483,9 @@ class _Reader:
             return
         accepted = value.text(numbers)
         if accepted == original:
+            return
+        if not accepted.strip():  # the whole text deleted: the value (or its entry) goes, a person decides
+            self._needs("cannot-express", listed, value=source, detail="it would leave the value empty")
             return
         base = sources.value(source.file, source.path)
         placed = printed(base, source.kind, source.block) if base is not None else None

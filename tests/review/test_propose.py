@@ -220,3 +220,137 @@ def test_a_file_merged_by_consolidate_proposes_what_its_returns_propose(project:
     (conflict,) = [n for n in together.needs_person if n.reason == "conflict"]
     assert {c.ministry for c in conflict.changes} == {"Ministry of Labour", "MFA"}
     assert cited([conflict]) == cited(n for n in separately.needs_person if n.reason == "conflict")
+
+
+# Structural changes, written with python-docx's lxml tree as Word records them: never applied.
+_MARK_IDS = iter(range(7000, 8000))
+
+
+def _mark(tag: str) -> object:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    element.set(qn("w:id"), str(next(_MARK_IDS)))
+    element.set(qn("w:author"), "R. Eviewer")
+    element.set(qn("w:date"), "2026-11-20T10:00:00Z")
+    return element
+
+
+def _paragraph_with(document, text: str):  # noqa: ANN001, ANN202
+    from docx.oxml.ns import qn
+
+    return next(p for p in document.element.body.iter(qn("w:p"))
+                if text in "".join(t.text or "" for t in p.iter(qn("w:t"))))
+
+
+def _wrap_runs(paragraph, tag: str) -> None:  # noqa: ANN001
+    from docx.oxml.ns import qn
+
+    for run in list(paragraph.findall(qn("w:r"))):
+        wrapper = _mark(tag)
+        run.addprevious(wrapper)
+        wrapper.append(run)
+        if tag in ("w:del", "w:moveFrom"):
+            for text in run.findall(qn("w:t")):
+                text.tag = qn("w:delText")
+
+
+def _mark_paragraph(paragraph, tag: str) -> None:  # noqa: ANN001
+    from docx.oxml.ns import qn
+
+    properties = paragraph.get_or_add_pPr()
+    run_properties = properties.find(qn("w:rPr"))
+    if run_properties is None:
+        run_properties = properties.makeelement(qn("w:rPr"), {})
+        properties.append(run_properties)
+    run_properties.append(_mark(tag))
+
+
+def _inserted_paragraph(document) -> None:  # noqa: ANN001
+    import copy
+
+    from docx.oxml.ns import qn
+
+    paragraph = _paragraph_with(document, "centred on security")
+    new = copy.deepcopy(paragraph)
+    for mark in list(new.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    for run in new.findall(qn("w:r"))[1:]:
+        new.remove(run)
+    for text in new.iter(qn("w:t")):
+        text.text = "A paragraph the reviewer added."
+    _wrap_runs(new, "w:ins")
+    _mark_paragraph(new, "w:ins")
+    paragraph.addnext(new)
+
+
+def _deleted_paragraph(document) -> None:  # noqa: ANN001
+    paragraph = _paragraph_with(document, "centred on security")
+    _wrap_runs(paragraph, "w:del")
+    _mark_paragraph(paragraph, "w:del")
+
+
+def _moved_text(document) -> None:  # noqa: ANN001
+    import copy
+
+    from docx.oxml.ns import qn
+
+    source = _paragraph_with(document, "centred on security")
+    run = source.findall(qn("w:r"))[-1]
+    moved = copy.deepcopy(run)
+    away = _mark("w:moveFrom")
+    run.addprevious(away)
+    away.append(run)
+    for text in run.findall(qn("w:t")):
+        text.tag = qn("w:delText")
+    arrived = _mark("w:moveTo")
+    arrived.append(moved)
+    _paragraph_with(document, "Armenia is primarily").append(arrived)
+
+
+def _inserted_row(document) -> None:  # noqa: ANN001
+    import copy
+
+    from docx.oxml.ns import qn
+
+    row = next(tr for tr in document.element.body.iter(qn("w:tr"))
+               if "Expert workshop on the EU" in "".join(t.text or "" for t in tr.iter(qn("w:t"))))
+    new = copy.deepcopy(row)
+    for element in list(new.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:r"))):
+        element.getparent().remove(element)
+    new.get_or_add_trPr().append(_mark("w:ins"))
+    row.addnext(new)
+
+
+def _deleted_row(document) -> None:  # noqa: ANN001
+    from docx.oxml.ns import qn
+
+    row = next(tr for tr in document.element.body.iter(qn("w:tr"))
+               if "Expert workshop on the EU" in "".join(t.text or "" for t in tr.iter(qn("w:t"))))
+    row.get_or_add_trPr().append(_mark("w:del"))
+    for paragraph in row.iter(qn("w:p")):
+        _wrap_runs(paragraph, "w:del")
+
+
+def _emptied_value(document) -> None:  # noqa: ANN001
+    _wrap_runs(_paragraph_with(document, "Expert workshop on the EU integrated border management"), "w:del")
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (_inserted_paragraph, "paragraphs"), (_deleted_paragraph, "paragraphs"), (_moved_text, "moved"),
+    (_inserted_row, "table-structure"), (_deleted_row, "table-structure"), (_emptied_value, "cannot-express")])
+def test_structural_changes_need_a_person_and_are_never_applied(project: Path, change, reason: str) -> None:  # noqa: ANN001
+    from docx import Document
+
+    document = Document(str(project / "build/drafts/001/AM.docx"))
+    change(document)
+    returned = project / "AM_001_MFA.docx"
+    document.save(str(returned))
+    before = (project / AM).read_bytes()
+    result = propose([returned], project)
+    assert not result.proposals and not result.edited
+    assert result.needs_person and {n.reason for n in result.needs_person} == {reason}
+    assert all(c.returned_file == returned.name and c.author == "R. Eviewer"
+               for n in result.needs_person for c in n.changes)
+    assert apply_proposals(result, project).files == [] and (project / AM).read_bytes() == before
