@@ -125,3 +125,22 @@ def test_a_damaged_register_is_reported_and_left_untouched(project: Path) -> Non
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert json.loads(refused.stdout)["error"]["message"]
     assert damaged.read_bytes() == before
+
+
+def test_an_xlsx_register_open_in_excel_is_left_untouched_and_refreshed_once_closed(project: Path) -> None:
+    returned = review(project / "build/drafts/001/AM.docx", project / "AM_001_MFA.docx", [
+        Edit("risk analysis capacity", "risk assessment capacity", author="A. Petrosyan")])
+    register = project / "review/register.xlsx"
+    made = run_cli("comments", str(returned), "--project", str(project), "--register", str(register))
+    assert made.returncode == 0, made.stderr
+    before = register.read_bytes()
+    lock = register.parent / f"~${register.name}"
+    lock.write_bytes(b"\x0bA. Petrosyan")  # Excel's owner file while the workbook is open
+    refused = run_cli("register", "refresh", str(register), "--project", str(project), "--format", "json")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Microsoft Office" in json.loads(refused.stdout)["error"]["message"]
+    assert register.read_bytes() == before
+    lock.unlink()
+    refreshed = run_cli("register", "refresh", str(register), "--project", str(project), "--format", "json")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert json.loads(refreshed.stdout)["rows"] == 2
