@@ -144,3 +144,25 @@ def test_an_xlsx_register_open_in_excel_is_left_untouched_and_refreshed_once_clo
     refreshed = run_cli("register", "refresh", str(register), "--project", str(project), "--format", "json")
     assert refreshed.returncode == 0, refreshed.stderr
     assert json.loads(refreshed.stdout)["rows"] == 2
+
+
+def test_a_check_answered_from_its_cache_sees_the_register_change(project: Path) -> None:
+    """check keeps its findings in build/.cache/check.json; a row added to the register is a change it sees."""
+    import strategy_builder
+
+    register = project / "review/register.csv"
+    register.parent.mkdir(exist_ok=True)
+    register.write_text("ID,Disposition\nT-0000000001,open\n", encoding="utf-8-sig")
+    text = (project / AM).read_text()
+    (project / AM).write_text(text.replace("        title: Towards integrated border management\n",
+                                           "        title: Towards integrated border management\n"
+                                           "        responds_to: [T-0000000001, T-99999999AA]\n"))
+
+    def unknown() -> tuple[list[str], bool]:
+        result = strategy_builder.check(project)
+        return [f.message for f in result.findings if f.code == "responds_to.unknown-row"], result.from_cache
+
+    assert [len(unknown()[0]) for _ in range(2)] == [1, 1]
+    assert unknown()[1], "an unchanged project is answered from the cache"
+    register.write_text("ID,Disposition\nT-0000000001,open\nT-99999999AA,accepted\n", encoding="utf-8-sig")
+    assert unknown() == ([], False)
