@@ -164,6 +164,7 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "printed mapping": ("{{ {'k': 'x' * (L - 3)} }}", "{{ {'k': 'x' * (L - 2)} }}"),
     "center filter": ("{{ ('x'|center(L))|length }}", "{{ ('x'|center(L + 1))|length }}"),
     "indent filter": ("{{ ('a\nb'|indent(L - 3))|length }}", "{{ ('a\nb'|indent(L - 2))|length }}"),
+    "indent filter, first line": ("{{ ('a'|indent(L, true))|length }}", "{{ ('a'|indent(L + 1, true))|length }}"),
     "indent filter, text": ("{{ ('a\nb'|indent('x' * (L - 3)))|length }}",
                             "{{ ('a\nb'|indent('x' * (L - 2)))|length }}"),
     "format filter": ("{{ ('%s'|format('x' * (L - 2)))|length }}", "{{ ('%s'|format('x' * (L - 1)))|length }}"),
@@ -213,7 +214,8 @@ REFUSED_AS = {
     "center method": "a width in center() of 1,000,001", "expandtabs": "a text with expanded tabs",
     "format filter": TEXT, "format filter, value": TEXT, "format method": TEXT, "format method, keyword": TEXT,
     "format reaching into a mapping": TEXT, "format width": WIDTH, "format_map": TEXT, "format_map estimate": TEXT,
-    "indent filter": "an indented text", "indent filter, text": "an indented text", "join filter": "a joined text",
+    "indent filter": "an indented text", "indent filter, first line": "the width of |indent of 1,000,001",
+    "indent filter, text": "an indented text", "join filter": "a joined text",
     "join method": "a joined text", "list plus list": "a joined text or list",
     "list times n": "a repeated text or list",
     "ljust": "a width in ljust() of 1,000,001", "ljust with a tab": "a width in ljust() of 1,000,001",
@@ -268,7 +270,8 @@ def test_a_refusal_says_what_and_which_limit() -> None:
              "{{ 'x' * (L + 1) }}": ("a repeated text or list", "1,000,000"),
              "{{ 'x'.ljust(L + 1) }}": ("a width in ljust() of 1,000,001", "1,000,000"),
              "{{ 2 ** 1025 }}": ("a power with exponent 1,025", "1,024"),
-             "{{ [1, 2]|slice(R + 1)|list }}": ("|slice into 100,001 parts", "100,000")}
+             "{{ [1, 2]|slice(R + 1)|list }}": ("|slice into 100,001 parts", "100,000"),
+             "{% for i in range(17) %}{{ 'y' * L }}{% endfor %}": ("the rendered part", "16,000,000")}
     for source, (what, limit) in cases.items():
         with pytest.raises(SandboxLimitError) as refused:
             render_bounded(environment.from_string(source), {"L": L, "R": R})
