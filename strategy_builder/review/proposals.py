@@ -53,8 +53,8 @@ RETURNS_BACKUP_DIR = ".returns"
 """Inside ``build/``: ``.returns/NNN/`` keeps the input files as they were before ``propose --apply`` NNN."""
 
 Reason = Literal["template-text", "generated-number", "across-values", "paragraphs", "table-structure", "moved",
-                 "formatting", "edited-since", "conflict", "not-a-draft", "no-provenance", "value-mismatch",
-                 "cannot-express", "cannot-write", "outside-body", "unmapped"]
+                 "formatting", "edited-since", "conflict", "not-a-draft", "language-version", "no-provenance",
+                 "value-mismatch", "cannot-express", "cannot-write", "outside-body", "unmapped"]
 
 REASONS: dict[str, str] = {
     "template-text": "the change is in text the template wrote, not in a value of the inputs",
@@ -67,6 +67,8 @@ REASONS: dict[str, str] = {
     "edited-since": "the value was edited in the inputs since the draft was built",
     "conflict": "returns change the same words differently",
     "not-a-draft": "the file is not a draft made by strategy-builder",
+    "language-version": "the change is in a language version, whose text comes from the translation files, not "
+                        "from the inputs (translate export and import carry it)",
     "no-provenance": "the draft's record of where its values came from is missing",
     "value-mismatch": "the return does not show the text the draft printed here (edited without tracking "
                       "changes?)",
@@ -342,6 +344,9 @@ class _Reader:
             return
         if not returned.made_by_strategy_builder or returned.value_edits is None:
             self._needs("not-a-draft", [c for _, c in changes.values()])
+            return
+        if returned.language:  # it prints translations: they are edited through the translation files
+            self._needs("language-version", [c for _, c in changes.values()], detail=returned.language)
             return
         sources = self._sources(returned)
         if sources is None:

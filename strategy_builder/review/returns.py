@@ -88,6 +88,8 @@ class ReturnedFile:
     value_edits: ValueEdits | None = field(default=None, repr=False)
     """The body's text as pieces in and around printed values, when read with ``values=True``; change
     ``n`` of its pieces is the item ``t{n + 1}``."""
+    language: str = ""
+    """The language of a language version (``ru``); empty for the source language's document."""
 
 
 def ministry_from_file_name(path: Path, partner: str = "", draft: str = "") -> str:
@@ -181,7 +183,8 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
     partner, draft = stamped.stamps.partner, stamped.stamps.draft
     ours = stamped.stamps.made_by_strategy_builder
     sections = annotations.sections
-    returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours)
+    returned = ReturnedFile(path, ministry or ministry_from_file_name(path, partner, draft), partner, draft, ours,
+                            language=stamped.stamps.language)
     series = OVERVIEW_DIR if stamped.stamps.series == OVERVIEW_DIR else DRAFTS_DIR
     known = manifests.sections(draft, series) if ours else None
     if ours and known is None:

@@ -354,3 +354,17 @@ def test_structural_changes_need_a_person_and_are_never_applied(project: Path, c
     assert all(c.returned_file == returned.name and c.author == "R. Eviewer"
                for n in result.needs_person for c in n.changes)
     assert apply_proposals(result, project).files == [] and (project / AM).read_bytes() == before
+
+
+def test_a_language_version_return_needs_a_person(project: Path) -> None:
+    """The Russian version prints translations: a wording change there is carried by the translation files, never
+    proposed as an edit of the source's YAML."""
+    from docx import Document
+
+    russian = project / "build/drafts/001/ru/KZ.docx"
+    paragraph = next(p.text for p in Document(str(russian)).paragraphs if "экспертной миссии" in p.text)
+    word = next(w for w in paragraph.split() if len(w) > 8 and w.isalpha())
+    returned = review(russian, project / "KZ_001_MFA.docx", [Edit(word, word.upper(), author="R. Eviewer")])
+    result = propose([returned], project)
+    assert not result.proposals and not result.edited
+    assert [(n.reason, n.detail) for n in result.needs_person] == [("language-version", "ru")]
