@@ -25,11 +25,44 @@ def make_redline(old: bytes, new: bytes) -> bytes:
     return redline(diff, author=AUTHOR, date=DATE)
 
 
+def assert_marks_in_schema_order(data: bytes) -> None:
+    """Where the marks sit, as ECMA-376 orders them (Accept All and Reject All cannot show this): one
+    ``w:pPr`` first in a paragraph, one ``w:rPr`` in it before ``w:sectPr`` and ``w:pPrChange``, one
+    ``w:trPr`` first in a row (after ``w:tblPrEx``), one insertion or deletion mark per paragraph mark or
+    row, and every move range closed under the same id."""
+    from lxml import etree
+
+    root = etree.fromstring(document_xml(data).encode("utf-8"))
+    w = f"{{{W}}}"
+    for paragraph in root.iter(f"{w}p"):
+        properties = paragraph.findall(f"{w}pPr")
+        assert len(properties) <= 1 and (not properties or paragraph.index(properties[0]) == 0)
+        for ppr in properties:
+            tail = [c.tag for c in ppr if c.tag in (f"{w}rPr", f"{w}sectPr", f"{w}pPrChange")]
+            assert tail == sorted(tail, key=[f"{w}rPr", f"{w}sectPr", f"{w}pPrChange"].index)
+            assert len(ppr.findall(f"{w}rPr")) <= 1
+            assert ppr.index(ppr.findall(f"{w}rPr")[0]) == len(ppr) - len(tail) if tail else True
+            for mark in ppr.findall(f"{w}rPr"):
+                assert len([c for c in mark if c.tag in (f"{w}ins", f"{w}del")]) <= 1
+    for row in root.iter(f"{w}tr"):
+        properties = row.findall(f"{w}trPr")
+        assert len(properties) <= 1
+        if properties:
+            before = [c.tag for c in row[:row.index(properties[0])]]
+            assert before in ([], [f"{w}tblPrEx"]), before
+            assert len([c for c in properties[0] if c.tag in (f"{w}ins", f"{w}del")]) <= 1
+    for kind in ("moveFrom", "moveTo"):
+        starts = {e.get(f"{w}id"): e.get(f"{w}name") for e in root.iter(f"{w}{kind}RangeStart")}
+        ends = {e.get(f"{w}id") for e in root.iter(f"{w}{kind}RangeEnd")}
+        assert set(starts) == ends and all(starts.values())
+
+
 def assert_invariant(old: bytes, new: bytes) -> bytes:
     data = make_redline(old, new)
     accepted, rejected = revision_views(data)
     assert accepted == texts(new)
     assert rejected == texts(old)
+    assert_marks_in_schema_order(data)
     return data
 
 
