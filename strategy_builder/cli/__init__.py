@@ -55,6 +55,9 @@ COMMANDS: dict[str, CommandEntry] = {
                                      "alone."),
     "new-partner": CommandEntry("new_partner", "Create inputs/partners/CODE.yaml for a partner state declared in "
                                                "inputs/strategy.yaml."),
+    "new-round": CommandEntry("new_round", "Start the next consultation round: consultation.round of "
+                                           "inputs/strategy.yaml goes up by one and takes the new issue date and "
+                                           "deadline."),
     "overview": CommandEntry("overview", "Write the regional overview build/overview/NNN/ for senior officials."),
     "propose": CommandEntry("propose", "Propose every tracked change of returned drafts (FILE.docx...) as a new "
                                        "value of the YAML input it was printed from."),

@@ -13,6 +13,7 @@ Conventions (docs/cli.md, "Common options"):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -86,3 +87,13 @@ def project_option(*, positional_alias: bool = False) -> Callable[[Callable[...,
 
 project_argument = project_option(positional_alias=True)
 """``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""
+
+
+def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """A click callback reading an option's value as a date written ``YYYY-MM-DD`` (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a date like 2011-02-10") from error

@@ -11,7 +11,7 @@ from rich.table import Table
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, project_option, verbosity_options
+from strategy_builder.cli.options import format_option, iso_date, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -23,19 +23,10 @@ EPILOG = """Examples:
 """
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter(f"{value!r} is not a date like 2011-02-10") from error
-
-
 @cli.command(epilog=EPILOG)
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The comment register [default: the one register.xlsx/.csv/.json/.html of the project].")
-@click.option("--today", callback=_date, default=None, metavar="YYYY-MM-DD",
+@click.option("--today", callback=iso_date, default=None, metavar="YYYY-MM-DD",
               help="The date to measure the deadline against [default: today].")
 @project_option()
 @format_option("text", "json")
