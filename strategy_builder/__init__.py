@@ -38,7 +38,9 @@ Consultation rounds
     ``write_replies(project_dir, to_draft, ministries=...)`` → ``RepliesResult`` (a reply per ministry
     with its redline, published as ``build/replies/NNN/``); ``propose_returns(paths, project_dir,
     apply=False)`` → ``ProposeResult`` turns reviewers' tracked changes into edits of the YAML values they
-    were printed from (applied, backed up and checked with ``apply=True``).
+    were printed from (applied, backed up and checked with ``apply=True``); ``start_round(project_dir,
+    issued, deadline)`` → ``NewRound`` (the next round in ``strategy.yaml``: round and dates only, every
+    other byte kept).
 Language versions
     ``translation_status(root)`` → ``TranslationStatus``; ``export_translations(root, language, out)``
     and ``import_translations(root, path)`` exchange them with translators (XLIFF 2.1 or xlsx);
@@ -97,6 +99,8 @@ _EXPORTS: dict[str, str] = {
     "RepliesResult": "strategy_builder.rounds.replies:RepliesResult",
     "propose_returns": "strategy_builder.rounds.proposing:propose_returns",
     "ProposeResult": "strategy_builder.rounds.proposing:ProposeResult",
+    "start_round": "strategy_builder.rounds.new_round:start_round",
+    "NewRound": "strategy_builder.rounds.new_round:NewRound",
     # language versions
     "translation_status": "strategy_builder.languages.status:translation_status",
     "TranslationStatus": "strategy_builder.languages.status:TranslationStatus",
@@ -117,10 +121,10 @@ __all__ = [
     "__version__", "align_languages", "Alignment", "build", "build_overview", "BuildOptions", "BuildResult", "check",
     "check_template", "CheckResult", "CommentsResult", "compare", "Comparison", "consolidate", "ConsolidationResult",
     "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "list_sections",
-    "load_project", "LoadResult", "MatrixResult", "new_partner", "OverviewOptions", "OverviewResult",
+    "load_project", "LoadResult", "MatrixResult", "new_partner", "NewRound", "OverviewOptions", "OverviewResult",
     "partnership_matrix", "propose_returns", "ProposeResult", "read_comments", "read_returns", "refresh_register",
-    "RepliesResult", "ReturnsBatch", "round_status", "RoundStatus", "template_context", "translation_status",
-    "TranslationStatus", "update_register", "watch_previews", "write_replies", "write_schemas",
+    "RepliesResult", "ReturnsBatch", "round_status", "RoundStatus", "start_round", "template_context",
+    "translation_status", "TranslationStatus", "update_register", "watch_previews", "write_replies", "write_schemas",
 ]
 
 
@@ -155,6 +159,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.review.register import update_register
     from strategy_builder.review.returns import ReturnsBatch, read_returns
     from strategy_builder.review.section_listing import read_document_sections as list_sections
+    from strategy_builder.rounds.new_round import NewRound, start_round
     from strategy_builder.starter import init_project
     from strategy_builder.languages.align import Alignment
     from strategy_builder.languages.align import align as align_languages

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, iso_date, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
@@ -39,9 +40,7 @@ def new_round(issued: dt.date, deadline: dt.date, wait_seconds: float, project_d
     round has not gone out yet (no draft records it). Exit codes: 0 started, 1 refused or strategy.yaml
     invalid, 2 not a project, a file that cannot be written, or a build holding the lock.
     """
-    from strategy_builder.rounds.new_round import start_round
-
-    result = start_round(project_dir, issued, deadline, wait_seconds=wait_seconds)
+    result = library.start_round(project_dir, issued, deadline, wait_seconds=wait_seconds)
     if output_format == "json":
         print_json(result.payload())
         return ExitCode.OK
