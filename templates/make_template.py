@@ -337,18 +337,18 @@ def build_styles(doc: Document) -> None:
     new = [
         style("Normal", based_on=None, priority=0, quick=True,
               p=ppr(after=120, line=264), r=rpr(color=TEXT, size=11)),
-        # ---- cover
+        # ---- cover (never hyphenated: a title reads as a whole, in every language)
         style("Title", next_style="Subtitle", priority=10, quick=True,
-              p=ppr(before=2268, after=240, line=240, contextual=True),
+              p=ppr(before=2268, after=240, line=240, contextual=True, no_hyphens=True),
               r=rpr(size=30, bold=True, color=DARK_BLUE, spacing=-4)),
         style("Subtitle", next_style="CoverPartner", priority=11, quick=True,
-              p=ppr(after=1134, line=240),
+              p=ppr(after=1134, line=240, no_hyphens=True),
               r=rpr(size=13, color=MID_BLUE, caps=True, spacing=10)),
         style("CoverPartner", next_style="CoverDraft", custom=True, priority=12, quick=True,
-              p=ppr(after=567, line=240, border_bottom=(MID_BLUE, 8)),
+              p=ppr(after=567, line=240, border_bottom=(MID_BLUE, 8), no_hyphens=True),
               r=rpr(size=22, color=DARK_BLUE)),
         style("CoverDraft", next_style="CoverDetails", custom=True, priority=12, quick=True,
-              p=ppr(before=240, after=120, line=240), r=rpr(size=15, bold=True, color=TEXT)),
+              p=ppr(before=240, after=120, line=240, no_hyphens=True), r=rpr(size=15, bold=True, color=TEXT)),
         style("CoverDetails", custom=True, priority=12, quick=True,
               p=ppr(after=40, line=252), r=rpr(size=12, color=GREY)),
         style("CoverClassification", custom=True, priority=12, quick=True,
