@@ -22,6 +22,7 @@ from strategy_builder.ooxml.namespaces import (
     FOOTNOTE_REFERENCE, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, OBJECT, PICT, PPR, PPR_CHANGE, RPR,
     RPR_CHANGE, SDT, SECT_PR, SYM, TAB, TBL, TC, TCPR, TR, TRPR, P, T, qn,
 )
+from strategy_builder.ooxml.tree import unwrap
 
 RANGE_MARKERS = tuple(qn(f"w:{n}") for n in (
     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
@@ -39,16 +40,6 @@ def _is_mark(element: etree._Element) -> bool:
     """A ``w:ins``/``w:del``/move element that marks a paragraph mark or row rather than wrapping runs."""
     parent = element.getparent()
     return parent is not None and parent.tag in (RPR, TRPR)
-
-
-def _unwrap(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    position = parent.index(element)
-    for offset, child in enumerate(list(element)):
-        parent.insert(position + offset, child)
-    parent.remove(element)
 
 
 def _remove(element: etree._Element) -> None:
@@ -153,7 +144,7 @@ def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...]
         if not _is_mark(element) and _chosen(element, where):
             for text in element.iter(DEL_TEXT, DEL_INSTR_TEXT):
                 text.tag = T if text.tag == DEL_TEXT else INSTR_TEXT
-            _unwrap(element)
+            unwrap(element)
     # Content first, marks second: whether a marked paragraph is empty depends on the content kept.
     _merge_marked_paragraphs(root, dropped, where)
     _drop_rows(root, dropped, where)

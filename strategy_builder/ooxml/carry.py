@@ -25,6 +25,7 @@ from strategy_builder.ooxml.namespaces import (
 from strategy_builder.ooxml.package import DocxPackage, strict, write_zip
 from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.runs import merge_wrappers, own_runs
+from strategy_builder.ooxml.tree import unwrap
 
 Revision = Callable[[str], etree._Element]
 REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -112,7 +113,7 @@ class RedlineParts:
             _remove(item)
         for link in list(clone.iter(HYPERLINK)):
             if link.get(R_ID) is not None or link.get(ANCHOR) is not None:
-                _unwrap(link)
+                unwrap(link)
         for sdt_id in list(clone.iter(ID)):  # the w:id element of a content control
             _remove(sdt_id)
         for node in clone.iter():
@@ -276,16 +277,6 @@ def _remove(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is not None:
         parent.remove(element)
-
-
-def _unwrap(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    index = parent.index(element)
-    for offset, child in enumerate(list(element)):
-        parent.insert(index + offset, child)
-    parent.remove(element)
 
 
 def wrap_element(element: etree._Element, tag: str, revision: Revision) -> etree._Element:

@@ -17,6 +17,7 @@ from strategy_builder.ooxml.namespaces import (
     XML_SPACE, R, T, qn,
 )
 from strategy_builder.ooxml.text import Atom, paragraph_atoms, text_of_atoms
+from strategy_builder.ooxml.tree import unwrap
 
 _STRIP_FROM_COPIES = tuple(qn(f"w:{n}") for n in (
     "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "commentReference", "permStart",
@@ -204,12 +205,7 @@ def sanitised_copy(element: etree._Element) -> etree._Element:
         item_parent.remove(item)
     for link in list(clone.iter(HYPERLINK)):
         if link.get(R_ID) is not None or link.get(ANCHOR) is not None:
-            parent = link.getparent()
-            assert parent is not None  # a descendant of the copy
-            index = parent.index(link)
-            for offset, child in enumerate(list(link)):
-                parent.insert(index + offset, child)
-            parent.remove(link)
+            unwrap(link)  # a descendant of the copy: it has a parent
     for sdt_id in list(clone.iter(ID)):
         sdt_id_parent = sdt_id.getparent()
         assert sdt_id_parent is not None  # a descendant of the copy
