@@ -25,14 +25,14 @@ from lxml import etree
 from strategy_builder.ooxml.accept import reject_all
 from strategy_builder.ooxml.edits import Revision, Token
 from strategy_builder.ooxml.namespaces import (
-    AUTHOR, BODY, BR, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, CT, DATE, DEL,
+    AUTHOR, BODY, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, CT, DATE, DEL,
     DEL_INSTR_TEXT, DEL_TEXT, ID, INITIALS, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, PKG_REL, PPR, PPR_CHANGE, PSTYLE,
-    RPR, RPR_CHANGE, SECT_PR, STYLE, STYLE_ID, TAB, TBL, TC, TR, TRPR, TR_PR_CHANGE, TBL_PR_EX, VAL, W, W14, W15,
+    RPR, RPR_CHANGE, SECT_PR, STYLE, STYLE_ID, TBL, TC, TR, TRPR, TR_PR_CHANGE, TBL_PR_EX, VAL, W, W14, W15,
     XML_SPACE, P, R, T, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml, serialize
-from strategy_builder.ooxml.runs import Piece, sanitised_copy, split_runs
+from strategy_builder.ooxml.runs import Piece, sanitised_copy, split_runs, text_run
 from strategy_builder.ooxml.text import paragraph_atoms
 
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -217,7 +217,7 @@ class BodyWriter:
         if token.kind == "insert":
             assert token.revision is not None  # an insertion is always somebody's
             wrapper = self.revision(INS, placed.source, token.revision)
-            wrapper.append(_text_run(token.text, self.run_properties(token.run_properties, placed.source)))
+            wrapper.append(text_run(token.text, self.run_properties(token.run_properties, placed.source)))
             return wrapper
         if token.kind == "break":
             element = etree.Element(_BREAK)
@@ -387,26 +387,6 @@ def _remove(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is not None:
         parent.remove(element)
-
-
-def _text_run(text: str, rpr: etree._Element | None) -> etree._Element:
-    """A run holding ``text``, tabs and line breaks as their elements."""
-    run = etree.Element(R)
-    if rpr is not None:
-        run.append(rpr)
-    buffer = ""
-    for char in text + "\0":
-        if char in "\t\n\0":
-            if buffer:
-                element = etree.SubElement(run, T)
-                element.text = buffer
-                element.set(XML_SPACE, "preserve")
-                buffer = ""
-            if char != "\0":
-                etree.SubElement(run, TAB if char == "\t" else BR)
-        else:
-            buffer += char
-    return run
 
 
 def _merge_wrappers(paragraph: etree._Element) -> None:

@@ -123,17 +123,17 @@ def split_runs(atoms: list[Atom], cuts: list[int], inserted: list[tuple[int, int
         run_parent.remove(run)
     return pieces
 
-def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> etree._Element:
-    """A ``w:del`` holding ``text`` (tabs and breaks as elements) formatted with ``rpr``."""
-    wrapper = revision(DEL)
-    run = etree.SubElement(wrapper, R)
+def text_run(text: str, rpr: etree._Element | None, text_tag: str = T) -> etree._Element:
+    """A run holding ``text`` formatted with a copy of ``rpr``: tabs and line breaks as their elements, the
+    rest in ``text_tag`` elements (``w:t``, or ``w:delText`` inside a deletion)."""
+    run = etree.Element(R)
     if rpr is not None:
         run.append(copy.deepcopy(rpr))
     buffer = ""
     for char in text + "\0":
         if char in "\t\n\0":
             if buffer:
-                element = etree.SubElement(run, DEL_TEXT)
+                element = etree.SubElement(run, text_tag)
                 element.text = buffer
                 element.set(XML_SPACE, "preserve")
                 buffer = ""
@@ -141,6 +141,13 @@ def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> et
                 etree.SubElement(run, TAB if char == "\t" else BR)
         else:
             buffer += char
+    return run
+
+
+def deleted_run(text: str, rpr: etree._Element | None, revision: Revision) -> etree._Element:
+    """A ``w:del`` holding ``text`` (tabs and breaks as elements) formatted with ``rpr``."""
+    wrapper = revision(DEL)
+    wrapper.append(text_run(text, rpr, DEL_TEXT))
     return wrapper
 
 def place_deletion(paragraph: etree._Element, pieces: list[Piece], offset: int, element: etree._Element) -> None:
@@ -229,4 +236,4 @@ def wrap_runs(paragraph: etree._Element, tag: str, revision: Revision) -> None:
 
 
 __all__ = ["Piece", "Revision", "deleted_run", "edit_paragraph", "merge_wrappers", "own_runs", "place_deletion",
-           "sanitised_copy", "split_runs", "wrap_runs"]
+           "sanitised_copy", "split_runs", "text_run", "wrap_runs"]
