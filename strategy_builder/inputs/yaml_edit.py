@@ -37,7 +37,7 @@ from yaml.events import (
 )
 
 from strategy_builder.inputs.yamlsource import parse_yaml
-from strategy_builder.models.source_map import FieldPath, format_path
+from strategy_builder.models.source_map import FieldPath, format_path, value_at
 
 BOM = "\ufeff"
 
@@ -416,7 +416,7 @@ class YamlEditor:
         node = self._scan.nodes.get(tuple(path))
         if node is None or node.kind != "scalar":
             return None
-        return _walk(self._scan.data, tuple(path))
+        return value_at(self._scan.data, tuple(path))
 
     def style(self, path: FieldPath) -> str | None:
         """The style of the scalar at ``path`` as written (``""`` plain, ``'``, ``"``, ``|`` or ``>``);
@@ -429,7 +429,7 @@ class YamlEditor:
         node = self._scan.nodes.get(tuple(path))
         if node is None or node.kind != "mapping" or node.flow:
             return None
-        return [str(key) for key in _walk(self._scan.data, tuple(path)) or {}]
+        return [str(key) for key in value_at(self._scan.data, tuple(path)) or {}]
 
     def replace(self, path: FieldPath, edits: Sequence[TextEdit]) -> None:
         """Apply ``edits`` (offsets into the scalar's current value) to the scalar at ``path``."""
@@ -509,7 +509,7 @@ class YamlEditor:
         node = self._scan.nodes.get(mapping)
         if node is None or node.kind != "mapping" or node.flow:
             raise EditRefused(f"{self.display_name}: {format_path(mapping)} is not a block mapping")
-        existing = _walk(self._scan.data, (*mapping, key)) if self.has((*mapping, key)) else None
+        existing = value_at(self._scan.data, (*mapping, key)) if self.has((*mapping, key)) else None
         current = list(existing) if isinstance(existing, list) else []
         if self.has((*mapping, key)) and not isinstance(existing, list):
             raise EditRefused(f"{self.display_name}: {format_path((*mapping, key))} is not a list")
@@ -549,7 +549,7 @@ class YamlEditor:
 
     def _new_key(self, mapping: FieldPath, node: _Node, key: str, added: list[str],
                  after: Sequence[str]) -> str | None:
-        keys = list(_walk(self._scan.data, mapping) or {})
+        keys = list(value_at(self._scan.data, mapping) or {})
         scalars = [name for name in keys if self._scan.nodes[(*mapping, name)].kind == "scalar"]
         anchor = next((name for name in after if name in scalars), scalars[0] if scalars else None)
         if anchor is None:
@@ -582,15 +582,6 @@ class YamlEditor:
     def result(self) -> bytes:
         """The edited file as bytes (with its byte-order mark, if it had one)."""
         return ((BOM if self._bom else "") + self.text).encode("utf-8")
-
-
-def _walk(data: Any, path: FieldPath) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _with_values(data: Any, values: dict[FieldPath, Any]) -> Any:

@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterator
 
 from strategy_builder.models.inputs import PartnerFile, Status, StrategyFile
-
-FieldPath = tuple[str | int, ...]
+from strategy_builder.models.source_map import FieldPath
 
 _TOKEN = re.compile(r"(?<![\w&.-])([A-Z][A-Z&]*[A-Z][0-9]*)(?![\w&-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")

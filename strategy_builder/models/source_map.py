@@ -27,6 +27,16 @@ def format_path(path: FieldPath) -> str:
     return text
 
 
+def value_at(data: Any, path: FieldPath) -> Any:
+    """The value at ``path`` inside plain data (mappings and lists), or ``None`` where the path leads nowhere."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 @dataclass(slots=True)
 class SourceMap:
     """Positions (1-based line, column) of every value and every mapping key of one YAML file."""

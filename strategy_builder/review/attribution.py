@@ -17,7 +17,7 @@ from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import YAML_FILE_BYTES
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.manifest import Manifest, ManifestSection
-from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path
+from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path, value_at
 
 if TYPE_CHECKING:  # the comparison's sections carry an attribution; this module only reads them
     from strategy_builder.review.diff import SectionDiff
@@ -53,15 +53,6 @@ class Attribution:
 
 def _parse_path(text: str) -> FieldPath:
     return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
-
-
-def _walk(data: Any, path: FieldPath) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def field_changes(old: Any, new: Any,
@@ -133,8 +124,8 @@ def _section_fields(old_doc: YamlDocument | None, new_doc: YamlDocument | None, 
         return None
     old_path = _parse_path(old.source_path) if old else None
     new_path = _parse_path(new.source_path) if new else None
-    before = _walk(old_doc.data, old_path) if old_path is not None else None
-    after = _walk(new_doc.data, new_path) if new_path is not None else None
+    before = value_at(old_doc.data, old_path) if old_path is not None else None
+    after = value_at(new_doc.data, new_path) if new_path is not None else None
     base_old, base_new = old_path or new_path or (), new_path or old_path or ()
     changes = []
     for a, b, kind, x, y in field_changes(before, after):
