@@ -9,7 +9,7 @@ from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.hints import iso_country_name, not_a_partner_hint, state_hint
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import ProjectLayout
-from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
+from strategy_builder.models.areas import AREA_KEYS, AREA_TITLES
 
 _EXAMPLE_PRIORITY = """\
     # Example of a priority (uncomment and adapt; the id must never change once circulated):

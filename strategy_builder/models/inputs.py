@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from strategy_builder.models.areas import AREA_KEYS
 from strategy_builder.models.period import PeriodPoint
 
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -44,24 +45,6 @@ def _date_as_written(value: object) -> object:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
 """A calendar date written as ``YYYY-MM-DD`` and nothing else."""
-
-AREA_KEYS: tuple[str, ...] = (
-    "illegal_migration",
-    "readmission_return",
-    "legal_migration",
-    "integration",
-    "migration_development",
-)
-"""The five areas of the BMP Joint Declaration, in the declaration's order."""
-
-AREA_TITLES: dict[str, str] = {
-    "illegal_migration": "Preventing and fighting illegal migration",
-    "readmission_return": "Readmission, voluntary return and sustainable reintegration",
-    "legal_migration": "Legal migration with a special emphasis on labour migration",
-    "integration": "Integration of legally residing migrants",
-    "migration_development": "Migration, mobility and development",
-}
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.areas import AREA_TITLES
 
 ChangeStatus = Literal["added", "removed", "moved", "renumbered", "changed", "unchanged"]
 CHANGE_STATUSES: tuple[ChangeStatus, ...] = ("added", "removed", "moved", "renumbered", "changed", "unchanged")

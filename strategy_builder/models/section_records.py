@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from strategy_builder.models.inputs import AREA_TITLES, StrategyFile
+from strategy_builder.models.areas import AREA_TITLES
+from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.section_changes import SectionFacts, draft_section_facts
 
 if TYPE_CHECKING:  # project.py imports the translations, which name sections by these IDs

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from strategy_builder import cldr
-from strategy_builder.models.inputs import AREA_KEYS, PartnerFile, StrategyFile
+from strategy_builder.models.areas import AREA_KEYS
+from strategy_builder.models.inputs import PartnerFile, StrategyFile
 from strategy_builder.models.prose import Block, parse_prose
 from strategy_builder.models.section_records import area_id, key_figures_id, priority_id, situation_id
 from strategy_builder.models.source_map import FieldPath

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES, Period, StateRole
+from strategy_builder.models.areas import AREA_KEYS, AREA_TITLES
+from strategy_builder.models.inputs import Period, StateRole
 from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import action_number, partner_sections
 

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import YAML_FILE_BYTES
-from strategy_builder.inputs.yamlsource import read_yaml
-from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path, value_at
 
 if TYPE_CHECKING:  # the comparison's sections carry an attribution; this module only reads them
+    from strategy_builder.models.manifest import Manifest, ManifestSection
     from strategy_builder.review.diff import SectionDiff
 
 Cause = Literal["inputs", "order", "template", "tool", "draft", "unknown"]
@@ -111,6 +110,8 @@ class DraftInputs:
                     continue
                 if must_match and (sha256 is None or _sha256(candidate) != sha256):
                     continue
+                from strategy_builder.inputs.yamlsource import read_yaml  # only builds carry inputs
+
                 document, _ = read_yaml(candidate, relative)
                 if document is not None:
                     self.cache[relative] = document

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
-from strategy_builder.models.manifest import Manifest, ManifestSection
 from strategy_builder.review.attribution import BuildPair, DraftInputs, attribute_section
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
+
+if TYPE_CHECKING:  # a manifest is read (and its models imported) only for a draft folder that has one
+    from strategy_builder.models.manifest import Manifest, ManifestSection
 
 PartnerStatus = Literal["added", "removed", "changed", "unchanged"]
 

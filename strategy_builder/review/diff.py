@@ -17,9 +17,8 @@ import re
 from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from strategy_builder.models.manifest import ManifestSection
 from strategy_builder.models.section_changes import (
     ChangeStatus, SectionChange, SectionFacts, classify_sections, draft_section_facts, longest_in_order,
 )
@@ -30,10 +29,13 @@ from strategy_builder.ooxml.redline import redline_document
 from strategy_builder.review.align import (
     BlockPair, ObjectPair, RowPair, WordOp, align_blocks, normalise, object_text, similarity, visible_key,
 )
-from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.review_document import (
     ReviewDocument, SectionInfo, Segment, SectionKind, leading_number, review_body,
 )
+
+if TYPE_CHECKING:  # two builds' manifests and attributions come from the caller; this module only passes them on
+    from strategy_builder.models.manifest import ManifestSection
+    from strategy_builder.review.attribution import Attribution
 
 SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from", "moved_to"]
 SectionStatus = ChangeStatus

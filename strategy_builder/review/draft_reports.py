@@ -13,13 +13,11 @@ from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import environment_errors
-from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_core_texts
 from strategy_builder.review.compare import Comparison, Side, compare, compare_sides, resolve_side
 from strategy_builder.review.diff import redline
-from strategy_builder.review.report_html import render_html
 from strategy_builder.review.report_view import ComparisonView, comparison_view
 
 DEFAULT_AUTHOR = "strategy-builder"
@@ -50,6 +48,8 @@ def write_redlines(comparison: Comparison, target: Path, *, author: str, date: d
 def write_html(comparison: Comparison | ComparisonView, path: Path) -> Path:
     """Write the self-contained HTML report to ``path``."""
     view = comparison if isinstance(comparison, ComparisonView) else comparison_view(comparison)
+    from strategy_builder.review.report_html import render_html  # jinja2, imported only for an HTML report
+
     with environment_errors(path, "write the report"):
         write_atomic(path, render_html(view).encode("utf-8"))
     return path
@@ -63,6 +63,8 @@ def drafting_team(side: Side, project_dir: Path) -> str | None:
         layout = ProjectLayout(folder)
         path = layout.strategy_file
         if path.is_file():
+            from strategy_builder.inputs.yamlsource import read_yaml  # YAML, imported only when there is some
+
             document, _ = read_yaml(path, layout.display_name(path))
             team = document.data.get("drafting_team") if document is not None else None
             if isinstance(team, dict) and isinstance(team.get("name"), str):

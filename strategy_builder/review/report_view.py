@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.models.section_changes import CHANGE_STATUSES
 from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.compare import Comparison, MetaChange, PartnerDiff, Side

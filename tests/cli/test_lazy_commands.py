@@ -92,3 +92,16 @@ def test_every_command_module_is_listed() -> None:
     assert not silent, f"modules of strategy_builder/cli/ that define no command: {silent} (shared code belongs " \
                        "in the library, or in cli/options.py or cli/output.py)"
 
+
+
+def test_diff_of_two_files_imports_no_input_model_and_no_template_engine(tmp_path) -> None:
+    """``diff OLD.docx NEW.docx --redline OUT`` reads documents only: the input models (pydantic), YAML,
+    Jinja2 and python-docx stay out of its process (they are most of a build's start-up)."""
+    from fixtures.diff.docs import make_docx
+
+    old, new = make_docx(["One.", "Two."], tmp_path / "old.docx"), make_docx(["One.", "Three."], tmp_path / "new.docx")
+    assert old != new
+    output, loaded = _modules_after("diff", str(tmp_path / "old.docx"), str(tmp_path / "new.docx"), "--project",
+                                    str(tmp_path), "--redline", str(tmp_path / "redline.docx"))
+    assert "Three" in output and (tmp_path / "redline.docx").is_file()
+    assert not {m for m in loaded if m.split(".")[0] in ("pydantic", "yaml", "jinja2", "docx", "docxtpl")}

@@ -12,7 +12,7 @@ from docx import Document
 from lxml import etree
 
 from conftest import copy_sample, run_cli
-from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.areas import AREA_TITLES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARTNERS = ["AM", "AZ", "BY", "GE", "KG", "KZ", "MD", "RU", "TJ", "TM", "UA", "UZ"]

@@ -146,7 +146,7 @@ def test_an_abbreviation_without_a_full_name_is_a_check_finding(tmp_path: Path, 
 
 
 def test_the_catalogue_prints_the_joint_declarations_titles_and_the_section_titles() -> None:
-    from strategy_builder.models.inputs import AREA_KEYS, AREA_TITLES
+    from strategy_builder.models.areas import AREA_KEYS, AREA_TITLES
 
     for key in AREA_KEYS:
         assert ENGLISH[f"area_{key}"] == AREA_TITLES[key]

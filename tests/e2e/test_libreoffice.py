@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_sample, require_tool, run_cli
-from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stories import Locator, document_stories
 from strategy_builder.ooxml.value_edits import value_texts

@@ -11,7 +11,7 @@ from conftest import run_cli
 from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.inputs.scaffold import scaffold_partner
-from strategy_builder.models.inputs import AREA_KEYS
+from strategy_builder.models.areas import AREA_KEYS
 
 AM = "inputs/partners/AM.yaml"
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import copy_sample, convert_with_libreoffice, run_cli
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.inputs.loading import load_project
-from strategy_builder.models.inputs import AREA_KEYS
+from strategy_builder.models.areas import AREA_KEYS
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.regional.overview import OverviewOptions, build_overview
 from strategy_builder.review.compare import compare

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from strategy_builder.models.inputs import AREA_TITLES
+from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.review.register.columns import RegisterRow, iso_date, normalise_disposition
 
 if TYPE_CHECKING:
