@@ -8,7 +8,9 @@ Run by hand (not part of the tests), on a machine as quiet as you can get:
 
 Every figure is the wall time of a whole process (Python's start-up, imports and the .NET engine's start-up
 included), the median of ``--runs`` rounds; in each round every command runs once, in turn, so that the
-drift of a shared machine touches all of them alike.
+drift of a shared machine touches all of them alike. The processes run from compiled bytecode, as an
+installed package does (``PYTHONDONTWRITEBYTECODE`` is dropped from their environment and the package is
+compiled first when it runs from a checkout), as ``startup_bench.py`` measures.
 
 1. A generated pair of ~25,000-word documents with about 20 edits (changed words, inserted, deleted and
    moved paragraphs, a changed table cell), the largest pair we compare: ``strategy-builder diff OLD NEW
@@ -155,6 +157,19 @@ out.write_bytes(redline)
 """
 
 
+INSTALLED = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+"""The environment of the timed processes: an installed package runs from its bytecode (pip compiles it at
+install; an editable install writes it on first use), so a shell that forbids writing bytecode must not
+charge every run for compiling the package."""
+
+
+def compile_package() -> None:
+    """Compile strategy_builder/ once, as pip does at install (a checkout run with PYTHONDONTWRITEBYTECODE has
+    no bytecode)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "strategy_builder")], check=True,
+                   env=INSTALLED)
+
+
 def processes(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, tuple[float, float]]:
     """Each command as a whole process: the median wall time and the median CPU time (user + system, its
     children included); every round runs every command once."""
@@ -163,7 +178,7 @@ def processes(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str,
         for name, command in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+            result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=INSTALLED)
             wall = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -219,6 +234,7 @@ def main() -> None:
     parser.add_argument("--pair", nargs=2, type=Path, metavar=("OLD", "NEW"), help="also time this pair")
     parser.add_argument("--no-append", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
+    compile_package()
     load = os.getloadavg()[0]
     lines = [f"\n## diff benchmark (whole processes) — {dt.date.today().isoformat()}", "",
              f"Machine: {describe_machine()}; load average {load:.1f} at the start", ""]
