@@ -23,8 +23,8 @@ from rich.console import Console
 from conftest import require_tool, run_cli
 from fixtures.diff.docs import story_views
 from fixtures.diff.stories import (
-    LIBREOFFICE_PAIRS, PYTHON_DOCX_BASE, PYTHON_DOCX_PAIRS, UNJUDGED, StoryPair, build_story_pairs, copy_of,
-    python_docx_document, python_docx_pairs,
+    JUDGED_ON_SAVED_FILE, LIBREOFFICE_PAIRS, PYTHON_DOCX_BASE, PYTHON_DOCX_PAIRS, StoryPair, build_story_pairs,
+    copy_of, python_docx_document, python_docx_pairs,
 )
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import redline
@@ -109,33 +109,101 @@ def test_the_redline_of_any_story_accepts_to_new_and_rejects_to_old(pairs: dict[
 
 @pytest.fixture(scope="module")
 def judged_stories(pairs: dict[str, StoryPair], libreoffice_judge, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """LibreOffice's reading of each pair's redline accepted and rejected, and of NEW and OLD (one start)."""
+    """LibreOffice's reading of each pair's redline accepted and rejected, and of NEW and OLD (one start); for
+    the pairs no text shows (JUDGED_ON_SAVED_FILE), the four results are also saved by LibreOffice as .docx:
+    name -> (readings, saved files)."""
     from judges.libreoffice import Job
 
     folder = tmp_path_factory.mktemp("judged-stories")
     jobs = []
-    judged = {name: pair for name, pair in pairs.items() if pair.judged}
-    for index, pair in enumerate(judged.values()):
+    for index, pair in enumerate(pairs.values()):
         (partner,) = compare(str(pair.old), str(pair.new), pair.old.parent).partners
         assert partner.diff is not None
         path = folder / f"redline-{index}.docx"
         path.write_bytes(redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15)))
-        jobs += [Job(path, ["ACCEPT"]), Job(path, ["REJECT"]), Job(pair.new), Job(pair.old)]
+        saved = [folder / f"{index}-{role}.docx" if not pair.judged else None
+                 for role in ("accepted", "rejected", "new", "old")]
+        jobs += [Job(path, ["ACCEPT"], saved[0]), Job(path, ["REJECT"], saved[1]), Job(pair.new, [], saved[2]),
+                 Job(pair.old, [], saved[3])]
     readings = libreoffice_judge.run(jobs)
-    return {name: readings[4 * i:4 * i + 4] for i, name in enumerate(judged)}
+    return {name: (readings[4 * i:4 * i + 4], [job.save_as for job in jobs[4 * i:4 * i + 4]])
+            for i, name in enumerate(pairs)}
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", [name for name in PAIRS if name not in UNJUDGED])
+@pytest.mark.parametrize("name", [name for name in PAIRS if name not in JUDGED_ON_SAVED_FILE])
 def test_libreoffice_accepts_every_story_to_new_and_rejects_it_to_old(judged_stories, name: str) -> None:
     """The same invariant, judged by LibreOffice's own Accept All and Reject All (tests/judges/)."""
-    accepted, rejected, new, old = judged_stories[name]
+    (accepted, rejected, new, old), _ = judged_stories[name]
     for reading in (accepted, rejected, new, old):
         assert not reading.errors, (name, reading.errors)
     for story in new.stories() | old.stories():
         assert accepted.lines(story) == new.lines(story), (name, story)
         assert rejected.lines(story) == old.lines(story), (name, story)
     assert not accepted.redlines and not rejected.redlines, "LibreOffice left changes open"
+
+
+_WORD = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+         "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
+
+
+def _what_no_text_shows(path: Path) -> dict[str, list[tuple[str, ...]]]:
+    """Read with plain lxml (none of strategy-builder's readers) from a .docx: each picture's alt text (the
+    ``descr`` and ``title`` of its ``wp:docPr``) and size (its ``wp:extent`` in EMU), and each field's
+    instruction and result in the body (complex fields and simple ones), in document order."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    pictures = []
+    for picture in body.iterfind(".//pic:pic", _WORD):
+        frame = next(a for a in picture.iterancestors() if a.tag in (f"{{{_WORD['wp']}}}inline",
+                                                                       f"{{{_WORD['wp']}}}anchor"))
+        properties, extent = frame.find("wp:docPr", _WORD), frame.find("wp:extent", _WORD)
+        pictures.append((properties.get("descr", ""), properties.get("title", ""), extent.get("cx"), extent.get("cy")))
+    fields, stack = [], []  # stack: [instruction, result, in result?] of the open complex fields
+    w = f"{{{_WORD['w']}}}"
+    for element in body.iter(f"{w}fldChar", f"{w}instrText", f"{w}t", f"{w}fldSimple"):
+        if element.tag == f"{w}fldSimple":
+            fields.append((element.get(f"{w}instr", "").strip(), "".join(element.itertext()).strip()))
+        elif element.tag == f"{w}fldChar":
+            kind = element.get(f"{w}fldCharType")
+            if kind == "begin":
+                stack.append(["", "", False])
+            elif kind == "separate" and stack:
+                stack[-1][2] = True
+            elif kind == "end" and stack:
+                instruction, result, _ = stack.pop()
+                fields.append((instruction.strip(), result.strip()))
+        elif stack and element.tag == f"{w}instrText" and not stack[-1][2]:
+            stack[-1][0] += element.text or ""
+        elif stack and element.tag == f"{w}t" and stack[-1][2]:
+            stack[-1][1] += element.text or ""
+    return {"pictures": pictures, "fields": fields}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        strict=True, reason="LibreOffice drops a tracked change inside a field's result: after its Accept All or "
+                            "Reject All the result is empty (Word keeps it); a field inserted or deleted whole is "
+                            "computed again, so no redline gives back the result NEW stores"))
+    if name == "cross-reference's result changed" else name for name in sorted(JUDGED_ON_SAVED_FILE)])
+def test_libreoffice_accepts_alt_text_size_and_field_results_to_new_and_rejects_them_to_old(
+        judged_stories, name: str) -> None:
+    """The pictures' alt text and size and the fields' results, which no text shows, read from the .docx files
+    LibreOffice saves after its own Accept All and Reject All, and from its saves of NEW and OLD."""
+    readings, saved = judged_stories[name]
+    for reading in readings:
+        assert not reading.errors, (name, reading.errors)
+    accepted, rejected, new, old = (_what_no_text_shows(path) for path in saved)
+    assert new != old, f"{name}: LibreOffice's saves of NEW and OLD do not differ in what is judged"
+    assert accepted == new, name
+    assert rejected == old, name
+    assert not readings[0].redlines and not readings[1].redlines, "LibreOffice left changes open"
 
 
 def test_what_is_not_compared_is_listed_in_every_format_and_counts(tmp_path: Path) -> None:
