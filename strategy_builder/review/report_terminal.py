@@ -7,9 +7,12 @@ line, and so is the text a build writes into every draft.
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from strategy_builder.review.report_view import SECTION_STATUSES, ChangeView, ComparisonView, SectionView, one_line
 
@@ -61,6 +64,8 @@ def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: b
         console.print(f"  [magenta]{escape(item.field)}[/]: {escape(old)} → {escape(new)}")
     changed = view.changed_partners
     if len(changed) > 1:
+        from rich.table import Table  # only a comparison of drafts has partners to tabulate
+
         table = Table(show_edge=False, pad_edge=False, box=None)
         for column in ("partner", "status", *SECTION_STATUSES):
             table.add_column(column, justify="left" if column in ("partner", "status") else "right")
