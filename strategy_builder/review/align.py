@@ -25,14 +25,17 @@ WordOp = tuple[Literal["equal", "insert", "delete"], str]
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _WORD = re.compile(r"\w+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+"""Characters a reader does not see: zero-width spaces and joiners, the word joiner, BOM, soft hyphen."""
 _PAIRING_LIMIT = 4000
 """Above this many candidate pairs a replaced stretch is paired in order instead of by similarity."""
 
 
 def normalise(text: str) -> str:
     """Text for the "did it change?" decision: whitespace variants (NBSP etc.) and runs collapsed."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii():  # the invisible characters are not ASCII (and most English text is)
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=4096)
