@@ -72,6 +72,7 @@ def test_reads_stop_at_the_limit_whatever_the_file_claims(tmp_path: Path) -> Non
         read_limited(path, 9, what="YAML file")
     assert refused.value.reason == "the YAML file is 10 bytes; the limit is 9"
     assert refused.value.path == str(path) and refused.value.exit_code == 1
+    assert refused.value.hint and "docs/security.md" in refused.value.hint  # where the limits are listed
     assert read_prefix(path, 4) == b"xxxx" and read_prefix(path, 40) == b"x" * 10
     with pytest.raises(RefusedFile, match="the file is 10 bytes; the limit is 9"):
         read_limited(path, 9)
@@ -126,3 +127,49 @@ def test_an_unlisted_os_error_keeps_the_systems_words() -> None:
     unnamed = environment_problem(OSError("the share went away"), "/mnt/share/x")  # no errno, no strerror
     assert str(unnamed).startswith("cannot use /mnt/share/x: the share went away")
     assert unnamed.hint == "check the path and retry"
+
+
+def test_a_file_larger_than_its_size_claims_is_refused_past_the_limit() -> None:
+    # Files of /proc are regular and claim 0 bytes: the read itself must stop one byte past the limit.
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0 and len(status.read_bytes()) > 16
+    with pytest.raises(RefusedFile) as refused:
+        read_limited(status, 16, what="status file")
+    assert refused.value.reason == "the status file is larger than the limit of 16 bytes"
+    assert refused.value.path == str(status) and str(refused.value).startswith(f"{status}: ")
+    assert refused.value.hint and "docs/security.md" in refused.value.hint  # where the limits are listed
+
+
+def test_reads_of_several_chunks_are_exact(tmp_path: Path) -> None:
+    chunk = 1024 * 1024  # files.py reads a MiB at a time
+    data = bytes(range(256)) * (5 * chunk // 512)  # 2.5 MiB
+    path = tmp_path / "large.docx"
+    path.write_bytes(data)
+    assert read_limited(path, len(data)) == data
+    assert read_prefix(path, chunk + 5) == data[:chunk + 5]
+    assert read_prefix(path, 2 * chunk + 3) == data[:2 * chunk + 3]
+
+
+def test_the_new_content_is_written_beside_the_file_hidden_until_it_replaces_it(tmp_path: Path) -> None:
+    # Readers see the old content or the new one: the new one is written to a hidden file in the same folder
+    # (so the replacement is a rename on one file system) that no glob of the target's kind picks up.
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"old")
+    seen: list[tuple[list[str], bytes]] = []
+
+    def write(stream: IO[bytes]) -> None:
+        stream.write(b"new")
+        seen.append((sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()))
+
+    replace_file(path, write)
+    [(names, during)] = seen
+    assert during == b"old" and path.read_bytes() == b"new"
+    [temporary] = [name for name in names if name != "register.csv"]
+    assert temporary.startswith(".") and not temporary.endswith(".csv")
+
+
+def test_reading_the_umask_leaves_it_unchanged() -> None:
+    from strategy_builder import files
+
+    before = _umask()
+    assert files._current_umask() == before and _umask() == before
