@@ -83,7 +83,7 @@ class Blocks:
 
     def add(self, archive: zipfile.ZipFile, kind: str, name: str) -> None:
         with zipfile.ZipFile(self.source) as source:
-            copy_compressed(source, source.getinfo(kind), archive, zipfile.ZipInfo(name))
+            copy_compressed(source, source.getinfo(kind), archive, zipfile.ZipInfo(name), where=str(self.source))
 
 
 @pytest.fixture(scope="module")

@@ -384,9 +384,8 @@ def write_zip(parts: Mapping[str, bytes], compresslevel: int = 6) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            member = parts.member(name) if isinstance(parts, Parts) else None
-            if member is not None:
-                copy_compressed(*member, archive, info)
+            if isinstance(parts, Parts) and (member := parts.member(name)) is not None:
+                copy_compressed(*member, archive, info, where=parts.source)
             else:
                 archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED,
                                  compresslevel=compresslevel)
@@ -398,8 +397,9 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 def copy_compressed(source: zipfile.ZipFile, entry: zipfile.ZipInfo, target: zipfile.ZipFile,
-                     info: zipfile.ZipInfo) -> None:
-    """Append ``entry`` of ``source`` to ``target`` as ``info``, copying its compressed bytes as they are.
+                    info: zipfile.ZipInfo, *, where: str) -> None:
+    """Append ``entry`` of ``source`` to ``target`` as ``info``, copying its compressed bytes as they are;
+    ``where`` names the file ``source`` was read from, in errors (the archive itself is read from memory).
 
     ``zipfile`` has no public way to do this; what it does when it writes an entry is done here (the
     local header, the data, the directory entry), so that an image of 127 MiB costs neither inflating
@@ -409,8 +409,7 @@ def copy_compressed(source: zipfile.ZipFile, entry: zipfile.ZipInfo, target: zip
     source.fp.seek(entry.header_offset)
     header = source.fp.read(_LOCAL_HEADER.size)
     if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
-        raise UntrustedDocumentError(str(source.filename or "<memory>"), f"part {entry.filename} has a broken "
-                                     "local header")
+        raise UntrustedDocumentError(where, f"part {entry.filename} has a broken local header")
     name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
     source.fp.seek(entry.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
     info.compress_type = entry.compress_type
@@ -424,7 +423,7 @@ def copy_compressed(source: zipfile.ZipFile, entry: zipfile.ZipInfo, target: zip
     while left:
         chunk = source.fp.read(min(_COPY_CHUNK, left))
         if not chunk:
-            raise UntrustedDocumentError(str(source.filename or "<memory>"), f"part {entry.filename} is cut short")
+            raise UntrustedDocumentError(where, f"part {entry.filename} is cut short")
         target.fp.write(chunk)
         left -= len(chunk)
     target.filelist.append(info)

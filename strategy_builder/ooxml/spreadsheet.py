@@ -294,7 +294,7 @@ class Workbook:
                         for chunk in replaced[info.filename]:
                             stream.write(chunk)
                     continue
-                copy_compressed(self.archive, info, out, copy)
+                copy_compressed(self.archive, info, out, copy, where=self.source)
 
 
 def _join(folder: str, target: str) -> str:

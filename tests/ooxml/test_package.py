@@ -1,0 +1,450 @@
+"""strategy_builder/ooxml/package.py: a .docx nobody vouches for is checked from its zip directory against
+each limit (at the limit it is read, one past it is refused naming the file, the part and the limit);
+media stay compressed until asked for and are copied byte for byte when a package is written again;
+relationships resolve to part names. Archives here are made with zipfile and namespaces spelled out, not
+with the tool's own writer, and the limits are small so that every case is a few bytes."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.package import (
+    DocxPackage, Parts, ZipLimits, checked_members, open_zip, strict, transitional, write_zip,
+)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+LIMITS = ZipLimits(max_file_bytes=100_000, max_members=4, max_member_bytes=1000, max_total_bytes=2500,
+                   max_ratio=10, ratio_floor_bytes=100, max_xml_part_bytes=300, max_rels_part_bytes=200,
+                   max_xml_total_bytes=500, max_xml_tags=40)
+
+
+def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _noise(size: int) -> bytes:
+    return os.urandom(size)  # incompressible: only the limit under test can refuse it
+
+
+def _claim(data: bytes, member: str, *, size: int | None = None, compressed: int | None = None) -> bytes:
+    """``data`` with the central directory entry of ``member`` claiming ``size`` (``compressed``) bytes."""
+    raw = bytearray(data)
+    position = raw.find(b"PK\x01\x02")
+    while position != -1:
+        length = struct.unpack_from("<H", raw, position + 28)[0]
+        if bytes(raw[position + 46:position + 46 + length]) == member.encode():
+            if size is not None:
+                struct.pack_into("<I", raw, position + 24, size)
+            if compressed is not None:
+                struct.pack_into("<I", raw, position + 20, compressed)
+        position = raw.find(b"PK\x01\x02", position + 4)
+    return bytes(raw)
+
+
+def _check(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED,
+           limits: ZipLimits = LIMITS) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(_zip(members, compression))) as archive:
+        return [info.filename for info in checked_members(archive, limits, "returned.docx")]
+
+
+def _refused(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED,
+             limits: ZipLimits = LIMITS) -> str:
+    with pytest.raises(UntrustedDocumentError) as refused:
+        _check(members, compression, limits)
+    assert refused.value.path == "returned.docx" and str(refused.value).startswith("returned.docx: ")
+    return refused.value.reason
+
+
+# (members at the limit, the same one past it, the reason of the refusal)
+CASES = {
+    "members": ({f"m{n}.bin": b"" for n in range(4)}, {f"m{n}.bin": b"" for n in range(5)},
+                "the archive has 5 members; the limit is 4"),
+    "XML part": ({"word/document.xml": _noise(300)}, {"word/document.xml": _noise(301)},
+                 "part word/document.xml would be 301 bytes; the limit for this kind of part is 300"),
+    "XML part, name in capitals": ({"word/Footer1.XML": _noise(300)}, {"word/Footer1.XML": _noise(301)},
+                                   "part word/Footer1.XML would be 301 bytes; the limit for this kind of part "
+                                   "is 300"),
+    "VML part": ({"word/drawing.vml": _noise(300)}, {"word/drawing.vml": _noise(301)},
+                 "part word/drawing.vml would be 301 bytes; the limit for this kind of part is 300"),
+    "relationship part": ({"_rels/.rels": _noise(200)}, {"_rels/.rels": _noise(201)},
+                          "part _rels/.rels would be 201 bytes; the limit for this kind of part is 200"),
+    "relationship part, in capitals": ({"word/_rels/x.RELS": _noise(200)}, {"word/_rels/x.RELS": _noise(201)},
+                                       "part word/_rels/x.RELS would be 201 bytes; the limit for this kind of "
+                                       "part is 200"),
+    "member": ({"word/media/image1.png": _noise(1000)}, {"word/media/image1.png": _noise(1001)},
+               "part word/media/image1.png would inflate to 1,001 bytes (limit 1,000)"),
+    "all members": ({"a.bin": _noise(1000), "b.bin": _noise(1000), "c.bin": _noise(500)},
+                    {"a.bin": _noise(1000), "b.bin": _noise(1000), "c.bin": _noise(501)},
+                    "the parts would inflate to 2,501 bytes (limit 2,500)"),
+    "all XML parts": ({"a.xml": _noise(250), "b.xml": _noise(250)}, {"a.xml": _noise(250), "b.xml": _noise(251)},
+                      "the XML parts would inflate to 501 bytes (limit 500)"),
+    "ratio floor": ({"zeros.bin": bytes(100)}, {"zeros.bin": bytes(101)},
+                    "part zeros.bin has a compression ratio above 10:1 (a zip bomb?)"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_zip_at_each_limit_is_read_and_one_past_it_is_refused(name: str) -> None:
+    at_limit, past_it, reason = CASES[name]
+    compression = zipfile.ZIP_DEFLATED if name == "ratio floor" else zipfile.ZIP_STORED
+    assert _check(at_limit, compression) == list(at_limit)
+    assert _refused(past_it, compression) == reason
+
+
+def test_the_ratio_is_refused_only_above_the_limit() -> None:
+    data = bytes(5000)
+    with zipfile.ZipFile(io.BytesIO(_zip({"zeros.bin": data}, zipfile.ZIP_DEFLATED))) as archive:
+        ratio = len(data) / archive.getinfo("zeros.bin").compress_size
+    limits = ZipLimits(max_ratio=ratio, ratio_floor_bytes=100)
+    assert _check({"zeros.bin": data}, zipfile.ZIP_DEFLATED, limits) == ["zeros.bin"]
+    refusal = _refused({"zeros.bin": data}, zipfile.ZIP_DEFLATED, ZipLimits(max_ratio=ratio - 0.01,
+                                                                             ratio_floor_bytes=100))
+    assert refusal.startswith("part zeros.bin has a compression ratio above")
+
+
+@pytest.mark.parametrize("name", ["/word/document.xml", "word/../../etc/passwd", "..", "word\\document.xml"])
+def test_a_part_name_that_could_leave_the_folder_is_refused(name: str) -> None:
+    assert _refused({name: b"<a/>"}) == f"suspicious part name {name!r}"
+
+
+def test_dots_inside_a_name_are_not_a_way_out() -> None:
+    assert _check({"word/a..b.xml": b"<a/>", "word/..b": b""}) == ["word/a..b.xml", "word/..b"]
+
+
+def test_a_part_twice_in_the_archive_is_refused() -> None:
+    buffer = io.BytesIO()
+    with pytest.warns(UserWarning), zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", b"<a/>")
+        archive.writestr("word/document.xml", b"<b/>")
+    with pytest.raises(UntrustedDocumentError) as refused, zipfile.ZipFile(buffer) as reread:
+        checked_members(reread, LIMITS, "returned.docx")
+    assert refused.value.reason == "part word/document.xml appears twice in the archive"
+    assert refused.value.path == "returned.docx"
+
+
+def test_a_member_claiming_no_compressed_bytes_is_measured_as_one() -> None:
+    data = _claim(_zip({"zeros.bin": bytes(15)}, zipfile.ZIP_DEFLATED), "zeros.bin", compressed=0)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(UntrustedDocumentError) as refused:
+        checked_members(archive, ZipLimits(max_ratio=10, ratio_floor_bytes=5), "returned.docx")
+    assert refused.value.reason.startswith("part zeros.bin has a compression ratio above 10:1")
+
+
+def test_folders_are_not_parts() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.mkdir("word")
+        archive.writestr("word/document.xml", b"<a/>")
+    with zipfile.ZipFile(buffer) as reread:
+        assert [i.filename for i in checked_members(reread, LIMITS, "x.docx")] == ["word/document.xml"]
+
+
+def test_what_is_not_a_zip_is_refused_with_what_to_do() -> None:
+    with pytest.raises(UntrustedDocumentError) as refused:
+        open_zip(b"PK but not a zip", "register.xlsx", "register (.xlsx)")
+    assert refused.value.reason == "not a register (.xlsx): it is not a zip archive"
+    assert refused.value.path == "register.xlsx" and refused.value.hint and "save it again" in refused.value.hint
+    with pytest.raises(UntrustedDocumentError) as default:
+        DocxPackage.from_bytes(b"not a zip", source="returned.docx")
+    assert default.value.reason == "not a Word document (.docx): it is not a zip archive"
+
+
+def _document(body: str = "<w:p><w:r><w:t>text</w:t></w:r></w:p>") -> bytes:
+    return f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'.encode()
+
+
+def _rels(*relationships: tuple[str, str, str] | tuple[str, str, str, str]) -> bytes:
+    items = "".join(f'<Relationship Id="{r[0]}" Type="{r[1]}" Target="{r[2]}"'
+                    + (f' TargetMode="{r[3]}"' if len(r) > 3 else "") + "/>" for r in relationships)
+    return f'<Relationships xmlns="{PKG_REL}">{items}</Relationships>'.encode()
+
+
+MAIN = f"{OFFICE}/officeDocument"
+
+
+def test_the_main_part_is_found_by_its_relationship() -> None:
+    package = DocxPackage({"_rels/.rels": _rels(("rId1", MAIN, "/word/main.xml")), "word/main.xml": _document()})
+    assert package.main_part_name() == "word/main.xml"
+    strict_type = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+    package = DocxPackage({"_rels/.rels": _rels(("rId1", f"{OFFICE}/extended-properties", "docProps/app.xml"),
+                                                ("rId2", strict_type, "word/main.xml")),
+                           "docProps/app.xml": b"<Properties/>", "word/main.xml": _document()})
+    assert package.main_part_name() == "word/main.xml"
+
+
+def test_without_a_usable_relationship_the_usual_part_is_taken_or_the_file_refused() -> None:
+    assert DocxPackage({"word/document.xml": _document()}).main_part_name() == "word/document.xml"
+    dangling = _rels(("rId1", MAIN, "word/gone.xml"))
+    assert DocxPackage({"_rels/.rels": dangling, "word/document.xml": _document()}).main_part_name() == \
+        "word/document.xml"
+    with pytest.raises(UntrustedDocumentError) as no_rels:
+        DocxPackage({"word/other.xml": _document()}, source="x.docx").main_part_name()
+    assert no_rels.value.reason == "not a Word document (no package relationships)"
+    assert no_rels.value.path == "x.docx"
+    with pytest.raises(UntrustedDocumentError) as no_main:
+        DocxPackage({"_rels/.rels": dangling}, source="x.docx").main_part_name()
+    assert no_main.value.reason == "not a Word document (no main document part)"
+    assert no_main.value.path == "x.docx"
+    with pytest.raises(UntrustedDocumentError, match="no package relationships"):
+        DocxPackage.from_bytes(_zip({"content.xml": b"<a/>"}), source="x.odt")
+
+
+def test_relationships_resolve_to_part_names_and_external_targets_are_left_out() -> None:
+    image = f"{OFFICE}/image"
+    package = DocxPackage({
+        "word/document.xml": _document(),
+        "word/_rels/document.xml.rels": _rels(
+            ("rId1", image, "media/image1.png"), ("rId2", f"{OFFICE}/styles", "/word/styles.xml"),
+            ("rId3", f"{OFFICE}/customXml", "../customXml/item1.xml"),
+            ("rId4", f"{OFFICE}/hyperlink", "https://example.org/", "External"),
+            ("rId5", image, "media/missing.png"), ("rId0", image, "media/image0.png")),
+        "word/media/image1.png": b"png", "word/media/image0.png": b"png", "word/styles.xml": b"<w:styles/>",
+        "customXml/item1.xml": b"<a/>"})
+    assert package.related_parts("word/document.xml") == {
+        "rId0": (image, "word/media/image0.png"), "rId1": (image, "word/media/image1.png"),
+        "rId2": (f"{OFFICE}/styles", "word/styles.xml"), "rId3": (f"{OFFICE}/customXml", "customXml/item1.xml"),
+        "rId5": (image, "word/media/missing.png")}
+    assert package.related_parts("word/styles.xml") == {}  # no relationship part
+    # Parts of a type that exist, in the order of their ids; the owner is the main part unless named.
+    assert package.part_of_type("/image") == ["word/media/image0.png", "word/media/image1.png"]
+    assert package.part_of_type("/image", "word/document.xml") == package.part_of_type("/image")
+    assert package.part_of_type("/image", "word/styles.xml") == []
+
+
+def test_relationships_without_their_attributes_do_not_stop_the_reading() -> None:
+    broken = f'<Relationships xmlns="{PKG_REL}"><Relationship/><Relationship Id="rId1" Type="{MAIN}"/>' \
+             '<Relationship Id="rId2" Target="media/image1.png"/>' \
+             f'<Relationship Target="/word/document.xml" Type="{MAIN}"/></Relationships>'
+    package = DocxPackage({"_rels/.rels": broken.encode(), "word/document.xml": _document(),
+                           "word/_rels/document.xml.rels": broken.encode()})
+    assert package.main_part_name() == "word/document.xml"
+    related = package.related_parts("word/document.xml")
+    assert all(isinstance(key, str) and isinstance(kind, str) and isinstance(name, str)
+               for key, (kind, name) in related.items())
+    assert package.part_of_type("/officeDocument") == ["word/document.xml"]
+
+
+def test_media_stay_compressed_until_read_and_are_written_again_byte_for_byte() -> None:
+    picture = _noise(3000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # as another program wrote it: its own times and levels
+        archive.writestr("[Content_Types].xml", b"<Types/>", zipfile.ZIP_DEFLATED)
+        archive.writestr("word/document.xml", _document(), zipfile.ZIP_DEFLATED)
+        archive.writestr("word/media/image1.png", picture, zipfile.ZIP_STORED)
+        archive.writestr("word/media/image2.emf", bytes(3000), zipfile.ZIP_DEFLATED, 9)
+    original = buffer.getvalue()
+    package = DocxPackage.from_bytes(original, source="returned.docx")
+    parts = package.parts
+    assert isinstance(parts, Parts)
+    assert not parts.is_held("word/media/image1.png") and parts.is_held("word/document.xml")
+    assert set(parts.held()) == {"[Content_Types].xml", "word/document.xml"}
+    assert parts["word/media/image1.png"] == picture and parts.open("word/media/image1.png").read() == picture
+    assert parts.size("word/media/image1.png") == 3000 and parts.size("word/document.xml") == len(_document())
+    assert parts.open("word/document.xml").read() == _document()
+    assert parts.member("word/document.xml") is None
+    copied = parts.copy()
+    copied["word/document.xml"] = _document("")
+    assert parts["word/document.xml"] == _document() and copied["word/media/image2.emf"] == bytes(3000)
+    assert "word/media/image2.emf" in copied and len(copied) == 4 and list(copied) == list(parts)
+    del copied["word/media/image2.emf"]
+    assert "word/media/image2.emf" not in copied and "word/media/image2.emf" in parts
+
+    written = package.to_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as before, zipfile.ZipFile(io.BytesIO(written)) as after:
+        for name in ("word/media/image1.png", "word/media/image2.emf"):
+            old, new = before.getinfo(name), after.getinfo(name)
+            assert (new.compress_type, new.compress_size, new.CRC, new.file_size) == \
+                (old.compress_type, old.compress_size, old.CRC, old.file_size)  # copied, not compressed again
+            assert after.read(name) == before.read(name)
+        assert after.testzip() is None
+        assert {i.date_time for i in after.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.create_system for i in after.infolist()} == {0}  # the same bytes whatever system writes
+        assert after.namelist()[0] == "[Content_Types].xml"
+    again = DocxPackage.from_bytes(written, source="again.docx").to_bytes()
+    assert again == written  # what was written once is written again the same
+
+
+def test_a_held_part_is_compressed_at_the_level_asked_for() -> None:
+    parts = {"word/document.xml": _document("".join(f"<w:p><w:r><w:t>{n * n} {n % 7}</w:t></w:r></w:p>"
+                                                    for n in range(400)))}
+    fast, small = write_zip(parts, compresslevel=1), write_zip(parts, compresslevel=9)
+    assert fast == write_zip(parts, compresslevel=1) and len(small) < len(fast)
+    with zipfile.ZipFile(io.BytesIO(small)) as archive:
+        assert archive.getinfo("word/document.xml").compress_type == zipfile.ZIP_DEFLATED
+        assert archive.read("word/document.xml") == parts["word/document.xml"]
+
+
+def test_a_member_with_a_broken_local_header_is_refused_when_written() -> None:
+    data = bytearray(_zip({"word/document.xml": _document(), "word/media/image1.png": _noise(500)}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        offset = archive.getinfo("word/media/image1.png").header_offset
+    data[offset:offset + 4] = b"PK\x09\x09"
+    package = DocxPackage.from_bytes(bytes(data), source="returned.docx")  # media are not read yet
+    with pytest.raises(UntrustedDocumentError) as refused:
+        package.to_bytes()
+    assert refused.value.reason == "part word/media/image1.png has a broken local header"
+    assert refused.value.path == "returned.docx"
+
+
+def test_a_member_cut_short_is_refused_when_written() -> None:
+    data = _zip({"word/document.xml": _document(), "word/media/image1.png": _noise(500)})
+    package = DocxPackage.from_bytes(_claim(data, "word/media/image1.png", compressed=50_000),
+                                     source="returned.docx")
+    with pytest.raises(UntrustedDocumentError) as refused:
+        package.to_bytes()
+    assert refused.value.reason == "part word/media/image1.png is cut short"
+    assert refused.value.path == "returned.docx"
+
+
+def test_members_with_extra_fields_unicode_names_or_data_descriptors_are_copied_as_they_are() -> None:
+    # Other programs write extra fields in local headers, UTF-8 names (a flag) and, when they stream,
+    # sizes after the data (another flag): the copy must still be the same member.
+    picture, drawing = _noise(700), _noise(300)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", _document())
+        info = zipfile.ZipInfo("word/media/рисунок1.png")
+        info.extra = struct.pack("<HH", 0x5455, 5) + b"\x01" + struct.pack("<I", 1_600_000_000)
+        archive.writestr(info, picture)
+    streamed = io.BytesIO()
+
+    class Unseekable(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+            return streamed.write(data)
+
+    with zipfile.ZipFile(Unseekable(), "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", _document())
+        archive.writestr("word/media/image2.emf", drawing)
+    for data, name, content in ((buffer.getvalue(), "word/media/рисунок1.png", picture),
+                                (streamed.getvalue(), "word/media/image2.emf", drawing)):
+        written = DocxPackage.from_bytes(data, source="returned.docx").to_bytes()
+        with zipfile.ZipFile(io.BytesIO(written)) as after:
+            assert after.testzip() is None and after.read(name) == content
+            entry = after.getinfo(name)
+            header = written[entry.header_offset:entry.header_offset + 30]
+            flags, crc, compressed, size = struct.unpack_from("<H", header, 6)[0], *struct.unpack_from(
+                "<3I", header, 14)
+            # Sizes in the local header, no descriptor announced: readers that stream the file find them.
+            assert not flags & 0x08 and (crc, compressed, size) == (entry.CRC, entry.compress_size, len(content))
+
+
+def test_a_member_that_does_not_match_its_directory_is_refused_naming_the_part() -> None:
+    data = bytearray(_zip({"word/document.xml": _document(), "word/media/image1.png": _noise(500)},
+                          zipfile.ZIP_DEFLATED))
+    position = data.find(b"PK\x01\x02")
+    while position != -1:  # the image claims fewer bytes than it holds
+        length = struct.unpack_from("<H", data, position + 28)[0]
+        if bytes(data[position + 46:position + 46 + length]) == b"word/media/image1.png":
+            struct.pack_into("<I", data, position + 24, 400)
+        position = data.find(b"PK\x01\x02", position + 4)
+    package = DocxPackage.from_bytes(bytes(data), source="returned.docx")
+    for read in (lambda: package.parts["word/media/image1.png"],
+                 lambda: package.parts.open("word/media/image1.png").read(),
+                 lambda: package.parts.copy()["word/media/image1.png"]):
+        with pytest.raises(UntrustedDocumentError) as refused:
+            read()
+        assert refused.value.path == "returned.docx" and "part word/media/image1.png" in refused.value.reason
+
+
+def test_an_xml_part_that_does_not_match_its_directory_is_refused_naming_the_file() -> None:
+    data = _claim(_zip({"word/document.xml": _document()}, zipfile.ZIP_DEFLATED), "word/document.xml", size=10)
+    with pytest.raises(UntrustedDocumentError) as refused:
+        DocxPackage.from_bytes(data, source="returned.docx")
+    assert refused.value.path == "returned.docx" and "part word/document.xml" in refused.value.reason
+
+
+def test_a_package_made_from_parts_in_memory_has_the_parts_interface() -> None:
+    package = DocxPackage({"word/document.xml": _document()}, source="draft.docx")
+    assert isinstance(package.parts, Parts) and package.parts.source == "draft.docx"
+    assert package.parts.held() == {"word/document.xml": _document()}
+
+
+def test_a_file_past_the_size_limit_is_refused_naming_it(tmp_path: Path) -> None:
+    data = _zip({"word/document.xml": _document()})
+    path = tmp_path / "returned.docx"
+    path.write_bytes(data)
+    exact = ZipLimits(max_file_bytes=len(data))
+    assert DocxPackage.open(path, exact).main_part_name() == "word/document.xml"
+    assert DocxPackage.from_bytes(data, limits=exact).source == "<memory>"
+    smaller = ZipLimits(max_file_bytes=len(data) - 1)
+    with pytest.raises(UntrustedDocumentError) as refused:
+        DocxPackage.open(path, smaller)
+    assert refused.value.path == str(path) and f"the limit is {len(data) - 1:,}" in refused.value.reason
+    assert refused.value.hint and "docs/security.md" in refused.value.hint
+    with pytest.raises(UntrustedDocumentError) as in_memory:
+        DocxPackage.from_bytes(data, source="returned.docx", limits=smaller)
+    assert in_memory.value.reason == f"the file is {len(data):,} bytes; the limit is {len(data) - 1:,}"
+    assert in_memory.value.path == "returned.docx"
+    tight = ZipLimits(max_xml_part_bytes=10)  # what the directory says is judged with the file's name
+    for read in (lambda: DocxPackage.open(path, tight),
+                 lambda: DocxPackage.from_bytes(data, source=str(path), limits=tight)):
+        with pytest.raises(UntrustedDocumentError) as part:
+            read()
+        assert part.value.path == str(path) and "part word/document.xml would be" in part.value.reason
+    assert DocxPackage.open(path).source == str(path)
+    assert DocxPackage.from_bytes(data, source="returned.docx").source == "returned.docx"
+    few_tags = DocxPackage.from_bytes(data, source="returned.docx", limits=ZipLimits(max_xml_tags=3))
+    with pytest.raises(UntrustedDocumentError, match="more than 3 tags"):
+        few_tags.xml("word/document.xml")
+    with pytest.raises(UntrustedDocumentError) as missing:
+        DocxPackage.open(tmp_path / "gone.docx")
+    assert missing.value.path == str(tmp_path / "gone.docx")
+    assert missing.value.reason == "cannot read the file (No such file or directory)"
+    with pytest.raises(UntrustedDocumentError) as folder:
+        DocxPackage.open(tmp_path)
+    assert folder.value.reason == "it is a folder, not a regular file"
+
+
+def test_parts_already_read_are_not_inflated_again() -> None:
+    data = _zip({"word/document.xml": _document()})
+    known = {"word/document.xml": _document("<w:p/>")}
+    package = DocxPackage.from_bytes(data, known=known)
+    assert package.parts["word/document.xml"] == known["word/document.xml"]
+
+
+def test_the_tag_budget_is_shared_by_every_part_of_a_package() -> None:
+    twenty = _document("<w:p/>" * 16)  # 20 tags, counted as the parser counts them
+    package = DocxPackage({"word/document.xml": twenty, "word/a.xml": twenty, "word/b.xml": twenty},
+                          source="returned.docx", limits=LIMITS)
+    assert package.parse("word/document.xml").tag == f"{{{W}}}document"
+    assert package.xml("word/a.xml") is package.xml("word/a.xml")  # at the budget of 40, cached
+    with pytest.raises(UntrustedDocumentError) as refused:
+        package.parse("word/b.xml")
+    assert refused.value.reason == "the document's XML parts hold more than 40 tags (reached in word/b.xml)"
+    assert refused.value.path == "returned.docx"
+    with pytest.raises(UntrustedDocumentError) as missing:
+        package.parse("word/c.xml")
+    assert missing.value.reason == "part word/c.xml is missing" and missing.value.path == "returned.docx"
+    assert package.has("word/a.xml") and not package.has("word/c.xml")
+    with pytest.raises(UntrustedDocumentError) as bad:
+        DocxPackage({"word/document.xml": b"<w:document>"}, source="returned.docx").parse("word/document.xml")
+    assert bad.value.path == "returned.docx" and "word/document.xml" in bad.value.reason
+
+
+def test_a_strict_document_is_read_in_the_transitional_vocabulary() -> None:
+    strict_w = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    part = _document().replace(W.encode(), strict_w.encode())
+    package = DocxPackage({"word/document.xml": part})
+    assert not package.strict
+    assert package.xml("word/document.xml").tag == f"{{{W}}}document" and package.strict
+    assert transitional(part) == _document() and strict(_document()) == part
+    relationships = f"http://purl.oclc.org/ooxml/officeDocument/relationships/x {OFFICE}/x".encode()
+    assert transitional(relationships) == f"{OFFICE}/x {OFFICE}/x".encode()
+    assert strict(transitional(relationships)) == \
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/x " \
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/x"
