@@ -1,0 +1,65 @@
+"""The one place findings and errors are shown (cli/output.py): rich text for people, JSON for machines."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rich.console import Console
+
+from strategy_builder.cli import output
+from strategy_builder.errors import EnvironmentProblem, ExitCode, Finding, Findings, Location, Severity
+
+WARNING = Finding(Location("inputs/partners/AM.yaml", 12, 5, "areas.integration"), "policy.empty-area",
+                  "the area has no priorities", Severity.WARNING, hint="add a priority or say why it is empty")
+ERROR = Finding(Location("inputs/partners/AM.yaml", 3, 7, "partner.name"), "schema.type",
+                "[not] a string", hint="write the name as text")
+
+
+def _console() -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, width=200, color_system=None, highlight=False), buffer
+
+
+def test_findings_are_shown_in_file_order_with_place_field_code_and_hint() -> None:
+    console, buffer = _console()
+    output.render_findings(Findings([WARNING, ERROR]), console)
+    lines = buffer.getvalue().splitlines()
+    assert lines[0].startswith("inputs/partners/AM.yaml:3:7") and "error" in lines[0] and "partner.name" in lines[0]
+    assert lines[1].strip() == "[not] a string  (schema.type)"  # markup in a message is text, not style
+    assert lines[2].strip() == "hint: write the name as text"
+    assert lines[3].startswith("inputs/partners/AM.yaml:12:5") and "warning" in lines[3]
+    assert lines[-1] == "1 error(s), 1 warning(s)"
+
+
+def test_without_findings_only_the_summary_is_shown() -> None:
+    console, buffer = _console()
+    output.render_findings(Findings([]), console, summary_ok="inputs are valid")
+    assert buffer.getvalue() == "inputs are valid\n"
+
+
+def test_the_json_forms_count_and_list_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    payload = output.findings_payload(Findings([WARNING, ERROR]))
+    assert (payload["errors"], payload["warnings"]) == (1, 1)
+    assert [f["code"] for f in payload["findings"]] == ["schema.type", "policy.empty-area"]
+    output.print_json(payload)
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(payload))
+    problem = EnvironmentProblem("the disk is full", hint="free some space")
+    assert output.error_payload(problem) == {"error": {
+        "type": "EnvironmentProblem", "message": "the disk is full", "hint": "free some space",
+        "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}}
+
+
+def test_quiet_hides_notes_and_verbose_shows_details(capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        output.set_verbosity(-1)
+        output.note("wrote a file")
+        output.detail("template: x")
+        assert capsys.readouterr().err == "" and output.is_quiet()
+        output.set_verbosity(1)
+        output.note("wrote a file")
+        output.detail("template: [x]")
+        assert capsys.readouterr().err.splitlines() == ["wrote a file", "template: [x]"]
+    finally:
+        output.set_verbosity(0)
