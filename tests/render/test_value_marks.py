@@ -9,52 +9,15 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from lxml import etree
 
 from conftest import copy_sample
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.prose import parse_prose
 from strategy_builder.models.provenance import ValueTable
-from strategy_builder.ooxml.markers import mark_value
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.stories import Locator, Story, document_stories
-from strategy_builder.ooxml.value_bookmarks import apply_value_markers
+from strategy_builder.ooxml.stories import Locator, document_stories
 from strategy_builder.ooxml.value_edits import value_texts
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def _document(*paragraphs: str) -> etree._Element:
-    body = "".join(f'<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{p}</w:t></w:r></w:p>'
-                   for p in paragraphs)
-    return etree.fromstring(f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
-
-
-def _texts(root: etree._Element) -> dict[str, str]:
-    package = DocxPackage({"word/document.xml": etree.tostring(root)}, source="test.docx")
-    return value_texts(root, Locator(package, [Story("body", "word/document.xml", root)]))
-
-
-def test_markers_become_bookmarks_around_exactly_the_value() -> None:
-    root = _document(f"2.1.1\t{mark_value(3, 'Armenia intends')} more", f"[{mark_value(7, 'A title')}]",
-                     f"again {mark_value(3, 'Armenia intends')}")
-    names = apply_value_markers(root)
-    assert names == {"sv_3": 3, "sv_7": 7, "sv_3_2": 3}
-    assert _texts(root) == {"sv_3": "Armenia intends", "sv_7": "A title", "sv_3_2": "Armenia intends"}
-    text = "".join(root.itertext())
-    assert "\ue002" not in text and "\ue003" not in text
-    assert text == "2.1.1\tArmenia intends more[A title]again Armenia intends"
-    # The runs around the bookmarks keep their formatting.
-    assert all(run.find(f"{{{W}}}rPr") is not None for run in root.iter(f"{{{W}}}r"))
-
-
-def test_markers_that_do_not_pair_are_removed_without_failing() -> None:
-    cut = mark_value(4, "A long title that a filter cut")[:12]
-    root = _document(f"{cut}...", "\ue002/9\ue003 stray end", "half \ue002 marker")
-    assert apply_value_markers(root) == {}
-    assert "".join(root.itertext()) == "".join(["A long ti...", " stray end", "half  marker"])
-
 
 @pytest.fixture(scope="module")
 def sample_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
