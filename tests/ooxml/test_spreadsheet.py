@@ -1,0 +1,98 @@
+"""ooxml/spreadsheet.py: an .xlsx written by openpyxl (as a team's register would be) read row by row and edited
+in place: untouched rows and every other member stay byte for byte, formulas are never written, new rows and
+the auto-filter extend, and what openpyxl reads back is what was asked for."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.spreadsheet import (
+    NewCell, SheetEdit, SpreadsheetRefused, Workbook, column_index, column_letters,
+)
+
+
+@given(st.integers(min_value=0, max_value=16_383))
+def test_column_letters_and_indices_are_inverse(index: int) -> None:
+    letters = column_letters(index)
+    assert letters.isalpha() and letters.isupper() and column_index(letters) == index
+    assert column_index(letters.lower()) == index
+
+
+def test_known_column_letters() -> None:
+    assert [column_letters(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def _register() -> bytes:
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes["A1"] = "kept as it is"
+    sheet = book.create_sheet("Register")
+    sheet.append(["ID", "Comment", "Disposition", "Total"])
+    sheet.append(["r1", "Figures need a source.", "open", 1])
+    sheet.append(["r2", "Timeline?", "accepted", 2])
+    sheet["D4"] = "=SUM(D2:D3)"
+    sheet.auto_filter.ref = "A1:D4"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rows_are_read_with_their_text_and_formulas_marked() -> None:
+    workbook = Workbook(_register(), "register.xlsx")
+    name, part = workbook.sheet_part("register")
+    assert name == "Register"
+    assert workbook.sheet_part("absent")[0] == "Notes"  # no such sheet: the first one
+    rows = list(workbook.sheet(part).rows())
+    assert [row.number for row in rows] == [1, 2, 3, 4]
+    assert [cell.text for cell in rows[1].cells] == ["r1", "Figures need a source.", "open", "1"]
+    formula = rows[3].cell(3)
+    assert formula is not None and formula.formula and formula.text == ""  # openpyxl writes no cached value
+    assert rows[2].has_content and rows[3].has_content
+
+
+def test_an_edit_changes_only_the_named_cells_and_appends_rows() -> None:
+    data = _register()
+    workbook = Workbook(data, "register.xlsx")
+    _, part = workbook.sheet_part("Register")
+    sheet = workbook.sheet(part)
+    rows = list(sheet.rows())
+    edit = SheetEdit(cells={1: {2: NewCell("rejected")}, 3: {3: NewCell("5", number=True)}},
+                     appended=[{0: NewCell("r3"), 1: NewCell("=HYPERLINK(\"x\")"), 3: NewCell("3", number=True)}])
+    target = io.BytesIO()
+    workbook.write(target, {part: sheet.edited(edit, last_content_row=rows[-1].number)})
+    edited = openpyxl.load_workbook(io.BytesIO(target.getvalue()))
+    register = edited["Register"]
+    assert [[c.value for c in row] for row in register.iter_rows()] == [
+        ["ID", "Comment", "Disposition", "Total"],
+        ["r1", "Figures need a source.", "rejected", 1],
+        ["r2", "Timeline?", "accepted", 2],
+        [None, None, None, 5],  # the formula's cell written as a number, as asked
+        ["r3", "=HYPERLINK(\"x\")", None, 3]]
+    assert register["B5"].data_type == "s"  # new text is never a formula
+    assert register.auto_filter.ref == "A1:D5"
+    assert edited["Notes"]["A1"].value == "kept as it is"
+    before, after = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(target.getvalue()))
+    assert before.namelist() == after.namelist()
+    assert all(before.read(n) == after.read(n) for n in before.namelist() if n != part)
+    original, written = before.read(part), after.read(part)
+    row_three = original[original.index(b'<row r="3"'):original.index(b"</row>", original.index(b'<row r="3"')) + 6]
+    assert row_three in written  # an untouched row is copied byte for byte
+
+
+def test_what_is_not_a_workbook_is_refused_with_its_name() -> None:
+    with pytest.raises(UntrustedDocumentError) as refused:
+        Workbook(b"PK\x03\x04 not a zip", "register.xlsx")
+    assert "register.xlsx" in str(refused.value)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(SpreadsheetRefused):
+        Workbook(buffer.getvalue(), "empty.xlsx")
