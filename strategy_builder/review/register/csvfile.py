@@ -27,13 +27,22 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _guarded(text: str) -> bool:
+    """Whether ``text`` is written with a leading apostrophe: text a spreadsheet application would run as a
+    formula, and text that already starts with apostrophes before such a character (so that reading it back,
+    which removes one apostrophe, gives the text itself)."""
+    rest = text.lstrip("'")
+    return rest[:1] in _FORMULA_START
+
+
 def guard(text: str) -> str:
     """Keep spreadsheet applications from running the tool's text as a formula (CSV injection)."""
-    return "'" + text if text[:1] in _FORMULA_START else text
+    return "'" + text if _guarded(text) else text
 
 
 def unguard(text: str) -> str:
-    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START and text[1:2] != "" else text
+    """The text :func:`guard` was given."""
+    return text[1:] if text[:1] == "'" and _guarded(text[1:]) else text
 
 
 @dataclass(frozen=True, slots=True)
