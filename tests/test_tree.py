@@ -47,14 +47,6 @@ NOT_YET_DIRECT: dict[str, str] = {
     "strategy_builder.languages.records": "tested only through its callers",
     "strategy_builder.languages.status": "tested only through its callers",
     "strategy_builder.layout": "imported only outside its folder: drafts/test_checking.py, rounds/test_replies.py",
-    "strategy_builder.models.abbreviations": "tested only through its callers",
-    "strategy_builder.models.project": "tested only through its callers",
-    "strategy_builder.models.provenance":
-        "imported only outside its folder: render/test_value_marks.py, review/test_propose_property.py",
-    "strategy_builder.models.replies": "tested only through its callers",
-    "strategy_builder.models.section_records": "tested only through its callers",
-    "strategy_builder.models.translations":
-        "imported only outside its folder: languages/test_exchange.py, languages/test_translations.py",
     "strategy_builder.office.pdf": "tested only through its callers",
     "strategy_builder.regional.charts": "tested only through its callers",
     "strategy_builder.regional.export": "tested only through its callers",
