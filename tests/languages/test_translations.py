@@ -139,24 +139,3 @@ def test_the_russian_catalogue_has_every_key_but_the_cldr_ones_and_cldr_plural_f
     untranslated = [key for key, text in template_labels(RUSSIAN).items()
                     if text == english[key] and any(c.isalpha() for c in re.sub(r"\{[^}]*\}", "", text))]
     assert untranslated == []
-
-
-def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import datetime as dt
-
-    from strategy_builder import cldr
-
-    cldr.use_cache(tmp_path)
-    answers = (cldr.long_date(dt.date(2010, 11, 15), "ru"), cldr.month_interval((2010, 9), (2010, 12), "ru"),
-               cldr.territory_name("CZ", "ru"), cldr.plural_category("ru", 22))
-    cldr.save_cache()
-    cldr.use_cache(tmp_path)
-
-    def no_locale_data(language: str) -> None:
-        raise AssertionError(f"CLDR's data for {language} was loaded")
-
-    monkeypatch.setattr(cldr, "_locale", no_locale_data)
-    assert (cldr.long_date(dt.date(2010, 11, 15), "ru"), cldr.month_interval((2010, 9), (2010, 12), "ru"),
-            cldr.territory_name("CZ", "ru"), cldr.plural_category("ru", 22)) == answers
-    assert answers == ("15\u00a0ноября\u00a02010\u00a0г.", "сент. \u2013 дек.\u00a02010\u00a0г.", "Чехия", "few")

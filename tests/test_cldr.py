@@ -1,0 +1,47 @@
+"""cldr.py, the one module that reads CLDR (through Babel): names, plural categories and dates in a language,
+with no-break spaces where a line must not break, and a cache that answers later builds without locale data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from strategy_builder import cldr
+
+
+def test_names_tags_and_plural_categories() -> None:
+    assert cldr.is_known_language("ru") and cldr.is_known_language("kk") and not cldr.is_known_language("xx")
+    assert (cldr.language_name("ru"), cldr.language_name("ru", "ru")) == ("Russian", "русский")
+    assert cldr.territory_name("AM", "ru") == "Армения" and cldr.territory_name("QQ", "ru") is None
+    assert cldr.language_tag("ru") == "ru-RU" and cldr.language_tag("en") == "en-US"
+    assert cldr.plural_categories("ru") == frozenset({"one", "few", "many", "other"})
+    assert [cldr.plural_category("ru", n) for n in (1, 2, 5, 21, 22, 25)] == ["one", "few", "many", "one", "few",
+                                                                              "many"]
+    assert cldr.plural_categories("en") == frozenset({"one", "other"})
+
+
+def test_dates_keep_their_words_together() -> None:
+    assert cldr.long_date(dt.date(2010, 11, 15), "en") == "November\u00a015,\u00a02010"
+    assert cldr.month_of_year(2010, 9, "ru") == "сент.\u00a02010\u00a0г."
+    assert cldr.year(2011, "ru").startswith("2011") and " " not in cldr.year(2011, "ru")
+    assert "кв." in cldr.quarter_of_year(2011, 1, "ru") and " " not in cldr.quarter_of_year(2011, 1, "ru")
+    assert cldr.month_interval((2010, 9), (2011, 2), "en").count("2010") == 1
+
+
+def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cldr.use_cache(tmp_path)
+    answers = (cldr.long_date(dt.date(2010, 11, 15), "ru"), cldr.month_interval((2010, 9), (2010, 12), "ru"),
+               cldr.territory_name("CZ", "ru"), cldr.plural_category("ru", 22))
+    cldr.save_cache()
+    cldr.use_cache(tmp_path)
+
+    def no_locale_data(language: str) -> None:
+        raise AssertionError(f"CLDR's data for {language} was loaded")
+
+    monkeypatch.setattr(cldr, "_locale", no_locale_data)
+    assert (cldr.long_date(dt.date(2010, 11, 15), "ru"), cldr.month_interval((2010, 9), (2010, 12), "ru"),
+            cldr.territory_name("CZ", "ru"), cldr.plural_category("ru", 22)) == answers
+    assert answers == ("15\u00a0ноября\u00a02010\u00a0г.", "сент. \u2013 дек.\u00a02010\u00a0г.", "Чехия", "few")

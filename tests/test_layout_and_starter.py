@@ -1,0 +1,109 @@
+"""Top-level modules on their own: the folder layout of a project and atomic writes (layout.py), the files
+shipped in the package (resources/), and a new project written by ``init`` (starter.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.layout import (
+    ProjectLayout, draft_dir_name, language_document, read_manifest, require_project, write_atomic,
+)
+from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packaged_template
+from strategy_builder.starter import init_project, partner_code, starter_strategy
+
+
+def test_drafts_are_numbered_folders_with_a_manifest(tmp_path: Path) -> None:
+    layout = ProjectLayout.of(tmp_path)
+    assert layout.draft_numbers() == [] and layout.latest() is None
+    for number, manifest in ((1, True), (2, True), (3, False)):
+        folder = layout.draft_dir(number)
+        folder.mkdir(parents=True)
+        if manifest:
+            (folder / "manifest.json").write_text("{broken", encoding="utf-8")
+    (layout.drafts_dir / "notes").mkdir()
+    assert layout.draft_dir(3).name == draft_dir_name(3) == "003"
+    assert layout.draft_numbers() == [1, 2] and layout.taken_draft_numbers() == [1, 2, 3]
+    assert layout.latest() == (2, None)  # an unreadable manifest is no manifest
+    assert read_manifest(layout.draft_dir(1)) is None and read_manifest(tmp_path / "absent") is None
+    assert layout.folder_of_label("003") == layout.drafts_dir / "003"
+    assert layout.folder_of_label("PREVIEW") == layout.preview_dir
+    assert layout.folder_of_label("002", "overview") == tmp_path.resolve() / "build/overview/002"
+    assert language_document("AM") == "AM.docx" and language_document("AM", "ru", ".pdf") == "ru/AM.pdf"
+    assert layout.partner_file("AM") == layout.partners_dir / "AM.yaml"
+    assert layout.display_name(layout.partner_file("AM")) == "inputs/partners/AM.yaml"
+    assert layout.display_name(Path("/elsewhere/x.yaml")) == "/elsewhere/x.yaml"
+
+
+def test_a_folder_without_inputs_is_not_a_project(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentProblem, match="does not exist"):
+        require_project(tmp_path / "absent")
+    with pytest.raises(EnvironmentProblem, match="has no inputs/ folder") as refused:
+        require_project(tmp_path)
+    assert "strategy-builder init" in (refused.value.hint or "")
+    (tmp_path / "inputs").mkdir()
+    require_project(tmp_path)
+
+
+def test_an_atomic_write_replaces_the_whole_file_and_follows_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "file.json"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new", durable=False)
+    assert target.read_bytes() == b"new" and [p.name for p in target.parent.iterdir()] == ["file.json"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "folder.json", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "folder.json"]  # no temporary file left
+
+
+def test_the_package_ships_the_template_and_sample_of_the_repository() -> None:
+    assert packaged_template().read_bytes() == (REPO / "templates/strategy.docx").read_bytes()
+    assert (packaged_sample() / "strategy.yaml").read_bytes() == (REPO / "inputs/strategy.yaml").read_bytes()
+    assert DEFAULT_TEMPLATE == "templates/strategy.docx"
+
+
+def test_partner_codes_are_iso_codes() -> None:
+    assert partner_code(" am ") == ("AM", "Armenia")
+    for wrong in ("ARM", "XX", "1"):
+        with pytest.raises(EnvironmentProblem, match="not an ISO 3166-1 alpha-2"):
+            partner_code(wrong)
+
+
+def test_the_starter_strategy_declares_its_partners_and_dates_from_today() -> None:
+    text = starter_strategy([("AM", "Armenia"), ("GE", "Georgia")], dt.date(2026, 12, 2))
+    data = yaml.safe_load(text)
+    assert data["states"] == [{"code": "AM", "name": "Armenia", "role": "partner"},
+                              {"code": "GE", "name": "Georgia", "role": "partner"}]
+    assert data["series"]["period"] == {"start": "2026-12", "end": "2027-H2"}
+    assert data["consultation"]["round"] == 1 and str(data["consultation"]["deadline"]) == "2026-12-30"
+    assert yaml.safe_load(starter_strategy([], dt.date(2026, 12, 2)))["states"] == []
+
+
+def test_init_writes_a_project_that_loads_and_never_overwrites(tmp_path: Path) -> None:
+    started = init_project(tmp_path / "new", ["am"], today=dt.date(2026, 12, 2))
+    assert started.partners == ["AM"] and "inputs/partners/AM.yaml" in started.written
+    loaded = load_project(tmp_path / "new")
+    assert loaded.project is not None and [p.code for p in loaded.project.partners] == ["AM"]
+    assert not loaded.findings.has_errors()
+    schema = json.loads((tmp_path / "new/schemas/partner.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"].startswith("http://json-schema.org/draft-07")
+    strategy = tmp_path / "new/inputs/strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + "# the team's note\n", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match="exist already") as refused:
+        init_project(tmp_path / "new", ["AM"])
+    assert "--force" in (refused.value.hint or "")
+    assert strategy.read_text(encoding="utf-8").endswith("# the team's note\n")
+    with pytest.raises(EnvironmentProblem, match="either --sample or --partner"):
+        init_project(tmp_path / "other", ["AM"], sample=True)
