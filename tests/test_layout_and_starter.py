@@ -1,5 +1,5 @@
-"""Top-level modules on their own: the folder layout of a project and atomic writes (layout.py), the files
-shipped in the package (resources/), and a new project written by ``init`` (starter.py)."""
+"""Top-level modules on their own: the folder layout of a project and atomic writes (layout.py), and a new
+project written by ``init`` (starter.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import (
     ProjectLayout, draft_dir_name, language_document, read_manifest, require_project, write_atomic,
 )
-from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packaged_template
 from strategy_builder.starter import init_project, partner_code, starter_strategy
 
 
@@ -66,12 +64,6 @@ def test_an_atomic_write_replaces_the_whole_file_and_follows_the_umask(tmp_path:
     with pytest.raises(OSError):
         write_atomic(tmp_path / "folder.json", b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "folder.json"]  # no temporary file left
-
-
-def test_the_package_ships_the_template_and_sample_of_the_repository() -> None:
-    assert packaged_template().read_bytes() == (REPO / "templates/strategy.docx").read_bytes()
-    assert (packaged_sample() / "strategy.yaml").read_bytes() == (REPO / "inputs/strategy.yaml").read_bytes()
-    assert DEFAULT_TEMPLATE == "templates/strategy.docx"
 
 
 def test_partner_codes_are_iso_codes() -> None:
