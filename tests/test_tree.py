@@ -47,11 +47,6 @@ NOT_YET_DIRECT: dict[str, str] = {
         "imported only outside its folder: e2e/test_front_matter.py, languages/test_language_drafts.py, "
         "languages/test_translations.py",
     "strategy_builder.render.template_check": "tested only through its callers",
-    "strategy_builder.review.attribution": "tested only through its callers",
-    "strategy_builder.review.dispositions": "imported only outside its folder: e2e/test_four_views_agree.py",
-    "strategy_builder.review.section_listing":
-        "imported only outside its folder: languages/test_language_drafts.py, regional/test_overview.py, "
-        "test_limits.py",
     "strategy_builder.rounds.new_round": "tested only through its callers",
     "strategy_builder.rounds.proposing": "tested only through its callers",
     "strategy_builder.rounds.reply_document": "tested only through its callers",
