@@ -40,13 +40,6 @@ NOT_YET_DIRECT: dict[str, str] = {
     "strategy_builder.languages.files": "tested only through its callers",
     "strategy_builder.languages.records": "tested only through its callers",
     "strategy_builder.languages.status": "tested only through its callers",
-    "strategy_builder.render.assembly": "imported only outside its folder: drafts/test_build.py",
-    "strategy_builder.render.context": "imported only outside its folder: review/test_propose_property.py",
-    "strategy_builder.render.engine": "tested only through its callers",
-    "strategy_builder.render.labels":
-        "imported only outside its folder: e2e/test_front_matter.py, languages/test_language_drafts.py, "
-        "languages/test_translations.py",
-    "strategy_builder.render.template_check": "tested only through its callers",
 }
 """Modules still tested only through their callers (debt, not a licence): each needs tests of its own in its
 mirrored folder, and then leaves this list."""

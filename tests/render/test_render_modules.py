@@ -1,0 +1,130 @@
+"""Modules of render/ on their own, with the sample's template and Armenia's inputs: the label catalogue
+(labels.py), dates and timelines and the context (context.py), the compiled template (engine.py), one
+document rendered and verified (assembly.py), and a template checked against the contexts (template_check.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import docx
+import jinja2
+import pytest
+
+from conftest import copy_sample
+from strategy_builder.errors import EnvironmentProblem, TemplateProblem
+from strategy_builder.inputs.loading import load_project
+from strategy_builder.models.period import PeriodPoint
+from strategy_builder.models.project import Project
+from strategy_builder.models.section_records import partner_sections
+from strategy_builder.ooxml.markers import mark_value
+from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, render_document, verify_document
+from strategy_builder.render.context import DraftStamp, build_context, long_date, point_text, without_value_marks
+from strategy_builder.render.engine import CompiledTemplate, make_environment, read_template_bytes
+from strategy_builder.render.labels import catalogue, fill, join_list, languages, plural, template_labels, texts
+from strategy_builder.render.template_check import check_template
+
+
+def test_the_catalogues_fill_plural_forms_and_lists() -> None:
+    english, russian = catalogue("en"), catalogue("ru")
+    assert set(languages()) >= {"en", "ru"}
+    with pytest.raises(KeyError):
+        catalogue("xx")
+    assert len(texts(english, "months")) == 12
+    assert fill(russian, "draft_title", label="003") != fill(english, "draft_title", label="003")
+    assert "003" in fill(english, "draft_title", label="003")
+    assert join_list(english, ["a", "b", "c"]) == "a, b and c" and join_list(english, ["a"]) == "a"
+    assert [plural(russian, "overview_status_agreed", n, "ru") for n in (1, 2, 5, 21)] == [
+        "1 согласован", "2 согласованы", "5 согласовано", "21 согласован"]
+    assert plural(english, "overview_status_agreed", 1) != plural(english, "overview_status_agreed", 2)
+    assert all(isinstance(value, str) for value in template_labels(english).values())
+
+
+def test_dates_and_timeline_points_in_the_drafts_words() -> None:
+    assert long_date(dt.date(2010, 11, 15)) == "15 November 2010"
+    assert long_date(dt.date(2010, 11, 15), catalogue("ru"), "ru").startswith("15\u00a0ноября")
+    english = catalogue("en")
+    assert [point_text(PeriodPoint.parse(text), english) for text in ("2010-09", "2011-Q1", "2011-H1", "2010")] == [
+        "Sep\u00a02010", "Q1\u00a02011", "H1\u00a02011", "2010"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    loaded = load_project(copy_sample(tmp_path_factory.mktemp("render") / "project"))
+    assert loaded.project is not None
+    return loaded.project
+
+
+@pytest.fixture(scope="module")
+def armenia(project: Project) -> tuple[dict[str, Any], DocumentStamp, list[str]]:
+    partner = project.partner("AM")
+    assert partner is not None
+    records = partner_sections(partner, project.strategy)
+    context = build_context(partner, project.strategy, DraftStamp(1), records)
+    stamp = DocumentStamp("AM", "001", "9.9", "0" * 64, "1" * 64, "Drafting team", "Strategy – Armenia",
+                          "Strategy: Armenia, draft 001", dt.date(2010, 11, 20))
+    return context, stamp, [r.id for r in records]
+
+
+def test_the_context_is_plain_data_and_shows_no_value_marks(armenia: tuple[dict[str, Any], DocumentStamp,
+                                                                             list[str]]) -> None:
+    context, _, _ = armenia
+    assert context["partner"]["code"] == "AM" and context["partner"]["name"] == "Armenia"
+    assert without_value_marks({"a": [mark_value(3, "Armenia")]}) == {"a": ["Armenia"]}
+
+
+def test_a_document_is_rendered_stamped_and_verified(project: Project, armenia: tuple[dict[str, Any],
+                                                                                      DocumentStamp, list[str]]
+                                                     ) -> None:
+    context, stamp, sections = armenia
+    template = CompiledTemplate(project.template_path)
+    assert template.sha256 and "partner" in set().union(*template.undeclared_variables().values())
+    rendered = render_document(template, context, stamp, sections)
+    assert rendered.partner == "AM" and set(rendered.sections) == set(sections) and rendered.words > 500
+    document = docx.Document(io.BytesIO(rendered.data))
+    assert document.core_properties.title.endswith("– Armenia")
+    assert any("Armenia" in p.text for p in document.paragraphs)
+    assert render_document(template, context, stamp, sections).data == rendered.data
+    with pytest.raises(DocumentAssemblyError) as missing:
+        verify_document("AM", rendered.data, [*sections, "AM/not-there"])
+    assert missing.value.partner == "AM" and "AM/not-there" in missing.value.message
+
+
+def test_the_environment_is_strict_and_sandboxed() -> None:
+    environment = make_environment()
+    with pytest.raises(jinja2.UndefinedError):
+        environment.from_string("{{ partner.nmae }}").render(partner={"name": "Armenia"})
+    assert environment.from_string("{{ text }}").render(text="<b>&") == "&lt;b&gt;&amp;"
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        environment.from_string("{{ ''.__class__.__mro__ }}").render()
+
+
+def test_a_file_that_is_not_a_template_is_a_template_problem(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentProblem, match="cannot read the template"):
+        read_template_bytes(tmp_path / "absent.docx")
+    (tmp_path / "folder.docx").mkdir()
+    with pytest.raises(TemplateProblem):
+        read_template_bytes(tmp_path / "folder.docx")
+
+
+def test_a_template_is_checked_against_every_partners_context(
+        tmp_path: Path, armenia: tuple[dict[str, Any], DocumentStamp, list[str]]) -> None:
+    context, stamp, sections = armenia
+    path = tmp_path / "mine.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ partner.nmae }} {{ budget }}")
+    document.save(str(path))
+    _, findings = check_template(path, {"AM": context}, {"AM": stamp}, {"AM": sections})
+    [undefined] = [f for f in findings if f.code == "template.undefined-variable"]
+    assert "'budget'" in undefined.message and undefined.location.file == str(path)
+    document = docx.Document()
+    document.add_paragraph("{{ partner.nmae }}")
+    document.save(str(path))
+    _, findings = check_template(path, {"AM": context}, {"AM": stamp}, {"AM": sections})
+    assert {f.code for f in findings.errors} == {"template.render"}
+    assert any("nmae" in f.message and "AM" in f.message for f in findings)
+    (tmp_path / "broken.docx").write_bytes(b"not a zip")
+    template, findings = check_template(tmp_path / "broken.docx", {"AM": context}, {"AM": stamp}, {"AM": sections})
+    assert template is None and findings.has_errors()
