@@ -30,12 +30,6 @@ NOTHING_OF_ITS_OWN = {
 ``__all__`` (a package's description and its re-exports) are recognised as such by :func:`_has_code`."""
 
 NOT_YET_DIRECT: dict[str, str] = {
-    "strategy_builder.drafts.changes": "tested only through its callers",
-    "strategy_builder.drafts.fingerprint": "tested only through its callers",
-    "strategy_builder.drafts.layout_pass": "tested only through its callers",
-    "strategy_builder.drafts.round_guard": "imported only outside its folder: rounds/test_new_round.py",
-    "strategy_builder.drafts.template_tools": "tested only through its callers",
-    "strategy_builder.drafts.worker_pool": "tested only through its callers",
     "strategy_builder.languages.apply": "tested only through its callers",
     "strategy_builder.languages.files": "tested only through its callers",
     "strategy_builder.languages.records": "tested only through its callers",
