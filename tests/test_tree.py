@@ -30,10 +30,6 @@ NOTHING_OF_ITS_OWN = {
 ``__all__`` (a package's description and its re-exports) are recognised as such by :func:`_has_code`."""
 
 NOT_YET_DIRECT: dict[str, str] = {
-    "strategy_builder.languages.apply": "tested only through its callers",
-    "strategy_builder.languages.files": "tested only through its callers",
-    "strategy_builder.languages.records": "tested only through its callers",
-    "strategy_builder.languages.status": "tested only through its callers",
 }
 """Modules still tested only through their callers (debt, not a licence): each needs tests of its own in its
 mirrored folder, and then leaves this list."""
