@@ -29,11 +29,6 @@ NOTHING_OF_ITS_OWN = {
 """Modules with nothing testable of their own, and why. Modules whose body is only a docstring, imports and
 ``__all__`` (a package's description and its re-exports) are recognised as such by :func:`_has_code`."""
 
-NOT_YET_DIRECT: dict[str, str] = {
-}
-"""Modules still tested only through their callers (debt, not a licence): each needs tests of its own in its
-mirrored folder, and then leaves this list."""
-
 
 def _module_name(path: Path, package: Path) -> str:
     parts = list(path.relative_to(package.parent).with_suffix("").parts)
@@ -92,18 +87,16 @@ def untested_modules(package: Path = PACKAGE, tests: Path = TESTS) -> list[str]:
 
 
 def test_every_module_has_tests_in_its_mirrored_folder_that_import_it() -> None:
-    missing = [name for name in untested_modules() if name not in NOT_YET_DIRECT]
+    missing = untested_modules()
     assert not missing, (
         "modules no test file of their mirrored folder imports (tests of strategy_builder/a/b.py belong in "
         "tests/a/ and import strategy_builder.a.b):\n" + "\n".join(missing))
 
 
-def test_the_lists_of_exceptions_name_modules_that_exist_and_need_them() -> None:
+def test_every_module_said_to_have_nothing_of_its_own_exists_and_has_code() -> None:
     modules = _modules()
-    assert not set(NOTHING_OF_ITS_OWN) - set(modules)
-    assert not set(NOT_YET_DIRECT) - set(modules), "a module of NOT_YET_DIRECT no longer exists"
-    tested_now = set(NOT_YET_DIRECT) - set(untested_modules())
-    assert not tested_now, f"{sorted(tested_now)} now have direct tests: take them off NOT_YET_DIRECT"
+    for name in NOTHING_OF_ITS_OWN:
+        assert name in modules and _has_code(modules[name]), f"{name}: take it off NOTHING_OF_ITS_OWN"
 
 
 def test_tests_mirror_the_package_folders() -> None:
@@ -115,7 +108,7 @@ def test_tests_mirror_the_package_folders() -> None:
                    and folder not in packages)
     assert not stray, f"folders of tests/ that mirror no package of strategy_builder/: {stray}"
     needed = {_mirrored_folder(path).relative_to(TESTS) for name, path in _modules().items()
-              if _has_code(path) and name not in NOTHING_OF_ITS_OWN and name not in NOT_YET_DIRECT}
+              if _has_code(path) and name not in NOTHING_OF_ITS_OWN}
     assert not sorted(str(f) for f in needed - test_folders)
 
 
