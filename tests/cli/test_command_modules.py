@@ -204,8 +204,12 @@ def test_diff_reports_the_scenario_and_exit_code_counts_it(drafted: Path, capsys
 
 
 def test_align_reports_each_language_version_of_a_draft(drafted: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, result = run_json(align, capsys, "2", "--project", drafted)
-    assert code == ExitCode.OK and "ru" in json.dumps(result)
+    code, result = run_json(align, capsys, "2", "--lang", "ru", "--project", drafted)
+    assert code == ExitCode.OK and (result["draft"], result["previous_draft"]) == (2, 1)
+    assert {d["code"] for d in result["documents"]} == {"BY", "KZ", "UZ"}
+    assert {d["language"] for d in result["documents"]} == {"ru"}
+    code, printed = run(align, capsys, "2", "--project", drafted)
+    assert code == ExitCode.OK and "Draft 002, compared with draft 001" in printed
 
 
 def test_comments_lists_each_item_and_fills_the_register(drafted: Path, returned: Path,
