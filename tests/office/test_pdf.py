@@ -5,6 +5,7 @@ written by pypdf here; tests/e2e/test_layout.py reads LibreOffice's own."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from pypdf import PdfWriter
@@ -39,6 +40,8 @@ def test_a_reproducible_pdf_keeps_its_length_and_takes_its_date_and_id_from_the_
     fixed = make_reproducible(data, dt.date(2010, 11, 20), "sha256-of-the-docx")
     assert len(fixed) == len(data)
     assert fixed.count(b"(D:20101120000000") == 2 and b"2026" not in fixed
+    identifier = hashlib.md5(b"sha256-of-the-docx", usedforsecurity=False).hexdigest().upper().encode()
+    assert fixed.count(identifier) == 2 and b"/DocChecksum /00112233" not in fixed
     assert fixed == make_reproducible(data.replace(b"0123456789ABCDEF", b"AAAAAAAAAAAAAAAA"), dt.date(2010, 11, 20),
                                       "sha256-of-the-docx")
     assert fixed != make_reproducible(data, dt.date(2010, 11, 20), "another docx")

@@ -35,8 +35,8 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> RegionalMatrix:
 
 
 def test_the_shared_wording() -> None:
-    assert [plural(1, "action"), plural(3, "action"), plural(2, "priority", "priorities")] == [
-        "1 action", "3 actions", "2 priorities"]
+    assert [plural(1, "action"), plural(3, "action"), plural(0, "gap"), plural(2, "priority", "priorities")] == [
+        "1 action", "3 actions", "0 gaps", "2 priorities"]
     assert status_counts({"agreed": 2, "proposed": 1, "bracketed": 0, "withdrawn": 0}) == "2 A · 1 P"
     assert status_counts({"agreed": 0}) == "none"
     assert total_summary({"agreed": 7, "proposed": 7, "bracketed": 1}, 34, 2) == "7 A · 7 P · 1 B · 34 actions · 2 gaps"

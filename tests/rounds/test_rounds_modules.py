@@ -81,6 +81,7 @@ def test_a_reply_holds_the_letter_and_a_row_per_comment_and_is_reproducible() ->
     document = docx.Document(io.BytesIO(rendered.data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Ministry of Labour" in text and "We thank the Ministry for its comments." in text
+    assert document.paragraphs[0].text == "BMP Secretariat"  # the organisation heads the letter
     cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert all(words in cells for words in ("Source?", "Source added.", "Not needed.", "Accepted",
                                                     "Not accepted", "On “primarily a country”"))

@@ -29,6 +29,8 @@ def test_what_is_written_reads_back_the_same(source: str, target: str | None, no
     document = _document(source, target, note)
     data = write_xliff(document)
     assert data == write_xliff(document)  # deterministic
+    assert data.count(b'<source xml:space="preserve">') == 1  # CAT tools keep the spaces of the text
+    assert data.count(b'<target xml:space="preserve">') == (target is not None)
     back = read_xliff(data)
     [file] = back.files
     [unit] = file.units
