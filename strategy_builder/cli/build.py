@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 import json
-import signal
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -144,8 +143,8 @@ def _watch(project_dir: Path, options: BuildOptions, output_format: str) -> int:
     """Run the watcher until Ctrl-C, one report per rebuild (with --format json, one JSON document per line)."""
     if not options.preview:
         raise click.UsageError("--watch rebuilds the preview (drafts are written one at a time): add --preview")
-    # A watcher is stopped by Ctrl-C or by its terminal closing: both end a rebuild the same way.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # A watcher is stopped by Ctrl-C or SIGTERM (its terminal closing): watch_previews ends a rebuild the same
+    # way for both.
     if output_format != "json":
         note("[dim]watching the inputs and the template; Ctrl-C stops[/dim]")
 
@@ -161,10 +160,6 @@ def _watch(project_dir: Path, options: BuildOptions, output_format: str) -> int:
         if output_format != "json":
             note("stopped watching")
     return ExitCode.OK
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _event_payload(event: WatchEvent, root: Path) -> dict[str, Any]:

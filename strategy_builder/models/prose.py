@@ -45,6 +45,13 @@ class PlacedBlock:
 
 def place_prose(text: str) -> list[PlacedBlock]:
     """:func:`parse_prose` with the source position of every character (one parser for both)."""
+    return _parse(text, with_spans=True)
+
+
+def _parse(text: str, *, with_spans: bool) -> list[PlacedBlock]:
+    """The blocks of ``text``; their ``spans`` only ``with_spans`` (a span per character costs more than the
+    parse itself, and only the readers of tracked changes need them: every draft, preview and translation
+    check parses each text without)."""
     blocks: list[PlacedBlock] = []
     kind: Literal["paragraph", "bullet"] | None = None
     parts: list[tuple[str, int]] = []  # (stripped text of a line, where it starts in ``text``)
@@ -53,16 +60,16 @@ def place_prose(text: str) -> list[PlacedBlock]:
         nonlocal kind, parts
         parts = [(part, start) for part, start in parts if part] if kind == "bullet" else parts
         if kind is not None and parts:
-            pieces, spans = [], []
-            for number, (part, start) in enumerate(parts):
-                if number:
-                    previous, previous_start = parts[number - 1]
-                    pieces.append(" ")
-                    spans.append((previous_start + len(previous), start))
-                pieces.append(part)
-                spans.extend((start + offset, start + offset + 1) for offset in range(len(part)))
+            spans: list[Span] = []
+            if with_spans:
+                for number, (part, start) in enumerate(parts):
+                    if number:
+                        previous, previous_start = parts[number - 1]
+                        spans.append((previous_start + len(previous), start))
+                    spans.extend((start + offset, start + offset + 1) for offset in range(len(part)))
+            pieces = [part for part, _ in parts]
             last, last_start = parts[-1]
-            blocks.append(PlacedBlock(kind, "".join(pieces), tuple(spans), last_start + len(last)))
+            blocks.append(PlacedBlock(kind, " ".join(pieces), tuple(spans), last_start + len(last)))
         kind, parts = None, []
 
     position = 0
@@ -93,7 +100,7 @@ def place_prose(text: str) -> list[PlacedBlock]:
 
 def parse_prose(text: str) -> list[Block]:
     """Split a long text field into paragraphs and bullet items, in order."""
-    return [Block(block.kind, block.text) for block in place_prose(text)]
+    return [Block(block.kind, block.text) for block in _parse(text, with_spans=False)]
 
 
 def plain_text(text: str) -> str:

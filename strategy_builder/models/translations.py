@@ -17,6 +17,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -57,12 +58,17 @@ def normalised(text: str) -> str:
     return prose_text(parse_prose(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def fingerprint(text: str) -> str:
-    """The fingerprint of a source text: the first 12 hex digits of the sha256 of its printed form."""
+    """The fingerprint of a source text: the first 12 hex digits of the sha256 of its printed form.
+
+    Remembered per text: every check, preview and build fingerprints each translated value, and a watcher
+    (``build --preview --watch``) does so on every save, for values that mostly did not change."""
     printed = "\n".join(f"{block.kind}\t{' '.join(block.text.split())}" for block in parse_prose(text))
     return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
+@functools.lru_cache(maxsize=8192)
 def structure(text: str) -> tuple[str, ...]:
     """The kinds of the blocks of a text (``paragraph``, ``bullet``): a translation must keep them, or
     the paragraph numbers of the language versions would differ."""

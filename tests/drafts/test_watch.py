@@ -3,7 +3,12 @@ problems are reported and the watch goes on."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
+
+import pytest
 
 from conftest import copy_sample
 from strategy_builder.drafts.builder import BuildOptions
@@ -45,3 +50,27 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
     assert shared.changed == ("inputs/strategy.yaml",)
     # strategy.yaml changed: every partner but the broken one is rebuilt; the broken one is reported.
     assert isinstance(shared.problem, InputProblems)
+
+
+def test_ctrl_c_stops_the_watcher_even_when_something_caught_its_keyboard_interrupt(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                                    monkeypatch) -> None:
+    # pydantic, interrupted while it runs Python code, turns the KeyboardInterrupt into its own error (the
+    # loader then reports an invalid file): the watcher stops on the signal all the same, and says so.
+    monkeypatch.setenv("STRATEGY_BUILDER_LAYOUT", "off")
+    project = copy_sample(tmp_path / "project")
+    events: list[WatchEvent] = []
+
+    def report(event: WatchEvent) -> None:
+        events.append(event)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here
+        except KeyboardInterrupt:
+            pass  # as a library may do
+
+    give_up = time.monotonic() + 60  # without the signal's flag the watcher would poll on (nothing changes)
+    with pytest.raises(KeyboardInterrupt):
+        watch_previews(project, BuildOptions(jobs=1, partners=frozenset({"MD"})), report,
+                       stop=lambda: time.monotonic() > give_up, interval=0.01)
+    assert len(events) == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the watcher's handler is gone
