@@ -107,17 +107,18 @@ class _Files:
 
 def _settled(path: Path, stamp: Stamp | None) -> Stamp | None:
     """The stamp of ``path`` once it stops changing (an editor may write a file in several steps): a file
-    last written :data:`SETTLE_SECONDS` ago or longer is taken as it is, a fresher one looked at again
-    after the rest of that pause."""
+    last written :data:`SETTLE_SECONDS` ago or longer is taken as it is, a fresher one looked at again once
+    it is that old. An empty file is looked at again until it is not (for half a second at most): saving
+    empties a file before it writes it, and a writer can be paused in between on a busy machine."""
     for _ in range(50):
         if stamp is None:
-            return stamp
+            return None
         age = (time.time_ns() - stamp[0]) / 1e9
-        if age >= SETTLE_SECONDS:
+        if stamp[1] and age >= SETTLE_SECONDS:
             return stamp
-        time.sleep(SETTLE_SECONDS - max(age, 0.0))
+        time.sleep(SETTLE_SECONDS - age if 0 <= age < SETTLE_SECONDS else SETTLE_SECONDS)
         again = _stamp(path)
-        if again == stamp:
+        if again == stamp and stamp[1]:
             return stamp
         stamp = again
     return stamp
