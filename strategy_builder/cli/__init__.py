@@ -156,7 +156,6 @@ def main(argv: list[str] | None = None) -> None:
     # still collects (a watcher runs for hours) and costs next to nothing.
     gc.set_threshold(GC_ALLOCATIONS, 10, 10)
     as_json = _wants_json(args)
-    # Rich (the console) is imported only when there is something to say: --help and --version need none.
     from strategy_builder.cli import output
 
     output.set_verbosity(0)
@@ -165,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         if as_json:
             output.print_json(output.error_payload(error))
         else:
-            output.render_error(error, output.stderr_console())
+            output.render_error(error, output.plain_stderr())
         sys.exit(error.exit_code)
 
     try:
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.Abort:
-        output.stderr_console().print("[red]aborted[/red]")
+        output.plain_stderr().print("[red]aborted[/red]")
         sys.exit(130)
     except click.ClickException as error:
         if as_json:
@@ -186,12 +185,12 @@ def main(argv: list[str] | None = None) -> None:
         if as_json:
             output.print_json(output.findings_payload(problems.findings))
         else:
-            output.render_findings(problems.findings, output.stderr_console())
+            output.render_findings(problems.findings, output.plain_stderr())
         sys.exit(problems.exit_code)
     except StrategyBuilderError as error:
         fail(error)
     except KeyboardInterrupt:
-        output.stderr_console().print("[red]interrupted[/red]")
+        output.plain_stderr().print("[red]interrupted[/red]")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
@@ -214,7 +213,7 @@ def main(argv: list[str] | None = None) -> None:
                                          "hint": "this is a bug in strategy-builder; re-run with "
                                                  "STRATEGY_BUILDER_DEBUG=1 for details and report it",
                                          "exit_code": INTERNAL_ERROR}})
-        console = output.stderr_console()
+        console = output.plain_stderr()
         console.print(f"[bold red]internal error:[/bold red] {type(error).__name__}: {error}")
         console.print("  This is a bug in strategy-builder. Re-run with STRATEGY_BUILDER_DEBUG=1 for details "
                       "and report it.")

@@ -6,7 +6,7 @@ from pathlib import Path
 import json
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -14,8 +14,8 @@ import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import (
-    detail, error_payload, escape, findings_payload, note, print_json, render_error, render_findings, stderr_console,
-    stdout_console,
+    detail, error_payload, escape, findings_payload, note, plain_stdout, print_json, print_table, render_error,
+    render_findings, stderr_console,
 )
 from strategy_builder.errors import ExitCode, InputProblems, TemplateProblem
 
@@ -120,23 +120,44 @@ def build_command(project_dir: Path, force: bool, preview: bool, partners: tuple
         result = library.build(project_dir, options)
         _show(result, project_dir)
         return ExitCode.OK
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    errors = stderr_console()
-    with Progress(TextColumn("[bold blue]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=errors, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
-
-        def advance(message: str, done: int, total: int) -> None:
-            bar.update(task, description=message, completed=done, total=total or None)
-
-        result = library.build(project_dir, options, advance)
+    with _ProgressBar() as bar:
+        result = library.build(project_dir, options, bar.advance)
     _show(result, project_dir)
     return ExitCode.OK
 
 
 build_command.name = "build"
+
+
+class _ProgressBar:
+    """rich's progress bar, shown from the moment the build counts two documents or more, or takes one of its
+    long steps (LibreOffice, the reports, the register): a preview of one partner imports no rich."""
+
+    LONG_STEPS = frozenset({"laying out the contents", "writing PDFs", "comparing with the previous draft",
+                            "refreshing the register"})
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def advance(self, message: str, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < 2 and message not in self.LONG_STEPS:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("[bold blue]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=stderr_console(), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("starting", total=None)
+        self._bar.update(self._task, description=message, completed=done, total=total or None)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _watch(project_dir: Path, options: BuildOptions, output_format: str) -> int:
@@ -174,7 +195,7 @@ def _event_payload(event: WatchEvent, root: Path) -> dict[str, Any]:
 
 
 def _show_event(event: WatchEvent, root: Path) -> None:
-    console = stdout_console()
+    console = plain_stdout()
     when = time.strftime("%H:%M:%S")
     changed = ", ".join(event.changed) or "start"
     if isinstance(event.problem, (InputProblems, TemplateProblem)):
@@ -193,7 +214,7 @@ def _show_event(event: WatchEvent, root: Path) -> None:
 
 
 def _show(result: BuildResult, root: Path) -> None:
-    console = stdout_console()
+    console = plain_stdout()
     if result.packaged_template:
         note("[yellow]no templates/ folder:[/yellow] built with the default template shipped with "
              f"strategy-builder; to adapt it, copy {escape(str(result.template))} to templates/strategy.docx "
@@ -210,20 +231,18 @@ def _show(result: BuildResult, root: Path) -> None:
         console.print(f"[green]Nothing changed[/green] since draft {result.draft:03d} (inputs and template are "
                       "identical); no draft written. Use --force to write one anyway.")
         return
-    from rich.table import Table
-
-    table = Table(title=None, show_lines=False)
     with_pages = any(p.pages for p in result.partners)
-    columns = [("Partner", "left"), ("Sections", "right"), ("Words", "right")] + \
-        ([("Pages", "right")] if with_pages else []) + [("File", "left")]
-    for column, justify in columns:
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns: list[tuple[str, Literal["left", "right"]]] = [("Partner", "left"), ("Sections", "right"),
+                                                            ("Words", "right")]
+    columns += [("Pages", "right")] if with_pages else []
+    columns += [("File", "left")]
+    rows = []
     for partner in result.partners:
         path = partner.path
         try:
-            shown = path.resolve().relative_to(root.resolve()).as_posix()
+            shown = escape(path.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
-            shown = str(path)
+            shown = escape(str(path))
         if result.kind == "preview" and not partner.rendered:
             shown += " [dim](unchanged)[/dim]"
         if partner.pdf is not None:
@@ -231,8 +250,9 @@ def _show(result: BuildResult, root: Path) -> None:
         if partner.pending:
             shown += f" [yellow]({partner.pending} pending)[/yellow]"
         pages = [str(partner.pages or "")] if with_pages else []
-        table.add_row(f"{partner.code} {partner.name}", str(partner.sections), f"{partner.words:,}", *pages, shown)
-    console.print(table)
+        rows.append([escape(f"{partner.code} {partner.name}"), str(partner.sections), f"{partner.words:,}", *pages,
+                     shown])
+    print_table(console, columns, rows)
     rendered = sum(1 for p in result.partners if p.rendered)
     if result.kind == "preview":
         console.print(f"[green]Preview updated[/green] in {result.directory}: {rendered} rendered, "

@@ -61,7 +61,9 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
     """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
 
     With more than one job and process, forked processes inherit the compiled template from this
-    process, so nothing is re-read or re-compiled per document. Rendering errors propagate unchanged.
+    process, so nothing is re-read or re-compiled per document. This process is one of the ``processes``:
+    it renders the first share of the jobs itself while the forked ones render the rest (one fork fewer,
+    and its documents need not be sent back). Rendering errors propagate unchanged.
     """
     global _TEMPLATE
     _TEMPLATE = template
@@ -79,9 +81,19 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as executor:
-        chunk = max(1, min(8, len(jobs) // (workers * 4) or 1))
-        for document in executor.map(_render, jobs, chunksize=chunk):
+    processes = min(workers, len(jobs))
+    # This process also writes each document and its manifest entry as it is yielded: it takes the smaller
+    # share when the jobs do not divide evenly.
+    own = len(jobs) // processes
+    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=context) as executor:
+        forked = [executor.submit(_render, job) for job in jobs[own:]]
+        for job in jobs[:own]:
+            document = _render(job)
+            if on_done:
+                on_done(document)
+            yield document
+        for future in forked:
+            document = future.result()
             if on_done:
                 on_done(document)
             yield document

@@ -94,11 +94,29 @@ def declared_language_findings(strategy: StrategyFile, document: YamlDocument) -
     return usable, findings
 
 
+_READ: dict[tuple[Path, str], tuple[bytes, TranslationFile, list[Finding]]] = {}
+"""The translation files this process read, by path, with their bytes and what reading them gave: a watcher
+(``build --preview --watch``) reads every translation file again on each save, and parses one again only
+when its bytes changed (reading is a function of the bytes, the path and the name)."""
+_READ_KEPT = 256
+
+
 def read_translation_file(path: Path, display_name: str) -> tuple[TranslationFile, list[Finding]]:
     """Read one translation file with the strict YAML reader; every malformed entry is a finding."""
     raw, problems = read_source(path, display_name)
     if raw is None:
         return TranslationFile(path, display_name, None), problems
+    known = _READ.get((path, display_name))
+    if known is not None and known[0] == raw:
+        return known[1], list(known[2])
+    file, findings = _parse_translation_file(raw, path, display_name)
+    if len(_READ) >= _READ_KEPT:
+        _READ.clear()
+    _READ[path, display_name] = (raw, file, findings)
+    return file, list(findings)
+
+
+def _parse_translation_file(raw: bytes, path: Path, display_name: str) -> tuple[TranslationFile, list[Finding]]:
     document, problems = parse_yaml(raw, path, display_name)
     if document is None:
         return TranslationFile(path, display_name, None), problems
