@@ -113,8 +113,42 @@ def copy_sample(target: Path, *, as_shipped: bool = False) -> Path:
         if (REPO / name).exists():
             shutil.copytree(REPO / name, target / name)
     if not as_shipped:
-        refresh_translation(target, *STALE_SAMPLE_TRANSLATION)
+        file, key = STALE_SAMPLE_TRANSLATION
+        if file not in _REFRESHED:
+            refresh_translation(target, file, key)
+            _REFRESHED[file] = (target / file).read_bytes()
+        else:
+            (target / file).write_bytes(_REFRESHED[file])
     return target
+
+
+_REFRESHED: dict[str, bytes] = {}
+"""The refreshed translation file, computed by the first copy of a test process (it loads the whole project)."""
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample (as :func:`copy_sample` gives it) with draft 001 built in process, once per test process.
+    Never change it: tests that need such a project take a copy with :func:`copy_built_sample`."""
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    project = copy_sample(tmp_path_factory.mktemp("built-sample") / "project")
+    build(project, BuildOptions(jobs=1))
+    return project
+
+
+def copy_built_sample(built_sample: Path, target: Path) -> Path:
+    """A copy of ``built_sample`` in ``target``, the same as building draft 001 there (builds are deterministic),
+    without the cached check: it names the files it read by their absolute paths, which are the original's."""
+    shutil.copytree(built_sample, target, symlinks=True,
+                    ignore=lambda folder, names: ["check.json"] if Path(folder).name == ".cache" else [])
+    return target
+
+
+@pytest.fixture
+def built_project(built_sample: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the sample with draft 001 built."""
+    return copy_built_sample(built_sample, tmp_path / "project")
 
 
 def refresh_translation(project: Path, file: str, key: str) -> None:

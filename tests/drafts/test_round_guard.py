@@ -12,8 +12,8 @@ from conftest import run_cli
 CODE = "draft.previous-unreadable"
 
 
-def test_an_unreadable_manifest_of_the_latest_draft_is_said_by_check_and_build(sample_project: Path) -> None:
-    assert run_cli("build", "--project", str(sample_project)).returncode == 0
+def test_an_unreadable_manifest_of_the_latest_draft_is_said_by_check_and_build(built_project: Path) -> None:
+    sample_project = built_project  # draft 001 of the sample
     manifest = sample_project / "build" / "drafts" / "001" / "manifest.json"
     manifest.write_text("{broken", encoding="utf-8")
 

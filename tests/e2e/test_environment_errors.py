@@ -22,19 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, copy_sample, require_tool, run_cli
+from conftest import IN_CI, copy_built_sample, require_tool
 from strategy_builder.cli import main
 
 LONG = "n" * 300  # one path component longer than the 255 bytes Linux allows
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A sample project with draft 001 (the inputs of diff, comments, matrix and overview)."""
-    project = copy_sample(tmp_path_factory.mktemp("built") / "project")
-    result = run_cli("build", "--project", str(project), "--jobs", "1")
-    assert result.returncode == 0, result.stderr
-    return project
+    return copy_built_sample(built_sample, tmp_path_factory.mktemp("built") / "project")
 
 
 def _mount(*args: str) -> bool:

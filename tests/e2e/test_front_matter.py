@@ -70,9 +70,8 @@ def test_a_preview_is_never_laid_out(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "--pdf" in refused.stderr
 
 
-def test_the_draft_has_front_matter_annexes_and_no_tool_credit(tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    assert run_cli("build", "--project", str(project)).returncode == 0
+def test_the_draft_has_front_matter_annexes_and_no_tool_credit(built_sample: Path) -> None:
+    project = built_sample  # read only
     md, by = project / "build/drafts/001/MD.docx", project / "build/drafts/001/BY.docx"
     text = _text(by)
     for expected in ("Draft for consultation – not for publication", "Consultation round 1", "Document control",
@@ -95,9 +94,8 @@ def test_the_draft_has_front_matter_annexes_and_no_tool_credit(tmp_path: Path) -
     assert not [key for key, value in ENGLISH.items() if isinstance(value, str) and re.search(r"\byet\b", value)]
 
 
-def test_withdrawn_priorities_are_inactive_and_say_in_which_draft(tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    assert run_cli("build", "--project", str(project)).returncode == 0
+def test_withdrawn_priorities_are_inactive_and_say_in_which_draft(built_project: Path) -> None:
+    project = built_project  # draft 001 of the sample
     ge = _text(project / "build/drafts/001/GE.docx")
     assert "Withdrawn in draft 001." in ge
     assert run_cli("build", "--project", str(project), "--force").returncode == 0

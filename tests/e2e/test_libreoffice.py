@@ -20,11 +20,8 @@ pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_sample(tmp_path_factory.mktemp("lo") / "project")
-    result = run_cli("build", str(project))
-    assert result.returncode == 0, result.stderr
-    return project / "build" / "drafts" / "001"
+def built(built_sample: Path) -> Path:
+    return built_sample / "build" / "drafts" / "001"  # read only
 
 
 def _soffice() -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample
+from conftest import copy_built_sample
 from judges.libreoffice import Job
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.review.proposals import apply_proposals, propose
@@ -36,9 +36,9 @@ ANCHORS = ("centred on national security", "risk assessment capacity", "and its 
 
 
 @pytest.fixture(scope="module")
-def returned(tmp_path_factory: pytest.TempPathFactory, libreoffice_judge) -> tuple[Path, Path, Path]:  # noqa: ANN001
-    project = copy_sample(tmp_path_factory.mktemp("lo-returns") / "project")
-    build(project, BuildOptions(jobs=1))
+def returned(built_sample: Path, tmp_path_factory: pytest.TempPathFactory,
+             libreoffice_judge) -> tuple[Path, Path, Path]:  # noqa: ANN001
+    project = copy_built_sample(built_sample, tmp_path_factory.mktemp("lo-returns") / "project")
     draft = project / "build/drafts/001/AM.docx"
     first, second = project / "AM_001_Ministry of Labour.docx", project / "AM_001_MFA.docx"
     libreoffice_judge.run([Job(draft, EDITS, save_as=first), Job(draft, CONFLICTING, save_as=second)])

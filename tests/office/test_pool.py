@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, require_tool
+from conftest import copy_built_sample, require_tool
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.office.libreoffice import (
     ConversionFailed, ConversionPool, LibreOffice, WorkerProcess, find_libreoffice, require_libreoffice,
@@ -63,12 +63,9 @@ def profiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Six drafts of the sample (three long, three short), built once for the module."""
-    from strategy_builder.drafts.builder import BuildOptions, build
-
-    project = copy_sample(tmp_path_factory.mktemp("pool") / "project")
-    build(project, BuildOptions(jobs=1))
+def documents(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Six drafts of the sample (three long, three short), copied once for the module."""
+    project = copy_built_sample(built_sample, tmp_path_factory.mktemp("pool") / "project")
     folder = project / "build" / "drafts" / "001"
     return [folder / f"{code}.docx" for code in ("AM", "BY", "GE", "TM", "UA", "UZ")]
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import copy_sample, convert_with_libreoffice, run_cli
-from strategy_builder.drafts.builder import BuildOptions, build
+from conftest import copy_built_sample, copy_sample, convert_with_libreoffice, run_cli
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.models.areas import AREA_KEYS
 from strategy_builder.ooxml.package import DocxPackage
@@ -36,10 +35,9 @@ def withdraw_first_priority(project: Path, code: str, area: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def overviews(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+def overviews(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """Draft 001 of the sample, overview 001 from it, then a withdrawn priority and overview 002."""
-    project = copy_sample(tmp_path_factory.mktemp("overview") / "project")
-    build(project, BuildOptions(jobs=1))
+    project = copy_built_sample(built_sample, tmp_path_factory.mktemp("overview") / "project")
     first = build_overview(project)
     withdraw_first_priority(project, "AM", "legal_migration")
     second = build_overview(project)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import copy_sample
+from conftest import copy_built_sample, copy_sample
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.prose import parse_prose
@@ -20,10 +20,8 @@ from strategy_builder.ooxml.stories import Locator, document_stories
 from strategy_builder.ooxml.value_edits import value_texts
 
 @pytest.fixture(scope="module")
-def sample_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_sample(tmp_path_factory.mktemp("values") / "project")
-    build(project, BuildOptions(jobs=1))
-    return project
+def sample_draft(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_built_sample(built_sample, tmp_path_factory.mktemp("values") / "project")
 
 
 def test_every_value_of_the_table_is_printed_inside_its_bookmark(sample_draft: Path) -> None:

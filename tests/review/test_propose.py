@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_built_sample, run_cli
 from fixtures.returns.reviewer import Edit, accepted_paragraphs, review
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.review.proposals import apply_proposals, propose
@@ -42,11 +42,9 @@ MFA_EDITS = [
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def drafted(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample with draft 001 built (shared; tests copy it before changing anything)."""
-    project = copy_sample(tmp_path_factory.mktemp("propose") / "project")
-    build(project, BuildOptions(jobs=1))
-    return project
+    return copy_built_sample(built_sample, tmp_path_factory.mktemp("propose") / "project")
 
 
 @pytest.fixture

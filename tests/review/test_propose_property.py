@@ -14,9 +14,8 @@ from docx import Document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_sample
+from conftest import copy_built_sample
 from fixtures.returns.reviewer import Edit, review
-from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.models.provenance import ValueLog, ValueTable
 from strategy_builder.render.context import DraftStamp, build_context
@@ -27,9 +26,8 @@ WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ValueTable, str]:
-    project = copy_sample(tmp_path_factory.mktemp("property") / "project")
-    build(project, BuildOptions(jobs=1))
+def drafted(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ValueTable, str]:
+    project = copy_built_sample(built_sample, tmp_path_factory.mktemp("property") / "project")
     table = ValueTable.model_validate_json((project / "build/drafts/001/provenance/AM.json").read_bytes())
     text = "\n".join(p.text for p in Document(str(project / "build/drafts/001/AM.docx")).paragraphs)
     cells = Document(str(project / "build/drafts/001/AM.docx")).tables

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import convert_with_libreoffice, copy_sample, run_cli
+from conftest import convert_with_libreoffice, copy_built_sample, run_cli
 from fixtures.comments.ministry import Delete, Insert, NewParagraph, Remark, annotate
 from strategy_builder.review.register import read_register
 from strategy_builder.review.returns import read_return
@@ -45,12 +45,10 @@ LABOUR_EDITS = [
 
 
 @pytest.fixture(scope="module")
-def returns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def returns(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A built sample project and annotated returns of two ministries for Armenia."""
     root = tmp_path_factory.mktemp("returns")
-    project = copy_sample(root / "project")
-    result = run_cli("build", str(project), "--jobs", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
+    project = copy_built_sample(built_sample, root / "project")
     draft = project / "build" / "drafts" / "001"
     folder = root / "returned"
     folder.mkdir()
