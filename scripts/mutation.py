@@ -42,13 +42,24 @@ BEGIN, END = "<!-- mutation-score:begin -->", "<!-- mutation-score:end -->"
 
 MODULES: dict[str, list[str]] = {
     "strategy_builder/ooxml/accept.py": ["tests/ooxml/test_accept.py", "tests/ooxml/test_redline.py"],
-    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/review/test_redline_options.py",
-                                          "tests/ooxml/test_objects.py", "tests/e2e/test_every_story.py"],
+    "strategy_builder/ooxml/redline.py": ["tests/ooxml/test_redline.py", "tests/ooxml/test_redline_writer.py",
+                                          "tests/review/test_redline_options.py",
+                                          "tests/ooxml/test_objects.py",
+                                          "tests/e2e/test_every_story.py::test_the_redline_of_a_python_docx_story_"
+                                          "accepts_to_new_and_rejects_to_old",
+                                          "tests/e2e/test_every_story.py::test_a_header_or_footer_only_the_old_"
+                                          "document_shows_comes_back_deleted",
+                                          "tests/e2e/test_every_story.py::test_a_first_page_header_does_not_come_"
+                                          "back_where_the_new_document_has_no_first_page",
+                                          "tests/e2e/test_every_story.py::test_a_replaced_picture_is_deleted_just_"
+                                          "before_its_replacement",
+                                          "tests/e2e/test_every_story.py::test_an_edited_text_box_keeps_no_fallback_"
+                                          "showing_the_old_text"],
     "strategy_builder/drafts/store.py": ["tests/drafts/test_store.py", "tests/drafts/test_invalidation.py",
                                          "tests/e2e/test_build_robustness.py"],
     "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py"],
     "strategy_builder/render/sandbox.py": ["tests/render/test_sandbox.py"],
-    "strategy_builder/review/register/*": ["tests/review/test_register.py", "tests/e2e/test_register_updates.py"],
+    "strategy_builder/review/register/*": ["tests/review/register/"],
     "strategy_builder/ooxml/package.py": ["tests/ooxml/test_package.py", "tests/ooxml/test_parsing_and_bookmarks.py"],
     "strategy_builder/limits.py": ["tests/test_limits.py"],
     "strategy_builder/files.py": ["tests/test_files.py"],

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import parse_xml
+from lxml import etree
 from rich.console import Console
 
 from conftest import require_tool, run_cli
@@ -26,6 +28,7 @@ from fixtures.diff.stories import (
     JUDGED_ON_SAVED_FILE, LIBREOFFICE_PAIRS, PYTHON_DOCX_BASE, PYTHON_DOCX_PAIRS, StoryPair, build_story_pairs,
     copy_of, python_docx_document, python_docx_pairs,
 )
+from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import redline
 from strategy_builder.review.report_html import render_html
@@ -89,13 +92,53 @@ def test_identical_copies_and_a_libreoffice_round_trip_of_a_draft_are_the_same(
     assert code == 0 and not payload["has_changes"], _where(payload)
 
 
+@pytest.fixture(scope="module")
+def python_docx_story_pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StoryPair]:
+    """The pairs python-docx writes, without LibreOffice."""
+    return python_docx_pairs(tmp_path_factory.mktemp("python-docx-stories"))
+
+
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", PAIRS)
+@pytest.mark.parametrize("name", LIBREOFFICE_PAIRS)
 def test_the_redline_of_any_story_accepts_to_new_and_rejects_to_old(pairs: dict[str, StoryPair], name: str) -> None:
-    pair = pairs[name]
+    _assert_redline_of_story(pairs[name], name)
+
+
+@pytest.mark.parametrize("name", PYTHON_DOCX_PAIRS)
+def test_the_redline_of_a_python_docx_story_accepts_to_new_and_rejects_to_old(
+        python_docx_story_pairs: dict[str, StoryPair], name: str) -> None:
+    _assert_redline_of_story(python_docx_story_pairs[name], name)
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+# What a run-level revision (w:ins, w:del, w:moveFrom, w:moveTo) may hold (ECMA-376 CT_RunTrackChange).
+REVISION_CONTENT = {f"{{{W_NS}}}{tag}" for tag in (
+    "r", "ins", "del", "moveFrom", "moveTo", "bookmarkStart", "bookmarkEnd", "commentRangeStart",
+    "commentRangeEnd", "proofErr", "permStart", "permEnd", "sdt", "customXml", "smartTag")}
+
+
+def _assert_revisions_hold_runs(data: bytes) -> None:
+    """Every run-level revision holds runs (or an equation), never a drawing or a piece of one."""
+    package = DocxPackage.from_bytes(data, source="redline.docx")
+    for name in package.parts:
+        if not (name.startswith("word/") and name.endswith(".xml")) or "/_rels/" in name:
+            continue
+        for tag in ("ins", "del", "moveFrom", "moveTo"):
+            for revision in package.xml(name).iter(f"{{{W_NS}}}{tag}"):
+                parent = revision.getparent()
+                if parent is not None and parent.tag in (f"{{{W_NS}}}rPr", f"{{{W_NS}}}trPr"):
+                    continue  # a mark of a paragraph or a row
+                for child in revision:
+                    assert child.tag in REVISION_CONTENT or child.tag.startswith(f"{{{M_NS}}}"), \
+                        (name, tag, child.tag)
+
+
+def _assert_redline_of_story(pair: StoryPair, name: str) -> None:
     (partner,) = compare(str(pair.old), str(pair.new), pair.old.parent).partners
     assert partner.diff is not None
     data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    _assert_revisions_hold_runs(data)
     accepted, rejected = story_views(data, "accept"), story_views(data, "reject")
     new, old = story_views(pair.new), story_views(pair.old)
     for story in new:
@@ -261,3 +304,107 @@ def _with_comments(data: bytes, count: int) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _sections_document(*, default: str | None, first: str | None, even: str | None, footer: str | None,
+                       title_page: bool = True, sections: int = 2) -> bytes:
+    """A python-docx document of ``sections`` sections whose first one shows the headers given (``None``:
+    that header is not there) and whose others show the same (they are linked to the previous one)."""
+    document = docx.Document()
+    document.settings.odd_and_even_pages_header_footer = even is not None
+    for number in range(sections):
+        if number:
+            document.add_section()
+        document.add_paragraph(f"Section {number + 1}: labour migration and return.")
+    section = document.sections[0]
+    section.different_first_page_header_footer = title_page
+    for story, text in ((section.header, default), (section.first_page_header, first),
+                        (section.even_page_header, even), (section.footer, footer)):
+        if text is None:
+            story.is_linked_to_previous = True
+        else:
+            story.is_linked_to_previous = False
+            story.paragraphs[0].text = text
+    for later in document.sections[1:]:
+        later.different_first_page_header_footer = title_page
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("removed", "restored"), [("default", True), ("footer", True), ("first", True),
+                                                   ("even", False)])
+def test_a_header_or_footer_only_the_old_document_shows_comes_back_deleted(tmp_path: Path, removed: str,
+                                                                         restored: bool) -> None:
+    texts = {"default": "Migration Partnership Strategy – Armenia", "first": "Cover page",
+             "even": "Armenia – even pages", "footer": "Draft for consultation"}
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    old.write_bytes(_sections_document(**texts))  # type: ignore[arg-type]
+    new.write_bytes(_sections_document(**{**texts, removed: None}))  # type: ignore[arg-type]
+    (partner,) = compare(str(old), str(new), tmp_path).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    accepted, rejected = story_views(data, "accept"), story_views(data, "reject")
+    assert accepted["headers and footers"] == story_views(new)["headers and footers"]
+    if restored:  # Reject All shows it again, on every section that showed it
+        assert rejected["headers and footers"] == story_views(old)["headers and footers"]
+        assert any(texts[removed] in line and "sections 1–2" in line for line in rejected["headers and footers"])
+    else:  # whether even pages differ is the document's setting: nothing comes back
+        assert rejected["headers and footers"] == accepted["headers and footers"]
+    assert rejected["body"] == accepted["body"] == story_views(old)["body"]
+
+
+def test_a_first_page_header_does_not_come_back_where_the_new_document_has_no_first_page(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    old.write_bytes(_sections_document(default="Strategy", first="Cover page", even=None, footer=None))
+    new.write_bytes(_sections_document(default="Strategy", first=None, even=None, footer=None, title_page=False))
+    (partner,) = compare(str(old), str(new), tmp_path).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    assert story_views(data, "reject")["headers and footers"] == story_views(new)["headers and footers"]
+
+
+def test_a_replaced_picture_is_deleted_just_before_its_replacement(
+        python_docx_story_pairs: dict[str, StoryPair]) -> None:
+    pair = python_docx_story_pairs["picture replaced"]
+    (partner,) = compare(str(pair.old), str(pair.new), pair.old.parent).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    root = DocxPackage.from_bytes(data).xml("word/document.xml")
+    w = f"{{{W_NS}}}"
+    [deleted] = [e for e in root.iter(f"{w}del") if e.find(f".//{w}drawing") is not None]
+    [inserted] = [e for e in root.iter(f"{w}ins") if e.find(f".//{w}drawing") is not None]
+    assert deleted.getnext() is inserted, etree.tostring(deleted.getparent())[:300]
+
+
+def _alternate_text_box(text: str) -> str:
+    """A text box as Word writes it: DrawingML in mc:Choice, the same text in VML in mc:Fallback."""
+    wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+    return (f'<w:r xmlns:w="{W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="{wps}" '
+            'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:inline><wp:extent cx="2000000" cy="500000"/><wp:docPr id="70" name="Text Box 1"/><a:graphic>'
+            f'<a:graphicData uri="{wps}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx><w:txbxContent>'
+            f'<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>'
+            '</a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape '
+            f'style="width:200pt;height:40pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+            '</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+
+
+def test_an_edited_text_box_keeps_no_fallback_showing_the_old_text(tmp_path: Path) -> None:
+    paths = []
+    for name, text in (("old", "Lead states: Poland."), ("new", "Lead states: Poland, Hungary.")):
+        document = docx.Document()
+        document.add_paragraph("Partners of the mobility partnership.")
+        document.add_paragraph("See: ")._p.append(parse_xml(_alternate_text_box(text)))
+        paths.append(tmp_path / f"{name}.docx")
+        document.save(str(paths[-1]))
+    (partner,) = compare(str(paths[0]), str(paths[1]), tmp_path).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    _assert_revisions_hold_runs(data)
+    assert story_views(data, "accept")["text boxes"] == story_views(paths[1])["text boxes"]
+    assert story_views(data, "reject")["text boxes"] == story_views(paths[0])["text boxes"]
+    xml = DocxPackage.from_bytes(data).parts["word/document.xml"].decode("utf-8")
+    assert "mc:Fallback" not in xml and "Lead states: Poland.<" not in xml  # no copy shows the old text whole

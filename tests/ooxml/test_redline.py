@@ -55,6 +55,31 @@ def assert_marks_in_schema_order(data: bytes) -> None:
         starts = {e.get(f"{w}id"): e.get(f"{w}name") for e in root.iter(f"{w}{kind}RangeStart")}
         ends = {e.get(f"{w}id") for e in root.iter(f"{w}{kind}RangeEnd")}
         assert set(starts) == ends and all(starts.values())
+        # Every moved run lies inside a range of its kind, and every range holds a moved run.
+        inside: set[str] = set()
+        open_range: str | None = None
+        for element in root.iter(f"{w}{kind}RangeStart", f"{w}{kind}RangeEnd", f"{w}{kind}"):
+            if element.tag == f"{w}{kind}RangeStart":
+                assert open_range is None
+                open_range = element.get(f"{w}id")
+            elif element.tag == f"{w}{kind}RangeEnd":
+                assert open_range == element.get(f"{w}id")
+                open_range = None
+            elif open_range is not None:
+                inside.add(open_range)
+            else:  # only a paragraph's mark may come before the range its paragraph opens (w:pPr is first)
+                paragraph = element.getparent().getparent().getparent()  # w:rPr, w:pPr, w:p
+                assert element.getparent().tag == f"{w}rPr" and paragraph.tag == f"{w}p", f"w:{kind} outside"
+                assert paragraph.find(f"{w}{kind}RangeStart") is not None, f"w:{kind} outside its range"
+        assert open_range is None and inside == set(starts)
+    # Word cannot insert or delete the last paragraph mark of a cell: a new or removed row or table marks
+    # the row, and its cells' last paragraphs carry no mark of their own.
+    for row in root.iter(f"{w}tr"):
+        row_marks = [c.tag for c in row.findall(f"{w}trPr/*") if c.tag in (f"{w}ins", f"{w}del")]
+        if row_marks:
+            for cell in row.iter(f"{w}tc"):
+                last = [c for c in cell if c.tag == f"{w}p"][-1]
+                assert not [c for c in last.findall(f"{w}pPr/{w}rPr/*") if c.tag in (f"{w}ins", f"{w}del")]
 
 
 def assert_invariant(old: bytes, new: bytes) -> bytes:
@@ -114,6 +139,7 @@ def test_moved_sections_use_move_markup_with_paired_names(sample_drafts) -> None
     assert accepted == texts(new_dir / "AM.docx")
     assert rejected == texts(old_dir / "AM.docx")
     assert "<w:moveFrom " in xml and "<w:moveTo " in xml
+    assert_marks_in_schema_order(data)
     package = DocxPackage.from_bytes(data)
     root = package.xml("word/document.xml")
     names_from = {e.get(f"{{{W}}}name") for e in root.iter(f"{{{W}}}moveFromRangeStart")}

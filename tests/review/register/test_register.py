@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import stat
@@ -21,8 +22,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from strategy_builder.review.register import (
     BACKUP_DIR, COLUMNS, DISPOSITIONS, RegisterRefused, RegisterRow, normalise_disposition, read_register,
-    summarise, update_register,
+    rows_from_returns, summarise, update_register,
 )
+from strategy_builder.review.register.update import office_lock
+from strategy_builder.review.returns import ReturnedFile, ReturnItem, SectionSource
 
 TOOL_HEADERS = {c.header for c in COLUMNS if c.owner == "tool" and c.key != "id"}
 HEADERS = [c.header for c in COLUMNS]
@@ -95,6 +98,30 @@ def test_xlsx_cells_are_typed_and_the_sheet_prints_well(tmp_path: Path) -> None:
     assert (later.added, later.updated) == (1, 0)
     sheet = openpyxl.load_workbook(path)["Register"]
     assert sheet[f"{column['Date']}4"].value == dt.datetime(2024, 3, 6, 8, 30), "appended rows are typed too"
+
+
+def test_a_new_xlsx_is_laid_out_for_reading_filtering_and_choosing_a_disposition(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    long = "x" * 40_000
+    update_register(path, [_row(1, remark="bell\x07 and form feed\x0c gone"), _row(2, quoted=long)])
+    sheet = openpyxl.load_workbook(path)["Register"]
+    column = {c.value: c.column_letter for c in sheet[1]}
+    assert all(cell.font.bold and cell.alignment.wrap_text for cell in sheet[1])  # the header stands out
+    assert {cell.fill.fgColor.rgb[-6:] for cell in sheet[1]} == {"DDE6F3"}
+    for declared in COLUMNS:
+        letter = column[declared.header]
+        assert sheet.column_dimensions[letter].width == declared.width
+        assert bool(sheet[f"{letter}2"].alignment.wrap_text) == declared.wrap, declared.header
+        assert sheet[f"{letter}2"].alignment.vertical == "top"
+    assert sheet.auto_filter.ref == f"A1:{column[COLUMNS[-1].header]}3"
+    assert sheet[f"{column['Remark or changed text']}2"].value == "bell and form feed gone"  # Excel refuses them
+    assert sheet[f"{column['Quoted text']}3"].value == "x" * 32_767  # the most text a cell holds
+    [validation] = sheet.data_validations.dataValidation
+    disposition = column["Disposition"]
+    assert str(validation.sqref) == f"{disposition}2:{disposition}1000" and validation.type == "list"
+    assert validation.showErrorMessage and validation.allow_blank and validation.errorTitle == "Disposition"
+    assert validation.error and all(d in validation.error for d in DISPOSITIONS)
+    assert sheet.page_setup.fitToHeight == 0  # as many pages down as the rows need
 
 
 def test_dispositions_typed_by_people_are_counted_not_rewritten() -> None:
@@ -330,6 +357,184 @@ def test_an_office_lock_file_means_the_register_is_open(tmp_path: Path) -> None:
     with pytest.raises(RegisterRefused, match="Microsoft Office by Petr"):
         update_register(path, [_row(2)])
     assert update_register(path, [_row(2)], force=True).added == 1
+
+
+# ----------------------------------------------------------------------------- office locks, HTML, JSON
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    (".~lock.register.xlsx#", ",jana,office-pc,02.12.2026 10:15,file:///home/jana/.config/libreoffice/4;",
+     "LibreOffice by jana, on office-pc, since 02.12.2026 10:15"),
+    (".~lock.register.xlsx#", "Jana Novak,jana,office-pc,02.12.2026 10:15,file:///x;\n",
+     "LibreOffice by Jana Novak, on office-pc, since 02.12.2026 10:15"),
+    (".~lock.register.xlsx#", ",jana", "LibreOffice by jana"),
+    (".~lock.register.xlsx#", ",jana,office-pc", "LibreOffice by jana, on office-pc"),
+    (".~lock.register.xlsx#", "", "LibreOffice"),
+    ("~$register.xlsx", bytes([4]) + b"Petr" + bytes(50), "Microsoft Office by Petr"),
+    ("~$gister.xlsx", bytes([5]) + "Jiří ".encode("cp1252", "replace") + bytes(50), "Microsoft Office by Ji?í"),
+    ("~$egister.xlsx", bytes([60]) + b"Petr", "Microsoft Office"),  # a length past the end: no name
+    ("~$register.xlsx", bytes([0]) + b"Petr", "Microsoft Office"),
+    ("~$register.xlsx", b"", "Microsoft Office"),
+])
+def test_the_office_lock_says_who_has_the_register_open(tmp_path: Path, name: str, content: str | bytes,
+                                                       said: str) -> None:
+    lock = tmp_path / name
+    lock.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    found = office_lock(tmp_path / "register.xlsx")
+    assert found is not None and found.describe() == f"{said} (lock file {name})"
+
+
+def test_without_a_lock_file_the_register_is_not_open(tmp_path: Path) -> None:
+    assert office_lock(tmp_path / "register.xlsx") is None
+    (tmp_path / ".~lock.register.xlsx#").mkdir()  # a folder of that name is not a lock file
+    assert office_lock(tmp_path / "register.xlsx") is None
+    (tmp_path / "~$register.xlsx").write_bytes(b"\xff" * 5000)  # past the 4 KiB read: present, holder unknown
+    found = office_lock(tmp_path / "register.xlsx")
+    assert found is not None and found.describe() == "Microsoft Office (lock file ~$register.xlsx)"
+
+
+def test_the_html_page_shows_the_rows_and_embeds_them_safely(tmp_path: Path) -> None:
+    path = tmp_path / "register.html"
+    hostile = "</script><script>alert(1)</script> & <b>bold</b>"
+    update_register(path, [_row(1, remark=hostile), _row(2)])
+    page = path.read_text(encoding="utf-8")
+    assert page.count("</script>") == 1  # what a ministry typed cannot close the data's script
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<p>2 row(s): 2 open</p>" in page and "<th>ID</th>" in page and "<th>Disposition</th>" in page
+    assert [r.remark for r in read_register(path)] == [hostile, "remark 2"]
+    embedded = re.search(r'<script type="application/json" id="register-data">(.*?)</script>', page, re.DOTALL)
+    assert embedded is not None
+    payload = json.loads(embedded.group(1))
+    assert payload["format"] == 1 and payload["rows"][0]["Remark or changed text"] == hostile
+    # The team's dispositions and an added column are shown, and counted by what they say.
+    payload["rows"][0]["Disposition"] = "accepted"
+    payload["rows"][1]["Owner"] = "Lena"
+    data = json.dumps(payload, ensure_ascii=False).replace("<", "\\u003c")
+    path.write_text(page.replace(embedded.group(1), data), encoding="utf-8")
+    update_register(path, [_row(1, remark=hostile), _row(2), _row(3)])
+    page = path.read_text(encoding="utf-8")
+    assert "<p>3 row(s): 1 accepted, 2 open</p>" in page and "<th>Owner</th>" in page and "<td>Lena</td>" in page
+
+
+def test_an_html_page_of_no_register_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "register.html"
+    path.write_text("<html><body>minutes of the meeting</body></html>", encoding="utf-8")
+    with pytest.raises(RegisterRefused) as refused:
+        update_register(path, [_row(1)])
+    assert str(refused.value).startswith(f"{path}: this HTML file holds no register data")
+    assert refused.value.hint and path.read_text(encoding="utf-8").startswith("<html><body>minutes")
+
+
+@pytest.mark.parametrize(("content", "phrase"), [
+    (b'{"rows": [], "format": 1}\xff', "is not UTF-8 text"),
+    (b'{"rows": [}', "is not valid JSON"),
+    (b'[{"ID": "C-1"}]', "has the wrong shape"),
+    (b'{"rows": "C-1"}', "has the wrong shape"),
+])
+def test_a_json_register_that_cannot_be_read_is_refused_naming_it(tmp_path: Path, content: bytes,
+                                                                  phrase: str) -> None:
+    path = tmp_path / "register.json"
+    path.write_bytes(content)
+    with pytest.raises(RegisterRefused) as refused:
+        update_register(path, [_row(1)])
+    assert str(refused.value).startswith(f"{path}: the register {phrase}")
+    assert "untouched" in (refused.value.hint or "") and path.read_bytes() == content
+
+
+def test_a_json_register_keeps_what_it_does_not_know(tmp_path: Path) -> None:
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps({
+        "format": 1, "team": {"lead": "Lena"},
+        "rows": ["a note the team wrote", {"Total": 3},
+                 {"ID": "C-0001", "Disposition": "later", "Owner": "Lena", "Days": 4, "Flags": [1, None],
+                  "Remark or changed text": "old words", "YAML line": 7}]}, ensure_ascii=False),
+        encoding="utf-8")
+    update_register(path, [_row(1, remark="new words", yaml_line="12"), _row(2)])
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert payload["team"] == {"lead": "Lena"} and payload["rows"][:2] == ["a note the team wrote", {"Total": 3}]
+    row = payload["rows"][2]
+    assert (row["Disposition"], row["Owner"], row["Days"], row["Flags"]) == ("later", "Lena", 4, [1, None])
+    assert row["Remark or changed text"] == "new words" and row["YAML line"] == 12  # a number stays a number
+    assert payload["rows"][3]["ID"] == "C-0002" and payload["rows"][3]["Disposition"] == "open"
+    assert list(payload["rows"][3])[:2] == ["ID", "Disposition"]
+    back = {r.id: r for r in read_register(path)}
+    assert back["C-0001"].disposition == "later" and back["C-0001"].yaml_line == "12"
+
+
+# ----------------------------------------------------------------------------- stable IDs (docs/comments.md)
+
+
+def _item(number: int, **values: object) -> ReturnItem:
+    fields: dict[str, object] = dict(
+        local_id=f"c{number}", kind="comment", author="Anna Petrosyan", initials="AP", date="2024-03-04T10:15:00Z",
+        text="Add the 2011 figures.", quoted="figures", detail="", story="body", paragraph=number,
+        heading="Labour migration", section=SectionSource("AM/legal/quota", number="3.2", title="Quota system",
+                                                          area="legal_migration", priority="quota",
+                                                          source_file="inputs/partners/AM.yaml", source_line=41,
+                                                          source_path="areas.legal_migration"))
+    return ReturnItem(**{**fields, **values})  # type: ignore[arg-type]
+
+
+def _ids(*items: ReturnItem, name: str = "AM_001_Ministry of Labour.docx", ours: bool = True,
+         ministry: str = "Ministry of Labour", partner: str = "AM", draft: str = "001") -> list[str]:
+    returned = ReturnedFile(Path(name), ministry, partner, draft, ours, list(items))
+    return [row.id for row in rows_from_returns([returned])]
+
+
+def test_an_item_keeps_its_id_through_what_applications_change_on_saving() -> None:
+    [first] = _ids(_item(1))
+    assert re.fullmatch(r"C-[0-9A-F]{10}", first)
+    same = [_item(7, local_id="w42", paragraph=12, quoted="the figures", date="2024-03-04T10:15:59"),
+            _item(1, author="anna petrosyan", text="Add  the 2011\nfigures. ", date=" 2024-03-04T10:15"),
+            _item(1, kind="reply", reply_to=None), _item(1, heading="Other heading", initials="A.P.")]
+    for item in same:
+        assert _ids(item) == [first], item
+    assert _ids(_item(1), ministry="ministry of labour") == [first]
+    assert _ids(_item(1, ministry="Ministry of Labour"), ministry="Consolidated") == [first]
+    assert _ids(_item(1), name="renamed.docx") == [first]  # a draft of ours: its file name is not the identity
+
+
+def test_an_item_that_differs_in_what_identifies_it_gets_another_id() -> None:
+    [first] = _ids(_item(1))
+    others = [_ids(_item(1), ministry="Ministry of Interior"), _ids(_item(1), partner="GE"),
+              _ids(_item(1), draft="002"), _ids(_item(1, kind="insertion")), _ids(_item(1, author="Other")),
+              _ids(_item(1, date="2024-03-04T10:16:00Z")), _ids(_item(1, text="Add the 2012 figures.")),
+              _ids(_item(1, section=SectionSource("AM/legal/other"))),
+              _ids(_item(1, section=None)), _ids(_item(1, section=None, heading="Other heading")),
+              _ids(_item(1, section=None, story="footnotes"))]
+    assert all(ids != [first] for ids in others) and len({ids[0] for ids in others}) == len(others)
+    assert _ids(_item(1, kind="insertion"))[0].startswith("T-")
+    assert _ids(_item(1, kind="move-to")) == _ids(_item(1, kind="insertion"))  # a move is also an insertion
+    assert _ids(_item(1, kind="move-from")) == _ids(_item(1, kind="deletion"))
+    # A file not written by strategy-builder: its name is part of the identity.
+    assert _ids(_item(1), ours=False) != _ids(_item(1), ours=False, name="other.docx")
+    assert _ids(_item(1), ours=False, name="A.DOCX") == _ids(_item(1), ours=False, name="a.docx")
+
+
+def test_identical_items_in_one_file_are_told_apart_by_their_order() -> None:
+    ids = _ids(_item(1), _item(2), _item(3, reply_to="c1", kind="reply", text="Agreed."))
+    assert len(set(ids)) == 3 and ids[:2] == _ids(_item(5), _item(6))
+    returned = ReturnedFile(Path("AM_001_Ministry of Labour.docx"), "Ministry of Labour", "AM", "001", True,
+                            [_item(1), _item(3, reply_to="c1", kind="reply", resolved=True)])
+    comment, reply = rows_from_returns([returned])
+    assert reply.reply_to == comment.id and (comment.resolved, reply.resolved) == ("", "yes")
+
+
+def test_a_row_says_where_its_item_came_from() -> None:
+    returned = ReturnedFile(Path("in/AM_001_Ministry of Labour.docx"), "Ministry of Labour", "AM", "001", True,
+                            [_item(1, resolved=False), _item(2, section=None, date="sometime")])
+    inside, outside = rows_from_returns([returned])
+    assert (inside.section, inside.number, inside.section_title, inside.area, inside.area_key) == \
+        ("AM/legal/quota", "3.2", "Quota system", "Legal migration with a special emphasis on labour migration",
+         "legal_migration")
+    assert (inside.priority, inside.yaml_file, inside.yaml_line, inside.yaml_path) == \
+        ("quota", "inputs/partners/AM.yaml", "41", "areas.legal_migration")
+    assert (inside.date, inside.resolved, inside.returned_file, inside.heading) == \
+        ("2024-03-04T10:15", "no", "AM_001_Ministry of Labour.docx", "Labour migration")
+    assert (inside.ministry, inside.partner, inside.draft, inside.kind, inside.remark, inside.quoted) == \
+        ("Ministry of Labour", "AM", "001", "comment", "Add the 2011 figures.", "figures")
+    assert (outside.section, outside.area, outside.area_key, outside.yaml_line, outside.date) == \
+        ("", "", "", "", "sometime")
 
 
 # ----------------------------------------------------------------------------- property
