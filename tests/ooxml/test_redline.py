@@ -78,8 +78,10 @@ def assert_marks_in_schema_order(data: bytes) -> None:
         row_marks = [c.tag for c in row.findall(f"{w}trPr/*") if c.tag in (f"{w}ins", f"{w}del")]
         if row_marks:
             for cell in row.iter(f"{w}tc"):
-                last = [c for c in cell if c.tag == f"{w}p"][-1]
-                assert not [c for c in last.findall(f"{w}pPr/{w}rPr/*") if c.tag in (f"{w}ins", f"{w}del")]
+                paragraphs = [c for c in cell if c.tag == f"{w}p"]
+                marks = [[c.tag for c in p.findall(f"{w}pPr/{w}rPr/*") if c.tag in (f"{w}ins", f"{w}del")]
+                         for p in paragraphs]
+                assert marks[-1] == [] and all(m == row_marks for m in marks[:-1]), (row_marks, marks)
 
 
 def assert_invariant(old: bytes, new: bytes) -> bytes:
@@ -121,10 +123,10 @@ def test_formatting_runs_are_split_and_kept() -> None:
 
 def test_tables_cells_rows_and_whole_tables() -> None:
     old = make_docx(["Before", ("table", [["No.", "Action"], ["1", "Train border guards"], ["2", "Old row"]]),
-                     "Between", ("table", [["gone", "table"]]), "After"])
+                     "Between", ("table", [["gone", ["whole", "table"]]]), "After"])
     new = make_docx(["Before", ("table", [["No.", "Action"], ["1", "Train all border guards"], ["3", "New row"],
                                           ["4", ["two", "paragraphs"]]]), "Between", "After",
-                     ("table", [["brand", "new"]])])
+                     ("table", [["brand", ["new", "table"]]])])
     xml = document_xml(assert_invariant(old, new))
     assert "<w:trPr><w:del " in xml.replace("\n", "") or "<w:del w:id" in xml
     assert_invariant(new, old)
