@@ -87,6 +87,9 @@ def _copy_checkout(target: Path) -> None:
 
 def _configure(folder: Path, module: str, tests: list[str]) -> None:
     pyproject = folder / "pyproject.toml"
+    # One process per mutant: the suite's own spreading over every core (pytest-xdist) is left out.
+    pyproject.write_text(re.sub(r" -n auto| --dist loadfile", "", pyproject.read_text(encoding="utf-8")),
+                         encoding="utf-8")
     also_copy = [name for name in ("tests", "inputs", "templates", "schemas", "docs", "README.md", "constraints.txt",
                                    "benchmarks", ".ci") if (folder / name).exists()]
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n[tool.mutmut]\n"

@@ -132,6 +132,15 @@ def test_tables_cells_rows_and_whole_tables() -> None:
     assert_invariant(new, old)
 
 
+def test_rows_deleted_and_inserted_at_the_start_middle_and_end_of_a_table() -> None:
+    rows = [["No.", "Action"], ["1", "Train border guards"], ["2", "Open a migration centre"],
+            ["3", "Sign the readmission agreement"], ["4", "Fund return counselling"]]
+    old = make_docx(["Before", ("table", rows), "After"])
+    new = make_docx(["Before", ("table", [rows[1], rows[3], ["5", "Pilot circular migration"]]), "After"])
+    assert_invariant(old, new)
+    assert_invariant(new, old)
+
+
 def test_moved_sections_use_move_markup_with_paired_names(sample_drafts) -> None:
     old_dir, new_dir = sample_drafts
     diff = diff_documents(read_document(old_dir / "AM.docx"), read_document(new_dir / "AM.docx"))
