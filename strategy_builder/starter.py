@@ -21,7 +21,9 @@ from strategy_builder.inputs.scaffold import scaffold_text
 from strategy_builder.inputs.schema import SCHEMA_DIR, render_schemas
 from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packaged_template
 
-GITIGNORE = "# Drafts, previews and caches that strategy-builder writes\nbuild/\n"
+GITIGNORE = ("# Drafts, previews and caches that strategy-builder writes\nbuild/\n"
+             "# Input files as they were before new-round or translate edited them (git keeps history)\n"
+             ".backups/\n")
 
 
 @dataclass(slots=True)

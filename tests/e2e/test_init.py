@@ -34,7 +34,11 @@ def test_init_with_a_partner_then_build_from_a_subfolder(tmp_path: Path) -> None
     for name in ("inputs/strategy.yaml", "inputs/partners/AM.yaml", "schemas/partner.schema.json",
                  "schemas/strategy.schema.json", "templates/strategy.docx", ".gitignore"):
         assert (project / name).is_file(), name
-    assert (project / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "build/"
+    subprocess.run(["git", "init", "-q", "."], cwd=project, check=True)
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "build/drafts/001/AM.docx",
+                              "inputs/.backups/strategy.yaml", "inputs/partners/AM.yaml"],
+                             cwd=project, capture_output=True, text=True)
+    assert ignored.stdout.split() == ["build/drafts/001/AM.docx", "inputs/.backups/strategy.yaml"]
     assert "ILLUSTRATIVE" not in (project / "inputs/partners/AM.yaml").read_text(encoding="utf-8")
     result = load_project(project)
     assert result.project is not None and not result.findings.errors, [f.to_json() for f in result.findings]
