@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ _SPACES = str.maketrans({" ": NBSP, "\u202f": NBSP, "\u2009": NBSP})
 """Spaces inside a date become no-break spaces: a date never breaks across lines, and CLDR's narrow
 no-break space (U+202F, ``2010\u202fг.``) is missing from some fonts."""
 
+_INTERVAL_JOINT = re.compile(r"\s([\u2013\u2014-])\s")
+"""The dash between the two sides of an interval, with the spaces around it."""
 
 _memo: dict[str, str] | None = None
 _memo_file: Path | None = None
@@ -207,12 +210,13 @@ def _month_interval(start: tuple[int, int], end: tuple[int, int], language: str)
     from babel.dates import format_interval  # noqa: PLC0415
 
     text = str(format_interval(dt.date(*start, 1), dt.date(*end, 1), "yMMM", locale=_locale(language)))
-    # CLDR joins the two sides with " – " (a thin or normal space around a dash): keep that break point.
-    for dash in (" – ", "\u2009–\u2009", " - "):
-        if dash in text:
-            left, right = text.split(dash, 1)
-            return left.translate(_SPACES) + " \u2013 " + right.translate(_SPACES)
-    return text
+    # CLDR joins the two sides with a dash between spaces (an en dash in CLDR 46, an em dash in 47, thin or
+    # normal spaces): that is the one place the span may break.
+    joint = _INTERVAL_JOINT.search(text)
+    if joint is None:
+        return text.translate(_SPACES)
+    left, right = text[:joint.start()], text[joint.end():]
+    return f"{left.translate(_SPACES)} {joint.group(1)} {right.translate(_SPACES)}"
 
 
 def version() -> str:

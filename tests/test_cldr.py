@@ -44,4 +44,25 @@ def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
     monkeypatch.setattr(cldr, "_locale", no_locale_data)
     assert (cldr.long_date(dt.date(2010, 11, 15), "ru"), cldr.month_interval((2010, 9), (2010, 12), "ru"),
             cldr.territory_name("CZ", "ru"), cldr.plural_category("ru", 22)) == answers
-    assert answers == ("15\u00a0ноября\u00a02010\u00a0г.", "сент. \u2013 дек.\u00a02010\u00a0г.", "Чехия", "few")
+    day, span, country, category = answers
+    assert day == "15\u00a0ноября\u00a02010\u00a0г." and (country, category) == ("Чехия", "few")
+    # The interval's words are CLDR's (they change between CLDR releases: an en dash in 46, an em dash in 47);
+    # what the program promises is that only the joint between the two months can break.
+    left, dash, right = span.split(" ")
+    assert dash in "\u2013\u2014-" and left.startswith("сент.") and right.startswith("дек.\u00a02010")
+    assert "\u202f" not in span
+
+
+@pytest.mark.parametrize("start, end", [((2010, 9), (2010, 12)), ((2010, 10), (2011, 1)), ((2011, 1), (2011, 1))])
+@pytest.mark.parametrize("language", ["ru", "en", "kk", "de"])
+def test_a_span_of_months_breaks_only_at_its_dash(start: tuple[int, int], end: tuple[int, int],
+                                                  language: str) -> None:
+    span = cldr.month_interval(start, end, language)
+    assert "\u202f" not in span and "\u2009" not in span
+    sides = span.split(" ")
+    if start == end or len(sides) == 1:
+        # One month, or a language that writes the dash without spaces (German "Sept.–Dez. 2010"): no break.
+        assert sides == [span] and str(end[0]) in span
+    else:
+        assert len(sides) == 3 and sides[1] in "\u2013\u2014-", span
+        assert str(end[0]) in sides[0] + sides[2]
