@@ -105,3 +105,16 @@ def test_leftovers_of_a_preview_are_removed_when_there_is_no_draft_yet(project: 
     leftover.write_bytes(b"half-written")
     result = build(project, BuildOptions(preview=True, jobs=1))
     assert result.cleaned == [leftover] and not leftover.exists()
+
+
+def test_publishing_flushes_a_tree_of_folders_and_keeps_every_file(project: Path) -> None:
+    store = DraftStore(project)
+    staging = store.new_staging()
+    written = {f"ru/{code}.docx": code.encode() for code in ("AM", "MD")}
+    written |= {f"provenance/{code}.json": b"{}" for code in ("AM", "MD")} | {"manifest.json": b"{}", "empty": b""}
+    for name, data in written.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_bytes(data)
+    published = store.publish(staging, 1)
+    assert {p.relative_to(published).as_posix(): p.read_bytes() for p in published.rglob("*") if p.is_file()} \
+        == written
