@@ -79,11 +79,11 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     """Render, post-process and verify one partner's document.
 
     ``expected_sections`` are the section IDs the document must carry; a template that loses one is an
-    error (it would break tracking in every later step). A ``circulated`` document (every draft) is
-    compressed at zlib's default level, then read back and every XML part parsed strictly
-    (:func:`verify_document`). A preview, which never leaves the machine, is compressed for speed and the
-    same section check runs on the document tree in memory, whose rendered parts were parsed strictly
-    when they were assembled.
+    error (it would break tracking in every later step). Every part the document's assembly renders or
+    stamps is parsed strictly as it is made, the parts copied unchanged from the template were parsed once
+    when it was compiled, and the sections are checked on the document tree in memory (what
+    :func:`verify_document`, reading the file back, would find: tested). A ``circulated`` document (every
+    draft) is compressed at zlib's default level, a preview, which never leaves the machine, for speed.
     """
     partner = stamp.partner
     try:
@@ -113,8 +113,6 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
             language=stamp.language_tag, pending=stamp.pending)
     except PartProblem as problem:
         raise DocumentAssemblyError(partner, problem.part, problem.message) from problem
-    if circulated:
-        return verify_document(partner, contents.data, expected_sections)
     return _inspected(partner, contents, expected_sections)
 
 

@@ -53,8 +53,9 @@ def make_environment(sources: dict[str, str] | None = None, cache_dir: Path | No
                           loader=loader, bytecode_cache=cache, auto_reload=False)
 
 
-COMPILED_FORMAT = "v2"
-"""Part of the compiled cache's names: entries of code that checked less (unsafe filters) are not reused."""
+COMPILED_FORMAT = "v3"
+"""Part of the compiled cache's names: entries of code that checked less (unsafe filters; v2: the parts
+copied unchanged into every document) are not reused."""
 
 
 class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -121,6 +122,8 @@ class CompiledTemplate:
             if part is not None:
                 self.parts.append(part)
         self.core_templates = self._compile_core_properties(problems)
+        if not cached:  # an entry is only written for a template whose every part parsed (see _write_compiled)
+            self._check_copied_parts(problems)
         if problems.has_errors():
             raise TemplateProblem(problems)
         self._write_compiled()
@@ -200,6 +203,18 @@ class CompiledTemplate:
         if template is None:
             return None
         return TemplatePart(name, source, template, uses_cell_loops)
+
+    def _check_copied_parts(self, problems: Findings) -> None:
+        """Parse strictly, once per template content, every XML part that documents copy unchanged (styles,
+        numbering, theme, ...): the build parses the parts it renders or stamps as it makes each document,
+        and checks the others here rather than in each of them (a broken one stops every build)."""
+        for name in self.package.parts:
+            if name in self._templated or not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                self.package.parse(name)  # not kept: documents copy the part's bytes
+            except UntrustedDocumentError as error:
+                problems.add(Finding(self._location(name), "template.xml", error.reason))
 
     def _compile_core_properties(self, problems: Findings) -> dict[str, jinja2.Template]:
         self._core_texts = read_core_texts(self.package)

@@ -234,15 +234,19 @@ def test_a_template_that_drops_a_section_stops_drafts_and_previews(tmp_path: Pat
     assert not (project / "build/preview/AM.docx").exists() and not (project / "build/drafts/001").exists()
 
 
-def test_a_preview_checked_in_memory_passes_the_full_verification(tmp_path: Path) -> None:
-    """Previews skip reading their files back; the files must still pass the check drafts get."""
+@pytest.mark.parametrize("mode", [("--preview",), ()])
+def test_documents_checked_in_memory_pass_the_full_verification(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    """Previews and drafts are checked on the document in memory, not read back; their files must pass the
+    full check: read back from disk, every XML part parsed strictly, every section present."""
     from strategy_builder.render.assembly import verify_document
 
     project = copy_sample(tmp_path / "p")
-    build_ok(project, "--preview")
-    manifest = json.loads((project / "build/preview/manifest.json").read_text())
+    build_ok(project, *mode)
+    folder = project / ("build/preview" if mode else "build/drafts/001")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["partners"]
     for partner in manifest["partners"]:
-        data = (project / "build/preview" / partner["file"]).read_bytes()
+        data = (folder / partner["file"]).read_bytes()
         expected = [section["id"] for section in partner["sections"]]
         document = verify_document(partner["code"], data, expected)
         assert document.sections == tuple(expected)
