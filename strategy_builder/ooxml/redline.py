@@ -413,17 +413,22 @@ def _drop_fallback(content: etree._Element) -> None:
             alternate.remove(fallback)
 
 
-def _restore_removed(writer: _Writer, parts: RedlineParts, story: HeaderFooter, main: str) -> None:
+def _restore_removed(writer: _Writer, parts: RedlineParts, story: HeaderFooter, main: str,
+                     shown: set[tuple[str, str, int]]) -> None:
     """A header or footer only the old document shows comes back, deleted, for the sections that showed it.
 
-    A first-page or even-page one comes back only where the new document already has first-page or even-page
-    headers and footers: switching them on would change what the new document shows.
+    Only where the new document shows none of its kind and type (``shown``: kind, type and section of what
+    it shows): a section that shows the previous section's header in the new document would show the
+    deleted one's empty paragraph instead after Accept All. A first-page or even-page one comes back only
+    where the new document already has first-page or even-page headers and footers: switching them on would
+    change what the new document shows.
     """
     old_root = parts.old_roots.get(story.part)
     if old_root is None:
         return
     sections = list(parts.roots[main].iter(SECT_PR))
-    targets = [sections[n - 1] for n in story.sections if n <= len(sections)]
+    targets = [sections[n - 1] for n in story.sections
+               if n <= len(sections) and (story.kind, story.type, n) not in shown]
     if story.type == "first":
         targets = [t for t in targets if t.find(TITLE_PG) is not None]
     elif story.type == "even":
@@ -461,9 +466,11 @@ def redline_parts(parts: RedlineParts, main: str, segments: Sequence[PlanSegment
     for (tag, name), elements in writer.moved.items():
         _move_range(writer, tag, name, elements)
     done: set[str] = set()
+    shown: set[tuple[str, str, int]] = {(story.new.kind, story.new.type, n) for story in stories
+                                        if story.new is not None for n in story.new.sections}
     for story in stories:
         if story.new is None and story.old is not None:
-            _restore_removed(writer, parts, story.old, main)
+            _restore_removed(writer, parts, story.old, main, shown)
             continue
         # A header shared by several sections is one part: it is marked once.
         if story.new is None or story.new.part in done or story.new.part not in parts.roots:

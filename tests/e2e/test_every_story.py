@@ -26,7 +26,7 @@ from conftest import require_tool, run_cli
 from fixtures.diff.docs import story_views
 from fixtures.diff.stories import (
     JUDGED_ON_SAVED_FILE, LIBREOFFICE_PAIRS, PYTHON_DOCX_BASE, PYTHON_DOCX_PAIRS, StoryPair, build_story_pairs,
-    copy_of, python_docx_document, python_docx_pairs,
+    copy_of, python_docx_document, python_docx_pairs, vml_text_box,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.review.compare import compare
@@ -354,6 +354,46 @@ def test_a_header_or_footer_only_the_old_document_shows_comes_back_deleted(tmp_p
     assert rejected["body"] == accepted["body"] == story_views(old)["body"]
 
 
+def _two_headers(first: str | None, second: str | None) -> bytes:
+    """Two sections, each with its own default header (``None``: none of its own; the second one then
+    shows the first one's)."""
+    document = docx.Document()
+    document.add_paragraph("Section 1: labour migration.")
+    document.add_section()
+    document.add_paragraph("Section 2: return and readmission.")
+    for section, text in zip(document.sections, (first, second), strict=True):
+        section.header.is_linked_to_previous = text is None
+        if text is not None:
+            section.header.paragraphs[0].text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("old_headers", "new_headers", "restored"), [
+    ((None, "Annex – Armenia"), (None, None), True),
+    (("Strategy – Armenia", "Annex – Armenia"), ("Strategy – Armenia", None), False),
+])
+def test_a_header_only_a_later_section_showed_comes_back_there_unless_that_section_shows_another(
+        tmp_path: Path, old_headers: tuple, new_headers: tuple, restored: bool) -> None:
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    old.write_bytes(_two_headers(*old_headers))
+    new.write_bytes(_two_headers(*new_headers))
+    (partner,) = compare(str(old), str(new), tmp_path).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    # Accept All shows what NEW shows, the first section's header on the second one included.
+    assert story_views(data, "accept")["headers and footers"] == story_views(new)["headers and footers"]
+    for sect in DocxPackage.from_bytes(data).xml("word/document.xml").iter(f"{{{W_NS}}}sectPr"):
+        kinds = [child.tag.endswith(("}headerReference", "}footerReference")) for child in sect]
+        assert kinds == sorted(kinds, reverse=True)  # CT_SectPr: the references come first
+    rejected = story_views(data, "reject")["headers and footers"]
+    if restored:  # Reject All shows it again, on the second section only
+        assert rejected == story_views(old)["headers and footers"] == ["header (default), section 2: Annex – Armenia"]
+    else:  # a header does not come back where NEW's section shows the previous one's (a documented limit)
+        assert rejected == story_views(new)["headers and footers"]
+
+
 def test_a_first_page_header_does_not_come_back_where_the_new_document_has_no_first_page(tmp_path: Path) -> None:
     old, new = tmp_path / "old.docx", tmp_path / "new.docx"
     old.write_bytes(_sections_document(default="Strategy", first="Cover page", even=None, footer=None))
@@ -408,3 +448,31 @@ def test_an_edited_text_box_keeps_no_fallback_showing_the_old_text(tmp_path: Pat
     assert story_views(data, "reject")["text boxes"] == story_views(paths[0])["text boxes"]
     xml = DocxPackage.from_bytes(data).parts["word/document.xml"].decode("utf-8")
     assert "mc:Fallback" not in xml and "Lead states: Poland.<" not in xml  # no copy shows the old text whole
+
+
+@pytest.mark.parametrize("removed", [True, False])
+@pytest.mark.parametrize("kind", ["DrawingML with a VML fallback", "VML alone"])
+def test_a_text_box_removed_from_or_added_to_a_paragraph_is_deleted_or_inserted_whole(
+        tmp_path: Path, removed: bool, kind: str) -> None:
+    """The box comes or goes whole: its DrawingML and its VML fallback (or its VML shape) in one revision."""
+    make = _alternate_text_box if kind.startswith("DrawingML") else vml_text_box
+    paths = []
+    for name, box in (("old", removed), ("new", not removed)):
+        document = docx.Document()
+        document.add_paragraph("Partners of the mobility partnership.")
+        paragraph = document.add_paragraph("See the box: " if box else "See the list of lead states.")
+        if box:
+            paragraph._p.append(parse_xml(make("Lead states: Poland.")))
+        paths.append(tmp_path / f"{name}.docx")
+        document.save(str(paths[-1]))
+    (partner,) = compare(str(paths[0]), str(paths[1]), tmp_path).partners
+    assert partner.diff is not None
+    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    _assert_revisions_hold_runs(data)
+    for view, source in (("accept", paths[1]), ("reject", paths[0])):
+        assert story_views(data, view)["text boxes"] == story_views(source)["text boxes"], view
+        assert story_views(data, view)["body"] == story_views(source)["body"], view
+    root = DocxPackage.from_bytes(data).xml("word/document.xml")
+    [box] = root.iter("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+                      if make is _alternate_text_box else f"{{{W_NS}}}pict")
+    assert box.getparent().getparent().tag == f"{{{W_NS}}}{'del' if removed else 'ins'}"
