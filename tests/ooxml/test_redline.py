@@ -47,6 +47,8 @@ def assert_marks_in_schema_order(data: bytes) -> None:
     for row in root.iter(f"{w}tr"):
         properties = row.findall(f"{w}trPr")
         assert len(properties) <= 1
+        exceptions = row.findall(f"{w}tblPrEx")
+        assert len(exceptions) <= 1 and (not exceptions or row.index(exceptions[0]) == 0)
         if properties:
             before = [c.tag for c in row[:row.index(properties[0])]]
             assert before in ([], [f"{w}tblPrEx"]), before
@@ -252,3 +254,168 @@ def test_paragraphs_inserted_at_the_end_inside_content_controls(corpus) -> None:
     new = (corpus / "OpenXmlPowerTools/NewDocxDocuments/ContentControls.docx").read_bytes()
     assert_invariant(old, new)
     assert_invariant(new, old)
+
+
+# ------------------------------------------------------------------------------- notes, rows, marks
+
+NOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _docx_with_notes(paragraphs: list[tuple[str, list[str]]]) -> bytes:
+    """A .docx written by python-docx whose paragraphs end with footnotes (``(text, notes)``), the notes in
+    a footnotes part as Word writes it."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    notes = ['<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+             '</w:p></w:footnote>']
+    for text, paragraph_notes in paragraphs:
+        paragraph = document.add_paragraph(text)
+        for note in paragraph_notes:
+            number = len(notes)
+            notes.append(f'<w:footnote w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
+                         f'</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p>'
+                         '</w:footnote>')
+            paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/>'
+                                          f'</w:rPr><w:footnoteReference w:id="{number}"/></w:r>'))
+    part = Part(PackURI("/word/footnotes.xml"), NOTES,
+                f'<w:footnotes xmlns:w="{W}">{"".join(notes)}</w:footnotes>'.encode("utf-8"),
+                document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _notes_marked(data: bytes) -> dict[str, str]:
+    """Footnote text -> how a reader of the redline sees it in Word: ``inserted`` (every word in
+    ``w:ins``), ``deleted`` (every word in ``w:del``) or ``plain``."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/footnotes.xml"))
+    w = f"{{{W}}}"
+    seen = {}
+    for note in root.iter(f"{w}footnote"):
+        words = list(note.iter(f"{w}t", f"{w}delText"))
+        if not words:
+            continue
+        text = "".join(t.text or "" for t in words).strip()
+        holders = {t.getparent().getparent().tag for t in words}
+        seen[text] = ("inserted" if holders == {f"{w}ins"} else "deleted" if holders == {f"{w}del"}
+                      else "plain")
+    return seen
+
+
+def test_notes_added_removed_and_reworded_are_marked_in_the_notes_themselves() -> None:
+    from fixtures.diff.docs import story_views
+
+    old = _docx_with_notes([("Border guards are trained every year.", ["Agreed in 2010."]),
+                            ("Return counselling is offered.", ["Funded by the partners.", "Run by IOM."]),
+                            ("The closing words of the priority.", [])])
+    new = _docx_with_notes([("Border guards are trained every spring.", []),
+                            ("Return counselling is offered.", ["Funded by the partners and the EU.",
+                                                                "Run by IOM and the ministry."]),
+                            ("A paragraph added with a note of its own.", ["A note of the new paragraph."]),
+                            ("The closing words of the priority.", ["A note added to a kept paragraph."])])
+    data = assert_invariant(old, new)
+    for view, source in (("accept", new), ("reject", old)):
+        assert story_views(data, view)["footnotes"] == story_views(source)["footnotes"], view
+    marked = _notes_marked(data)
+    # A note added with its reference is shown inserted, a removed one deleted; a reworded note is edited.
+    assert marked["A note of the new paragraph."] == "inserted"
+    assert marked["A note added to a kept paragraph."] == "inserted"
+    assert marked["Agreed in 2010."] == "deleted"
+    assert marked["Funded by the partners and the EU."] == marked["Run by IOM and the ministry."] == "plain"
+
+
+def _with_xml(data: bytes, edit) -> bytes:
+    """``data`` opened with python-docx, ``edit(document)`` applied to its XML, saved again (as a
+    ministry's editor that writes such markup would)."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    edit(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _row_exceptions(document) -> None:
+    """Each row of each table gets table-property exceptions (``w:tblPrEx``) first, as Word writes a row
+    whose borders differ from its table's."""
+    from docx.oxml import parse_xml
+
+    for table in document.tables:
+        for row in table._tbl.tr_lst:
+            row.insert(0, parse_xml(f'<w:tblPrEx xmlns:w="{W}"><w:tblBorders><w:top w:val="single"/>'
+                                    '</w:tblBorders></w:tblPrEx>'))
+
+
+def test_rows_with_table_property_exceptions_keep_their_mark_after_them() -> None:
+    rows = [["No.", "Action"], ["1", "Train border guards"], ["2", "Open a migration centre"]]
+    old = _with_xml(make_docx(["Before", ("table", rows), "After"]), _row_exceptions)
+    new = _with_xml(make_docx(["Before", ("table", [rows[0], rows[2], ["3", "Pilot circular migration"]]),
+                               "After", ("table", [["a new", "table"]])]), _row_exceptions)
+    assert_invariant(old, new)
+    assert_invariant(new, old)
+
+
+def _nest_table(document) -> None:
+    """A table of two rows inside the second cell of the first table's last row."""
+    cell = document.tables[0].rows[-1].cells[1]
+    nested = cell.add_table(rows=2, cols=1)
+    nested.cell(0, 0).text = "nested first"
+    nested.cell(1, 0).text = "nested second"
+    cell.add_paragraph("after the nested table")
+
+
+def test_a_row_holding_a_nested_table_is_marked_with_every_row_inside_it() -> None:
+    rows = [["No.", "Action"], ["1", "Train border guards"]]
+    old = make_docx(["Before", ("table", rows), "After"])
+    new = _with_xml(make_docx(["Before", ("table", rows + [["2", "Open a migration centre"]]), "After"]),
+                    _nest_table)
+    for data in (assert_invariant(old, new), assert_invariant(new, old)):
+        from lxml import etree
+
+        root = etree.fromstring(document_xml(data).encode("utf-8"))
+        w = f"{{{W}}}"
+        marked = [row for row in root.iter(f"{w}tr") if row.find(f"{w}trPr/{w}ins") is not None
+                  or row.find(f"{w}trPr/{w}del") is not None]
+        assert len(marked) == 3  # the new row and the two rows of the table inside it
+
+
+def _formatted_marks(document) -> None:
+    """Every paragraph mark bold (``w:pPr/w:rPr``), and a section break after the second paragraph."""
+    from docx.oxml import parse_xml
+
+    for paragraph in document.paragraphs:
+        paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:rPr xmlns:w="{W}"><w:b/></w:rPr>'))
+
+
+def test_paragraph_marks_already_formatted_or_holding_a_section_break_are_marked_first() -> None:
+    import docx
+
+    old = _with_xml(make_docx(["first", "second", "third"]), _formatted_marks)
+    document = docx.Document(io.BytesIO(make_docx(["first", "inserted", "third", "appended"])))
+    _formatted_marks(document)
+    document.add_section()  # the section so far ends with a new paragraph holding its w:sectPr
+    document.add_paragraph("a new section")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    new = buffer.getvalue()
+    for data in (assert_invariant(old, new), assert_invariant(new, old)):
+        from lxml import etree
+
+        root = etree.fromstring(document_xml(data).encode("utf-8"))
+        w = f"{{{W}}}"
+        for marks in root.iter(f"{w}rPr"):
+            if marks.getparent().tag == f"{w}pPr":
+                tags = [c.tag for c in marks]
+                revisions = [i for i, t in enumerate(tags) if t in (f"{w}ins", f"{w}del")]
+                assert revisions in ([], [0]), tags  # CT_ParaRPr: the revision mark comes first
