@@ -155,10 +155,8 @@ def iso_date(text: str) -> str | None:
     spreadsheet shows it; ``None`` when the text is not a date."""
     import datetime as dt
 
-    value = text.strip().replace(" ", "T", 1)
-    value = value[:-1] if value.endswith("Z") else value
-    try:
-        parsed = dt.datetime.fromisoformat(value)
+    try:  # Python 3.11 reads a space for the "T" and a "Z" for UTC
+        parsed = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         return None
     return parsed.replace(tzinfo=None).isoformat(timespec="minutes")

@@ -106,7 +106,6 @@ class CsvRegister:
         self.spans: list[tuple[int, int]] = []
         """Line range [start, end) of each record after the header, in order (record position = index)."""
         self.header: list[str] = []
-        self._records: list[dict[int, Cell]] | None = None
 
     def records(self) -> Iterator[tuple[int, Cells]]:
         """(position, cells) of each data record; cells hold the text the tool compares (unguarded)."""
