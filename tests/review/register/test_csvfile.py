@@ -50,3 +50,70 @@ def test_other_encodings_are_refused_with_what_to_do(data: bytes, words: str) ->
     with pytest.raises(RegisterRefused) as refused:
         decode(data, "register.csv")
     assert words in str(refused.value) and "register.csv" in str(refused.value) and refused.value.hint
+
+
+def _row(number: int, **values: str) -> RegisterRow:
+    return RegisterRow(id=f"C-{number:04d}", **{**dict(partner="AM", draft="001", kind="comment", author="A",
+                                                       remark=f"remark {number}", yaml_line="3"), **values})
+
+
+def _updated(data: bytes, rows: list[RegisterRow]) -> tuple[str, list[list[str]]]:
+    """The text of a register after an import of ``rows``, and its records as a CSV reader reads them."""
+    register = CsvRegister(data, "register.csv")
+    text = register.apply(register.plan(rows)).decode("utf-8-sig")
+    return text, list(csv.reader(io.StringIO(text, newline=""), delimiter=register.dialect.delimiter))
+
+
+HEADER = ",".join(column.header for column in COLUMNS)
+
+
+@pytest.mark.parametrize(("content", "line_end"), [
+    (f"{HEADER}\r\n,,Total: no comments yet", "\r\n"), (f"{HEADER}\n,,Total: no comments yet", "\n"),
+    (HEADER, "\r\n")])  # a row of the team's last, or the header alone (then the default line end)
+def test_a_register_whose_last_line_has_no_line_end_gets_its_new_rows_on_lines_of_their_own(
+        content: str, line_end: str) -> None:
+    text, records = _updated(content.encode("utf-8"), [_row(1), _row(2)])
+    assert text.startswith(content + line_end)  # what was there is kept, then ended as its lines are
+    assert [r[0] for r in records][-2:] == ["C-0001", "C-0002"] and records[0][0] == "ID"
+    assert records[-1][:2] == ["C-0002", "open"] and text.endswith(line_end)
+    assert "\r\n" not in text if line_end == "\n" else "\n" not in text.replace("\r\n", "")
+
+
+def test_a_record_shorter_than_the_header_is_filled_with_empty_cells_where_the_tool_writes() -> None:
+    # Some applications leave out the empty cells at the end of a record.
+    text, records = _updated(f"{HEADER}\r\nC-0001,accepted\r\n".encode(),
+                             [_row(1, remark="new words", cited_by="003")])
+    header, record = records
+    assert len(record) == len(header) and record[:3] == ["C-0001", "accepted", ""]  # the Note stays empty
+    assert record[header.index("Remark or changed text")] == "new words"
+
+
+def test_the_delimiter_is_the_one_that_makes_an_id_column() -> None:
+    # A semicolon register (comma-decimal locales) with commas in a header of the team's.
+    register = CsvRegister("ID;Disposition;Owner, deputy, backup\r\n".encode(), "register.csv")
+    assert register.dialect.delimiter == ";"
+    # A register of the ID column alone splits the same with every delimiter: the default, a comma.
+    text, records = _updated(b"ID\r\nC-0001\r\n", [_row(1)])
+    assert records[0][0] == "ID" and records[0][1:3] == ["Disposition", "Note"]
+    assert text.splitlines()[0].startswith("ID,Disposition,Note,")
+
+
+@pytest.mark.parametrize("content", [b"\r\n\r\n", b"sep=;\r\n", b"sep=;\r\n  \r\n"])
+def test_a_register_without_a_header_row_is_refused_with_what_to_do(content: bytes) -> None:
+    with pytest.raises(RegisterRefused, match="no header row") as refused:
+        CsvRegister(content, "register.csv")
+    assert "register.csv" in refused.value.message and "delete" in (refused.value.hint or "")
+
+
+def test_a_record_that_is_not_csv_is_refused_naming_its_line() -> None:
+    too_long = "x" * (csv.field_size_limit() + 1)  # a cell larger than a CSV reader takes
+    register = CsvRegister(f"sep=,\r\nID,Disposition\r\nC-0001,accepted\r\nC-0002,{too_long}\r\n".encode(),
+                           "register.csv")
+    with pytest.raises(RegisterRefused) as refused:
+        register.plan([_row(1)])
+    assert refused.value.message.startswith("register.csv: line 4:") and refused.value.hint
+
+
+def test_a_big_endian_utf16_register_is_refused_as_utf16() -> None:
+    with pytest.raises(RegisterRefused, match="UTF-16"):
+        decode("ID,Remark\r\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "register.csv")
