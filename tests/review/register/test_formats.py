@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +22,7 @@ from strategy_builder.review.register.columns import (
 from strategy_builder.review.register.jsonfile import JsonRegister, new_json, render
 from strategy_builder.review.register.table import Cell, RegisterRefused, new_register_plan, read_rows
 from strategy_builder.review.register.update import (
-    check_register, office_lock, register_format, register_lock, update_register,
+    check_register, office_lock, read_register, register_format, register_lock, update_register,
 )
 from strategy_builder.review.register.xlsxfile import XlsxRegister, from_serial, new_xlsx, serial
 
@@ -127,3 +128,145 @@ def test_a_second_run_waits_for_the_lock_of_the_register_and_gives_up(tmp_path: 
     assert "another strategy-builder run" in str(refused.value)
     with register_lock(target, wait=0):  # released
         pass
+
+
+def test_flags_dates_and_numbers_of_a_row_in_json() -> None:
+    """``comments --format json`` and JSON registers (docs/comments.md): yes/no as booleans in any case,
+    numbers as numbers, dates as ISO 8601 to the minute, ``null`` where a cell says nothing readable."""
+    assert [typed_value(COLUMN["resolved"], text) for text in ("Yes", "NO", " yes ", "maybe", "")] == [
+        True, False, True, None, None]
+    assert iso_date("2010-11-20 14:05:59+03:00") == "2010-11-20T14:05" and iso_date("20.11.2010") is None
+    row = _row(7, resolved="no", draft="003", extra={"Owner": "Jana"})  # type: ignore[arg-type]
+    typed = row.as_json()
+    assert set(typed) == {column.key for column in COLUMNS} | {"extra"}
+    assert (typed["id"], typed["resolved"], typed["draft"], typed["yaml_line"], typed["date"]) == (
+        "C-0007", False, 3, 7, "2010-11-20T14:05")
+    assert (typed["note"], typed["disposition"], typed["extra"]) == (None, "open", {"Owner": "Jana"})
+    assert typed["extra"] is not row.extra  # a copy: the row is not changed through it
+
+
+def test_a_spreadsheet_date_number_is_read_to_the_nearest_minute() -> None:
+    minute = 1 / (24 * 60)
+    base = float(serial("2010-11-20T14:05") or 0)
+    assert from_serial(str(base + 29.4 / 60 * minute)) == "2010-11-20T14:05"
+    assert from_serial(str(base + 30.6 / 60 * minute)) == "2010-11-20T14:06"
+    assert from_serial(str(base - 29.4 / 60 * minute)) == "2010-11-20T14:05"
+
+
+def test_a_json_register_keeps_numbers_and_nulls_it_does_not_own_and_reads_them_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps({"format": 1, "rows": [
+        {"ID": "C-0001", "Disposition": None, "Note": "", "Score": 4, "Tags": ["a", "Ж"], "YAML line": 12},
+        {"ID": "C-0002"}]}), encoding="utf-8")
+    row, other = JsonRegister(path.read_bytes(), str(path)).rows()
+    assert (row.disposition, row.note, row.yaml_line) == ("open", "", "12")  # nothing said: the initial value
+    assert row.extra == {"Score": "4", "Tags": '["a", "Ж"]'} and other.extra == {"Score": "", "Tags": ""}
+    update_register(path, [_row(1, yaml_line="12", remark="2011")])
+    kept, _ = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    assert (kept["Disposition"], kept["Score"], kept["Tags"], kept["YAML line"]) == (None, 4, ["a", "Ж"], 12)
+    assert kept["Remark or changed text"] == "2011"  # a text of digits stays text
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("register.csv", b"Key,Disposition\r\nC-0001,accepted\r\n"),
+    ("register.json", b'{"format": 1, "rows": [{"Key": "C-0001"}]}'),
+    ("register.html", b'<script type="application/json" id="register-data">{"rows": [{"Key": 1}]}</script>'),
+])
+def test_checking_a_register_without_an_id_column_refuses_it_naming_it(tmp_path: Path, name: str,
+                                                                       content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RegisterRefused, match="ID") as refused:
+        check_register(path)
+    assert str(path) in refused.value.message and path.read_bytes() == content
+    check_register(tmp_path / f"new-{name}")  # no register yet: nothing to refuse
+
+
+def test_a_csv_register_with_a_sep_line_is_checked_by_its_header_row(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"sep=;\r\n\r\nID;Disposition\r\nC-0001;accepted\r\n")
+    check_register(path)
+    assert [(r.id, r.disposition) for r in read_register(path)] == [("C-0001", "accepted")]
+
+
+class _PageTable(HTMLParser):
+    """The header cells and rows of an HTML register's table, and any text of the table outside its cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self.stray = ""
+        self._cell: str | None = None
+        self._in_table = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        self._in_table |= tag == "table"
+        if tag == "tr" and self._in_table and self.header:
+            self.rows.append([])
+        if tag in ("th", "td"):
+            self._cell = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            (self.header if tag == "th" else self.rows[-1]).append(self._cell)
+            self._cell = None
+        self._in_table &= tag != "table"
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell += data
+        elif self._in_table:
+            self.stray += data.strip()
+
+
+def test_the_html_page_shows_each_row_in_the_order_of_its_columns_and_counts_dispositions() -> None:
+    payload = {"format": 1, "rows": [{"ID": "C-0001", "Disposition": "accepted", "Note": "a < b & c"},
+                                     {"ID": "C-0002", "Note": 3}, {"ID": "C-0003", "Disposition": ""}, "not a row"]}
+    page = render(payload, page=True).decode("utf-8")
+    table = _PageTable()
+    table.feed(page)
+    assert table.header == ["ID", "Disposition", "Note"] and table.stray == ""
+    assert table.rows == [["C-0001", "accepted", "a < b & c"], ["C-0002", "", "3"], ["C-0003", "", ""]]
+    assert "<p>3 row(s): 1 accepted, 2 open</p>" in page  # a row without a disposition is open
+    assert "<p>0 row(s): no rows</p>" in render({"rows": []}, page=True).decode("utf-8")
+    empty = _PageTable()
+    empty.feed(render({"rows": []}, page=True).decode("utf-8"))
+    assert empty.header == [column.header for column in COLUMNS] and empty.rows == []
+
+
+def test_a_new_json_register_says_its_format_and_the_dispositions_to_choose_from() -> None:
+    payload = json.loads(new_json(new_register_plan([_row(1)]), page=False))
+    assert (payload["format"], payload["dispositions"]) == (1, ["open", "accepted", "rejected", "partly accepted"])
+
+
+def test_a_json_register_is_written_under_its_own_spelling_of_the_headers(tmp_path: Path) -> None:
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps({"rows": [{"id": "C-0001", "disposition": "accepted", "remark or changed text": ""}]}),
+                    encoding="utf-8")
+    update_register(path, [_row(1, remark="new words")])
+    [row] = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    assert row["remark or changed text"] == "new words" and "Remark or changed text" not in row
+    assert (row["id"], row["disposition"]) == ("C-0001", "accepted") and row["Partner"] == "AM"
+
+
+def test_a_json_register_without_rows_gets_every_column(tmp_path: Path) -> None:
+    path = tmp_path / "register.json"
+    path.write_text('{"format": 1, "rows": [], "owner": "Jana"}', encoding="utf-8")
+    update_register(path, [_row(1)])
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert list(payload["rows"][0]) == [column.header for column in COLUMNS] and payload["owner"] == "Jana"
+    assert read_register(tmp_path / "none.json") == []
+
+
+def test_a_new_xlsx_keeps_text_of_digits_as_text_and_cuts_a_remark_at_excels_cell_limit() -> None:
+    rows = [_row(1, remark="2011"), _row(2, remark="x" * 40_000)]
+    sheet = openpyxl.load_workbook(io.BytesIO(new_xlsx(new_register_plan(rows))))["Register"]
+    remark = [cell.value for cell in sheet[1]].index("Remark or changed text") + 1
+    assert sheet.cell(row=2, column=remark).value == "2011"
+    assert sheet.cell(row=3, column=remark).value == "x" * 32_767  # what one Excel cell holds
+
+
+def test_spreadsheet_numbers_past_the_last_date_or_not_after_its_epoch_are_no_date() -> None:
+    assert from_serial("0") is None and from_serial("2958466") is None
+    assert from_serial("2958465.5") == "9999-12-31T12:00"

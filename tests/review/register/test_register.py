@@ -374,6 +374,12 @@ def test_an_office_lock_file_means_the_register_is_open(tmp_path: Path) -> None:
     ("~$gister.xlsx", bytes([5]) + "Jiří ".encode("cp1252", "replace") + bytes(50), "Microsoft Office by Ji?í"),
     ("~$egister.xlsx", bytes([60]) + b"Petr", "Microsoft Office"),  # a length past the end: no name
     ("~$register.xlsx", bytes([0]) + b"Petr", "Microsoft Office"),
+    (".~lock.register.xlsx#", ",jana,office-pc,02.12.2026 10:15", "LibreOffice by jana, on office-pc, since "
+                                                                   "02.12.2026 10:15"),
+    (".~lock.register.xlsx#", b",jan\xe9,office-pc;", "LibreOffice by jan\ufffd, on office-pc"),  # not UTF-8
+    ("~$register.xlsx", bytes([1]) + b"P" + bytes(50), "Microsoft Office by P"),
+    ("~$register.xlsx", bytes([4]) + b"P\x81tr" + bytes(50), "Microsoft Office by P\ufffdtr"),  # not cp1252
+    ("~$register.xlsx", bytes([5]) + b"Petr", "Microsoft Office"),  # one byte short of its length
     ("~$register.xlsx", b"", "Microsoft Office"),
 ])
 def test_the_office_lock_says_who_has_the_register_open(tmp_path: Path, name: str, content: str | bytes,
@@ -498,7 +504,8 @@ def test_an_item_that_differs_in_what_identifies_it_gets_another_id() -> None:
     [first] = _ids(_item(1))
     others = [_ids(_item(1), ministry="Ministry of Interior"), _ids(_item(1), partner="GE"),
               _ids(_item(1), draft="002"), _ids(_item(1, kind="insertion")), _ids(_item(1, author="Other")),
-              _ids(_item(1, date="2024-03-04T10:16:00Z")), _ids(_item(1, text="Add the 2012 figures.")),
+              _ids(_item(1, date="2024-03-04T10:16:00Z")), _ids(_item(1, date="2024-03-05T10:15:00Z")),
+              _ids(_item(1, date="2024-03-04T11:15:00Z")), _ids(_item(1, text="Add the 2012 figures.")),
               _ids(_item(1, section=SectionSource("AM/legal/other"))),
               _ids(_item(1, section=None)), _ids(_item(1, section=None, heading="Other heading")),
               _ids(_item(1, section=None, story="footnotes"))]
