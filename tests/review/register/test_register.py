@@ -155,7 +155,7 @@ def test_a_csv_register_keeps_its_dialect_and_every_disposition(tmp_path: Path, 
     # The team works on it: a disposition, a note with the delimiter in it, an added column, a row of their own.
     table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     table[0].append("Owner")
-    table[1][1], table[1][2] = "Accepted", f"agreed{delimiter} see minutes"
+    table[1][1], table[1][2] = "Accepted", f"agreed{delimiter} see \"minutes\""
     table[1].append("Jana")
     table[2][1] = "rejected"
     table.append(["", "", "Total: 2 comments"])
@@ -170,7 +170,7 @@ def test_a_csv_register_keeps_its_dialect_and_every_disposition(tmp_path: Path, 
     old_lines = original.decode("utf-8-sig").split(line_end)
     assert lines[0] == old_lines[0] and lines[2:4] == old_lines[2:4]  # untouched records: copied as they were
     back = {row.id: row for row in read_register(path)}
-    assert back["C-0001"].disposition == "Accepted" and back["C-0001"].note == f"agreed{delimiter} see minutes"
+    assert back["C-0001"].disposition == "Accepted" and back["C-0001"].note == f"agreed{delimiter} see \"minutes\""
     assert back["C-0001"].extra["Owner"] == "Jana" and back["C-0001"].remark == "remark 1 (again)"
     assert back["C-0002"].disposition == "rejected" and back["C-0003"].disposition == "open"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
