@@ -419,3 +419,24 @@ def test_paragraph_marks_already_formatted_or_holding_a_section_break_are_marked
                 tags = [c.tag for c in marks]
                 revisions = [i for i, t in enumerate(tags) if t in (f"{w}ins", f"{w}del")]
                 assert revisions in ([], [0]), tags  # CT_ParaRPr: the revision mark comes first
+
+
+def _cells_in_content_controls(document) -> None:
+    """The cells of each row of the first table inside a content control (``w:sdt``), as Word writes a
+    form's repeating rows."""
+    from docx.oxml import parse_xml
+
+    for row in document.tables[0]._tbl.tr_lst:
+        for cell in list(row.tc_lst):
+            control = parse_xml(f'<w:sdt xmlns:w="{W}"><w:sdtPr/><w:sdtContent/></w:sdt>')
+            cell.addprevious(control)
+            control[1].append(cell)
+
+
+def test_a_changed_row_whose_cells_are_in_content_controls_is_edited_in_its_cells() -> None:
+    rows = [["No.", "Action"], ["1", "Train border guards"], ["2", "Open a migration centre"]]
+    old = _with_xml(make_docx(["Before", ("table", rows), "After"]), _cells_in_content_controls)
+    new = _with_xml(make_docx(["Before", ("table", [rows[0], ["1", "Train all border guards"], rows[2]]), "After"]),
+                    _cells_in_content_controls)
+    xml = document_xml(assert_invariant(old, new))
+    assert '<w:t xml:space="preserve"> all</w:t></w:r></w:ins>' in xml and "<w:trPr>" not in xml  # edited in place
