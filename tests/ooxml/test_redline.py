@@ -258,12 +258,9 @@ def test_paragraphs_inserted_at_the_end_inside_content_controls(corpus) -> None:
 
 # ------------------------------------------------------------------------------- notes, rows, marks
 
-NOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-
-
-def _docx_with_notes(paragraphs: list[tuple[str, list[str]]]) -> bytes:
-    """A .docx written by python-docx whose paragraphs end with footnotes (``(text, notes)``), the notes in
-    a footnotes part as Word writes it."""
+def _docx_with_notes(paragraphs: list[tuple[str, list[str]]], kind: str = "footnote") -> bytes:
+    """A .docx written by python-docx whose paragraphs end with footnotes or endnotes (``(text, notes)``),
+    the notes in a footnotes (endnotes) part as Word writes it."""
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
@@ -271,37 +268,37 @@ def _docx_with_notes(paragraphs: list[tuple[str, list[str]]]) -> bytes:
     from docx.oxml import parse_xml
 
     document = docx.Document()
-    notes = ['<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
-             '</w:p></w:footnote>']
+    notes = [f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+             f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+             f'</w:p></w:{kind}>']
     for text, paragraph_notes in paragraphs:
         paragraph = document.add_paragraph(text)
         for note in paragraph_notes:
             number = len(notes)
-            notes.append(f'<w:footnote w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
-                         f'</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p>'
-                         '</w:footnote>')
+            notes.append(f'<w:{kind} w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
+                         f'</w:rPr><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p>'
+                         f'</w:{kind}>')
             paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/>'
-                                          f'</w:rPr><w:footnoteReference w:id="{number}"/></w:r>'))
-    part = Part(PackURI("/word/footnotes.xml"), NOTES,
-                f'<w:footnotes xmlns:w="{W}">{"".join(notes)}</w:footnotes>'.encode("utf-8"),
-                document.part.package)
-    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+                                          f'</w:rPr><w:{kind}Reference w:id="{number}"/></w:r>'))
+    part = Part(PackURI(f"/word/{kind}s.xml"),
+                f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml",
+                f'<w:{kind}s xmlns:w="{W}">{"".join(notes)}</w:{kind}s>'.encode("utf-8"), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES if kind == "footnote" else RELATIONSHIP_TYPE.ENDNOTES)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _notes_marked(data: bytes) -> dict[str, str]:
-    """Footnote text -> how a reader of the redline sees it in Word: ``inserted`` (every word in
-    ``w:ins``), ``deleted`` (every word in ``w:del``) or ``plain``."""
+def _notes_marked(data: bytes, kind: str) -> dict[str, str]:
+    """Note text -> how a reader of the redline sees it in Word: ``inserted`` (every word in ``w:ins``),
+    ``deleted`` (every word in ``w:del``) or ``plain``."""
     from lxml import etree
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("word/footnotes.xml"))
+        root = etree.fromstring(archive.read(f"word/{kind}s.xml"))
     w = f"{{{W}}}"
     seen = {}
-    for note in root.iter(f"{w}footnote"):
+    for note in root.iter(f"{w}{kind}"):
         words = list(note.iter(f"{w}t", f"{w}delText"))
         if not words:
             continue
@@ -312,21 +309,22 @@ def _notes_marked(data: bytes) -> dict[str, str]:
     return seen
 
 
-def test_notes_added_removed_and_reworded_are_marked_in_the_notes_themselves() -> None:
+@pytest.mark.parametrize("kind", ["footnote", "endnote"])
+def test_notes_added_removed_and_reworded_are_marked_in_the_notes_themselves(kind: str) -> None:
     from fixtures.diff.docs import story_views
 
     old = _docx_with_notes([("Border guards are trained every year.", ["Agreed in 2010."]),
                             ("Return counselling is offered.", ["Funded by the partners.", "Run by IOM."]),
-                            ("The closing words of the priority.", [])])
+                            ("The closing words of the priority.", [])], kind)
     new = _docx_with_notes([("Border guards are trained every spring.", []),
                             ("Return counselling is offered.", ["Funded by the partners and the EU.",
                                                                 "Run by IOM and the ministry."]),
                             ("A paragraph added with a note of its own.", ["A note of the new paragraph."]),
-                            ("The closing words of the priority.", ["A note added to a kept paragraph."])])
+                            ("The closing words of the priority.", ["A note added to a kept paragraph."])], kind)
     data = assert_invariant(old, new)
     for view, source in (("accept", new), ("reject", old)):
-        assert story_views(data, view)["footnotes"] == story_views(source)["footnotes"], view
-    marked = _notes_marked(data)
+        assert story_views(data, view)[f"{kind}s"] == story_views(source)[f"{kind}s"], view
+    marked = _notes_marked(data, kind)
     # A note added with its reference is shown inserted, a removed one deleted; a reworded note is edited.
     assert marked["A note of the new paragraph."] == "inserted"
     assert marked["A note added to a kept paragraph."] == "inserted"
