@@ -30,7 +30,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("layout",),                    # the folder layout of a project, manifests, atomic writes
     ("models",),                    # pydantic models of the inputs and the manifest; section records
     ("files", "limits"),            # bounded reads, atomic replacement, OS errors as messages | every limit
-    ("errors", "resources", "cldr"),  # findings and exceptions | files shipped in the package | CLDR via Babel
+    ("errors", "resources", "cldr", "markup"),  # findings and exceptions | files shipped in the package |
+                                                # CLDR via Babel | console markup printed without rich
 ]
 """Top to bottom. A node may import nodes on lower levels only; nodes on one level do not import each other."""
 

@@ -11,7 +11,7 @@ import click
 import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_argument, verbosity_options
-from strategy_builder.cli.output import stdout_console
+from strategy_builder.cli.output import plain_stdout
 from strategy_builder.errors import ExitCode
 
 
@@ -70,7 +70,7 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
     else:
         from strategy_builder.review.report_terminal import render_terminal
 
-        render_terminal(report.view, stdout_console(), show_unchanged=show_all)
+        render_terminal(report.view, plain_stdout(), show_unchanged=show_all)
     if exit_code and report.comparison.has_changes:
         return ExitCode.INPUT_PROBLEMS
     return ExitCode.OK

@@ -2,100 +2,24 @@
 
 Text for people is written in rich's console markup (``[bold red]error:[/bold red]``, text put in with
 :func:`escape`). Commands that draw tables, panels or progress bars print it with rich
-(:func:`stdout_console`, :func:`stderr_console`); findings, errors, notes and the summary of a build print
-it with :class:`PlainConsole`, which reads the same markup without importing rich: rich costs a one-partner
-preview about a tenth of its time, to print a few lines (docs/architecture.md, "Start-up").
+(:func:`stdout_console`, :func:`stderr_console`); findings, errors, notes, the summary of a build and the
+diff's terminal report print it with :class:`PlainConsole` (:mod:`strategy_builder.markup`), which reads
+the same markup without importing rich: rich costs a one-partner preview about a tenth of its time, to
+print a few lines (docs/architecture.md, "Start-up").
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import sys
-import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.errors import Findings, Severity, StrategyBuilderError
+from strategy_builder.markup import PlainConsole, Printer, cell_width, escape
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-"""A tag of console markup (``[bold]``, ``[/bold]``, ``[/]``) with the backslashes before it, as rich reads it."""
-_TAG_TO_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
-
-
-def escape(text: str) -> str:
-    """``text`` with the characters that console markup would read as a tag escaped, as rich escapes them
-    (so that either console prints it as it is)."""
-    escaped = _TAG_TO_ESCAPE.sub(lambda match: f"{match[1]}{match[1]}\\{match[2]}", text)
-    return escaped + "\\" if escaped.endswith("\\") and not escaped.endswith("\\\\") else escaped
-
-
-class Printer(Protocol):
-    """What findings and errors are printed on: a rich ``Console`` or a :class:`PlainConsole`."""
-
-    def print(self, markup: str = "", /) -> None: ...  # noqa: D102
-
-
-_SGR = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32", "yellow": "33",
-        "blue": "34", "magenta": "35", "cyan": "36", "white": "37"}
-"""The styles of console markup that :class:`PlainConsole` colours (ANSI select-graphic-rendition codes)."""
-
-
-def _wants_colour(stream: TextIO) -> bool:
-    """Colours on a terminal, as rich decides: never with NO_COLOR or TERM=dumb, always with FORCE_COLOR."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
-
-
-class PlainConsole:
-    """Prints console markup without rich: the styles (bold, dim, colours) as ANSI codes on a terminal,
-    nothing but the text elsewhere; escaped brackets as brackets. Lines are never wrapped (as rich's
-    consoles here, made with ``soft_wrap``)."""
-
-    def __init__(self, stream: TextIO, colour: bool | None = None) -> None:
-        self.stream = stream
-        self.colour = _wants_colour(stream) if colour is None else colour
-
-    def render(self, markup: str) -> str:
-        """The text of ``markup``, styled for this console."""
-        pieces: list[str] = []
-        styles: list[str] = []
-        position = 0
-        for match in _TAG.finditer(markup):
-            whole, backslashes, tag = match.groups()
-            start, end = match.span()
-            pieces.append(markup[position:start].replace("\\[", "["))  # a bracket escaped outside a tag, too
-            position = end
-            pairs, escaped = divmod(len(backslashes), 2)
-            pieces.append("\\" * pairs)
-            if escaped:
-                pieces.append(whole[len(backslashes):].replace("\\[", "["))
-                continue
-            if tag.startswith("/"):
-                if styles:
-                    styles.pop()
-            else:
-                styles.append(tag)
-            if self.colour:
-                codes = [_SGR[word] for style in styles for word in style.split() if word in _SGR]
-                pieces.append("\x1b[0m" + (f"\x1b[{';'.join(codes)}m" if codes else ""))
-        pieces.append(markup[position:].replace("\\[", "["))
-        if self.colour and styles:
-            pieces.append("\x1b[0m")
-        return "".join(pieces)
-
-    def print(self, markup: str = "") -> None:
-        """One line (or several) of ``markup``."""
-        self.stream.write(self.render(markup) + "\n")
-        self.stream.flush()
 
 
 def plain_stdout() -> PlainConsole:
@@ -108,11 +32,6 @@ def plain_stderr() -> PlainConsole:
     return PlainConsole(sys.stderr)
 
 
-def _cell_width(text: str) -> int:
-    """Columns a text takes on a terminal: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def print_table(console: PlainConsole, columns: Sequence[tuple[str, Literal["left", "right"]]],
                 rows: Sequence[Sequence[str]]) -> None:
     """A table drawn as rich draws its default one (a heavy box around the header row): a header and one
@@ -120,12 +39,12 @@ def print_table(console: PlainConsole, columns: Sequence[tuple[str, Literal["lef
     plain = PlainConsole(console.stream, colour=False)
     header = [f"[bold]{escape(name)}[/bold]" for name, _ in columns]
     table = [header, *rows]
-    widths = [max(_cell_width(plain.render(row[index])) for row in table) for index in range(len(columns))]
+    widths = [max(cell_width(plain.render(row[index])) for row in table) for index in range(len(columns))]
 
     def line(cells: Sequence[str], bar: str) -> str:
         padded = []
         for cell, width, (_, justify) in zip(cells, widths, columns, strict=True):
-            gap = " " * (width - _cell_width(plain.render(cell)))
+            gap = " " * (width - cell_width(plain.render(cell)))
             text = console.render(cell)
             padded.append(f" {gap}{text} " if justify == "right" else f" {text}{gap} ")
         return bar + bar.join(padded) + bar

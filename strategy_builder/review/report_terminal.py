@@ -1,19 +1,19 @@
-"""The diff for people at a terminal (rich): what changed first, then each changed partner by area.
+"""The diff for people at a terminal: what changed first, then each changed partner by area.
 
 Insertions and deletions carry ``{+ +}`` and ``[- -]`` markers as well as colour (wdiff style), so the
 report reads the same without colour, in a log or through a screen reader. Unchanged partners are one
 line, and so is the text a build writes into every draft.
+
+The report is lines of console markup (:mod:`strategy_builder.markup`), the table of partners included,
+so that it prints the same on rich's console and on the plain one the CLI uses (which spares a diff
+importing rich).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from rich.markup import escape
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
+from strategy_builder.markup import Printer, cell_width, escape, render
 from strategy_builder.review.report_view import SECTION_STATUSES, ChangeView, ComparisonView, SectionView, one_line
 
 _STATUS_STYLE = {"added": "green", "removed": "red", "moved": "cyan", "renumbered": "blue", "changed": "yellow",
@@ -38,7 +38,7 @@ def _change_line(change: ChangeView) -> str:
     return where + "".join(pieces)
 
 
-def _section(console: Console, section: SectionView, indent: str) -> None:
+def _section(console: Printer, section: SectionView, indent: str) -> None:
     status = section.status
     style = _STATUS_STYLE.get(status, "")
     title = escape(one_line(section.title, 100))
@@ -54,7 +54,24 @@ def _section(console: Console, section: SectionView, indent: str) -> None:
         console.print(f"{indent}    [magenta]why:[/] {escape(line)}")
 
 
-def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: bool = False) -> None:
+def table_lines(columns: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[str] = ()) -> list[str]:
+    """A table as lines of markup, drawn as rich draws a ``Table(box=None, show_edge=False, pad_edge=False)``:
+    bold headers, each column as wide as its widest cell, two spaces between columns, the ``right`` columns
+    right-aligned. Cells are markup; their width is that of their text."""
+    header = [f"[bold]{escape(name)}[/bold]" for name in columns]
+    table = [header, *rows]
+    widths = [max(cell_width(render(row[index])) for row in table) for index in range(len(columns))]
+    lines = []
+    for row in table:
+        cells = []
+        for name, cell, width in zip(columns, row, widths, strict=True):
+            gap = " " * (width - cell_width(render(cell)))
+            cells.append(gap + cell if name in right else cell + gap)
+        lines.append("  ".join(cells))
+    return lines
+
+
+def render_terminal(view: ComparisonView, console: Printer, *, show_unchanged: bool = False) -> None:
     """Print the report of a comparison on ``console``: the headline, the changed partners, one line for the
     unchanged ones and one for the text written for each draft. ``show_unchanged`` lists unchanged sections
     of the changed partners too."""
@@ -63,16 +80,11 @@ def render_terminal(view: ComparisonView, console: Console, *, show_unchanged: b
         old, new = str(item.old)[:16], str(item.new)[:16]
         console.print(f"  [magenta]{escape(item.field)}[/]: {escape(old)} → {escape(new)}")
     changed = view.changed_partners
-    if len(changed) > 1:
-        from rich.table import Table  # only a comparison of drafts has partners to tabulate
-
-        table = Table(show_edge=False, pad_edge=False, box=None)
-        for column in ("partner", "status", *SECTION_STATUSES):
-            table.add_column(column, justify="left" if column in ("partner", "status") else "right")
-        for partner in changed:
-            table.add_row(escape(partner.label), f"[{_STATUS_STYLE.get(partner.status, '')}]{partner.status}[/]",
-                          *(str(partner.counts.get(k) or "") for k in SECTION_STATUSES))
-        console.print(table)
+    if len(changed) > 1:  # only a comparison of drafts has partners to tabulate
+        rows = [[escape(partner.label), f"[{_STATUS_STYLE.get(partner.status, '')}]{partner.status}[/]",
+                 *(str(partner.counts.get(k) or "") for k in SECTION_STATUSES)] for partner in changed]
+        for line in table_lines(("partner", "status", *SECTION_STATUSES), rows, right=SECTION_STATUSES):
+            console.print(line)
     for partner in changed:
         if partner.status in ("added", "removed"):
             console.print(f"\n[bold]{escape(partner.label)}[/]: "

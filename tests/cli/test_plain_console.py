@@ -18,8 +18,9 @@ from rich.table import Table
 from conftest import copy_sample
 from strategy_builder.cli.output import PlainConsole, escape, print_table
 
-PIECES = st.lists(st.sampled_from([*"ab[]/\\ #@=-Ж中", "bold", "dim", "red"]), max_size=30).map("".join)
-"""Texts made of brackets, backslashes and style names: what console markup could read as tags."""
+PIECES = st.lists(st.sampled_from([*"ab[]/\\ #@=-Ж中\t\r\x07\n", "bold", "dim", "red"]), max_size=30).map("".join)
+"""Texts made of brackets, backslashes and style names (what console markup could read as tags), tabs and
+line breaks (rich expands tabs to its stops) and control codes (rich drops them)."""
 
 
 def _rich(markup: str | Table) -> str:
@@ -41,14 +42,14 @@ def test_escape_is_riches_and_escaped_text_prints_as_it_is(text: str) -> None:
     assert _plain(escape(text)) == _rich(escape(text))
     # (Console markup reads "\\[" as "[" wherever it is, and escaping doubles a last backslash for markup
     # that goes on after it: rich prints such texts changed too.)
-    if "\\[" not in text and not text.endswith("\\"):
+    if "\\[" not in text and not text.endswith("\\") and not set(text) & set("\t\r\x07"):
         assert _plain(escape(text)) == text + "\n"
 
 
 def test_markup_prints_the_same_text_as_rich() -> None:
     for markup in ["[bold red]error:[/bold red] the file a\\[b] is missing", "[dim]12:00[/dim] x: [green]wrote[/green]",
                    "priorities[0].title  [dim](translation.stale)[/dim]", "\\\\[bold]x[/bold]", "[yellow]open",
-                   f"  {escape('a [bold] b')}  [dim](code)[/dim]"]:
+                   f"  {escape('a [bold] b')}  [dim](code)[/dim]", "[bold]Ж\t中[/bold]\tb\n\tc\r\x07d\t"]:
         assert _plain(markup) == _rich(markup), markup
 
 
