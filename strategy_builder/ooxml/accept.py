@@ -85,6 +85,8 @@ def _has_content(paragraph: etree._Element) -> bool:
 
 def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
     """Merge every paragraph whose mark carries one of ``tags`` into the following paragraph."""
+    if next(root.iter(*tags), None) is None:  # no mark anywhere (most documents): no paragraph to look at
+        return
     marked = [p for p in root.iter(P) if _paragraph_mark(p, tags, where) is not None]
     for paragraph in marked:
         _remove(_paragraph_mark(paragraph, tags, where))  # type: ignore[arg-type]

@@ -31,8 +31,13 @@ _PAIRING_LIMIT = 4000
 """Above this many candidate pairs a replaced stretch is paired in order instead of by similarity."""
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    """Text for the "did it change?" decision: whitespace variants (NBSP etc.) and runs collapsed."""
+    """Text for the "did it change?" decision: whitespace variants (NBSP etc.) and runs collapsed.
+
+    Remembered per text: a diff asks it of every paragraph of both sides twice (the sections' words, then
+    the alignment), and two drafts share most of their paragraphs' texts.
+    """
     if not text.isascii():  # the invisible characters are not ASCII (and most English text is)
         text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
@@ -141,6 +146,8 @@ def visible_key(block: Block) -> tuple[object, ...]:
     """What a reader sees in a block, for deciding whether two blocks are the same: the words (whitespace
     collapsed, computed field results aside) and the fingerprints of the objects that are compared."""
     if isinstance(block, Paragraph):
+        if not block.objects:  # nearly every paragraph
+            return (normalise(block.comparable),)
         return (normalise(block.comparable), *(o.fingerprint for o in block.objects if o.compared))
     return tuple(visible_key(p) for p in iter_paragraphs([block]))
 
