@@ -22,6 +22,8 @@ _HEADING_WORDS = ("heading", "überschrift", "berschrift", "titre", "titolo", "t
 _HEADING_NAME = re.compile(rf"^(?:{'|'.join(_HEADING_WORDS)})\s*(\d)$", re.IGNORECASE)
 _TITLE_NAMES = frozenset({"title", "titel", "titre", "titolo", "título", "название", "заголовок"})
 _MAX_BASED_ON_DEPTH = 10
+_KNOWN_STYLES = 4
+"""Styles parts whose heading styles are remembered (by their bytes) in one process."""
 
 
 def _outline_level(properties: etree._Element | None) -> int | None:
@@ -53,9 +55,27 @@ class HeadingStyles:
 
     @classmethod
     def of(cls, package: DocxPackage) -> HeadingStyles:
-        """The heading styles of ``package``'s main document (none when it has no styles part)."""
+        """The heading styles of ``package``'s main document (none when it has no styles part).
+
+        Remembered by the bytes of the styles part: the documents of one comparison nearly always share
+        their styles (one template), and the part is large (350 KB in python-docx's default template),
+        slower to parse than the text of a 25,000-word document. The part still counts against the
+        package's tag budget as if it were parsed again, so that what is refused does not depend on what
+        was read before.
+        """
         names = package.part_of_type("/styles")
-        return cls.from_styles(package.xml(names[0])) if names else cls()
+        if not names:
+            return cls()
+        data = package.parts[names[0]]
+        known = _KNOWN.get(data)
+        if known is not None:
+            package.charge(names[0])
+            return known
+        found = cls.from_styles(package.xml(names[0]))
+        while len(_KNOWN) >= _KNOWN_STYLES:
+            del _KNOWN[next(iter(_KNOWN))]
+        _KNOWN[data] = found
+        return found
 
     @classmethod
     def from_styles(cls, styles: etree._Element) -> HeadingStyles:
@@ -101,6 +121,10 @@ class HeadingStyles:
         if style in self.levels:
             return self.levels[style]
         return _level_by_name(style)  # a style the document does not define, named like a heading
+
+
+_KNOWN: dict[bytes, HeadingStyles] = {}
+"""The heading styles of the last styles parts read, by the part's bytes (see :meth:`HeadingStyles.of`)."""
 
 
 __all__ = ["HeadingStyles"]

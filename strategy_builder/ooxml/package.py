@@ -226,6 +226,8 @@ class DocxPackage:
         self.limits = limits
         self._xml_cache: dict[str, etree._Element] = {}
         self._tags_parsed = 0
+        self._prepaid: set[str] = set()
+        """Parts counted by :meth:`charge` and not parsed since: their next parse is paid for."""
         self.strict = False
         """Whether a part read so far is in Strict OOXML (it is read in the Transitional vocabulary)."""
 
@@ -274,6 +276,19 @@ class DocxPackage:
     def parse(self, name: str) -> etree._Element:
         """Part ``name`` parsed afresh (not cached: the caller owns and may change the tree), within the
         package's tag budget; raises :class:`UntrustedDocumentError` if it is missing or refused."""
+        prepaid = name in self._prepaid
+        self._prepaid.discard(name)
+        data, tags = self._charge(name, check=not prepaid)
+        try:
+            root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags)
+        except XmlRefused as error:
+            raise UntrustedDocumentError(self.source, str(error)) from error
+        self._tags_parsed += 0 if prepaid else tags
+        return root
+
+    def _charge(self, name: str, *, check: bool = True) -> tuple[bytes, int]:
+        """Part ``name`` as it is parsed (Strict OOXML in the Transitional vocabulary) and its tags, checked
+        against the package's tag budget; raises :class:`UntrustedDocumentError`."""
         if name not in self.parts:
             raise UntrustedDocumentError(self.source, f"part {name} is missing")
         data = self.parts[name]
@@ -281,16 +296,20 @@ class DocxPackage:
             data = transitional(data)
             self.strict = True
         tags = count_tags(data)
-        if self._tags_parsed + tags > self.limits.max_xml_tags:
+        if check and self._tags_parsed + tags > self.limits.max_xml_tags:
             raise UntrustedDocumentError(
                 self.source, f"the document's XML parts hold more than {self.limits.max_xml_tags:,} tags "
                              f"(reached in {name})")
-        try:
-            root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags)
-        except XmlRefused as error:
-            raise UntrustedDocumentError(self.source, str(error)) from error
+        return data, tags
+
+    def charge(self, name: str) -> None:
+        """Count part ``name`` against the package's tag budget as parsing it counts it, for a reader that
+        answers for the part's bytes without parsing them (it parsed the same bytes in another package);
+        raises :class:`UntrustedDocumentError` as :meth:`parse` would. The next parse of the part is
+        then not counted again, so that the budget sees each part as often as before."""
+        _, tags = self._charge(name)
         self._tags_parsed += tags
-        return root
+        self._prepaid.add(name)
 
     def xml(self, name: str) -> etree._Element:
         """The parsed root of part ``name`` (cached); raises :class:`UntrustedDocumentError` if it is bad."""

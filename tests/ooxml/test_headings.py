@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml import headings
 from strategy_builder.ooxml.blocks import Paragraph, read_blocks
 from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.namespaces import W
-from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.package import DocxPackage, ZipLimits
 from strategy_builder.ooxml.parser import parse_xml
 from strategy_builder.ooxml.stories import Locator, document_stories
 
@@ -81,3 +83,27 @@ def test_heading_names_of_the_languages_drafts_come_back_in(name: str) -> None:
     styles = parse_xml(f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="x">'
                        f'<w:name w:val="{name}"/></w:style></w:styles>')
     assert HeadingStyles.from_styles(styles).levels == {"x": 4}
+
+
+
+def _budget_package(tags: int) -> DocxPackage:
+    """The package of :func:`_package` with a budget of ``tags`` tags for its XML parts."""
+    parts = _package().parts
+    return DocxPackage({name: parts[name] for name in parts}, limits=ZipLimits(max_xml_tags=tags))
+
+
+def test_styles_read_before_are_remembered_and_still_count_against_the_tag_budget() -> None:
+    first, second = _package(), _package()
+    assert HeadingStyles.of(second) is HeadingStyles.of(first), "the same styles bytes are read once"
+    needed = sum(first.parts[name].count(b"<") for name in ("word/_rels/document.xml.rels", "word/styles.xml"))
+    for remembered in (False, True):  # what the budget refuses does not depend on what was read before
+        headings._KNOWN.clear()
+        if remembered:
+            HeadingStyles.of(_package())
+        with pytest.raises(UntrustedDocumentError, match="tags"):
+            HeadingStyles.of(_budget_package(needed - 1))
+        exact = _budget_package(needed)
+        assert HeadingStyles.of(exact).levels == HeadingStyles.from_styles(parse_xml(STYLES)).levels
+        exact.xml("word/styles.xml")  # a later reader of the styles: they are counted once, not twice
+        with pytest.raises(UntrustedDocumentError, match="tags"):
+            exact.parse("word/styles.xml")  # parsed once more: counted again, and over the budget
