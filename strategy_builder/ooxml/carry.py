@@ -267,7 +267,7 @@ class RedlineParts:
             # A Strict document was read in the Transitional vocabulary; what is written goes back to Strict.
             parts[name] = strict(data) if self.package.strict else data
         parts.update(self.added)
-        return write_zip(parts)
+        return write_zip(parts, reuse=True)  # the parts the redline leaves alone are copied as they are
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -286,6 +286,32 @@ def test_a_held_part_is_compressed_at_the_level_asked_for() -> None:
         assert archive.read("word/document.xml") == parts["word/document.xml"]
 
 
+def test_with_reuse_the_held_parts_left_alone_are_copied_as_compressed_and_the_changed_compressed_again() -> None:
+    styles = _document("".join(f"<w:p><w:r><w:t>{n * n} {n % 7}</w:t></w:r></w:p>" for n in range(300)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # level 9: not the level write_zip compresses at
+        for name, data in (("[Content_Types].xml", b"<Types/>"), ("word/document.xml", _document()),
+                           ("word/styles.xml", styles)):
+            archive.writestr(name, data, zipfile.ZIP_DEFLATED, 9)
+    original = buffer.getvalue()
+    parts = DocxPackage.from_bytes(original, source="returned.docx").parts
+    assert isinstance(parts, Parts)
+    changed = parts.copy()
+    changed["word/document.xml"] = _document("changed")
+    assert changed.unchanged_member("word/styles.xml") is not None
+    assert changed.unchanged_member("word/document.xml") is None, "set since: its bytes are not the archive's"
+    reused, compressed = write_zip(changed, reuse=True), write_zip(changed)
+    with zipfile.ZipFile(io.BytesIO(original)) as before, zipfile.ZipFile(io.BytesIO(reused)) as after, \
+            zipfile.ZipFile(io.BytesIO(compressed)) as again:
+        assert after.getinfo("word/styles.xml").compress_size == before.getinfo("word/styles.xml").compress_size \
+            != again.getinfo("word/styles.xml").compress_size  # copied as it was, not compressed at level 6
+        assert after.getinfo("word/document.xml").compress_size == again.getinfo("word/document.xml").compress_size
+        assert {name: after.read(name) for name in after.namelist()} == {name: again.read(name)
+                                                                         for name in again.namelist()}
+        assert after.read("word/document.xml") == _document("changed") and after.testzip() is None
+    assert write_zip(changed, reuse=True) == reused
+
+
 def test_a_member_with_a_broken_local_header_is_refused_when_written() -> None:
     data = bytearray(_zip({"word/document.xml": _document(), "word/media/image1.png": _noise(500)}))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
