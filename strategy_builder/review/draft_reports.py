@@ -72,15 +72,17 @@ def drafting_team(side: Side, project_dir: Path) -> str | None:
     return None
 
 
-def issue_date(side: Side) -> dt.date | None:
-    """The date a side was issued: the draft manifest's ``issued``, else the file's modification stamp."""
+def issue_date(side: Side, package: DocxPackage | None = None) -> dt.date | None:
+    """The date a side was issued: the draft manifest's ``issued``, else the file's modification stamp
+    (read from ``package`` when the file was read already)."""
     if side.manifest is not None:
         try:
             return dt.date.fromisoformat(side.manifest.issued[:10])
         except ValueError:
             pass
     if side.kind == "file":
-        modified = read_core_texts(DocxPackage.open(side.path)).get("modified", "").strip()
+        package = package if package is not None else DocxPackage.open(side.path)
+        modified = read_core_texts(package).get("modified", "").strip()
         try:
             return dt.date.fromisoformat(modified[:10]) if modified else None
         except ValueError:
@@ -111,7 +113,9 @@ def diff_report(old: str, new: str, project_dir: Path, *, html: Path | None = No
     view = comparison_view(comparison)
     written: list[Path] = []
     if redlines is not None:
-        date = date or issue_date(comparison.new) or dt.date.today()
+        read = next((p.diff.new.body.package for p in comparison.partners
+                     if p.diff is not None and p.new_file == comparison.new.path), None)
+        date = date or issue_date(comparison.new, read) or dt.date.today()
         author = author or drafting_team(comparison.new, project_dir) or DEFAULT_AUTHOR
         written = write_redlines(comparison, redlines, author=author, date=date)
     if html is not None:
