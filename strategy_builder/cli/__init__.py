@@ -144,6 +144,17 @@ def _wants_json(argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with a documented code; never shows a traceback unless STRATEGY_BUILDER_DEBUG=1."""
+    try:
+        _main(argv)
+    finally:
+        if argv is None:  # the process ends here (a caller passing arguments may go on)
+            # Python's shutdown collects garbage over every object of the process once more before it frees
+            # them: about a tenth of a preview's CPU time (measured), for objects that die with the process
+            # anyway. Frozen, they are freed without that scan.
+            gc.freeze()
+
+
+def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     # The tens of thousands of objects created by importing pydantic, lxml and docxtpl never become
     # garbage; moving them out of the collector's sight saves a third of a small build's time. (The
