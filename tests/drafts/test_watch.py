@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -74,3 +75,34 @@ def test_ctrl_c_stops_the_watcher_even_when_something_caught_its_keyboard_interr
                        stop=lambda: time.monotonic() > give_up, interval=0.01)
     assert len(events) == 1
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the watcher's handler is gone
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_the_wait_between_polls_ends_with_a_file_written_and_closed_or_moved_in(tmp_path: Path) -> None:
+    """A file the kernel reports closed after writing, or renamed into place, is complete: the watcher takes
+    it at once. A file still open for writing is not reported complete (the poll sees it and lets it settle)."""
+    from strategy_builder.drafts.watch import _Wakeup
+
+    partners = tmp_path / "partners"
+    partners.mkdir()
+    wakeup = _Wakeup()
+    try:
+        wakeup.watch({partners})
+
+        def complete_within(seconds: float) -> set[Path]:
+            """What the waits of ``seconds`` at most report complete (the first report ends them)."""
+            for _ in range(int(seconds / 0.05)):
+                if found := wakeup.wait(0.05):
+                    return found
+            return set()
+
+        with open(partners / "AM.yaml", "w", encoding="utf-8") as stream:
+            stream.write("code: AM\n")
+            stream.flush()
+            assert partners / "AM.yaml" not in complete_within(0.2)
+        assert partners / "AM.yaml" in complete_within(5)
+        (tmp_path / "GE.yaml").write_text("code: GE\n", encoding="utf-8")
+        os.replace(tmp_path / "GE.yaml", partners / "GE.yaml")  # an editor's save through a temporary file
+        assert complete_within(5) == {partners / "GE.yaml"}
+    finally:
+        wakeup.close()
