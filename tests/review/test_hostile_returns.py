@@ -3,6 +3,7 @@ the rest of the batch is still processed and the exit code says that some files 
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import resource
@@ -64,8 +65,10 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
             b"</w:body></w:document>")
 
 
+@functools.cache
 def hostile_files() -> dict[str, tuple[bytes, str]]:
-    """File name -> (content, a phrase the error must contain)."""
+    """File name -> (content, a phrase the error must contain); made once per test process (compressing the
+    bombs takes about half a second)."""
     plain = _docx(_document(b"<w:p><w:r><w:t>fine</w:t></w:r></w:p>"))
     deep = _document(b"<w:p>" + b"<w:r>" * 50_000 + b"</w:r>" * 50_000 + b"</w:p>")
     many = _document(b"<w:p/>" * (MAX_XML_TAGS + 10))
