@@ -100,9 +100,8 @@ def test_sections_command_lists_every_section(first_draft: Path) -> None:
     assert listed["stamps"]["draft"] == "001"
 
 
-def test_rebuild_without_changes_creates_nothing_and_force_does(first_draft: Path, tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    build_ok(project)
+def test_rebuild_without_changes_creates_nothing_and_force_does(built_project: Path) -> None:
+    project = built_project  # draft 001 of the sample
     again = build_ok(project)
     assert again["result"] == "unchanged" and again["draft"] == 1
     assert not (project / "build/drafts/002").exists()
@@ -112,9 +111,8 @@ def test_rebuild_without_changes_creates_nothing_and_force_does(first_draft: Pat
     assert {s["status"] for p in manifest["partners"] for s in p["sections"]} == {"unchanged"}
 
 
-def test_editing_one_partner_changes_only_its_statuses(tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    build_ok(project)
+def test_editing_one_partner_changes_only_its_statuses(built_project: Path) -> None:
+    project = built_project  # draft 001 of the sample
     path = project / "inputs/partners/GE.yaml"
     text = path.read_text()
     first_title = re.search(r"^(\s+title: )(.+)$", text, re.M)
@@ -264,9 +262,8 @@ def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
     assert not (project / "build/drafts/001").exists()
 
 
-def test_build_writes_redlines_and_html_report_beside_the_new_draft(tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    build_ok(project)
+def test_build_writes_redlines_and_html_report_beside_the_new_draft(built_project: Path) -> None:
+    project = built_project  # draft 001 of the sample
     assert not (project / "build/drafts/001/redlines").exists(), "a first draft has nothing to compare with"
     path = project / "inputs/partners/AM.yaml"
     path.write_text(path.read_text().replace("title: Towards integrated border management",
@@ -296,9 +293,8 @@ def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None
         assert "Traceback" not in result.stderr
 
 
-def test_removed_and_new_sections_are_recorded_against_the_previous_draft(tmp_path: Path) -> None:
-    project = copy_sample(tmp_path / "p")
-    build_ok(project)
+def test_removed_and_new_sections_are_recorded_against_the_previous_draft(built_project: Path) -> None:
+    project = built_project  # draft 001 of the sample
     path = project / "inputs/partners/TJ.yaml"
     text = path.read_text()
     ids = re.findall(r"^\s+- id: (\S+)$", text, re.M)
