@@ -24,6 +24,27 @@ def built(built_sample: Path) -> Path:
     return built_sample / "build" / "drafts" / "001"  # read only
 
 
+PREVIEWED = ("MD", "TM")
+
+
+@pytest.fixture(scope="module")
+def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PDFs LibreOffice makes of every sample draft and of two previews (``preview-MD.pdf``, ...), in one
+    LibreOffice start (each costs about a second of CPU)."""
+    folder = tmp_path_factory.mktemp("pdfs")
+    project = copy_sample(folder / "project")
+    result = run_cli("build", str(project), "--preview", *(f"--partner={code}" for code in PREVIEWED))
+    assert result.returncode == 0, result.stderr
+    previews = []
+    for code in PREVIEWED:  # LibreOffice names a PDF after its document: the previews' names must differ
+        preview = folder / "previews" / f"preview-{code}.docx"
+        preview.parent.mkdir(exist_ok=True)
+        shutil.copyfile(project / "build" / "preview" / f"{code}.docx", preview)
+        previews.append(preview)
+    _convert([*sorted(built.glob("*.docx")), *previews], folder / "pdf", "pdf")
+    return folder / "pdf"
+
+
 def _soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     require_tool(path is not None, "LibreOffice (soffice)")
@@ -55,13 +76,12 @@ def _pdf_text(pdf: Path) -> tuple[int, str]:
     return pages, re.sub(r"\s+", " ", text)
 
 
-def test_every_sample_draft_converts_to_pdf_with_all_areas(built: Path, tmp_path: Path) -> None:
+def test_every_sample_draft_converts_to_pdf_with_all_areas(built: Path, pdfs: Path) -> None:
     documents = sorted(built.glob("*.docx"))
     assert len(documents) == 12
-    _convert(documents, tmp_path / "pdf", "pdf")
     manifest = json.loads((built / "manifest.json").read_text())
     for document in documents:
-        pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
+        pdf = pdfs / f"{document.stem}.pdf"
         # soffice exits 0 even when a conversion failed: the PDF is the proof.
         assert pdf.is_file(), f"LibreOffice could not convert {document.name}"
         pages, text = _pdf_text(pdf)
@@ -99,18 +119,13 @@ def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) 
             assert title in text
 
 
-def test_preview_documents_open_in_libreoffice_too(tmp_path: Path) -> None:
+def test_preview_documents_open_in_libreoffice_too(pdfs: Path) -> None:
     """Previews are zipped faster and checked in memory (docs/build.md); LibreOffice must still open them."""
-    project = copy_sample(tmp_path / "project")
-    result = run_cli("build", str(project), "--preview", "--partner", "MD", "--partner", "TM")
-    assert result.returncode == 0, result.stderr
-    documents = [project / "build" / "preview" / f"{code}.docx" for code in ("MD", "TM")]
-    _convert(documents, tmp_path / "pdf", "pdf")
-    for document in documents:
-        pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
-        assert pdf.is_file(), f"LibreOffice could not convert the preview {document.name}"
+    for code in PREVIEWED:
+        pdf = pdfs / f"preview-{code}.pdf"
+        assert pdf.is_file(), f"LibreOffice could not convert the preview {code}.docx"
         pages, text = _pdf_text(pdf)
-        assert pages >= 4, (document.name, pages)
+        assert pages >= 4, (code, pages)
         assert "Preview – not for circulation" in text
         for title in AREA_TITLES.values():
-            assert title in text, (document.name, title)
+            assert title in text, (code, title)
