@@ -43,7 +43,7 @@ DOCUMENT = b'<w:document xmlns:w="' + W.encode() + b'"><w:body>%s</w:body></w:do
 
 
 def _docx(path: Path, parts: dict[str, bytes], *, stored: bool = False) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
                            "word/document.xml": DOCUMENT % b"<w:p/>", **parts}.items():
             archive.writestr(name, data)
