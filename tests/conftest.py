@@ -115,11 +115,11 @@ def corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def sample_drafts(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Drafts 001 and 002 of the sample with the diff scenario between them (tests/fixtures/diff/drafts.py)."""
     from fixtures.diff.drafts import build_sample_drafts
 
-    return build_sample_drafts(tmp_path_factory.mktemp("drafts"))
+    return build_sample_drafts(tmp_path_factory.mktemp("drafts"), built_sample)
 
 
 STALE_SAMPLE_TRANSLATION = ("inputs/translations/ru/KZ.yaml",
