@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic_core import PydanticCustomError
 
 from strategy_builder.models.areas import AREA_KEYS
+from strategy_builder.models.defaults import empty_dict, empty_list
 from strategy_builder.models.period import PeriodPoint
 
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -126,7 +127,7 @@ class Consultation(_Model):
     issued: IsoDate = Field(description="Date printed on the drafts of this round")
     deadline: IsoDate = Field(description="Date by which ministries return their comments")
     recipients: list[Line] = Field(
-        default_factory=list, description="Distribution list of this round, printed in every draft")
+        default_factory=empty_list, description="Distribution list of this round, printed in every draft")
     reply_letter: Prose | None = Field(
         None, description="A paragraph of the drafting team's own, printed in every reply to a ministry in this "
                           "round ('strategy-builder reply'), after the standard opening")
@@ -189,11 +190,11 @@ class StrategyFile(_Model):
     introduction: Prose | None = Field(
         None, description="The introduction of every draft: the BMP mandate, the expert missions, the consultation")
     abbreviations: dict[AbbreviationCode, Line] = Field(
-        default_factory=dict, description="Full names of abbreviations used in the texts (IBM: integrated border "
-                                          "management); stakeholder and state codes have theirs already",
+        default_factory=empty_dict, description="Full names of abbreviations used in the texts (IBM: integrated "
+                                                "border management); stakeholder and state codes have theirs already",
         json_schema_extra={"additionalProperties": False})
     languages: list[LanguageCode | LanguageVersion] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="The languages of the drafts, the source language first (en); each other language is a "
                     "translated version of every partner's draft, or of the partners it names "
                     "({code: ru, partners: [AM, BY]}); translations live in inputs/translations/<language>/")
@@ -268,17 +269,17 @@ class KeyFigure(_Model):
     unit: Line | None = None
     year: Annotated[int, Field(ge=1990, le=2100)]
     source: Line
-    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
+    responds_to: list[RowId] = Field(default_factory=empty_list, description=RESPONDS_TO_HELP)
 
 
 class Action(_Model):
     """A concrete, operational action: what, who leads, who takes part, when."""
 
     text: Prose
-    lead: list[StateCode] = Field(default_factory=list, description="Lead states (participating states)")
-    stakeholders: list[StakeholderCode] = Field(default_factory=list)
+    lead: list[StateCode] = Field(default_factory=empty_list, description="Lead states (participating states)")
+    stakeholders: list[StakeholderCode] = Field(default_factory=empty_list)
     timeline: Period | None = None
-    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
+    responds_to: list[RowId] = Field(default_factory=empty_list, description=RESPONDS_TO_HELP)
 
 
 class ExpectedImpact(_Model):
@@ -301,21 +302,21 @@ class Priority(_Model):
 
     id: Slug
     title: Line
-    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
+    responds_to: list[RowId] = Field(default_factory=empty_list, description=RESPONDS_TO_HELP)
     status: Status = Status.PROPOSED
     rationale: Prose = Field(description="The partner's own statement of why this matters")
     cooperation: Prose | None = Field(None, description="How it prepares future joint cooperation")
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=empty_list)
     expected_impact: ExpectedImpact | None = None
-    references: list[Reference] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=empty_list)
 
 
 class Area(_Model):
     """A partner's priorities in one area of the Joint Declaration."""
 
-    priorities: list[Priority] = Field(default_factory=list)
+    priorities: list[Priority] = Field(default_factory=empty_list)
     no_priorities_reason: Prose | None = Field(None, description="Required when there are no priorities")
-    responds_to: list[RowId] = Field(default_factory=list, description=RESPONDS_TO_HELP)
+    responds_to: list[RowId] = Field(default_factory=empty_list, description=RESPONDS_TO_HELP)
 
 
 class Areas(_Model):
@@ -339,12 +340,13 @@ class PartnerFile(_Model):
     official_name: Line | None = None
     summary: Prose | None = Field(
         None, description="The executive summary; when absent the draft prints an overview of the priorities")
-    authorities: list[Authority] = Field(default_factory=list)
+    authorities: list[Authority] = Field(default_factory=empty_list)
     situation: Prose = Field(description="A short objective description of the migration situation")
     situation_responds_to: list[RowId] = Field(
-        default_factory=list, description="IDs of rows of the comment register that the situation (with the "
-                                          "names and authorities) answers; the next draft's changes table cites them")
-    key_figures: list[KeyFigure] = Field(default_factory=list)
+        default_factory=empty_list, description="IDs of rows of the comment register that the situation (with "
+                                                "the names and authorities) answers; the next draft's changes table "
+                                                "cites them")
+    key_figures: list[KeyFigure] = Field(default_factory=empty_list)
     areas: Areas
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from strategy_builder.models.defaults import empty_dict, empty_list
 from strategy_builder.models.section_changes import ChangeStatus, SectionFacts, draft_section_facts
 
 MANIFEST_FORMAT = 2
@@ -48,8 +49,9 @@ class ManifestSection(_Model):
                                                       "another area); null when added")
     previous_number: str | None = Field(None, description="Number in the previous draft; null when added")
     previous_title: str | None = Field(None, description="Title in the previous draft; null when added")
-    responds_to: list[str] = Field(default_factory=list, description="Register row IDs the section's entries "
-                                                                       "answer (responds_to in the inputs)")
+    responds_to: list[str] = Field(
+        default_factory=empty_list,
+        description="Register row IDs the section's entries answer (responds_to in the inputs)")
     priority_status: str | None = Field(
         None, description="A priority's status in this draft (proposed, agreed, bracketed, withdrawn)")
 
@@ -70,7 +72,7 @@ class ManifestPartner(_Model):
     words: int
     sections: list[ManifestSection]
     removed_sections: list[ManifestSection] = Field(
-        default_factory=list, description="Sections of the previous draft that this draft no longer has")
+        default_factory=empty_list, description="Sections of the previous draft that this draft no longer has")
     pages: int | None = Field(None, description="Pages of the document as LibreOffice laid it out (null: not laid "
                                                 "out)")
     pdf_file: str | None = Field(None, description="File name of the PDF inside the draft folder (build --pdf)")
@@ -118,7 +120,7 @@ class ManifestLanguageDocument(_Model):
         description="sha256 of inputs/translations/<language>/strategy.yaml (null: none)")
     sections: list[ManifestTranslatedSection]
     pending: list[ManifestPendingValue] = Field(
-        default_factory=list, description="Values printed untranslated (build --allow-untranslated, previews)")
+        default_factory=empty_list, description="Values printed untranslated (build --allow-untranslated, previews)")
 
 
 class ManifestLayout(_Model):
@@ -128,7 +130,7 @@ class ManifestLayout(_Model):
     contents_pages: bool = Field(description="The contents carries page numbers (a layout pass ran)")
     engine: str = Field(description="The LibreOffice that laid the drafts out, e.g. 'LibreOffice 7.4.7.2'; '' "
                                     "when none did")
-    fonts: dict[str, str] = Field(default_factory=dict,
+    fonts: dict[str, str] = Field(default_factory=empty_dict,
                                   description="Each font of the template -> the font the layout used for it")
     note: str = Field("", description="Why there was no layout pass, or what to know about it")
 
@@ -156,8 +158,8 @@ class Manifest(_Model):
     partners: list[ManifestPartner]
     layout: ManifestLayout | None = Field(None, description="The layout pass of the contents (drafts only)")
     language_versions: list[ManifestLanguageDocument] = Field(
-        default_factory=list, description="The documents of the declared languages other than the source "
-                                          "(absent from the file when there are none)")
+        default_factory=empty_list, description="The documents of the declared languages other than the source "
+                                                "(absent from the file when there are none)")
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Manifest:
