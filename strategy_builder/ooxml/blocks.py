@@ -29,6 +29,9 @@ class ObjectsOf(Protocol):
 
     def __call__(self, paragraph: etree._Element) -> tuple[InlineObject, ...]: ...
 
+    def any_in(self, container: etree._Element) -> bool:
+        """Whether anything under ``container`` could be an object of a paragraph (else none is asked)."""
+
     def block_object(self, element: etree._Element) -> InlineObject | None:
         """An object between paragraphs (an embedded document), or ``None``."""
 
@@ -115,15 +118,19 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
     headings = headings or HeadingStyles()
     blocks: list[Block] = []
     loose: list[InlineObject] = []  # embedded documents between paragraphs: they join the paragraph before
+    # Most containers hold no field and no object at all: one look at the whole container then spares
+    # a look into each of its paragraphs (a tenth of reading a long document).
+    fields = next(container.iter(FLD_CHAR, FLD_SIMPLE), None) is not None
+    inline = objects if objects is not None and objects.any_in(container) else None
     for child in _children(container):
         if child.tag == P:
             style = style_id(child)
             text = paragraph_text(child)
             masked = None
-            if next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
+            if fields and next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
                 masked = masked_text(child)
                 masked = masked if masked != text else None
-            found = objects(child) if objects is not None else ()
+            found = inline(child) if inline is not None else ()
             if loose:
                 found, loose = tuple(loose) + found, []
             blocks.append(Paragraph(text, style, headings.level(child, style), child, found, masked))

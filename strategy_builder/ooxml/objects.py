@@ -228,6 +228,10 @@ class ObjectReader:
         digest, _ = self._part_digest(element.get(R_ID))
         return Opaque("embedded document", digest, element)
 
+    def any_in(self, container: etree._Element) -> bool:
+        """Whether an object could be under ``container`` (a body, a cell, a text box)."""
+        return next(container.iter(*_INTERESTING), None) is not None
+
     def __call__(self, paragraph: etree._Element) -> tuple[InlineObject, ...]:
         if next(paragraph.iter(*_INTERESTING), None) is None:
             return ()
