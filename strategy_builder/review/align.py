@@ -202,7 +202,7 @@ def _key(block: Block) -> tuple[object, ...]:
 
 def _pair(old: Block, new: Block) -> BlockPair:
     if isinstance(old, Paragraph) and isinstance(new, Paragraph):
-        objects = _pair_objects(old, new)
+        objects = _pair_objects(old, new) if old.objects or new.objects else []
         if old.text == new.text and not objects:
             return BlockPair("equal", old, new)
         ops: list[WordOp] = word_diff(old.text, new.text) if old.text != new.text else (

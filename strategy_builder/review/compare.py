@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Literal
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
-from strategy_builder.review.attribution import BuildPair, DraftInputs, attribute_section
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
 
 if TYPE_CHECKING:  # a manifest is read (and its models imported) only for a draft folder that has one
     from strategy_builder.models.manifest import Manifest, ManifestSection
+    from strategy_builder.review.attribution import BuildPair
 
 PartnerStatus = Literal["added", "removed", "changed", "unchanged"]
 
@@ -163,10 +163,14 @@ def _metadata(old: Side, new: Side) -> list[MetaChange]:
 def _builds(old: Side, new: Side, project_dir: Path) -> BuildPair | None:
     if old.manifest is None or new.manifest is None:
         return None
+    from strategy_builder.review.attribution import BuildPair, DraftInputs  # two builds only: their inputs
+
     return BuildPair(old.manifest, new.manifest, DraftInputs(old.path, project_dir), DraftInputs(new.path, project_dir))
 
 
 def _attribute(diff: DocumentDiff, partner: str, builds: BuildPair) -> None:
+    from strategy_builder.review.attribution import attribute_section
+
     for section in diff.sections:
         section.attribution = attribute_section(section, partner, builds)
 

@@ -174,9 +174,9 @@ def _number_pattern(number: str) -> re.Pattern[str]:
 # ----------------------------------------------------------------------------------- classification
 
 
-def _fingerprint(document: ReviewDocument, info: SectionInfo) -> str:
+def _fingerprint(blocks: list[Block], info: SectionInfo) -> str:
     """The section's words (whitespace collapsed) without its own number: equal when only the number changed."""
-    text = "\n".join(str(visible_key(block)) for block in document.section_blocks(info.key))
+    text = "\n".join(str(visible_key(block)) for block in blocks)
     if info.number:
         text = _number_pattern(info.number).sub("#", text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -186,10 +186,13 @@ def _document_facts(document: ReviewDocument, manifest: dict[str, ManifestSectio
     """The facts of every tracked or heading section of ``document``; ``manifest`` (a build's sections by ID)
     adds the content hash of each section's inputs to what its words say."""
     facts = []
+    blocks: dict[str, list[Block]] = {}  # each section's blocks over its segments (section_blocks, at once)
+    for segment in document.segments:
+        blocks.setdefault(segment.owner, []).extend(segment.blocks)
     for info in document.sections.values():
         if info.kind == "outside":
             continue
-        words = _fingerprint(document, info)
+        words = _fingerprint(blocks.get(info.key, []), info)
         if info.kind == "tracked" and info.section_id:
             recorded = manifest.get(info.section_id) if manifest is not None else None
             if recorded is not None:
