@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.models.section_changes import CHANGE_STATUSES
-from strategy_builder.review.attribution import Attribution
 from strategy_builder.review.compare import Comparison, MetaChange, PartnerDiff, Side
 from strategy_builder.review.diff import Change, NotCompared, SectionDiff
+
+if TYPE_CHECKING:  # only two builds have attributions (and their inputs to read): imported by them
+    from strategy_builder.review.attribution import Attribution
 
 SCHEMA = "strategy-builder-diff"
 SCHEMA_VERSION = 2
