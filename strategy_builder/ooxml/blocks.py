@@ -15,9 +15,9 @@ from lxml import etree
 
 from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.namespaces import (
-    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, SDT, SDT_CONTENT, TBL, TC, TR, P,
+    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, PPR, SDT, SDT_CONTENT, TBL, TC, TR, P,
 )
-from strategy_builder.ooxml.text import masked_text, paragraph_text, style_id
+from strategy_builder.ooxml.text import masked_text, paragraph_style, paragraph_text
 
 if TYPE_CHECKING:
     from strategy_builder.ooxml.objects import InlineObject
@@ -124,7 +124,8 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
     inline = objects if objects is not None and objects.any_in(container) else None
     for child in _children(container):
         if child.tag == P:
-            style = style_id(child)
+            properties = child.find(PPR)
+            style = paragraph_style(properties)
             text = paragraph_text(child)
             masked = None
             if fields and next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
@@ -133,7 +134,8 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
             found = inline(child) if inline is not None else ()
             if loose:
                 found, loose = tuple(loose) + found, []
-            blocks.append(Paragraph(text, style, headings.level(child, style), child, found, masked))
+            heading = headings.level(child, style, properties) if properties is not None else None
+            blocks.append(Paragraph(text, style, heading, child, found, masked))
         elif child.tag == TBL:
             rows = []
             for row in _children(child):

@@ -107,12 +107,14 @@ class HeadingStyles:
                 levels[sid] = levels[probe]
         return cls(levels)
 
-    def level(self, paragraph: etree._Element, style: str | None = None) -> int | None:
+    def level(self, paragraph: etree._Element, style: str | None = None,
+              properties: etree._Element | None = None) -> int | None:
         """The heading level (1-9) of ``paragraph``, or ``None`` when it is not a heading.
 
-        ``style`` is the paragraph's style id when the caller has read it already.
+        ``style`` is the paragraph's style id and ``properties`` its ``w:pPr`` when the caller has read them
+        already.
         """
-        outline = _outline_level(paragraph.find(PPR))
+        outline = _outline_level(paragraph.find(PPR) if properties is None else properties)
         if outline is not None:
             return outline or None
         style = style_id(paragraph) if style is None else style

@@ -166,10 +166,14 @@ def visible_text(root: etree._Element) -> str:
 
 def style_id(paragraph: etree._Element) -> str:
     """The paragraph's style id, or ``""``."""
-    ppr = paragraph.find(PPR)
-    if ppr is None:
+    return paragraph_style(paragraph.find(PPR))
+
+
+def paragraph_style(properties: etree._Element | None) -> str:
+    """The style id of a paragraph's ``w:pPr`` (``None``: it has none), or ``""``."""
+    if properties is None:
         return ""
-    style = ppr.find(PSTYLE)
+    style = properties.find(PSTYLE)
     return style.get(VAL, "") if style is not None else ""
 
 
