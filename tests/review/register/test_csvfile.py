@@ -117,3 +117,12 @@ def test_a_record_that_is_not_csv_is_refused_naming_its_line() -> None:
 def test_a_big_endian_utf16_register_is_refused_as_utf16() -> None:
     with pytest.raises(RegisterRefused, match="UTF-16"):
         decode("ID,Remark\r\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "register.csv")
+
+
+def test_every_record_the_import_changes_is_rewritten_and_the_others_are_copied() -> None:
+    first, second, third = (f"C-000{n},accepted,,,AM,001,comment,A,,,,,,,,3,,,,remark {n}" for n in (1, 2, 3))
+    text, records = _updated(f"{HEADER}\r\n{first}\r\n{second}\r\n{third}\r\n".encode(),
+                             [_row(1), _row(2, remark="remark 2, reworded"), _row(3)])
+    assert text.split("\r\n")[1] == first and text.split("\r\n")[3] == third
+    remark = records[0].index("Remark or changed text")
+    assert [record[remark] for record in records[1:]] == ["remark 1", "remark 2, reworded", "remark 3"]
