@@ -259,12 +259,10 @@ def test_a_json_register_without_rows_gets_every_column(tmp_path: Path) -> None:
     assert read_register(tmp_path / "none.json") == []
 
 
-def test_a_new_xlsx_keeps_text_of_digits_as_text_and_cuts_a_remark_at_excels_cell_limit() -> None:
-    rows = [_row(1, remark="2011"), _row(2, remark="x" * 40_000)]
-    sheet = openpyxl.load_workbook(io.BytesIO(new_xlsx(new_register_plan(rows))))["Register"]
+def test_a_new_xlsx_keeps_text_of_digits_as_text() -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(new_xlsx(new_register_plan([_row(1, remark="2011")]))))["Register"]
     remark = [cell.value for cell in sheet[1]].index("Remark or changed text") + 1
     assert sheet.cell(row=2, column=remark).value == "2011"
-    assert sheet.cell(row=3, column=remark).value == "x" * 32_767  # what one Excel cell holds
 
 
 def test_spreadsheet_numbers_past_the_last_date_or_not_after_its_epoch_are_no_date() -> None:

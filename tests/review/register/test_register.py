@@ -94,10 +94,15 @@ def test_xlsx_cells_are_typed_and_the_sheet_prints_well(tmp_path: Path) -> None:
     assert (back["C-0001"].date, back["C-0001"].draft, back["C-0002"].draft) == ("2024-03-04T10:15", "001", "012")
     again = update_register(path, rows)
     assert (again.written, again.added, again.updated) == (None, 0, 0), "typed cells read back as they were"
-    later = update_register(path, [*rows, _row(3, date="2024-03-06T08:30:00Z")])
-    assert (later.added, later.updated) == (1, 0)
+    later = update_register(path, [_row(1, date="2024-03-04T10:15:00Z", area="Integration of legally residing "
+                                        "migrants", area_key="integration", resolved="yes", yaml_line="41"),
+                                   rows[1], _row(3, date="2024-03-06T08:30:00Z", remark="2013")])
+    assert (later.added, later.updated) == (1, 1)
     sheet = openpyxl.load_workbook(path)["Register"]
     assert sheet[f"{column['Date']}4"].value == dt.datetime(2024, 3, 6, 8, 30), "appended rows are typed too"
+    assert sheet[f"{column['YAML line']}2"].value == 41 and sheet[f"{column['YAML line']}4"].value == 13
+    assert sheet[f"{column['Draft']}4"].value == 1 and sheet[f"{column['Draft']}4"].number_format == "000"
+    assert sheet[f"{column['Remark or changed text']}4"].value == "2013"  # digits in a text column stay text
 
 
 def test_a_new_xlsx_is_laid_out_for_reading_filtering_and_choosing_a_disposition(tmp_path: Path) -> None:
@@ -107,7 +112,8 @@ def test_a_new_xlsx_is_laid_out_for_reading_filtering_and_choosing_a_disposition
     sheet = openpyxl.load_workbook(path)["Register"]
     column = {c.value: c.column_letter for c in sheet[1]}
     assert all(cell.font.bold and cell.alignment.wrap_text for cell in sheet[1])  # the header stands out
-    assert {cell.fill.fgColor.rgb[-6:] for cell in sheet[1]} == {"DDE6F3"}
+    assert {(cell.fill.fill_type, cell.fill.fgColor.rgb[-6:], cell.alignment.vertical) for cell in sheet[1]} == {
+        ("solid", "DDE6F3", "top")}
     for declared in COLUMNS:
         letter = column[declared.header]
         assert sheet.column_dimensions[letter].width == declared.width
