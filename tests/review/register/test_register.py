@@ -648,3 +648,22 @@ def test_imports_never_change_a_cell_the_tool_does_not_own_and_only_append_rows(
     appended_ids = [str(_value(new, r, header.index("ID"))) for r in range(len(old), len(new))]
     existing_ids = {str(_value(old, r, header.index("ID"))) for r in range(1, len(old))}
     assert set(appended_ids) == {row.id for row in returns} - existing_ids
+
+
+def test_columns_added_to_a_teams_xlsx_get_the_look_of_its_header(tmp_path: Path) -> None:
+    from openpyxl.styles import Font
+
+    path = tmp_path / "register.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Register"
+    sheet.append(["ID", "Disposition"])
+    sheet.append(["C-0001", "accepted"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, italic=True)
+    workbook.save(path)
+    update_register(path, [_row(1), _row(2)])
+    sheet = openpyxl.load_workbook(path)["Register"]
+    assert [c.value for c in sheet[1]][:4] == ["ID", "Disposition", "Note", "Ministry"]
+    assert all(cell.font.bold and cell.font.italic for cell in sheet[1])  # the added headers look like the others
+    assert (sheet["B2"].value, sheet["B3"].value) == ("accepted", "open")
