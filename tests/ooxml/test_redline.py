@@ -34,6 +34,8 @@ def assert_marks_in_schema_order(data: bytes) -> None:
 
     root = etree.fromstring(document_xml(data).encode("utf-8"))
     w = f"{{{W}}}"
+    body = root.find(f"{w}body")
+    assert body is None or body.find(f"{w}sectPr") is None or body[-1].tag == f"{w}sectPr"  # CT_Body: sectPr last
     for paragraph in root.iter(f"{w}p"):
         properties = paragraph.findall(f"{w}pPr")
         assert len(properties) <= 1 and (not properties or paragraph.index(properties[0]) == 0)
@@ -438,3 +440,33 @@ def test_a_changed_row_whose_cells_are_in_content_controls_is_edited_in_its_cell
                     _cells_in_content_controls)
     xml = document_xml(assert_invariant(old, new))
     assert '<w:t xml:space="preserve"> all</w:t></w:r></w:ins>' in xml and "<w:trPr>" not in xml  # edited in place
+
+
+def _marked_paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """(text, the revision of its paragraph mark or ``""``) of every paragraph of the body, tables included."""
+    from lxml import etree
+
+    root = etree.fromstring(document_xml(data).encode("utf-8"))
+    w = f"{{{W}}}"
+    found = []
+    for paragraph in root.iter(f"{w}p"):
+        marks = [c.tag[len(w):] for c in paragraph.findall(f"{w}pPr/{w}rPr/*") if c.tag in (f"{w}ins", f"{w}del")]
+        found.append(("".join(t.text or "" for t in paragraph.iter(f"{w}t", f"{w}delText")), "".join(marks)))
+    return found
+
+
+def test_a_paragraph_added_or_removed_at_the_end_marks_the_paragraph_mark_before_it() -> None:
+    """Word cannot insert or delete the last paragraph mark of the document or of a cell (docs/diff.md): the
+    paragraph before carries the mark, and the last one has none."""
+    old = make_docx(["first", "last", ("table", [["cell", "kept"]]), "after the table"])
+    new = make_docx(["first", "last", ("table", [[["cell", "added in the cell"], "kept"]]), "after the table",
+                     "appended", "appended again"])
+    added = _marked_paragraphs(assert_invariant(old, new))
+    assert added[-3:] == [("after the table", "ins"), ("appended", "ins"), ("appended again", "")]
+    assert ("cell", "ins") in added and ("added in the cell", "") in added
+    removed = _marked_paragraphs(assert_invariant(new, old))
+    assert removed[-3:] == [("after the table", "del"), ("appended", "del"), ("appended again", "")]
+    assert ("cell", "del") in removed and ("added in the cell", "") in removed
+    # Every paragraph removed: they come back before the section's properties, which stay last.
+    assert [text for text, _ in _marked_paragraphs(assert_invariant(make_docx(["first", "second"]),
+                                                                    make_docx([])))] == ["first", "second"]
