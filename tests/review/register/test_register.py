@@ -667,3 +667,31 @@ def test_columns_added_to_a_teams_xlsx_get_the_look_of_its_header(tmp_path: Path
     assert [c.value for c in sheet[1]][:4] == ["ID", "Disposition", "Note", "Ministry"]
     assert all(cell.font.bold and cell.font.italic for cell in sheet[1])  # the added headers look like the others
     assert (sheet["B2"].value, sheet["B3"].value) == ("accepted", "open")
+
+
+def test_the_newest_backups_are_kept_numbered_within_one_second(tmp_path: Path) -> None:
+    from strategy_builder.review.register.update import BACKUPS_KEPT
+
+    path = tmp_path / "register.csv"
+    update_register(path, [_row(1)])
+    for number in range(2, BACKUPS_KEPT + 4):  # a backup before each update; several in one second
+        update_register(path, [_row(n) for n in range(1, number + 1)])
+    backups = sorted((tmp_path / BACKUP_DIR).iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert len(backups) == BACKUPS_KEPT
+    assert all(re.fullmatch(r"register\.\d{8}-\d{6}(-\d+)?\.csv", p.name) for p in backups)
+    # The newest are kept: the last one holds the register just before the last update.
+    assert [row.id for row in read_register(backups[-1])] == [f"C-{n:04d}" for n in range(1, BACKUPS_KEPT + 3)]
+    assert [row.id for row in read_register(backups[0])] == [f"C-{n:04d}" for n in range(1, 4)]
+
+
+def test_the_counts_of_an_update_take_each_row_as_the_register_holds_it_after_the_update(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(_csv_text([["ID", "Disposition", "Partner", "Ministry", "Area key"],
+                                ["C-0001", "Accepted", "AM", "Ministry of Labour", "integration"],
+                                ["C-0002", "", "GE", "", ""], ["", "rejected", "XX", "", ""]], ",", "\r\n", True))
+    result = update_register(path, [_row(1, partner="AM", area_key="integration"), _row(2, partner="GE"),
+                                    _row(3, partner="KZ", area_key="return")])
+    assert result.summary["partner"] == {"AM": 1, "GE": 1, "KZ": 1}  # the team's row without an ID is not one
+    assert result.summary["disposition"] == {"accepted": 1, "open": 2}
+    assert result.summary["ministry"] == {"Ministry of Labour": 3}  # the import filled in C-0002's
+    assert result.summary["area"] == {"integration": 2, "return": 1}  # C-0002's by the Area the import wrote
