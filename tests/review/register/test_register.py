@@ -695,3 +695,38 @@ def test_the_counts_of_an_update_take_each_row_as_the_register_holds_it_after_th
     assert result.summary["disposition"] == {"accepted": 1, "open": 2}
     assert result.summary["ministry"] == {"Ministry of Labour": 3}  # the import filled in C-0002's
     assert result.summary["area"] == {"integration": 2, "return": 1}  # C-0002's by the Area the import wrote
+
+
+def test_a_register_in_folders_not_made_yet_is_created_with_them_and_a_folder_is_refused(tmp_path: Path) -> None:
+    from strategy_builder.errors import EnvironmentProblem
+
+    path = tmp_path / "round 2" / "ministries" / "register.csv"
+    result = update_register(path, [_row(1)])
+    assert (result.path, result.rows, result.added) == (path, 1, 1) and path.is_file()
+    again = update_register(path, [_row(1)])  # nothing to write: the same answers, no file written
+    assert (again.path, again.written, again.rows, again.added_columns) == (path, None, 1, ())
+    assert again.summary == result.summary == {"partner": {"AM": 1}, "area": {"integration": 1},
+                                               "ministry": {"Ministry of Labour": 1}, "disposition": {"open": 1}}
+    folder = tmp_path / "register.json"
+    folder.mkdir()
+    with pytest.raises(RegisterRefused) as refused:
+        update_register(folder, [_row(1)])
+    assert str(refused.value).startswith(f"{folder}: ") and "folder" in str(refused.value) and refused.value.hint
+    inside_a_file = path / "register.csv"  # a "folder" that is the CSV register itself
+    with pytest.raises(EnvironmentProblem) as cannot:
+        read_register(inside_a_file)
+    assert str(cannot.value).startswith(f"cannot read the register {inside_a_file}") and cannot.value.hint
+
+
+def test_numbers_a_spreadsheet_stored_are_read_as_the_register_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Register"
+    sheet.append(["ID", "Draft", "YAML line", "Remark or changed text"])
+    sheet.append(["C-0001", 3, 41.0, 7])  # a number typed over the draft, a line stored as a real number
+    sheet.append(["C-0002", 12.0, 5, "12.0"])
+    workbook.save(path)
+    first, second = read_register(path)
+    assert (first.draft, first.yaml_line, first.remark) == ("003", "41", "7")
+    assert (second.draft, second.yaml_line, second.remark) == ("012", "5", "12.0")
