@@ -467,6 +467,8 @@ def test_a_paragraph_added_or_removed_at_the_end_marks_the_paragraph_mark_before
     removed = _marked_paragraphs(assert_invariant(new, old))
     assert removed[-3:] == [("after the table", "del"), ("appended", "del"), ("appended again", "")]
     assert ("cell", "del") in removed and ("added in the cell", "") in removed
-    # Every paragraph removed: they come back before the section's properties, which stay last.
+    # Every paragraph removed: they come back before the section's properties, which stay last; and back.
     assert [text for text, _ in _marked_paragraphs(assert_invariant(make_docx(["first", "second"]),
                                                                     make_docx([])))] == ["first", "second"]
+    assert _marked_paragraphs(assert_invariant(make_docx([]), make_docx(["first", "second"]))) == [
+        ("first", "ins"), ("second", "ins")]  # no paragraph before them to carry the last mark
