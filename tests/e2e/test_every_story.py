@@ -379,9 +379,7 @@ def test_a_header_only_a_later_section_showed_comes_back_there_unless_that_secti
     old, new = tmp_path / "old.docx", tmp_path / "new.docx"
     old.write_bytes(_two_headers(*old_headers))
     new.write_bytes(_two_headers(*new_headers))
-    (partner,) = compare(str(old), str(new), tmp_path).partners
-    assert partner.diff is not None
-    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    data = _redline_of(old, new, tmp_path)
     # Accept All shows what NEW shows, the first section's header on the second one included.
     assert story_views(data, "accept")["headers and footers"] == story_views(new)["headers and footers"]
     for sect in DocxPackage.from_bytes(data).xml("word/document.xml").iter(f"{{{W_NS}}}sectPr"):
@@ -417,6 +415,13 @@ def test_a_replaced_picture_is_deleted_just_before_its_replacement(
     assert deleted.getnext() is inserted, etree.tostring(deleted.getparent())[:300]
 
 
+def _redline_of(old: Path, new: Path, folder: Path) -> bytes:
+    """The redline of two files, compared as `diff` compares them."""
+    (partner,) = compare(str(old), str(new), folder).partners
+    assert partner.diff is not None
+    return redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+
+
 def _alternate_text_box(text: str) -> str:
     """A text box as Word writes it: DrawingML in mc:Choice, the same text in VML in mc:Fallback."""
     wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -440,9 +445,7 @@ def test_an_edited_text_box_keeps_no_fallback_showing_the_old_text(tmp_path: Pat
         document.add_paragraph("See: ")._p.append(parse_xml(_alternate_text_box(text)))
         paths.append(tmp_path / f"{name}.docx")
         document.save(str(paths[-1]))
-    (partner,) = compare(str(paths[0]), str(paths[1]), tmp_path).partners
-    assert partner.diff is not None
-    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    data = _redline_of(paths[0], paths[1], tmp_path)
     _assert_revisions_hold_runs(data)
     assert story_views(data, "accept")["text boxes"] == story_views(paths[1])["text boxes"]
     assert story_views(data, "reject")["text boxes"] == story_views(paths[0])["text boxes"]
@@ -465,9 +468,7 @@ def test_a_text_box_removed_from_or_added_to_a_paragraph_is_deleted_or_inserted_
             paragraph._p.append(parse_xml(make("Lead states: Poland.")))
         paths.append(tmp_path / f"{name}.docx")
         document.save(str(paths[-1]))
-    (partner,) = compare(str(paths[0]), str(paths[1]), tmp_path).partners
-    assert partner.diff is not None
-    data = redline(partner.diff, author="Drafting team", date=dt.date(2010, 11, 15))
+    data = _redline_of(paths[0], paths[1], tmp_path)
     _assert_revisions_hold_runs(data)
     for view, source in (("accept", paths[1]), ("reject", paths[0])):
         assert story_views(data, view)["text boxes"] == story_views(source)["text boxes"], view
