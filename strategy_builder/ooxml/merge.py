@@ -473,8 +473,6 @@ def write_comments(package: DocxPackage, comments: list[MergedComment]) -> None:
             etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{folder}/{name}", ContentType=content_type)
     package.parts[rels_name] = serialize(rels)
     package.parts["[Content_Types].xml"] = serialize(types)
-    package._xml_cache.pop(rels_name, None)  # noqa: SLF001 - the package's own cache of what was replaced
-    package._xml_cache.pop("[Content_Types].xml", None)  # noqa: SLF001
 
 
 def _comment_parts(comments: list[MergedComment], styles: set[str]) -> tuple[bytes, bytes | None, bytes | None]:

@@ -243,7 +243,8 @@ class DocxPackage:
         self.parts = parts if isinstance(parts, Parts) else Parts(parts, source=source)
         self.source = source
         self.limits = limits
-        self._xml_cache: dict[str, etree._Element] = {}
+        self._xml_cache: dict[str, tuple[bytes | None, etree._Element]] = {}
+        """Part name -> (the held bytes it was parsed from, or None for an archive member; its tree)."""
         self._tags_parsed = 0
         self._prepaid: set[str] = set()
         """Parts counted by :meth:`charge` and not parsed since: their next parse is paid for."""
@@ -331,10 +332,17 @@ class DocxPackage:
         self._prepaid.add(name)
 
     def xml(self, name: str) -> etree._Element:
-        """The parsed root of part ``name`` (cached); raises :class:`UntrustedDocumentError` if it is bad."""
-        if name not in self._xml_cache:
-            self._xml_cache[name] = self.parse(name)
-        return self._xml_cache[name]
+        """The parsed root of part ``name`` (cached); raises :class:`UntrustedDocumentError` if it is bad.
+
+        The cache follows the part: once new bytes are set for ``name``, the next call parses those.
+        """
+        source = self.parts[name] if name in self.parts and self.parts.is_held(name) else None
+        cached = self._xml_cache.get(name)
+        if cached is not None and cached[0] is source:
+            return cached[1]
+        root = self.parse(name)
+        self._xml_cache[name] = (source, root)
+        return root
 
     def has(self, name: str) -> bool:
         return name in self.parts

@@ -443,6 +443,14 @@ def test_parts_already_read_are_not_inflated_again() -> None:
     assert package.parts["word/document.xml"] == known["word/document.xml"]
 
 
+def test_a_part_set_anew_is_parsed_anew() -> None:
+    package = DocxPackage({"word/document.xml": _document("<w:p/>")})
+    first = package.xml("word/document.xml")
+    assert package.xml("word/document.xml") is first
+    package.parts["word/document.xml"] = _document("<w:p/><w:p/>")
+    assert len(package.xml("word/document.xml")[0]) == 2
+
+
 def test_the_tag_budget_is_shared_by_every_part_of_a_package() -> None:
     twenty = _document("<w:p/>" * 16)  # 20 tags, counted as the parser counts them
     package = DocxPackage({"word/document.xml": twenty, "word/a.xml": twenty, "word/b.xml": twenty},
