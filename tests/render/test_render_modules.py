@@ -21,7 +21,15 @@ from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import partner_sections
 from strategy_builder.ooxml.markers import mark_value
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, render_document, verify_document
-from strategy_builder.render.context import DraftStamp, build_context, long_date, point_text, without_value_marks
+from strategy_builder.models.inputs import Period
+from strategy_builder.render.context import (
+    DraftStamp,
+    build_context,
+    long_date,
+    period_text,
+    point_text,
+    without_value_marks,
+)
 from strategy_builder.render.engine import CompiledTemplate, make_environment, read_template_bytes
 from strategy_builder.render.labels import catalogue, fill, join_list, languages, plural, template_labels, texts
 from strategy_builder.render.template_check import check_template
@@ -50,6 +58,19 @@ def test_dates_and_timeline_points_in_the_drafts_words() -> None:
     english = catalogue("en")
     assert [point_text(PeriodPoint.parse(text), english) for text in ("2010-09", "2011-Q1", "2011-H1", "2010")] == [
         "Sep\u00a02010", "Q1\u00a02011", "H1\u00a02011", "2010"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_timeline_of_a_language_joins_its_ends_with_one_dash(language: str) -> None:
+    # A Russian span of two months is CLDR's interval, other spans are the catalogue's: one column of the
+    # actions table shows both, so they must share their joint (one dash, and the only place a line breaks).
+    labels = catalogue(language)
+    joints = set()
+    for start, end in (("2010-10", "2011-01"), ("2011-01", "2011-H1"), ("2010-Q4", "2011")):
+        text = period_text(Period.model_validate({"start": start, "end": end}), labels, language)
+        assert text.count(" ") == 2, text
+        joints.add(text.split(" ")[1])
+    assert joints == {"\u2013"}
 
 
 @pytest.fixture(scope="module")
