@@ -54,16 +54,18 @@ def use_cache(folder: Path) -> None:
 
 
 def _babel_stamp() -> str:
-    """Which Babel is installed, without importing it or ``importlib.metadata`` (each a few hundredths of a
-    second, more than a preview that prints nothing new spends here): its package's path, size and time."""
+    """Which Babel is installed and which code shaped its answers, without importing Babel or
+    ``importlib.metadata`` (each a few hundredths of a second, more than a preview that prints nothing new
+    spends here): the path, size and time of Babel's package and of this module (which rewrites CLDR's
+    spaces and joints, so an upgrade of strategy-builder must not reuse answers shaped by the old code)."""
     spec = importlib.util.find_spec("babel")
     if spec is None or not spec.origin:
         return "none"
     try:
-        status = os.stat(spec.origin)
+        stamp = ":".join(f"{path}:{status.st_size}:{status.st_mtime_ns}"
+                         for path in (spec.origin, __file__) for status in (os.stat(path),))
     except OSError:
         return "unknown"
-    stamp = f"{spec.origin}:{status.st_size}:{status.st_mtime_ns}"
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 

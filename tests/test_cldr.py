@@ -54,6 +54,24 @@ def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
     assert "\u202f" not in span
 
 
+def test_answers_remembered_by_older_code_are_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cache file is named by Babel's package and by this module's code: answers shaped by an older
+    # strategy-builder (another joint, other spaces) must not reach a draft printed by a newer one.
+    code = tmp_path / "cldr.py"
+    code.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(cldr, "__file__", str(code))
+    cldr.use_cache(tmp_path / "cache")
+    cldr.month_interval((2010, 9), (2010, 12), "ru")
+    cldr.save_cache()
+    remembered = list((tmp_path / "cache").iterdir())
+    assert len(remembered) == 1
+    code.write_text("newer code", encoding="utf-8")
+    cldr.use_cache(tmp_path / "cache")
+    cldr.month_interval((2010, 9), (2010, 12), "ru")
+    cldr.save_cache()
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
 @pytest.mark.parametrize("start, end", [((2010, 9), (2010, 12)), ((2010, 10), (2011, 1)), ((2011, 1), (2011, 1))])
 @pytest.mark.parametrize("language", ["ru", "en", "kk", "de"])
 def test_a_span_of_months_breaks_only_at_its_dash(start: tuple[int, int], end: tuple[int, int],
