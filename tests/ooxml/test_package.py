@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from strategy_builder.errors import UntrustedDocumentError
+from fixtures.archives import zip_members
 from strategy_builder.ooxml.package import (
     DocxPackage, Parts, ZipLimits, checked_members, open_zip, strict, transitional, write_zip,
 )
@@ -28,11 +29,8 @@ LIMITS = ZipLimits(max_file_bytes=100_000, max_members=4, max_member_bytes=1000,
 
 
 def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+    """Stored by default: the limits under test see the members' sizes as written."""
+    return zip_members(members, compression)
 
 
 def _noise(size: int) -> bytes:

@@ -15,6 +15,7 @@ from strategy_builder.ooxml.package import DocxPackage, ZipLimits, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, find_sections
 from strategy_builder.ooxml.markers import begin_marker, bookmark_name, end_marker
+from fixtures.archives import zip_members
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -42,25 +43,17 @@ def test_parser_refuses_too_many_elements_and_names_the_part() -> None:
         parse_xml(b"<a><b></a>", part="word/x.xml")
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_package_refuses_bombs_and_non_zips_with_the_file_named() -> None:
     with pytest.raises(UntrustedDocumentError, match="returned.docx: not a Word document"):
         DocxPackage.from_bytes(b"PK not really", source="returned.docx")
-    bomb = _zip({"word/document.xml": b"<a>" + b" " * (8 * 1024 * 1024) + b"</a>"})
+    bomb = zip_members({"word/document.xml": b"<a>" + b" " * (8 * 1024 * 1024) + b"</a>"})
     with pytest.raises(UntrustedDocumentError, match="compression ratio"):
         DocxPackage.from_bytes(bomb, source="bomb.docx")
     with pytest.raises(UntrustedDocumentError, match="limit"):
-        DocxPackage.from_bytes(_zip({"word/document.xml": b"<a/>" * 300}), source="small.docx",
-                               limits=ZipLimits(max_xml_part_bytes=100))
+        DocxPackage.from_bytes(zip_members({"word/document.xml": b"<a/>" * 300}), source="small.docx",
+                                      limits=ZipLimits(max_xml_part_bytes=100))
     with pytest.raises(UntrustedDocumentError, match="suspicious part name"):
-        DocxPackage.from_bytes(_zip({"../evil.xml": b"<a/>", "word/document.xml": b"<a/>"}), source="x.docx")
+        DocxPackage.from_bytes(zip_members({"../evil.xml": b"<a/>", "word/document.xml": b"<a/>"}), source="x.docx")
 
 
 def test_written_zips_are_reproducible() -> None:

@@ -20,6 +20,7 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.review.diff import diff_documents
 from strategy_builder.review.review_document import read_document
 from strategy_builder.review.draft_reports import write_draft_reports
+from fixtures.archives import zip_members
 
 
 @pytest.fixture(scope="module")
@@ -165,14 +166,6 @@ def test_whitespace_variants_are_not_text_changes() -> None:
 # ----------------------------------------------------------------------------------- hostile files
 
 
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _hostile(kind: str) -> bytes:
     good = make_docx(["fine"])
     with zipfile.ZipFile(io.BytesIO(good)) as archive:
@@ -186,7 +179,7 @@ def _hostile(kind: str) -> bytes:
                                       + parts["word/document.xml"].split(b"?>", 1)[1].replace(b"fine", b"&x;"))
     elif kind == "no-document":
         parts = {n: d for n, d in parts.items() if n != "word/document.xml"}
-    return _zip(parts)
+    return zip_members(parts)
 
 
 @pytest.mark.parametrize("kind", ["not-a-zip", "bomb", "doctype", "no-document"])

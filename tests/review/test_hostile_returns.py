@@ -4,7 +4,6 @@ the rest of the batch is still processed and the exit code says that some files 
 from __future__ import annotations
 
 import functools
-import io
 import json
 import resource
 import struct
@@ -19,6 +18,7 @@ from conftest import run_cli
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.parser import MAX_XML_ELEMENTS as MAX_XML_TAGS
 from strategy_builder.review.returns import read_return
+from fixtures.archives import zip_members
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -33,17 +33,9 @@ def _document(body: bytes) -> bytes:
         b"</w:body></w:document>"
 
 
-def _zip(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _docx(document: bytes, method: int = zipfile.ZIP_DEFLATED, **extra: bytes) -> bytes:
-    return _zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS, "word/document.xml": document,
-                 **extra}, method)
+    return zip_members({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS, "word/document.xml": document,
+                        **extra}, method)
 
 
 def _lie_about_size(data: bytes, member: str, size: int) -> bytes:
@@ -85,9 +77,10 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
                                     .decode().encode("utf-16")), "DOCTYPE"),
         "not-a-zip.docx": (b"%PDF-1.7 this is not a zip archive" * 100, "not a Word document"),
         "empty.docx": (b"", "not a Word document"),
-        "no-document.docx": (_zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS}), "not a Word document"),
-        "traversal.docx": (_zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
-                                 "word/document.xml": _document(b""), "../../etc/evil.xml": b"<x/>"}),
+        "no-document.docx": (zip_members({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS}),
+                             "not a Word document"),
+        "traversal.docx": (zip_members({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
+                                        "word/document.xml": _document(b""), "../../etc/evil.xml": b"<x/>"}),
                            "suspicious part name"),
         "deep.docx": (_docx(deep), "not well-formed"),
         "many-elements.docx": (_docx(many, zipfile.ZIP_STORED), "tags"),
@@ -117,10 +110,10 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child process
 
 def test_batch_goes_on_past_hostile_files_in_bounded_memory(hostile_dir: Path, tmp_path: Path) -> None:
     good = tmp_path / "Ministry of Health.docx"
-    good.write_bytes(_zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
-                           "word/document.xml": _document(
-                               b'<w:p><w:ins w:id="1" w:author="Dr. Aram" w:date="2024-01-01T00:00:00Z"><w:r>'
-                               b"<w:t>new text</w:t></w:r></w:ins></w:p>")}))
+    good.write_bytes(zip_members({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
+                                  "word/document.xml": _document(
+                                      b'<w:p><w:ins w:id="1" w:author="Dr. Aram" w:date="2024-01-01T00:00:00Z"><w:r>'
+                                      b"<w:t>new text</w:t></w:r></w:ins></w:p>")}))
     files = [str(hostile_dir / name) for name in sorted(hostile_files())] + [str(good)]
     # The whole batch in one process limited to 1.5 GB of address space: nothing may inflate.
     result = subprocess.run([sys.executable, "-m", "strategy_builder", "comments", *files, "--project",
