@@ -222,9 +222,15 @@ def compare_pair(label: str, old: Path, new: Path, folder: Path, runs: int, line
 
 
 def sample_drafts(folder: Path) -> Path:
+    """The sample with drafts 001 and 002 of the tests' scenario (a move, a deletion, a retitle...) built."""
+    from conftest import copy_sample
     from fixtures.diff.drafts import build_sample_drafts
 
-    old_dir, new_dir = build_sample_drafts(folder)
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    first = copy_sample(folder / "first")
+    build(first, BuildOptions(jobs=1))
+    old_dir, new_dir = build_sample_drafts(folder, first)
     return new_dir.parents[2]
 
 
