@@ -276,35 +276,50 @@ def test_the_json_and_python_validation_routes_agree(sample_data: dict[str, dict
 
 
 @pytest.mark.parametrize("change", ["version", "reading code"])
-def test_a_cache_written_by_other_code_is_not_used(sample_project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   change: str) -> None:
+def test_a_cache_written_by_other_code_is_not_used(sample_project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     """Entries are keyed by the code that read them: another version of strategy-builder, or an edited module
-    of the reading code (its size or modification time), never gets a previous run's answers."""
+    of the reading code (its size or modification time), never gets a previous run's answers.
+
+    The fingerprint is taken of a copy of the reading code, and the copy is what gets "edited": touching the
+    package itself would change the code's fingerprint for every other test running meanwhile (a check
+    answered from its cache in one process and not in the next)."""
     import os
+    import shutil
 
     from strategy_builder.inputs import cache as cache_module
 
-    _load(sample_project, cached=True)
-    folder = sample_project / "build" / ".cache" / "inputs"
-    path = sample_project / "inputs" / "partners" / "AM.yaml"
-    raw = path.read_bytes()
-    assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is not None
-    module = Path(cache_module.__file__).with_name("policy.py")
-    stamp = module.stat()
-    with monkeypatch.context() as patched:
-        if change == "version":
-            patched.setattr(cache_module, "__version__", cache_module.__version__ + ".post1")
-        else:  # as an edit of inputs/policy.py would: its modification time moves on
-            os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
-        cache_module.code_fingerprint.cache_clear()
-        try:
-            assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is None
-            assert _load(sample_project, cached=True).project is not None  # read again, cached anew
-            assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is not None
-        finally:
-            os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    package = Path(cache_module.__file__).resolve().parent.parent
+    copy = tmp_path / "code" / "strategy_builder"
+    for folder in cache_module._READING_CODE:
+        shutil.copytree(package / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "__file__", str(copy / "inputs" / "cache.py"))
     cache_module.code_fingerprint.cache_clear()
-    assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is None, "the newer entries are not ours"
+    try:
+        _load(sample_project, cached=True)
+        folder = sample_project / "build" / ".cache" / "inputs"
+        path = sample_project / "inputs" / "partners" / "AM.yaml"
+        raw = path.read_bytes()
+        assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is not None
+        module = copy / "inputs" / "policy.py"
+        stamp = module.stat()
+        with monkeypatch.context() as patched:
+            if change == "version":
+                patched.setattr(cache_module, "__version__", cache_module.__version__ + ".post1")
+            else:  # as an edit of inputs/policy.py would: its modification time moves on
+                os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
+            cache_module.code_fingerprint.cache_clear()
+            try:
+                assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is None
+                assert _load(sample_project, cached=True).project is not None  # read again, cached anew
+                assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is not None
+            finally:
+                os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        cache_module.code_fingerprint.cache_clear()
+        assert InputCache(folder).lookup(raw, path, "inputs/partners/AM.yaml") is None, "the newer entries are not ours"
+    finally:
+        monkeypatch.undo()
+        cache_module.code_fingerprint.cache_clear()
 
 
 def test_stored_checks_come_back_as_they_were_and_the_ones_in_use_are_kept(sample_project: Path) -> None:
