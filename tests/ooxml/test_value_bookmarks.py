@@ -43,3 +43,25 @@ def test_markers_that_do_not_pair_are_removed_without_failing() -> None:
     root = _document(f"{cut}...", "\ue002/9\ue003 stray end", "half \ue002 marker")
     assert apply_value_markers(root) == {}
     assert "".join(root.itertext()) == "".join(["A long ti...", " stray end", "half  marker"])
+
+
+def test_a_run_that_is_one_value_is_kept_whole_between_its_bookmark() -> None:
+    """How almost every value arrives: a run printing the value alone. The run stays (its formatting and
+    attributes too), the bookmark starts just before it and ends just after it, whatever else the paragraph
+    holds."""
+    root = etree.fromstring(
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Lead: </w:t></w:r>'
+        f'<w:r w:rsidR="00A1B2C3"><w:rPr><w:i/></w:rPr><w:t>{mark_value(5, " Armenia ")}</w:t></w:r>'
+        f'<w:r><w:t>{mark_value(6, "")}</w:t></w:r></w:p></w:body></w:document>')
+    assert apply_value_markers(root) == {"sv_5": 5, "sv_6": 6}
+    paragraph = root.find(f".//{{{W}}}p")
+    assert paragraph is not None
+    kinds = [etree.QName(child).localname for child in paragraph]
+    assert kinds == ["r", "bookmarkStart", "r", "bookmarkEnd", "bookmarkStart", "bookmarkEnd"]  # (an empty value
+    # leaves no run)
+    value_run = paragraph[2]
+    assert value_run.get(f"{{{W}}}rsidR") == "00A1B2C3" and value_run.find(f"{{{W}}}rPr/{{{W}}}i") is not None
+    text = value_run.find(f"{{{W}}}t")
+    assert text is not None and text.text == " Armenia "
+    assert text.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    assert _texts(root)["sv_5"] == " Armenia "
