@@ -253,8 +253,11 @@ def _capped(found: list[Finding]) -> list[Finding]:
                            hint="'strategy-builder translate status' counts them all")]
 
 
-def load_translations(project: Project) -> tuple[Translations, list[Finding]]:
-    """Every declared language version of ``project``, and every finding about languages and translations."""
+def load_translations(project: Project, *, partners_only: bool = False) -> tuple[Translations, list[Finding]]:
+    """Every declared language version of ``project``, and every finding about languages and translations.
+
+    ``partners_only``: ``project`` holds only some partners (a preview of them), and a language version none
+    of them has is not read (its translation of ``strategy.yaml`` concerns no document being made)."""
     strategy, strategy_document = project.strategy, project.strategy_document
     layout = ProjectLayout.of(project.root)
     usable, findings = declared_language_findings(strategy, strategy_document)
@@ -262,7 +265,7 @@ def load_translations(project: Project) -> tuple[Translations, list[Finding]]:
     partners = {p.code: p for p in project.partners}
     declared: dict[str, frozenset[str]] = dict(strategy.language_versions())
     for language, codes in declared.items():
-        if language not in usable:
+        if language not in usable or (partners_only and not codes & partners.keys()):
             continue
         subjects: list[tuple[str, list[SourceValue], YamlDocument]] = [
             (STRATEGY_SUBJECT, strategy_values(strategy), strategy_document)]
@@ -284,13 +287,15 @@ def load_translations(project: Project) -> tuple[Translations, list[Finding]]:
                                         list(value_statuses(values, entries)), sha256)
             translations.subjects[language, subject] = status
             findings.extend(_pending_findings(status, source))
-    findings.extend(_undeclared_files(layout, declared, partners))
+    findings.extend(_undeclared_files(layout, declared, None if partners_only else partners))
     return translations, findings
 
 
 def _undeclared_files(layout: ProjectLayout, declared: dict[str, frozenset[str]],
-                      partners: dict[str, SourcedPartner]) -> list[Finding]:
-    """Translation folders and files that no declared language version reads: said, never ignored silently."""
+                      partners: dict[str, SourcedPartner] | None) -> list[Finding]:
+    """Translation folders and files that no declared language version reads: said, never ignored silently.
+    ``partners``: those of the project (``None`` when only some were read: a file of a declared partner is then
+    taken as used)."""
     folder = layout.translations_dir
     if not folder.is_dir():
         return []
@@ -307,7 +312,7 @@ def _undeclared_files(layout: ProjectLayout, declared: dict[str, frozenset[str]]
         for path in sorted(language_dir.iterdir()):
             if path.suffix not in (".yaml", ".yml") or path.stem == STRATEGY_SUBJECT:
                 continue
-            if path.stem not in declared[language] or path.stem not in partners:
+            if path.stem not in declared[language] or (partners is not None and path.stem not in partners):
                 findings.append(Finding(Location(layout.display_name(path)), "translation.orphaned-file",
                                         f"{path.name} is not used: {path.stem} has no '{language}' version",
                                         Severity.WARNING,

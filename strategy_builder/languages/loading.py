@@ -15,7 +15,8 @@ from strategy_builder.layout import ProjectLayout
 def load_project_with_translations(root: Path, *, only: set[str] | None = None,
                                    cache: InputCache | None = None) -> LoadResult:
     """Read and validate ``inputs/`` (see :func:`strategy_builder.inputs.loading.load_project`) and, when
-    the inputs are valid, the translation files of every declared language (``inputs/translations/``).
+    the inputs are valid, the translation files of every declared language (``inputs/translations/``);
+    with ``only``, of the languages those partners are printed in.
 
     The project carries its :class:`~strategy_builder.models.translations.Translations`; translation
     problems are findings like any other, and missing or stale values are warnings at the source's line.
@@ -27,7 +28,7 @@ def load_project_with_translations(root: Path, *, only: set[str] | None = None,
         return result
     if len(project.strategy.languages) <= 1 and not ProjectLayout.of(project.root).translations_dir.is_dir():
         return result
-    translations, found = load_translations(project)
+    translations, found = load_translations(project, partners_only=only is not None)
     findings = Findings([*result.findings, *found])
     if findings.has_errors():
         return LoadResult(None, findings)

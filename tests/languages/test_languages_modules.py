@@ -103,3 +103,35 @@ def test_a_draft_records_each_sections_hashes_and_what_was_pending(status: Trans
     [pending] = entry.pending
     assert (pending.key, pending.state, pending.source_file) == (STALE_KEY, "stale", "inputs/partners/KZ.yaml")
     assert pending.source_line == partner.line_of(translation.pending[0].value.path)
+
+
+def test_a_preview_of_some_partners_reads_only_the_languages_they_are_printed_in(tmp_path: Path) -> None:
+    """A preview of partners without a Russian version does not read the Russian translation of strategy.yaml
+    (here broken): it concerns no document the preview makes. One of a partner that has one reads it."""
+    from strategy_builder.languages.loading import load_project_with_translations
+
+    project = copy_sample(tmp_path / "project")
+    (project / "inputs" / "translations" / "ru" / "strategy.yaml").write_text("entries: [unclosed\n",
+                                                                              encoding="utf-8")
+    english_only = load_project_with_translations(project, only={"AM", "MD"})
+    assert english_only.project is not None and not english_only.findings.has_errors()
+    assert {language for language, _ in english_only.project.translations.subjects} <= {"en"}
+    with_russian = load_project_with_translations(project, only={"KZ"})
+    assert with_russian.project is None
+    assert "translation.orphaned-file" not in [f.code for f in with_russian.findings]  # BY's and UZ's are used
+    assert any(finding.location.file.endswith("strategy.yaml") and "translations" in finding.location.file
+               for finding in with_russian.findings.errors)
+    everyone = load_project_with_translations(project)
+    assert everyone.project is None and everyone.findings.has_errors()
+
+
+def test_a_translation_file_of_a_partner_without_that_language_is_said_to_be_unused(tmp_path: Path) -> None:
+    from strategy_builder.languages.loading import load_project_with_translations
+
+    project = copy_sample(tmp_path / "project")
+    russian = project / "inputs" / "translations" / "ru"
+    (russian / "AM.yaml").write_bytes((russian / "KZ.yaml").read_bytes())  # AM has no Russian version
+    for only in (None, {"AM"}, {"KZ"}):
+        findings = load_project_with_translations(project, only=only).findings
+        orphaned = [f.location.file for f in findings if f.code == "translation.orphaned-file"]
+        assert orphaned == ["inputs/translations/ru/AM.yaml"], only
