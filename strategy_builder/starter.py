@@ -69,6 +69,10 @@ stakeholders:
   - {{code: UNHCR, name: Office of the United Nations High Commissioner for Refugees}}
   - {{code: ICMPD, name: International Centre for Migration Policy Development}}
 
+abbreviations:
+  # Every other abbreviation the drafts use, with its full name: each draft lists those it uses.
+  BMP: Building Migration Partnerships
+
 drafting_team:
   name: Strategy Drafting Team
   # organisation: Ministry of ...

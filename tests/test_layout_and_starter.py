@@ -99,3 +99,13 @@ def test_init_writes_a_project_that_loads_and_never_overwrites(tmp_path: Path) -
     assert strategy.read_text(encoding="utf-8").endswith("# the team's note\n")
     with pytest.raises(EnvironmentProblem, match="either --sample or --partner"):
         init_project(tmp_path / "other", ["AM"], sample=True)
+
+
+@pytest.mark.parametrize("partners", [["AM"], ["AM", "GE", "MD"]])
+def test_a_new_project_checks_without_a_single_finding(tmp_path: Path, partners: list[str]) -> None:
+    """A team's first `check` after `init` is clean: the starter files raise no warning of their own (such
+    as an abbreviation of the series' subtitle without its full name)."""
+    from strategy_builder.drafts.checking import check_project
+
+    init_project(tmp_path / "new", partners, today=dt.date(2026, 12, 2))
+    assert [(f.code, f.message) for f in check_project(tmp_path / "new").findings] == []
