@@ -27,7 +27,7 @@ from strategy_builder.files import environment_errors, environment_problem, read
 from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.inputs.cache import InputCache
 from strategy_builder.languages.apply import translated_partner, translated_strategy
-from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, language_entry
+from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, language_entry, previous_titles
 from strategy_builder.languages.loading import load_project_with_translations, untranslated_for_circulation
 from strategy_builder.inputs.policy import for_circulation
 from strategy_builder.layout import (
@@ -169,6 +169,8 @@ class LanguagePlan:
 
     translation: SubjectTranslation
     strategy_translation: SubjectTranslation | None
+    old_titles: dict[str, str]
+    """The titles in the language of the previous draft's sections that the changes table names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +203,7 @@ class Planned:
         """The same document with these page numbers in its contents (and no request to update fields)."""
         values = ValueLog(self.partner.code, self.partner.document.display_name) if self.job.values else None
         context = build_context(self.partner, self.strategy, self.stamp, self.records, values, pages=pages,
-                                language=self.language)
+                                language=self.language, old_titles=self.version.old_titles if self.version else None)
         document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
         return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp,
                                                                  values=values.table() if values else None))
@@ -320,7 +322,9 @@ def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
             if base is None or translation is None or (wanted is not None and (language, code) not in wanted):
                 continue
             partner = translated_partner(base.partner, translation)
-            context = build_context(partner, strategy, base.stamp, base.records, language=language)
+            old_titles = previous_titles(project.root, base.stamp.previous, language, code, base.stamp.changes)
+            context = build_context(partner, strategy, base.stamp, base.records, language=language,
+                                    old_titles=old_titles)
             pending = translation.pending or (strategy_translation.pending if strategy_translation else [])
             title = strip_pending(f"{strategy.series.title} – {partner.model.name}")
             document_stamp = dataclasses.replace(
@@ -332,7 +336,7 @@ def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
             # (propose maps changes of the source language's documents only).
             job = dataclasses.replace(base.job, context=context, stamp=document_stamp, values=None)
             plans.append(Planned(job, partner, base.records, base.sections, base.removed, base.stamp, strategy,
-                                 language, LanguagePlan(translation, strategy_translation)))
+                                 language, LanguagePlan(translation, strategy_translation, old_titles)))
     return plans
 
 

@@ -4,14 +4,25 @@
 version printed did not is a translation that fell behind; a section with pending values is not in step.
 The texts outside tracked sections (the executive summary, strategy.yaml's texts) are one pseudo-section,
 ``<CODE>/front-matter``.
+
+The changes table of a language version names sections of the previous draft (a removed priority, the old
+title of a retitled one) in the version's language: :func:`previous_titles` finds what the previous draft's
+version printed, in the translations it recorded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
+from strategy_builder.languages.files import read_translation_file
+from strategy_builder.layout import ProjectLayout
+from strategy_builder.models.areas import AREA_KEYS
 from strategy_builder.models.manifest import ManifestLanguageDocument, ManifestPendingValue, ManifestTranslatedSection
 from strategy_builder.models.project import SourcedPartner
+from strategy_builder.models.section_changes import SectionChange
 from strategy_builder.models.section_records import SectionRecord, stable_hash
-from strategy_builder.models.translations import SubjectTranslation, ValueStatus
+from strategy_builder.models.translations import SubjectTranslation, ValueStatus, fingerprint
 
 FRONT_MATTER_SUFFIX = "/front-matter"
 
@@ -77,3 +88,41 @@ def _line(partner: SourcedPartner, subject: SubjectTranslation, status: ValueSta
     if subject.subject != partner.code:
         return None  # a value of strategy.yaml: its line is in the translation status, not in the partner file
     return partner.line_of(status.value.path)
+
+
+def _title_key(section_id: str) -> str | None:
+    """The translation key of a section's title (``areas.<area>.priorities[<id>].title``); ``None`` for a
+    section whose title is a label (a chapter, the situation, the key figures)."""
+    parts = section_id.split("/")
+    if len(parts) != 3 or parts[1] not in AREA_KEYS:
+        return None
+    return f"areas.{parts[1]}.priorities[{parts[2]}].title"
+
+
+def previous_titles(root: Path, previous: int | None, language: str, code: str,
+                    changes: Iterable[SectionChange]) -> dict[str, str]:
+    """Old section ID -> the title in ``language`` of a section of the previous draft that the changes table
+    names as it was (a removed section, the old title of a retitled one).
+
+    A title is known when a translation of exactly the old source title (its fingerprint) is in the
+    translations the previous draft recorded (``build/drafts/NNN/inputs/translations/``), else in today's
+    translation file (where a translation of a removed priority stays until someone deletes it). A title
+    not found is left out: the changes table says it is not translated.
+    """
+    wanted = {c.old.id: c.old.title for c in changes
+              if c.old is not None and (c.new is None or c.retitled) and _title_key(c.old.id)}
+    if not wanted:
+        return {}
+    layout = ProjectLayout.of(root)
+    current = layout.translation_file(language, code)
+    files = [layout.draft_dir(previous) / layout.display_name(current)] if previous is not None else []
+    found: dict[str, str] = {}
+    for path in [*files, current]:
+        if not path.is_file():
+            continue
+        entries = read_translation_file(path, layout.display_name(path))[0].entries
+        for section_id, title in wanted.items():
+            entry = entries.get(_title_key(section_id) or "")
+            if section_id not in found and entry is not None and entry.source == fingerprint(title):
+                found[section_id] = entry.text
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,28 @@ def change_row(change: SectionChange, labels: dict[str, LabelValue] | None = Non
         "old_area_title": _area_title(old.area, labels) if old else "",
         "edited": change.edited,
     }
+
+
+def _titles_in_language(row: dict[str, Any], change: SectionChange, printed: Mapping[str, str],
+                        old_titles: Mapping[str, str], labels: dict[str, LabelValue]) -> None:
+    """A row of a language version's changes table with every title in the version's language: the title it
+    prints now, and the previous draft's (``old_titles``), or the source's said to be untranslated."""
+    old = change.old
+    before = "" if old is None else old_titles.get(old.id) or fill(labels, "change_title_untranslated",
+                                                                   title=old.title)
+    now = strip_value_markers(printed[change.id]) if change.new is not None and change.id in printed else ""
+    if change.new is None:
+        row["title"] = row["old_title"] = before
+        return
+    if not now:
+        return
+    row["new_title"] = now
+    if change.retitled:
+        row["title"], row["old_title"] = fill(labels, "change_formerly", title=now, old=before), before
+    else:
+        row["title"] = now
+        if old is not None:
+            row["old_title"] = now
 
 
 def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None, language: str = "en") -> str:
@@ -305,12 +328,16 @@ def _versions(stamp: DraftStamp, issued: dt.date, round_number: int,
 
 def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftStamp,
                   records: list[SectionRecord] | None = None, values: ValueLog | None = None, *,
-                  pages: Pages = NO_PAGES, language: str = "en") -> dict[str, Any]:
+                  pages: Pages = NO_PAGES, language: str = "en",
+                  old_titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The complete template context of one partner's draft (see docs/templates.md).
 
     ``pages`` are the page numbers of the contents (from the layout pass), if known. ``language`` chooses
     the label catalogue and the dates; a language version passes its translated ``partner`` and
-    ``strategy`` with the source's ``records`` (section IDs and numbers are the source's).
+    ``strategy`` with the source's ``records`` (section IDs and numbers are the source's), and
+    ``old_titles``: the titles in its language of the previous draft's sections, by ID, that the changes
+    table names (a removed section, the old title of a retitled one); one missing is printed in the source
+    language and said to be untranslated.
     With ``values``, every text printed from one YAML scalar is wrapped in invisible value markers and
     recorded in the log, which the build writes as the draft's table of values (see
     :mod:`strategy_builder.models.provenance`); the assembly turns the markers into bookmarks.
@@ -354,11 +381,13 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                       **{area["id"]: area["title"] for area in areas},
                       **{p["id"]: p["title"] for area in areas for p in area["priorities"]}}
     answers = dict(stamp.answers)
+    listed = [c for c in stamp.changes if c.status != "unchanged"]
     changed = [{**change_row(c, labels), "responds_to": list(answers.get(c.id, ())),
-                "responds_to_text": "\n".join(answers.get(c.id, ()))}
-               for c in stamp.changes if c.status != "unchanged"]
-    for row in changed:
-        if row["section_id"] in printed_titles and row["title"] == row["new_title"]:
+                "responds_to_text": "\n".join(answers.get(c.id, ()))} for c in listed]
+    for change, row in zip(listed, changed, strict=True):
+        if old_titles is not None:
+            _titles_in_language(row, change, printed_titles, old_titles, labels)
+        elif row["section_id"] in printed_titles and row["title"] == row["new_title"]:
             row["title"] = row["new_title"] = strip_value_markers(printed_titles[row["section_id"]])
     counts = count_statuses(stamp.changes)
     previous_label = f"{stamp.previous:03d}" if stamp.previous else ""

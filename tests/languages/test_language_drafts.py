@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+from docx import Document
 import pytest
 
 from conftest import copy_sample, require_tool
@@ -175,3 +176,54 @@ def test_russian_drafts_open_in_libreoffice_with_cyrillic_text_in_carlito(sample
             for font in (page.get("/Resources") or {}).get("/Font", {}).values():
                 fonts.add(str(font.get_object().get("/BaseFont")).split("+")[-1])
         assert fonts and all(name.startswith("/Carlito") or name.startswith("Carlito") for name in fonts), fonts
+
+
+def _changes_rows(path: Path) -> list[list[str]]:
+    """The rows of a draft's changes table (the table headed by the catalogue's column "Change")."""
+    document = Document(str(path))
+    for table in document.tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        if rows and rows[0][2:3] in (["Изменение"], ["Change"]):
+            return rows[1:]
+    raise AssertionError(f"no changes table in {path}")
+
+
+def _second_draft_without_a_priority(sample: Path, target: Path) -> Path:
+    """A copy of the built sample whose draft 002 removes Belarus's priority 3.1 and retitles its 5.1."""
+    project = target / "p"
+    shutil.copytree(sample, project)
+    partner = project / "inputs/partners/BY.yaml"
+    text = partner.read_text(encoding="utf-8")
+    start, end = text.index("  readmission_return:"), text.index("  legal_migration:")
+    text = (text[:start] + "  readmission_return:\n    priorities: []\n    no_priorities_reason: |\n"
+            "      Return is discussed in the readmission dialogue.\n" + text[end:])
+    partner.write_text(text.replace("title: Quality of the asylum procedure", "title: Quality of asylum procedures"),
+                       encoding="utf-8")
+    return project
+
+
+def test_the_russian_changes_table_names_removed_and_retitled_sections_in_russian(sample: Path,
+                                                                                   tmp_path: Path) -> None:
+    project = _second_draft_without_a_priority(sample, tmp_path)
+    assert build(project, BuildOptions(jobs=1)).kind == "draft"
+    rows = _changes_rows(project / "build/drafts/002/ru/BY.docx")
+    # The previous draft's Russian titles, from the translations it recorded.
+    assert ["3.1 → –", "Возвращение нерегулярных мигрантов в страны происхождения", "Удалён", ""] in rows
+    assert ["5.1", f"{PENDING_LABEL} Quality of asylum procedures (прежнее название: Качество процедуры "
+            "предоставления убежища)", "Изменён (новое название)", ""] in rows
+    english = _changes_rows(project / "build/drafts/002/BY.docx")
+    assert ["3.1 → –", "Return of irregular migrants to their countries of origin", "Removed", ""] in english
+
+
+def test_a_removed_section_without_a_russian_title_is_said_to_be_untranslated(sample: Path, tmp_path: Path) -> None:
+    project = _second_draft_without_a_priority(sample, tmp_path)
+    key = "areas.readmission_return.priorities[return-to-countries-of-origin].title:\n"
+    for file in (project / "inputs/translations/ru/BY.yaml",
+                 project / "build/drafts/001/inputs/translations/ru/BY.yaml"):
+        text = file.read_text(encoding="utf-8")
+        start = text.index(key)
+        file.write_text(text[:start] + text[text.index("\n", text.index("  text:", start)) + 1:], encoding="utf-8")
+    assert build(project, BuildOptions(jobs=1)).kind == "draft"
+    rows = _changes_rows(project / "build/drafts/002/ru/BY.docx")
+    assert ["3.1 → –", "Return of irregular migrants to their countries of origin [название не переведено]",
+            "Удалён", ""] in rows

@@ -12,9 +12,13 @@ import pytest
 from conftest import STALE_SAMPLE_TRANSLATION, copy_sample
 from strategy_builder.languages.apply import marked, translated_partner, translated_strategy
 from strategy_builder.languages.files import language_label, read_translation_file
-from strategy_builder.languages.records import front_matter_id, language_entry, section_statuses, translated_sections
+from strategy_builder.languages.records import (
+    front_matter_id, language_entry, previous_titles, section_statuses, translated_sections,
+)
 from strategy_builder.languages.status import TranslationStatus, translation_status
+from strategy_builder.models.section_changes import SectionChange, SectionFacts
 from strategy_builder.models.section_records import partner_sections
+from strategy_builder.models.translations import fingerprint
 from strategy_builder.ooxml.markers import PENDING_MARKER
 
 STALE_FILE, STALE_KEY = STALE_SAMPLE_TRANSLATION
@@ -135,3 +139,31 @@ def test_a_translation_file_of_a_partner_without_that_language_is_said_to_be_unu
         findings = load_project_with_translations(project, only=only).findings
         orphaned = [f.location.file for f in findings if f.code == "translation.orphaned-file"]
         assert orphaned == ["inputs/translations/ru/AM.yaml"], only
+
+
+def test_the_previous_drafts_titles_are_found_in_the_translations_it_recorded(tmp_path: Path) -> None:
+    """A removed or retitled section's old title in the language: from the previous draft's snapshot of the
+    translations, else today's file; only a translation of exactly the old source title counts."""
+    def entry(key: str, title: str, text: str) -> str:
+        return f"{key}:\n  source: {fingerprint(title)}\n  text: {text}\n"
+
+    def facts(section_id: str, title: str) -> SectionFacts:
+        return SectionFacts(section_id, title, "2.1", "f")
+
+    removed = SectionChange("removed", facts("BY/integration/a", "Old A"), None)
+    retitled = SectionChange("changed", facts("BY/integration/b", "Old B"), facts("BY/integration/b", "New B"), True)
+    unknown = SectionChange("removed", facts("BY/integration/c", "Old C"), None)
+    chapter = SectionChange("removed", facts("BY/integration", "Integration"), None)
+    recorded = tmp_path / "build/drafts/001/inputs/translations/ru/BY.yaml"
+    recorded.parent.mkdir(parents=True)
+    recorded.write_text(entry("areas.integration.priorities[a].title", "Old A", "Старое А")
+                        + entry("areas.integration.priorities[c].title", "Other C", "Другое В"), encoding="utf-8")
+    today = tmp_path / "inputs/translations/ru/BY.yaml"
+    today.parent.mkdir(parents=True)
+    today.write_text(entry("areas.integration.priorities[a].title", "Old A", "Новое А")
+                     + entry("areas.integration.priorities[b].title", "Old B", "Старое Б"), encoding="utf-8")
+    changes = [removed, retitled, unknown, chapter]
+    assert previous_titles(tmp_path, 1, "ru", "BY", changes) == {
+        "BY/integration/a": "Старое А", "BY/integration/b": "Старое Б"}
+    assert previous_titles(tmp_path, None, "ru", "BY", changes) == {
+        "BY/integration/a": "Новое А", "BY/integration/b": "Старое Б"}
