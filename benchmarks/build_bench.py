@@ -8,7 +8,10 @@ Run by hand (not in the test suite):
 Each measurement runs in a fresh process (imports warm inside it, not counted) and is repeated, the kinds
 taking turns so that all see the same drift of a shared machine; medians are reported. The naive
 baseline is a loop of ``DocxTemplate(path).render(context, autoescape=True)`` then ``save()`` per
-partner, on the same template and the same contexts.
+partner, on the same template and the same contexts (``sb.template_context``: the build's, without the
+invisible marks of where each value came from, as a user of docxtpl would have them). Everything goes
+through the public library (``import strategy_builder as sb``) but the synthetic sets, which exist only in
+memory (see ``_worker_synthetic``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from pathlib import Path
 
 from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
 
+import strategy_builder as sb
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 
@@ -37,10 +42,8 @@ RESULTS = REPO / "benchmarks" / "RESULTS.md"
 
 
 def _worker_ours(project: str) -> dict[str, float]:
-    from strategy_builder.drafts.builder import BuildOptions, build
-
     started = time.perf_counter()
-    result = build(Path(project), BuildOptions(force=True))
+    result = sb.build(Path(project), sb.BuildOptions(force=True))
     return {"seconds": time.perf_counter() - started, "documents": len(result.partners)}
 
 
@@ -49,73 +52,57 @@ def _worker_naive(project: str) -> dict[str, float]:
 
     from docxtpl import DocxTemplate
 
-    from strategy_builder.drafts.builder import plan_next_draft
-    from strategy_builder.inputs.loading import load_project
-
-    loaded = load_project(Path(project)).project
+    root = Path(project)
+    loaded = sb.load_project(root).project
     assert loaded is not None
-    jobs = plan_next_draft(loaded, "")
-    out = Path(project) / "naive"
+    contexts = {p.code: sb.template_context(root, p.code) for p in loaded.partners}
+    out = root / "naive"
     out.mkdir(exist_ok=True)
     template = loaded.template_path
     started = time.perf_counter()
-    for job in jobs:
+    for code, context in contexts.items():
         document = DocxTemplate(template)
-        document.render(job.context, autoescape=True)
+        document.render(context, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
-        (out / f"{job.partner}.docx").write_bytes(buffer.getvalue())
-    return {"seconds": time.perf_counter() - started, "documents": len(jobs)}
+        (out / f"{code}.docx").write_bytes(buffer.getvalue())
+    return {"seconds": time.perf_counter() - started, "documents": len(contexts)}
 
 
 def _worker_warm(project: str) -> dict[str, float]:
     """A forced rebuild with the caches a first build left (not a target; shown for context)."""
-    from strategy_builder.drafts.builder import BuildOptions, build
-
-    build(Path(project), BuildOptions(force=True))
+    sb.build(Path(project), sb.BuildOptions(force=True))
     started = time.perf_counter()
-    result = build(Path(project), BuildOptions(force=True))
+    result = sb.build(Path(project), sb.BuildOptions(force=True))
     return {"seconds": time.perf_counter() - started, "documents": len(result.partners)}
 
 
 def _worker_preview(project: str) -> dict[str, float]:
-    from strategy_builder.drafts.builder import BuildOptions, build
-
     root = Path(project)
-    build(root, BuildOptions(preview=True, force=True))
+    sb.build(root, sb.BuildOptions(preview=True, force=True))
     partner = root / "inputs" / "partners" / "MD.yaml"
     partner.write_text(partner.read_text().replace("situation: |\n", "situation: |\n  An edit.\n\n", 1))
     started = time.perf_counter()
-    result = build(root, BuildOptions(preview=True))
+    result = sb.build(root, sb.BuildOptions(preview=True))
     rendered = sum(1 for p in result.partners if p.rendered)
     return {"seconds": time.perf_counter() - started, "rendered": rendered}
 
 
 def _worker_synthetic(project: str, count: int) -> dict[str, float]:
     """Build ``count`` generated partners (clones of the sample with varied text) through build_project."""
-    import dataclasses
     import resource
 
-    from strategy_builder.drafts.builder import BuildOptions, build_project
-    from strategy_builder.inputs.loading import load_project
-    from strategy_builder.models.project import SourcedPartner
-    from strategy_builder.models.source_map import YamlDocument
+    from synthetic import clone_partners  # benchmarks/synthetic.py
 
-    loaded = load_project(Path(project)).project
+    # The one exception to the public API here: a project that exists only in memory (its partners have
+    # no files) is built by the step ``sb.build`` runs after loading the inputs.
+    from strategy_builder.drafts.builder import build_project
+
+    loaded = sb.load_project(Path(project)).project
     assert loaded is not None
-    partners = []
-    for index in range(count):
-        source = loaded.partners[index % len(loaded.partners)]
-        code = f"X{index:03d}"
-        model = source.model.model_copy(update={
-            "code": code, "name": f"{source.model.name} {index}",
-            "situation": source.model.situation + f"\n\nGenerated variant {index}."})
-        document = YamlDocument(source.document.path, f"inputs/partners/{code}.yaml", source.document.data,
-                                source.document.source_map, f"{index:064x}")
-        partners.append(SourcedPartner(model, document))
-    synthetic = dataclasses.replace(loaded, partners=tuple(partners))
+    synthetic = clone_partners(loaded, count, vary_situation=True)
     started = time.perf_counter()
-    build_project(synthetic, BuildOptions(force=True))
+    build_project(synthetic, sb.BuildOptions(force=True))
     seconds = time.perf_counter() - started
     peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
@@ -170,7 +157,7 @@ def main() -> None:
         workers = {"ours": _worker_ours, "naive": _worker_naive, "preview": _worker_preview, "warm": _worker_warm}
         import docxtpl  # noqa: F401  imports first, then freeze, as the CLI does (strategy_builder/cli)
 
-        import strategy_builder.drafts.builder  # noqa: F401
+        sb.build, sb.BuildOptions  # noqa: B018  imports the build (the library's names load on first use)
         gc.freeze()
         if kind == "synthetic":
             print(json.dumps(_worker_synthetic(project, int(extra[0]))))

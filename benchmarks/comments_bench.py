@@ -5,11 +5,11 @@ Run by hand (not part of the tests):
     python benchmarks/comments_bench.py [--runs 3] [--no-append]
 
 The document is generated from templates/strategy.docx with a ``word/document.xml`` close to the tag
-budget of a document (``XML_TAGS`` in strategy_builder/limits.py): paragraphs of ten tracked insertions each,
-every one with its own run properties, all by one author at one time (so they merge into one change,
-the case that once took quadratic time). ``strategy-builder comments FILE --format json`` is run in a
-fresh process each time; the median wall time and the peak memory of the process are reported and
-appended to benchmarks/RESULTS.md with the machine and the date.
+budget of a document (``sb.LIMITS["XML tags per document"]``, strategy_builder/limits.py): paragraphs of
+ten tracked insertions each, every one with its own run properties, all by one author at one time (so
+they merge into one change, the case that once took quadratic time). ``strategy-builder comments FILE
+--format json`` is run in a fresh process each time; the median wall time and the peak memory of the
+process are reported and appended to benchmarks/RESULTS.md with the machine and the date.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from pathlib import Path
 
 from machine import describe_machine, publish  # benchmarks/machine.py: the script folder is on sys.path
 
-from strategy_builder.limits import XML_TAGS
+import strategy_builder as sb
 
 REPO = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 INSERTIONS_PER_PARAGRAPH = 10
 TAGS_PER_PARAGRAPH = 2 + INSERTIONS_PER_PARAGRAPH * 10
+XML_TAGS = sb.LIMITS["XML tags per document"].value
 PARAGRAPHS = (XML_TAGS - 5_000) // TAGS_PER_PARAGRAPH  # the template's other parts hold the rest
 
 

@@ -48,8 +48,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import docx  # noqa: E402
 
-from strategy_builder.review.diff import diff_documents, redline  # noqa: E402
-from strategy_builder.review.review_document import read_document  # noqa: E402
+import strategy_builder as sb  # noqa: E402
+
+sb.compare, sb.redline  # noqa: B018  imported here, so that the in-process timings hold no import
 
 VOCABULARY = ("migration partnership border management labour return readmission asylum integration diaspora "
               "ministry agency capacity training data profile visa document security cooperation strategy "
@@ -127,8 +128,9 @@ def generate_pair(folder: Path, seed: int = 7) -> tuple[Path, Path, int]:
 
 def ours(old: Path, new: Path) -> bytes:
     """Our whole redline pipeline inside this process: read both files (as untrusted), align, write the redline."""
-    diff = diff_documents(read_document(old), read_document(new))
-    return redline(diff, author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
+    (pair,) = sb.compare(str(old), str(new), old.parent).partners
+    assert pair.diff is not None
+    return sb.redline(pair.diff, author="BMP Strategy Drafting Team", date=dt.date(2010, 11, 15))
 
 
 def invariant_holds(redline_bytes: bytes, old: Path, new: Path) -> bool:
@@ -226,10 +228,8 @@ def sample_drafts(folder: Path) -> Path:
     from conftest import copy_sample
     from fixtures.diff.drafts import build_sample_drafts
 
-    from strategy_builder.drafts.builder import BuildOptions, build
-
     first = copy_sample(folder / "first")
-    build(first, BuildOptions(jobs=1))
+    sb.build(first, sb.BuildOptions(jobs=1))
     old_dir, new_dir = build_sample_drafts(folder, first)
     return new_dir.parents[2]
 

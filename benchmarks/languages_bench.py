@@ -26,6 +26,8 @@ from pathlib import Path
 
 from machine import describe_machine  # benchmarks/machine.py: the script folder is on sys.path
 
+import strategy_builder as sb
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 ENV = {**os.environ, "STRATEGY_BUILDER_LAYOUT": "off"}
@@ -49,20 +51,19 @@ def _worker(kind: str, project: str) -> None:
 
     import docxtpl  # noqa: F401  imports first, then freeze, as the CLI does (strategy_builder/cli)
 
-    from strategy_builder.drafts.builder import BuildOptions, build
-
+    sb.build, sb.BuildOptions  # noqa: B018  imports the build (the library's names load on first use)
     gc.freeze()
     root = Path(project)
     if kind.startswith("preview"):
-        build(root, BuildOptions(preview=True, force=True))
+        sb.build(root, sb.BuildOptions(preview=True, force=True))
         partner = root / "inputs" / "partners" / f"{kind.split('-')[1]}.yaml"
         partner.write_text(partner.read_text(encoding="utf-8").replace("situation: |\n", "situation: |\n  An edit.\n\n",
                                                                        1), encoding="utf-8")
         started = time.perf_counter()
-        result = build(root, BuildOptions(preview=True))
+        result = sb.build(root, sb.BuildOptions(preview=True))
     else:
         started = time.perf_counter()
-        result = build(root, BuildOptions(force=True))
+        result = sb.build(root, sb.BuildOptions(force=True))
     print(json.dumps({"seconds": time.perf_counter() - started,
                       "rendered": sum(1 for p in result.partners if p.rendered)}))
 

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from machine import describe_machine, publish  # benchmarks/machine.py: the script folder is on sys.path
 
+import strategy_builder as sb
+
 REPO = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MiB = 1024 * 1024
@@ -82,18 +84,16 @@ def tags_docx(target: Path, paragraphs: int, seed: int) -> int:
 
 
 def big_xlsx(target: Path, rows: int) -> None:
-    """A register .xlsx of ``rows`` rows of the 24 register columns (inline strings), written directly."""
-    from strategy_builder.review.register.columns import COLUMNS
-
+    """A register .xlsx of ``rows`` rows of the register's columns (inline strings), written directly."""
     header = "".join(f'<c r="{_letters(i)}1" t="inlineStr"><is><t>{c.header}</t></is></c>'
-                     for i, c in enumerate(COLUMNS))
+                     for i, c in enumerate(sb.REGISTER_COLUMNS))
     sheet = io.BytesIO()
     sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                 b'spreadsheetml/2006/main"><sheetData><row r="1">' + header.encode() + b"</row>")
     for number in range(2, rows + 2):
         cells = "".join(f'<c r="{_letters(i)}{number}" t="inlineStr"><is><t>'
                         f'{"C-%08d" % number if i == 0 else "text of the cell, about forty chars"}</t></is></c>'
-                        for i in range(len(COLUMNS)))
+                        for i in range(len(sb.REGISTER_COLUMNS)))
         sheet.write(f'<row r="{number}">{cells}</row>'.encode())
     sheet.write(b"</sheetData></worksheet>")
     parts = {
@@ -130,9 +130,7 @@ def _letters(index: int) -> str:
 
 def big_text_register(target: Path, limit: int) -> int:
     """A CSV or JSON register just under ``limit`` bytes; returns its rows."""
-    from strategy_builder.review.register.columns import COLUMNS
-
-    headers = [c.header for c in COLUMNS]
+    headers = [c.header for c in sb.REGISTER_COLUMNS]
     rows = []
     size = 0
     number = 0
@@ -184,7 +182,7 @@ def main() -> None:
     parser.add_argument("--no-append", action="store_true", help="print only; do not append to RESULTS.md")
     parser.add_argument("--only", default=None, help="run only the cases whose name contains this")
     args = parser.parse_args()
-    from strategy_builder import limits
+    limits = sb.LIMITS
 
     results: list[tuple[str, str, int, float, float]] = []
     with tempfile.TemporaryDirectory() as temporary:
@@ -196,7 +194,7 @@ def main() -> None:
         media_docx(media)
         returned_media = root / "returned-media.docx"
         media_docx(returned_media, images=3, size_mib=63)  # the limits of a returned file: 64 MiB, 256 MiB
-        paragraphs = (limits.XML_TAGS - 3000) // 6  # six tags per paragraph
+        paragraphs = (limits["XML tags per document"].value - 3000) // 6  # six tags per paragraph
         old, new = root / "old.docx", root / "new.docx"
         tags = tags_docx(old, paragraphs, 1)
         tags_docx(new, paragraphs, 2)
@@ -204,14 +202,14 @@ def main() -> None:
         xlsx = root / "register.xlsx"
         big_xlsx(xlsx, register_rows)
         csv_register, json_register = root / "register.csv", root / "register.json"
-        csv_rows = big_text_register(csv_register, limits.REGISTER_FILE_BYTES)
-        json_rows = big_text_register(json_register, limits.REGISTER_FILE_BYTES)
+        csv_rows = big_text_register(csv_register, limits["register file"].value)
+        json_rows = big_text_register(json_register, limits["register file"].value)
         with zipfile.ZipFile(xlsx) as archive:
             sheet_mib = archive.getinfo("xl/worksheets/sheet1.xml").file_size / MiB
         yaml_file = project / "inputs" / "partners" / "AM.yaml"
         text = yaml_file.read_text(encoding="utf-8")
         padding = "# " + "x" * 97 + "\n"
-        yaml_file.write_text(text + padding * ((limits.YAML_FILE_BYTES - len(text.encode())) // len(padding)),
+        yaml_file.write_text(text + padding * ((limits["YAML file"].value - len(text.encode())) // len(padding)),
                              encoding="utf-8")
         media_template = project / "templates" / "media.docx"
         shutil.copy(media, media_template)

@@ -32,7 +32,9 @@ Reading documents back
     register=...)`` → ``CommentsResult`` does both, as ``comments`` does;
     ``consolidate(paths, output, project_dir=...)`` → ``ConsolidationResult`` merges the returns of one
     partner's draft into one .docx; ``refresh_register(project_dir, register=None)`` writes into the
-    register which later draft changed and cites each row.
+    register which later draft changed and cites each row; ``redline(diff, author=..., date=...)`` → the
+    .docx bytes of one compared document's redline (the ``diff`` of a partner of a ``Comparison``), in
+    memory, as ``diff_report`` writes them.
 Consultation rounds
     ``round_status(project_dir)`` → ``RoundStatus`` (who returned what, what is open and overdue);
     ``write_replies(project_dir, to_draft, ministries=...)`` → ``RepliesResult`` (a reply per ministry
@@ -47,8 +49,13 @@ Language versions
     ``align_languages(root, draft, language=None)`` → ``Alignment`` (is each version in step?).
 All partners together
     ``partnership_matrix(project_dir, draft=None)`` → ``MatrixResult`` (partners × areas, lead states,
-    timeline); ``build_overview(project_dir, OverviewOptions(...))`` → ``OverviewResult`` writes the
-    regional overview ``build/overview/NNN/``.
+    timeline); ``render_matrix(matrix, format)`` → the bytes of one of its views (``"json"``,
+    ``"markdown"``, ``"html"``, ``"xlsx"``); ``build_overview(project_dir, OverviewOptions(...))`` →
+    ``OverviewResult`` writes the regional overview ``build/overview/NNN/``.
+Tables the library works by
+    ``LIMITS``: every limit on what is read, by name (``LIMITS["Word file"].value``, its ``unit``, what it
+    ``applies_to`` and ``why``; the table of docs/security.md); ``REGISTER_COLUMNS``: the comment
+    register's columns in order (``header``, ``key``, ``owner``: the tool's or the team's, ``kind``).
 
 Errors are values: a problem in the inputs raises :class:`~strategy_builder.errors.InputProblems` carrying
 every :class:`~strategy_builder.errors.Finding`; a problem outside them raises
@@ -114,17 +121,24 @@ _EXPORTS: dict[str, str] = {
     "build_overview": "strategy_builder.regional.overview:build_overview",
     "OverviewOptions": "strategy_builder.regional.overview:OverviewOptions",
     "OverviewResult": "strategy_builder.regional.overview:OverviewResult",
+    "render_matrix": "strategy_builder.regional.export:render_matrix",
+    # reading documents back, in memory
+    "redline": "strategy_builder.review.diff:redline",
+    # tables
+    "LIMITS": "strategy_builder.limits:LIMITS",
+    "REGISTER_COLUMNS": "strategy_builder.review.register.columns:COLUMNS",
 }
 """Public name -> ``module:attribute`` where it lives."""
 
 __all__ = [
     "__version__", "align_languages", "Alignment", "build", "build_overview", "BuildOptions", "BuildResult", "check",
     "check_template", "CheckResult", "CommentsResult", "compare", "Comparison", "consolidate", "ConsolidationResult",
-    "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "list_sections",
-    "load_project", "LoadResult", "MatrixResult", "new_partner", "NewRound", "OverviewOptions", "OverviewResult",
-    "partnership_matrix", "propose_returns", "ProposeResult", "read_comments", "read_returns", "refresh_register",
-    "RepliesResult", "ReturnsBatch", "round_status", "RoundStatus", "start_round", "template_context",
-    "translation_status", "TranslationStatus", "update_register", "watch_previews", "write_replies", "write_schemas",
+    "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "LIMITS",
+    "list_sections", "load_project", "LoadResult", "MatrixResult", "new_partner", "NewRound", "OverviewOptions",
+    "OverviewResult", "partnership_matrix", "propose_returns", "ProposeResult", "read_comments", "read_returns",
+    "redline", "refresh_register", "REGISTER_COLUMNS", "render_matrix", "RepliesResult", "ReturnsBatch",
+    "round_status", "RoundStatus", "start_round", "template_context", "translation_status", "TranslationStatus",
+    "update_register", "watch_previews", "write_replies", "write_schemas",
 ]
 
 
@@ -173,3 +187,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.rounds.status import RoundStatus, round_status
     from strategy_builder.review.dispositions import refresh_project_register as refresh_register
     from strategy_builder.rounds.proposing import ProposeResult, propose_returns
+    from strategy_builder.regional.export import render_matrix
+    from strategy_builder.review.diff import redline
+    from strategy_builder.limits import LIMITS
+    from strategy_builder.review.register.columns import COLUMNS as REGISTER_COLUMNS
