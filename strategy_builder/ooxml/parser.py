@@ -33,6 +33,10 @@ class XmlRefused(ValueError):
     """The XML is malformed or uses constructs OOXML forbids (DOCTYPE, entities), or is too large."""
 
 
+class XmlTooLarge(XmlRefused):
+    """The part is larger than a document strategy-builder reads may have (bytes or tags)."""
+
+
 def count_tags(data: bytes | str) -> int:
     """The tags of an XML part, counted as ``<`` (also right for UTF-16, where it is one byte of two)."""
     return data.count(b"<") if isinstance(data, bytes) else data.count("<")
@@ -55,9 +59,9 @@ def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_
     raw = data.encode("utf-8") if isinstance(data, str) else data
     name = part or "XML"
     if len(raw) > MAX_XML_PART_BYTES:
-        raise XmlRefused(f"{name}: the part is {len(raw):,} bytes; the limit is {MAX_XML_PART_BYTES:,}")
+        raise XmlTooLarge(f"{name}: the part is {len(raw):,} bytes; the limit is {MAX_XML_PART_BYTES:,}")
     if count_tags(raw) > max_elements:
-        raise XmlRefused(f"{name}: the part has more than {max_elements:,} tags")
+        raise XmlTooLarge(f"{name}: the part has more than {max_elements:,} tags")
     text = _declarations_text(raw)
     if isinstance(text, str):
         if "<!DOCTYPE" in text or "<!ENTITY" in text:

@@ -23,7 +23,7 @@ from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set
 from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import keep_short_tables_together
-from strategy_builder.ooxml.parser import XmlRefused, parse_xml, serialize
+from strategy_builder.ooxml.parser import XmlRefused, XmlTooLarge, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
 )
@@ -87,6 +87,9 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
             xml = strip_value_markers(xml)  # values in headers, footers, notes: no provenance there
         try:
             roots[name] = parse_xml(xml.encode("utf-8"), part=name)
+        except XmlTooLarge as error:  # strategy-builder would refuse to read such a document back
+            raise PartProblem(name, f"the rendered document is too large ({error}): it would not be read "
+                                    "back; print fewer or shorter values") from error
         except XmlRefused as error:
             raise PartProblem(name, f"rendered XML is broken: {error}") from error
     if main in roots:

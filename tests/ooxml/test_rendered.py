@@ -92,6 +92,19 @@ def test_problems_name_the_part(template: DocxPackage, rendered: str, part: str)
     assert problem.value.part == (main if part == "main" else header)
 
 
+def test_a_rendered_document_past_the_size_limits_is_too_large_not_broken(template: DocxPackage) -> None:
+    """A document the tool would refuse to read back (more tags than the limits allow) is not written, and the
+    problem says it is too large, not that the template wrote broken XML."""
+    from strategy_builder.ooxml.parser import MAX_XML_ELEMENTS
+
+    main = template.main_part_name()
+    paragraphs = MAX_XML_ELEMENTS // 6 + 1  # each paragraph is six tags
+    with pytest.raises(PartProblem) as problem:
+        finish_docx(template.parts, {main: _main(_p("x") * paragraphs)}, main, stamps=STAMPS, core=CORE)
+    assert problem.value.part == main
+    assert "too large" in str(problem.value) and "broken" not in str(problem.value)
+
+
 def test_reading_back_refuses_what_is_not_a_package() -> None:
     with pytest.raises(PartProblem) as problem:
         read_docx_contents(b"not a zip", "AM.docx")
