@@ -43,7 +43,7 @@ from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.provenance import ValueLog, values_json
 from strategy_builder.models.section_records import SectionRecord, partner_sections, stable_hash
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, RenderedDocument
-from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, build_context
+from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, VersionFacts, build_context
 from strategy_builder.render.engine import CompiledTemplate, read_template_bytes
 from strategy_builder.ooxml.language import default_language
 from strategy_builder.ooxml.markers import strip_pending
@@ -169,8 +169,8 @@ class LanguagePlan:
 
     translation: SubjectTranslation
     strategy_translation: SubjectTranslation | None
-    old_titles: dict[str, str]
-    """The titles in the language of the previous draft's sections that the changes table names."""
+    facts: VersionFacts
+    """What the version prints in its language besides its models (old titles, abbreviations)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +203,7 @@ class Planned:
         """The same document with these page numbers in its contents (and no request to update fields)."""
         values = ValueLog(self.partner.code, self.partner.document.display_name) if self.job.values else None
         context = build_context(self.partner, self.strategy, self.stamp, self.records, values, pages=pages,
-                                language=self.language, old_titles=self.version.old_titles if self.version else None)
+                                language=self.language, version=self.version.facts if self.version else None)
         document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
         return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp,
                                                                  values=values.table() if values else None))
@@ -322,9 +322,9 @@ def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
             if base is None or translation is None or (wanted is not None and (language, code) not in wanted):
                 continue
             partner = translated_partner(base.partner, translation)
-            old_titles = previous_titles(project.root, base.stamp.previous, language, code, base.stamp.changes)
-            context = build_context(partner, strategy, base.stamp, base.records, language=language,
-                                    old_titles=old_titles)
+            facts = VersionFacts(previous_titles(project.root, base.stamp.previous, language, code, base.stamp.changes),
+                                 strategy_translation.abbreviation_forms() if strategy_translation else {})
+            context = build_context(partner, strategy, base.stamp, base.records, language=language, version=facts)
             pending = translation.pending or (strategy_translation.pending if strategy_translation else [])
             title = strip_pending(f"{strategy.series.title} – {partner.model.name}")
             document_stamp = dataclasses.replace(
@@ -336,7 +336,7 @@ def _language_jobs(project: Project, sources: list[Planned], source_tag: str,
             # (propose maps changes of the source language's documents only).
             job = dataclasses.replace(base.job, context=context, stamp=document_stamp, values=None)
             plans.append(Planned(job, partner, base.records, base.sections, base.removed, base.stamp, strategy,
-                                 language, LanguagePlan(translation, strategy_translation, old_titles)))
+                                 language, LanguagePlan(translation, strategy_translation, facts)))
     return plans
 
 

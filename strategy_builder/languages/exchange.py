@@ -380,7 +380,8 @@ def import_translations(root: Path, path: Path) -> ImportResult:
             result.counts["unchanged"] += 1  # also a country name as CLDR gives it: nothing to record
             continue
         result.counts["updated" if old is not None else "new"] += 1
-        updates.setdefault(unit.subject, []).append(EntryUpdate(unit.key, made_from, text, item.value.prose, note))
+        updates.setdefault(unit.subject, []).append(EntryUpdate(unit.key, made_from, text, item.value.prose, note,
+                                                                old.abbreviation if old is not None else None))
     if errors:
         raise InputProblems(Findings(errors))
     layout = ProjectLayout.of(project.root)

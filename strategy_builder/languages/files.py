@@ -23,18 +23,21 @@ from strategy_builder import cldr
 from strategy_builder.errors import Finding, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE
 from strategy_builder.inputs.yamlsource import parse_yaml, read_source
+from strategy_builder.languages.apply import translated_partner, translated_strategy
 from strategy_builder.layout import ProjectLayout
+from strategy_builder.models.abbreviations import full_names, used_in_partner, used_in_strategy
 from strategy_builder.models.inputs import LanguageVersion, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
 from strategy_builder.models.prose import parse_prose
 from strategy_builder.models.source_map import YamlDocument
 from strategy_builder.models.translations import (
     FINGERPRINT_PATTERN, STRATEGY_SUBJECT, SourceValue, SubjectTranslation, TranslationEntry, Translations,
-    is_translatable_key, partner_values, strategy_values, structure, value_statuses,
+    abbreviated_code, is_translatable_key, partner_values, strategy_values, structure, value_statuses,
 )
 from strategy_builder.render.labels import languages as catalogue_languages
 
-ENTRY_FIELDS = ("source", "text", "note")
+ENTRY_FIELDS = ("source", "text", "note", "abbreviation")
+ABBREVIATION_LENGTH = 30
 
 
 @dataclass(slots=True)
@@ -159,21 +162,49 @@ def _parse_translation_file(raw: bytes, path: Path, display_name: str) -> tuple[
                 findings.append(Finding(document.location((key, "note")), "translation.note",
                                         f"the note of {key} must be a text"))
                 note = None
+            abbreviation = value.get("abbreviation")
+            if abbreviation is not None and (not isinstance(abbreviation, str) or not _is_form(abbreviation)):
+                findings.append(Finding(document.location((key, "abbreviation")), "translation.abbreviation",
+                                        f"the abbreviation of {key} must be one line of at most "
+                                        f"{ABBREVIATION_LENGTH} characters, starting and ending with a letter or "
+                                        "digit", hint="write it as the texts print it, e.g. 'abbreviation: ЕС'"))
+                abbreviation = None
             result.entries[key] = TranslationEntry(key, text.strip(), source, line, column,
                                                    text_position[0] if text_position else None,
-                                                   note.strip() if note else None)
+                                                   note.strip() if note else None, abbreviation)
     return result, findings
+
+
+def _is_form(text: str) -> bool:
+    return (0 < len(text) <= ABBREVIATION_LENGTH and "\n" not in text and text[0].isalnum()
+            and text[-1].isalnum())
 
 
 def _entry_findings(file: TranslationFile, values: list[SourceValue], subject: str,
                     source_name: str) -> list[Finding]:
-    """Keys that are no translatable field or name a value that no longer exists; texts that do not fit."""
+    """Keys that are no translatable field or name a value that no longer exists; texts that do not fit;
+    abbreviations given where no full name is translated, or twice."""
     assert file.document is not None
     document = file.document
     by_key = {value.key: value for value in values}
     findings: list[Finding] = []
+    forms: dict[str, str] = {}
     for key, entry in file.entries.items():
         where = document.location((key,), prefer_key=True)
+        if entry.abbreviation is not None:
+            form_where = document.location((key, "abbreviation"))
+            if subject != STRATEGY_SUBJECT or abbreviated_code(key) is None:
+                findings.append(Finding(form_where, "translation.abbreviation",
+                                        f"{key} is not a full name: only the translation of an abbreviation's "
+                                        "(abbreviations.<CODE>) or a stakeholder's name (stakeholders[<CODE>].name) "
+                                        "in inputs/translations/<language>/strategy.yaml gives an abbreviation"))
+            elif entry.abbreviation in forms:
+                findings.append(Finding(form_where, "translation.abbreviation",
+                                        f"{entry.abbreviation} is already the abbreviation of "
+                                        f"{forms[entry.abbreviation]}: a text using it could not be explained",
+                                        hint="give each full name its own abbreviation"))
+            else:
+                forms[entry.abbreviation] = key
         value = by_key.get(key)
         if value is None:
             close = difflib.get_close_matches(key, list(by_key), 1, 0.75)
@@ -271,6 +302,7 @@ def load_translations(project: Project, *, partners_only: bool = False) -> tuple
             (STRATEGY_SUBJECT, strategy_values(strategy), strategy_document)]
         subjects += [(code, partner_values(partners[code].model), partners[code].document)
                      for code in sorted(codes) if code in partners]
+        documents: dict[str, YamlDocument] = {}
         for subject, values, source in subjects:
             path = layout.translation_file(language, subject)
             display = layout.display_name(path)
@@ -282,13 +314,54 @@ def load_translations(project: Project, *, partners_only: bool = False) -> tuple
                 if file.document is not None:
                     findings.extend(_capped(_entry_findings(file, values, subject, source.display_name)))
                     sha256 = file.document.sha256
+                    documents[subject] = file.document
                 entries = file.entries
             status = SubjectTranslation(language, subject, source.display_name, display, path.is_file(),
                                         list(value_statuses(values, entries)), sha256)
             translations.subjects[language, subject] = status
             findings.extend(_pending_findings(status, source))
+        findings.extend(_abbreviation_findings(project, translations, language, documents))
     findings.extend(_undeclared_files(layout, declared, None if partners_only else partners))
     return translations, findings
+
+
+def _abbreviation_findings(project: Project, translations: Translations, language: str,
+                           documents: dict[str, YamlDocument]) -> list[Finding]:
+    """A warning for each abbreviation a language version's translated texts use without a full name in the
+    language: its list of abbreviations could not explain it (those of the source's texts, printed pending,
+    are reported at the source). The texts are read as the version's drafts print them."""
+    strategy_translation = translations.of(language, STRATEGY_SUBJECT)
+    forms = strategy_translation.abbreviation_forms() if strategy_translation else {}
+    names = full_names(project.strategy)
+    strategy_file = (strategy_translation.translation_file if strategy_translation is not None
+                     else f"inputs/translations/{language}/{STRATEGY_SUBJECT}.yaml")
+    used = [(STRATEGY_SUBJECT, used_in_strategy(translated_strategy(project.strategy, strategy_translation,
+                                                                    mark=False), forms=forms, any_script=True))]
+    partners = {p.code: p for p in project.partners}
+    for code in translations.partners(language):
+        translation = translations.of(language, code)
+        if code in partners and translation is not None and code in documents:
+            model = translated_partner(partners[code], translation, mark=False).model
+            used.append((code, used_in_partner(model, forms=forms, any_script=True)))
+    findings = []
+    for subject, found in used:
+        status, document = translations.of(language, subject), documents.get(subject)
+        if status is None or document is None:
+            continue
+        by_path = {item.value.path: item for item in status.values}
+        for token, path in found.items():
+            item = by_path.get(path)
+            if forms.get(token, token) in names or item is None or item.state != "translated":
+                continue
+            hint = (f"add it to 'abbreviations' in inputs/strategy.yaml ('{token}: <full name>') and translate it"
+                    if token.isascii() else
+                    f"in {strategy_file}, give the translation of its full name the line 'abbreviation: {token}' "
+                    "(under abbreviations.<CODE> or stakeholders[<CODE>].name; a code the source's texts do not "
+                    "use may be added to 'abbreviations' in inputs/strategy.yaml)")
+            findings.append(Finding(document.location((item.value.key, "text")), "abbreviation.undefined",
+                                    f"the abbreviation {token} is used in the {language} version but has no full "
+                                    f"name in {language}", Severity.WARNING, hint=hint))
+    return _capped(findings)
 
 
 def _undeclared_files(layout: ProjectLayout, declared: dict[str, frozenset[str]],

@@ -6,7 +6,8 @@
       source: <fingerprint>
       text: <translation>      (a literal block, ``|-``, for several lines or long texts)
 
-An entry that exists already keeps its lines: its ``source``, ``text`` and ``note`` values are changed in
+(and ``abbreviation``, ``note`` when it has them). An entry that exists already keeps its lines: its
+``source``, ``text``, ``abbreviation`` and ``note`` values are changed in
 place by the byte-preserving YAML editor (:mod:`strategy_builder.inputs.yaml_edit`, the one home for
 editing YAML), so comments and layout inside the entry stay. Only an entry the editor cannot change in
 place (other keys than these, a text of several lines where a one-line style was written) is written anew
@@ -52,6 +53,8 @@ class EntryUpdate:
     """A long text in the prose syntax: written as a block, wrapped (paragraphs and bullets kept)."""
     note: str | None = None
     """The translator's note, written as ``note``."""
+    abbreviation: str | None = None
+    """The language's abbreviation of a full name, written as ``abbreviation`` (kept through an import)."""
 
 
 def _scalar(text: str) -> str:
@@ -85,9 +88,12 @@ def _field(name: str, text: str) -> list[str]:
 
 
 def _fields(update: EntryUpdate) -> dict[str, str]:
-    """The values of an entry: ``source``, ``text`` (wrapped, for prose) and ``note`` (when there is one)."""
+    """The values of an entry: ``source``, ``text`` (wrapped, for prose), ``abbreviation`` and ``note`` (when
+    there is one)."""
     text = update.text.replace("\r\n", "\n")
     fields = {"source": update.source, "text": _wrapped(text) if update.prose else text}
+    if update.abbreviation:
+        fields["abbreviation"] = update.abbreviation
     if update.note:
         fields["note"] = update.note.replace("\r\n", "\n")
     return fields
@@ -98,6 +104,8 @@ def entry_text(update: EntryUpdate) -> str:
     fields = _fields(update)
     lines = [f"{update.key}:", f"  source: {fields['source']}"]
     lines += _field("text", fields["text"])
+    if "abbreviation" in fields:
+        lines += _field("abbreviation", fields["abbreviation"])
     if "note" in fields:
         lines += _field("note", fields["note"])
     return "\n".join(lines) + "\n"
@@ -114,7 +122,7 @@ def _edited_in_place(entry_lines: list[str], update: EntryUpdate) -> list[str] |
             return None
         if any("\n" in value and editor.style((update.key, name)) != "|" for name, value in fields.items()):
             return None  # a block of several lines where a one-line style was written: the entry is written anew
-        for name in ("text", "note", "source"):
+        for name in ("text", "abbreviation", "note", "source"):
             if name in fields:
                 editor.set_value((update.key, name), fields[name])
     except EditRefused:

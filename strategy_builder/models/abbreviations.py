@@ -3,30 +3,56 @@
 An abbreviation is a word of two or more capital letters (digits may follow: ``G20``) in a text the draft
 prints, or a stakeholder code used by an action. Roman numerals (``II``) are not abbreviations. Its full
 name comes from ``abbreviations`` in strategy.yaml, else from the stakeholders, else from the states.
+
+A language version reads its own texts: capital letters of any script count (``ЕС``), and so do the
+abbreviations its translations declare (``forms``: ``УВКБ ООН`` for UNHCR, written as a whole, spaces
+included), each standing for the source's code whose full name the version prints in its language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 
 from strategy_builder.models.inputs import PartnerFile, Status, StrategyFile
 from strategy_builder.models.source_map import FieldPath
 
 _TOKEN = re.compile(r"(?<![\w&.-])([A-Z][A-Z&]*[A-Z][0-9]*)(?![\w&-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+_ANY_TOKEN = re.compile(r"(?<![\w&.-])([^\W\d_][^\W\d_&]*(?:&[^\W\d_]+)*[0-9]*)(?![\w&-])")
+"""A word of letters of any script (``&`` inside, digits at the end): an abbreviation if its letters are all
+capitals (:func:`_is_capitals`)."""
 
 
-def abbreviations_in(text: object) -> list[str]:
-    """The abbreviations written in ``text``, in order of first appearance (none in what is not a text)."""
+def _is_capitals(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def abbreviations_in(text: object, forms: Collection[str] = (), *, any_script: bool = False) -> list[str]:
+    """The abbreviations written in ``text``, in order of first appearance (none in what is not a text).
+
+    A language version passes its declared ``forms`` (found as whole words, before anything else) and
+    ``any_script``: capitals of every script count, not only A-Z."""
     if not isinstance(text, str) or not text:
         return []
-    found: dict[str, None] = {}
-    for match in _TOKEN.finditer(text):
+    if not any_script:
+        found: dict[str, None] = {}
+        for match in _TOKEN.finditer(text):
+            token = match.group(1)
+            if not _ROMAN.match(token):
+                found.setdefault(token, None)
+        return list(found)
+    at: dict[str, int] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w&.-]){re.escape(form)}(?![\w&-])", text):
+            at.setdefault(form, match.start())
+            text = text[:match.start()] + " " * len(form) + text[match.end():]
+    for match in _ANY_TOKEN.finditer(text):
         token = match.group(1)
-        if not _ROMAN.match(token):
-            found.setdefault(token, None)
-    return list(found)
+        if _is_capitals(token) and not _ROMAN.match(token):
+            at.setdefault(token, match.start())
+    return sorted(at, key=at.__getitem__)
 
 
 def full_names(strategy: StrategyFile) -> dict[str, str]:
@@ -87,33 +113,50 @@ def _partner_texts(partner: PartnerFile) -> Iterator[tuple[FieldPath, object]]:
                 yield (*base, "references", r_index, "title"), getattr(reference, "title", None)
 
 
-def used_in_strategy(strategy: StrategyFile) -> dict[str, FieldPath]:
-    """Abbreviation -> the strategy.yaml field where it is first used, for what every draft prints."""
+def used_in_strategy(strategy: StrategyFile, *, forms: Collection[str] = (), any_script: bool = False
+                     ) -> dict[str, FieldPath]:
+    """Abbreviation -> the strategy.yaml field where it is first used, for what every draft prints (a
+    language version's: see :func:`abbreviations_in` for ``forms`` and ``any_script``)."""
     used: dict[str, FieldPath] = {}
     for path, text in _strategy_texts(strategy):
-        for token in abbreviations_in(text):
+        for token in abbreviations_in(text, forms, any_script=any_script):
             used.setdefault(token, path)
     return used
 
 
-def used_in_partner(partner: PartnerFile, stakeholders: set[str] | None = None) -> dict[str, FieldPath]:
+def used_in_partner(partner: PartnerFile, stakeholders: set[str] | None = None, *, forms: Collection[str] = (),
+                    any_script: bool = False) -> dict[str, FieldPath]:
     """Abbreviation -> the partner-file field where it is first used (stakeholder codes of actions included).
 
     With ``stakeholders`` (the declared codes), an undeclared stakeholder code is skipped: it is an error of
-    its own, and not printed in any draft.
+    its own, and not printed in any draft. A language version passes ``forms`` and ``any_script``
+    (:func:`abbreviations_in`); the codes of actions' stakeholders are the source's in every version.
     """
     used: dict[str, FieldPath] = {}
     for path, text in _partner_texts(partner):
-        if stakeholders is not None and len(path) >= 2 and path[-2] == "stakeholders" and text not in stakeholders:
+        is_code = len(path) >= 2 and path[-2] == "stakeholders"
+        if stakeholders is not None and is_code and text not in stakeholders:
             continue
-        for token in abbreviations_in(text):
+        for token in abbreviations_in(text, () if is_code else forms, any_script=any_script and not is_code):
             used.setdefault(token, path)
     return used
 
 
-def draft_abbreviations(partner: PartnerFile, strategy: StrategyFile) -> list[tuple[str, str]]:
+def draft_abbreviations(partner: PartnerFile, strategy: StrategyFile, forms: Mapping[str, str] | None = None
+                        ) -> list[tuple[str, str]]:
     """(abbreviation, full name) of every abbreviation one partner's draft prints, alphabetically; those
-    without a full name are left out (``check`` reports them)."""
+    without a full name are left out (``check`` reports them).
+
+    A language version passes its translated models and ``forms``, the abbreviations its translations declare
+    (``ЕС`` -> ``EU``): it lists the abbreviations its own texts use, capitals of any script included, a form
+    with the full name (in the version's language) of the code it stands for; its own script's come first.
+    """
     names = full_names(strategy)
-    used = set(used_in_strategy(strategy)) | set(used_in_partner(partner))
-    return sorted(((code, names[code]) for code in used if code in names), key=lambda pair: pair[0].casefold())
+    if forms is None:
+        used = set(used_in_strategy(strategy)) | set(used_in_partner(partner))
+        return sorted(((code, names[code]) for code in used if code in names),
+                      key=lambda pair: pair[0].casefold())
+    found = {**used_in_strategy(strategy, forms=forms, any_script=True),
+             **used_in_partner(partner, forms=forms, any_script=True)}
+    rows = [(token, names[forms.get(token, token)]) for token in found if forms.get(token, token) in names]
+    return sorted(rows, key=lambda pair: (pair[0].isascii(), pair[0].casefold()))

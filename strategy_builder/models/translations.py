@@ -186,6 +186,17 @@ _STRATEGY_SHAPES = re.compile(
     r"|introduction|abbreviations\.[A-Z][A-Za-z0-9&.-]{1,19})$")
 
 
+_ABBREVIATED = re.compile(
+    r"^(?:abbreviations\.(?P<code>[A-Z][A-Za-z0-9&.-]{1,19})|stakeholders\[(?P<stakeholder>[^\]]+)\]\.name)$")
+
+
+def abbreviated_code(key: str) -> str | None:
+    """The source's code whose full name the key of strategy.yaml translates (``abbreviations.EU`` -> ``EU``,
+    ``stakeholders[UNHCR].name`` -> ``UNHCR``): the entries that may give the language's abbreviation."""
+    match = _ABBREVIATED.match(key)
+    return (match.group("code") or match.group("stakeholder")) if match else None
+
+
 def is_translatable_key(key: str, subject: str) -> bool:
     """Whether ``key`` names a translatable field of a partner file (or of strategy.yaml when ``subject`` is
     :data:`STRATEGY_SUBJECT`), whether or not the source has a value there now."""
@@ -207,6 +218,9 @@ class TranslationEntry:
     """Where ``text`` is written (for findings about the translated text)."""
     note: str | None = None
     """The translator's note (kept through export and import)."""
+    abbreviation: str | None = None
+    """How the language abbreviates this full name (``ЕС`` for ``abbreviations.EU``, ``УВКБ ООН`` for
+    ``stakeholders[UNHCR].name``): the version's texts may use it, and its list of abbreviations explains it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +271,16 @@ class SubjectTranslation:
 
     def by_key(self) -> dict[str, ValueStatus]:
         return {status.value.key: status for status in self.values}
+
+    def abbreviation_forms(self) -> dict[str, str]:
+        """The language's abbreviations its entries declare, each with the source's code it stands for
+        (``{"ЕС": "EU", "УВКБ ООН": "UNHCR"}``; a stale entry's too: the name it explains is pending)."""
+        forms: dict[str, str] = {}
+        for status in self.values:
+            code = abbreviated_code(status.value.key)
+            if status.entry is not None and status.entry.abbreviation and code is not None:
+                forms.setdefault(status.entry.abbreviation, code)
+        return forms
 
 
 def value_statuses(values: list[SourceValue], entries: dict[str, TranslationEntry]) -> Iterator[ValueStatus]:

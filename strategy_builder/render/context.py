@@ -83,6 +83,20 @@ class Pages:
 NO_PAGES = Pages()
 
 
+@dataclass(frozen=True, slots=True)
+class VersionFacts:
+    """What a language version prints in its language besides its translated models."""
+
+    old_titles: Mapping[str, str] = field(default_factory=dict)
+    """The titles in its language of the previous draft's sections that the changes table names, by ID (a
+    removed section, the old title of a retitled one); one missing is printed in the source language and
+    said to be untranslated."""
+    abbreviation_forms: Mapping[str, str] = field(default_factory=dict)
+    """The abbreviations its translations declare, each with the source's code it stands for (``ЕС`` ->
+    ``EU``): its list of abbreviations is made from its own texts
+    (:func:`~strategy_builder.models.abbreviations.draft_abbreviations`)."""
+
+
 def _area_title(area: str | None, labels: dict[str, LabelValue]) -> str:
     return fill(labels, f"area_{area}") if area and f"area_{area}" in labels else (area or "")
 
@@ -329,15 +343,13 @@ def _versions(stamp: DraftStamp, issued: dt.date, round_number: int,
 def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftStamp,
                   records: list[SectionRecord] | None = None, values: ValueLog | None = None, *,
                   pages: Pages = NO_PAGES, language: str = "en",
-                  old_titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+                  version: VersionFacts | None = None) -> dict[str, Any]:
     """The complete template context of one partner's draft (see docs/templates.md).
 
     ``pages`` are the page numbers of the contents (from the layout pass), if known. ``language`` chooses
     the label catalogue and the dates; a language version passes its translated ``partner`` and
-    ``strategy`` with the source's ``records`` (section IDs and numbers are the source's), and
-    ``old_titles``: the titles in its language of the previous draft's sections, by ID, that the changes
-    table names (a removed section, the old title of a retitled one); one missing is printed in the source
-    language and said to be untranslated.
+    ``strategy`` with the source's ``records`` (section IDs and numbers are the source's), and what else it
+    prints in its language (:class:`VersionFacts`).
     With ``values``, every text printed from one YAML scalar is wrapped in invisible value markers and
     recorded in the log, which the build writes as the draft's table of values (see
     :mod:`strategy_builder.models.provenance`); the assembly turns the markers into bookmarks.
@@ -385,8 +397,8 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
     changed = [{**change_row(c, labels), "responds_to": list(answers.get(c.id, ())),
                 "responds_to_text": "\n".join(answers.get(c.id, ()))} for c in listed]
     for change, row in zip(listed, changed, strict=True):
-        if old_titles is not None:
-            _titles_in_language(row, change, printed_titles, old_titles, labels)
+        if version is not None:
+            _titles_in_language(row, change, printed_titles, version.old_titles, labels)
         elif row["section_id"] in printed_titles and row["title"] == row["new_title"]:
             row["title"] = row["new_title"] = strip_value_markers(printed_titles[row["section_id"]])
     counts = count_statuses(stamp.changes)
@@ -403,7 +415,8 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                     "actions": [a for p in chapter["priorities"] if not p["is_withdrawn"] for a in p["actions"]]}
                    for chapter in areas]
     action_plan = [group for group in action_plan if group["actions"]]
-    abbreviations = [{"code": c, "name": n} for c, n in draft_abbreviations(model, strategy)]
+    abbreviations = [{"code": c, "name": n} for c, n in draft_abbreviations(
+        model, strategy, version.abbreviation_forms if version is not None else None)]
     titles = {
         "summary": fill(labels, "executive_summary"),
         "introduction": fill(labels, "introduction"),

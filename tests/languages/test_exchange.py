@@ -173,3 +173,19 @@ def test_align_and_diff_of_the_language_versions_of_two_drafts(project: Path,
     assert comparison.new.label == "draft 002 (ru)"
     assert {p.code: p.status for p in comparison.partners} == {"BY": "unchanged", "KZ": "changed", "UZ": "unchanged"}
     assert all("/ru/" in str(p.new_file) for p in comparison.partners)
+
+
+def test_an_import_keeps_the_abbreviation_a_translation_of_a_full_name_gives(project: Path, tmp_path: Path) -> None:
+    """The sample's Russian "European Union" gives its abbreviation (ЕС): retranslated through XLIFF, it keeps it."""
+    exported = export_translations(project, "ru", tmp_path / "ru.xlf").path
+    tree = etree.parse(str(exported))
+    _unit(tree, "abbreviations.EU").find(f".//{X}target").text = "Европейский Союз"
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    assert import_translations(project, exported).counts["updated"] == 1
+    loaded = load_project_with_translations(project).project
+    assert loaded is not None
+    strategy = loaded.translations.of("ru", "strategy")
+    assert strategy is not None
+    entry = strategy.by_key()["abbreviations.EU"].entry
+    assert entry is not None and (entry.text, entry.abbreviation) == ("Европейский Союз", "ЕС")
+    assert strategy.abbreviation_forms() == {"УВКБ ООН": "UNHCR", "ЕС": "EU"}

@@ -227,3 +227,26 @@ def test_a_removed_section_without_a_russian_title_is_said_to_be_untranslated(sa
     rows = _changes_rows(project / "build/drafts/002/ru/BY.docx")
     assert ["3.1 → –", "Return of irregular migrants to their countries of origin [название не переведено]",
             "Удалён", ""] in rows
+
+
+def _abbreviations(path: Path) -> list[list[str]]:
+    """The rows of a draft's list of abbreviations (the table headed "Сокращение" or "Abbreviation")."""
+    for table in Document(str(path)).tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        if rows and rows[0][0] in ("Сокращение", "Abbreviation"):
+            return rows[1:]
+    raise AssertionError(f"no list of abbreviations in {path}")
+
+
+def test_the_russian_list_of_abbreviations_explains_the_abbreviations_of_the_russian_text(sample: Path) -> None:
+    """The Russian text of Belarus writes ЕС and УВКБ ООН (declared by the translations of their full names),
+    its actions table the stakeholders' codes: each is listed with its Russian full name, and EU, which the
+    Russian text does not use, is not."""
+    unhcr = "Управление Верховного комиссара Организации Объединённых Наций по делам беженцев"
+    assert _abbreviations(sample / "build/drafts/001/ru/BY.docx") == [
+        ["ЕС", "Европейский союз"], ["УВКБ ООН", unhcr],
+        ["BMP", "Построение миграционных партнёрств"],
+        ["ICMPD", "Международный центр по развитию миграционной политики"],
+        ["IOM", "Международная организация по миграции"], ["UNHCR", unhcr]]
+    assert [code for code, _ in _abbreviations(sample / "build/drafts/001/BY.docx")] == [
+        "BMP", "EU", "ICMPD", "IOM", "UNHCR"]

@@ -139,3 +139,37 @@ def test_the_russian_catalogue_has_every_key_but_the_cldr_ones_and_cldr_plural_f
     untranslated = [key for key, text in template_labels(RUSSIAN).items()
                     if text == english[key] and any(c.isalpha() for c in re.sub(r"\{[^}]*\}", "", text))]
     assert untranslated == []
+
+
+def test_an_abbreviation_the_russian_text_uses_without_a_russian_full_name_is_a_finding(shipped: Path) -> None:
+    """The sample's Russian texts write ЕС and УВКБ ООН, which its translations of "European Union" and of
+    UNHCR's name declare; without the declaration, check says where the Russian text uses the abbreviation."""
+    assert not [f for f in load_project_with_translations(shipped).findings if f.code.startswith("abbreviation")]
+    _edit(shipped, STRATEGY_RU, "  abbreviation: ЕС\n", "")
+    # An abbreviation nobody declares:
+    _edit(shipped, "inputs/translations/ru/BY.yaml", "ежегодно поступает", "ежегодно, по данным МВФ, поступает")
+    loaded = load_project_with_translations(shipped)
+    assert loaded.project is not None  # warnings, as for the source's abbreviations
+    lines = (shipped / "inputs/translations/ru/BY.yaml").read_text(encoding="utf-8").split("\n")
+    found = sorted((f.message.split()[2], f.location.file, f.location.line) for f in loaded.findings
+                   if f.code == "abbreviation.undefined")
+    rationale = lines.index("areas.illegal_migration.priorities[transit-migration-detection].rationale:") + 3
+    assert ("ЕС", "inputs/translations/ru/BY.yaml", rationale) in found
+    assert [token for token, _, _ in found] == ["ЕС", "МВФ"]
+    hint = next(f.hint for f in loaded.findings if f.code == "abbreviation.undefined" and "ЕС" in f.message)
+    assert hint is not None and "'abbreviation: ЕС'" in hint and STRATEGY_RU in hint
+
+
+def test_an_abbreviation_is_given_only_by_a_full_name_and_only_once(shipped: Path) -> None:
+    _edit(shipped, STRATEGY_RU, "  text: Датский совет по делам беженцев\n",
+          "  text: Датский совет по делам беженцев\n  abbreviation: ЕС\n")
+    _edit(shipped, STRATEGY_RU, "  text: Стратегия миграционного партнёрства\n",
+          "  text: Стратегия миграционного партнёрства\n  abbreviation: СМП\n")
+    _edit(shipped, STRATEGY_RU, "  abbreviation: УВКБ ООН\n", "  abbreviation: \" УВКБ ООН\"\n")
+    loaded = load_project_with_translations(shipped)
+    assert loaded.project is None
+    lines = (shipped / STRATEGY_RU).read_text(encoding="utf-8").split("\n")
+    found = sorted((f.code, f.location.line) for f in loaded.findings.errors)
+    assert found == sorted([("translation.abbreviation", lines.index("  abbreviation: ЕС", lines.index(
+        "abbreviations.EU:")) + 1), ("translation.abbreviation", lines.index("  abbreviation: СМП") + 1),
+        ("translation.abbreviation", lines.index('  abbreviation: " УВКБ ООН"') + 1)])

@@ -58,3 +58,14 @@ def test_a_new_entry_goes_where_the_source_order_puts_it() -> None:
     update = EntryUpdate("name", "aaaaaaaaaaaa", "Казахстан")
     new = updated_file_text(FILE, [update], ["official_name", "name", "situation", "authorities[0].name"])
     assert new == FILE.replace("situation:\n", "name:\n  source: aaaaaaaaaaaa\n  text: Казахстан\nsituation:\n", 1)
+
+
+def test_an_imported_full_name_keeps_the_languages_abbreviation() -> None:
+    text = ("abbreviations.EU:\n  source: 6bb098163f4e\n  text: Европейский союз\n  abbreviation: ЕС  # as the "
+            "texts write it\n")
+    update = EntryUpdate("abbreviations.EU", "0123456789ab", "Европейский Союз", abbreviation="ЕС")
+    new = updated_file_text(text, [update], ["abbreviations.EU"])
+    assert new == text.replace("6bb098163f4e", "0123456789ab").replace("союз", "Союз")
+    fresh = updated_file_text("", [update], ["abbreviations.EU"])
+    assert yaml.safe_load(fresh)["abbreviations.EU"] == {"source": "0123456789ab", "text": "Европейский Союз",
+                                                        "abbreviation": "ЕС"}

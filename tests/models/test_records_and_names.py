@@ -21,8 +21,8 @@ from strategy_builder.models.provenance import ValueLog, ValueTable, values_json
 from strategy_builder.models.replies import RepliesManifest
 from strategy_builder.models.section_records import action_number, partner_sections, stable_hash
 from strategy_builder.models.translations import (
-    SourceValue, TranslationEntry, fingerprint, is_translatable_key, normalised, partner_values, structure,
-    value_statuses,
+    SourceValue, SubjectTranslation, TranslationEntry, abbreviated_code, fingerprint, is_translatable_key, normalised,
+    partner_values, structure, value_statuses,
 )
 
 
@@ -65,6 +65,46 @@ def test_abbreviations_are_capital_words_but_not_roman_numerals() -> None:
     assert abbreviations_in("The IOM and UNHCR (not Phase II) support the EU and R&D; IOM again, CIS2.") == [
         "IOM", "UNHCR", "EU", "R&D", "CIS2"]
     assert abbreviations_in(None) == [] and abbreviations_in("no capitals here") == []
+
+
+def test_a_language_version_reads_capitals_of_any_script_and_the_abbreviations_it_declares() -> None:
+    text = "Члены ЕС и УВКБ ООН (этап II), IOM, I-Map, R&D и ООН; ЕС"
+    assert abbreviations_in(text) == ["IOM", "R&D"]  # the source language's rule: A-Z only
+    assert abbreviations_in(text, ["УВКБ ООН"], any_script=True) == ["ЕС", "УВКБ ООН", "IOM", "R&D", "ООН"]
+    assert abbreviations_in(text, any_script=True) == ["ЕС", "УВКБ", "ООН", "IOM", "R&D"]
+    assert abbreviations_in("Европейский союз", any_script=True) == []
+
+
+def test_a_language_versions_list_explains_its_own_abbreviations_in_its_language(project: Project) -> None:
+    """Each abbreviation of the translated texts, a declared one with the full name of the code it stands
+    for; one without a full name is left out (check reports it); the language's own script first."""
+    belarus = project.partner("BY")
+    assert belarus is not None
+    situation = "Беларусь (ЕС, УВКБ ООН, МВФ) и ICMPD."
+    model = belarus.model.model_copy(update={"situation": situation})
+    strategy = project.strategy.model_copy(update={"abbreviations": {
+        **project.strategy.abbreviations, "EU": "Европейский союз"}})
+    rows = draft_abbreviations(model, strategy, {"ЕС": "EU", "УВКБ ООН": "UNHCR"})
+    codes = [code for code, _ in rows]
+    assert codes[:2] == ["ЕС", "УВКБ ООН"] and "МВФ" not in codes and "ICMPD" in codes
+    assert dict(rows)["ЕС"] == "Европейский союз"
+    assert dict(rows)["УВКБ ООН"] == full_names(strategy)["UNHCR"]
+    assert codes[2:] == sorted(codes[2:], key=str.casefold) and all(code.isascii() for code in codes[2:])
+
+
+def test_a_translation_of_a_full_name_declares_the_languages_abbreviation() -> None:
+    assert abbreviated_code("abbreviations.EU") == "EU"
+    assert abbreviated_code("stakeholders[EU Delegation].name") == "EU Delegation"
+    assert abbreviated_code("states[CZ].name") is None and abbreviated_code("series.title") is None
+    values = [SourceValue("abbreviations.EU", ("abbreviations", "EU"), "European Union", False, 300, None),
+              SourceValue("series.title", ("series", "title"), "Strategy", False, 300, None)]
+    entries = {"abbreviations.EU": TranslationEntry("abbreviations.EU", "Европейский союз", "000000000000",
+                                                    abbreviation="ЕС"),
+               "series.title": TranslationEntry("series.title", "Стратегия", fingerprint("Strategy"),
+                                                abbreviation="С")}
+    translation = SubjectTranslation("ru", "strategy", "inputs/strategy.yaml", "ru.yaml", True,
+                                     list(value_statuses(values, entries)))
+    assert translation.abbreviation_forms() == {"ЕС": "EU"}  # a stale entry's too; never a non-name's
 
 
 def test_a_draft_prints_the_abbreviations_it_uses_with_their_full_names(project: Project) -> None:
