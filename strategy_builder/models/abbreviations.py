@@ -159,4 +159,12 @@ def draft_abbreviations(partner: PartnerFile, strategy: StrategyFile, forms: Map
     found = {**used_in_strategy(strategy, forms=forms, any_script=True),
              **used_in_partner(partner, forms=forms, any_script=True)}
     rows = [(token, names[forms.get(token, token)]) for token in found if forms.get(token, token) in names]
-    return sorted(rows, key=lambda pair: (pair[0].isascii(), pair[0].casefold()))
+    return sorted(rows, key=lambda pair: (pair[0].isascii(), *_alphabetical(pair[0])))
+
+
+def _alphabetical(text: str) -> tuple[str, str]:
+    """A key in alphabetical order for Latin and Cyrillic capitals: Ё is Е with a mark (after ЕС, before ЖД,
+    as Russian dictionaries order it), where the order of code points puts it after Я."""
+    folded = text.casefold()
+    return folded.replace("ё", "е"), folded
+

@@ -169,3 +169,16 @@ def test_a_replies_manifest_refuses_unknown_fields() -> None:
 def test_the_project_uses_its_own_template_unless_it_has_none(project: Project, tmp_path: Path) -> None:
     assert not project.uses_packaged_template and project.template_path == (
         project.root / "templates/strategy.docx").resolve()
+
+
+def test_a_language_versions_list_is_in_the_order_of_its_alphabet(project: Project) -> None:
+    """Ё is filed with Е, as Russian dictionaries file it (ЕЖ, ЁЖ, ЕЗ), not after Я as the order of code
+    points has it."""
+    belarus = project.partner("BY")
+    assert belarus is not None
+    model = belarus.model.model_copy(update={"situation": "ЯЯ, ЕЗ, ЁЖ, ЕЖ и ЖА."})
+    names = {"YY": "я", "EZ": "ез", "YOZH": "ёж", "EZH": "еж", "ZHA": "жа"}
+    strategy = project.strategy.model_copy(update={"abbreviations": {**project.strategy.abbreviations, **names}})
+    forms = {"ЯЯ": "YY", "ЕЗ": "EZ", "ЁЖ": "YOZH", "ЕЖ": "EZH", "ЖА": "ZHA"}
+    codes = [code for code, _ in draft_abbreviations(model, strategy, forms)]
+    assert codes[:5] == ["ЕЖ", "ЁЖ", "ЕЗ", "ЖА", "ЯЯ"]
