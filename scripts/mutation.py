@@ -242,6 +242,10 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}", file=sys.stderr)
         return 2
+    # A shell without job control starts a background command with SIGINT ignored, and every process it
+    # starts inherits that (a test that interrupts a build would wait in vain); a handled signal is reset
+    # to its default in the processes started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     scores = {}
     for module in modules:
         scores[module] = run(module, minutes)

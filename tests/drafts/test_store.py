@@ -118,3 +118,18 @@ def test_publishing_flushes_a_tree_of_folders_and_keeps_every_file(project: Path
     published = store.publish(staging, 1)
     assert {p.relative_to(published).as_posix(): p.read_bytes() for p in published.rglob("*") if p.is_file()} \
         == written
+
+
+@pytest.mark.parametrize("unflushable", ["ru/AM.docx", "ru/figures"])
+def test_a_draft_whose_file_or_folder_cannot_be_flushed_is_not_published(project: Path, unflushable: str) -> None:
+    """Every file and folder of a draft, at any depth, is on disk before the draft appears: a flush that fails
+    stops the publication. Here the one that fails is a link to a file or folder of /proc, which refuses
+    fsync (as a failing disk would)."""
+    store = DraftStore(project)
+    staging = store.new_staging()
+    (staging / "ru").mkdir()
+    (staging / "manifest.json").write_bytes(b"{}")
+    (staging / unflushable).symlink_to("/proc/self/status" if unflushable.endswith(".docx") else "/proc/self")
+    with pytest.raises(OSError):
+        store.publish(staging, 1)
+    assert not store.draft_dir(1).exists() and staging.is_dir()
