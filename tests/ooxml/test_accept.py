@@ -258,3 +258,98 @@ def test_a_deleted_paragraph_with_tab_stops_before_a_table_goes_on_accept() -> N
     accepted, rejected = views(xml)
     assert accepted == ["cell", ""]
     assert rejected == ["gone", "cell", ""]
+
+
+def _by(author: str, number: int) -> str:
+    return f'w:id="{number}" w:author="{author}" w:date="2024-01-01T00:00:00Z"'
+
+
+def _mark(kind: str, author: str, number: int) -> str:
+    return f"<w:{kind} {_by(author, number)}/>"
+
+
+def _cell(text: str, mark: str = "") -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="1000" w:type="dxa"/>{mark}</w:tcPr><w:p>{_runs(text)}</w:p></w:tc>'
+
+
+def _row(text: str, mark: str = "") -> str:
+    return f"<w:tr>{f'<w:trPr>{mark}</w:trPr>' if mark else ''}{_cell(text)}</w:tr>"
+
+
+def _formatted(author: str, number: int, now: str, before: str) -> str:
+    return (f"<w:p><w:r><w:rPr><w:{now}/><w:rPrChange {_by(author, number)}><w:rPr><w:{before}/></w:rPr>"
+            f"</w:rPrChange></w:rPr><w:t>{author}</w:t></w:r></w:p>")
+
+
+# Each kind of revision made by two reviewers, A and B: the document A's changes alone make (accept A's,
+# reject B's) and the one B's alone make.
+BY_REVIEWER = {
+    "runs": (f'<w:p>{_runs("base")}<w:ins {_by("A", 1)}>{_runs("+a")}</w:ins>'
+             f'<w:del {_by("A", 2)}>{_runs("-a", deleted=True)}</w:del><w:ins {_by("B", 3)}>{_runs("+b")}</w:ins>'
+             f'<w:del {_by("B", 4)}>{_runs("-b", deleted=True)}</w:del></w:p>',
+             ["base+a-b"], ["base-a+b"]),
+    "deleted paragraph marks": (
+        f'<w:p><w:pPr><w:rPr><w:del {_by("A", 1)}/></w:rPr></w:pPr>{_runs("one")}</w:p><w:p>{_runs("two")}</w:p>'
+        f'<w:p><w:pPr><w:rPr><w:del {_by("B", 2)}/></w:rPr></w:pPr>{_runs("three")}</w:p><w:p>{_runs("four")}</w:p>',
+        ["onetwo", "three", "four"], ["one", "two", "threefour"]),
+    "inserted paragraphs": (
+        f'<w:p><w:pPr><w:rPr><w:ins {_by("A", 1)}/></w:rPr></w:pPr><w:ins {_by("A", 2)}>{_runs("a")}</w:ins></w:p>'
+        f'<w:p>{_runs("kept")}</w:p>'
+        f'<w:p><w:pPr><w:rPr><w:ins {_by("B", 3)}/></w:rPr></w:pPr><w:ins {_by("B", 4)}>{_runs("b")}</w:ins></w:p>'
+        f'<w:p>{_runs("end")}</w:p>',
+        ["a", "kept", "end"], ["kept", "b", "end"]),
+    "rows": (f'<w:tbl>{_row("kept")}{_row("+a", _mark("ins", "A", 1))}{_row("-a", _mark("del", "A", 2))}'
+             f'{_row("+b", _mark("ins", "B", 3))}{_row("-b", _mark("del", "B", 4))}</w:tbl><w:p/>',
+             ["kept", "+a", "-b", ""], ["kept", "-a", "+b", ""]),
+    "cells": (f'<w:tbl><w:tr>{_cell("kept")}{_cell("+a", _mark("cellIns", "A", 1))}'
+              f'{_cell("-a", _mark("cellDel", "A", 2))}{_cell("+b", _mark("cellIns", "B", 3))}'
+              f'{_cell("-b", _mark("cellDel", "B", 4))}</w:tr></w:tbl><w:p/>',
+              ["kept", "+a", "-b", ""], ["kept", "-a", "+b", ""]),
+    "moves": (f'<w:p>{_runs("x")}<w:moveFrom {_by("A", 1)}>{_runs("ma")}</w:moveFrom></w:p>'
+              f'<w:p>{_runs("y")}<w:moveTo {_by("A", 2)}>{_runs("ma")}</w:moveTo></w:p>'
+              f'<w:p>{_runs("z")}<w:moveFrom {_by("B", 3)}>{_runs("mb")}</w:moveFrom></w:p>'
+              f'<w:p>{_runs("w")}<w:moveTo {_by("B", 4)}>{_runs("mb")}</w:moveTo></w:p>',
+              ["x", "yma", "zmb", "w"], ["xma", "y", "z", "wmb"]),
+    # B's change comes first, and A's formatting of a table before A's formatting of a run.
+    "formatting": (_formatted("B", 1, "u", "strike")
+                   + f'<w:tbl><w:tblPr><w:tblW w:w="5000"/><w:tblPrChange {_by("A", 2)}><w:tblPr/></w:tblPrChange>'
+                   f'</w:tblPr>{_row("cell")}</w:tbl>' + _formatted("A", 3, "b", "i"),
+                   ["B", "cell", "A"], ["B", "cell", "A"]),
+}
+REVISIONS = ("ins", "del", "moveFrom", "moveTo", "cellIns", "cellDel", *PROPERTY_KINDS)
+
+
+def _revisions_of(root: etree._Element, author: str) -> list[bytes]:
+    return [etree.tostring(e) for e in root.iter(*(f"{{{W}}}{kind}" for kind in REVISIONS))
+            if e.get(f"{{{W}}}author") == author]
+
+
+def _looks(root: etree._Element) -> tuple[list[str], list[str], int]:
+    """The paragraphs' texts, the formatting of their runs, and how many cells keep their width."""
+    run_formatting = [etree.QName(child).localname for rpr in root.iter(f"{{{W}}}rPr")
+                      if rpr.getparent().tag == f"{{{W}}}r" for child in rpr]
+    widths = sum(1 for cell in root.iter(f"{{{W}}}tc") if cell.find(f"{{{W}}}tcPr/{{{W}}}tcW") is not None)
+    return paragraph_texts(root), run_formatting, widths
+
+
+@pytest.mark.parametrize("kind", list(BY_REVIEWER))
+def test_one_reviewers_changes_are_accepted_or_rejected_and_the_others_left_as_they_were(kind: str) -> None:
+    """``where`` chooses the revisions to act on (consolidate.py accepts one ministry's changes this way): the
+    others are left as they were, every kind of them."""
+    xml, only_a, only_b = BY_REVIEWER[kind]
+    root = body(xml)
+    by_a = lambda element: element.get(f"{{{W}}}author") == "A"  # noqa: E731
+    theirs = _revisions_of(root, "B")
+    assert theirs and _revisions_of(root, "A")
+    accepted_a = accept_all(copy.deepcopy(root), where=by_a)
+    rejected_a = reject_all(copy.deepcopy(root), where=by_a)
+    for result in (accepted_a, rejected_a):
+        assert not _revisions_of(result, "A") and _revisions_of(result, "B") == theirs
+    a_alone, b_alone = reject_all(accepted_a), accept_all(rejected_a)
+    assert paragraph_texts(a_alone) == only_a and paragraph_texts(b_alone) == only_b
+    if kind == "formatting":
+        assert _looks(a_alone)[1] == ["strike", "b"] and _looks(b_alone)[1] == ["u", "i"]
+    cells = sum(1 for _ in root.iter(f"{{{W}}}tc"))
+    for result in (a_alone, b_alone):
+        assert not has_revisions(result)
+        assert _looks(result)[2] == sum(1 for _ in result.iter(f"{{{W}}}tc")) <= cells, "a cell lost its width"
