@@ -449,6 +449,13 @@ def test_a_part_set_anew_is_parsed_anew() -> None:
     assert len(package.xml("word/document.xml")[0]) == 2
 
 
+def test_a_missing_part_asked_for_its_tree_is_refused_naming_the_file() -> None:
+    package = DocxPackage({"word/document.xml": _document()}, source="returned.docx")
+    with pytest.raises(UntrustedDocumentError) as missing:
+        package.xml("word/footnotes.xml")
+    assert missing.value.reason == "part word/footnotes.xml is missing" and missing.value.path == "returned.docx"
+
+
 def test_the_tag_budget_is_shared_by_every_part_of_a_package() -> None:
     twenty = _document("<w:p/>" * 16)  # 20 tags, counted as the parser counts them
     package = DocxPackage({"word/document.xml": twenty, "word/a.xml": twenty, "word/b.xml": twenty},
@@ -480,3 +487,45 @@ def test_a_strict_document_is_read_in_the_transitional_vocabulary() -> None:
     assert strict(transitional(relationships)) == \
         b"http://purl.oclc.org/ooxml/officeDocument/relationships/x " \
         b"http://purl.oclc.org/ooxml/officeDocument/relationships/x"
+
+
+def test_a_part_counted_before_it_is_parsed_is_counted_once_by_its_next_parse_and_again_after() -> None:
+    """``charge`` counts a part against the tag budget as parsing it would (for a reader that answers for its
+    bytes without parsing them) and refuses as parsing would; the part's next parse is then neither counted
+    nor checked again, but every parse after that is."""
+    twenty = _document("<w:p/>" * 16)  # 20 tags, counted as the parser counts them
+    parts = {"word/document.xml": twenty, "word/a.xml": twenty, "word/b.xml": twenty}
+    package = DocxPackage(parts, source="returned.docx", limits=LIMITS)  # a budget of 40 tags
+    package.charge("word/document.xml")
+    package.charge("word/a.xml")
+    with pytest.raises(UntrustedDocumentError) as refused:
+        package.charge("word/b.xml")
+    assert refused.value.reason == "the document's XML parts hold more than 40 tags (reached in word/b.xml)"
+    assert refused.value.path == "returned.docx"
+    with pytest.raises(UntrustedDocumentError, match="part word/c.xml is missing"):
+        package.charge("word/c.xml")
+    assert len(package.parse("word/document.xml")) == 1 and len(package.xml("word/a.xml")) == 1  # paid for
+    with pytest.raises(UntrustedDocumentError, match="more than 40 tags"):
+        package.parse("word/document.xml")  # parsed once more: counted
+    again = DocxPackage(parts, source="returned.docx", limits=LIMITS)
+    again.charge("word/document.xml")
+    again.parse("word/document.xml")  # paid for: 20 tags of 40
+    again.parse("word/a.xml")  # 40 of 40
+    with pytest.raises(UntrustedDocumentError, match="more than 40 tags"):
+        again.parse("word/b.xml")
+
+
+def test_with_reuse_a_part_set_to_other_bytes_of_the_same_size_is_written_anew() -> None:
+    original = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": _document("first"),
+                     "word/media/image1.png": _noise(50)}, zipfile.ZIP_DEFLATED)
+    parts = DocxPackage.from_bytes(original, source="returned.docx").parts
+    assert isinstance(parts, Parts)
+    parts["word/document.xml"] = _document("other")
+    assert len(_document("other")) == len(_document("first"))
+    assert parts.unchanged_member("word/document.xml") is None
+    assert parts.unchanged_member("word/media/image1.png") is None, "not held: copied as a member, not reused"
+    with zipfile.ZipFile(io.BytesIO(write_zip(parts, reuse=True))) as written:
+        assert written.read("word/document.xml") == _document("other")
+        assert written.read("word/media/image1.png") == parts["word/media/image1.png"]
+    in_memory = DocxPackage({"word/document.xml": _document()}).parts  # no archive to reuse from
+    assert write_zip(in_memory, reuse=True) == write_zip(in_memory)
