@@ -334,7 +334,7 @@ def _looks(root: etree._Element) -> tuple[list[str], list[str], int]:
 
 @pytest.mark.parametrize("kind", list(BY_REVIEWER))
 def test_one_reviewers_changes_are_accepted_or_rejected_and_the_others_left_as_they_were(kind: str) -> None:
-    """``where`` chooses the revisions to act on (consolidate.py accepts one ministry's changes this way): the
+    """``where`` chooses the revisions to act on (the tests of consolidate accept one ministry's changes this way): the
     others are left as they were, every kind of them."""
     xml, only_a, only_b = BY_REVIEWER[kind]
     root = body(xml)
