@@ -123,7 +123,9 @@ def _fingerprint(project: Project, template: CompiledTemplate) -> str:
 
 
 def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
-    result = load_project_with_translations(root, cache=cache)
+    # A preview of some partners reads their translations only (the watcher's rebuild of one partner).
+    translating = options.partners if options.preview and options.partners else None
+    result = load_project_with_translations(root, cache=cache, translating=translating)
     findings = result.findings.strict() if options.strict else result.findings
     if not options.preview:
         findings = for_circulation(findings)

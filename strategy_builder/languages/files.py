@@ -284,11 +284,14 @@ def _capped(found: list[Finding]) -> list[Finding]:
                            hint="'strategy-builder translate status' counts them all")]
 
 
-def load_translations(project: Project, *, partners_only: bool = False) -> tuple[Translations, list[Finding]]:
+def load_translations(project: Project, *, selection: frozenset[str] | None = None,
+                      every_partner: bool = True) -> tuple[Translations, list[Finding]]:
     """Every declared language version of ``project``, and every finding about languages and translations.
 
-    ``partners_only``: ``project`` holds only some partners (a preview of them), and a language version none
-    of them has is not read (its translation of ``strategy.yaml`` concerns no document being made)."""
+    ``selection`` (a preview of some partners): the language versions of those partners alone, with the
+    translation of ``strategy.yaml`` into the languages they are printed in (the rest concerns no document
+    being made). ``every_partner``: ``project`` holds every partner of the project, so that a translation
+    file of a partner it does not hold is one no version reads."""
     strategy, strategy_document = project.strategy, project.strategy_document
     layout = ProjectLayout.of(project.root)
     usable, findings = declared_language_findings(strategy, strategy_document)
@@ -296,12 +299,12 @@ def load_translations(project: Project, *, partners_only: bool = False) -> tuple
     partners = {p.code: p for p in project.partners}
     declared: dict[str, frozenset[str]] = dict(strategy.language_versions())
     for language, codes in declared.items():
-        if language not in usable or (partners_only and not codes & partners.keys()):
+        versions = sorted(code for code in codes if code in partners and (selection is None or code in selection))
+        if language not in usable or (selection is not None and not versions):
             continue
         subjects: list[tuple[str, list[SourceValue], YamlDocument]] = [
             (STRATEGY_SUBJECT, strategy_values(strategy), strategy_document)]
-        subjects += [(code, partner_values(partners[code].model), partners[code].document)
-                     for code in sorted(codes) if code in partners]
+        subjects += [(code, partner_values(partners[code].model), partners[code].document) for code in versions]
         documents: dict[str, YamlDocument] = {}
         for subject, values, source in subjects:
             path = layout.translation_file(language, subject)
@@ -321,7 +324,7 @@ def load_translations(project: Project, *, partners_only: bool = False) -> tuple
             translations.subjects[language, subject] = status
             findings.extend(_pending_findings(status, source))
         findings.extend(_abbreviation_findings(project, translations, language, documents))
-    findings.extend(_undeclared_files(layout, declared, None if partners_only else partners))
+    findings.extend(_undeclared_files(layout, declared, partners if every_partner else None))
     return translations, findings
 
 

@@ -250,3 +250,18 @@ def test_the_russian_list_of_abbreviations_explains_the_abbreviations_of_the_rus
         ["IOM", "Международная организация по миграции"], ["UNHCR", unhcr]]
     assert [code for code, _ in _abbreviations(sample / "build/drafts/001/BY.docx")] == [
         "BMP", "EU", "ICMPD", "IOM", "UNHCR"]
+
+
+def test_a_preview_of_some_partners_reads_the_translations_of_those_alone(tmp_path: Path) -> None:
+    """What the watcher rebuilds on every save: a preview of AM (no Russian version) reads no Russian
+    translation, and one of KZ reads KZ's and strategy.yaml's, not BY's (here broken). A draft for
+    circulation reads them all, and stops at the broken one."""
+    project = copy_sample(tmp_path / "project")
+    (project / "inputs" / "translations" / "ru" / "BY.yaml").write_text("entries: [unclosed\n", encoding="utf-8")
+    english = build(project, BuildOptions(preview=True, jobs=1, partners=frozenset({"AM"})))
+    assert [(outcome.code, outcome.language) for outcome in english.partners] == [("AM", "")]
+    russian = build(project, BuildOptions(preview=True, jobs=1, partners=frozenset({"KZ"})))
+    assert sorted((outcome.code, outcome.language) for outcome in russian.partners) == [("KZ", ""), ("KZ", "ru")]
+    with pytest.raises(InputProblems) as stopped:
+        build(project, BuildOptions(jobs=1))
+    assert any(finding.location.file == "inputs/translations/ru/BY.yaml" for finding in stopped.value.findings)
