@@ -47,7 +47,7 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile,
     hints = deferred or DeferredHints()
 
     def lead_hint(code: str) -> str | None:
-        return " ".join(filter(None, [state_hint(code, participating), _NOT_CIRCULATED]))
+        return ". ".join(filter(None, [state_hint(code, participating), _NOT_CIRCULATED]))
 
     def warn(path: tuple[str | int, ...], code: str, message: str, hint: str | None = None,
              prefer_key: bool = False) -> None:
@@ -75,12 +75,13 @@ def policy_findings(partner: SourcedPartner, strategy: StrategyFile,
             base = (*area_path, "priorities", p_index)
             if priority is None or priority.status is Status.WITHDRAWN:
                 continue
+            named = f"priority '{priority.id}'" if priority.id else "this priority"  # (an id missing is an error)
             if not priority.actions:
-                warn((*base, "id"), "policy.no-action", f"priority '{priority.id}' has no action",
+                warn((*base, "id"), "policy.no-action", f"{named} has no action",
                      "a partnership must be operational: add at least one action with a lead and a timeline")
             if priority.expected_impact is None:
                 warn((*base, "id"), "policy.no-impact",
-                     f"priority '{priority.id}' has no expected-impact assessment",
+                     f"{named} has no expected-impact assessment",
                      "add 'expected_impact' with a level (high, medium, low) and a text")
             for a_index, action in enumerate(priority.actions):
                 if action is None:

@@ -99,7 +99,8 @@ WARNINGS = [
     Warning_("lead-not-participating", TM, "lead: [RO]", "lead: [FR]", "FR]",
              "areas.illegal_migration.priorities[0].actions[0].lead[0]", "policy.lead-not-participating",
              "lead state FR is not a participating state",
-             "FR is France; declare it under 'states' in inputs/strategy.yaml if it takes part"),
+             "FR is France; declare it under 'states' in inputs/strategy.yaml if it takes part. A draft for "
+             "circulation cannot name it"),
     Warning_("lead-tk-is-tokelau", AM, "lead: [SK, HU]", "lead: [SK, TK]", "TK]",
              "areas.illegal_migration.priorities[0].actions[2].lead[1]", "policy.lead-not-participating",
              "lead state TK is not a participating state", "did you mean TM (Turkmenistan)? TK is Tokelau."),
@@ -194,3 +195,24 @@ def test_all_policy_warnings_in_one_run_and_strict_in_a_real_process(sample_proj
     assert strict.returncode == 1
     assert "6 error(s), 0 warning(s)" in strict.stdout
     assert "Traceback" not in strict.stderr
+
+
+def test_a_priority_without_its_id_is_named_by_its_place_not_as_none(tmp_path: Path) -> None:
+    """The id missing is an error of its own; the policy warnings about the same priority still come, and
+    call it "this priority" at its place rather than priority 'None'."""
+    from strategy_builder.drafts.checking import check_project
+    from strategy_builder.starter import init_project
+
+    project = tmp_path / "project"
+    init_project(project, ["AM"])
+    partner = project / "inputs" / "partners" / "AM.yaml"
+    text = partner.read_text(encoding="utf-8")
+    assert "    priorities: []" in text
+    partner.write_text(text.replace("    priorities: []", "    priorities:\n      - title: A priority\n"
+                                    "        rationale: Why.\n        status: proposed", 1), encoding="utf-8")
+    findings = check_project(project).findings
+    assert "schema.missing-field" in [f.code for f in findings]
+    messages = {f.code: f.message for f in findings}
+    assert messages["policy.no-action"] == "this priority has no action"
+    assert messages["policy.no-impact"] == "this priority has no expected-impact assessment"
+    assert all("None" not in f.message for f in findings)
