@@ -340,12 +340,15 @@ def _abbreviation_findings(project: Project, translations: Translations, languag
                      else f"inputs/translations/{language}/{STRATEGY_SUBJECT}.yaml")
     used = [(STRATEGY_SUBJECT, used_in_strategy(translated_strategy(project.strategy, strategy_translation,
                                                                     mark=False), forms=forms, any_script=True))]
+    # What the source's texts use without a full name is reported at the source (check's policy), once.
+    in_source = {STRATEGY_SUBJECT: set(used_in_strategy(project.strategy))}
     partners = {p.code: p for p in project.partners}
     for code in translations.partners(language):
         translation = translations.of(language, code)
         if code in partners and translation is not None and code in documents:
             model = translated_partner(partners[code], translation, mark=False).model
             used.append((code, used_in_partner(model, forms=forms, any_script=True)))
+            in_source[code] = set(used_in_partner(partners[code].model))
     findings = []
     for subject, found in used:
         status, document = translations.of(language, subject), documents.get(subject)
@@ -354,7 +357,8 @@ def _abbreviation_findings(project: Project, translations: Translations, languag
         by_path = {item.value.path: item for item in status.values}
         for token, path in found.items():
             item = by_path.get(path)
-            if forms.get(token, token) in names or item is None or item.state != "translated":
+            code = forms.get(token, token)
+            if code in names or code in in_source.get(subject, ()) or item is None or item.state != "translated":
                 continue
             hint = (f"add it to 'abbreviations' in inputs/strategy.yaml ('{token}: <full name>') and translate it"
                     if token.isascii() else

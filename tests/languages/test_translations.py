@@ -173,3 +173,22 @@ def test_an_abbreviation_is_given_only_by_a_full_name_and_only_once(shipped: Pat
     assert found == sorted([("translation.abbreviation", lines.index("  abbreviation: ЕС", lines.index(
         "abbreviations.EU:")) + 1), ("translation.abbreviation", lines.index("  abbreviation: СМП") + 1),
         ("translation.abbreviation", lines.index('  abbreviation: " УВКБ ООН"') + 1)])
+
+
+def test_an_abbreviation_without_a_full_name_in_both_texts_is_reported_once_at_the_source(shipped: Path) -> None:
+    """A code the source's text uses without a full name, kept as it is in the Russian text, is one problem
+    (check reports it at the source): not a second finding at the translation."""
+    from conftest import refresh_translation
+    from strategy_builder.drafts.checking import check_project
+
+    key = "areas.illegal_migration.priorities[transit-migration-detection].rationale"
+    _edit(shipped, "inputs/partners/BY.yaml", "the exchange of information", "the exchange of XYZ information")
+    _edit(shipped, "inputs/translations/ru/BY.yaml", "улучшить обмен информацией", "улучшить обмен информацией XYZ")
+    refresh_translation(shipped, "inputs/translations/ru/BY.yaml", key)
+    loaded = load_project_with_translations(shipped)
+    assert loaded.project is not None
+    status = loaded.project.translations.of("ru", "BY")
+    assert status is not None and status.by_key()[key].state == "translated"
+    found = [(f.location.file, f.message) for f in check_project(shipped).findings
+             if f.code == "abbreviation.undefined" and "XYZ" in f.message]
+    assert [file for file, _ in found] == ["inputs/partners/BY.yaml"], found
