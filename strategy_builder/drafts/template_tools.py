@@ -1,7 +1,7 @@
 """A project's template checked against the contexts of its next draft, and the context of one partner.
 
 The library side of ``template-check`` and ``context``: both need the jobs the next draft would render
-(:func:`strategy_builder.drafts.builder.plan_next_draft`), which is why they live beside the build.
+(:func:`strategy_builder.drafts.planning.plan_next_draft`), which is why they live beside the build.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strategy_builder.drafts.builder import plan_next_draft
+from strategy_builder.drafts.planning import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import ProjectLayout, require_project

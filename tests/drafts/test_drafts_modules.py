@@ -14,7 +14,7 @@ import pytest
 
 from conftest import copy_sample
 from fixtures.diff.drafts import EXPECTED, MOVED_FROM
-from strategy_builder.drafts.builder import plan_next_draft
+from strategy_builder.drafts.planning import plan_next_draft
 from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.drafts.fingerprint import draft_fingerprint
 from strategy_builder.drafts.layout_pass import clean_folder, placeholder_for, safe_stem
