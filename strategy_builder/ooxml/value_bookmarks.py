@@ -42,9 +42,9 @@ def _split(run: etree._Element, text_element: etree._Element) -> list[tuple[etre
         pieces.append(text[position:])
     parent = run.getparent()
     assert parent is not None  # checked by the caller
-    texts = [piece for piece in pieces if isinstance(piece, str) and strip_value_markers(piece)]
+    texts = [at for at, piece in enumerate(pieces) if isinstance(piece, str) and strip_value_markers(piece)]
     if len(texts) == 1 and all(child is text_element or child.tag == RPR for child in run):
-        return _wrap_run(run, parent, text_element, pieces, texts[0])
+        return _wrap_run(run, text_element, pieces, texts[0])
     children = list(run)
     at = children.index(text_element)
     before, after = children[:at], children[at + 1:]
@@ -84,25 +84,24 @@ def _split(run: etree._Element, text_element: etree._Element) -> list[tuple[etre
     return placeholders
 
 
-def _wrap_run(run: etree._Element, parent: etree._Element, text_element: etree._Element,
-              pieces: list[str | tuple[bool, int]], text: str) -> list[tuple[etree._Element, bool, int]]:
-    """:func:`_split` where the run holds nothing but ``text_element`` and its markers surround one text (how
-    almost every value arrives): the run keeps that text, and the placeholders go before and after it, with
-    no copy of the run made."""
-    text_element.text = strip_value_markers(text)
+def _wrap_run(run: etree._Element, text_element: etree._Element, pieces: list[str | tuple[bool, int]],
+              text_at: int) -> list[tuple[etree._Element, bool, int]]:
+    """:func:`_split` where the run holds nothing but ``text_element`` and its markers surround one text,
+    ``pieces[text_at]`` (how almost every value arrives): the run keeps that text, and the placeholders go
+    before and after it, with no copy of the run made."""
+    text_element.text = strip_value_markers(cast(str, pieces[text_at]))
     text_element.set(XML_SPACE, "preserve")
     placeholders: list[tuple[etree._Element, bool, int]] = []
-    anchor, after = run, False  # placeholders before the text go before the run, the others after it
-    for piece in pieces:
+    anchor = run  # the placeholders after the text follow the run in order
+    for at, piece in enumerate(pieces):
         if isinstance(piece, str):
-            after = after or bool(strip_value_markers(piece))
-            continue
+            continue  # the text, or a stray half of a marker
         placeholder = etree.Element(BOOKMARK_START if piece[0] else BOOKMARK_END)
-        if after:
+        if at < text_at:
+            run.addprevious(placeholder)
+        else:
             anchor.addnext(placeholder)
             anchor = placeholder
-        else:
-            run.addprevious(placeholder)
         placeholders.append((placeholder, piece[0], piece[1]))
     return placeholders
 
