@@ -123,9 +123,20 @@ def _summary(group: click.Group, name: str) -> str:
     return group.commands[name].get_short_help_str()
 
 
+def _note_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    # Before the command: counted here, added to the command's own -q/-v by cli/options.py (the command's
+    # context shares ``meta`` with the group's), so that ``strategy-builder -q build`` = ``build -q``.
+    ctx.meta[f"strategy_builder.group_{param.name}"] = value
+    return value
+
+
 @click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS,
              epilog="Example:\n\n    strategy-builder check --project path/to/project")
 @click.version_option(__version__, prog_name="strategy-builder")
+@click.option("-q", "--quiet", count=True, expose_value=False, callback=_note_verbosity, is_eager=True,
+              help="Print only results, findings and errors (also accepted after the command).")
+@click.option("-v", "--verbose", count=True, expose_value=False, callback=_note_verbosity, is_eager=True,
+              help="Say more: which project and template are used, timings (also after the command).")
 def cli() -> None:
     """Validate BMP Migration Partnership Strategy inputs and assemble tracked Word drafts.
 

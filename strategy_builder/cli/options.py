@@ -38,7 +38,10 @@ def _apply_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> 
     # Both callbacks run on every invocation (with 0 when not given), so the level never leaks from an
     # earlier invocation in the same process.
     ctx.meta[f"strategy_builder.{param.name}"] = value
-    output.set_verbosity(ctx.meta.get("strategy_builder.verbose", 0) - ctx.meta.get("strategy_builder.quiet", 0))
+    # Given before the command name (``strategy-builder -q build``), the group counted them (cli/__init__.py).
+    meta = ctx.meta
+    output.set_verbosity(meta.get("strategy_builder.verbose", 0) + meta.get("strategy_builder.group_verbose", 0)
+                         - meta.get("strategy_builder.quiet", 0) - meta.get("strategy_builder.group_quiet", 0))
     return value
 
 

@@ -58,6 +58,16 @@ def test_quiet_check_prints_nothing_on_success_and_findings_on_failure(sample_pr
     assert bad.returncode == 1 and "'aggreed' is not one of the allowed values" in bad.stdout
 
 
+def test_quiet_and_verbose_are_accepted_before_the_command_name_too(sample_project: Path) -> None:
+    quiet = run_cli("-q", "check", cwd=sample_project)
+    assert (quiet.returncode, quiet.stdout) == (0, ""), quiet.stdout + quiet.stderr
+    loud = run_cli("--verbose", "check", cwd=sample_project / "inputs")
+    assert loud.returncode == 0 and "project: .. (found upward" in loud.stderr, loud.stderr
+    # Counted together: one -v before the command and one -q after it leave the normal level.
+    both = run_cli("-v", "check", "-q", cwd=sample_project / "inputs")
+    assert both.returncode == 0 and "inputs are valid" in both.stdout and "project:" not in both.stderr
+
+
 def test_piped_output_is_never_cut_to_the_terminal_width(sample_drafts: tuple[Path, Path]) -> None:
     first, second = sample_drafts
     document = first / "AM.docx"
