@@ -32,7 +32,7 @@ from strategy_builder.ooxml.namespaces import (
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml, serialize
-from strategy_builder.ooxml.runs import Piece, sanitised_copy, split_runs, text_run
+from strategy_builder.ooxml.runs import Piece, merge_wrappers, sanitised_copy, split_runs, text_run
 from strategy_builder.ooxml.text import paragraph_atoms
 
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -171,7 +171,7 @@ class BodyWriter:
                     self._delete(element, placed)
                 else:
                     self._format(element, placed)
-        _merge_wrappers(paragraph)
+        merge_wrappers(paragraph, (INS, DEL))
         if plan.paragraph_format is not None:
             source, ppr, who = plan.paragraph_format
             self._replace_properties(paragraph, self.paragraph_properties(ppr, source))
@@ -387,20 +387,6 @@ def _remove(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is not None:
         parent.remove(element)
-
-
-def _merge_wrappers(paragraph: etree._Element) -> None:
-    """Adjacent revisions of the same kind, author and date become one, as Word writes them."""
-    for wrapper in list(paragraph.iter(INS, DEL)):
-        parent = wrapper.getparent()
-        if parent is None or parent.tag == RPR:
-            continue
-        previous = wrapper.getprevious()
-        if previous is not None and previous.tag == wrapper.tag and previous.tail is None \
-                and previous.get(AUTHOR) == wrapper.get(AUTHOR) and previous.get(DATE) == wrapper.get(DATE):
-            for child in list(wrapper):
-                previous.append(child)
-            parent.remove(wrapper)
 
 
 def known_styles(package: DocxPackage) -> set[str]:

@@ -13,8 +13,8 @@ from typing import cast
 from lxml import etree
 
 from strategy_builder.ooxml.namespaces import (
-    ANCHOR, BR, DEL, DEL_INSTR_TEXT, DEL_TEXT, HYPERLINK, ID, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, P, R_ID, RPR, TAB,
-    XML_SPACE, R, T, qn,
+    ANCHOR, AUTHOR, BR, DATE, DEL, DEL_INSTR_TEXT, DEL_TEXT, HYPERLINK, ID, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, P,
+    R_ID, RPR, TAB, XML_SPACE, R, T, qn,
 )
 from strategy_builder.ooxml.text import Atom, paragraph_atoms, text_of_atoms
 from strategy_builder.ooxml.tree import unwrap
@@ -190,14 +190,16 @@ def _rpr_at(atoms: list[Atom], offset: int) -> etree._Element | None:
     return atoms[-1].run.find(RPR) if atoms else None
 
 
-def merge_wrappers(paragraph: etree._Element) -> None:
-    """Adjacent ``w:ins``/``w:del`` of the same kind become one, so Word counts one revision."""
-    for wrapper in list(paragraph.iter(INS, DEL, MOVE_FROM, MOVE_TO)):
+def merge_wrappers(paragraph: etree._Element, kinds: tuple[str, ...] = (INS, DEL, MOVE_FROM, MOVE_TO)) -> None:
+    """Adjacent revision wrappers of one of ``kinds``, by the same author at the same time, become one, as
+    Word writes them (so it counts one revision)."""
+    for wrapper in list(paragraph.iter(*kinds)):
         parent = wrapper.getparent()
         if parent is None or parent.tag == RPR:
             continue
         previous = wrapper.getprevious()
-        if previous is not None and previous.tag == wrapper.tag and previous.tail is None:
+        if previous is not None and previous.tag == wrapper.tag and previous.tail is None \
+                and previous.get(AUTHOR) == wrapper.get(AUTHOR) and previous.get(DATE) == wrapper.get(DATE):
             for child in list(wrapper):
                 previous.append(child)
             parent.remove(wrapper)

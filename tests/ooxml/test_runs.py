@@ -107,6 +107,19 @@ def test_wrapping_every_run_gives_one_revision_and_deleted_text_becomes_del_text
         wrapper.append(text_run("b", None))
     merge_wrappers(twice)
     assert [child.tag for child in twice] == [qn("w:r"), INS] and len(own_runs(twice)) == 3
+    # Two reviewers' insertions side by side stay two revisions (a consolidated return), as do one
+    # reviewer's at two times.
+    for changed in (qn("w:author"), qn("w:date")):
+        apart = paragraph([("a", False)])
+        for value in ("one", "two"):
+            wrapper = revision(INS)
+            wrapper.set(changed, value)
+            apart.append(wrapper)
+            wrapper.append(text_run("b", None))
+        merge_wrappers(apart)
+        assert [child.tag for child in apart] == [qn("w:r"), INS, INS]
+        merge_wrappers(apart, (DEL,))
+        assert len(apart) == 3
 
 
 def test_a_sanitised_copy_keeps_the_text_and_drops_references_to_the_old_package() -> None:
