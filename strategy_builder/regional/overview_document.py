@@ -27,7 +27,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -46,13 +46,9 @@ from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
 from strategy_builder.regional.overview import OVERVIEW_CODE, OVERVIEW_FILE
 from strategy_builder.render.context import long_date
 from strategy_builder.render.assembly import RenderedDocument, verify_document
+from strategy_builder.render.house_look import DARK_BLUE, GREY, MID_BLUE, Look, apply_looks, heading
 
 
-FONT = "Calibri"
-TEXT = RGBColor(0x1A, 0x1A, 0x1A)
-DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
-MID_BLUE = RGBColor(0x2E, 0x54, 0x96)
-GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "DCE3EF"
 GAP_FILL = "F2F2F2"
 RULE = "A6A6A6"
@@ -196,43 +192,24 @@ class _Writer:
 
 
 def _styles(document: DocxDocument) -> None:
-    """Named styles of the overview (the look of the drafts: Calibri, dark-blue headings, grey small print)."""
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(10.5), TEXT
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.1
-    for name, size, colour, before, after in (("Heading 1", 17, DARK_BLUE, 0, 10), ("Heading 2", 12.5, MID_BLUE, 14, 4),
-                                               ("Title", 30, DARK_BLUE, 0, 6), ("Subtitle", 15, MID_BLUE, 0, 18)):
-        style = styles[name]
-        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), colour
-        style.font.bold = name.startswith("Heading")
-        style.font.italic = False
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(after)
-        style.paragraph_format.keep_with_next = True
-    styles["Heading 1"].paragraph_format.page_break_before = True
-    caption = styles["Caption"]
-    caption.font.name, caption.font.size, caption.font.color.rgb = FONT, Pt(9), GREY
-    caption.font.bold, caption.font.italic = False, True
-    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(6), Pt(6)
-    for name, size, colour, align in (("Table Text", 8.5, TEXT, None), ("Small Print", 9, GREY, None),
-                                      ("Figure", 10.5, TEXT, WD_ALIGN_PARAGRAPH.CENTER),
-                                      ("Cover Line", 12, TEXT, None), ("Contents Entry", 11, TEXT, None)):
-        style = styles.add_style(name, 1)
-        style.base_style = normal
-        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), colour
-        if align is not None:
-            style.paragraph_format.alignment = align
-    end = styles.add_style("Section End", 1)  # an end-of-section paragraph kept after a table: a thin gap
-    end.base_style = normal
-    end.font.size = Pt(2)
-    end.paragraph_format.space_after = Pt(0)
-    end.paragraph_format.line_spacing = 1.0
-    table_text = styles["Table Text"].paragraph_format
-    table_text.space_before, table_text.space_after, table_text.line_spacing = Pt(1), Pt(1), 1.0
-    contents = styles["Contents Entry"].paragraph_format
+    """Named styles of the overview, in the house look of the drafts (:mod:`strategy_builder.render.house_look`)."""
+    apply_looks(document, {
+        "Normal": Look(10.5, after=6, line_spacing=1.1),
+        "Heading 1": heading(17, DARK_BLUE, 0, 10, bold=True, page_break_before=True),
+        "Heading 2": heading(12.5, MID_BLUE, 14, 4, bold=True),
+        "Title": heading(30, DARK_BLUE, 0, 6, bold=False),
+        "Subtitle": heading(15, MID_BLUE, 0, 18, bold=False),
+        "Caption": Look(9, GREY, bold=False, italic=True, before=6, after=6),
+        "Table Text": Look(8.5, before=1, after=1, line_spacing=1.0),
+        "Small Print": Look(9, GREY),
+        "Figure": Look(10.5, alignment=WD_ALIGN_PARAGRAPH.CENTER),
+        "Cover Line": Look(12),
+        "Contents Entry": Look(11, after=4),
+        # An end-of-section paragraph kept after a table: a thin gap.
+        "Section End": Look(2, colour=None, font=None, after=0, line_spacing=1.0),
+    })
+    contents = document.styles["Contents Entry"].paragraph_format
     contents.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, 1)  # dotted leader
-    contents.space_after = Pt(4)
 
 
 # ------------------------------------------------------------------------------------------ the document

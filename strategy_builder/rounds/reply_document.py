@@ -18,7 +18,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from strategy_builder.ooxml import authoring
@@ -28,13 +28,9 @@ from strategy_builder.ooxml.rendered import finish_docx
 from strategy_builder.ooxml.stamps import DraftStamps
 from strategy_builder.render.assembly import RenderedDocument, verify_document
 from strategy_builder.render.context import long_date
+from strategy_builder.render.house_look import DARK_BLUE, GREY, MID_BLUE, Look, apply_looks, heading
 from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural
 
-FONT = "Calibri"
-TEXT = RGBColor(0x1A, 0x1A, 0x1A)
-DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
-MID_BLUE = RGBColor(0x2E, 0x54, 0x96)
-GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "DCE3EF"
 RULE = "A6A6A6"
 DISPOSITION_FILLS = {"accepted": "E2EFDA", "partly accepted": "FFF2CC", "rejected": "F8E0E0", "open": "EDEDED"}
@@ -105,27 +101,16 @@ class _Writer:
 
 
 def _styles(document: DocxDocument) -> None:
-    """The look of the drafts: Calibri, dark-blue headings, grey small print."""
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(11), TEXT
-    normal.paragraph_format.space_after = Pt(8)
-    normal.paragraph_format.line_spacing = 1.1
-    for name, size, colour, before, after in (("Title", 26, DARK_BLUE, 0, 2), ("Subtitle", 14, MID_BLUE, 0, 14),
-                                               ("Heading 1", 15, DARK_BLUE, 0, 8)):
-        style = styles[name]
-        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), colour
-        style.font.bold, style.font.italic = name == "Heading 1", False
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(after)
-        style.paragraph_format.keep_with_next = True
-    for name, size, colour in (("Small Print", 9, GREY), ("Table Text", 9, TEXT), ("Letter Field", 11, TEXT)):
-        style = styles.add_style(name, 1)
-        style.base_style = normal
-        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), colour
-    for name in ("Table Text", "Letter Field"):
-        spacing = styles[name].paragraph_format
-        spacing.space_before, spacing.space_after, spacing.line_spacing = Pt(1), Pt(1), 1.0
-    styles["Small Print"].paragraph_format.space_after = Pt(2)
+    """Named styles of the letters, in the house look of the drafts (:mod:`strategy_builder.render.house_look`)."""
+    apply_looks(document, {
+        "Normal": Look(11, after=8, line_spacing=1.1),
+        "Title": heading(26, DARK_BLUE, 0, 2, bold=False),
+        "Subtitle": heading(14, MID_BLUE, 0, 14, bold=False),
+        "Heading 1": heading(15, DARK_BLUE, 0, 8, bold=True),
+        "Small Print": Look(9, GREY, after=2),
+        "Table Text": Look(9, before=1, after=1, line_spacing=1.0),
+        "Letter Field": Look(11, before=1, after=1, line_spacing=1.0),
+    })
 
 
 def _page(document: DocxDocument, landscape: bool) -> None:
