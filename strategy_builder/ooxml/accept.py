@@ -22,7 +22,7 @@ from strategy_builder.ooxml.namespaces import (
     FOOTNOTE_REFERENCE, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, OBJECT, PICT, PPR, PPR_CHANGE, RPR,
     RPR_CHANGE, SDT, SECT_PR, SYM, TAB, TBL, TC, TCPR, TR, TRPR, P, T, qn,
 )
-from strategy_builder.ooxml.tree import unwrap
+from strategy_builder.ooxml.tree import mark_properties, unwrap
 
 RANGE_MARKERS = tuple(qn(f"w:{n}") for n in (
     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
@@ -58,10 +58,7 @@ def _chosen(element: etree._Element, where: Selector | None) -> bool:
 
 def _paragraph_mark(paragraph: etree._Element, tags: tuple[str, ...],
                     where: Selector | None = None) -> etree._Element | None:
-    ppr = paragraph.find(PPR)
-    if ppr is None:
-        return None
-    rpr = ppr.find(RPR)
+    rpr = mark_properties(paragraph)
     if rpr is None:
         return None
     return next((child for child in rpr if child.tag in tags and _chosen(child, where)), None)

@@ -40,6 +40,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stamps import read_stamps
 from strategy_builder.ooxml.stories import STORY_RELATIONSHIPS, Locator, document_stories
 from strategy_builder.ooxml.text import paragraph_text
+from strategy_builder.ooxml.tree import mark_properties
 
 Properties = etree._Element
 """Run, paragraph or row properties (or a row) copied from a return: handed through the review layer to
@@ -221,8 +222,7 @@ class _ParagraphReader:
 
 def _mark(paragraph: etree._Element) -> tuple[str, Revision] | None:
     """``("insert"|"delete", who)`` when the paragraph's own mark is a tracked change."""
-    ppr = paragraph.find(PPR)
-    rpr = ppr.find(RPR) if ppr is not None else None
+    rpr = mark_properties(paragraph)
     if rpr is None:
         return None
     for child in rpr:

@@ -34,6 +34,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.runs import Piece, merge_wrappers, sanitised_copy, split_runs, text_run
 from strategy_builder.ooxml.text import paragraph_atoms
+from strategy_builder.ooxml.tree import add_mark_properties
 
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 REL_COMMENTS_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
@@ -276,19 +277,7 @@ class BodyWriter:
             new.append(change)
 
     def _set_mark(self, paragraph: etree._Element, tag: str, source: int, who: Revision) -> None:
-        ppr = paragraph.find(PPR)
-        if ppr is None:
-            ppr = etree.Element(PPR)
-            paragraph.insert(0, ppr)
-        rpr = ppr.find(RPR)
-        if rpr is None:
-            rpr = etree.Element(RPR)
-            tail = next((c for c in ppr if c.tag in (SECT_PR, PPR_CHANGE)), None)
-            if tail is not None:
-                tail.addprevious(rpr)
-            else:
-                ppr.append(rpr)
-        rpr.insert(0, self.revision(tag, source, who))
+        add_mark_properties(paragraph).insert(0, self.revision(tag, source, who))
 
     def _split(self, paragraph: etree._Element, breaks: list[tuple[etree._Element, Placed]]) -> None:
         """Cut ``paragraph`` at its break placeholders: the text before each becomes a paragraph of its own

@@ -27,14 +27,14 @@ from strategy_builder.ooxml.carry import RedlineParts, isolate, mark_deleted, wr
 from strategy_builder.ooxml.namespaces import (
     AUTHOR, BODY, DATE, DEL, DRAWING, ENDNOTE, ENDNOTE_REFERENCE, FOOTNOTE, FOOTNOTE_REFERENCE, ID, INS,
     MC_ALTERNATE_CONTENT, MC_CHOICE, MC_FALLBACK, MOVE_FROM, MOVE_FROM_RANGE_END, MOVE_FROM_RANGE_START, MOVE_TO,
-    MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, OBJECT, PICT, PPR, PPR_CHANGE, RPR, SDT, SECT_PR, TBL,
+    MOVE_TO_RANGE_END, MOVE_TO_RANGE_START, NAME, OBJECT, PICT, PPR, RPR, SDT, SECT_PR, TBL,
     TBL_PR_EX, TC, TR, TR_PR_CHANGE, TRPR, TXBX_CONTENT, P, R, qn, HEADER_REFERENCE, FOOTER_REFERENCE, TITLE_PG,
     TYPE, R_ID, REL,
 )
 from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, TextBox
 from strategy_builder.ooxml.runs import edit_paragraph, wrap_runs
+from strategy_builder.ooxml.tree import add_mark_properties
 
-_PPR_TAIL = (RPR, SECT_PR, PPR_CHANGE)
 _STORY_CONTAINERS = (BODY, TC, FOOTNOTE, ENDNOTE, TXBX_CONTENT, qn("w:hdr"), qn("w:ftr"))
 """Containers whose last paragraph mark Word cannot delete or insert."""
 
@@ -153,19 +153,7 @@ class _Writer:
     # -- marks
 
     def set_mark(self, paragraph: etree._Element, tag: str) -> None:
-        ppr = paragraph.find(PPR)
-        if ppr is None:
-            ppr = etree.Element(PPR)
-            paragraph.insert(0, ppr)
-        rpr = ppr.find(RPR)
-        if rpr is None:
-            rpr = etree.Element(RPR)
-            tail = next((c for c in ppr if c.tag in _PPR_TAIL[1:]), None)
-            if tail is not None:
-                tail.addprevious(rpr)
-            else:
-                ppr.append(rpr)
-        rpr.insert(0, self.revision(tag))
+        add_mark_properties(paragraph).insert(0, self.revision(tag))
 
     def mark_row(self, row: etree._Element, tag: str) -> None:
         trpr = row.find(TRPR)

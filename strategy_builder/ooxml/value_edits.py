@@ -24,10 +24,11 @@ from lxml import etree
 
 from strategy_builder.ooxml.markers import VALUE_BOOKMARK_PREFIX, parse_value_bookmark
 from strategy_builder.ooxml.namespaces import (
-    BOOKMARK_END, BOOKMARK_START, DEL, ID, INS, MOVE_FROM, MOVE_TO, NAME, PPR, RPR, RPR_CHANGE, TR, TRPR, P, R,
+    BOOKMARK_END, BOOKMARK_START, DEL, ID, INS, MOVE_FROM, MOVE_TO, NAME, RPR, RPR_CHANGE, TR, TRPR, P, R,
 )
 from strategy_builder.ooxml.stories import Locator
 from strategy_builder.ooxml.tracked import Change, owning_revision, run_text
+from strategy_builder.ooxml.tree import mark_properties
 
 PieceState = Literal["plain", "inserted", "deleted"]
 _STATE_OF = {INS: "inserted", MOVE_TO: "inserted", DEL: "deleted", MOVE_FROM: "deleted"}
@@ -174,8 +175,7 @@ def _in_changed_row(paragraph: etree._Element) -> bool:
 def _mark(paragraph: etree._Element, index: int | None, change_of: dict[int, int],
           open_values: tuple[str, ...]) -> TextPiece:
     """The paragraph mark of ``paragraph`` as a piece (inserted or deleted when a reviewer did so)."""
-    ppr = paragraph.find(PPR)
-    rpr = ppr.find(RPR) if ppr is not None else None
+    rpr = mark_properties(paragraph)
     revision = next((child for child in rpr if child.tag in _STATE_OF), None) if rpr is not None else None
     if revision is None:
         return TextPiece("\n", "plain", None, index, open_values, mark=True)
