@@ -19,13 +19,13 @@ from lxml import etree
 
 from strategy_builder.ooxml.namespaces import (
     A_BLIP, ANCHOR, CT, DEL, DEL_INSTR_TEXT, DEL_TEXT, DRAWING, ENDNOTE, ENDNOTE_REFERENCE, FOOTNOTE,
-    FOOTNOTE_REFERENCE, HYPERLINK, ID, INSTR_TEXT, OBJECT, PICT, PKG_REL, PPR, R_EMBED, R_ID, R_LINK, REL, RPR,
+    FOOTNOTE_REFERENCE, HYPERLINK, ID, INSTR_TEXT, OBJECT, PICT, PKG_REL, R_EMBED, R_ID, R_LINK, REL, RPR,
     TC, V_IMAGEDATA, WP_DOC_PR, W, P, R, T, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage, strict, write_zip
 from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.runs import merge_wrappers, own_runs
-from strategy_builder.ooxml.tree import unwrap
+from strategy_builder.ooxml.tree import add_mark_properties, unwrap
 
 Revision = Callable[[str], etree._Element]
 REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -300,14 +300,7 @@ def mark_deleted(container: etree._Element, revision: Revision, tag: str = DEL) 
             wrap_element(run, tag, revision)
         merge_wrappers(paragraph)
         if index < len(paragraphs) - 1:
-            properties = paragraph.find(PPR)
-            if properties is None:
-                properties = etree.Element(PPR)
-                paragraph.insert(0, properties)
-            marks = properties.find(RPR)
-            if marks is None:
-                marks = etree.SubElement(properties, RPR)
-            marks.insert(0, revision(tag))
+            add_mark_properties(paragraph).insert(0, revision(tag))
 
 
 def isolate(element: etree._Element) -> etree._Element:

@@ -122,6 +122,15 @@ def test_a_deleted_note_keeps_its_last_paragraph_mark_and_rejects_to_its_text() 
     assert not list(note.iter(qn("w:t")))
     assert _texts(reject_all(etree.fromstring(etree.tostring(note)))) == ["First line.", "Second line."]
     assert _texts(accept_all(etree.fromstring(etree.tostring(note)))) == [""]
+    # A paragraph whose formatting a reviewer changed: its mark goes before w:pPrChange, where the schema has it.
+    reformatted = _note("Reformatted.", "Last.")
+    first = reformatted[0]
+    properties = etree.SubElement(first, qn("w:pPr"))
+    first.insert(0, properties)
+    etree.SubElement(properties, qn("w:jc"), {qn("w:val"): "center"})
+    etree.SubElement(properties, qn("w:pPrChange"), {qn("w:id"): "90", qn("w:author"): "b"})
+    mark_deleted(reformatted, _revision)
+    assert [child.tag for child in properties] == [qn("w:jc"), qn("w:rPr"), qn("w:pPrChange")]
 
 
 def test_an_element_is_isolated_in_a_run_of_its_own_with_the_same_formatting() -> None:
