@@ -473,6 +473,9 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, workers: int = 1,
 def _environment(direct: bool) -> dict[str, str]:
     environment = dict(os.environ)
     environment["SAL_ENABLE_FILE_LOCKING"] = "1"
+    # A PDF's creation date carries the converter's UTC offset ("Z'" or "+14'00'"): make_reproducible sets
+    # the date, but the offset's length would vary with the machine's time zone, and the bytes with it.
+    environment["TZ"] = "UTC"
     if direct:  # what the soffice launcher script sets before it starts the office binary
         environment["LO_SAVE_LC_ALL"] = os.environ.get("LC_ALL", "")
         environment["LC_ALL"] = "C"

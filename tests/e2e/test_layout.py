@@ -34,9 +34,9 @@ def _tools() -> None:
     require_tool(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext)")
 
 
-def _build(project: Path, *args: str) -> Path:
-    result = run_cli("build", "--project", str(project), "--pdf", "--format", "json", *args, env=LAYOUT_ON,
-                     timeout=600)
+def _build(project: Path, *args: str, env: dict[str, str] | None = None) -> Path:
+    result = run_cli("build", "--project", str(project), "--pdf", "--format", "json", *args,
+                     env={**LAYOUT_ON, **(env or {})}, timeout=600)
     assert result.returncode == 0, result.stderr + result.stdout
     return project / "build" / "drafts" / "001"
 
@@ -207,7 +207,8 @@ def test_laid_out_drafts_and_their_pdfs_are_byte_identical(draft: Path, tmp_path
     for partner in (project / "inputs" / "partners").glob("*.yaml"):
         if partner.stem not in kept:
             partner.unlink()
-    again = _build(project, "--jobs", "1")
+    # In another time zone too: a PDF's creation date carries LibreOffice's UTC offset ("+14'00'").
+    again = _build(project, "--jobs", "1", env={"TZ": "Pacific/Kiritimati"})
     names = sorted(p.name for p in again.iterdir() if p.suffix in (".docx", ".pdf"))
     assert len(names) == 2 * len(kept)
     for name in names:
