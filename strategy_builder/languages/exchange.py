@@ -36,6 +36,7 @@ from strategy_builder.models.section_records import SectionRecord, partner_secti
 from strategy_builder.models.translations import (
     STRATEGY_SUBJECT, SourceValue, SubjectTranslation, ValueState, fingerprint, normalised, structure,
 )
+from strategy_builder.ooxml.spreadsheet import reproducible_xlsx
 from strategy_builder.xliff import XliffDocument, XliffError, XliffFile, XliffNote, XliffUnit, read_xliff, write_xliff
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
@@ -229,12 +230,8 @@ def _xlsx(values: list[ExportedValue], source: str, language: str, project: Proj
     sheet.freeze_panes = "F2"
     sheet.auto_filter.ref = sheet.dimensions
     issued = project.strategy.consultation.issued
-    stamp = dt.datetime(issued.year, issued.month, issued.day)  # the same inputs give the same bytes
-    workbook.properties.created = workbook.properties.modified = stamp
     workbook.properties.title = f"Translations {source} -> {language}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_xlsx(workbook, dt.datetime(issued.year, issued.month, issued.day))
 
 
 # --------------------------------------------------------------------------- import

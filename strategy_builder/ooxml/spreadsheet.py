@@ -18,6 +18,7 @@ New text is written as inline strings (``t="inlineStr"``), so the shared-strings
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -30,7 +31,7 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.limits import REGISTER_FILE_BYTES, REGISTER_PART_BYTES, REGISTER_TOTAL_BYTES
 from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT, XML
-from strategy_builder.ooxml.package import ZipLimits, checked_members, copy_compressed, inflate, open_zip
+from strategy_builder.ooxml.package import ZipLimits, checked_members, copy_compressed, inflate, open_zip, write_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -61,6 +62,22 @@ _ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr=["'](\d+)["'
 
 class SpreadsheetRefused(UntrustedDocumentError):
     """An .xlsx that cannot be read or edited safely; names the file (and the part) and the reason."""
+
+
+def reproducible_xlsx(workbook: Any, stamp: dt.datetime) -> bytes:
+    """The bytes of an openpyxl ``workbook``, the same for the same content: its core properties dated
+    ``stamp`` (openpyxl's save dates 'modified' with the clock, whatever the workbook says) and its zip written
+    with fixed timestamps (:func:`~strategy_builder.ooxml.package.write_zip`; openpyxl's carry the clock too)."""
+    from openpyxl.xml.functions import tostring
+
+    workbook.properties.created = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    workbook.properties.modified = stamp
+    parts["docProps/core.xml"] = tostring(workbook.properties.to_tree())
+    return write_zip(parts)
 
 
 def column_index(letters: str) -> int:
@@ -613,4 +630,4 @@ def _fill(cell: etree._Element, new: NewCell) -> None:
 
 
 __all__ = ["MAX_CELL_CHARS", "NewCell", "REGISTER_LIMITS", "SML", "Sheet", "SheetCell", "SheetEdit", "SheetRow",
-           "SpreadsheetRefused", "Workbook", "column_index", "column_letters"]
+           "SpreadsheetRefused", "Workbook", "column_index", "column_letters", "reproducible_xlsx"]

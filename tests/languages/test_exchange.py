@@ -189,3 +189,20 @@ def test_an_import_keeps_the_abbreviation_a_translation_of_a_full_name_gives(pro
     entry = strategy.by_key()["abbreviations.EU"].entry
     assert entry is not None and (entry.text, entry.abbreviation) == ("Европейский Союз", "ЕС")
     assert strategy.abbreviation_forms() == {"УВКБ ООН": "UNHCR", "ЕС": "EU"}
+
+
+def test_the_xlsx_export_takes_no_date_from_the_clock(project: Path, tmp_path: Path) -> None:
+    """Exported twice, at any time, the workbook has the same bytes: its zip entries and its core properties
+    are dated from the inputs (the issue date), never by the clock openpyxl reads when it saves."""
+    import zipfile
+
+    import yaml
+
+    issued = str(yaml.safe_load((project / "inputs/strategy.yaml").read_text(encoding="utf-8"))
+                 ["consultation"]["issued"])
+    path = export_translations(project, "ru", tmp_path / "ru.xlsx").path
+    with zipfile.ZipFile(path) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    for tag in ("created", "modified"):
+        assert f"<dcterms:{tag} " in core and f">{issued}T00:00:00Z</dcterms:{tag}>" in core, core

@@ -3,14 +3,12 @@
 Every sheet has frozen headers, a filter and a print setup (A4 landscape, one page wide, headers repeated).
 Every non-zero count carries a cell comment naming what it counts: priorities with their section IDs and
 YAML ``file:line``, or actions with their numbers. The file is deterministic: fixed document dates and a zip
-rewritten with fixed timestamps (see :func:`strategy_builder.ooxml.package.write_zip`).
+rewritten with fixed timestamps (see :func:`strategy_builder.ooxml.spreadsheet.reproducible_xlsx`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Mapping
 
 from openpyxl import Workbook
@@ -18,9 +16,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
 
-from strategy_builder.ooxml.package import write_zip
+from strategy_builder.ooxml.spreadsheet import reproducible_xlsx
 from strategy_builder.regional.labels import (
     AREA_SHORT, GAP, LEGEND, STATUS_TITLES, TIMELINE_RULE, action_line, plural, priority_line, source_line,
 )
@@ -89,16 +86,7 @@ def matrix_xlsx(matrix: RegionalMatrix) -> bytes:
     workbook.properties.creator = AUTHOR
     workbook.properties.lastModifiedBy = AUTHOR
     workbook.properties.title = title
-    workbook.properties.created = issued
-    workbook.properties.modified = issued
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    # openpyxl's save stamps the current time as 'modified'; the same inputs must give the same bytes.
-    workbook.properties.modified = issued
-    parts["docProps/core.xml"] = tostring(workbook.properties.to_tree())
-    return write_zip(parts)
+    return reproducible_xlsx(workbook, issued)
 
 
 def _partners_areas(sheet: Worksheet, matrix: RegionalMatrix, title: str) -> None:
