@@ -36,7 +36,7 @@ from strategy_builder.models.section_records import SectionRecord, partner_secti
 from strategy_builder.models.translations import (
     STRATEGY_SUBJECT, SourceValue, SubjectTranslation, ValueState, fingerprint, normalised, structure,
 )
-from strategy_builder.ooxml.spreadsheet import reproducible_xlsx
+from strategy_builder.ooxml.spreadsheet import bold_font, reproducible_xlsx
 from strategy_builder.xliff import XliffDocument, XliffError, XliffFile, XliffNote, XliffUnit, read_xliff, write_xliff
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
@@ -207,14 +207,14 @@ XLSX_COLUMNS = ("Partner", "Key", "Where", "What", "Source text", "Translation",
 
 def _xlsx(values: list[ExportedValue], source: str, language: str, project: Project) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{source}-{language}"
     sheet.append(list(XLSX_COLUMNS))
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = bold_font()
         cell.fill = PatternFill("solid", fgColor="DCE3EF")
     for item in values:
         sheet.append([item.subject, item.value.key, item.location, item.context, normalised(item.value.text),

@@ -64,6 +64,17 @@ class SpreadsheetRefused(UntrustedDocumentError):
     """An .xlsx that cannot be read or edited safely; names the file (and the part) and the reason."""
 
 
+def bold_font() -> Any:
+    """openpyxl's default font (Calibri 11, the theme's minor font) in bold, for header cells. openpyxl's
+    ``Font(bold=True)`` names no typeface and no size: LibreOffice prints such cells in another typeface
+    (Caladea) at 10 pt, beside the Calibri of every other cell."""
+    from openpyxl.styles import Font
+    from openpyxl.styles.fonts import DEFAULT_FONT
+
+    return Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, family=DEFAULT_FONT.family, scheme=DEFAULT_FONT.scheme,
+                color=DEFAULT_FONT.color, bold=True)
+
+
 def reproducible_xlsx(workbook: Any, stamp: dt.datetime) -> bytes:
     """The bytes of an openpyxl ``workbook``, the same for the same content: its core properties dated
     ``stamp`` (openpyxl's save dates 'modified' with the clock, whatever the workbook says) and its zip written
@@ -630,4 +641,5 @@ def _fill(cell: etree._Element, new: NewCell) -> None:
 
 
 __all__ = ["MAX_CELL_CHARS", "NewCell", "REGISTER_LIMITS", "SML", "Sheet", "SheetCell", "SheetEdit", "SheetRow",
-           "SpreadsheetRefused", "Workbook", "column_index", "column_letters", "reproducible_xlsx"]
+           "SpreadsheetRefused", "Workbook", "bold_font", "column_index", "column_letters",
+           "reproducible_xlsx"]

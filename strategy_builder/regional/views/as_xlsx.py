@@ -13,11 +13,11 @@ from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from strategy_builder.ooxml.spreadsheet import reproducible_xlsx
+from strategy_builder.ooxml.spreadsheet import bold_font, reproducible_xlsx
 from strategy_builder.regional.labels import (
     AREA_SHORT, GAP, LEGEND, STATUS_TITLES, TIMELINE_RULE, action_line, plural, priority_line, source_line,
 )
@@ -27,7 +27,7 @@ AUTHOR = "strategy-builder"
 MAX_COMMENT_LINES = 40
 """Items listed in one comment; the rest are counted ("... and 12 more"), the Priorities sheet has them all."""
 
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = bold_font()
 _HEADER_FILL = PatternFill("solid", fgColor="DCE3EF")
 _GAP_FILL = PatternFill("lightUp", fgColor="A6A6A6", bgColor="FFFFFF")
 _THIN = Side(style="thin", color="A6A6A6")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook
+from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, bold_font
 from strategy_builder.review.register.columns import (
     COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
 )
@@ -190,7 +190,7 @@ def new_xlsx(plan: Plan) -> bytes:
     printed landscape, fitted to the page width, the header row on every page."""
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -199,7 +199,7 @@ def new_xlsx(plan: Plan) -> bytes:
     sheet.title = SHEET_NAME
     sheet.append([column.header for column in COLUMNS])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = bold_font()
         cell.fill = PatternFill("solid", fgColor="DDE6F3")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)

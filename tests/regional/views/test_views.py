@@ -154,3 +154,30 @@ def test_markdown_and_json_schema(sample: tuple[Path, RegionalMatrix]) -> None:
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:  # not the time of writing, which changes every second
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert f">{matrix.source.issued}T00:00:00Z</dcterms:modified>" in core, core
+
+
+def test_every_workbook_prints_its_headers_in_the_font_of_its_cells(sample: tuple[Path, RegionalMatrix],
+                                                                      tmp_path: Path) -> None:
+    """The matrix, a new register and the translators' export: every font of their styles names its typeface
+    and size (a bold font without them, as openpyxl's Font(bold=True) writes it, is printed by LibreOffice
+    in another typeface at 10 pt)."""
+    import re
+
+    from strategy_builder.languages.exchange import export_translations
+    from strategy_builder.review.register.columns import RegisterRow
+    from strategy_builder.review.register.table import new_register_plan
+    from strategy_builder.review.register.xlsxfile import new_xlsx
+
+    project, matrix = sample
+    register = new_xlsx(new_register_plan([RegisterRow(id="C-0001", partner="AM", draft="001", kind="comment",
+                                                       author="Anna", remark="A remark")]))
+    export = export_translations(project, "ru", tmp_path / "ru.xlsx").path.read_bytes()
+    for name, workbook in (("matrix", matrix_xlsx(matrix)), ("register", register), ("export", export)):
+        with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+            styles = archive.read("xl/styles.xml").decode("utf-8")
+        fonts = re.findall(r"<font>(.*?)</font>", re.search(r"<fonts[^>]*>(.*)</fonts>", styles).group(1))
+        assert len(fonts) >= 2, (name, styles)  # the default and the bold one of the headers
+        assert {re.search(r'<name val="([^"]+)"', f).group(1) if "<name " in f else None for f in fonts} \
+            == {"Calibri"}, (name, fonts)
+        assert {re.search(r'<sz val="([^"]+)"', f).group(1) if "<sz " in f else None for f in fonts} == {"11"}, \
+            (name, fonts)
