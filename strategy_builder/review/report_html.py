@@ -40,7 +40,8 @@ p.headline { font-size: 1.1rem; }
 ins { background: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; }
 del { background: var(--del); text-decoration: line-through; text-decoration-thickness: 2px; }
 ins .m, del .m { font-weight: 700; text-decoration: none; display: inline-block; padding-right: .1em; }
-ol.changes { padding-left: 1.2rem; } ol.changes li { margin: .3rem 0; white-space: pre-wrap; }
+ol.changes { list-style: none; padding-left: 0; }  /* each paragraph shows its own number (1.1, 2.1.a) */
+ol.changes li { margin: .3rem 0; white-space: pre-wrap; }
 .where, .why, .muted { color: var(--muted); font-size: 13px; }
 .why code { font-size: 12px; }
 .legend { border: 1px solid var(--line); padding: .5rem .8rem; display: inline-block; }

@@ -74,3 +74,12 @@ def test_a_changed_rationale_shows_its_word_diff_once(reports: dict[str, str], k
         assert RATIONALE not in report, "terminals and Markdown show the words around the change"
     why = next(line for line in report.splitlines() if "rationale changed" in line)
     assert "stronger" not in why, "the why line names the input line, it does not quote the prose again"
+
+
+def test_the_html_page_numbers_a_changed_paragraph_once(reports: dict[str, str]) -> None:
+    """A changed paragraph starts with its own number (2.1.1): the list that holds the changes draws no
+    numbers of its own beside it ("1. 2.1.1 ...")."""
+    page = reports["html"]
+    assert '<ol class="changes">' in page
+    rule = re.search(r"ol\.changes\s*\{([^}]*)\}", page)
+    assert rule is not None and re.search(r"list-style(-type)?:\s*none", rule.group(1)), rule
