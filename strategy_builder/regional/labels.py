@@ -56,8 +56,9 @@ def cell_summary(cell: MatrixCell) -> str:
     return text
 
 
-def source_line(matrix: RegionalMatrix) -> str:
-    """Where the numbers come from and which draft's section numbers are quoted."""
+def source_line(matrix: RegionalMatrix, issued: str | None = None) -> str:
+    """Where the numbers come from and which draft's section numbers are quoted; ``issued`` is the issue
+    date as the text around it writes dates (ISO ``2011-01-17`` when not given)."""
     source = matrix.source
     origin = (f"the inputs of draft {source.draft:03d}" if source.kind == "draft" and source.draft is not None
               else "the current inputs")
@@ -65,7 +66,7 @@ def source_line(matrix: RegionalMatrix) -> str:
         numbers = f"section numbers are those of draft {source.numbers_from_draft:03d}"
     else:
         numbers = "section numbers are those the next draft will have (the inputs changed since the last draft)"
-    return f"From {origin} (consultation round {source.consultation_round}, {source.issued}); {numbers}."
+    return f"From {origin} (consultation round {source.consultation_round}, {issued or source.issued}); {numbers}."
 
 
 def where(file: str, line: int | None) -> str:

@@ -144,13 +144,16 @@ def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous
     from strategy_builder.regional.charts import overview_figures
     from strategy_builder.regional.overview_document import OverviewStamp, overview_document
     from strategy_builder.regional.views.as_json import matrix_json
+    from strategy_builder.render.context import period_text
+    from strategy_builder.render.labels import catalogue
 
     strategy = inputs.project.strategy
     notify("drawing the figures")
     figures = overview_figures(matrix)
     stamp = OverviewStamp(number, __version__, strategy.drafting_team.name, strategy.drafting_team.organisation or "",
                           strategy.consultation.issued, strategy.series.subtitle or "",
-                          " ".join((strategy.series.disclaimer or "").split()))
+                          " ".join((strategy.series.disclaimer or "").split()),
+                          period_text(strategy.series.period, catalogue()))
     notify("writing the document")
     document, sections = overview_document(matrix, figures, stamp)
     files = [staging / OVERVIEW_FILE]

@@ -82,6 +82,8 @@ class OverviewStamp:
     date: dt.date
     subtitle: str
     disclaimer: str
+    period: str = ""
+    """The strategy's period as the drafts print it (``Jan 2010 – H1 2011``); empty: the matrix's own text."""
 
     @property
     def label(self) -> str:
@@ -233,13 +235,13 @@ def _cover(writer: _Writer, stamp: OverviewStamp, matrix: RegionalMatrix) -> Non
     writer.paragraph("Regional overview of the partner states' priorities", "Subtitle")
     if stamp.subtitle:
         writer.paragraph(stamp.subtitle, "Cover Line")
-    writer.paragraph(f"Period {matrix.source.period}", "Cover Line")
+    writer.paragraph(f"Period {stamp.period or matrix.source.period}", "Cover Line")
     writer.paragraph()
     writer.paragraph(f"Overview {stamp.label}", "Cover Line", bold=True)
     writer.paragraph(f"{long_date(stamp.date)} · consultation round {matrix.source.consultation_round}", "Cover Line")
     writer.paragraph(f"{len(matrix.partners)} partner states · {len(matrix.priorities)} priorities · "
                      f"{plural(matrix.totals['actions'], 'live action')}", "Cover Line")
-    writer.paragraph(f"{source_line(matrix)} Inputs sha256 {matrix.source.inputs_sha256[:16]}.", "Small Print")
+    writer.paragraph(f"{_source_line(matrix)} Inputs sha256 {matrix.source.inputs_sha256[:16]}.", "Small Print")
     for _ in range(6):
         writer.paragraph()
     team = stamp.author + (f", {stamp.organisation}" if stamp.organisation else "")
@@ -247,6 +249,11 @@ def _cover(writer: _Writer, stamp: OverviewStamp, matrix: RegionalMatrix) -> Non
     if stamp.disclaimer:
         writer.paragraph(stamp.disclaimer, "Small Print", italic=True)
     _page_numbers(writer, stamp)
+
+
+def _source_line(matrix: RegionalMatrix) -> str:
+    """The matrix's source line with its issue date written as the document writes dates (17 January 2011)."""
+    return source_line(matrix, long_date(dt.date.fromisoformat(matrix.source.issued)))
 
 
 def _page_numbers(writer: _Writer, stamp: OverviewStamp) -> None:
@@ -404,12 +411,12 @@ def _about(writer: _Writer, stamp: OverviewStamp) -> None:
     matrix = writer.matrix
     number = str(len(matrix.areas) + 3)
     writer.begin(_section(f"{OVERVIEW_CODE}/about", "chapter", number, "About this overview",
-                          {"source": source_line(matrix)}), f"{number}\u2003About this overview", 1)
+                          {"source": _source_line(matrix)}), f"{number}\u2003About this overview", 1)
     for text in (
             "This overview is generated from the same input files as the partners' draft strategies. Every "
             "number in it is counted once, in the partnership matrix, which is also available as a spreadsheet "
             "and a web page ('strategy-builder matrix').",
-            source_line(matrix), LEGEND,
+            _source_line(matrix), LEGEND,
             "Section numbers (such as 3.2) are the numbers of the priorities in each partner's strategy, so that "
             "a reader can turn to the full text."):
         writer.paragraph(text)

@@ -186,3 +186,13 @@ def test_the_commands_library_imports_no_plotting_word_or_spreadsheet_library_un
             "print(sorted(m for m in ('matplotlib', 'docx', 'openpyxl') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_overview_writes_dates_and_the_period_as_the_drafts_do(overviews: tuple[Path, Path, Path]) -> None:
+    """A reader sees one date style: the cover and the last chapter say '15 November 2010' and 'Jan 2010 –
+    H1 2011' (the drafts' style), not the inputs' 2010-11-15 and 2010-01 – 2011-H1."""
+    _, first, _ = overviews
+    text = "\n".join(p.text for p in docx.Document(str(first / "overview.docx")).paragraphs)
+    assert "Period Jan\u00a02010 – H1\u00a02011" in text
+    assert text.count("(consultation round 1, 15 November 2010)") == 2  # the cover and 'About this overview'
+    assert "2010-11-15" not in text and "2011-H1" not in text
