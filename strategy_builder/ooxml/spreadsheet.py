@@ -75,20 +75,28 @@ def bold_font() -> Any:
                 color=DEFAULT_FONT.color, bold=True)
 
 
-def reproducible_xlsx(workbook: Any, stamp: dt.datetime) -> bytes:
+def reproducible_xlsx(workbook: Any, stamp: dt.datetime | None) -> bytes:
     """The bytes of an openpyxl ``workbook``, the same for the same content: its core properties dated
-    ``stamp`` (openpyxl's save dates 'modified' with the clock, whatever the workbook says) and its zip written
-    with fixed timestamps (:func:`~strategy_builder.ooxml.package.write_zip`; openpyxl's carry the clock too)."""
+    ``stamp`` (openpyxl's save dates 'modified' with the clock, whatever the workbook says), or undated when
+    ``stamp`` is ``None`` (both dates are optional), and its zip written with fixed timestamps
+    (:func:`~strategy_builder.ooxml.package.write_zip`; openpyxl's carry the clock too)."""
     from openpyxl.xml.functions import tostring
 
-    workbook.properties.created = stamp
+    placeholder = dt.datetime(1980, 1, 1)
+    workbook.properties.created = stamp or placeholder
     buffer = io.BytesIO()
     workbook.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    workbook.properties.modified = stamp
-    parts["docProps/core.xml"] = tostring(workbook.properties.to_tree())
+    workbook.properties.modified = stamp or placeholder
+    core = tostring(workbook.properties.to_tree())
+    if stamp is None:
+        core = _CORE_DATES.sub(b"", core)
+    parts["docProps/core.xml"] = core
     return write_zip(parts)
+
+
+_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 
 
 def column_index(letters: str) -> int:

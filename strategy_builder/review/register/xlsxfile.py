@@ -8,12 +8,11 @@ validation and member of the workbook is copied as it is.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, bold_font
+from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, bold_font, reproducible_xlsx
 from strategy_builder.review.register.columns import (
     COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
 )
@@ -234,9 +233,8 @@ def new_xlsx(plan: Plan) -> bytes:
                                 error="Choose open, accepted, rejected or partly accepted")
     validation.add(f"{disposition}2:{disposition}{max(len(plan.appended) + 500, 1000)}")
     sheet.add_data_validation(validation)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Undated: the same rows give the same bytes, and a working file has no issue date to borrow.
+    return reproducible_xlsx(workbook, None)
 
 
 __all__ = ["SHEET_NAME", "XlsxRegister", "new_xlsx"]

@@ -268,3 +268,16 @@ def test_a_new_xlsx_keeps_text_of_digits_as_text() -> None:
 def test_spreadsheet_numbers_past_the_last_date_or_not_after_its_epoch_are_no_date() -> None:
     assert from_serial("0") is None and from_serial("2958466") is None
     assert from_serial("2958465.5") == "9999-12-31T12:00"
+
+
+def test_a_new_xlsx_takes_no_date_from_the_clock() -> None:
+    """The same rows give the same bytes at any time: fixed zip timestamps, and core properties without the
+    created and modified dates openpyxl takes from the clock (a working file has no issue date to borrow)."""
+    import zipfile
+
+    data = new_xlsx(new_register_plan([_row(1), _row(2)]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "dcterms:created" not in core and "dcterms:modified" not in core, core
+    assert openpyxl.load_workbook(io.BytesIO(data))["Register"].cell(row=3, column=1).value == "C-0002"
