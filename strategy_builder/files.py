@@ -4,7 +4,8 @@
   folder is refused *before* reading, so nothing hangs or reads without end; a file that grows while it
   is read still stops one byte past the limit.
 - :func:`replace_file` writes a file atomically (readers see the old or the new content), keeping the
-  mode and owner of the file it replaces and, for a symbolic link, updating the file it points to.
+  mode and owner of the file it replaces and, for a symbolic link, updating the file it points to;
+  :func:`replace_files` replaces several files all or none.
 - :func:`environment_problem` turns an ``OSError`` into an :class:`EnvironmentProblem` that names the
   file and says what to do (permission denied, read-only file system, disk full, name too long...).
 """
@@ -16,7 +17,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -161,15 +162,49 @@ def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durab
 
     A symbolic link is followed: the file it points to is replaced and the link stays. With
     ``keep_metadata`` the new file gets the old one's permission bits and, where the process may set
-    them, its owner and group; a new file follows the umask. ``OSError`` is raised as it comes: callers
-    wrap it with :func:`environment_errors`.
+    them, its owner and group; a new file follows the umask. ``OSError`` is raised as it comes, naming
+    ``path`` (never the temporary file beside it): callers wrap it with :func:`environment_errors`.
     """
+    target, temporary = _stage(path, data, durable=durable, keep_metadata=keep_metadata)
+    _publish(target, temporary)
+    return target
+
+
+def replace_files(contents: Mapping[Path, bytes], *, durable: bool = True) -> list[Path]:
+    """Replace several files at once, all or none: every new content is written beside its file first,
+    and only when all of them are written (a full disk, a refused folder fail here, changing nothing)
+    do they replace the old files, one rename each. Returns the paths written (links' targets); a file
+    is otherwise replaced as :func:`replace_file` replaces it."""
+    staged: list[tuple[Path, str]] = []
+    try:
+        for path, data in contents.items():
+            staged.append(_stage(path, data, durable=durable, keep_metadata=True))
+    except BaseException:
+        for _, temporary in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+    for index, (target, temporary) in enumerate(staged):
+        try:
+            _publish(target, temporary)
+        except BaseException:
+            for _, left in staged[index + 1:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(left)
+            raise
+    return [target for target, _ in staged]
+
+
+def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bool,
+           keep_metadata: bool) -> tuple[Path, str]:
+    """The new content of ``path`` written to a hidden temporary file beside the file it will replace."""
     target = real_path(path)
     previous: os.stat_result | None = None
     with contextlib.suppress(FileNotFoundError):
         previous = os.stat(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
                 stream.write(data)
@@ -184,14 +219,36 @@ def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durab
                 os.chown(temporary, previous.st_uid, previous.st_gid)
         else:
             os.chmod(temporary, 0o666 & ~_UMASK)
+    except BaseException as error:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        _name_the_file(error, target, temporary)
+        raise
+    return target, temporary
+
+
+def _publish(target: Path, temporary: str) -> None:
+    try:
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        if isinstance(error, OSError) and error.filename is None:
-            error.filename = str(target)  # a failed write() names no file: say which one
+        _name_the_file(error, target, temporary)
         raise
-    return target
+
+
+def _name_the_file(error: BaseException, target: Path, temporary: str | None) -> None:
+    """Make an ``OSError`` about the temporary file (or about no file: a failed ``write()``) name ``target``,
+    the file the user knows: the temporary one has a random name and is gone by the time the message is read."""
+    if not isinstance(error, OSError):
+        return
+    name = None if error.filename is None else os.fspath(error.filename)
+    hidden = f".{target.name}."
+    if name is None or name == temporary or (os.path.abspath(os.path.dirname(name)) == str(target.parent)
+                                             and os.path.basename(name).startswith(hidden)):
+        error.filename = str(target)
+        error.filename2 = None
 
 
 def _current_umask() -> int:
@@ -204,4 +261,4 @@ _UMASK = _current_umask()  # read once, at import: os.umask cannot be read witho
 
 
 __all__ = ["RefusedFile", "check_regular", "environment_errors", "environment_problem", "read_limited", "read_prefix",
-           "real_path", "replace_file"]
+           "real_path", "replace_file", "replace_files"]

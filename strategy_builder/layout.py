@@ -31,6 +31,9 @@ INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
 PARTNERS_DIR = "partners"
 TRANSLATIONS_DIR = "translations"
+BACKUPS_DIR = ".backups"
+"""Beside an input file the tool rewrites (``inputs/.backups/``, ``inputs/partners/.backups/``,
+``inputs/translations/<language>/.backups/``): the file as it was before."""
 """``inputs/translations/<language>/<CODE>.yaml`` and ``.../strategy.yaml``: the language versions' texts."""
 BUILD_DIR = "build"
 DRAFTS_DIR = "drafts"
@@ -235,8 +238,9 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     power cut; the preview, a scratch copy rebuilt at will, skips that wait.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=_TEMPORARY_PREFIX, dir=path.parent)
         os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp creates 0600; published files follow the umask
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -245,8 +249,19 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
                 os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException as error:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(error, OSError) and error.filename is None:
-            error.filename = str(path)  # a failed write() names no file: say which one, for the message
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        if isinstance(error, OSError) and (error.filename is None or _is_temporary(error.filename, path)):
+            # A failed write() names no file, a refused mkstemp() its random name: say which file, for the message.
+            error.filename, error.filename2 = str(path), None
         raise
+
+
+_TEMPORARY_PREFIX = ".tmp-"
+
+
+def _is_temporary(name: object, path: Path) -> bool:
+    name = os.fspath(name)  # type: ignore[call-overload]
+    return isinstance(name, str) and os.path.abspath(os.path.dirname(name)) == os.path.abspath(path.parent) and \
+        os.path.basename(name).startswith(_TEMPORARY_PREFIX)

@@ -15,6 +15,7 @@ import pytest
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import (
     RefusedFile, check_regular, environment_errors, environment_problem, read_limited, read_prefix, replace_file,
+    replace_files,
 )
 
 
@@ -173,3 +174,24 @@ def test_reading_the_umask_leaves_it_unchanged() -> None:
 
     before = _umask()
     assert files._current_umask() == before and _umask() == before
+
+
+def test_several_files_are_replaced_all_or_none(tmp_path: Path) -> None:
+    first, second = tmp_path / "UZ.yaml", tmp_path / "strategy.yaml"
+    first.write_bytes(b"old one")
+    second.write_bytes(b"old two")
+    with pytest.raises(OSError) as failed:  # the second cannot be written: its folder does not exist
+        replace_files({first: b"new one", tmp_path / "missing" / "x.yaml": b"new"})
+    assert failed.value.filename == str(tmp_path / "missing" / "x.yaml")  # the file, never the temporary
+    assert first.read_bytes() == b"old one" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "UZ.yaml", "strategy.yaml"]
+    assert replace_files({first: b"new one", second: b"new two"}) == [first, second]
+    assert (first.read_bytes(), second.read_bytes()) == (b"new one", b"new two")
+
+
+def test_a_refused_temporary_file_is_reported_as_the_file_to_write(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as failed:
+        replace_file(tmp_path / "no-such-folder" / "c.docx", b"data")
+    assert failed.value.filename == str(tmp_path / "no-such-folder" / "c.docx")
+    problem = environment_problem(failed.value, action="write")
+    assert ".tmp" not in problem.message and "c.docx" in problem.message

@@ -23,14 +23,14 @@ from strategy_builder.errors import Finding, Findings, InputProblems
 from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.inputs.yaml_edit import EditRefused, YamlEditor
-from strategy_builder.layout import ProjectLayout, read_manifest, require_project
+from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, read_manifest, require_project
 from strategy_builder.models.inputs import Consultation
 from strategy_builder.models.source_map import YamlDocument
 
 LAST_ROUND = 99
 """The highest round ``strategy.yaml`` accepts (``consultation.round``: 1-99)."""
 
-BACKUP_DIR = ".backups"
+BACKUP_DIR = BACKUPS_DIR
 """Where, inside ``inputs/``, the file before a new round is kept."""
 
 ROUND = ("consultation", "round")

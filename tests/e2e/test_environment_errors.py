@@ -78,6 +78,8 @@ COMMANDS: dict[str, Command] = {
     "matrix --out": lambda folder, project, built: ["matrix", "--project", str(built), "--out",
                                                     str(folder / "matrix.xlsx")],
     "overview": lambda folder, project, built: ["overview", "--project", str(project), "--force"],
+    "translate export": lambda folder, project, built: ["translate", "export", "--project", str(built), "--lang",
+                                                        "ru", "--out", str(folder / "ru.xlf")],
 }
 
 
@@ -117,6 +119,7 @@ def _check(code: int, out: str, err: str, where: str, text_err: str) -> None:
     assert "error" in payload or payload.get("errors"), payload
     assert where in messages, (where, payload)
     assert where in text_err, (where, text_err)
+    assert ".tmp" not in messages, payload  # the file the user asked for, never a temporary one beside it
 
 
 def _both(args: list[str], capsys: pytest.CaptureFixture[str], where: str) -> None:
@@ -202,6 +205,7 @@ def test_permission_denied_in_every_command(built: Path, tmp_path: Path) -> None
                 payload = json.loads(result.stdout)
                 assert str(folder) in json.dumps(payload), (name, payload)
                 assert "permission denied" in json.dumps(payload).lower(), (name, payload)
+                assert ".tmp" not in json.dumps(payload), (name, payload)
     finally:
         for path in [folder, *folder.rglob("*")]:
             path.chmod(stat.S_IMODE(path.stat().st_mode) | 0o200)
