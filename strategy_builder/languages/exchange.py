@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
-from strategy_builder.files import read_limited
+from strategy_builder.files import environment_errors, read_limited, replace_file, replace_files
 from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
-from strategy_builder.languages.writer import EntryUpdate, write_translation_file
-from strategy_builder.layout import ProjectLayout, write_atomic
+from strategy_builder.languages.writer import EntryUpdate, translation_file_text
+from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, write_atomic
 from strategy_builder.limits import TRANSLATION_EXCHANGE_BYTES
 from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import SectionRecord, partner_sections
@@ -382,14 +382,32 @@ def import_translations(root: Path, path: Path) -> ImportResult:
     if errors:
         raise InputProblems(Findings(errors))
     layout = ProjectLayout.of(project.root)
+    contents: dict[Path, bytes] = {}
     for subject, entries in sorted(updates.items()):
         status = project.translations.of(language, subject)
         assert status is not None
         target = layout.translation_file(language, subject)
-        write_translation_file(target, _header(status), entries, [s.value.key for s in status.values],
-                               backup_dir=target.parent / ".backups")
+        with environment_errors(target, "read"):
+            text = translation_file_text(target, _header(status), entries, [s.value.key for s in status.values])
+        contents[target] = text.encode("utf-8")
         result.files.append(status.translation_file)
+    _write_translation_files(contents)
     return result
+
+
+def _write_translation_files(contents: dict[Path, bytes]) -> None:
+    """Keep each existing file in ``.backups/`` beside it, then replace all of them together: a failure
+    (a full disk, a refused folder) leaves every translation file as it was, and an earlier backup whole."""
+    for target in contents:
+        if target.is_file():
+            backup = target.parent / BACKUPS_DIR / target.name
+            with environment_errors(backup, "keep a backup of the translation file in"):
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(backup, target.read_bytes())
+    with environment_errors(next(iter(contents), Path(".")), "write"):  # the error names the file it concerns
+        for folder in {target.parent for target in contents}:
+            folder.mkdir(parents=True, exist_ok=True)
+        replace_files(contents)
 
 
 def _fit(value: SourceValue, text: str, source: str) -> str | None:

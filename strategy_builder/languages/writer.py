@@ -14,7 +14,8 @@ place (other keys than these, a text of several lines where a one-line style was
 from its key's line to the last line of its value. Every other line of the file (the header, comments
 between entries, entries not imported, their layout) stays as it was. A new entry goes before the first
 entry that comes after it in the source's order, or at the end. The previous file is copied to the
-project's backup folder first and the new one replaces it atomically.
+project's backup folder first and the new files of one import replace the old ones together
+(:func:`strategy_builder.languages.exchange.import_translations`).
 
 Each entry is edited on its own lines (a small YAML document), so that an import of many entries costs
 one read of each entry, not one read of the whole file per entry.
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +33,6 @@ from pathlib import Path
 import yaml
 
 from strategy_builder.inputs.yaml_edit import EditRefused, YamlEditor
-from strategy_builder.layout import write_atomic
 from strategy_builder.models.prose import parse_prose
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*$")
@@ -190,20 +189,13 @@ def updated_file_text(text: str, updates: Sequence[EntryUpdate], order: Sequence
     return "\n".join(result) + ("\n" if trailing_newline or result else "")
 
 
-def write_translation_file(path: Path, header: str, updates: Sequence[EntryUpdate], order: Sequence[str],
-                           backup_dir: Path | None = None) -> None:
-    """Create or update the translation file ``path`` (see the module); ``backup_dir`` receives a copy of
-    the file as it was before."""
+def translation_file_text(path: Path, header: str, updates: Sequence[EntryUpdate], order: Sequence[str]) -> str:
+    """The new text of the translation file ``path`` (created, or updated as the module says); nothing is
+    written: the caller replaces the files of one import together, after keeping their backups."""
     if path.is_file():
-        text = path.read_text(encoding="utf-8-sig")
-        if backup_dir is not None:
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, backup_dir / path.name)
-        new = updated_file_text(text, updates, order)
-    else:
-        ranked = sorted(updates, key=lambda u: {key: i for i, key in enumerate(order)}.get(u.key, len(order)))
-        new = new_file_text(header, ranked)
-    write_atomic(path, new.encode("utf-8"))
+        return updated_file_text(path.read_text(encoding="utf-8-sig"), updates, order)
+    ranked = sorted(updates, key=lambda u: {key: i for i, key in enumerate(order)}.get(u.key, len(order)))
+    return new_file_text(header, ranked)
 
 
-__all__ = ["EntryUpdate", "entry_text", "new_file_text", "updated_file_text", "write_translation_file"]
+__all__ = ["EntryUpdate", "entry_text", "new_file_text", "translation_file_text", "updated_file_text"]

@@ -33,13 +33,14 @@ import datetime as dt
 import difflib
 import json
 import re
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from strategy_builder.errors import EnvironmentProblem, UntrustedDocumentError
-from strategy_builder.files import environment_errors, replace_file
+from strategy_builder.files import environment_errors, replace_file, replace_files
 from strategy_builder.inputs.yaml_edit import EditRefused, TextEdit, YamlEditor, apply_edits
 from strategy_builder.inputs.yamlsource import parse_yaml, read_yaml
 from strategy_builder.layout import BUILD_DIR, ProjectLayout, provenance_file_name
@@ -668,28 +669,50 @@ def apply_proposals(proposals: Proposals, project_dir: Path) -> AppliedProposals
         return AppliedProposals([], None)
     layout = ProjectLayout.of(project_dir)
     backups = layout.root / BUILD_DIR / RETURNS_BACKUP_DIR
+    for name, (before, _) in proposals.edited.items():
+        path = layout.root / name
+        if path.read_bytes() != before:
+            raise EnvironmentProblem(f"{path}: the file changed while the returns were read",
+                                     hint="run propose again")
+    folder = _keep_previous_inputs(backups, proposals)
+    written = sorted(proposals.edited)
+    try:
+        with environment_errors(layout.root, "write"):  # the error names the file it concerns
+            replace_files({layout.root / name: proposals.edited[name][1] for name in written})
+    except BaseException:
+        if all(_holds(layout.root / name, proposals.edited[name][0]) for name in written):
+            shutil.rmtree(folder, ignore_errors=True)  # nothing was applied: no backup of it either
+        raise
+    return AppliedProposals(written, folder)
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _keep_previous_inputs(backups: Path, proposals: Proposals) -> Path:
+    """The next numbered folder of ``backups`` holding the files as they were and ``proposals.json``:
+    complete, or (on a full disk, a refused folder) removed again, never half-written."""
+    record = {"applied": dt.datetime.now().isoformat(timespec="seconds"), **proposals.as_json()}
     with environment_errors(backups, "keep the previous inputs in"):
         backups.mkdir(parents=True, exist_ok=True)
         taken = [int(p.name) for p in backups.iterdir() if p.name.isdigit()]
         folder = backups / f"{max(taken, default=0) + 1:03d}"
         folder.mkdir()
-        for name, (before, _) in proposals.edited.items():
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(before)
-        record = {"applied": dt.datetime.now().isoformat(timespec="seconds"), **proposals.as_json()}
-        (folder / "proposals.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
-    written = []
-    for name, (before, after) in sorted(proposals.edited.items()):
-        path = layout.root / name
-        if path.read_bytes() != before:
-            raise EnvironmentProblem(f"{path}: the file changed while the returns were read",
-                                     hint="run propose again")
-        with environment_errors(path, "write"):
-            replace_file(path, after)
-        written.append(name)
-    return AppliedProposals(written, folder)
+        try:
+            for name, (before, _) in proposals.edited.items():
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(target, before)
+            replace_file(folder / "proposals.json",
+                         (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    return folder
 
 
 __all__ = ["AppliedProposals", "NeedsPerson", "Proposal", "Proposals", "REASONS", "RETURNS_BACKUP_DIR",

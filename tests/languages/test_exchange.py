@@ -3,6 +3,10 @@ errors that write nothing, and translation files changed only where the import s
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,6 +116,43 @@ def test_an_import_with_errors_writes_nothing(project: Path, tmp_path: Path) -> 
     assert sorted(f.code for f in refused.value.findings) == ["import.invalid-text", "import.source-edited"]
     assert all(f.location.line for f in refused.value.findings)
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
+def _run_with_file_size_limit(project: Path, limit: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a process that may write no file past ``limit`` bytes (RLIMIT_FSIZE: such a write fails with
+    EFBIG, as on a full disk, and Python ignores the signal that would end the process), without root."""
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    environment.pop("STRATEGY_BUILDER_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "strategy_builder", *args, "--project", str(project)],
+                          capture_output=True, text=True, timeout=120, env=environment,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+
+
+def test_an_import_that_cannot_write_every_file_changes_none_and_leaves_no_half_written_backup(
+        project: Path, tmp_path: Path) -> None:
+    exported = export_translations(project, "ru", tmp_path / "ru.xlf").path
+    tree = etree.parse(str(exported))
+    for subject in ("UZ", "strategy"):  # written in this order; the second cannot be kept in full
+        unit = next(tree.getroot().iterfind(f"{X}file[@id='{subject}']/{X}unit"))
+        target = unit.find(f".//{X}target")
+        target.text = "Изменено: " + target.text
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    translations = project / "inputs/translations/ru"
+    with (translations / "strategy.yaml").open("a", encoding="utf-8") as notes:  # the team's notes: a big file
+        notes.writelines(f"# note {n}: checked against the ministry's glossary of 2009\n" for n in range(300))
+    limit = 12_000
+    assert (translations / "UZ.yaml").stat().st_size < limit < (translations / "strategy.yaml").stat().st_size
+    before = {p: p.read_bytes() for p in translations.rglob("*")}
+
+    done = _run_with_file_size_limit(project, limit, "translate", "import", str(exported))
+
+    assert done.returncode == 2, done.stderr
+    assert "strategy.yaml" in done.stderr and ".tmp" not in done.stderr and "Traceback" not in done.stderr
+    assert {p: p.read_bytes() for p in translations.glob("*.yaml")} == {
+        p: data for p, data in before.items() if p.parent == translations}  # nothing imported
+    for backup in (translations / ".backups").glob("*"):  # whole copies, or none
+        assert backup.read_bytes() == before[translations / backup.name], backup.name
+    assert not [p for p in translations.rglob("*") if ".tmp" in p.name]
 
 
 def test_xlsx_round_trip_for_translators_without_a_cat_tool(project: Path, tmp_path: Path) -> None:

@@ -5,7 +5,11 @@ accepted text."""
 from __future__ import annotations
 
 import json
+import os
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,6 +188,26 @@ def test_the_command_prints_a_patch_json_and_applies(project: Path) -> None:
     assert "0 error(s)" in applied.stdout and "responds_to.no-register" in applied.stdout
     assert "responds_to: [T-" in (project / AM).read_text()
     assert run_cli("check", "--project", str(project)).returncode == 0
+
+
+def test_an_apply_that_cannot_keep_its_backup_changes_nothing_and_leaves_no_half_written_file(
+        project: Path) -> None:
+    """A write that fails part-way (here a file size limit, EFBIG, as a full disk gives ENOSPC) leaves the
+    inputs as they were and no backup folder in part: none at all, since nothing was applied."""
+    returned = _return(project, "AM_001_MFA.docx", MFA_EDITS[:2])
+    before = {p: p.read_bytes() for p in (project / "inputs").rglob("*.yaml")}
+    limit = 12_000
+    assert (project / AM).stat().st_size > limit
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    environment.pop("STRATEGY_BUILDER_DEBUG", None)
+    done = subprocess.run([sys.executable, "-m", "strategy_builder", "propose", str(returned), "--apply",
+                           "--project", str(project)], capture_output=True, text=True, timeout=120, env=environment,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert done.returncode == 2, done.stderr
+    assert "AM.yaml" in done.stderr and ".tmp" not in done.stderr and "Traceback" not in done.stderr
+    assert {p: p.read_bytes() for p in (project / "inputs").rglob("*.yaml")} == before
+    backups = project / "build/.returns"
+    assert not [p for p in backups.rglob("*") if p.is_file()] if backups.exists() else True
 
 
 def test_a_file_merged_by_consolidate_proposes_what_its_returns_propose(project: Path) -> None:
