@@ -16,8 +16,9 @@ Names are imported on first use, so ``import strategy_builder`` costs nothing un
 Projects and their inputs
     ``load_project(root)`` → ``LoadResult`` (the validated ``Project`` with its translations, or ``None``,
     and every finding);
-    ``check(root, strict=False)`` → ``CheckResult``; ``new_partner(root, code)`` writes a partner file;
-    ``write_schemas(folder)``; ``init_project(root, partners)`` starts a project.
+    ``check(root, strict=False)`` → ``CheckResult``; ``new_partner(root, code)`` → ``NewPartnerFile`` (the
+    partner file written, and the copy kept of one it replaced); ``write_schemas(folder)``;
+    ``init_project(root, partners)`` starts a project.
 Drafts
     ``build(root, BuildOptions(...))`` → ``BuildResult`` (a new draft, the preview, or nothing when
     nothing changed); ``watch_previews(root, options, report)`` rebuilds the preview of each partner file
@@ -76,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "check": "strategy_builder.drafts.checking:check_project",
     "CheckResult": "strategy_builder.drafts.checking:CheckResult",
     "new_partner": "strategy_builder.inputs.scaffold:scaffold_partner",
+    "NewPartnerFile": "strategy_builder.inputs.scaffold:NewPartnerFile",
     "write_schemas": "strategy_builder.inputs.schema:write_schemas",
     "init_project": "strategy_builder.starter:init_project",
     # drafts
@@ -134,7 +136,8 @@ __all__ = [
     "__version__", "align_languages", "Alignment", "build", "build_overview", "BuildOptions", "BuildResult", "check",
     "check_template", "CheckResult", "CommentsResult", "compare", "Comparison", "consolidate", "ConsolidationResult",
     "diff_report", "DiffReport", "export_translations", "import_translations", "init_project", "LIMITS",
-    "list_sections", "load_project", "LoadResult", "MatrixResult", "new_partner", "NewRound", "OverviewOptions",
+    "list_sections", "load_project", "LoadResult", "MatrixResult", "new_partner", "NewPartnerFile", "NewRound",
+    "OverviewOptions",
     "OverviewResult", "partnership_matrix", "propose_returns", "ProposeResult", "read_comments", "read_returns",
     "redline", "refresh_register", "REGISTER_COLUMNS", "render_matrix", "RepliesResult", "ReturnsBatch",
     "round_status", "RoundStatus", "start_round", "template_context", "translation_status", "TranslationStatus",
@@ -166,6 +169,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.languages.loading import load_project_with_translations as load_project
     from strategy_builder.drafts.checking import CheckResult
     from strategy_builder.drafts.checking import check_project as check
+    from strategy_builder.inputs.scaffold import NewPartnerFile
     from strategy_builder.inputs.scaffold import scaffold_partner as new_partner
     from strategy_builder.inputs.schema import write_schemas
     from strategy_builder.review.compare import Comparison, compare

@@ -13,6 +13,7 @@ today's.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import tempfile
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.files import RefusedFile, read_limited
+from strategy_builder.files import RefusedFile, read_limited, replace_file
 from strategy_builder.limits import JSON_FILE_BYTES
 
 if TYPE_CHECKING:
@@ -229,6 +230,27 @@ def read_manifest(folder: Path) -> Manifest | None:
         return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
     except (OSError, ValueError, RefusedFile):  # ValidationError and JSONDecodeError are ValueErrors
         return None
+
+
+def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:
+    """Copy the file ``path`` (what a team typed) to :data:`BACKUPS_DIR` beside it, as
+    ``NAME.YYYYMMDD-HHMMSS[-N].SUFFIX``, before a command replaces it; ``None`` when there is no such file
+    or it holds ``unless`` already (replacing it loses nothing). The copy is whole or not made at all;
+    ``OSError`` is raised as it comes."""
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    if unless is not None and data == unless:
+        return None
+    folder = path.parent / BACKUPS_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup, number = folder / f"{path.stem}.{stamp}{path.suffix}", 1
+    while backup.exists():
+        number += 1
+        backup = folder / f"{path.stem}.{stamp}-{number}{path.suffix}"
+    replace_file(backup, data)
+    return backup
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

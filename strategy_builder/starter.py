@@ -4,7 +4,8 @@ A starter project holds ``inputs/strategy.yaml`` (series, period, states, stakeh
 consultation round), one partner file per partner asked for, the JSON Schemas its files point at, the
 default Word template (a copy of the one shipped inside the package) and a ``.gitignore`` for ``build/``.
 With ``sample=True`` the inputs are the illustrative sample instead. Nothing existing is overwritten
-unless ``force`` is given; every file is written whole or not at all.
+unless ``force`` is given, and then a copy of each file it replaces is kept in ``.backups/`` beside it;
+the files are written all together or not at all.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy_builder.layout import TRANSLATIONS_DIR, write_atomic
+from strategy_builder.layout import TRANSLATIONS_DIR, keep_previous
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.files import environment_problem, replace_files
 from strategy_builder.inputs.hints import iso_country_name
 from strategy_builder.layout import INPUTS_DIR, PARTNERS_DIR, STRATEGY_FILE
 from strategy_builder.inputs.scaffold import scaffold_text
@@ -22,7 +24,7 @@ from strategy_builder.inputs.schema import SCHEMA_DIR, render_schemas
 from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packaged_template
 
 GITIGNORE = ("# Drafts, previews and caches that strategy-builder writes\nbuild/\n"
-             "# Input files as they were before new-round or translate edited them (git keeps history)\n"
+             "# Files as they were before new-round, translate or a --force replaced them (git keeps history)\n"
              ".backups/\n")
 
 
@@ -32,6 +34,8 @@ class StartedProject:
 
     root: Path
     written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Copies of the files ``force`` replaced (``<folder>/.backups/<name>.<time>.<suffix>``), when they differed."""
     partners: list[str] = field(default_factory=list)
     sample: bool = False
 
@@ -141,9 +145,12 @@ def init_project(root: Path, partners: list[str] = (), *, sample: bool = False, 
     started = StartedProject(root, partners=[code for code, _ in codes], sample=sample)
     try:
         for name, data in files.items():
-            write_atomic(root / name, data, durable=False)
-            started.written.append(name)
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            kept = keep_previous(root / name, unless=data)  # --force: what the team had there, kept first
+            if kept is not None:
+                started.kept.append(kept.relative_to(root).as_posix())
+        replace_files({root / name: data for name, data in files.items()}, durable=False)  # all, or none
+        started.written.extend(files)
     except OSError as error:
-        raise EnvironmentProblem(f"cannot write {root / name}: {error.strerror}",
-                                 hint="check the folder's permissions and free space") from error
+        raise environment_problem(error, root, "write") from error
     return started

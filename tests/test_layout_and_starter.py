@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import stat
 from pathlib import Path
@@ -99,6 +100,20 @@ def test_init_writes_a_project_that_loads_and_never_overwrites(tmp_path: Path) -
     assert strategy.read_text(encoding="utf-8").endswith("# the team's note\n")
     with pytest.raises(EnvironmentProblem, match="either --sample or --partner"):
         init_project(tmp_path / "other", ["AM"], sample=True)
+
+
+def test_init_force_keeps_a_copy_of_each_file_it_replaces(tmp_path: Path) -> None:
+    init_project(tmp_path / "new", ["AM"], today=dt.date(2026, 12, 2))
+    strategy, ignored = tmp_path / "new/inputs/strategy.yaml", tmp_path / "new/.gitignore"
+    typed = strategy.read_bytes() + b"# the team's note\n"
+    strategy.write_bytes(typed)
+    ignored.write_bytes(ignored.read_bytes() + b"*.pdf\n")
+    started = init_project(tmp_path / "new", [], sample=True, force=True)
+    # strategy.yaml and AM.yaml (the sample's differ) and .gitignore; not the schemas or template, unchanged
+    assert [re.sub(r"\.\d{8}-\d{6}(-\d+)?", "", name) for name in started.kept] == [
+        "inputs/.backups/strategy.yaml", "inputs/partners/.backups/AM.yaml", ".backups/.gitignore"]
+    assert (tmp_path / "new" / started.kept[0]).read_bytes() == typed
+    assert (tmp_path / "new" / started.kept[2]).read_bytes().endswith(b"*.pdf\n")
 
 
 @pytest.mark.parametrize("partners", [["AM"], ["AM", "GE", "MD"]])

@@ -28,7 +28,8 @@ EPILOG = """Examples:
               help="A partner state (ISO 3166-1 alpha-2 code): declared in strategy.yaml, with its own partner "
                    "file (repeatable).")
 @click.option("--sample", is_flag=True, help="Start from the illustrative sample (twelve partners) instead.")
-@click.option("--force", is_flag=True, help="Replace files that exist already (other files are left alone).")
+@click.option("--force", is_flag=True, help="Replace files that exist already, keeping a copy of each in .backups/ "
+                                           "beside it (other files are left alone).")
 @format_option("text", "json")
 @verbosity_options
 def init(directory: Path, partners: tuple[str, ...], sample: bool, force: bool, output_format: str) -> int:
@@ -42,13 +43,17 @@ def init(directory: Path, partners: tuple[str, ...], sample: bool, force: bool, 
     started = library.init_project(directory, list(partners), sample=sample, force=force)
     if output_format == "json":
         print_json({"directory": str(directory), "written": started.written, "partners": started.partners,
-                    "sample": sample})
+                    "sample": sample, "kept": started.kept})
         return ExitCode.OK
     console = stdout_console()
     kind = "the illustrative sample" if sample else "a new project"
     console.print(f"[green]created[/green] {kind} in {escape(str(directory))}:")
     for name in started.written:
         console.print(f"  {escape(name)}")
+    if started.kept:
+        console.print("the files replaced were kept first:")
+        for name in started.kept:
+            console.print(f"  {escape(name)}")
     where = "" if directory == Path(".") else f"cd {directory} && "
     if not partners and not sample:
         note("[cyan]hint:[/cyan] no partner state yet: declare partner states under 'states' in "

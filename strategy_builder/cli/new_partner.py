@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 import strategy_builder as library
 from strategy_builder.cli import cli
@@ -23,11 +24,16 @@ def new_partner(code: str, project_dir: Path, force: bool, output_format: str) -
     """Create inputs/partners/CODE.yaml for a partner state declared in inputs/strategy.yaml.
 
     The file validates as it is: all five areas, each with a reason for having no priorities yet, and a
-    commented example priority. An existing file is never overwritten without --force.
+    commented example priority. An existing file is never overwritten without --force, and with it a copy
+    is kept in inputs/partners/.backups/ first.
     """
-    target = library.new_partner(project_dir, code, overwrite=force)
+    written = library.new_partner(project_dir, code, overwrite=force)
+    previous = None if written.previous is None else str(written.previous)
     if output_format == "json":
-        print_json({"created": str(target), "code": code.strip()})
+        print_json({"created": str(written.path), "code": code.strip(), "previous": previous})
     else:
-        stdout_console().print(f"[green]created[/green] {target}")
+        console = stdout_console()
+        console.print(f"[green]created[/green] {escape(str(written.path))}")
+        if previous is not None:
+            console.print(f"  previous file kept as {escape(previous)}")
     return ExitCode.OK

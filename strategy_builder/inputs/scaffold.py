@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems
 from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.hints import iso_country_name, not_a_partner_hint, state_hint
 from strategy_builder.inputs.yamlsource import read_yaml
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.layout import ProjectLayout, keep_previous
 from strategy_builder.models.areas import AREA_KEYS, AREA_TITLES
 
 _EXAMPLE_PRIORITY = """\
@@ -52,8 +53,19 @@ def scaffold_text(code: str, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
-    """Create ``inputs/partners/<CODE>.yaml``; the code must be a partner state declared in strategy.yaml."""
+@dataclass(frozen=True, slots=True)
+class NewPartnerFile:
+    """What :func:`scaffold_partner` wrote: the partner file, and where the file it replaced is kept."""
+
+    path: Path
+    previous: Path | None = None
+    """The copy in ``inputs/partners/.backups/`` of the file ``overwrite`` replaced (``None``: there was none)."""
+
+
+def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> NewPartnerFile:
+    """Create ``inputs/partners/<CODE>.yaml``; the code must be a partner state declared in strategy.yaml.
+
+    With ``overwrite`` an existing file is replaced, after a copy of it is kept in ``.backups/`` beside it."""
     code = code.strip()
     layout = ProjectLayout(root)
     strategy_path = layout.strategy_file
@@ -77,7 +89,10 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> Path:
     if target.exists() and not overwrite:
         raise EnvironmentProblem(f"{target} already exists", hint="pass --force to overwrite it")
     name = partners.get(code) or iso_country_name(code) or code
+    text = scaffold_text(code, name).encode("utf-8")
+    with environment_errors(target, "keep a copy of the partner file in"):
+        previous = keep_previous(target, unless=text)  # what the team typed, before --force replaces it
     with environment_errors(target, "write the partner file"):  # replaced whole or not at all
         target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, scaffold_text(code, name).encode("utf-8"))
-    return target
+        replace_file(target, text)
+    return NewPartnerFile(target, previous)

@@ -37,7 +37,7 @@ def test_new_partner_writes_a_file_that_passes_check(sample_project: Path) -> No
 
 @pytest.mark.parametrize("code", ["AM", "AZ", "BY", "GE", "KG", "KZ", "MD", "RU", "TJ", "TM", "UA", "UZ"])
 def test_a_scaffold_for_every_partner_state_is_valid(code: str, sample_project: Path) -> None:
-    target = scaffold_partner(sample_project, code, overwrite=True)
+    target = scaffold_partner(sample_project, code, overwrite=True).path
     assert target == sample_project / "inputs" / "partners" / f"{code}.yaml"
     result = load_project(sample_project, only={code})
     assert not result.findings.items, [f.to_json() for f in result.findings]
@@ -48,7 +48,7 @@ def test_a_scaffold_for_every_partner_state_is_valid(code: str, sample_project: 
 
 
 def test_the_commented_example_priority_is_valid_once_uncommented(sample_project: Path) -> None:
-    target = scaffold_partner(sample_project, "AM", overwrite=True)
+    target = scaffold_partner(sample_project, "AM", overwrite=True).path
     text = target.read_text(encoding="utf-8")
     example = re.search(r"    priorities: \[\]\n    # Example of a priority.*?\n((?:    # .*\n)+)", text)
     assert example is not None
@@ -128,3 +128,16 @@ def test_new_partner_reports_a_broken_strategy_file(sample_project: Path) -> Non
 def test_scaffold_refuses_to_overwrite_without_force(sample_project: Path) -> None:
     with pytest.raises(EnvironmentProblem, match="already exists"):
         scaffold_partner(sample_project, "AM")
+
+
+def test_force_keeps_a_copy_of_the_file_it_replaces(sample_project: Path) -> None:
+    """new-partner --force replaces what the team typed only after keeping it whole in .backups/."""
+    path = sample_project / AM
+    typed = path.read_bytes() + b"# the team's note, 3 December\n"
+    path.write_bytes(typed)
+    written = scaffold_partner(sample_project, "AM", overwrite=True)
+    assert written.path == path and written.previous is not None
+    assert written.previous.parent == path.parent / ".backups" and written.previous.read_bytes() == typed
+    again = scaffold_partner(sample_project, "AM", overwrite=True)  # the scaffold over itself loses nothing
+    assert again.previous is None and sorted(p.name for p in (path.parent / ".backups").iterdir()) == [
+        written.previous.name]
