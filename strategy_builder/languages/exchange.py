@@ -136,6 +136,13 @@ def exported_values(project: Project, language: str, only: set[str] | None = Non
         declared = ", ".join(project.translations.languages) or "none"
         raise EnvironmentProblem(f"'{language}' is not a declared language version (declared: {declared})",
                                  hint="declare it under 'languages' in inputs/strategy.yaml")
+    versions = sorted(subject for lang, subject in project.translations.subjects
+                      if lang == language and subject != STRATEGY_SUBJECT)
+    unknown = sorted((partners or set()) - set(versions))
+    if unknown:  # a typing slip would export strategy.yaml's texts alone, and say nothing of it
+        raise EnvironmentProblem(f"--partner {', '.join(unknown)}: no {language} version of "
+                                 f"{'this partner' if len(unknown) == 1 else 'these partners'} in this project",
+                                 hint=f"partners with a {language} version: {', '.join(versions) or 'none'}")
     result = []
     for (lang, subject), status in sorted(project.translations.subjects.items(),
                                           key=lambda item: (item[0][1] != STRATEGY_SUBJECT, item[0])):

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from conftest import copy_sample
-from strategy_builder.errors import InputProblems
+from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.languages.exchange import export_translations, import_translations
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.models.translations import fingerprint
@@ -116,6 +116,18 @@ def test_an_import_with_errors_writes_nothing(project: Path, tmp_path: Path) -> 
     assert sorted(f.code for f in refused.value.findings) == ["import.invalid-text", "import.source-edited"]
     assert all(f.location.line for f in refused.value.findings)
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
+def test_export_of_a_partner_without_that_language_version_is_refused_naming_those_with_one(
+        project: Path, tmp_path: Path) -> None:
+    """A slip (XX) or a partner without a Russian version (AM) would export strategy.yaml's texts alone."""
+    for partners in ({"XX"}, {"AM", "KZ"}):
+        with pytest.raises(EnvironmentProblem) as refused:
+            export_translations(project, "ru", tmp_path / "ru.xlf", partners=partners)
+        assert refused.value.exit_code == 2 and (refused.value.hint or "").endswith("BY, KZ, UZ")
+        assert sorted(partners - {"KZ"})[0] in refused.value.message
+    assert not (tmp_path / "ru.xlf").exists()
+    assert export_translations(project, "ru", tmp_path / "ru.xlf", partners={"KZ"}).counts
 
 
 def _run_with_file_size_limit(project: Path, limit: int, *args: str) -> subprocess.CompletedProcess[str]:
