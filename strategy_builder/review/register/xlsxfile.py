@@ -147,7 +147,14 @@ class XlsxRegister:
         if self.header_row is None:
             raise RegisterRefused(f"{self.source}: the sheet '{self.sheet_name}' has no header row",
                                   hint="restore the header row (ID, Disposition, ...) or give a new file name")
-        return Planner(self.header, rows, self.source)
+        if len(self.workbook.sheets) == 1 or self.sheet_name.casefold() == SHEET_NAME.casefold():
+            return Planner(self.header, rows, self.source)
+        try:  # a team's sheet put first, the register's renamed: say which sheet was read, and why
+            return Planner(self.header, rows, f"{self.source}, sheet '{self.sheet_name}'")
+        except RegisterRefused as refused:
+            raise RegisterRefused(refused.message, hint=f"the register is the sheet named '{SHEET_NAME}' (any "
+                                                        "case), else the first sheet: name the register's sheet "
+                                                        f"'{SHEET_NAME}' again") from refused
 
     def plan(self, rows: list[RegisterRow]) -> Plan:
         records = self.records()

@@ -306,6 +306,21 @@ def test_a_register_without_its_id_column_is_refused_untouched(tmp_path: Path) -
     assert path.read_bytes() == before
 
 
+def test_a_register_sheet_renamed_behind_a_teams_sheet_is_refused_naming_the_sheet_read(tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1)])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Register"].title = "AM comments"
+    workbook.create_sheet("Team notes", 0)["A1"] = "Meeting of 5 December: agree the dispositions"
+    workbook.save(path)
+    before = path.read_bytes()
+    with pytest.raises(RegisterRefused) as refused:
+        update_register(path, [_row(1), _row(2)])
+    assert "sheet 'Team notes'" in refused.value.message and "no 'ID' column" in refused.value.message
+    assert "'Register'" in (refused.value.hint or "")
+    assert path.read_bytes() == before
+
+
 def test_an_xlsx_with_a_doctype_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     update_register(path, [_row(1)])
