@@ -199,7 +199,7 @@ def plan_language_versions(project: Project, sources: list[Planned], source_tag:
             pending = translation.pending or (strategy_translation.pending if strategy_translation else [])
             title = strip_pending(f"{strategy.series.title} – {partner.model.name}")
             document_stamp = dataclasses.replace(
-                base.job.stamp, title=title,
+                base.job.stamp, title=title, author=strip_pending(strategy.drafting_team.name),
                 subject=f"{title}, {strip_pending(fill(labels, 'footer_draft', label=base.stamp.label))}",
                 language=language, language_tag=cldr.language_tag(language),
                 pending=(fill(labels, "translation_pending"), source_tag) if pending else None)

@@ -69,6 +69,9 @@ def test_the_russian_draft_is_tagged_russian_and_prints_russian_numbers_dates_an
     package = DocxPackage.open(path)
     assert b'w:val="ru-RU"' in package.parts["word/styles.xml"] and b"en-GB" not in package.parts["word/styles.xml"]
     assert b"<dc:language>ru-RU</dc:language>" in package.parts["docProps/core.xml"]
+    # The author is the drafting team as the cover names it, in Russian (Word's and a PDF reader's Author).
+    team = "Рабочая группа по подготовке стратегий BMP".encode()
+    assert b"<dc:creator>" + team + b"</dc:creator>" in package.parts["docProps/core.xml"]
     text = _text(path)
     assert "15\u00a0ноября\u00a02010\u00a0г." in text  # CLDR's long date (never split across lines)
     assert cldr.month_interval((2010, 10), (2011, 1), "ru") in text  # CLDR's months of a timeline
