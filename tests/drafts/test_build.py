@@ -360,3 +360,25 @@ def test_worker_processes_are_forked_with_no_other_thread_running(tmp_path: Path
     assert result.kind == "draft" and len(result.partners) == 12 + 3  # and the sample's three Russian versions
     assert threads_at_fork, "the build rendered without worker processes"
     assert all(not any(name.startswith("input-cache") for name in names) for names in threads_at_fork), threads_at_fork
+
+
+def test_a_template_outside_the_project_is_recorded_relative_to_it(tmp_path: Path) -> None:
+    """Two copies of a project and of its template beside it give the same manifest: the template's path is
+    relative to the project (no absolute path naming the machine's folders)."""
+    import shutil
+
+    from strategy_builder.drafts.builder import BuildOptions, build
+
+    manifests = []
+    for name in ("a", "b"):
+        project = copy_sample(tmp_path / name / "project")
+        for partner in (project / "inputs/partners").glob("*.yaml"):
+            if partner.stem != "BY":
+                partner.unlink()
+        template = tmp_path / name / "shared" / "custom.docx"
+        template.parent.mkdir()
+        shutil.copyfile(project / "templates/strategy.docx", template)
+        build(project, BuildOptions(jobs=1, template=template))
+        manifests.append((project / "build/drafts/001/manifest.json").read_bytes())
+    assert manifests[0] == manifests[1]
+    assert json.loads(manifests[0])["template_file"] == "../shared/custom.docx"
