@@ -131,6 +131,15 @@ class ProjectLayout:
         except ValueError:
             return str(path)
 
+    def recorded_name(self, path: Path) -> str:
+        """``path`` as a manifest records it: relative to the project folder, with ``../`` outside it (an
+        absolute path would name the machine's folders, and the same inputs would give other bytes); on
+        another drive (Windows), the file's name."""
+        try:
+            return Path(os.path.relpath(path.resolve(), self.root)).as_posix()
+        except ValueError:
+            return path.name
+
     # ------------------------------------------------------------------ build outputs
 
     @property

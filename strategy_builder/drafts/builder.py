@@ -196,12 +196,7 @@ def _manifest(project: Project, template: CompiledTemplate, number: int | None, 
               partners: list[ManifestPartner], layout: ManifestLayout | None = None,
               language_versions: list[ManifestLanguageDocument] | None = None) -> Manifest:
     strategy = project.strategy
-    # Relative to the project even outside it (../shared/custom.docx): an absolute path would name the
-    # machine's folders and make two builds of the same inputs and template differ.
-    try:
-        template_file = Path(os.path.relpath(template.path, project.root)).as_posix()
-    except ValueError:  # another drive (Windows): the file's name, its sha256 identifies it
-        template_file = template.path.name
+    template_file = ProjectLayout.of(project.root).recorded_name(template.path)  # ../shared/custom.docx outside
     return Manifest(tool_version=__version__, draft=number, previous_draft=previous,
                     fingerprint=_fingerprint(project, template), template_file=template_file,
                     template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,

@@ -248,7 +248,8 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
             entries = _write(staging, planned, draft, manifests, strategy, layout)
             manifest = RepliesManifest(
                 tool_version=__version__, number=number, to_draft=to_draft, issued=draft.issued,
-                consultation_round=draft.consultation_round, register_file=layout.display_name(register_path.resolve()),
+                consultation_round=draft.consultation_round,
+                register_file=layout.recorded_name(register_path.resolve()),
                 register_sha256=hashlib.sha256(register_path.read_bytes()).hexdigest(), fingerprint=fingerprint,
                 ministries=list(ministries), replies=entries)
             (staging / MANIFEST_FILE).write_bytes((manifest.model_dump_json(indent=2) + "\n").encode())

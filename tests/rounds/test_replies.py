@@ -234,3 +234,18 @@ def test_a_sections_fate_in_the_reply_is_the_status_the_new_draft_records(sample
     recorded.update({s.id: "removed" for s in new.removed_sections})
     assert {sid: status.replace("moved_edited", "moved") for sid, (status, _) in fates.items()} == recorded
     assert {"moved", "removed"} <= set(recorded.values())
+
+
+def test_a_register_outside_the_project_is_recorded_relative_to_it(round_two: dict, tmp_path: Path) -> None:
+    """The replies' manifest names the register relative to the project (../shared/register.xlsx): an
+    absolute path would name the machine's folders, and the same register would give other bytes."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    register = tmp_path / "shared" / "register.xlsx"
+    register.parent.mkdir()
+    shutil.copyfile(round_two["register"], register)
+    result = write_replies(project, 2, register=register, force=True)
+    manifest = json.loads((result.directory / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["register_file"] == "../shared/register.xlsx"
