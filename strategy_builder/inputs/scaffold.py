@@ -69,7 +69,7 @@ def scaffold_partner(root: Path, code: str, *, overwrite: bool = False) -> NewPa
     code = code.strip()
     layout = ProjectLayout(root)
     strategy_path = layout.strategy_file
-    if not strategy_path.is_file():
+    if not strategy_path.exists():  # a folder or a link loop there is read, and reported as such, below
         raise EnvironmentProblem(f"{strategy_path} does not exist",
                                  hint="run this in a project folder or pass --project")
     document, problems = read_yaml(strategy_path, layout.display_name(strategy_path))

@@ -104,6 +104,7 @@ def test_new_partner_refusals_and_exit_codes(sample_project: Path, tmp_path: Pat
     forced = run_cli("new-partner", "AM", "--force", "--project", str(sample_project))
     assert forced.returncode == 0
     assert (sample_project / AM).read_text(encoding="utf-8") != original
+    assert f"previous file kept as {sample_project}/inputs/partners/.backups/AM." in forced.stdout
 
     nowhere = run_cli("new-partner", "AM", "--project", str(tmp_path))
     assert nowhere.returncode == 2
@@ -141,3 +142,13 @@ def test_force_keeps_a_copy_of_the_file_it_replaces(sample_project: Path) -> Non
     again = scaffold_partner(sample_project, "AM", overwrite=True)  # the scaffold over itself loses nothing
     assert again.previous is None and sorted(p.name for p in (path.parent / ".backups").iterdir()) == [
         written.previous.name]
+
+
+def test_a_folder_where_strategy_yaml_should_be_is_reported_as_a_folder(sample_project: Path) -> None:
+    strategy = sample_project / "inputs" / "strategy.yaml"
+    strategy.unlink()
+    strategy.mkdir()
+    with pytest.raises(InputProblems) as refused:
+        scaffold_partner(sample_project, "AM", overwrite=True)
+    [finding] = refused.value.findings
+    assert finding.location.file == "inputs/strategy.yaml" and "folder" in finding.message
