@@ -58,6 +58,9 @@ def consolidate(files: tuple[Path, ...], output: Path, ministries: tuple[str, ..
     named = _ministries(ministries)
     if any(output.resolve() == f.resolve() for f in files):
         raise click.UsageError("--out must not be one of the returned files")
+    if output.suffix.lower() != ".docx":
+        raise click.UsageError(f"--out {output}: consolidate writes a Word document; give a file name ending in "
+                               ".docx")
     location = locate_project(project)
     project_dir = location.path if location.how != "current" or project is not None else None
     result = library.consolidate(list(files), output, project_dir=project_dir, ministries=named)

@@ -203,6 +203,12 @@ def _ministries(returns: list[_Return], named: dict[str, str]) -> None:
                                  f"'{returned.ministry}'",
                                  hint="name each file's ministry with --ministry FILE=NAME"))
         seen[key] = returned
+    names = {name for r in returns for name in (str(r.path), r.path.name, r.path.stem)}
+    for file, ministry in named.items():
+        if file not in names:  # a slip in FILE would leave the return to its file name's ministry, silently
+            findings.add(Finding(Location(file), "consolidate.ministry-file",
+                                 f"--ministry {file}={ministry} names no returned file",
+                                 hint="the returned files: " + ", ".join(r.path.name for r in returns)))
     if findings.has_errors():
         raise InputProblems(findings)
 

@@ -220,6 +220,8 @@ def test_returns_of_other_drafts_partners_or_unknown_files_are_refused(merged: d
     twice = run_cli("consolidate", str(labour), str(interior), "--ministry", f"{interior.name}={LABOUR}",
                     "--out", str(output), "--project", str(project))
     assert twice.returncode == 1 and "consolidate.same-ministry" in twice.stderr and not output.exists()
+    not_word = run_cli("consolidate", str(labour), "--out", str(tmp_path / "out.txt"), "--project", str(project))
+    assert not_word.returncode == 2 and "ending in .docx" in not_word.stderr and not (tmp_path / "out.txt").exists()
 
 
 def test_the_ministry_comes_from_the_option_the_file_name_or_the_author(merged: dict, tmp_path: Path) -> None:
@@ -231,6 +233,12 @@ def test_the_ministry_comes_from_the_option_the_file_name_or_the_author(merged: 
     named = consolidate([merged["returns"][LABOUR], unnamed], tmp_path / "b.docx", project_dir=project,
                         ministries={"AM_001.docx": "Ministry of Justice"})
     assert [r.ministry for r in named.returns] == [LABOUR, "Ministry of Justice"]
+    with pytest.raises(InputProblems) as slip:  # a FILE that is none of the returns: said, never ignored
+        consolidate([merged["returns"][LABOUR], unnamed], tmp_path / "c.docx", project_dir=project,
+                    ministries={"AM-001.docx": "Ministry of Justice"})
+    [finding] = slip.value.findings
+    assert finding.code == "consolidate.ministry-file" and "AM_001.docx" in (finding.hint or "")
+    assert not (tmp_path / "c.docx").exists()
 
 
 def test_returns_of_a_language_version_merge_onto_that_version(tmp_path: Path) -> None:
