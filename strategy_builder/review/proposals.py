@@ -311,6 +311,8 @@ class _Reader:
         self.sources: dict[tuple[str, str], _DraftSources | None] = {}
         self.parts: list[_Part] = []
         self.result = Proposals()
+        self.change_authors: dict[str, str] = {}
+        """The authors of the tracked changes read (casefolded -> as written), whoever ``author`` selects."""
 
     def read(self, path: Path) -> None:
         from strategy_builder.review.register.rows import rows_from_returns
@@ -329,6 +331,7 @@ class _Reader:
         for item in returned.items:
             if item.kind in ("comment", "reply"):
                 continue
+            self.change_authors.setdefault(item.author.casefold(), item.author)
             if self.author is not None and item.author.casefold() != self.author:
                 continue
             # A consolidated file holds several ministries' changes: each keeps its own ministry and author.
@@ -640,6 +643,10 @@ def propose(paths: Iterable[Path], project_dir: Path, *, author: str | None = No
         if after_bytes != originals[file]:
             result.edited[file] = (originals[file], after_bytes)
     result.notes = list(dict.fromkeys(note for f in result.files for note in f.notes))
+    if author and reader.change_authors and author.casefold() not in reader.change_authors:
+        # A misspelt name would otherwise answer "0 proposal(s)" as if that reviewer had changed nothing.
+        result.notes.append(f"no tracked change is by '{author}': the changes are by "
+                            + ", ".join(sorted(reader.change_authors.values())))
     return result
 
 

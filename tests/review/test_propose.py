@@ -152,7 +152,10 @@ def test_a_consolidated_return_keeps_each_author_and_author_selects(project: Pat
     assert authors == {"areas.illegal_migration.priorities.0.rationale": {"A. Petrosyan"},
                        "situation": {"L. Hakobyan"}}
     only = propose([consolidated], project, author="l. hakobyan")
-    assert [".".join(map(str, p.path)) for p in only.proposals] == ["situation"]
+    assert [".".join(map(str, p.path)) for p in only.proposals] == ["situation"] and not only.notes
+    misspelt = propose([consolidated], project, author="L. Akobyan")  # nobody's: said, not "0 proposal(s)" alone
+    assert not misspelt.proposals
+    assert misspelt.notes == ["no tracked change is by 'L. Akobyan': the changes are by A. Petrosyan, L. Hakobyan"]
 
 
 def test_a_value_edited_since_the_draft_needs_a_person(project: Path) -> None:
