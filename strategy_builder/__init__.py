@@ -17,8 +17,8 @@ Projects and their inputs
     ``load_project(root)`` → ``LoadResult`` (the validated ``Project`` with its translations, or ``None``,
     and every finding);
     ``check(root, strict=False)`` → ``CheckResult``; ``new_partner(root, code)`` → ``NewPartnerFile`` (the
-    partner file written, and the copy kept of one it replaced); ``write_schemas(folder)``;
-    ``init_project(root, partners)`` starts a project.
+    partner file written, and the copy kept of one it replaced); ``write_schemas(folder)`` (or
+    ``project=root`` for its ``schemas/``); ``init_project(root, partners)`` starts a project.
 Drafts
     ``build(root, BuildOptions(...))`` → ``BuildResult`` (a new draft, the preview, or nothing when
     nothing changed); ``watch_previews(root, options, report)`` rebuilds the preview of each partner file

@@ -28,7 +28,7 @@ def schema(project_dir: Path, output_dir: Path | None, check_only: bool, output_
     Input files point at them with a first line such as
     '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
     """
-    update = library.write_schemas(output_dir or project_dir / SCHEMA_DIR, check_only=check_only)
+    update = library.write_schemas(output_dir, project=project_dir, check_only=check_only)
     folder, stale = update.folder, update.stale
     console = stdout_console()
     if output_format == "json":

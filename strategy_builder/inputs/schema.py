@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from strategy_builder.files import environment_errors, replace_file
+from strategy_builder.layout import require_project
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
 SCHEMA_DIR = "schemas"
@@ -75,8 +76,17 @@ class SchemaUpdate:
     written: bool
 
 
-def write_schemas(folder: Path, *, check_only: bool = False) -> SchemaUpdate:
-    """Bring the JSON Schemas in ``folder`` up to date (or, with ``check_only``, only find the stale ones)."""
+def write_schemas(folder: Path | None = None, *, project: Path | None = None,
+                  check_only: bool = False) -> SchemaUpdate:
+    """Bring the JSON Schemas in ``folder`` up to date (or, with ``check_only``, only find the stale ones).
+
+    Without ``folder``, the folder is ``schemas/`` of ``project``, which must be a project (exit 2 otherwise:
+    a command typed in the wrong folder writes no stray ``schemas/`` there)."""
+    if folder is None:
+        if project is None:
+            raise TypeError("write_schemas needs a folder or a project")
+        require_project(project)
+        folder = project / SCHEMA_DIR
     stale = []
     for name, text in render_schemas().items():
         target = folder / name

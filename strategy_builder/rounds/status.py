@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.layout import ProjectLayout, read_manifest
+from strategy_builder.layout import ProjectLayout, read_manifest, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.review.register import RegisterRow, normalise_disposition, read_register
 from strategy_builder.rounds.replies import REGISTER_NAMES, find_register, load_strategy
@@ -95,6 +95,7 @@ def _round_drafts(layout: ProjectLayout, round_number: int) -> tuple[list[int], 
 
 def round_status(project_dir: Path, *, register: Path | None = None, today: dt.date | None = None) -> RoundStatus:
     """The state of the round ``strategy.yaml`` names; ``today`` defaults to the clock's date."""
+    require_project(project_dir)  # "not a project" is exit 2, as for every command, not a missing strategy.yaml
     layout = ProjectLayout.of(project_dir)
     strategy = load_strategy(layout.root)
     consultation = strategy.consultation

@@ -60,6 +60,12 @@ def test_schema_output_option(tmp_path: Path) -> None:
     assert {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()} == render_schemas()
 
 
+def test_schema_outside_a_project_writes_nothing_unless_told_where(tmp_path: Path) -> None:
+    result = run_cli("schema", cwd=tmp_path)  # a folder typed by mistake: no stray schemas/ in it
+    assert result.returncode == 2 and "not a strategy-builder project" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=_ids(SAMPLE_FILES))
 def test_sample_file_starts_with_a_modeline_to_the_committed_schema(path: Path) -> None:
     first, second = path.read_text(encoding="utf-8").splitlines()[:2]

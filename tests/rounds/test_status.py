@@ -77,3 +77,9 @@ def test_the_manifest_records_the_round_and_its_dates(second_round: dict) -> Non
     manifests = [json.loads((drafts / f"{n:03d}" / "manifest.json").read_text()) for n in (1, 2)]
     assert [(m["consultation_round"], m["issued"], m["deadline"]) for m in manifests] == [
         (1, "2010-11-15", "2010-12-17"), (2, "2011-01-17", "2011-02-11")]
+
+
+def test_status_outside_a_project_is_exit_2_like_every_command(tmp_path: Path) -> None:
+    result = run_cli("status", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "not a strategy-builder project" in json.loads(result.stdout)["error"]["message"]
