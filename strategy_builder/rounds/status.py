@@ -105,12 +105,17 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
     rows: list[RegisterRow] = []
     try:
         status.register = find_register(layout.root, register)
-        rows = read_register(status.register)
     except EnvironmentProblem:
         if register is not None:
             raise
-        status.notes.append(f"no register ({', '.join(REGISTER_NAMES)}) in the project: returns are unknown; "
-                            "name one with --register")
+        found = [name for name in REGISTER_NAMES if (layout.root / name).is_file()]
+        what = (f"{len(found)} registers ({', '.join(found)})" if found
+                else f"no register ({', '.join(REGISTER_NAMES)})")
+        status.notes.append(f"{what} in the project: returns are unknown; name one with --register")
+    else:
+        # A register that is there but cannot be read (open in Excel, damaged) stops the command: counted as
+        # empty, every ministry would show as not returned, and every partner as overdue.
+        rows = read_register(status.register)
     if not this_round:
         status.notes.append(f"no draft of round {consultation.round} has been built yet")
     overdue = status.register is not None and status.days_left < 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,28 @@ def test_status_without_a_register_says_returns_are_unknown(second_round: dict) 
     state = json.loads(result.stdout)
     assert state["returns_known"] is False and any("returns are unknown" in n for n in state["notes"])
     assert all(p["overdue"] == [] for p in state["partners"])
+
+
+def test_a_register_of_the_project_that_cannot_be_read_stops_status_and_two_are_named(second_round: dict,
+                                                                                      tmp_path: Path) -> None:
+    """Found in the project but unreadable (a damaged copy, the wrong kind of file), the register is an error:
+    read as no rows, every ministry would show as not returned and every partner as overdue."""
+    project = tmp_path / "project"
+    shutil.copytree(second_round["project"], project)
+    (project / "register.xlsx").write_bytes(b"PK\x03\x04 damaged")
+    result = round_status_cli(project)
+    assert result.returncode == 2 and "register.xlsx" in json.loads(result.stdout)["error"]["message"]
+    shutil.copy(second_round["register"], project / "register.json")
+    (project / "register.xlsx").unlink()
+    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")
+    state = json.loads(round_status_cli(project).stdout)
+    assert state["returns_known"] is False and state["notes"][0].startswith(
+        "2 registers (register.csv, register.json) in the project: returns are unknown")
+    assert all(p["overdue"] == [] for p in state["partners"])
+
+
+def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
+    return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 
 
 def test_the_manifest_records_the_round_and_its_dates(second_round: dict) -> None:
