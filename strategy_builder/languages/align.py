@@ -123,6 +123,11 @@ def align(root: Path, number: int, language: str | None = None) -> Alignment:
     previous = read_manifest(layout.draft_dir(manifest.previous_draft)) if manifest.previous_draft else None
     result = Alignment(number, manifest.previous_draft)
     versions = [d for d in manifest.language_versions if language is None or d.language == language]
+    if language is not None and not versions:  # a slip (--lang rus) is no answer "nothing to align"
+        held = sorted({d.language for d in manifest.language_versions})
+        raise EnvironmentProblem(f"draft {number:03d} has no '{language}' version",
+                                 hint=f"its language versions: {', '.join(held)}" if held else
+                                 "declare languages in inputs/strategy.yaml and build a new draft")
     if not versions:
         result.note = (f"draft {number:03d} has no language version" + (f" in {language}" if language else "")
                        + ": declare languages in inputs/strategy.yaml and build a new draft")

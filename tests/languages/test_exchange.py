@@ -201,6 +201,9 @@ def test_align_and_diff_of_the_language_versions_of_two_drafts(project: Path,
 
     assert build(project, BuildOptions(jobs=1)).kind == "draft"
     first = align(project, 1, "ru")
+    with pytest.raises(EnvironmentProblem) as slip:  # no version in that language: exit 2, naming those there are
+        align(project, 1, "rus")
+    assert slip.value.exit_code == 2 and slip.value.hint == "its language versions: ru"
     kz = next(d for d in first.documents if d.code == "KZ")
     assert {s.id: s.state for s in kz.sections}["KZ/legal_migration/foreign-worker-quota-system"] == "pending"
     assert all(s.state in ("new", "pending") for d in first.documents for s in d.sections)  # nothing to compare
