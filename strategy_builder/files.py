@@ -247,8 +247,7 @@ def _name_the_file(error: BaseException, target: Path, temporary: str | None) ->
     hidden = f".{target.name}."
     if name is None or name == temporary or (os.path.abspath(os.path.dirname(name)) == str(target.parent)
                                              and os.path.basename(name).startswith(hidden)):
-        error.filename = str(target)
-        error.filename2 = None
+        error.filename = str(target)  # (filename2, where a rename names it, is the target already)
 
 
 def _current_umask() -> int:

@@ -285,7 +285,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
                 os.unlink(temporary)
         if isinstance(error, OSError) and (error.filename is None or _is_temporary(error.filename, path)):
             # A failed write() names no file, a refused mkstemp() its random name: say which file, for the message.
-            error.filename, error.filename2 = str(path), None
+            error.filename = str(path)
         raise
 
 

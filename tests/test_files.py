@@ -195,3 +195,4 @@ def test_a_refused_temporary_file_is_reported_as_the_file_to_write(tmp_path: Pat
     assert failed.value.filename == str(tmp_path / "no-such-folder" / "c.docx")
     problem = environment_problem(failed.value, action="write")
     assert ".tmp" not in problem.message and "c.docx" in problem.message
+    assert ".tmp" not in str(failed.value) and "None" not in str(failed.value)
