@@ -19,6 +19,40 @@ REGISTER_FORMAT = 1
 _EMBEDDED = re.compile(r'<script type="application/json" id="register-data">(.*?)</script>', re.DOTALL)
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object with a key written twice (the standard reader keeps the last one silently)."""
+
+    def __init__(self, key: str, row: dict[str, Any]) -> None:
+        super().__init__(key)
+        self.key = key
+        self.row_id = row.get("ID") if isinstance(row.get("ID"), str) else None
+
+    def what(self) -> str:
+        return f"the row of ID {self.row_id}" if self.row_id else "an object"
+
+    def where(self, text: str) -> str:
+        """``:LINE:COLUMN`` of the key's second writing in the row (found by the row's ID), or ``""``."""
+        if not self.row_id:
+            return ""
+        row = re.search(r'"ID"\s*:\s*' + re.escape(json.dumps(self.row_id)), text)
+        if row is None:
+            return ""
+        start = text.rfind("{", 0, row.start())  # a row is a flat object: its own brace is the nearest
+        keys = list(re.compile(re.escape(json.dumps(self.key)) + r"\s*:").finditer(text, start))
+        offset = keys[1].start() if len(keys) > 1 else row.start()
+        line_start = text.rfind("\n", 0, offset) + 1
+        return f":{text.count(chr(10), 0, offset) + 1}:{offset - line_start + 1}"
+
+
+def _refusing_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key, dict(pairs))
+        result[key] = value
+    return result
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -49,7 +83,12 @@ class JsonRegister:
                                       "strategy-builder)", hint="give the path of a register, or a new file name")
             text = match.group(1)
         try:
-            payload = json.loads(text)
+            payload = json.loads(text, object_pairs_hook=_refusing_duplicate_keys)
+        except _DuplicateKey as duplicate:
+            raise RegisterRefused(f"{source}{duplicate.where(text)}: {duplicate.what()} has the key "
+                                  f"'{duplicate.key}' twice; JSON keeps only the last one, so what the first one "
+                                  "holds would be lost", hint="keep one of them; the register was left untouched"
+                                  ) from duplicate
         except (ValueError, RecursionError) as error:
             raise RegisterRefused(f"{source}: the register is not valid JSON ({error})",
                                   hint="fix it, or restore it from its backup; it was left untouched") from error

@@ -341,6 +341,22 @@ def test_a_json_register_of_the_wrong_shape_is_refused(tmp_path: Path, content: 
     assert path.read_bytes() == content
 
 
+def test_a_json_register_with_a_key_written_twice_is_refused_naming_the_row_and_place(tmp_path: Path) -> None:
+    """Edited by hand, a row got its Disposition twice: read as JSON readers do (the last one wins), the
+    team's "accepted" would be dropped by the next update; it is refused, untouched, with where it is."""
+    path = tmp_path / "register.json"
+    update_register(path, [_row(1)])
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"Disposition": "open"') == 1
+    edited = text.replace('"Disposition": "open"', '"Disposition": "accepted",\n      "Disposition": "open"')
+    path.write_text(edited, encoding="utf-8")
+    with pytest.raises(RegisterRefused) as refused:
+        update_register(path, [_row(1), _row(2)])
+    line = edited.splitlines().index('      "Disposition": "open",') + 1
+    assert f"register.json:{line}:7:" in refused.value.message and "'Disposition' twice" in refused.value.message
+    assert path.read_text(encoding="utf-8") == edited
+
+
 # ----------------------------------------------------------------------------- the file itself
 
 
