@@ -347,7 +347,16 @@ def import_translations(root: Path, path: Path) -> ImportResult:
                                               f"the file translates into '{language or '?'}', which is not a "
                                               f"declared language version (declared: {declared})")]))
     updates: dict[str, list[EntryUpdate]] = {}
+    first: dict[tuple[str, str], ImportedUnit] = {}
     for unit in units:
+        earlier = first.setdefault((unit.subject, unit.key), unit)
+        if earlier is not unit:  # a row or unit copied in the file: the last would win, silently
+            if earlier.target.strip() != unit.target.strip() or earlier.fingerprint != unit.fingerprint:
+                errors.append(Finding(unit.where, "import.duplicate",
+                                      f"{unit.key} of {unit.subject} is in the file twice, with another translation "
+                                      f"than at {earlier.where.render()}",
+                                      hint="keep the one translation that is meant and delete the other"))
+            continue
         status = project.translations.of(language, unit.subject)
         if status is None:
             errors.append(Finding(unit.where, "import.subject",

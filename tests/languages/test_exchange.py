@@ -130,6 +130,29 @@ def test_export_of_a_partner_without_that_language_version_is_refused_naming_tho
     assert export_translations(project, "ru", tmp_path / "ru.xlf", partners={"KZ"}).counts
 
 
+def test_a_value_in_the_file_twice_with_two_translations_is_refused_at_both_places(project: Path,
+                                                                                  tmp_path: Path) -> None:
+    """A row copied in the workbook and translated again: the last one would win, silently."""
+    import openpyxl
+
+    exported = export_translations(project, "ru", tmp_path / "ru.xlsx").path
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    copy = [cell.value for cell in sheet[2]]
+    sheet.append(copy)  # the same row again: harmless
+    copy[header.index("Translation")] = "Иная стратегия"
+    sheet.append(copy)
+    workbook.save(exported)
+    before = {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")}
+    with pytest.raises(InputProblems) as refused:
+        import_translations(project, exported)
+    [finding] = refused.value.findings
+    assert finding.code == "import.duplicate" and finding.location.line == sheet.max_row
+    assert finding.message.endswith(f"than at {exported}:2")
+    assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
 def _run_with_file_size_limit(project: Path, limit: int, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a process that may write no file past ``limit`` bytes (RLIMIT_FSIZE: such a write fails with
     EFBIG, as on a full disk, and Python ignores the signal that would end the process), without root."""
