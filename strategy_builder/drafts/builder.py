@@ -410,6 +410,19 @@ def _version_outcomes(versions: list[ManifestLanguageDocument], directory: Path,
             for d in versions]
 
 
+def _stranded_headings(docx: Path, pdf: Path) -> frozenset[str]:
+    """The section headings that end a page of ``pdf`` (the layout of ``docx``): those whose keep-with-next
+    chain (status line, minor heading) is followed by text on a later page."""
+    from strategy_builder.office.pdf import bookmark_pages
+    from strategy_builder.ooxml.package import DocxPackage
+    from strategy_builder.ooxml.pagination import heading_chains
+
+    chains = heading_chains(DocxPackage.open(docx))
+    pages = bookmark_pages(pdf, sorted({name for chain in chains for name in chain}))
+    return frozenset(heading for heading, follower in chains
+                     if heading in pages and follower in pages and pages[follower] > pages[heading])
+
+
 def _pages_of(pdf: Path, plan: Planned) -> dict[str, int]:
     from strategy_builder.office.pdf import bookmark_pages
 
@@ -435,24 +448,29 @@ def _laid_out(project: Project, template: CompiledTemplate, planned: list[Planne
             pages: dict[str, Pages] = {p.name: Pages(placeholder=placeholder_for(0)) for p in planned}
             pending = list(planned)
             trial_dir = scratch / "trial"
-            for _ in range(2):
+            for attempt in range(3):
                 notify("laying out the contents", 0, count)
                 trial = [p.with_pages(project, pages[p.name]) for p in pending]
                 # One flat folder: LibreOffice names each PDF after its document's stem (ru/AM -> ru__AM).
                 _render_planned(project, template, trial, workers,
                                 lambda name, data: _write(trial_dir / f"{_flat(name)}", data), lambda *a: None)
                 pdfs = pool.convert([trial_dir / _flat(p.file) for p in trial], scratch / "trial-pdf", PdfExport())
-                widened = []
+                again = []
                 for plan, pdf in zip(trial, pdfs, strict=True):
                     code = plan.name
                     used, needed = pages[code].placeholder, placeholder_for(page_count(pdf))
-                    # 100 pages or more: lay out again with a placeholder as wide as three digits.
-                    pages[code] = Pages(_pages_of(pdf, plan), needed) if len(needed) <= len(used) \
-                        else Pages(placeholder=needed)
-                    if len(needed) > len(used):
-                        widened.append(code)
+                    breaks = pages[code].breaks
+                    if attempt < 2:  # the last layout is taken as it is, its page numbers with it
+                        breaks |= _stranded_headings(trial_dir / _flat(plan.file), pdf)
+                    # 100 pages or more: lay out again with a placeholder as wide as three digits; a heading
+                    # left at the end of a page: again with a page break before it.
+                    if attempt < 2 and (len(needed) > len(used) or breaks != pages[code].breaks):
+                        pages[code] = Pages(placeholder=max(needed, used, key=len), breaks=breaks)
+                        again.append(code)
+                    else:
+                        pages[code] = Pages(_pages_of(pdf, plan), max(needed, used, key=len), breaks)
                 clean_folder(trial_dir)
-                pending = [p for p in planned if p.name in widened]
+                pending = [p for p in planned if p.name in again]
                 if not pending:
                     break
             final = [p.with_pages(project, pages[p.name]) for p in planned]
@@ -511,7 +529,8 @@ def _with_pdfs(project: Project, template: CompiledTemplate, final: list[Planned
             if any(str(actual.get(anchor, "")) != page for anchor, page in printed.items()):
                 if attempt < 2:
                     moved.append(code)
-                    plans[code] = plan.with_pages(project, Pages(actual, placeholder_for(page_count(pdf))))
+                    plans[code] = plan.with_pages(project, Pages(actual, placeholder_for(page_count(pdf)),
+                                                                 plan.job.stamp.page_breaks))
                     continue
                 warnings.append(Finding(
                     Location(entry.file, None, None, ""), "layout.unstable",

@@ -3,7 +3,9 @@
 A draft is rendered once with a placeholder page number in every contents entry, laid out by LibreOffice
 (converted to PDF, where every Word bookmark becomes a named destination), and the page of each heading
 is read back; the draft is then rendered again with those numbers. The placeholder is as wide as the
-widest number ("99"), so the real numbers never need more room than the layout gave them. With
+widest number ("99"), so the real numbers never need more room than the layout gave them. A heading that
+LibreOffice left at the end of a page (it moves a keep-with-next chain only part of the way) gets a page
+break before it and its draft is laid out again (``builder._stranded_headings``). With
 ``build --pdf`` the final documents are converted too, their headings' pages compared with the printed
 numbers, and a document whose numbers moved is rendered and converted again.
 

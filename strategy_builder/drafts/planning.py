@@ -75,7 +75,7 @@ class Planned:
         values = ValueLog(self.partner.code, self.partner.document.display_name) if self.job.values else None
         context = build_context(self.partner, self.strategy, self.stamp, self.records, values, pages=pages,
                                 language=self.language, version=self.version.facts if self.version else None)
-        document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers)
+        document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers, page_breaks=pages.breaks)
         return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp,
                                                                  values=values.table() if values else None))
 

@@ -45,6 +45,111 @@ def _keep_next(paragraph: etree._Element) -> None:
         properties.insert(0, keep)
 
 
+_OFF = ("0", "false", "off")
+SECTION_BOOKMARK_PREFIX = "sb_"
+
+
+def _keep_next_styles(package: DocxPackage) -> set[str]:
+    """The paragraph styles that keep with the next paragraph (``w:keepNext``, inherited through ``basedOn``)."""
+    if not package.has("word/styles.xml"):
+        return set()
+    own: dict[str, bool | None] = {}
+    based: dict[str, str | None] = {}
+    for style in parse_xml(package.parts["word/styles.xml"], part="word/styles.xml").iter(f"{_W}style"):
+        if style.get(f"{_W}type") != "paragraph" or style.get(f"{_W}styleId") is None:
+            continue
+        name = style.get(f"{_W}styleId", "")
+        keep = style.find(f"{_W}pPr/{_W}keepNext")
+        own[name] = None if keep is None else keep.get(f"{_W}val", "1") not in _OFF
+        parent = style.find(f"{_W}basedOn")
+        based[name] = parent.get(f"{_W}val") if parent is not None else None
+
+    def keeps(name: str | None) -> bool:
+        for _ in range(32):  # a basedOn loop is not followed forever
+            if name is None:
+                return False
+            if own.get(name) is not None:
+                return bool(own[name])
+            name = based.get(name)
+        return False
+
+    return {name for name in own if keeps(name)}
+
+
+def _keeps_next(paragraph: etree._Element, styles: set[str]) -> bool:
+    properties = paragraph.find(f"{_W}pPr")
+    if properties is None:
+        return False
+    keep = properties.find(f"{_W}keepNext")
+    if keep is not None:
+        return keep.get(f"{_W}val", "1") not in _OFF
+    style = properties.find(f"{_W}pStyle")
+    return style is not None and style.get(f"{_W}val") in styles
+
+
+def _first_bookmark(block: etree._Element, prefix: str = "") -> str | None:
+    for start in block.iter(f"{_W}bookmarkStart"):
+        name = start.get(f"{_W}name") or ""
+        if name.startswith(prefix) and not name.startswith("_"):
+            return name
+    return None
+
+
+def heading_chains(package: DocxPackage) -> list[tuple[str, str]]:
+    """(bookmark of a tracked section's heading, first bookmark of what follows its keep-with-next chain),
+    for each body heading that keeps with the next paragraph: the heading, its status line and minor
+    heading, then the first paragraph or table that does not keep with the next. Where the second is on a
+    later page than the first, the heading ends its page: LibreOffice moves such a chain only part of the
+    way (Word moves all of it)."""
+    styles = _keep_next_styles(package)
+    body = parse_xml(package.parts[package.main_part_name()], part=package.main_part_name()).find(f"{_W}body")
+    if body is None:
+        return []
+    blocks = [child for child in body if child.tag in (f"{_W}p", f"{_W}tbl")]
+    chains = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        heading = _first_bookmark(block, SECTION_BOOKMARK_PREFIX) if block.tag == f"{_W}p" else None
+        if heading is None or not _keeps_next(block, styles):
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and blocks[end].tag == f"{_W}p" and _keeps_next(blocks[end], styles):
+            end += 1
+        follower = _first_bookmark(blocks[end]) if end < len(blocks) else None
+        if follower is not None:
+            chains.append((heading, follower))
+        index = max(end, index + 1)
+    return chains
+
+
+def break_before_headings(document: etree._Element, bookmarks: frozenset[str]) -> int:
+    """Start a new page at each paragraph that holds one of ``bookmarks`` (``w:pageBreakBefore``): the
+    layout pass's remedy for a heading LibreOffice left at the end of a page. Returns how many were set."""
+    changed = 0
+    if not bookmarks:
+        return changed
+    for start in document.iter(f"{_W}bookmarkStart"):
+        if start.get(f"{_W}name") not in bookmarks:
+            continue
+        paragraph = start.getparent()
+        if paragraph is None or paragraph.tag != f"{_W}p":
+            continue
+        properties = paragraph.find(f"{_W}pPr")
+        if properties is None:
+            properties = etree.Element(f"{_W}pPr")
+            paragraph.insert(0, properties)
+        if properties.find(f"{_W}pageBreakBefore") is not None:
+            continue
+        # CT_PPrBase: pStyle, keepNext, keepLines come before pageBreakBefore.
+        before = [child for child in properties if child.tag in (f"{_W}pStyle", f"{_W}keepNext", f"{_W}keepLines")]
+        position = properties.index(before[-1]) + 1 if before else 0
+        properties.insert(position, etree.Element(f"{_W}pageBreakBefore"))
+        changed += 1
+    return changed
+
+
 def style_fonts(package: DocxPackage) -> set[str]:
     """The fonts a document's styles name (``w:rFonts/@w:ascii``, the document defaults included): what
     its pages depend on."""

@@ -22,7 +22,7 @@ from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_dra
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
-from strategy_builder.ooxml.pagination import keep_short_tables_together
+from strategy_builder.ooxml.pagination import break_before_headings, keep_short_tables_together
 from strategy_builder.ooxml.parser import XmlRefused, XmlTooLarge, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
@@ -68,14 +68,15 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
                 keep_short_tables: bool = False, language: str = "",
-                pending: tuple[str, str] | None = None) -> DocxContents:
+                pending: tuple[str, str] | None = None, breaks_before: frozenset[str] = frozenset()) -> DocxContents:
     """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
 
     ``update_fields``: ask Word to refresh fields on opening (a contents without page numbers needs it);
     ``picture``: (marker, picture) puts the picture in place of the run whose text is the marker (the logo);
     ``keep_short_tables``: tables of a few rows never split across pages (ooxml/pagination.py);
     ``language``: the language tag of a language version (``ru-RU``) for its styles and settings;
-    ``pending``: (label, source language tag) for the values printed untranslated (ooxml/language.py).
+    ``pending``: (label, source language tag) for the values printed untranslated (ooxml/language.py);
+    ``breaks_before``: section bookmarks whose headings start a new page (ooxml/pagination.py).
     Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
     do not pair up, when a marker sits outside the main part, or when the picture is not a PNG or JPEG.
     """
@@ -109,6 +110,7 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         raise PartProblem(main, f"section markers: {error}") from error
     if main in roots:
         apply_value_markers(roots[main])
+        break_before_headings(roots[main], breaks_before)
     for name, root in roots.items():
         if name != main and any(OPEN in (t or "") for t in root.itertext()):
             raise PartProblem(name, "section markers are only allowed in the document body")

@@ -57,6 +57,8 @@ class DocumentStamp:
     """Its tag for the styles and properties (``ru-RU``)."""
     pending: tuple[str, str] | None = None
     """(label, source language tag) for values printed untranslated; see :func:`ooxml.language.mark_pending`."""
+    page_breaks: frozenset[str] = frozenset()
+    """Section bookmarks whose headings start a new page (the layout pass's, see ``drafts/builder.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
                 date=stamp.date, language=stamp.language_tag),
             compresslevel=6 if circulated else 1, update_fields=stamp.update_fields, keep_short_tables=True,
             picture=(LOGO_MARKER, Picture(stamp.logo)) if stamp.logo is not None else None,
-            language=stamp.language_tag, pending=stamp.pending)
+            language=stamp.language_tag, pending=stamp.pending, breaks_before=stamp.page_breaks)
     except PartProblem as problem:
         raise DocumentAssemblyError(partner, problem.part, problem.message) from problem
     return _inspected(partner, contents, expected_sections)

@@ -74,6 +74,8 @@ class Pages:
 
     numbers: dict[str, int] = field(default_factory=dict)
     placeholder: str = ""
+    breaks: frozenset[str] = frozenset()
+    """Section bookmarks whose headings start a new page: those LibreOffice left at the end of a page."""
 
     def of(self, anchor: str) -> str:
         number = self.numbers.get(anchor)

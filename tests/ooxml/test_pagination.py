@@ -41,3 +41,35 @@ def test_the_fonts_of_the_styles_are_listed() -> None:
     fonts = style_fonts(DocxPackage.from_bytes(buffer.getvalue()))
     assert {"Liberation Serif", "Carlito"} <= fonts
     assert style_fonts(DocxPackage({"word/document.xml": b"<x/>"})) == set()
+
+
+def _bookmark(paragraph, name: str, number: int) -> None:  # noqa: ANN001 - a python-docx paragraph
+    start = paragraph._p.makeelement(qn("w:bookmarkStart"), {qn("w:id"): str(number), qn("w:name"): name})
+    end = paragraph._p.makeelement(qn("w:bookmarkEnd"), {qn("w:id"): str(number)})
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def test_a_headings_chain_leads_to_the_first_text_that_does_not_keep_with_the_next_and_a_break_goes_before_it(
+) -> None:
+    from strategy_builder.ooxml.pagination import break_before_headings, heading_chains
+
+    document = docx.Document()
+    heading = document.add_paragraph("2.3 Prevention of trafficking", style="Heading 2")  # keeps with next
+    _bookmark(heading, "sb_1", 1)
+    status = document.add_paragraph("Status: Agreed")
+    status.paragraph_format.keep_with_next = True
+    body = document.add_paragraph("2.3.1 Armenia has adopted national action plans")
+    _bookmark(body, "sv_20", 2)
+    plain = document.add_paragraph("A paragraph that does not keep with the next")
+    _bookmark(plain, "sb_2", 3)
+    document.add_paragraph("After it")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    package = DocxPackage.from_bytes(buffer.getvalue())
+    assert heading_chains(package) == [("sb_1", "sv_20")]  # sb_2 keeps with nothing: no chain
+    assert break_before_headings(document.element.body, frozenset({"sb_1"})) == 1
+    assert break_before_headings(document.element.body, frozenset({"sb_1"})) == 0  # set once
+    children = [child.tag.split("}")[1] for child in heading._p.pPr]
+    assert children[:2] == ["pStyle", "pageBreakBefore"]  # the schema's order
+    assert status._p.pPr.find(qn("w:pageBreakBefore")) is None
