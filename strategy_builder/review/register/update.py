@@ -136,6 +136,11 @@ def _refuse_if_open(path: Path, force: bool) -> None:
 def _open(path: Path, data: bytes) -> _RegisterFile:
     suffix = register_format(path)
     source = str(path)
+    if suffix != ".xlsx" and data.startswith(b"PK\x03\x04"):  # read as text, it "looks like" another encoding
+        raise RegisterRefused(f"{source}: the register is a workbook (a zip file, as .xlsx files are), not "
+                              f"{suffix[1:].upper()} text",
+                              hint=f"rename it {path.with_suffix('.xlsx').name} to keep it as a workbook register; "
+                                   "it was left untouched")
     if suffix == ".csv":
         return CsvRegister(data, source)
     if suffix == ".xlsx":

@@ -195,6 +195,7 @@ def test_excels_sep_line_is_kept(tmp_path: Path) -> None:
     ("ID;Disposition\r\nC-0001;accepté\r\n".encode("cp1252"), "Windows-1252"),
     ("ID\tDisposition\r\nC-0001\taccepted\r\n".encode("utf-16"), "UTF-16"),
     (b"Key,Disposition\r\nC-0001,accepted\r\n", "no 'ID' column"),
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(range(256)), "is a workbook"),  # an .xlsx named .csv
 ])
 def test_a_csv_register_that_cannot_be_read_safely_is_refused_untouched(tmp_path: Path, content: bytes,
                                                                         phrase: str) -> None:
