@@ -176,7 +176,7 @@ class CsvRegister:
 
     def rows(self) -> list[RegisterRow]:
         records = list(self.records())
-        return read_rows(self.header, records)
+        return read_rows(self.header, records, self.source)
 
 
 class _Lines:

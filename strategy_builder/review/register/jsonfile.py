@@ -127,7 +127,7 @@ class JsonRegister:
         return planner.finish()
 
     def rows(self) -> list[RegisterRow]:
-        return read_rows(self.header, self.records())
+        return read_rows(self.header, self.records(), self.source)
 
     def _key(self, plan: Plan, column: Column) -> str:
         index = plan.column_index[column.key]

@@ -108,10 +108,8 @@ class Planner:
     _counts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for index, text in enumerate(self.header):
-            column = column_for_header(text)
-            if column is not None:
-                self._header_index.setdefault(column.key, index)
+        for index, key in declared_columns(self.header, self.source).items():
+            self._header_index[key] = index
         if ID_COLUMN.key not in self._header_index:
             raise RegisterRefused(
                 f"{self.source}: the register has no '{ID_COLUMN.header}' column in its header row, so its rows "
@@ -204,17 +202,32 @@ def new_register_plan(rows: list[RegisterRow]) -> Plan:
     return planner.finish()
 
 
-def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]]) -> list[RegisterRow]:
-    """Records as :class:`RegisterRow` (declared columns by header, the others in ``extra``), for
-    reading a register back; rows without an ID are left out."""
+def declared_columns(header: list[str], source: str) -> dict[int, str]:
+    """Column index -> key of each declared column the header names; a declared column named twice is
+    refused (which one holds the team's dispositions? reading one would silently ignore the other)."""
     keys: dict[int, str] = {}
-    extras: dict[int, str] = {}
+    first: dict[str, int] = {}
     for index, text in enumerate(header):
         column = column_for_header(text)
-        if column is not None and column.key not in keys.values():
-            keys[index] = column.key
-        elif isinstance(text, str) and text.strip():
-            extras[index] = text
+        if column is None:
+            continue
+        if column.key in first:
+            raise RegisterRefused(
+                f"{source}: the header row has the column '{column.header}' twice (columns "
+                f"{first[column.key] + 1} and {index + 1}), so it is not clear which one to read and write; it "
+                "was left untouched",
+                hint="rename or delete one of them (a column of the team's own needs a name of its own)")
+        first[column.key] = index
+        keys[index] = column.key
+    return keys
+
+
+def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]], source: str) -> list[RegisterRow]:
+    """Records as :class:`RegisterRow` (declared columns by header, the others in ``extra``), for
+    reading a register back; rows without an ID are left out."""
+    keys = declared_columns(header, source)
+    extras = {index: text for index, text in enumerate(header)
+              if index not in keys and isinstance(text, str) and text.strip()}
     result = []
     for _, cells in records:
         values = {key: cells[index].text for index, key in keys.items() if index in cells}
@@ -226,4 +239,5 @@ def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]
     return result
 
 
-__all__ = ["Cell", "CellSource", "Cells", "Plan", "Planner", "RegisterRefused", "new_register_plan", "read_rows"]
+__all__ = ["Cell", "CellSource", "Cells", "Plan", "Planner", "RegisterRefused", "declared_columns",
+           "new_register_plan", "read_rows"]

@@ -168,7 +168,7 @@ class XlsxRegister:
 
     def rows(self) -> list[RegisterRow]:
         records = [(position, cells.whole()) for position, cells in self.records()]
-        return read_rows(self.header, records)
+        return read_rows(self.header, records, self.source)
 
     def write(self, plan: Plan, target: IO[bytes]) -> None:
         """The workbook with ``plan`` applied, written to ``target``."""

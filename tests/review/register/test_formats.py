@@ -70,7 +70,7 @@ def test_a_plan_of_a_new_register_appends_every_row_and_reads_back() -> None:
     header = [column.header for column in COLUMNS] + ["Our own column"]
     cells = {index: Cell(rows[0].value(column)) for index, column in enumerate(COLUMNS)}
     cells[len(COLUMNS)] = Cell("kept")
-    [back] = read_rows(header, [(0, cells), (1, {})])  # a row without an ID is left out
+    [back] = read_rows(header, [(0, cells), (1, {})], "register.csv")  # a row without an ID is left out
     assert (back.id, back.remark, back.extra) == ("C-0001", "remark 1", {"Our own column": "kept"})
 
 

@@ -358,6 +358,28 @@ def test_a_json_register_with_a_key_written_twice_is_refused_naming_the_row_and_
     assert path.read_text(encoding="utf-8") == edited
 
 
+@pytest.mark.parametrize("name", ["register.xlsx", "register.csv"])
+def test_a_declared_column_written_twice_in_the_header_is_refused_untouched(tmp_path: Path, name: str) -> None:
+    """A team added a second Disposition column and typed its decisions there: reading the first alone would
+    count them open, and writing would go to the first; neither is guessed."""
+    path = tmp_path / name
+    update_register(path, [_row(1)])
+    if name.endswith(".xlsx"):
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook["Register"]
+        sheet.cell(row=1, column=sheet.max_column + 1, value="disposition")
+        sheet.cell(row=2, column=sheet.max_column, value="accepted")
+        workbook.save(path)
+    else:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        path.write_text("\n".join([lines[0] + ",Disposition", lines[1] + ",accepted"]) + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    for attempt in (lambda: read_register(path), lambda: update_register(path, [_row(1), _row(2)])):
+        with pytest.raises(RegisterRefused, match=r"'Disposition' twice \(columns 2 and \d+\)"):
+            attempt()
+    assert path.read_bytes() == before
+
+
 # ----------------------------------------------------------------------------- the file itself
 
 
