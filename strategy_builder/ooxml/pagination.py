@@ -29,20 +29,22 @@ def keep_short_tables_together(document: etree._Element, max_rows: int = SHORT_T
     return changed
 
 
-# CT_PPrBase children that come before w:keepNext (only the style).
 def _keep_next(paragraph: etree._Element) -> None:
+    _set_property(paragraph, "keepNext", after=("pStyle",))
+
+
+def _set_property(paragraph: etree._Element, name: str, *, after: tuple[str, ...]) -> bool:
+    """Give ``paragraph`` the empty property ``w:name``, placed after those of ``after`` (the CT_PPrBase
+    children that come before it); ``False`` when it had it already."""
     properties = paragraph.find(f"{_W}pPr")
     if properties is None:
         properties = etree.Element(f"{_W}pPr")
         paragraph.insert(0, properties)
-    if properties.find(f"{_W}keepNext") is not None:
-        return
-    style = properties.find(f"{_W}pStyle")
-    keep = etree.Element(f"{_W}keepNext")
-    if style is not None:
-        style.addnext(keep)
-    else:
-        properties.insert(0, keep)
+    if properties.find(f"{_W}{name}") is not None:
+        return False
+    earlier = [child for child in properties if child.tag in {f"{_W}{tag}" for tag in after}]
+    properties.insert(properties.index(earlier[-1]) + 1 if earlier else 0, etree.Element(f"{_W}{name}"))
+    return True
 
 
 _OFF = ("0", "false", "off")
@@ -134,19 +136,9 @@ def break_before_headings(document: etree._Element, bookmarks: frozenset[str]) -
         if start.get(f"{_W}name") not in bookmarks:
             continue
         paragraph = start.getparent()
-        if paragraph is None or paragraph.tag != f"{_W}p":
-            continue
-        properties = paragraph.find(f"{_W}pPr")
-        if properties is None:
-            properties = etree.Element(f"{_W}pPr")
-            paragraph.insert(0, properties)
-        if properties.find(f"{_W}pageBreakBefore") is not None:
-            continue
-        # CT_PPrBase: pStyle, keepNext, keepLines come before pageBreakBefore.
-        before = [child for child in properties if child.tag in (f"{_W}pStyle", f"{_W}keepNext", f"{_W}keepLines")]
-        position = properties.index(before[-1]) + 1 if before else 0
-        properties.insert(position, etree.Element(f"{_W}pageBreakBefore"))
-        changed += 1
+        if paragraph is not None and paragraph.tag == f"{_W}p" and _set_property(
+                paragraph, "pageBreakBefore", after=("pStyle", "keepNext", "keepLines")):
+            changed += 1
     return changed
 
 
