@@ -150,6 +150,13 @@ def _read(path: Path | str, count: int, limit: int | None, what: str) -> bytes:
         os.close(fd)
 
 
+def name_text(name: str) -> str:
+    """A file name as text that can go anywhere (a register cell, document XML, a row ID's hash): the bytes
+    of a name that are not UTF-8 (made on a system with another encoding, or unpacked from a zip that was),
+    which Python keeps as lone surrogates that no encoder accepts, become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def real_path(path: Path) -> Path:
     """The file a path names after following symbolic links (the path itself when it does not exist)."""
     return Path(os.path.realpath(path))
@@ -260,4 +267,4 @@ _UMASK = _current_umask()  # read once, at import: os.umask cannot be read witho
 
 
 __all__ = ["RefusedFile", "check_regular", "environment_errors", "environment_problem", "read_limited", "read_prefix",
-           "real_path", "replace_file", "replace_files"]
+           "name_text", "real_path", "replace_file", "replace_files"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import Finding, Findings, InputProblems, Location, UntrustedDocumentError
+from strategy_builder.files import name_text
 from strategy_builder.layout import ProjectLayout, language_document, write_atomic
 from strategy_builder.ooxml.annotations import read_annotations
 from strategy_builder.ooxml.edits import (
@@ -187,7 +188,7 @@ def _ministries(returns: list[_Return], named: dict[str, str]) -> None:
         given = named.get(str(returned.path)) or named.get(returned.path.name) or named.get(returned.path.stem)
         stamps = read_stamps(returned.package).stamps
         from_name = ministry_from_file_name(returned.path, stamps.partner, stamps.draft)
-        bare = " ".join(returned.path.stem.replace("_", " ").split())
+        bare = " ".join(name_text(returned.path.stem).replace("_", " ").split())
         if given:
             returned.ministry = given.strip()
         elif from_name != bare or not _authors(returned.package):
@@ -561,7 +562,7 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
     write_comments(base_package, comments)
     writer.finish()
     write_consolidation(base_package, Consolidation(
-        ministries=tuple(labels), files=tuple(r.path.name for r in returns), dropped=tuple(merge.dropped)))
+        ministries=tuple(labels), files=tuple(name_text(r.path.name) for r in returns), dropped=tuple(merge.dropped)))
     write_atomic(output, base_package.to_bytes())
     for problem in writer.problems:
         result.differences.append(Difference("", problem, "body"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.files import name_text
 from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, read_manifest
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
@@ -99,7 +100,7 @@ def ministry_from_file_name(path: Path, partner: str = "", draft: str = "") -> s
     draft number (``003`` or ``draft003``/``draft-003``) are removed, underscores become spaces. When
     nothing is left, the whole file name (without extension) is the ministry.
     """
-    stem = path.stem
+    stem = name_text(path.stem)
     number = re.escape(draft) if draft.isdigit() else r"\d{3}"
     prefixes = [rf"(?:draft[\s_-]*)?{number}"] + ([re.escape(partner)] if partner else [])
     rest = stem

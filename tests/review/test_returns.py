@@ -7,7 +7,10 @@ draft's manifest; the same holds after a LibreOffice round trip, and re-importin
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -157,6 +160,27 @@ def test_register_keeps_dispositions_and_adds_new_returns(returns: dict[str, Pat
     assert summary["disposition"] == {"accepted": 1, "open": len(LABOUR_EDITS)}
     assert summary["partner"] == {"AM": len(LABOUR_EDITS) + 1}
     assert summary["area"]["illegal_migration"] == 5
+
+
+def test_a_return_whose_file_name_is_not_utf8_is_read_merged_and_registered(returns: dict[str, Path],
+                                                                            tmp_path: Path) -> None:
+    """A name unpacked from a zip made on Windows (Minist\xe8re in Windows-1252 bytes): every command that
+    turns the name into data (the ministry, the register's Returned file, a row ID, the merged file's list
+    of files) gets text it can write, and none ends in an internal error (exit 3)."""
+    named = Path(os.fsdecode(bytes(tmp_path) + b"/AM_001_Minist\xe8re des Affaires.docx"))
+    shutil.copy(returns["interior"], named)
+    register, merged = tmp_path / "register.xlsx", tmp_path / "merged.docx"
+    project = str(returns["project"])
+    for args in (["comments", str(named), "--register", str(register)], ["propose", str(named)],
+                 ["consolidate", str(named), "--out", str(merged)]):
+        # The name is printed back as the bytes it is: read the output as bytes, not as UTF-8.
+        done = subprocess.run([sys.executable, "-m", "strategy_builder", *args, "--project", project],
+                              capture_output=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+        assert done.returncode == 0, (args, done.stderr)
+    [row] = read_register(register)
+    assert row.ministry == "Minist\ufffdre des Affaires"
+    assert row.returned_file == "AM_001_Minist\ufffdre des Affaires.docx"
+    assert read_return(merged, returns["project"]).items
 
 
 def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, Path], tmp_path: Path) -> None:

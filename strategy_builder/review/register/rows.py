@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from strategy_builder.files import name_text
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.review.register.columns import RegisterRow, iso_date, normalise_disposition
 
@@ -46,7 +47,7 @@ def identity(returned: ReturnedFile, item: ReturnItem) -> str:
     anchor = item.section.section_id if item.section else f"{item.story}|{_collapse(item.heading)}"
     ministry = item.ministry or returned.ministry  # a consolidated file holds several ministries' items
     who = ministry.casefold() if returned.made_by_strategy_builder else \
-        f"{ministry.casefold()}|{returned.path.name.casefold()}"
+        f"{ministry.casefold()}|{name_text(returned.path.name).casefold()}"
     return "\x1f".join([who, returned.partner, returned.draft, IDENTITY_KIND.get(item.kind, item.kind),
                         _collapse(item.author).casefold(), _minute(item.date), anchor, _collapse(item.text)])
 
@@ -75,7 +76,8 @@ def rows_from_returns(returns: Iterable[ReturnedFile]) -> list[RegisterRow]:
                 yaml_line=str(section.source_line) if section and section.source_line is not None else "",
                 yaml_path=section.source_path if section else "", heading=item.heading, quoted=item.quoted,
                 remark=item.text, detail=item.detail, reply_to=ids.get(item.reply_to or "", ""),
-                resolved={True: "yes", False: "no", None: ""}[item.resolved], returned_file=returned.path.name))
+                resolved={True: "yes", False: "no", None: ""}[item.resolved],
+                returned_file=name_text(returned.path.name)))
     return rows
 
 
