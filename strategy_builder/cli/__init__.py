@@ -181,6 +181,7 @@ def _main(argv: list[str] | None) -> None:
     from strategy_builder.cli import output
 
     output.set_verbosity(0)
+    output.prepare_streams()
 
     def fail(error: StrategyBuilderError) -> None:
         if as_json:

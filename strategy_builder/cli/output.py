@@ -11,6 +11,7 @@ print a few lines (docs/architecture.md, "Start-up").
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,6 +21,22 @@ from strategy_builder.markup import PlainConsole, Printer, cell_width, escape
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def prepare_streams() -> None:
+    """Let stdout and stderr print any file name. A name that is not UTF-8 (made on a system with another
+    encoding) reaches Python as lone surrogates, which a strict UTF-8 stream (the one Python opens under
+    a locale such as en_US.UTF-8) refuses: printing the name would end the command in an internal error.
+    They are written back as the bytes they stand for, as ``ls`` prints the name; on a stream in another
+    encoding, what it cannot show becomes ``?``."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").replace("-", "").replace("_", "").lower()
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            reconfigure(errors="surrogateescape" if encoding == "utf8" else "replace")
 
 
 def plain_stdout() -> PlainConsole:
@@ -114,7 +131,11 @@ def detail(message: str) -> None:
 
 def print_json(payload: Any) -> None:
     """Machine-readable output on stdout, one JSON document."""
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+    # A file name that is not UTF-8 holds lone surrogates: written as JSON escapes (\udce8), the document
+    # stays valid UTF-8 and a reader gets the name back (os.fsencode) to open the file.
+    text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

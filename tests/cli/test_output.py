@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -63,3 +68,21 @@ def test_quiet_hides_notes_and_verbose_shows_details(capsys: pytest.CaptureFixtu
         assert capsys.readouterr().err.splitlines() == ["wrote a file", "template: [x]"]
     finally:
         output.set_verbosity(0)
+
+
+def test_a_file_name_that_is_not_utf8_prints_under_a_strict_utf8_locale(built_sample: Path, tmp_path: Path) -> None:
+    """Python opens stdout strict under a locale such as en_US.UTF-8 (PYTHONIOENCODING=utf-8:strict stands in
+    for it): a name unpacked from a Windows zip (Minist\\xe8re) printed as text or JSON was an internal error."""
+    named = Path(os.fsdecode(bytes(tmp_path) + b"/AM_001_Minist\xe8re.docx"))
+    shutil.copy(built_sample / "build/drafts/001/AM.docx", named)
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "NO_COLOR": "1"}
+    environment.pop("PYTHONUTF8", None)
+    for args in (["sections", str(named), "--format", "json"], ["comments", str(named)]):
+        done = subprocess.run([sys.executable, "-m", "strategy_builder", *args, "--project", str(built_sample)]
+                              if args[0] == "comments" else [sys.executable, "-m", "strategy_builder", *args],
+                              capture_output=True, timeout=120, env=environment)
+        assert done.returncode == 0, (args, done.stderr)
+        assert b"internal error" not in done.stderr
+    payload = json.loads(subprocess.run([sys.executable, "-m", "strategy_builder", "sections", str(named), "--format",
+                                         "json"], capture_output=True, timeout=120, env=environment).stdout)
+    assert Path(payload["file"]) == named  # the JSON escapes give the name back, to open the file
