@@ -104,8 +104,18 @@ def checked_members(archive: zipfile.ZipFile, limits: ZipLimits, source: str) ->
     return members
 
 
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of a compound file: what Word and Excel write for a password-protected (encrypted)
+document, and for the old binary formats (.doc, .xls)."""
+
+
 def open_zip(data: bytes, source: str, what: str = "Word document (.docx)") -> zipfile.ZipFile:
     """``data`` as a zip archive; raises :class:`UntrustedDocumentError` when it is not one."""
+    if data.startswith(OLE_SIGNATURE):  # "not a zip archive" would send a ministry's protected file back blind
+        raise UntrustedDocumentError(source, f"not a {what}: it is a password-protected (encrypted) Office file, "
+                                             "or one in the old binary format (.doc, .xls)",
+                                     hint="remove its password (File > Info > Protect > Encrypt with Password, "
+                                          "emptied) or save it as .docx/.xlsx, then give it again")
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:

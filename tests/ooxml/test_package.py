@@ -159,6 +159,16 @@ def test_what_is_not_a_zip_is_refused_with_what_to_do() -> None:
     assert default.value.reason == "not a Word document (.docx): it is not a zip archive"
 
 
+def test_a_password_protected_or_binary_office_file_is_named_as_such() -> None:
+    """Word and Excel save an encrypted document (and the old .doc, .xls) as a compound file: "not a zip
+    archive" alone would send a ministry's protected return back without saying why."""
+    compound = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # the header every compound file starts with
+    with pytest.raises(UntrustedDocumentError) as refused:
+        DocxPackage.from_bytes(compound, source="AM_003_MFA.docx")
+    assert "password-protected (encrypted)" in refused.value.reason and "old binary format" in refused.value.reason
+    assert refused.value.hint and "password" in refused.value.hint
+
+
 def _document(body: str = "<w:p><w:r><w:t>text</w:t></w:r></w:p>") -> bytes:
     return f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'.encode()
 
