@@ -118,6 +118,7 @@ FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = qn("w:footnoteReference"), qn("w:endnote
 # ------------------------------------------------------------------ styles and settings
 
 STYLE, STYLE_ID, BASED_ON = qn("w:style"), qn("w:styleId"), qn("w:basedOn")
+KEEP_NEXT, R_FONTS, ASCII = qn("w:keepNext"), qn("w:rFonts"), qn("w:ascii")
 HEADER_REFERENCE, FOOTER_REFERENCE, TITLE_PG = qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")
 EVEN_AND_ODD_HEADERS = qn("w:evenAndOddHeaders")
 TRACK_REVISIONS, UPDATE_FIELDS = qn("w:trackRevisions"), qn("w:updateFields")

@@ -1,14 +1,18 @@
-"""Pagination: short tables stay on one page (decided after rendering), and the fonts a layout depends on."""
+"""Pagination: short tables stay on one page (decided after rendering), a heading LibreOffice would leave at
+the end of a page starts the next (the layout pass), and the fonts a layout depends on."""
 
 from __future__ import annotations
 
 from lxml import etree
 
-from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.markers import BOOKMARK_PREFIX
+from strategy_builder.ooxml.namespaces import (
+    ASCII, BASED_ON, BODY, BOOKMARK_START, KEEP_NEXT, NAME, PPR, PSTYLE, R_FONTS, STYLE, STYLE_ID, TBL, TR, TYPE,
+    VAL, P, qn,
+)
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml
 
-_W = f"{{{W}}}"
 SHORT_TABLE_ROWS = 8
 """Tables of at most this many rows (the header included) are never split across pages."""
 
@@ -18,12 +22,12 @@ def keep_short_tables_together(document: etree._Element, max_rows: int = SHORT_T
     and LibreOffice move the whole table to the next page rather than split it (rows already never split:
     the table style says so). Returns the number of tables changed."""
     changed = 0
-    for table in document.iter(f"{_W}tbl"):
-        rows = [row for row in table if row.tag == f"{_W}tr"]
+    for table in document.iter(TBL):
+        rows = [row for row in table if row.tag == TR]
         if len(rows) < 2 or len(rows) > max_rows:
             continue
         for row in rows[:-1]:
-            for paragraph in row.iter(f"{_W}p"):
+            for paragraph in row.iter(P):
                 _keep_next(paragraph)
         changed += 1
     return changed
@@ -36,19 +40,18 @@ def _keep_next(paragraph: etree._Element) -> None:
 def _set_property(paragraph: etree._Element, name: str, *, after: tuple[str, ...]) -> bool:
     """Give ``paragraph`` the empty property ``w:name``, placed after those of ``after`` (the CT_PPrBase
     children that come before it); ``False`` when it had it already."""
-    properties = paragraph.find(f"{_W}pPr")
+    properties = paragraph.find(PPR)
     if properties is None:
-        properties = etree.Element(f"{_W}pPr")
+        properties = etree.Element(PPR)
         paragraph.insert(0, properties)
-    if properties.find(f"{_W}{name}") is not None:
+    if properties.find(qn(f"w:{name}")) is not None:
         return False
-    earlier = [child for child in properties if child.tag in {f"{_W}{tag}" for tag in after}]
-    properties.insert(properties.index(earlier[-1]) + 1 if earlier else 0, etree.Element(f"{_W}{name}"))
+    earlier = [child for child in properties if child.tag in {qn(f"w:{tag}") for tag in after}]
+    properties.insert(properties.index(earlier[-1]) + 1 if earlier else 0, etree.Element(qn(f"w:{name}")))
     return True
 
 
 _OFF = ("0", "false", "off")
-SECTION_BOOKMARK_PREFIX = "sb_"
 
 
 def _keep_next_styles(package: DocxPackage) -> set[str]:
@@ -57,14 +60,14 @@ def _keep_next_styles(package: DocxPackage) -> set[str]:
         return set()
     own: dict[str, bool | None] = {}
     based: dict[str, str | None] = {}
-    for style in parse_xml(package.parts["word/styles.xml"], part="word/styles.xml").iter(f"{_W}style"):
-        if style.get(f"{_W}type") != "paragraph" or style.get(f"{_W}styleId") is None:
+    for style in parse_xml(package.parts["word/styles.xml"], part="word/styles.xml").iter(STYLE):
+        if style.get(TYPE) != "paragraph" or style.get(STYLE_ID) is None:
             continue
-        name = style.get(f"{_W}styleId", "")
-        keep = style.find(f"{_W}pPr/{_W}keepNext")
-        own[name] = None if keep is None else keep.get(f"{_W}val", "1") not in _OFF
-        parent = style.find(f"{_W}basedOn")
-        based[name] = parent.get(f"{_W}val") if parent is not None else None
+        name = style.get(STYLE_ID, "")
+        keep = style.find(f"{PPR}/{KEEP_NEXT}")
+        own[name] = None if keep is None else keep.get(VAL, "1") not in _OFF
+        parent = style.find(BASED_ON)
+        based[name] = parent.get(VAL) if parent is not None else None
 
     def keeps(name: str | None) -> bool:
         for _ in range(32):  # a basedOn loop is not followed forever
@@ -79,19 +82,19 @@ def _keep_next_styles(package: DocxPackage) -> set[str]:
 
 
 def _keeps_next(paragraph: etree._Element, styles: set[str]) -> bool:
-    properties = paragraph.find(f"{_W}pPr")
+    properties = paragraph.find(PPR)
     if properties is None:
         return False
-    keep = properties.find(f"{_W}keepNext")
+    keep = properties.find(KEEP_NEXT)
     if keep is not None:
-        return keep.get(f"{_W}val", "1") not in _OFF
-    style = properties.find(f"{_W}pStyle")
-    return style is not None and style.get(f"{_W}val") in styles
+        return keep.get(VAL, "1") not in _OFF
+    style = properties.find(PSTYLE)
+    return style is not None and style.get(VAL) in styles
 
 
 def _first_bookmark(block: etree._Element, prefix: str = "") -> str | None:
-    for start in block.iter(f"{_W}bookmarkStart"):
-        name = start.get(f"{_W}name") or ""
+    for start in block.iter(BOOKMARK_START):
+        name = start.get(NAME) or ""
         if name.startswith(prefix) and not name.startswith("_"):
             return name
     return None
@@ -104,20 +107,20 @@ def heading_chains(package: DocxPackage) -> list[tuple[str, str]]:
     later page than the first, the heading ends its page: LibreOffice moves such a chain only part of the
     way (Word moves all of it)."""
     styles = _keep_next_styles(package)
-    body = parse_xml(package.parts[package.main_part_name()], part=package.main_part_name()).find(f"{_W}body")
+    body = parse_xml(package.parts[package.main_part_name()], part=package.main_part_name()).find(BODY)
     if body is None:
         return []
-    blocks = [child for child in body if child.tag in (f"{_W}p", f"{_W}tbl")]
+    blocks = [child for child in body if child.tag in (P, TBL)]
     chains = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        heading = _first_bookmark(block, SECTION_BOOKMARK_PREFIX) if block.tag == f"{_W}p" else None
+        heading = _first_bookmark(block, BOOKMARK_PREFIX) if block.tag == P else None
         if heading is None or not _keeps_next(block, styles):
             index += 1
             continue
         end = index
-        while end < len(blocks) and blocks[end].tag == f"{_W}p" and _keeps_next(blocks[end], styles):
+        while end < len(blocks) and blocks[end].tag == P and _keeps_next(blocks[end], styles):
             end += 1
         follower = _first_bookmark(blocks[end]) if end < len(blocks) else None
         if follower is not None:
@@ -132,11 +135,11 @@ def break_before_headings(document: etree._Element, bookmarks: frozenset[str]) -
     changed = 0
     if not bookmarks:
         return changed
-    for start in document.iter(f"{_W}bookmarkStart"):
-        if start.get(f"{_W}name") not in bookmarks:
+    for start in document.iter(BOOKMARK_START):
+        if start.get(NAME) not in bookmarks:
             continue
         paragraph = start.getparent()
-        if paragraph is not None and paragraph.tag == f"{_W}p" and _set_property(
+        if paragraph is not None and paragraph.tag == P and _set_property(
                 paragraph, "pageBreakBefore", after=("pStyle", "keepNext", "keepLines")):
             changed += 1
     return changed
@@ -148,5 +151,5 @@ def style_fonts(package: DocxPackage) -> set[str]:
     if not package.has("word/styles.xml"):
         return set()
     root = parse_xml(package.parts["word/styles.xml"], part="word/styles.xml")
-    return {value.strip() for element in root.iter(f"{_W}rFonts")
-            if (value := element.get(f"{_W}ascii")) is not None and value.strip()}
+    return {value.strip() for element in root.iter(R_FONTS)
+            if (value := element.get(ASCII)) is not None and value.strip()}
