@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -150,11 +151,15 @@ def _read(path: Path | str, count: int, limit: int | None, what: str) -> bytes:
         os.close(fd)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def name_text(name: str) -> str:
     """A file name as text that can go anywhere (a register cell, document XML, a row ID's hash): the bytes
     of a name that are not UTF-8 (made on a system with another encoding, or unpacked from a zip that was),
-    which Python keeps as lone surrogates that no encoder accepts, become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    which Python keeps as lone surrogates that no encoder accepts, and the control characters a name may
+    hold on Linux, which XML cannot, become U+FFFD."""
+    return _CONTROL.sub("\ufffd", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def real_path(path: Path) -> Path:

@@ -15,7 +15,7 @@ import pytest
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import (
     RefusedFile, check_regular, environment_errors, environment_problem, read_limited, read_prefix, replace_file,
-    replace_files,
+    name_text, replace_files,
 )
 
 
@@ -196,3 +196,10 @@ def test_a_refused_temporary_file_is_reported_as_the_file_to_write(tmp_path: Pat
     problem = environment_problem(failed.value, action="write")
     assert ".tmp" not in problem.message and "c.docx" in problem.message
     assert ".tmp" not in str(failed.value) and "None" not in str(failed.value)
+
+
+def test_a_file_name_becomes_text_that_any_document_can_hold() -> None:
+    """Bytes that are not UTF-8 and control characters (both possible in a Linux file name) become U+FFFD;
+    other letters stay."""
+    assert name_text(os.fsdecode(b"AM_001_Minist\xe8re\x01.docx")) == "AM_001_Minist\ufffdre\ufffd.docx"
+    assert name_text("AM_001_Министерство труда.docx") == "AM_001_Министерство труда.docx"

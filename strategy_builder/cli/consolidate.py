@@ -29,6 +29,9 @@ def _ministries(values: tuple[str, ...]) -> dict[str, str]:
         file, separator, name = value.partition("=")
         if not separator or not file.strip() or not name.strip():
             raise click.BadParameter(f"{value!r} is not FILE=NAME", param_hint="--ministry")
+        if any(not character.isprintable() for character in name):  # it becomes an author in the document
+            raise click.BadParameter(f"{value!r}: the ministry's name has a control character",
+                                     param_hint="--ministry")
         named[file.strip()] = name.strip()
     return named
 

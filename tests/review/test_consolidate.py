@@ -220,6 +220,13 @@ def test_returns_of_other_drafts_partners_or_unknown_files_are_refused(merged: d
     twice = run_cli("consolidate", str(labour), str(interior), "--ministry", f"{interior.name}={LABOUR}",
                     "--out", str(output), "--project", str(project))
     assert twice.returncode == 1 and "consolidate.same-ministry" in twice.stderr and not output.exists()
+    control = run_cli("consolidate", str(labour), "--ministry", f"{labour.name}=Labour\x02", "--out", str(output),
+                      "--project", str(project))
+    assert control.returncode == 2 and "control character" in control.stderr and not output.exists()
+    odd_name = tmp_path / "AM_001_Labour\x01.docx"  # a control character in a file name becomes U+FFFD
+    odd_name.write_bytes(labour.read_bytes())
+    assert consolidate([odd_name], output, project_dir=project).returns[0].ministry == "Labour\ufffd"
+    output.unlink()
     not_word = run_cli("consolidate", str(labour), "--out", str(tmp_path / "out.txt"), "--project", str(project))
     assert not_word.returncode == 2 and "ending in .docx" in not_word.stderr and not (tmp_path / "out.txt").exists()
 
