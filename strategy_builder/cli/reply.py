@@ -11,7 +11,7 @@ from rich.table import Table
 import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import format_option, project_option, verbosity_options
-from strategy_builder.cli.output import note, print_json, stdout_console
+from strategy_builder.cli.output import note, print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
 
 EPILOG = """Examples:
@@ -66,4 +66,6 @@ def reply(ministries: tuple[str, ...], to_draft: int, every: bool, register: Pat
     if result.kind == "replies":
         note(f"[green]Replies {result.number:03d} written to {escape(str(result.directory))}[/green] "
              f"(register {escape(str(result.register))})")
+    if result.warnings.items:
+        render_findings(result.warnings, stderr_console())
     return ExitCode.OK

@@ -26,12 +26,13 @@ from typing import Literal
 
 from strategy_builder import __version__
 from strategy_builder.drafts.store import DraftStore
-from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location
+from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import (
     MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, ProjectLayout, read_manifest, require_project,
 )
 from strategy_builder.models.inputs import StrategyFile
+from strategy_builder.models.project import Project
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
 from strategy_builder.models.replies import REPLIES_FORMAT, RepliesManifest, ReplyEntry
 from strategy_builder.models.section_changes import classify_sections
@@ -67,12 +68,15 @@ class RepliesResult:
     to_draft: int
     register: Path
     replies: list[ReplyEntry] = field(default_factory=list)
+    warnings: Findings = field(default_factory=Findings)
+    """What the team may not expect (a reply letter edited since the draft was built)."""
 
     def payload(self) -> dict[str, object]:
         """The documented JSON form (``reply --format json``)."""
         return {"result": self.kind, "directory": str(self.directory), "number": self.number,
                 "to_draft": self.to_draft, "register": str(self.register),
-                "replies": [entry.model_dump() for entry in self.replies]}
+                "replies": [entry.model_dump() for entry in self.replies],
+                "warnings": [finding.to_json() for finding in self.warnings.sorted()]}
 
 
 def find_register(project_dir: Path, register: Path | None) -> Path:
@@ -91,10 +95,32 @@ def find_register(project_dir: Path, register: Path | None) -> Path:
 
 def load_strategy(folder: Path) -> StrategyFile:
     """The validated strategy.yaml of a project or of a draft's inputs snapshot."""
+    return _load_strategy(folder).strategy
+
+
+def _load_strategy(folder: Path) -> Project:
     result = load_project(folder, only=set())
     if result.project is None:
         raise InputProblems(Findings(result.findings.errors))
-    return result.project.strategy
+    return result.project
+
+
+def _letter_edited(project_dir: Path, sent: StrategyFile, to_draft: int) -> Finding | None:
+    """A warning when the project's reply letter is no longer the one draft ``to_draft`` was built with: the
+    replies go out with that draft and print its letter, which the team may not expect after editing."""
+    try:
+        current = _load_strategy(project_dir)
+    except InputProblems:
+        return None  # the project's inputs have errors now: 'check' reports them; the draft's letter stands
+    if current.strategy.consultation.reply_letter == sent.consultation.reply_letter:
+        return None
+    path: tuple[str, ...] = ("consultation", "reply_letter")
+    return Finding(current.strategy_document.location(path if current.strategy.consultation.reply_letter is not None
+                                                      else path[:1]),
+                   "reply.letter-edited", f"consultation.reply_letter has changed since draft {to_draft:03d} was "
+                   f"built; the replies print draft {to_draft:03d}'s letter, as they go out with it",
+                   Severity.WARNING, hint="to send the edited letter, build a new draft and reply with it "
+                   "('strategy-builder build', then 'reply ... --to' the new draft)")
 
 
 def _draft_number(label: str) -> int | None:
@@ -233,6 +259,9 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
                                               "'strategy-builder comments FILE... --register FILE'")]))
     snapshot = draft_dir if (draft_dir / "inputs" / "strategy.yaml").is_file() else layout.root
     strategy = load_strategy(snapshot)
+    warnings = Findings()
+    if snapshot != layout.root and (edited := _letter_edited(layout.root, strategy, to_draft)) is not None:
+        warnings.add(edited)
     manifests = {n: read_manifest(layout.draft_dir(n)) for p in planned for n in p.commented}
     fingerprint = _fingerprint(planned, draft, manifests, draft.strategy_sha256, ministries)
     store = DraftStore(layout.root, REPLIES_DIR)
@@ -241,7 +270,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
         latest = _latest(store)
         if latest is not None and latest[1].fingerprint == fingerprint and not force:
             return RepliesResult("unchanged", store.draft_dir(latest[0]), latest[0], to_draft, register_path,
-                                 latest[1].replies)
+                                 latest[1].replies, warnings)
         number = store.next_number()
         staging = store.new_staging()
         try:
@@ -257,7 +286,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return RepliesResult("replies", directory, number, to_draft, register_path, entries)
+    return RepliesResult("replies", directory, number, to_draft, register_path, entries, warnings)
 
 
 def _write(staging: Path, planned: list[PlannedReply], draft: Manifest, manifests: dict[int, Manifest | None],

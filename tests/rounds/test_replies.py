@@ -249,3 +249,29 @@ def test_a_register_outside_the_project_is_recorded_relative_to_it(round_two: di
     result = write_replies(project, 2, register=register, force=True)
     manifest = json.loads((result.directory / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["register_file"] == "../shared/register.xlsx"
+
+
+def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_two: dict, tmp_path: Path) -> None:
+    """The replies go out with draft 002 and print its letter; a letter typed into strategy.yaml afterwards is
+    not silently dropped: a warning names where it is and how to send it (build a new draft)."""
+    import shutil
+
+    assert round_two["payload"]["warnings"] == []
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    strategy = project / "inputs" / "strategy.yaml"
+    lines = strategy.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(index for index, line in enumerate(lines) if line.startswith("  deadline:")) + 1
+    lines.insert(at, "  reply_letter: We thank the ministry for its careful reading.\n")
+    strategy.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    payload = json.loads(result.stdout)
+    [warning] = payload["warnings"]
+    assert warning["code"] == "reply.letter-edited" and warning["severity"] == "warning"
+    assert warning["file"].endswith("strategy.yaml") and warning["line"] == at + 1
+    assert "build" in warning["hint"]
+    letter = docx.Document(str(Path(payload["directory"]) / "AM_Ministry of the Interior.docx"))
+    assert "careful reading" not in "\n".join(p.text for p in letter.paragraphs)
+    text = run_cli("reply", "--all", "--to", "2", "--project", str(project))
+    assert text.returncode == 0 and "reply_letter has changed since draft 002" in text.stderr
