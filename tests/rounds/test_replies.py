@@ -275,3 +275,26 @@ def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_
     assert "careful reading" not in "\n".join(p.text for p in letter.paragraphs)
     text = run_cli("reply", "--all", "--to", "2", "--project", str(project))
     assert text.returncode == 0 and "reply_letter has changed since draft 002" in text.stderr
+
+
+def test_a_note_pasted_with_words_line_break_goes_into_the_reply(round_two: dict, tmp_path: Path) -> None:
+    """A note pasted from Word carries its manual line break as a vertical tab (and a stray control
+    character): no document can hold them, and the reply ended in an internal error (exit 3)."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    register = tmp_path / "register.json"
+    update_register(register, read_register(round_two["register"]))
+    data = json.loads(register.read_text(encoding="utf-8"))
+    data["rows"][0]["Note"] = "Figures added\x0bfrom the 2010 survey\x01."
+    register.write_text(json.dumps(data), encoding="utf-8")
+    result = write_replies(project, 2, register=register, force=True)
+    texts = [t for reply in result.directory.glob("*.docx") for t in _table_texts(reply)]
+    assert any("Figures added\nfrom the 2010 survey." in t for t in texts)
+    assert json.loads(register.read_text(encoding="utf-8"))["rows"][0]["Note"].endswith("\x01.")  # cell kept
+
+
+def _table_texts(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    return [cell.text for table in document.tables for row in table.rows for cell in row.cells]

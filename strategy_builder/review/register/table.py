@@ -16,6 +16,7 @@ own bytes, so that what the plan does not name is copied, not rewritten.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,6 +223,17 @@ def declared_columns(header: list[str], source: str) -> dict[int, str]:
     return keys
 
 
+_LINE_BREAKS = re.compile("[\x0b\x0c]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
+def _readable(text: str) -> str:
+    """A cell's text as the replies and reports can print it: a line break pasted from Word (a vertical tab)
+    or a form feed is a line break, other control characters (which no document can hold) are left out.
+    The cell itself is the team's and stays as it is."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]], source: str) -> list[RegisterRow]:
     """Records as :class:`RegisterRow` (declared columns by header, the others in ``extra``), for
     reading a register back; rows without an ID are left out."""
@@ -230,11 +242,11 @@ def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]
               if index not in keys and isinstance(text, str) and text.strip()}
     result = []
     for _, cells in records:
-        values = {key: cells[index].text for index, key in keys.items() if index in cells}
+        values = {key: _readable(cells[index].text) for index, key in keys.items() if index in cells}
         if not values.get(ID_COLUMN.key, "").strip():
             continue
         values[ID_COLUMN.key] = values[ID_COLUMN.key].strip()
-        extra = {name: cells[index].text if index in cells else "" for index, name in extras.items()}
+        extra = {name: _readable(cells[index].text) if index in cells else "" for index, name in extras.items()}
         result.append(RegisterRow(**values, extra=extra))
     return result
 
