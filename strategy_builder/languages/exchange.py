@@ -24,7 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
+from strategy_builder.errors import (
+    EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, UntrustedDocumentError,
+)
 from strategy_builder.files import environment_errors, read_limited, replace_file, replace_files
 from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
@@ -297,6 +299,13 @@ def _from_xliff(data: bytes, name: str) -> tuple[str, list[ImportedUnit], int]:
 def _from_xlsx(data: bytes, name: str) -> tuple[str, list[ImportedUnit], int]:
     from openpyxl import load_workbook
 
+    from strategy_builder.ooxml.package import open_zip
+
+    try:  # what is no zip at all (a password-protected workbook, an old .xls) is said as for every Office file
+        open_zip(data, name, "workbook (.xlsx)").close()
+    except UntrustedDocumentError as error:
+        raise InputProblems(Findings([Finding(Location(name), "xlsx.invalid", error.reason,
+                                              hint=error.hint)])) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook

@@ -153,6 +153,15 @@ def test_a_value_in_the_file_twice_with_two_translations_is_refused_at_both_plac
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
 
 
+def test_a_password_protected_workbook_is_named_as_such(project: Path, tmp_path: Path) -> None:
+    returned = tmp_path / "ru-returned.xlsx"  # what Excel saves with a password: a compound file, no zip
+    returned.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(InputProblems) as refused:
+        import_translations(project, returned)
+    [finding] = refused.value.findings
+    assert finding.code == "xlsx.invalid" and "password-protected" in finding.message and finding.hint
+
+
 def _run_with_file_size_limit(project: Path, limit: int, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a process that may write no file past ``limit`` bytes (RLIMIT_FSIZE: such a write fails with
     EFBIG, as on a full disk, and Python ignores the signal that would end the process), without root."""
