@@ -196,7 +196,7 @@ def _manifest(project: Project, template: CompiledTemplate, number: int | None, 
               partners: list[ManifestPartner], layout: ManifestLayout | None = None,
               language_versions: list[ManifestLanguageDocument] | None = None) -> Manifest:
     strategy = project.strategy
-    template_file = ProjectLayout.of(project.root).recorded_name(template.path)  # ../shared/custom.docx outside
+    template_file = ProjectLayout.of(project.root).recorded_name(template.path)  # ../common/custom.docx outside
     return Manifest(tool_version=__version__, draft=number, previous_draft=previous,
                     fingerprint=_fingerprint(project, template), template_file=template_file,
                     template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,
