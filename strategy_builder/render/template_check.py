@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -12,6 +12,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import CUSTOM_PART
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, render_document
 from strategy_builder.render.engine import CompiledTemplate
+from strategy_builder.render.sandbox import render_bounded
 
 
 def check_template(path: Path, contexts: dict[str, dict[str, Any]], stamps: dict[str, DocumentStamp],
@@ -49,13 +50,72 @@ def check_template(path: Path, contexts: dict[str, dict[str, Any]], stamps: dict
             if isinstance(cause, jinja2.UndefinedError):
                 message = f"{cause.message} (while rendering partner {code})"
             key = (error.part, str(cause.message if isinstance(cause, jinja2.TemplateError) else error.message))
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.add(Finding(Location(str(path), getattr(cause, "lineno", None), None, error.part),
-                                 "template.render", message,
-                                 hint="see docs/templates.md for the variables every partner provides"))
+            if key not in seen:
+                seen.add(key)
+                findings.add(Finding(Location(str(path), getattr(cause, "lineno", None), None, error.part),
+                                     "template.render", message, hint=_CONTRACT_HINT))
+            if isinstance(cause, jinja2.UndefinedError):
+                # Rendering stops at the first undefined value; the others of this partner, all in one run.
+                for part, undefined in undefined_uses(template, context):
+                    if (part, undefined) not in seen:
+                        seen.add((part, undefined))
+                        findings.add(Finding(Location(str(path), None, None, part), "template.render",
+                                             f"{undefined} (while rendering partner {code})", hint=_CONTRACT_HINT))
     return template, findings
+
+
+_CONTRACT_HINT = "see docs/templates.md for the variables every partner provides"
+
+
+class _RecordingUndefined(jinja2.ChainableUndefined):
+    """An undefined value that lets rendering go on (empty, false, no items) and records each use of it in
+    ``uses``; a subclass per render holds its own list. ``is defined`` tests are not uses."""
+
+    uses: list[str] = []
+
+    def _used(self) -> None:
+        self.uses.append(self._undefined_message)
+
+    def __str__(self) -> str:
+        self._used()
+        return ""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]  # jinja2's own signature
+        self._used()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._used()
+        return False
+
+    def __len__(self) -> int:
+        self._used()
+        return 0
+
+
+def undefined_uses(template: CompiledTemplate, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """(part, message) of every use of an undefined value when ``context`` renders ``template``, in order,
+    each part rendered to its end (where a strict render stops at the first); other errors end a part."""
+    recording = cast(type[_RecordingUndefined], type("RecordingUndefined", (_RecordingUndefined,), {"uses": []}))
+    parts = [(part.name, part.template) for part in template.parts if part.template is not None]
+    parts += [(f"docProps/core.xml ({name})", core) for name, core in template.core_templates.items()]
+    environments = {id(jinja.environment): jinja.environment for _, jinja in parts}
+    saved = {key: environment.undefined for key, environment in environments.items()}
+    found: list[tuple[str, str]] = []
+    try:
+        for environment in environments.values():
+            environment.undefined = recording
+        for name, jinja in parts:
+            recording.uses = []
+            try:
+                render_bounded(jinja, context)
+            except jinja2.TemplateError:
+                pass  # reported by the strict render, or after the undefined values are put right
+            found += [(name, message) for message in dict.fromkeys(recording.uses)]
+    finally:
+        for key, environment in environments.items():
+            environment.undefined = saved[key]
+    return found
 
 
 def _check_unrendered_properties(package: DocxPackage, path: Path, findings: Findings) -> None:

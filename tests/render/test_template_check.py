@@ -79,6 +79,28 @@ def test_undefined_attributes_are_found_by_rendering_every_partner(sample_projec
     assert "footnote_text" in messages[0]["message"]
 
 
+def test_every_undefined_attribute_is_reported_in_one_run(sample_project: Path, tmp_path: Path) -> None:
+    """Rendering stops at the first undefined value; template-check goes on and lists them all, part by part,
+    and a value only tested with 'is defined' is not one of them."""
+    document = Document(str(sample_project / "templates/strategy.docx"))
+    document.add_paragraph("{{ partner.nmae }} and {{ partner.cdoe }}")
+    document.add_paragraph("{% if partner.optional_note is defined %}{{ partner.optional_note }}{% endif %}")
+    document.add_paragraph("{% for item in partner.itmes %}{{ item }}{% endfor %}")
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    template = tmp_path / "notes.docx"
+    _with_footnotes(edited, template)
+    code, payload = _check(sample_project, template)
+    assert code == 1
+    reported = [(f["field"], f["message"]) for f in payload["findings"] if f["code"] == "template.render"]
+    named = {(part, name) for part, message in reported
+             for name in ("nmae", "cdoe", "itmes", "footnote_text", "optional_note") if f"'{name}'" in message}
+    assert {("word/document.xml", "nmae"), ("word/document.xml", "cdoe"), ("word/document.xml", "itmes"),
+            ("word/footnotes.xml", "footnote_text")} <= named
+    assert not any(name == "optional_note" for _, name in named)
+    assert len(reported) == len(set(reported))  # each once, whichever partners use it
+
+
 def test_syntax_errors_name_the_part_and_the_text(sample_project: Path, tmp_path: Path) -> None:
     document = Document(str(sample_project / "templates/strategy.docx"))
     document.add_paragraph("Status: {% if partner.code %} unclosed")
