@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 
 from conftest import run_cli
 
@@ -38,6 +39,14 @@ def _with_footnotes(source: Path, target: Path) -> None:
     target.write_bytes(buffer.getvalue())
 
 
+def _saved_with_footnotes(document: DocxDocument, folder: Path) -> Path:
+    """``document`` saved in ``folder``, then given the footnotes part of :data:`FOOTNOTES`."""
+    edited, template = folder / "edited.docx", folder / "notes.docx"
+    document.save(str(edited))
+    _with_footnotes(edited, template)
+    return template
+
+
 def _check(project: Path, template: Path) -> tuple[int, dict]:
     result = run_cli("template-check", str(template), "--project", str(project), "--format", "json")
     assert "Traceback" not in result.stderr
@@ -56,11 +65,7 @@ def test_undefined_names_are_reported_in_every_part(sample_project: Path, tmp_pa
     footer = document.sections[0].footer
     footer.add_paragraph("{{ undefined_in_footer }}")
     document.core_properties.subject = "{{ undefined_in_properties }}"
-    edited = tmp_path / "edited.docx"
-    document.save(str(edited))
-    with_notes = tmp_path / "notes.docx"
-    _with_footnotes(edited, with_notes)
-    code, payload = _check(sample_project, with_notes)
+    code, payload = _check(sample_project, _saved_with_footnotes(document, tmp_path))
     assert code == 1
     reported = {(f["field"], f["message"].split("'")[1]) for f in payload["findings"]
                 if f["code"] == "template.undefined-variable"}
@@ -86,11 +91,7 @@ def test_every_undefined_attribute_is_reported_in_one_run(sample_project: Path, 
     document.add_paragraph("{{ partner.nmae }} and {{ partner.cdoe }}")
     document.add_paragraph("{% if partner.optional_note is defined %}{{ partner.optional_note }}{% endif %}")
     document.add_paragraph("{% for item in partner.itmes %}{{ item }}{% endfor %}")
-    edited = tmp_path / "edited.docx"
-    document.save(str(edited))
-    template = tmp_path / "notes.docx"
-    _with_footnotes(edited, template)
-    code, payload = _check(sample_project, template)
+    code, payload = _check(sample_project, _saved_with_footnotes(document, tmp_path))
     assert code == 1
     reported = [(f["field"], f["message"]) for f in payload["findings"] if f["code"] == "template.render"]
     named = {(part, name) for part, message in reported
