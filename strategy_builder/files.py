@@ -230,7 +230,7 @@ def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bo
             with contextlib.suppress(OSError):  # only root (or the owner, for the group) may do this
                 os.chown(temporary, previous.st_uid, previous.st_gid)
         else:
-            os.chmod(temporary, 0o666 & ~_UMASK)
+            os.chmod(temporary, 0o666 & ~UMASK)
     except BaseException as error:
         if temporary is not None:
             with contextlib.suppress(OSError):
@@ -268,8 +268,8 @@ def _current_umask() -> int:
     return mask
 
 
-_UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
+UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
 
 
 __all__ = ["RefusedFile", "check_regular", "environment_errors", "environment_problem", "read_limited", "read_prefix",
-           "name_text", "real_path", "replace_file", "replace_files"]
+           "name_text", "real_path", "replace_file", "replace_files", "UMASK"]

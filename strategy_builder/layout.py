@@ -12,11 +12,9 @@ today's.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,14 +57,6 @@ PREVIEW_LABEL = "PREVIEW"
 _DRAFT_NAME = re.compile(r"^\d{3,}$")
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _current_umask()
-"""The process's umask, read once: files made by ``mkstemp`` (0600) are given the mode it implies."""
 
 
 def provenance_file_name(code: str) -> str:
@@ -263,36 +253,17 @@ def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``path`` so that readers see the old or the new content, never a part of it.
+    """Write ``path`` (its folder made if missing) so that readers see the old or the new content, never a
+    part of it: :func:`strategy_builder.files.replace_file`, with the umask's permissions.
 
     ``durable`` also flushes the content to disk before it replaces the old one, so that it survives a
     power cut; the preview, a scratch copy rebuilt at will, skips that wait.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=_TEMPORARY_PREFIX, dir=path.parent)
-        os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp creates 0600; published files follow the umask
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        if isinstance(error, OSError) and (error.filename is None or _is_temporary(error.filename, path)):
-            # A failed write() names no file, a refused mkstemp() its random name: say which file, for the message.
-            error.filename = str(path)
-        raise
+    replace_file(path, data, durable=durable, keep_metadata=False)
 
 
-_TEMPORARY_PREFIX = ".tmp-"
-
-
-def _is_temporary(name: object, path: Path) -> bool:
-    name = os.fspath(name)  # type: ignore[call-overload]
-    return isinstance(name, str) and os.path.abspath(os.path.dirname(name)) == os.path.abspath(path.parent) and \
-        os.path.basename(name).startswith(_TEMPORARY_PREFIX)
+def is_temporary_file(name: str) -> bool:
+    """Whether ``name`` is a hidden temporary file that an interrupted write leaves beside its target:
+    ``.NAME.XXXX.tmp`` (:func:`strategy_builder.files.replace_file`) or ``.tmp-...`` (the caches')."""
+    return name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))

@@ -16,6 +16,8 @@ import pytest
 
 from conftest import copy_sample
 
+from strategy_builder.layout import is_temporary_file
+
 PARTNER = Path("inputs") / "partners" / "MD.yaml"
 
 
@@ -47,7 +49,7 @@ def _edit(project: Path, text: str) -> None:
 
 
 def _assert_whole(preview: Path) -> None:
-    assert not [p.name for p in preview.iterdir() if p.name.startswith(".tmp-")], "a temporary file was left"
+    assert not [p.name for p in preview.iterdir() if is_temporary_file(p.name)], "a temporary file was left"
     for document in preview.glob("*.docx"):
         with zipfile.ZipFile(document) as archive:  # a partial file is not a readable zip
             assert archive.testzip() is None and "word/document.xml" in archive.namelist()
