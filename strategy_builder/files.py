@@ -207,6 +207,24 @@ def replace_files(contents: Mapping[Path, bytes], *, durable: bool = True) -> li
     return [target for target, _ in staged]
 
 
+_TEMPORARY_EXTRA = len("..XXXXXXXX.tmp")
+"""What :func:`tempfile.mkstemp` adds to the name it is given: a dot before it, a dot and eight random
+characters after it, and the suffix."""
+
+
+def _temporary_stem(target: Path) -> str:
+    """The target's name, shortened where needed so that its temporary file's name stays within the
+    folder's limit on a name's length (255 bytes on most file systems): a file whose own name is near that
+    limit can still be replaced. (The temporary is never shown: a cut through a character does no harm.)"""
+    try:
+        limit = os.pathconf(target.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    encoded = os.fsencode(target.name)
+    room = max(limit - _TEMPORARY_EXTRA, 1)
+    return target.name if len(encoded) <= room else os.fsdecode(encoded[:room])
+
+
 def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bool,
            keep_metadata: bool) -> tuple[Path, str]:
     """The new content of ``path`` written to a hidden temporary file beside the file it will replace."""
@@ -216,7 +234,8 @@ def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bo
         previous = os.stat(target)
     temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{_temporary_stem(target)}.", suffix=".tmp",
+                                             dir=target.parent)
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
                 stream.write(data)

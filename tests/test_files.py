@@ -203,3 +203,15 @@ def test_a_file_name_becomes_text_that_any_document_can_hold() -> None:
     other letters stay."""
     assert name_text(os.fsdecode(b"AM_001_Minist\xe8re\x01.docx")) == "AM_001_Minist\ufffdre\ufffd.docx"
     assert name_text("AM_001_Министерство труда.docx") == "AM_001_Министерство труда.docx"
+
+
+@pytest.mark.parametrize("name", ["a" * 251 + ".csv", "д" * 125 + ".docx"], ids=["ascii", "cyrillic"])
+def test_a_file_whose_name_is_near_the_systems_limit_can_be_replaced(tmp_path: Path, name: str) -> None:
+    # The temporary file is named after its target; a target name of 242-255 bytes used to make a temporary
+    # name the system refuses ("File name too long"), so such a file could not be written at all.
+    assert len(os.fsencode(name)) == 255
+    path = tmp_path / name
+    replace_file(path, b"first")
+    replace_files({path: b"second"})
+    assert path.read_bytes() == b"second"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
