@@ -144,7 +144,7 @@ def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous
     from strategy_builder.regional.charts import overview_figures
     from strategy_builder.regional.overview_document import OverviewStamp, overview_document
     from strategy_builder.regional.views.as_json import matrix_json
-    from strategy_builder.render.context import period_text
+    from strategy_builder.render.dates import period_text
     from strategy_builder.render.labels import catalogue
 
     strategy = inputs.project.strategy

@@ -44,8 +44,8 @@ from strategy_builder.regional.labels import (
 )
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
 from strategy_builder.regional.overview import OVERVIEW_CODE, OVERVIEW_FILE
-from strategy_builder.render.context import long_date
 from strategy_builder.render.assembly import RenderedDocument, verify_document
+from strategy_builder.render.dates import long_date
 from strategy_builder.render.house_look import DARK_BLUE, GREY, MID_BLUE, Look, apply_looks, heading
 
 

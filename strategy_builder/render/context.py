@@ -2,7 +2,8 @@
 
 Every word the context generates (statuses, dates, timelines, the overview of the executive summary, the
 notes on withdrawn priorities) comes from the label catalogue (:mod:`strategy_builder.render.labels`),
-which the template also reads as ``labels``.
+which the template also reads as ``labels``: dates and timelines through :mod:`strategy_builder.render.dates`,
+the rows of the changes table through :mod:`strategy_builder.render.changes_table`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategy_builder import __version__, cldr
+from strategy_builder import __version__
 from strategy_builder.models.abbreviations import draft_abbreviations
-from strategy_builder.models.inputs import Period, Priority, StrategyFile
-from strategy_builder.models.period import PeriodPoint
+from strategy_builder.models.inputs import Priority, StrategyFile
 from strategy_builder.models.project import SourcedPartner
 from strategy_builder.models.provenance import ValueKind, ValueLog
 from strategy_builder.models.prose import parse_prose
@@ -26,7 +26,9 @@ from strategy_builder.ooxml.markers import (
     LOGO_MARKER, anchor_marker, anchor_name, begin_marker, bookmark_name, end_marker, mark_value,
     strip_value_markers,
 )
-from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural, template_labels, texts
+from strategy_builder.render.changes_table import change_row, titles_in_language
+from strategy_builder.render.dates import long_date, period_text
+from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural, template_labels
 
 ANCHORS = ("summary", "introduction", "action_plan", "abbreviations", "changes")
 """Headings in the contents that are not tracked sections; each gets a hidden bookmark (``_Toc_summary``)."""
@@ -97,115 +99,6 @@ class VersionFacts:
     """The abbreviations its translations declare, each with the source's code it stands for (``ЕС`` ->
     ``EU``): its list of abbreviations is made from its own texts
     (:func:`~strategy_builder.models.abbreviations.draft_abbreviations`)."""
-
-
-def _area_title(area: str | None, labels: dict[str, LabelValue]) -> str:
-    return fill(labels, f"area_{area}") if area and f"area_{area}" in labels else (area or "")
-
-
-def _change_label(change: SectionChange, labels: dict[str, LabelValue]) -> str:
-    """What the changes table says happened: ``Moved from Integration of legally residing migrants to Migration,
-    mobility and development, changed``."""
-    if change.status == "moved" and change.old is not None:
-        if change.area_changed:
-            label = fill(labels, "change_moved_from", area=_area_title(change.old.area, labels),
-                         new_area=_area_title(change.new.area if change.new else None, labels))
-        else:
-            label = fill(labels, "change_moved_within")
-        return label + (fill(labels, "change_and_edited") if change.edited else "")
-    if change.status == "changed" and change.retitled:
-        return fill(labels, "change_retitled")
-    return fill(labels, f"change_{change.status}")
-
-
-def change_row(change: SectionChange, labels: dict[str, LabelValue] | None = None) -> dict[str, Any]:
-    """One row of the "Changes since draft N-1" table (see docs/templates.md).
-
-    ``number`` never shows a bare old number that now belongs to another section: a number that changed
-    is ``2.3 → 2.2``, a removed section's is ``2.2 → –``.
-    """
-    labels = labels or catalogue()
-    old, new = change.old, change.new
-    title = change.title
-    if change.retitled and old is not None:
-        title = fill(labels, "change_formerly", title=change.title, old=old.title)
-    return {
-        "section_id": change.id, "status": change.status, "status_label": _change_label(change, labels),
-        "number": change.number_text, "old_number": change.old_number or "", "new_number": change.new_number or "",
-        "title": title, "new_title": new.title if new else "", "old_title": old.title if old else "",
-        "area_title": _area_title((new or old).area, labels),  # type: ignore[union-attr]
-        "old_area_title": _area_title(old.area, labels) if old else "",
-        "edited": change.edited,
-    }
-
-
-def _titles_in_language(row: dict[str, Any], change: SectionChange, printed: Mapping[str, str],
-                        old_titles: Mapping[str, str], labels: dict[str, LabelValue]) -> None:
-    """A row of a language version's changes table with every title in the version's language: the title it
-    prints now, and the previous draft's (``old_titles``), or the source's said to be untranslated."""
-    old = change.old
-    before = "" if old is None else old_titles.get(old.id) or fill(labels, "change_title_untranslated",
-                                                                   title=old.title)
-    now = strip_value_markers(printed[change.id]) if change.new is not None and change.id in printed else ""
-    if change.new is None:
-        row["title"] = row["old_title"] = before
-        return
-    if not now:
-        return
-    row["new_title"] = now
-    if change.retitled:
-        row["title"], row["old_title"] = fill(labels, "change_formerly", title=now, old=before), before
-    else:
-        row["title"] = now
-        if old is not None:
-            row["old_title"] = now
-
-
-def long_date(day: dt.date, labels: dict[str, LabelValue] | None = None, language: str = "en") -> str:
-    """``15 November 2010``: the date style of the drafts, independent of the machine's locale; in other
-    languages CLDR's long date (``15 ноября 2010 г.``)."""
-    if language != "en":
-        return cldr.long_date(day, language)
-    labels = labels or catalogue()
-    return fill(labels, "long_date", day=day.day, month=texts(labels, "months")[day.month - 1], year=day.year)
-
-
-def point_text(point: PeriodPoint, labels: dict[str, LabelValue], language: str = "en") -> str:
-    """``2010-09`` -> ``Sep 2010``, ``2011-Q1`` -> ``Q1 2011``, ``2011-H1`` -> ``H1 2011``, ``2010`` -> ``2010``
-    (with no-break spaces: a point never breaks across lines). Other languages take months, quarters and
-    years from CLDR (``сент. 2010 г.``, ``1-й кв. 2011 г.``); halves, which CLDR lacks, from the catalogue."""
-    year = point.first_month // 12
-    span = point.last_month - point.first_month + 1
-    month = point.first_month % 12
-    if span == 6:
-        half = month // 6 + 1
-        return fill(labels, "half_point", half=half, half_roman=("I", "II")[half - 1], year=year)
-    if language != "en":
-        if span == 12:
-            return cldr.year(year, language)
-        if span == 3:
-            return cldr.quarter_of_year(year, month // 3 + 1, language)
-        return cldr.month_of_year(year, month + 1, language)
-    if span == 12:
-        return str(year)
-    if span == 3:
-        return fill(labels, "quarter_point", quarter=month // 3 + 1, year=year)
-    return fill(labels, "month_point", month=texts(labels, "months_short")[month], year=year)
-
-
-def period_text(period: Period | None, labels: dict[str, LabelValue], language: str = "en") -> str:
-    """A timeline as people read it: ``Sep 2010 – Q1 2011``; ``to be determined`` when there is none. In
-    other languages two months are one CLDR interval (``сент. – дек. 2010 г.``)."""
-    if period is None:
-        return fill(labels, "to_be_determined")
-    start, end = point_text(period.start, labels, language), point_text(period.end, labels, language)
-    if start == end:
-        return start
-    one_month = period.start.first_month == period.start.last_month and period.end.first_month == period.end.last_month
-    if language != "en" and one_month:
-        first, last = period.start.first_month, period.end.first_month
-        return cldr.month_interval((first // 12, first % 12 + 1), (last // 12, last % 12 + 1), language)
-    return fill(labels, "period", start=start, end=end)
 
 
 class _Values:
@@ -400,7 +293,7 @@ def build_context(partner: SourcedPartner, strategy: StrategyFile, stamp: DraftS
                 "responds_to_text": "\n".join(answers.get(c.id, ()))} for c in listed]
     for change, row in zip(listed, changed, strict=True):
         if version is not None:
-            _titles_in_language(row, change, printed_titles, version.old_titles, labels)
+            titles_in_language(row, change, printed_titles, version.old_titles, labels)
         elif row["section_id"] in printed_titles and row["title"] == row["new_title"]:
             row["title"] = row["new_title"] = strip_value_markers(printed_titles[row["section_id"]])
     counts = count_statuses(stamp.changes)

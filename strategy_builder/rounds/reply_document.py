@@ -27,7 +27,7 @@ from strategy_builder.ooxml.properties import CoreProperties
 from strategy_builder.ooxml.rendered import finish_docx
 from strategy_builder.ooxml.stamps import DraftStamps
 from strategy_builder.render.assembly import RenderedDocument, verify_document
-from strategy_builder.render.context import long_date
+from strategy_builder.render.dates import long_date
 from strategy_builder.render.house_look import DARK_BLUE, GREY, MID_BLUE, Look, apply_looks, heading
 from strategy_builder.render.labels import LabelValue, catalogue, fill, join_list, plural
 

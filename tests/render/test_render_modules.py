@@ -1,6 +1,6 @@
 """Modules of render/ on their own, with the sample's template and Armenia's inputs: the label catalogue
-(labels.py), dates and timelines and the context (context.py), the compiled template (engine.py), one
-document rendered and verified (assembly.py), and a template checked against the contexts (template_check.py)."""
+(labels.py), the context (context.py), the compiled template (engine.py), one document rendered and verified
+(assembly.py), and a template checked against the contexts (template_check.py)."""
 
 from __future__ import annotations
 
@@ -16,20 +16,11 @@ import pytest
 from conftest import copy_sample
 from strategy_builder.errors import EnvironmentProblem, TemplateProblem
 from strategy_builder.inputs.loading import load_project
-from strategy_builder.models.period import PeriodPoint
 from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import partner_sections
 from strategy_builder.ooxml.markers import mark_value
 from strategy_builder.render.assembly import DocumentAssemblyError, DocumentStamp, render_document, verify_document
-from strategy_builder.models.inputs import Period
-from strategy_builder.render.context import (
-    DraftStamp,
-    build_context,
-    long_date,
-    period_text,
-    point_text,
-    without_value_marks,
-)
+from strategy_builder.render.context import DraftStamp, build_context, without_value_marks
 from strategy_builder.render.engine import CompiledTemplate, make_environment, read_template_bytes
 from strategy_builder.render.labels import catalogue, fill, join_list, languages, plural, template_labels, texts
 from strategy_builder.render.template_check import check_template
@@ -50,27 +41,6 @@ def test_the_catalogues_fill_plural_forms_and_lists() -> None:
         "1 further priority has been withdrawn and is kept only for the record.",
         "2 further priorities have been withdrawn and are kept only for the record."]
     assert all(isinstance(value, str) for value in template_labels(english).values())
-
-
-def test_dates_and_timeline_points_in_the_drafts_words() -> None:
-    assert long_date(dt.date(2010, 11, 15)) == "15 November 2010"
-    assert long_date(dt.date(2010, 11, 15), catalogue("ru"), "ru").startswith("15\u00a0ноября")
-    english = catalogue("en")
-    assert [point_text(PeriodPoint.parse(text), english) for text in ("2010-09", "2011-Q1", "2011-H1", "2010")] == [
-        "Sep\u00a02010", "Q1\u00a02011", "H1\u00a02011", "2010"]
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-def test_every_timeline_of_a_language_joins_its_ends_with_one_dash(language: str) -> None:
-    # A Russian span of two months is CLDR's interval, other spans are the catalogue's: one column of the
-    # actions table shows both, so they must share their joint (one dash, and the only place a line breaks).
-    labels = catalogue(language)
-    joints = set()
-    for start, end in (("2010-10", "2011-01"), ("2011-01", "2011-H1"), ("2010-Q4", "2011")):
-        text = period_text(Period.model_validate({"start": start, "end": end}), labels, language)
-        assert text.count(" ") == 2, text
-        joints.add(text.split(" ")[1])
-    assert joints == {"\u2013"}
 
 
 @pytest.fixture(scope="module")
