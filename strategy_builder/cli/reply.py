@@ -28,7 +28,8 @@ EPILOG = """Examples:
               help="The new draft the replies accompany (its number, e.g. 3).")
 @click.option("--all", "every", is_flag=True, help="Reply to every ministry of the register.")
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The comment register [default: the one register.xlsx/.csv/.json/.html of the project].")
+              help="The comment register [default: review.register of strategy.yaml, else the one "
+                   "register.xlsx/.csv/.json/.html of the project].")
 @click.option("--force", is_flag=True, help="Write a new folder even if nothing changed since the latest.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
               metavar="SECONDS", help="How long to wait for another build or reply to finish.")

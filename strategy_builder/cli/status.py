@@ -25,7 +25,8 @@ EPILOG = """Examples:
 
 @cli.command(epilog=EPILOG)
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The comment register [default: the one register.xlsx/.csv/.json/.html of the project].")
+              help="The comment register [default: review.register of strategy.yaml, else the one "
+                   "register.xlsx/.csv/.json/.html of the project].")
 @click.option("--today", callback=iso_date, default=None, metavar="YYYY-MM-DD",
               help="The date to measure the deadline against [default: today].")
 @project_option()

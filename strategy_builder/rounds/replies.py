@@ -41,7 +41,8 @@ from strategy_builder.review.register import RegisterRow, normalise_disposition,
 from strategy_builder.rounds.reply_document import ReplyLetter, ReplyLine, reply_document
 
 REGISTER_NAMES = ("register.xlsx", "register.csv", "register.json", "register.html")
-"""Where ``reply`` and ``status`` look for the register in the project folder when none is named."""
+"""Where ``reply`` and ``status`` look for the register in the project folder when neither ``--register`` nor
+strategy.yaml (``review.register``) names one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +80,39 @@ class RepliesResult:
                 "warnings": [finding.to_json() for finding in self.warnings.sorted()]}
 
 
-def find_register(project_dir: Path, register: Path | None) -> Path:
-    """The register to read: ``register``, else the one ``register.*`` of the project folder."""
+def find_register(project_dir: Path, register: Path | None, named: str | None = None) -> Path:
+    """The register to read: ``register``; else ``named``, the register strategy.yaml names
+    (``review.register``, relative to the project folder, the one ``build`` refreshes); else the one
+    ``register.*`` of the project folder."""
     if register is not None:
         if not register.is_file():
             raise EnvironmentProblem(f"the register {register} does not exist",
                                      hint="give the register that 'comments --register' keeps")
         return register
+    if named:
+        if not (project_dir / named).is_file():
+            raise EnvironmentProblem(f"the register {named} that strategy.yaml names (review.register) does not "
+                                     "exist", hint=f"create it with 'strategy-builder comments RETURNED.docx "
+                                     f"--register {named}', or give another with --register FILE")
+        return project_dir / named
     found = [project_dir / name for name in REGISTER_NAMES if (project_dir / name).is_file()]
     if len(found) != 1:
         what = "no register" if not found else f"{len(found)} registers ({', '.join(p.name for p in found)})"
-        raise EnvironmentProblem(f"{what} in {project_dir}", hint="name it with --register FILE")
+        raise EnvironmentProblem(f"{what} in {project_dir}",
+                                 hint="name it with --register FILE, or as review.register in inputs/strategy.yaml")
     return found[0]
+
+
+def _named_register(project_dir: Path, draft_dir: Path) -> str | None:
+    """The register strategy.yaml names today (``review.register``); when today's strategy.yaml has errors,
+    the one named by the inputs draft ``draft_dir`` was built from."""
+    for folder in (project_dir, draft_dir):
+        if (folder / "inputs" / "strategy.yaml").is_file():
+            try:
+                return _load_strategy(folder).strategy.review.register
+            except InputProblems:
+                continue
+    return None
 
 
 def load_strategy(folder: Path) -> StrategyFile:
@@ -249,7 +271,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
     if draft is None or draft.draft is None:
         raise EnvironmentProblem(f"there is no draft {to_draft:03d} in {layout.display_name(layout.drafts_dir)}",
                                  hint=f"drafts: {', '.join(f'{n:03d}' for n in layout.draft_numbers()) or 'none'}")
-    register_path = find_register(layout.root, register)
+    register_path = find_register(layout.root, register, _named_register(layout.root, draft_dir))
     rows = read_register(register_path)
     planned = plan_replies(rows, draft, ministries)
     if not planned:

@@ -103,15 +103,21 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
     status = RoundStatus(consultation.round, consultation.issued, consultation.deadline, today or dt.date.today(),
                          this_round)
     rows: list[RegisterRow] = []
+    named = strategy.review.register
     try:
-        status.register = find_register(layout.root, register)
+        status.register = find_register(layout.root, register, named)
     except EnvironmentProblem:
         if register is not None:
             raise
-        found = [name for name in REGISTER_NAMES if (layout.root / name).is_file()]
-        what = (f"{len(found)} registers ({', '.join(found)})" if found
-                else f"no register ({', '.join(REGISTER_NAMES)})")
-        status.notes.append(f"{what} in the project: returns are unknown; name one with --register")
+        if named:
+            status.notes.append(f"the register {named} that strategy.yaml names (review.register) does not exist: "
+                                "returns are unknown")
+        else:
+            found = [name for name in REGISTER_NAMES if (layout.root / name).is_file()]
+            what = (f"{len(found)} registers ({', '.join(found)})" if found
+                    else f"no register ({', '.join(REGISTER_NAMES)})")
+            status.notes.append(f"{what} in the project: returns are unknown; name one with --register or as "
+                                "review.register in inputs/strategy.yaml")
     else:
         # A register that is there but cannot be read (open in Excel, damaged) stops the command: counted as
         # empty, every ministry would show as not returned, and every partner as overdue.

@@ -251,6 +251,27 @@ def test_a_register_outside_the_project_is_recorded_relative_to_it(round_two: di
     assert manifest["register_file"] == "../shared/register.xlsx"
 
 
+def test_reply_reads_the_register_strategy_yaml_names(round_two: dict, tmp_path: Path) -> None:
+    """Without --register, reply reads the register named as review.register (the one build refreshes), not
+    another register.* left in the project folder; one that does not exist is exit 2, naming it."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    (project / "review").mkdir()
+    (project / "register.xlsx").rename(project / "review" / "register.xlsx")
+    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")  # an old, empty one
+    with (project / "inputs" / "strategy.yaml").open("a", encoding="utf-8") as strategy:
+        strategy.write("review:\n  register: review/register.xlsx\n")
+    result = write_replies(project, 2, force=True)
+    assert result.register == project / "review" / "register.xlsx"
+    assert [(r.partner, r.ministry) for r in result.replies] == [
+        ("AM", "Ministry of Labour"), ("AM", "Ministry of the Interior"), ("AZ", "Ministry of Labour")]
+    (project / "review" / "register.xlsx").unlink()
+    missing = run_cli("reply", "--all", "--to", "2", "--project", str(project))
+    assert missing.returncode == 2 and "review/register.xlsx" in missing.stderr
+
+
 def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_two: dict, tmp_path: Path) -> None:
     """The replies go out with draft 002 and print its letter; a letter typed into strategy.yaml afterwards is
     not silently dropped: a warning names where it is and how to send it (build a new draft)."""

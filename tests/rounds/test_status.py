@@ -91,6 +91,25 @@ def test_a_register_of_the_project_that_cannot_be_read_stops_status_and_two_are_
     assert all(p["overdue"] == [] for p in state["partners"])
 
 
+def test_status_reads_the_register_strategy_yaml_names(second_round: dict, tmp_path: Path) -> None:
+    """The register named as review.register (the one build refreshes) is the one status reads, before any
+    register.* of the project folder; one that does not exist is said, and the returns are unknown."""
+    project = tmp_path / "project"
+    shutil.copytree(second_round["project"], project)
+    (project / "review").mkdir()
+    shutil.copy(second_round["register"], project / "review" / "register.json")
+    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")  # an old, empty one
+    with (project / "inputs" / "strategy.yaml").open("a", encoding="utf-8") as strategy:
+        strategy.write("review:\n  register: review/register.json\n")
+    state = json.loads(round_status_cli(project).stdout)
+    assert state["returns_known"] is True and state["register"].endswith("register.json")
+    assert [m["ministry"] for m in state["partners"][0]["returned"]] == ["Ministry of Labour"]
+    (project / "review" / "register.json").unlink()
+    state = json.loads(round_status_cli(project).stdout)
+    assert state["returns_known"] is False and state["notes"][0].startswith(
+        "the register review/register.json that strategy.yaml names (review.register) does not exist")
+
+
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
     return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 
