@@ -13,7 +13,7 @@ import re
 import jinja2
 import markupsafe
 
-from strategy_builder.review.report_view import SECTION_STATUSES, ComparisonView, one_line
+from strategy_builder.review.report_view import SECTION_STATUSES, AreaGroup, ComparisonView, PartnerView, one_line
 
 _CSS = """
 :root { --ins: #e6f4ea; --del: #fce8e6; --ink: #1f1f1f; --muted: #5f6368; --line: #dadce0; }
@@ -100,8 +100,8 @@ _PAGE = """{%- macro mark(piece) -%}
 <li><a href="#{{ slug(partner.code) }}">{{ partner.label }}</a> <span class="muted">({{ partner.status }})</span>
 <ul>
 {% if partner.status not in ("added", "removed") %}
-{% for group in partner.areas(show_unchanged=False) if group.title %}
-<li><a href="#{{ slug(partner.code, group.title) }}">{{ group.title }}</a>
+{% for group in partner.areas(show_unchanged=False) %}
+<li><a href="#{{ group_anchor(partner, group, loop.index) }}">{{ group.title }}</a>
 {%- set changed = group.sections | rejectattr("status", "equalto", "unchanged") | list | length %}
 {%- if changed %} ({{ changed }}){% endif %}</li>
 {% endfor %}
@@ -152,9 +152,7 @@ _PAGE = """{%- macro mark(piece) -%}
 <p>This partner's document was {{ partner.status }}.</p>
 {% else %}
 {% for group in partner.areas(show_unchanged=False) %}
-{% if group.title %}
-<h3 id="{{ slug(partner.code, group.title) }}">{{ group.title }}</h3>
-{% endif %}
+<h3 id="{{ group_anchor(partner, group, loop.index) }}">{{ group.title }}</h3>
 {% for section in group.sections %}{{ section_details(partner, section) }}{% endfor %}
 {% endfor %}
 {% if partner.changed_outside and not view.builds %}
@@ -197,12 +195,20 @@ def _slug(*parts: str | None) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p or "x").strip("-").lower() or "x" for p in parts)
 
 
+def _group_anchor(partner: PartnerView, group: AreaGroup, position: int) -> str:
+    """An area's anchor is its title; the general sections (before and after the areas) are told apart by
+    their position."""
+    if group.area is not None:
+        return _slug(partner.code, group.title)
+    return _slug(partner.code, group.title, str(position))
+
+
 @functools.cache
 def _template() -> jinja2.Template:
 
     environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
-    environment.globals.update(slug=_slug, one_line=one_line, css=markupsafe.Markup(_CSS),
+    environment.globals.update(slug=_slug, group_anchor=_group_anchor, one_line=one_line, css=markupsafe.Markup(_CSS),
                                statuses=SECTION_STATUSES)
     return environment.from_string(_PAGE)
 

@@ -69,7 +69,7 @@ def render_markdown(view: ComparisonView) -> str:
             lines += ["", f"Partner {partner.status}."]
             continue
         for group in partner.areas(show_unchanged=False):
-            lines += ["", f"### {_md(group.title)}" if group.title else "### (no area)", ""]
+            lines += ["", f"### {_md(group.title)}", ""]
             for section in group.sections:
                 _section(section, lines)
         if not view.builds and partner.changed_outside:

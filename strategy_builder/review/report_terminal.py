@@ -94,12 +94,9 @@ def render_terminal(view: ComparisonView, console: Printer, *, show_unchanged: b
         console.print(f"\n[bold]{escape(partner.label)}[/]"
                       + (f" [dim]({unchanged} section(s) unchanged)[/]" if unchanged and not show_unchanged else ""))
         for group in partner.areas(show_unchanged=show_unchanged):
-            indent = "  "
-            if group.title:
-                console.print(f"  [bold underline]{escape(group.title)}[/]")
-                indent = "    "
+            console.print(f"  [bold underline]{escape(group.title)}[/]")
             for section in group.sections:
-                _section(console, section, indent)
+                _section(console, section, "    ")
         if not view.builds and partner.changed_outside:
             console.print("  [bold underline]Outside tracked sections[/]")
             for section in partner.changed_outside:

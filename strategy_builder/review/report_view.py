@@ -182,23 +182,30 @@ class SectionView:
         }
 
 
+GENERAL_SECTIONS = "General sections"
+"""The title of a group of sections outside the five areas (the migration situation, the key figures)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AreaGroup:
-    """Consecutive sections of one area (``title`` ``None``: sections without an area)."""
+    """Consecutive sections of one area, or of none (``area`` ``None``, titled :data:`GENERAL_SECTIONS`)."""
 
-    title: str | None
+    area: str | None
+    title: str
     sections: tuple[SectionView, ...]
 
 
 def by_area(sections: tuple[SectionView, ...] | list[SectionView]) -> list[AreaGroup]:
-    """Sections grouped by area, in document order (sections without an area form their own groups)."""
+    """Sections grouped by area, in document order (sections without an area form their own groups: the
+    situation before the areas, the key figures after them)."""
     groups: list[tuple[str | None, list[SectionView]]] = []
     for section in sections:
         if groups and groups[-1][0] == section.area_title:
             groups[-1][1].append(section)
         else:
             groups.append((section.area_title, [section]))
-    return [AreaGroup(title, tuple(items)) for title, items in groups]
+    return [AreaGroup(items[0].area if title else None, title or GENERAL_SECTIONS, tuple(items))
+            for title, items in groups]
 
 
 @dataclass(frozen=True, slots=True)
