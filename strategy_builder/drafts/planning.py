@@ -162,13 +162,15 @@ def plan_document(partner: SourcedPartner, project: Project, template_sha256: st
     context = build_context(partner, strategy, stamp, records, values, language=strategy.source_language)
     label = stamp.label
     logo = strategy.series.logo
+    labels = catalogue(strategy.source_language)
     document_stamp = DocumentStamp(
         partner=partner.code, draft_label=label, tool_version=__version__,
         inputs_sha256=stable_hash([project.strategy_document.sha256, partner.document.sha256]),
         template_sha256=template_sha256, author=strategy.drafting_team.name,
         title=f"{strategy.series.title} – {partner.model.name}",
         subject=f"{strategy.series.title}: {partner.model.name}, draft {label}",
-        date=strategy.consultation.issued,
+        date=strategy.consultation.issued, keywords=fill(labels, "properties_keywords", partner=partner.code),
+        description=fill(labels, "properties_description", label=label, version=__version__),
         logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
     job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated,
                     values.table())
@@ -201,6 +203,8 @@ def plan_language_versions(project: Project, sources: list[Planned], source_tag:
             document_stamp = dataclasses.replace(
                 base.job.stamp, title=title, author=strip_pending(strategy.drafting_team.name),
                 subject=f"{title}, {strip_pending(fill(labels, 'footer_draft', label=base.stamp.label))}",
+                keywords=fill(labels, "properties_keywords", partner=code),
+                description=fill(labels, "properties_description", label=base.stamp.label, version=__version__),
                 language=language, language_tag=cldr.language_tag(language),
                 pending=(fill(labels, "translation_pending"), source_tag) if pending else None)
             # A language version prints translations, not the YAML values: it carries no table of values

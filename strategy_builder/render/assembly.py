@@ -46,6 +46,9 @@ class DocumentStamp:
     title: str
     subject: str
     date: dt.date
+    keywords: str
+    description: str
+    """Both in the document's language (the catalogue's ``properties_keywords``, ``properties_description``)."""
     update_fields: bool = True
     """Ask Word to update the fields when the draft is opened: only when the contents has no page numbers
     (no layout pass), so that Word fills them in."""
@@ -106,9 +109,8 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
                 title=strip_pending(properties.get("title") or stamp.title),
                 subject=strip_pending(properties.get("subject") or stamp.subject),
                 author=stamp.author, version=stamp.draft_label,
-                keywords=properties.get("keywords") or f"BMP; Migration Partnership Strategy; {partner}",
-                description=strip_pending(properties.get("description") or f"Draft {stamp.draft_label} generated "
-                                                                           f"by strategy-builder {stamp.tool_version}"),
+                keywords=properties.get("keywords") or stamp.keywords,
+                description=strip_pending(properties.get("description") or stamp.description),
                 date=stamp.date, language=stamp.language_tag),
             compresslevel=6 if circulated else 1, update_fields=stamp.update_fields, keep_short_tables=True,
             picture=(LOGO_MARKER, Picture(stamp.logo)) if stamp.logo is not None else None,

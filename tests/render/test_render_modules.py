@@ -57,7 +57,7 @@ def armenia(project: Project) -> tuple[dict[str, Any], DocumentStamp, list[str]]
     records = partner_sections(partner, project.strategy)
     context = build_context(partner, project.strategy, DraftStamp(1), records)
     stamp = DocumentStamp("AM", "001", "9.9", "0" * 64, "1" * 64, "Drafting team", "Strategy – Armenia",
-                          "Strategy: Armenia, draft 001", dt.date(2010, 11, 20))
+                          "Strategy: Armenia, draft 001", dt.date(2010, 11, 20), "BMP; AM", "Draft 001")
     return context, stamp, [r.id for r in records]
 
 
