@@ -7,8 +7,8 @@ from lxml import etree
 
 from strategy_builder.ooxml.markers import BOOKMARK_PREFIX
 from strategy_builder.ooxml.namespaces import (
-    ASCII, BASED_ON, BODY, BOOKMARK_START, KEEP_NEXT, NAME, PPR, PSTYLE, R_FONTS, STYLE, STYLE_ID, TBL, TR, TYPE,
-    VAL, P, qn,
+    ASCII, BASED_ON, BODY, BOOKMARK_START, DEL_TEXT, KEEP_NEXT, NAME, PPR, PSTYLE, R_FONTS, STYLE, STYLE_ID, TBL, TR,
+    TYPE, VAL, P, T, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml
@@ -33,8 +33,24 @@ def keep_short_tables_together(document: etree._Element, max_rows: int = SHORT_T
     return changed
 
 
-def _keep_next(paragraph: etree._Element) -> None:
-    _set_property(paragraph, "keepNext", after=("pStyle",))
+def _keep_next(paragraph: etree._Element) -> bool:
+    return _set_property(paragraph, "keepNext", after=("pStyle",))
+
+
+def keep_lead_ins_with_next(container: etree._Element) -> int:
+    """Give every paragraph of ``container`` (a body, or a story's root) whose text ends in a colon "keep
+    with next" when a paragraph or table follows it: a lead-in stays on the page of the list it introduces,
+    as the drafts' lead-ins do (their style keeps with the next paragraph). The text read is what the
+    paragraph shows, deleted text included (a redline shows both). Returns the number of paragraphs changed."""
+    changed = 0
+    blocks = [child for child in container if child.tag in (P, TBL)]
+    for block in blocks[:-1]:
+        if block.tag != P:
+            continue
+        text = "".join(element.text or "" for element in block.iter(T, DEL_TEXT))
+        if text.rstrip().endswith(":") and _keep_next(block):
+            changed += 1
+    return changed
 
 
 def _set_property(paragraph: etree._Element, name: str, *, after: tuple[str, ...]) -> bool:

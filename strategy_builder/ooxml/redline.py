@@ -32,6 +32,7 @@ from strategy_builder.ooxml.namespaces import (
     TYPE, R_ID, REL,
 )
 from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, TextBox
+from strategy_builder.ooxml.pagination import keep_lead_ins_with_next
 from strategy_builder.ooxml.runs import edit_paragraph, wrap_runs
 from strategy_builder.ooxml.tree import add_mark_properties
 
@@ -451,6 +452,7 @@ def redline_parts(parts: RedlineParts, main: str, segments: Sequence[PlanSegment
     result = parts.roots[main]
     body = result.find(BODY)
     writer.container(items, body if body is not None else result)
+    keep_lead_ins_with_next(body if body is not None else result)
     for (tag, name), elements in writer.moved.items():
         _move_range(writer, tag, name, elements)
     done: set[str] = set()

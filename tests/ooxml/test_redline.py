@@ -472,3 +472,63 @@ def test_a_paragraph_added_or_removed_at_the_end_marks_the_paragraph_mark_before
                                                                     make_docx([])))] == ["first", "second"]
     assert _marked_paragraphs(assert_invariant(make_docx([]), make_docx(["first", "second"]))) == [
         ("first", "ins"), ("second", "ins")]  # no paragraph before them to carry the last mark
+
+
+def _lead_in_document(changed: bool) -> bytes:
+    """Forty blocks of a paragraph, a lead-in ending in a colon and one to four list items: pages of a
+    redline of two such documents end at every kind of place, a lead-in among them (without its keep)."""
+    import docx
+
+    document = docx.Document()
+    for block in range(40):
+        taken = " taken" if changed and block % 3 == 0 else ""
+        document.add_paragraph(f"Paragraph {block} explains the measures{taken} in some detail, "
+                               + "with enough words to fill a line or two of the page. " * (1 + block % 3))
+        document.add_paragraph(f"The measures of block {block} are:")
+        for item in range(1 + block % 4):
+            document.add_paragraph(f"measure {item} of block {block}", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _keeps_with_next(data: bytes) -> dict[str, bool]:
+    from lxml import etree
+
+    root = etree.fromstring(document_xml(data).encode("utf-8"))
+    w = f"{{{W}}}"
+    return {"".join(t.text or "" for t in p.iter(f"{w}t", f"{w}delText")): p.find(f"{w}pPr/{w}keepNext") is not None
+            for p in root.find(f"{w}body").iter(f"{w}p")}
+
+
+def test_a_lead_in_keeps_with_the_list_it_introduces() -> None:
+    """A paragraph ending in a colon keeps with the next paragraph or table (as the drafts' lead-ins do), whether
+    it is kept, inserted or deleted; no other paragraph gains a keep, and Accept All and Reject All still give
+    NEW and OLD."""
+    old = make_docx(["Intro.", "The old measures were:", "first", "Before a table:",
+                     ("table", [["a", "b"]]), "Middle.", "Kept lead-in:", "item", "Last words:"])
+    new = make_docx(["Intro.", "first", "Before a table:", ("table", [["a", "b"]]), "Middle.",
+                     "Kept lead-in, reworded:", "item", "New lead-in:", "new item", "Last words:"])
+    data = make_redline(old, new)
+    kept = _keeps_with_next(data)
+    assert {text for text, keep in kept.items() if keep} == {
+        "The old measures were:", "Before a table:", "Kept lead-in, reworded:", "New lead-in:"}
+    assert kept["Last words:"] is False  # nothing follows it
+    assert_invariant(old, new)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_never_ends_a_page_of_a_redline_with_a_lead_in(soffice, tmp_path) -> None:
+    """Laid out by LibreOffice, no page of a long redline ends with a lead-in: it goes to the next page with its
+    list (without the keep, pages 2 and 7 of this one ended with "The measures of block N are:")."""
+    from pypdf import PdfReader
+
+    from conftest import convert_with_libreoffice
+
+    source = tmp_path / "redline.docx"
+    source.write_bytes(make_redline(_lead_in_document(False), _lead_in_document(True)))
+    pdf = convert_with_libreoffice(soffice, source, tmp_path / "out")
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) > 5
+    last_lines = [next(line for line in reversed(text.splitlines()) if line.strip()) for text in pages]
+    assert not [line for line in last_lines if line.rstrip().endswith(":")], last_lines
