@@ -82,8 +82,8 @@ _EXPORTS: dict[str, str] = {
     "init_project": "strategy_builder.starter:init_project",
     # drafts
     "build": "strategy_builder.drafts.builder:build",
-    "BuildOptions": "strategy_builder.drafts.builder:BuildOptions",
-    "BuildResult": "strategy_builder.drafts.builder:BuildResult",
+    "BuildOptions": "strategy_builder.drafts.build_types:BuildOptions",
+    "BuildResult": "strategy_builder.drafts.build_types:BuildResult",
     "check_template": "strategy_builder.drafts.template_tools:check_project_template",
     "template_context": "strategy_builder.drafts.template_tools:template_context",
     "watch_previews": "strategy_builder.drafts.watch:watch_previews",
@@ -161,7 +161,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names come from __getattr__
-    from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
+    from strategy_builder.drafts.build_types import BuildOptions, BuildResult
+    from strategy_builder.drafts.builder import build
     from strategy_builder.drafts.template_tools import check_project_template as check_template
     from strategy_builder.drafts.template_tools import template_context
     from strategy_builder.drafts.watch import watch_previews

@@ -20,7 +20,7 @@ from strategy_builder.cli.output import (
 from strategy_builder.errors import ExitCode, InputProblems, TemplateProblem
 
 if TYPE_CHECKING:
-    from strategy_builder.drafts.builder import BuildOptions, BuildResult
+    from strategy_builder.drafts.build_types import BuildOptions, BuildResult
     from strategy_builder.drafts.watch import WatchEvent
 
 

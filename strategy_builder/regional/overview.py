@@ -140,7 +140,7 @@ def build_overview(project_dir: Path, options: OverviewOptions = OverviewOptions
 def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous: Manifest | None,
            previous_number: int | None, staging: Path, options: OverviewOptions, notify: Progress) -> OverviewResult:
     # python-docx and matplotlib are imported only when an overview is written, never at start-up.
-    from strategy_builder.drafts.builder import snapshot_inputs
+    from strategy_builder.drafts.new_draft import snapshot_inputs
     from strategy_builder.regional.charts import overview_figures
     from strategy_builder.regional.overview_document import OverviewStamp, overview_document
     from strategy_builder.regional.views.as_json import matrix_json

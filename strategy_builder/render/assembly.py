@@ -61,7 +61,7 @@ class DocumentStamp:
     pending: tuple[str, str] | None = None
     """(label, source language tag) for values printed untranslated; see :func:`ooxml.language.mark_pending`."""
     page_breaks: frozenset[str] = frozenset()
-    """Section bookmarks whose headings start a new page (the layout pass's, see ``drafts/builder.py``)."""
+    """Section bookmarks whose headings start a new page (the layout pass's, see ``drafts/layout_pass.py``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -314,31 +314,6 @@ def test_removed_and_new_sections_are_recorded_against_the_previous_draft(built_
     assert "Removed" in cells and "New" in cells
 
 
-def test_the_inputs_snapshot_holds_the_bytes_that_were_validated(tmp_path: Path) -> None:
-    """A file saved while a build runs must not slip into the draft's record of its inputs."""
-    import hashlib
-
-    from strategy_builder.drafts.builder import BuildOptions, build_project
-    from strategy_builder.inputs.loading import load_project
-
-    project = copy_sample(tmp_path / "p")
-    for cached in (False, True):  # read fresh, then answered from the input cache
-        loaded = load_project(project, cache_dir=project / "build/.cache/inputs" if cached else None).project
-        assert loaded is not None
-        partner = project / "inputs/partners/GE.yaml"
-        validated = partner.read_bytes()
-        partner.write_bytes(validated + b"\n# saved during the build\n")
-        result = build_project(loaded, BuildOptions(force=True))
-        snapshot = result.directory / "inputs/partners/GE.yaml"
-        assert snapshot.read_bytes() == validated
-        manifest = json.loads((result.directory / "manifest.json").read_text())
-        entry = next(p for p in manifest["partners"] if p["code"] == "GE")
-        assert entry["input_sha256"] == hashlib.sha256(validated).hexdigest()
-        partner.write_bytes(validated)
-        if not cached:
-            load_project(project, cache_dir=project / "build/.cache/inputs")  # fill the cache for the second round
-
-
 def test_worker_processes_are_forked_with_no_other_thread_running(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The input cache writes on a thread of its own; forking while a thread runs can deadlock the child."""

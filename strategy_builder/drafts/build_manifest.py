@@ -1,0 +1,70 @@
+"""The manifest a build writes into a draft or the preview: one entry per rendered document (language versions
+as their own kind), the draft's record of its inputs and template, and its JSON bytes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from strategy_builder import __version__
+from strategy_builder.drafts.fingerprint import draft_fingerprint
+from strategy_builder.languages.records import language_entry
+from strategy_builder.layout import ProjectLayout
+from strategy_builder.models.manifest import (
+    Manifest, ManifestLanguageDocument, ManifestLayout, ManifestPartner, ManifestSection,
+)
+
+if TYPE_CHECKING:
+    from strategy_builder.drafts.planning import Planned
+    from strategy_builder.models.project import Project, SourcedPartner
+    from strategy_builder.render.assembly import RenderedDocument
+    from strategy_builder.render.engine import CompiledTemplate
+
+
+def manifest_partner(partner: SourcedPartner, document: RenderedDocument, sections: list[ManifestSection],
+                     removed: list[ManifestSection], name: str | None = None) -> ManifestPartner:
+    """The manifest entry of a source document; a language version's entry is keyed by its ``name``
+    (``ru/AM``) while it is being laid out, then becomes a :class:`ManifestLanguageDocument`."""
+    priority_statuses = {f"{partner.code}/{area_key}/{p.id}": p.status.value
+                         for area_key, area in partner.model.areas.items() for p in area.priorities}
+    sections = [s.model_copy(update={"priority_status": priority_statuses.get(s.id)}) for s in sections]
+    return ManifestPartner(code=name or partner.code, name=partner.model.name, file=f"{name or partner.code}.docx",
+                           docx_sha256=document.sha256, input_file=partner.document.display_name,
+                           input_sha256=partner.document.sha256, words=document.words, sections=sections,
+                           removed_sections=removed)
+
+
+def new_manifest(project: Project, template: CompiledTemplate, number: int | None, previous: int | None,
+                 partners: list[ManifestPartner], layout: ManifestLayout | None = None,
+                 language_versions: list[ManifestLanguageDocument] | None = None) -> Manifest:
+    strategy = project.strategy
+    template_file = ProjectLayout.of(project.root).recorded_name(template.path)  # ../common/custom.docx outside
+    return Manifest(tool_version=__version__, draft=number, previous_draft=previous,
+                    fingerprint=draft_fingerprint(project, template.sha256), template_file=template_file,
+                    template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,
+                    strategy_sha256=project.strategy_document.sha256,
+                    consultation_round=strategy.consultation.round, issued=strategy.consultation.issued.isoformat(),
+                    deadline=strategy.consultation.deadline.isoformat(),
+                    partners=sorted(partners, key=lambda p: p.code), layout=layout,
+                    language_versions=sorted(language_versions or [], key=lambda d: (d.language, d.code)))
+
+
+def manifest_json(manifest: Manifest) -> bytes:
+    # A draft without language versions keeps the manifest it always had, byte for byte.
+    exclude = None if manifest.language_versions else {"language_versions"}
+    return (manifest.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
+
+
+def split_entries(entries: list[ManifestPartner], planned: list[Planned]
+                  ) -> tuple[list[ManifestPartner], list[ManifestLanguageDocument]]:
+    """The source documents' entries, and the language versions' entries made into their own kind."""
+    plans = {plan.name: plan for plan in planned}
+    sources, versions = [], []
+    for entry in entries:
+        plan = plans.get(entry.code)
+        if plan is None or plan.version is None:
+            sources.append(entry)
+        else:
+            versions.append(language_entry(plan.partner, plan.records, plan.language, entry.file, entry.docx_sha256,
+                                           entry.words, plan.version.translation, plan.version.strategy_translation,
+                                           pages=entry.pages, pdf_file=entry.pdf_file, pdf_sha256=entry.pdf_sha256))
+    return sources, versions

@@ -1,0 +1,56 @@
+"""Rendering the planned documents of a build: each document handed to a writer as it is done (with the
+table of where its values came from), its manifest entry made, and a template that fails to render turned
+into a :class:`TemplateProblem` naming the partner and the part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from strategy_builder.drafts.build_manifest import manifest_partner
+from strategy_builder.drafts.worker_pool import WorkerPool, render_all
+from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
+from strategy_builder.layout import provenance_file_name
+from strategy_builder.models.provenance import values_json
+from strategy_builder.render.assembly import DocumentAssemblyError
+
+if TYPE_CHECKING:
+    from strategy_builder.drafts.build_types import Progress
+    from strategy_builder.drafts.planning import Planned
+    from strategy_builder.models.manifest import ManifestPartner
+    from strategy_builder.models.project import Project
+    from strategy_builder.render.engine import CompiledTemplate
+
+
+def render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: WorkerPool,
+                   write: Callable[[str, bytes], object], notify: Progress) -> list[ManifestPartner]:
+    """Render the planned partners, hand each document to ``write`` as it is done, and return their
+    manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part."""
+    entries = []
+    notify("rendering", 0, len(planned))
+    try:
+        documents = render_all(template, [p.job for p in planned], workers)
+        # One document per planned job, in order.
+        for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
+            write(plan.file, document.data)
+            if plan.job.values is not None:  # the source language's documents: where each value came from
+                write(provenance_file_name(plan.job.partner), values_json(plan.job.values))
+            entries.append(manifest_partner(plan.partner, document, plan.sections, plan.removed, plan.name))
+            notify(f"rendered {plan.name}", index, len(planned))
+    except DocumentAssemblyError as error:
+        raise _assembly_problem(error, template) from error
+    return entries
+
+
+def _assembly_problem(error: DocumentAssemblyError, template: CompiledTemplate) -> TemplateProblem:
+    return TemplateProblem(Findings([Finding(
+        Location(str(template.path), None, None, error.part), "build.document",
+        f"partner {error.partner}: {error.message}",
+        hint="run 'strategy-builder template-check' on the template")]))
+
+
+def write_staged(path: Path, data: bytes) -> None:
+    """Write a file of a staging folder (published as a whole, by one rename, or removed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
