@@ -16,7 +16,8 @@ from strategy_builder.cli.output import findings_payload, print_json, render_fin
 from strategy_builder.errors import ExitCode
 
 if TYPE_CHECKING:
-    from strategy_builder.review.proposals import AppliedProposals, NeedsPerson, Proposals
+    from strategy_builder.review.proposal_results import NeedsPerson, Proposals
+    from strategy_builder.review.proposal_writing import AppliedProposals
 
 EPILOG = """Examples:
 

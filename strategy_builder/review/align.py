@@ -55,11 +55,16 @@ def similarity(old: str, new: str) -> float:
     return 1.0 if total == 0 else 2 * sum((a & b).values()) / total
 
 
+def word_tokens(text: str) -> list[str]:
+    """``text`` as the tokens of every word diff: words, runs of whitespace, and each other character."""
+    return _TOKEN.findall(text)
+
+
 def word_diff(old: str, new: str) -> list[WordOp]:
     """Word-level operations turning ``old`` into ``new`` (whitespace and punctuation are tokens)."""
     if old == new:
         return [("equal", old)] if old else []
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = word_tokens(old), word_tokens(new)
     raw: list[tuple[str, str]] = []  # also "both": a space between two changes, folded into both
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -312,4 +317,4 @@ def align_rows(old: list[Row], new: list[Row]) -> list[RowPair]:
 
 
 __all__ = ["BlockPair", "ObjectPair", "PairKind", "RowPair", "WordOp", "align_blocks", "align_rows", "normalise",
-           "object_text", "similarity", "visible_key", "word_diff"]
+           "object_text", "similarity", "visible_key", "word_diff", "word_tokens"]

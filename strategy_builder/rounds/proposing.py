@@ -2,7 +2,7 @@
 
 :func:`propose_returns` reads returned drafts and proposes each reviewer's wording change as a new value of
 the YAML input it was printed from (:func:`strategy_builder.review.proposals.propose`); on request it writes
-the proposals as a unified diff, applies them (:func:`strategy_builder.review.proposals.apply_proposals`:
+the proposals as a unified diff, applies them (:func:`strategy_builder.review.proposal_writing.apply_proposals`:
 only the bytes of the edited values change, the previous files are kept in ``build/.returns/NNN/``) and then
 checks the inputs as ``check`` does (:func:`strategy_builder.drafts.checking.check_project`). It lives with
 the consultation rounds because it joins the reading of returns to the drafts that answer them.
@@ -16,7 +16,9 @@ from pathlib import Path
 
 from strategy_builder.drafts.checking import CheckResult, check_project
 from strategy_builder.files import environment_errors, replace_file
-from strategy_builder.review.proposals import AppliedProposals, Proposals, apply_proposals, propose
+from strategy_builder.review.proposal_results import Proposals
+from strategy_builder.review.proposal_writing import AppliedProposals, apply_proposals
+from strategy_builder.review.proposals import propose
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ import pytest
 from conftest import copy_built_sample
 from judges.libreoffice import Job
 from strategy_builder.drafts.builder import BuildOptions, build
-from strategy_builder.review.proposals import apply_proposals, propose
+from strategy_builder.review.proposal_writing import apply_proposals
+from strategy_builder.review.proposals import propose
 
 pytestmark = pytest.mark.libreoffice
 

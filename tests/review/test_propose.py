@@ -17,7 +17,8 @@ import pytest
 from conftest import copy_built_sample, run_cli
 from fixtures.returns.reviewer import Edit, accepted_paragraphs, review
 from strategy_builder.drafts.builder import BuildOptions, build
-from strategy_builder.review.proposals import apply_proposals, propose
+from strategy_builder.review.proposal_writing import apply_proposals
+from strategy_builder.review.proposals import propose
 
 AM = "inputs/partners/AM.yaml"
 
