@@ -38,7 +38,7 @@ from strategy_builder.models.section_records import SectionRecord, partner_secti
 from strategy_builder.models.translations import (
     STRATEGY_SUBJECT, SourceValue, SubjectTranslation, ValueState, fingerprint, normalised, structure,
 )
-from strategy_builder.ooxml.spreadsheet import bold_font, reproducible_xlsx
+from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.xliff import XliffDocument, XliffError, XliffFile, XliffNote, XliffUnit, read_xliff, write_xliff
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
@@ -238,6 +238,8 @@ def _xlsx(values: list[ExportedValue], source: str, language: str, project: Proj
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "F2"
     sheet.auto_filter.ref = sheet.dimensions
+    fit_rows(sheet)
+    print_setup(sheet, header_rows=1, title_columns="B:B", title=f"Translations {source} -> {language}")
     issued = project.strategy.consultation.issued
     workbook.properties.title = f"Translations {source} -> {language}"
     return reproducible_xlsx(workbook, dt.datetime(issued.year, issued.month, issued.day))

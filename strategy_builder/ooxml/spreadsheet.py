@@ -10,7 +10,8 @@ So the workbook is never loaded into an object model and saved again. Instead:
 - when the sheet is written, every row the edit does not touch is copied byte for byte; a touched row is
   re-serialised with only its named cells changed (formulas are never written); new rows are inserted
   after the last row with content; ``<dimension>``, the auto-filter and a data validation list that
-  covered the table are extended to the new rows;
+  covered the table are extended to the new rows; a new row, and an edited row whose height nobody set by
+  hand, is made tall enough for its wrapped text (:mod:`strategy_builder.ooxml.workbook_look` says why);
 - every other member of the archive is copied as it is (streamed, never inflated whole).
 
 New text is written as inline strings (``t="inlineStr"``), so the shared-strings part is never rewritten.
@@ -18,8 +19,8 @@ New text is written as inline strings (``t="inlineStr"``), so the shared-strings
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -31,8 +32,9 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.limits import REGISTER_FILE_BYTES, REGISTER_PART_BYTES, REGISTER_TOTAL_BYTES
 from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT, XML
-from strategy_builder.ooxml.package import ZipLimits, checked_members, copy_compressed, inflate, open_zip, write_zip
+from strategy_builder.ooxml.package import ZipLimits, checked_members, copy_compressed, inflate, open_zip
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.workbook_look import DEFAULT_COLUMN_WIDTH, row_points, wrapped_lines
 
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -50,6 +52,7 @@ XML parts of a document."""
 MAX_CELL_CHARS = 32_767
 """Excel's own limit for the text of a cell; longer text is cut when written."""
 
+_TRUE = ("1", "true")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REF = re.compile(r"^([A-Za-z]{1,3})(\d+)$")
 _SECURE: dict[str, Any] = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
@@ -62,41 +65,6 @@ _ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr=["'](\d+)["'
 
 class SpreadsheetRefused(UntrustedDocumentError):
     """An .xlsx that cannot be read or edited safely; names the file (and the part) and the reason."""
-
-
-def bold_font() -> Any:
-    """openpyxl's default font (Calibri 11, the theme's minor font) in bold, for header cells. openpyxl's
-    ``Font(bold=True)`` names no typeface and no size: LibreOffice prints such cells in another typeface
-    (Caladea) at 10 pt, beside the Calibri of every other cell."""
-    from openpyxl.styles import Font
-    from openpyxl.styles.fonts import DEFAULT_FONT
-
-    return Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, family=DEFAULT_FONT.family, scheme=DEFAULT_FONT.scheme,
-                color=DEFAULT_FONT.color, bold=True)
-
-
-def reproducible_xlsx(workbook: Any, stamp: dt.datetime | None) -> bytes:
-    """The bytes of an openpyxl ``workbook``, the same for the same content: its core properties dated
-    ``stamp`` (openpyxl's save dates 'modified' with the clock, whatever the workbook says), or undated when
-    ``stamp`` is ``None`` (both dates are optional), and its zip written with fixed timestamps
-    (:func:`~strategy_builder.ooxml.package.write_zip`; openpyxl's carry the clock too)."""
-    from openpyxl.xml.functions import tostring
-
-    placeholder = dt.datetime(1980, 1, 1)
-    workbook.properties.created = stamp or placeholder
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    workbook.properties.modified = stamp or placeholder
-    core = tostring(workbook.properties.to_tree())
-    if stamp is None:
-        core = _CORE_DATES.sub(b"", core)
-    parts["docProps/core.xml"] = core
-    return write_zip(parts)
-
-
-_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 
 
 def column_index(letters: str) -> int:
@@ -218,6 +186,7 @@ class Workbook:
             raise SpreadsheetRefused(source, "the workbook has no worksheet")
         self.shared_strings_part = self._related(workbook_part, "/sharedStrings")
         self._shared: list[str] | None = None
+        self._wrapping: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ structure
 
@@ -305,6 +274,17 @@ class Workbook:
                 found.add(str(index))
         return found
 
+    def wrapping_styles(self) -> frozenset[str]:
+        """The cell style indices (``s`` of a cell) whose alignment wraps text."""
+        if self._wrapping is None:
+            styles = self._related(self._main_part(), "/styles")
+            cell_formats = self._xml(styles).find(f"{_S}cellXfs") if styles is not None else None
+            self._wrapping = frozenset(
+                str(index) for index, xf in enumerate(cell_formats if cell_formats is not None else [])
+                if (alignment := xf.find(f"{_S}alignment")) is not None
+                and alignment.get("wrapText", "0").lower() in _TRUE)
+        return self._wrapping
+
     def sheet(self, part: str) -> Sheet:
         data = inflate(self.archive, self.members[part], self.source)
         _refuse_declarations(data, self.source, part)
@@ -389,6 +369,33 @@ class Sheet:
         self.spans: list[_Span] = []
         self.data_end = self.data_start
         self.namespaces = _root_namespaces(data, workbook.source, part)
+        self._widths: tuple[dict[int, float], float] | None = None
+
+    def column_width(self, column: int) -> float:
+        """The width of ``column`` (0-based) in characters: its ``<col>``, else the sheet's default width."""
+        if self._widths is None:
+            head = self.data[: self.sheet_data_tag[0]]
+            default = DEFAULT_COLUMN_WIDTH
+            found = re.search(rb"<(?:[A-Za-z_][\w.-]*:)?sheetFormatPr\b[^>]*>", head)
+            if found is not None and (value := re.search(rb'\sdefaultColWidth="([\d.]+)"', found.group(0))):
+                default = _number(value.group(1), default)
+            widths: dict[int, float] = {}
+            for element in re.finditer(rb"<(?:[A-Za-z_][\w.-]*:)?col\b[^>]*>", head):
+                attributes: dict[bytes, bytes] = dict(re.findall(rb'\s(min|max|width)="([\d.]+)"', element.group(0)))
+                if b"width" in attributes and b"min" in attributes:
+                    first = int(_number(attributes[b"min"], 1))
+                    last = min(int(_number(attributes.get(b"max", attributes[b"min"]), first)), first + 16_384)
+                    for index in range(first - 1, last):
+                        widths[index] = _number(attributes[b"width"], default)
+            self._widths = (widths, default)
+        widths, default = self._widths
+        return widths.get(column, default)
+
+    def _lines(self, cells: Iterator[tuple[int, str, str | None]]) -> int:
+        """The lines of the tallest wrapped cell among ``cells`` (column, text, style)."""
+        wrapping = self.workbook.wrapping_styles()
+        return max((wrapped_lines(text, self.column_width(column)) for column, text, style in cells
+                    if style in wrapping and text), default=1)
 
     def rows(self) -> Iterator[SheetRow]:
         """Every ``<row>`` in document order; cells are read when asked for (shared strings resolved)."""
@@ -550,13 +557,28 @@ class Sheet:
             _fill(cell, new)
         if "spans" in row.attrib:
             del row.attrib["spans"]  # an optional hint that may no longer be right
+        self._fit_height(row, existing)
         serialised = etree.tostring(root, encoding="utf-8")
         opening = serialised.index(b">") + 1
         return serialised[opening: serialised.rindex(b"</wrap>")]
 
+    def _fit_height(self, row: etree._Element, cells: dict[int, etree._Element]) -> None:
+        """Raise an edited row's height to fit its wrapped text (LibreOffice does not fit rows when it opens
+        a file; see :mod:`strategy_builder.ooxml.workbook_look`), unless someone set the height by hand."""
+        if row.get("customHeight", "0").lower() in _TRUE:
+            return
+        strings = self.workbook.shared_strings()
+        lines = self._lines((column, _cell(cell, column, strings).text, cell.get("s"))
+                            for column, cell in cells.items() if cell.get("t") in ("s", "inlineStr", "str"))
+        height = row_points(lines)
+        if height is not None and height > _number((row.get("ht") or "0").encode(), 0):
+            row.set("ht", f"{height:g}")
+
     def _new_row(self, number: int, cells: dict[int, NewCell]) -> bytes:
         p = self.prefix.decode("ascii")
-        out = [f'<{p}row r="{number}">']
+        height = row_points(self._lines((column, cell.text, cell.style) for column, cell in cells.items()
+                                        if not cell.number))
+        out = [f'<{p}row r="{number}"' + (f' ht="{height:g}"' if height is not None else "") + ">"]
         for index, cell in sorted(cells.items()):
             reference = f"{column_letters(index)}{number}"
             style = f' s="{cell.style}"' if cell.style is not None else ""
@@ -625,6 +647,14 @@ _DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
 """A custom number format with any of these letters (outside quotes and brackets) shows a date or time."""
 
 
+def _number(text: bytes, default: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value >= 0 else default
+
+
 def _clean(text: str) -> str:
     return _ILLEGAL.sub("", text)[:MAX_CELL_CHARS]
 
@@ -649,5 +679,4 @@ def _fill(cell: etree._Element, new: NewCell) -> None:
 
 
 __all__ = ["MAX_CELL_CHARS", "NewCell", "REGISTER_LIMITS", "SML", "Sheet", "SheetCell", "SheetEdit", "SheetRow",
-           "SpreadsheetRefused", "Workbook", "bold_font", "column_index", "column_letters",
-           "reproducible_xlsx"]
+           "SpreadsheetRefused", "Workbook", "column_index", "column_letters"]

@@ -1,9 +1,10 @@
 """The matrix as an .xlsx workbook: one sheet per view, plus the priorities and a sheet about the numbers.
 
-Every sheet has frozen headers, a filter and a print setup (A4 landscape, one page wide, headers repeated).
+Every sheet has frozen headers, a filter, rows as tall as their wrapped text and a print setup (A4
+landscape at a readable size, headers and frozen columns repeated).
 Every non-zero count carries a cell comment naming what it counts: priorities with their section IDs and
 YAML ``file:line``, or actions with their numbers. The file is deterministic: fixed document dates and a zip
-rewritten with fixed timestamps (see :func:`strategy_builder.ooxml.spreadsheet.reproducible_xlsx`).
+rewritten with fixed timestamps (see :func:`strategy_builder.ooxml.workbook_look.reproducible_xlsx`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from strategy_builder.ooxml.spreadsheet import bold_font, reproducible_xlsx
+from strategy_builder.ooxml.workbook_look import (
+    DEFAULT_COLUMN_WIDTH, bold_font, fit_rows, print_setup, reproducible_xlsx,
+)
 from strategy_builder.regional.labels import (
     AREA_SHORT, GAP, LEGEND, STATUS_TITLES, TIMELINE_RULE, action_line, plural, priority_line, source_line,
 )
@@ -55,22 +58,19 @@ def _header(sheet: Worksheet, row: int, values: list[str]) -> None:
 
 
 def _finish(sheet: Worksheet, header_rows: int, freeze: str, widths: Mapping[int, float], title: str) -> None:
-    """Frozen headers, a filter on the last header row, column widths and the print setup."""
+    """Frozen headers, a filter on the last header row, column widths, rows as tall as their wrapped text
+    and the print setup (the frozen columns repeated on every page)."""
     sheet.freeze_panes = freeze
     last_column = get_column_letter(sheet.max_column)
     sheet.auto_filter.ref = f"A{header_rows}:{last_column}{max(sheet.max_row, header_rows)}"
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"1:{header_rows}"
+    fit_rows(sheet)
+    frozen = sheet[freeze].column - 1
+    print_setup(sheet, header_rows=header_rows, title=title,
+                title_columns=f"A:{get_column_letter(frozen)}" if frozen else None,
+                widths={c: widths.get(c, DEFAULT_COLUMN_WIDTH) for c in range(1, sheet.max_column + 1)})
     sheet.print_options.gridLines = True
-    sheet.oddHeader.left.text = title
-    sheet.oddFooter.left.text = "&A"
-    sheet.oddFooter.right.text = "Page &P of &N"
 
 
 def matrix_xlsx(matrix: RegionalMatrix) -> bytes:

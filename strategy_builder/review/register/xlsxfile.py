@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, bold_font, reproducible_xlsx
+from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook
+from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
     COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
 )
@@ -193,7 +194,8 @@ class XlsxRegister:
 def new_xlsx(plan: Plan) -> bytes:
     """A new register: sheet "Register", frozen header row and ID column, filters, wrapped long text,
     set widths, Disposition as a drop-down list; numbers as numbers, dates as dates, text never a formula;
-    printed landscape, fitted to the page width, the header row on every page."""
+    rows as tall as their wrapped text; printed landscape at a readable size, the header row and the ID
+    column on every page (:func:`~strategy_builder.ooxml.workbook_look.print_setup`)."""
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, PatternFill
@@ -226,12 +228,9 @@ def new_xlsx(plan: Plan) -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "B2"
-    # Printed on landscape pages as wide as the sheet, the header row repeated on every page.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+    fit_rows(sheet)
+    # Printed on landscape pages at a readable size, the header row and the ID on every page.
+    print_setup(sheet, header_rows=1, title_columns="A:A")
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{max(len(plan.appended) + 1, 2)}"
     disposition = get_column_letter(plan.column_index["disposition"] + 1)

@@ -88,8 +88,11 @@ def test_xlsx_cells_are_typed_and_the_sheet_prints_well(tmp_path: Path) -> None:
     assert sheet[f"{column['YAML line']}3"].value == 12
     assert sheet[f"{column['Area']}2"].value == "Integration of legally residing migrants"
     assert sheet[f"{column['Area key']}2"].value == "integration"
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    # Landscape, on pages that keep it readable (28 columns on one page would print at a quarter of their
+    # size), the header row and the ID on every page.
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 3
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sheet.print_title_cols == "$A:$A" and sheet.page_setup.pageOrder == "overThenDown"
     back = {r.id: r for r in read_register(path)}
     assert (back["C-0001"].date, back["C-0001"].draft, back["C-0002"].draft) == ("2024-03-04T10:15", "001", "012")
     again = update_register(path, rows)
@@ -257,6 +260,73 @@ def test_xlsx_update_keeps_everything_the_team_added(tmp_path: Path) -> None:
     assert any(str(v.sqref) == "Y2:Y100" for v in sheet.data_validations.dataValidation)
     assert workbook.sheetnames == ["Register", "Notes"]
     assert [p.name for p in (tmp_path / BACKUP_DIR).iterdir()] == [result.backup.name]  # type: ignore[union-attr]
+
+
+def _row_heights(path: Path) -> dict[int, tuple[str | None, str | None]]:
+    """Row number -> (ht, customHeight) as the register's sheet stores them."""
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    rows = {}
+    for tag in re.findall(r"<row\b[^>]*>", sheet):
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+        rows[int(attributes["r"])] = (attributes.get("ht"), attributes.get("customHeight"))
+    return rows
+
+
+LONG_REMARK = "The ministry asks that the sectors concerned be named and the pilot scheme extended. " * 4
+
+
+def test_rows_are_as_tall_as_their_wrapped_text_and_a_height_the_team_set_is_kept(tmp_path: Path) -> None:
+    """LibreOffice shows a row at its stored height (it does not fit rows to their text on opening an .xlsx):
+    a row whose wrapped text takes several lines stores a height for them, never marked as set by hand, so
+    that Excel still fits the row itself. An update gives the rows it appends and the rows whose text it
+    lengthens such a height, and leaves a height the team set by hand (customHeight) as it is."""
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(1, remark=LONG_REMARK), _row(2, remark="short")])
+    heights = _row_heights(path)
+    assert heights[2][0] is not None and float(heights[2][0]) >= 4 * 12.5 and heights[2][1] is None
+    assert heights[3] == (None, None)  # one line: the default height
+    assert heights[1][0] is not None  # the header wraps "Changed in draft" and "Cited by drafts"
+    # Set by hand, as Excel saves it (openpyxl would mark every height as set by hand).
+    _rewrite_member(path, "xl/worksheets/sheet1.xml",
+                    lambda data: data.replace(b'<row r="3">', b'<row r="3" ht="66" customHeight="1">'))
+    update_register(path, [_row(1, remark=LONG_REMARK), _row(2, remark=LONG_REMARK), _row(3, remark=LONG_REMARK)])
+    heights = _row_heights(path)
+    assert heights[3] == ("66", "1"), "the team's height is the team's"
+    assert heights[4][0] is not None and float(heights[4][0]) >= 4 * 12.5 and heights[4][1] is None  # appended
+    update_register(path, [_row(1, remark=LONG_REMARK * 3), _row(2, remark=LONG_REMARK), _row(3, remark="x")])
+    assert float(_row_heights(path)[2][0] or 0) > float(heights[2][0] or 0), "lengthened: taller"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_every_row_whole_and_readable(soffice: str, tmp_path: Path) -> None:
+    """Laid out by LibreOffice, a register with long notes and remarks prints each row's text within its row
+    (the rows overlapped: LibreOffice kept one line's height) at a readable size (fitted to one page wide,
+    its 28 columns printed at a quarter of their size)."""
+    from pypdf import PdfReader
+
+    from conftest import convert_with_libreoffice
+
+    path = tmp_path / "register.xlsx"
+    update_register(path, [_row(n, remark=f"{LONG_REMARK * (1 + n % 3)}end{n}") for n in range(1, 13)])
+    pdf = convert_with_libreoffice(soffice, path, tmp_path / "out")
+    positions: dict[str, tuple[int, float]] = {}
+    sizes: list[float] = []
+    for number, page in enumerate(PdfReader(pdf).pages):
+        def visit(text: str, _cm: object, matrix: list[float], _font: object, size: float,
+                  number: int = number) -> None:
+            if text.strip():
+                sizes.append(size * matrix[3])  # the text's height on paper
+            for marker in re.findall(r"end\d+|C-\d{4}", text):
+                positions.setdefault(marker, (number, -matrix[5]))  # from the top of the page
+
+        page.extract_text(visitor_text=visit)
+    assert sorted(sizes)[len(sizes) // 2] >= 6.5, "the text is printed at a readable size"
+    assert all(f"end{n}" in positions for n in range(1, 13)), "every remark is printed to its end"
+    for n in range(1, 12):
+        end, following = positions[f"end{n}"], positions[f"C-{n + 1:04d}"]
+        if end[0] == following[0]:  # the remark's last line is above the next row on its page
+            assert end[1] < following[1], (n, end, following)
 
 
 def _rewrite_member(path: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
