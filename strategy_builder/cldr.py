@@ -70,15 +70,17 @@ def _babel_stamp() -> str:
 
 
 def save_cache() -> None:
-    """Write the answers added since :func:`use_cache` (atomically; a cache that cannot be written is skipped)."""
+    """Write the answers added since :func:`use_cache` (atomically, through the one writer; a cache that
+    cannot be written is skipped, and leaves no temporary file)."""
     global _memo_changed
     if _memo is None or _memo_file is None or not _memo_changed:
         return
+    from strategy_builder.files import replace_file  # only a run that learnt something new writes
+
     try:
         _memo_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = _memo_file.with_name(f".tmp-{os.getpid()}-{_memo_file.name}")
-        temporary.write_text(json.dumps(_memo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, _memo_file)
+        replace_file(_memo_file, json.dumps(_memo, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                     durable=False, keep_metadata=False)
         _memo_changed = False
     except OSError:
         pass

@@ -267,5 +267,6 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
 
 def is_temporary_file(name: str) -> bool:
     """Whether ``name`` is a hidden temporary file that an interrupted write leaves beside its target:
-    ``.NAME.XXXX.tmp`` (:func:`strategy_builder.files.replace_file`) or ``.tmp-...`` (the caches')."""
+    ``.NAME.XXXX.tmp`` (:func:`strategy_builder.files.replace_file`, the one writer) or ``.tmp-...`` (what
+    the caches of versions before 2026-12 wrote by hand)."""
     return name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))

@@ -29,9 +29,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("inputs", "ooxml", "office", "xliff"),  # YAML reading | OOXML | LibreOffice | XLIFF 2, the translators' format
     ("layout",),                    # the folder layout of a project, manifests, atomic writes
     ("models",),                    # pydantic models of the inputs and the manifest; section records
+    ("cldr",),                      # CLDR via Babel, its answers remembered (written by files' one writer)
     ("files", "limits"),            # bounded reads, atomic replacement, OS errors as messages | every limit
-    ("errors", "resources", "cldr", "markup"),  # findings and exceptions | files shipped in the package |
-                                                # CLDR via Babel | console markup printed without rich
+    ("errors", "resources", "markup"),  # findings and exceptions | files shipped in the package |
+                                        # console markup printed without rich
 ]
 """Top to bottom. A node may import nodes on lower levels only; nodes on one level do not import each other."""
 

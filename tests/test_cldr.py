@@ -54,6 +54,26 @@ def test_what_cldr_answered_is_remembered_so_a_later_build_needs_no_locale_data(
     assert "\u202f" not in span
 
 
+def test_answers_that_cannot_be_written_cost_only_the_cache(tmp_path: Path) -> None:
+    """The memo is written by the one writer: a write that fails (a full disk) fails no command and leaves no
+    temporary file; the answers are written by the next save, with the umask like every file of the tool."""
+    import stat
+
+    from fixtures.disk import file_size_limit
+    from strategy_builder.files import UMASK
+
+    cldr.use_cache(tmp_path)
+    cldr.long_date(dt.date(2010, 11, 15), "ru")
+    with file_size_limit(8):
+        cldr.save_cache()
+    assert list(tmp_path.iterdir()) == []
+    cldr.save_cache()
+    (memo,) = tmp_path.iterdir()
+    assert not memo.name.startswith(".") and stat.S_IMODE(memo.stat().st_mode) == 0o666 & ~UMASK
+    cldr.use_cache(tmp_path)
+    assert cldr.long_date(dt.date(2010, 11, 15), "ru") == "15\u00a0ноября\u00a02010\u00a0г."
+
+
 def test_answers_remembered_by_older_code_are_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The cache file is named by Babel's package and by this module's code: answers shaped by an older
     # strategy-builder (another joint, other spaces) must not reach a draft printed by a newer one.

@@ -215,3 +215,33 @@ def test_a_file_whose_name_is_near_the_systems_limit_can_be_replaced(tmp_path: P
     replace_files({path: b"second"})
     assert path.read_bytes() == b"second"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+ANOTHER_WRITER_ALLOWED = {
+    "strategy_builder/drafts/store.py": "publishes a whole staging folder by renaming it (a folder, not a file)",
+    "strategy_builder/office/libreoffice.py": "moves the PDFs LibreOffice wrote into place (it made the file; "
+                                              "nothing is written but the reproducible stamp)",
+}
+"""Modules that rename or create temporary files themselves, and why."""
+
+
+def test_files_are_replaced_by_the_one_writer_only() -> None:
+    """Every module writes a file in place through :func:`replace_file` (its temporary beside the file, the
+    umask, errors naming the file, leftovers the draft store and the caches recognise): none makes its own
+    temporary file and renames it."""
+    import ast
+
+    from conftest import REPO
+
+    own_writers = []
+    for path in sorted((REPO / "strategy_builder").rglob("*.py")):
+        name = path.relative_to(REPO).as_posix()
+        if name in ("strategy_builder/files.py", *ANOTHER_WRITER_ALLOWED):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func if isinstance(node, ast.Call) else None
+            if isinstance(called, ast.Attribute) and called.attr in (
+                    "replace", "rename", "mkstemp", "mkdtemp", "NamedTemporaryFile") and (
+                    isinstance(called.value, ast.Name) and called.value.id in ("os", "tempfile")):
+                own_writers.append(f"{name}:{node.lineno}")
+    assert not own_writers, "files written without files.replace_file: " + ", ".join(own_writers)

@@ -24,7 +24,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,8 @@ from typing import Any
 
 from strategy_builder import __version__
 from strategy_builder.errors import EnvironmentProblem, Finding, Location, Severity
+from strategy_builder.files import replace_file
+from strategy_builder.layout import is_temporary_file
 from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument
 
 _FORMAT = 3
@@ -270,29 +271,24 @@ class InputCache:
 
 
 def _write_file(folder: Path, name: str, text: str) -> None:
-    """Replace ``folder/name`` atomically; a cache is an optimisation, so a failure is not an error."""
+    """Replace ``folder/name`` atomically, through the one writer (a new file follows the umask, a failed
+    write leaves no temporary file); a cache is an optimisation, so a failure is not an error."""
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, folder / name)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        replace_file(folder / name, text.encode("utf-8"), durable=False, keep_metadata=False)
 
 
 def _remove_strays(folder: Path, keep: set[str]) -> None:
     """Delete files not in ``keep``: payloads the index no longer knows (pruned, or from an older version
-    of the tool), and temporary files an interrupted run left more than an hour ago."""
+    of the tool), and temporary files an interrupted run left more than an hour ago (a younger one may be
+    another run's write in progress)."""
     cutoff = time.time() - 3600
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
             if entry.name in keep:
                 continue
             with contextlib.suppress(OSError):
-                if not entry.name.startswith(".tmp-") or entry.stat().st_mtime < cutoff:
+                if not is_temporary_file(entry.name) or entry.stat().st_mtime < cutoff:
                     entry.unlink()
 
 

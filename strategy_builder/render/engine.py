@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import jinja2
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 
 from strategy_builder.errors import Finding, Findings, Location, TemplateProblem, UntrustedDocumentError
-from strategy_builder.files import RefusedFile, environment_errors, read_limited
+from strategy_builder.files import RefusedFile, environment_errors, read_limited, replace_file
 from strategy_builder.limits import DOCX_FILE_BYTES
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import XmlRefused
@@ -159,9 +158,8 @@ class CompiledTemplate:
                     "package": {name: base64.b64encode(blob).decode("ascii")
                                 for name, blob in self.package.parts.held().items()}}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
-            temporary = self._compiled_cache.with_name(f".tmp-{os.getpid()}-{self._compiled_cache.name}")
-            temporary.write_text(json.dumps(compiled), encoding="utf-8")
-            os.replace(temporary, self._compiled_cache)
+            replace_file(self._compiled_cache, json.dumps(compiled).encode("utf-8"), durable=False,
+                         keep_metadata=False)
 
     def _location(self, part: str, line: int | None = None) -> Location:
         return Location(str(self.path), line, None, part)

@@ -95,7 +95,7 @@ def test_an_edited_file_misses_and_its_new_problems_are_reported(sample_project:
 
 def _payloads(project: Path) -> list[Path]:
     return [e for e in (project / "build" / ".cache" / "inputs").iterdir()
-            if e.name != "index.json" and not e.name.startswith(".tmp-")]
+            if e.name != "index.json" and not e.name.startswith(".")]
 
 
 @pytest.mark.parametrize("damage", [b"", b"not json at all", b"{}\n{}", b"[]\n[]", b'{"code": "AM"}'])
@@ -212,17 +212,21 @@ def test_payloads_of_another_version_and_old_temporary_files_are_removed(sample_
 
     _load(sample_project, cached=True)
     folder = sample_project / "build" / ".cache" / "inputs"
-    stray, old_temporary, new_temporary = folder / ("0" * 64 + ".json"), folder / ".tmp-old", folder / ".tmp-new"
-    for path in (stray, old_temporary, new_temporary):
+    stray = folder / ("0" * 64 + ".json")
+    # Temporary files of the one writer (.NAME.XXXXXXXX.tmp) and of older versions' caches (.tmp-...).
+    old_temporaries = [folder / ".tmp-old", folder / ".index.json.k3j2h1g0.tmp"]
+    new_temporaries = [folder / ".tmp-new", folder / ".index.json.a1b2c3d4.tmp"]
+    for path in (stray, *old_temporaries, *new_temporaries):
         path.write_text("{}", encoding="utf-8")
     two_hours_ago = time.time() - 7200
-    os.utime(old_temporary, (two_hours_ago, two_hours_ago))
+    for old_temporary in old_temporaries:
+        os.utime(old_temporary, (two_hours_ago, two_hours_ago))
     index = folder / "index.json"
     index.write_text(index.read_text(encoding="utf-8").replace('"fingerprint": "', '"fingerprint": "older-'),
                      encoding="utf-8")  # as a newer version of the tool finds it
     _load(sample_project, cached=True)  # starts a new index, and cleans up
-    assert not stray.exists() and not old_temporary.exists()
-    assert new_temporary.exists()  # perhaps another build's, still being written
+    assert not stray.exists() and not any(path.exists() for path in old_temporaries)
+    assert all(path.exists() for path in new_temporaries)  # perhaps another build's, still being written
     assert len(_payloads(sample_project)) == 13
 
 
@@ -475,6 +479,27 @@ def test_a_run_that_finds_everything_in_the_cache_writes_nothing(sample_project:
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
     assert _load(sample_project, cached=True).project is not None
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()} == before
+
+
+def test_the_cache_is_written_by_the_one_writer_with_the_umask_and_a_failed_write_leaves_nothing(
+        sample_project: Path) -> None:
+    """Cache files follow the umask like every file the tool writes (they were private to their writer), and
+    a write that fails (a full disk) costs only the cache: no temporary file is left behind."""
+    import shutil
+    import stat
+
+    from fixtures.disk import file_size_limit
+    from strategy_builder.files import UMASK
+
+    fresh = _load(sample_project, cached=False)
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    files = sorted(folder.iterdir())
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o666 & ~UMASK for p in files)
+    shutil.rmtree(folder)
+    with file_size_limit(64):
+        _assert_same_project(fresh, _load(sample_project, cached=True))
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_the_cache(sample_project: Path) -> None:

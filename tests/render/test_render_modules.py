@@ -94,6 +94,27 @@ def test_the_environment_is_strict_and_sandboxed() -> None:
         environment.from_string("{{ ''.__class__.__mro__ }}").render()
 
 
+def test_the_compiled_template_is_cached_by_the_one_writer_and_a_failed_write_leaves_nothing(
+        project: Project, tmp_path: Path) -> None:
+    """A template compiled while the disk is full is compiled and used as always, and leaves no temporary
+    file; compiled with room to spare, it is cached (with the umask) and read back by the next run."""
+    import stat
+
+    from fixtures.disk import file_size_limit
+    from strategy_builder.files import UMASK
+
+    cache = tmp_path / "templates"
+    with file_size_limit(256):
+        compiled = CompiledTemplate(project.template_path, cache_dir=cache)
+    assert compiled.parts and not [p.name for p in cache.iterdir() if p.name.startswith(".") or "compiled" in p.name]
+    CompiledTemplate(project.template_path, cache_dir=cache)
+    (written,) = cache.glob("*.compiled.json")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~UMASK
+    assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in CompiledTemplate(project.template_path, cache_dir=cache).parts] == [
+        p.name for p in compiled.parts]
+
+
 def test_a_file_that_is_not_a_template_is_a_template_problem(tmp_path: Path) -> None:
     with pytest.raises(EnvironmentProblem, match="cannot read the template"):
         read_template_bytes(tmp_path / "absent.docx")
