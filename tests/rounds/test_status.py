@@ -110,6 +110,23 @@ def test_status_reads_the_register_strategy_yaml_names(second_round: dict, tmp_p
         "the register review/register.json that strategy.yaml names (review.register) does not exist")
 
 
+def test_a_register_whose_id_column_was_renamed_stops_status(second_round: dict, tmp_path: Path) -> None:
+    """Read without its ID column, the register looked empty: status said no ministry had returned anything
+    and every partner was overdue. It is refused (exit 2), naming the column."""
+    import openpyxl
+
+    from strategy_builder.review.register import read_register
+
+    project = tmp_path / "project"
+    shutil.copytree(second_round["project"], project)
+    update_register(project / "register.xlsx", read_register(second_round["register"]))
+    workbook = openpyxl.load_workbook(project / "register.xlsx")
+    workbook["Register"]["A1"] = "Ref"
+    workbook.save(project / "register.xlsx")
+    result = round_status_cli(project)
+    assert result.returncode == 2 and "no 'ID' column" in json.loads(result.stdout)["error"]["message"]
+
+
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
     return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 

@@ -70,6 +70,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 ID_COLUMN = COLUMNS[0]
 """The register's identity: a row is the same row as long as its ID is."""
+DISPOSITION_COLUMN = COLUMNS[1]
+"""The team's decision on each row; a register must have it (read without it, every row would be open)."""
 
 DISPOSITIONS = ("open", "accepted", "rejected", "partly accepted")
 
@@ -175,5 +177,5 @@ def normalise_disposition(value: str) -> str:
 
 
 __all__ = ["COLUMNS", "COLUMN_BY_HEADER", "COMMENTS_SCHEMA", "COMMENTS_SCHEMA_VERSION",
-           "Column", "DISPOSITIONS", "ID_COLUMN", "RegisterRow",
+           "Column", "DISPOSITIONS", "DISPOSITION_COLUMN", "ID_COLUMN", "RegisterRow",
            "column_for_header", "iso_date", "normalise_disposition", "typed_value"]

@@ -25,7 +25,7 @@ from typing import Protocol
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.limits import REGISTER_ROWS
 from strategy_builder.review.register.columns import (
-    COLUMNS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date, normalise_disposition,
+    COLUMNS, DISPOSITION_COLUMN, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date, normalise_disposition,
 )
 from strategy_builder.review.register.rows import SUMMARY_DIMENSIONS, SUMMARY_SOURCES, keeps_old_value
 
@@ -111,12 +111,6 @@ class Planner:
     def __post_init__(self) -> None:
         for index, key in declared_columns(self.header, self.source).items():
             self._header_index[key] = index
-        if ID_COLUMN.key not in self._header_index:
-            raise RegisterRefused(
-                f"{self.source}: the register has no '{ID_COLUMN.header}' column in its header row, so its rows "
-                "cannot be matched to comments; it was left untouched",
-                hint=f"restore the '{ID_COLUMN.header}' column header (first row), or give a new file name to "
-                     "start a new register")
         self._width = len(self.header)
         for row in self.new_rows:
             self._fresh.setdefault(row.id, row)
@@ -204,8 +198,11 @@ def new_register_plan(rows: list[RegisterRow]) -> Plan:
 
 
 def declared_columns(header: list[str], source: str) -> dict[int, str]:
-    """Column index -> key of each declared column the header names; a declared column named twice is
-    refused (which one holds the team's dispositions? reading one would silently ignore the other)."""
+    """Column index -> key of each declared column the header names. Refused: a header without the ID column
+    (the rows could not be matched: read, the register would look empty) or without the Disposition column
+    (renamed or deleted: every row would read as open, and an import would add an empty one beside the
+    team's), and a declared column named twice (which one holds the team's
+    dispositions? reading one would silently ignore the other)."""
     keys: dict[int, str] = {}
     first: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -220,6 +217,21 @@ def declared_columns(header: list[str], source: str) -> dict[int, str]:
                 hint="rename or delete one of them (a column of the team's own needs a name of its own)")
         first[column.key] = index
         keys[index] = column.key
+    if ID_COLUMN.key not in first:
+        raise RegisterRefused(
+            f"{source}: the register has no '{ID_COLUMN.header}' column in its header row, so its rows "
+            "cannot be matched to comments; it was left untouched",
+            hint=f"restore the '{ID_COLUMN.header}' column header (first row), or give a new file name to "
+                 "start a new register")
+    if DISPOSITION_COLUMN.key not in first:
+        others = [text.strip() for text in header if isinstance(text, str) and text.strip()
+                  and column_for_header(text) is None]
+        raise RegisterRefused(
+            f"{source}: the register has no '{DISPOSITION_COLUMN.header}' column in its header row, where the "
+            "team's decisions are read from (read without it, every row would be open); it was left untouched",
+            hint=f"if the column was renamed, name it '{DISPOSITION_COLUMN.header}' again in the first row"
+                 + (f" (the header's other columns: {', '.join(others)})" if others else "")
+                 + "; if it was deleted, add it back")
     return keys
 
 

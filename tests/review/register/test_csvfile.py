@@ -93,9 +93,7 @@ def test_the_delimiter_is_the_one_that_makes_an_id_column() -> None:
     register = CsvRegister("ID;Disposition;Owner, deputy, backup\r\n".encode(), "register.csv")
     assert register.dialect.delimiter == ";"
     # A register of the ID column alone splits the same with every delimiter: the default, a comma.
-    text, records = _updated(b"ID\r\nC-0001\r\n", [_row(1)])
-    assert records[0][0] == "ID" and records[0][1:3] == ["Disposition", "Note"]
-    assert text.splitlines()[0].startswith("ID,Disposition,Note,")
+    assert CsvRegister(b"ID\r\nC-0001\r\n", "register.csv").dialect.delimiter == ","
 
 
 @pytest.mark.parametrize("content", [b"\r\n\r\n", b"sep=;\r\n", b"sep=;\r\n  \r\n"])

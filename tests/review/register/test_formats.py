@@ -182,6 +182,36 @@ def test_checking_a_register_without_an_id_column_refuses_it_naming_it(tmp_path:
     check_register(tmp_path / f"new-{name}")  # no register yet: nothing to refuse
 
 
+def _renamed(tmp_path: Path, old: str, new: str) -> Path:
+    """A register written by the tool whose header ``old`` the team renamed ``new`` in Excel."""
+    path = tmp_path / "register.xlsx"
+    update_register(path, [RegisterRow(id="C-0001", ministry="MFA", partner="AM", draft="001")])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Register"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("Disposition") + 1).value = "accepted"
+    sheet.cell(row=1, column=header.index(old) + 1).value = new
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("old", "new"), [("ID", "Ref"), ("Disposition", "Decision")])
+def test_a_register_whose_id_or_disposition_column_was_renamed_is_refused_when_read_too(
+        tmp_path: Path, old: str, new: str) -> None:
+    """Read without its ID column the register looked empty (status: every partner overdue, no return);
+    without its Disposition column every row read as open (replies said so), and an import added an empty
+    Disposition column beside the team's. Both are refused, naming the column, and the file is left as it is."""
+    path = _renamed(tmp_path, old, new)
+    content = path.read_bytes()
+    for attempt in (lambda: read_register(path), lambda: check_register(path),
+                    lambda: update_register(path, [RegisterRow(id="C-0002", ministry="MFA")])):
+        with pytest.raises(RegisterRefused, match=f"no '{old}' column") as refused:
+            attempt()
+        assert str(path) in refused.value.message
+        assert old == "ID" or new in (refused.value.hint or "")  # the column it may have become is named
+    assert path.read_bytes() == content
+
+
 def test_a_csv_register_with_a_sep_line_is_checked_by_its_header_row(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
     path.write_bytes(b"sep=;\r\n\r\nID;Disposition\r\nC-0001;accepted\r\n")

@@ -847,7 +847,7 @@ def test_numbers_a_spreadsheet_stored_are_read_as_the_register_writes_them(tmp_p
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Register"
-    sheet.append(["ID", "Draft", "YAML line", "Remark or changed text"])
+    sheet.append(["ID", "Draft", "YAML line", "Remark or changed text", "Disposition"])
     sheet.append(["C-0001", 3, 41.0, 7])  # a number typed over the draft, a line stored as a real number
     sheet.append(["C-0002", 12.0, 5, "12.0"])
     workbook.save(path)
