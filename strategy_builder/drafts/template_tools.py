@@ -28,9 +28,9 @@ class TemplateCheck:
     findings: Findings
 
 
-def _project(project_dir: Path) -> Project:
+def _project(project_dir: Path, only: set[str] | None = None) -> Project:
     require_project(project_dir)
-    result = load_project(project_dir)
+    result = load_project(project_dir, only=only)
     if result.project is None:
         raise InputProblems(result.findings)
     return result.project
@@ -59,11 +59,14 @@ def check_project_template(project_dir: Path, template: Path | None = None) -> T
 
 def template_context(project_dir: Path, code: str) -> dict[str, Any]:
     """The exact template context of partner ``code`` in the project's next draft."""
-    project = _project(project_dir)
     code = code.upper()
+    # Only this partner's file is read: another partner's file with errors (a colleague's edit under way)
+    # does not stop it; `check` reports the whole project.
+    project = _project(project_dir, only={code})
     if project.partner(code) is None:
-        raise EnvironmentProblem(f"no partner {code} in {ProjectLayout(project.root).partners_dir}",
-                                 hint="codes: " + ", ".join(p.code for p in project.partners))
+        layout = ProjectLayout.of(project.root)
+        raise EnvironmentProblem(f"no partner {code} in {layout.partners_dir}",
+                                 hint="codes: " + ", ".join(sorted({p.stem for p in layout.partner_files()})))
     path = project.template_path
     context = plan_next_draft(project, _sha256(path) if path.is_file() else "", [code])[0].context
     return without_value_marks(context)  # the invisible marks of where each value came from are the build's

@@ -21,7 +21,7 @@ from strategy_builder.drafts.layout_pass import clean_folder, placeholder_for, s
 from strategy_builder.drafts.round_guard import PREVIOUS_UNREADABLE, ROUND_UNCHANGED, round_not_advanced
 from strategy_builder.drafts.template_tools import check_project_template, template_context
 from strategy_builder.drafts.worker_pool import WorkerPool, default_jobs, render_all
-from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import read_manifest
 from strategy_builder.models.project import Project
@@ -108,6 +108,15 @@ def test_a_template_is_checked_with_every_partners_context(small: Path, tmp_path
     with pytest.raises(EnvironmentProblem) as unknown:
         template_context(small, "XX")
     assert "AM, AZ" in (unknown.value.hint or "")
+
+
+def test_a_partners_context_is_shown_while_another_partners_file_has_errors(small: Path, tmp_path: Path) -> None:
+    # A colleague's file in the middle of an edit must not stop the context (or the preview) of this one.
+    project = shutil.copytree(small, tmp_path / "project")
+    (project / "inputs/partners/AZ.yaml").write_text("code: AZ\nname: [unclosed\n", encoding="utf-8")
+    assert template_context(project, "AM") == template_context(small, "AM")
+    with pytest.raises(InputProblems):
+        template_context(project, "AZ")
 
 
 def test_the_pool_renders_in_order_and_reports_each_document(small: Path) -> None:
