@@ -3,7 +3,7 @@ or a library's own start-up were free? An experiment, not a target.
 
 Run by hand, on a quiet machine, after ``startup_bench.py`` and ``diff_bench.py``:
 
-    python benchmarks/ceiling_bench.py [--runs 9] [--no-append]
+    python benchmarks/ceiling_bench.py [--runs 9] [--each] [--no-append]
 
 Two commands miss their targets as whole processes: a one-partner ``build --preview`` after an edit
 (target: at most 2x ``python -c "import docxtpl"``) and ``diff OLD NEW --redline OUT`` on the largest pair
@@ -21,6 +21,7 @@ ways in the same interleaved rounds as its baseline:
 
 None of these is fit to ship (a frozen record that can be changed, ``==`` by identity, files a third
 larger, plugins a user installed ignored); together they bound what tuning our own code could still win.
+With ``--each``, every one of the five is also taken away alone, to show what each is worth.
 The ceiling's outputs are checked to be the shipped command's (the same XML in every part), so that both
 do the same work.
 
@@ -47,10 +48,9 @@ from machine import describe_machine, publish  # benchmarks/: the script folder 
 
 REPO = Path(__file__).resolve().parent.parent
 
-CEILING = """import dataclasses, gc, os, runpy, sys, zipfile
-gc.disable()
-os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
-_dataclass = dataclasses.dataclass
+COSTS: dict[str, str] = {
+    "garbage collector": "gc.disable()\n",
+    "dataclass methods": """_dataclass = dataclasses.dataclass
 def _lean(cls=None, /, **options):
     options.pop("frozen", None)
     options["repr"] = False
@@ -58,19 +58,41 @@ def _lean(cls=None, /, **options):
         options["eq"] = False
     return _dataclass(**options) if cls is None else _dataclass(cls, **options)
 dataclasses.dataclass = _lean
-_compressor = zipfile._get_compressor
+""",
+    "zlib effort": """_compressor = zipfile._get_compressor
 zipfile._get_compressor = lambda compress_type, compresslevel=None: _compressor(compress_type, 1)
-sys.argv = ["strategy-builder", *sys.argv[1:]]
+""",
+    "pydantic plugin search": 'os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"\n',
+    "interpreter teardown": "",  # see _ceiling: the ending differs
+}
+"""The five costs the ceiling takes away, each as the code that takes it away before strategy-builder runs."""
+
+
+def _ceiling(removed: tuple[str, ...]) -> str:
+    """A strategy-builder process with the ``removed`` costs of :data:`COSTS` taken away."""
+    code = "import dataclasses, gc, os, runpy, sys, zipfile\n" + "".join(COSTS[name] for name in removed)
+    code += """sys.argv = ["strategy-builder", *sys.argv[1:]]
 code = 0
 try:
     runpy.run_module("strategy_builder", run_name="__main__")
 except SystemExit as end:
     code = end.code if isinstance(end.code, int) else 0
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(code)
 """
+    if "interpreter teardown" in removed:
+        return code + "sys.stdout.flush()\nsys.stderr.flush()\nos._exit(code)\n"
+    return code + "sys.exit(code)\n"
+
+
+CEILING = _ceiling(tuple(COSTS))
 """A strategy-builder process with the five costs of the module docstring taken away."""
+
+
+def _variants(each: bool) -> dict[str, str]:
+    """The ceiling, and with ``each`` every cost taken away alone (what each is worth)."""
+    variants = {"ceiling": CEILING}
+    if each:
+        variants.update({f"without the {name} alone": _ceiling((name,)) for name in COSTS})
+    return variants
 
 
 def _command() -> list[str]:
@@ -106,7 +128,7 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def preview(folder: Path, runs: int, lines: list[str]) -> None:
+def preview(folder: Path, runs: int, lines: list[str], variants: dict[str, str]) -> None:
     project = folder / "project"
     project.mkdir()
     for name in ("inputs", "templates"):
@@ -119,7 +141,7 @@ def preview(folder: Path, runs: int, lines: list[str]) -> None:
     edits = iter(range(1, 1_000_000))
     commands = {"import docxtpl": [sys.executable, "-c", "import docxtpl"],
                 "as shipped": [*_command(), *arguments],
-                "ceiling": [sys.executable, "-c", CEILING, *arguments]}
+                **{name: [sys.executable, "-c", code, *arguments] for name, code in variants.items()}}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
@@ -143,31 +165,37 @@ def preview(folder: Path, runs: int, lines: list[str]) -> None:
               "   | process | wall (median) | CPU (median) | against the baseline |", "   | --- | ---: | ---: | --- |",
               f"   | import docxtpl | {baseline[0] * 1000:.0f} ms | {baseline[1] * 1000:.0f} ms | baseline |",
               _line("as shipped", timings["as shipped"], baseline, faster=False),
-              _line("ceiling", timings["ceiling"], baseline, faster=False), ""]
+              *(_line(name, timings[name], baseline, faster=False) for name in variants), ""]
 
 
-def diff(folder: Path, runs: int, lines: list[str]) -> None:
+def diff(folder: Path, runs: int, lines: list[str], variants: dict[str, str]) -> None:
     old, new, _ = generate_pair(folder)
-    ours, ceiling, theirs = folder / "ours.docx", folder / "ceiling.docx", folder / "theirs.docx"
+    ours, theirs = folder / "ours.docx", folder / "theirs.docx"
+    outputs = {name: folder / f"variant-{index}.docx" for index, name in enumerate(variants)}
     arguments = ["diff", str(old), str(new), "--redline"]
     commands = {"python-redlines (Docxodus)": [sys.executable, "-c", THEIRS, str(old), str(new), str(theirs)],
                 "as shipped": [*_command(), *arguments, str(ours)],
-                "ceiling": [sys.executable, "-c", CEILING, *arguments, str(ceiling)]}
+                **{name: [sys.executable, "-c", code, *arguments, str(outputs[name])]
+                   for name, code in variants.items()}}
     timings = processes(commands, runs, cwd=folder)
-    _same_work(ours, ceiling, "redline")
+    for name, output in outputs.items():
+        _same_work(ours, output, f"redline ({name})")
     lines += ["2. `diff OLD NEW --redline OUT` on the generated 25,504-word pair (the largest pair; see "
               "diff_bench.py); baseline python-redlines 2.0 with Docxodus (target: at least 10x faster):", "",
               "   | process | wall (median) | CPU (median) | against the baseline |", "   | --- | ---: | ---: | --- |",
               f"   | python-redlines (Docxodus) | {timings['python-redlines (Docxodus)'][0] * 1000:.0f} ms | "
               f"{timings['python-redlines (Docxodus)'][1] * 1000:.0f} ms | baseline |",
               _line("as shipped", timings["as shipped"], timings["python-redlines (Docxodus)"], faster=True),
-              _line("ceiling", timings["ceiling"], timings["python-redlines (Docxodus)"], faster=True), ""]
+              *(_line(name, timings[name], timings["python-redlines (Docxodus)"], faster=True)
+                for name in variants), ""]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="interleaved rounds (default 9)")
     parser.add_argument("--no-append", action="store_true", help="do not append to benchmarks/RESULTS.md")
+    parser.add_argument("--each", action="store_true",
+                        help="also time each cost taken away alone (what each is worth; five more processes a round)")
     options = parser.parse_args()
     compile_package()
     load = os.getloadavg()[0]
@@ -180,10 +208,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         (folder / "preview").mkdir()
-        preview(folder / "preview", options.runs, lines)
+        variants = _variants(options.each)
+        preview(folder / "preview", options.runs, lines, variants)
         if baseline_available():
             (folder / "diff").mkdir()
-            diff(folder / "diff", options.runs, lines)
+            diff(folder / "diff", options.runs, lines, variants)
         else:
             lines.append("2. python-redlines[docxodus] is not installed (`pip install -e \".[bench]\"`): no diff "
                          "ceiling in this run.")
