@@ -32,9 +32,11 @@ __all__ = ["BuildOptions", "BuildResult", "Progress", "build", "build_project"]
 
 
 def _load(root: Path, options: BuildOptions, cache: InputCache) -> tuple[Project, Findings]:
-    # A preview of some partners reads their translations only (the watcher's rebuild of one partner).
-    translating = options.partners if options.preview and options.partners else None
-    result = load_project_with_translations(root, cache=cache, translating=translating)
+    # A preview of some partners (the watcher's rebuild of one partner) reads strategy.yaml, their files and
+    # their translations only: another partner's file with errors (a colleague's edit under way) does not
+    # stop it, and `check` or a draft reports the whole project.
+    only = set(options.partners) if options.preview and options.partners else None
+    result = load_project_with_translations(root, cache=cache, only=only)
     findings = result.findings.strict() if options.strict else result.findings
     if not options.preview:
         findings = for_circulation(findings)

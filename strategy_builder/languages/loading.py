@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
 from pathlib import Path
 
 from strategy_builder.errors import Findings
@@ -14,14 +13,13 @@ from strategy_builder.layout import ProjectLayout
 
 
 def load_project_with_translations(root: Path, *, only: set[str] | None = None,
-                                   cache: InputCache | None = None,
-                                   translating: Collection[str] | None = None) -> LoadResult:
+                                   cache: InputCache | None = None) -> LoadResult:
     """Read and validate ``inputs/`` (see :func:`strategy_builder.inputs.loading.load_project`) and, when
     the inputs are valid, the translation files of every declared language (``inputs/translations/``).
 
-    ``only`` reads only those partners; ``translating`` (a preview of some partners) reads every partner
-    but the translations of those alone. Either way only the languages the partners are printed in are
-    read, with their translation of ``strategy.yaml``: the others concern no document being made.
+    ``only`` (a preview of some partners) reads only those partners and their translations. Either way
+    only the languages the partners are printed in are read, with their translation of ``strategy.yaml``:
+    the others concern no document being made.
 
     The project carries its :class:`~strategy_builder.models.translations.Translations`; translation
     problems are findings like any other, and missing or stale values are warnings at the source's line.
@@ -33,8 +31,7 @@ def load_project_with_translations(root: Path, *, only: set[str] | None = None,
         return result
     if len(project.strategy.languages) <= 1 and not ProjectLayout.of(project.root).translations_dir.is_dir():
         return result
-    chosen = only if only is not None else translating
-    selection = frozenset(chosen) if chosen is not None else None
+    selection = frozenset(only) if only is not None else None
     translations, found = load_translations(project, selection=selection, every_partner=only is None)
     findings = Findings([*result.findings, *found])
     if findings.has_errors():

@@ -177,6 +177,22 @@ def test_preview_rerenders_only_changed_partners(tmp_path: Path) -> None:
     assert [p["code"] for p in narrowed["partners"]] == ["AM"]
 
 
+def test_a_preview_of_one_partner_is_not_stopped_by_another_partners_errors(tmp_path: Path) -> None:
+    # A colleague's file in the middle of an edit must not stop the preview of this one (nor the watcher's
+    # rebuild of it); a preview of every partner, and a draft, still report it and write nothing.
+    project = copy_sample(tmp_path / "p")
+    broken = project / "inputs/partners/MD.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: agreed", "status: agred", 1),
+                      encoding="utf-8")
+    narrowed = build_ok(project, "--preview", "--partner", "AM")
+    assert [p["code"] for p in narrowed["partners"]] == ["AM"] and (project / "build/preview/AM.docx").is_file()
+    for args in (("--preview",), ()):
+        result = run_cli("build", str(project), *args, "--format", "json")
+        assert result.returncode == 1, args
+        assert any(f["file"] == "inputs/partners/MD.yaml" for f in json.loads(result.stdout)["findings"])
+    assert not (project / "build/drafts").exists() or not any((project / "build/drafts").iterdir())
+
+
 def test_template_errors_stop_the_build_with_part_named(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
     document = Document(str(project / "templates/strategy.docx"))
