@@ -1,37 +1,28 @@
 """Comparing two reviewed documents: sections classified once, then aligned block by block and word by word.
 
-Each section's status comes from :func:`strategy_builder.models.section_changes.classify_sections`, the
-classification the build uses for a draft's changes table and manifest. For two builds the classification
-compares the manifests' content hashes (and the words, for edits made outside the build); for any other
-documents it compares each section's words without its own number, so that a section whose number changed
-only because others moved is ``renumbered``. Sections are matched by ID (a priority that moved to another
-area by its key), or by heading, a retitled heading by its content. Within matched sections the blocks are
-aligned and only changed pairs are word-diffed (see align.py); moved sections become moves in the redline.
+Each section's status comes from the one classification (:mod:`strategy_builder.review.classification`:
+sections matched by ID or heading, compared by the builds' content hashes or by their words). Within
+matched sections the blocks are aligned and only changed pairs are word-diffed (see align.py); moved
+sections become moves in the redline. Each section's changes are flattened for reports
+(:mod:`strategy_builder.review.change_list`), and what the diff does not compare is listed where it
+differs (:mod:`strategy_builder.review.not_compared`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-from collections.abc import Iterator, Sequence
-from difflib import SequenceMatcher
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from strategy_builder.models.section_changes import (
-    ChangeStatus, SectionChange, SectionFacts, classify_sections, draft_section_facts, longest_in_order,
-)
-from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
+from strategy_builder.models.section_changes import ChangeStatus, SectionChange, longest_in_order
 from strategy_builder.ooxml.body import HeaderFooter
-from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, Opaque, Picture, TextBox
 from strategy_builder.ooxml.redline import redline_document
-from strategy_builder.review.align import (
-    BlockPair, ObjectPair, RowPair, WordOp, align_blocks, normalise, object_text, similarity, visible_key,
-)
-from strategy_builder.review.review_document import (
-    ReviewDocument, SectionInfo, Segment, SectionKind, leading_number, review_body,
-)
+from strategy_builder.review.align import BlockPair, align_blocks
+from strategy_builder.review.change_list import Change, flatten_pairs, mark_renumbered
+from strategy_builder.review.classification import classify_documents
+from strategy_builder.review.not_compared import NotCompared, not_compared
+from strategy_builder.review.review_document import ReviewDocument, Segment, SectionKind, bare_title, review_body
 
 if TYPE_CHECKING:  # two builds' manifests and attributions come from the caller; this module only passes them on
     from strategy_builder.models.manifest import ManifestSection
@@ -39,7 +30,6 @@ if TYPE_CHECKING:  # two builds' manifests and attributions come from the caller
 
 SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from", "moved_to"]
 SectionStatus = ChangeStatus
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d+|[A-Z])(?:\.\d+)*\.?\s+")
 
 
 @dataclass(slots=True, eq=False)
@@ -53,24 +43,6 @@ class SegmentDiff:
     new: Segment | None
     pairs: list[BlockPair]
     move_id: int | None = None
-
-
-@dataclass(slots=True)
-class Change:
-    """One changed, inserted or deleted paragraph, table row or table, flattened for reports."""
-
-    kind: Literal["changed", "inserted", "deleted"]
-    location: str
-    old_text: str
-    new_text: str
-    ops: list[WordOp] = field(default_factory=list)
-    whitespace_only: bool = False
-    renumbered: bool = False
-
-    @property
-    def substantive(self) -> bool:
-        """A change of words (not only of spaces, and not only of the section's number)."""
-        return not self.whitespace_only and not self.renumbered
 
 
 @dataclass(slots=True)
@@ -118,19 +90,6 @@ class StoryDiff:
     pairs: list[BlockPair]
 
 
-@dataclass(frozen=True, slots=True)
-class NotCompared:
-    """Something a reader sees that the diff does not compare (a chart, SmartArt, an embedded object, a
-    drawing), found to differ: listed by name, and counted as a difference."""
-
-    kind: str
-    name: str
-    """``chart 2``: its kind and its place among those of the document (new side; old side when removed)."""
-    where: str
-    """The section (or header or footer) it is in."""
-    change: Literal["changed", "added", "removed"]
-
-
 @dataclass(slots=True)
 class DocumentDiff:
     """The comparison of two documents (one partner's drafts, or any two .docx files)."""
@@ -160,90 +119,6 @@ class DocumentDiff:
     def outside_changed(self) -> bool:
         """Whether content outside tracked sections changed (drafts only)."""
         return self.new.tracked and any(s.status != "unchanged" for s in self.sections if s.kind == "outside")
-
-
-def bare_title(title: str | None) -> str:
-    """A heading without its leading number, whitespace collapsed: ``2.3\tBorders`` -> ``Borders``."""
-    return " ".join(_LEADING_NUMBER.sub("", title or "", count=1).split())
-
-
-def _number_pattern(number: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.])" + re.escape(number) + r"(?!\d)")
-
-
-# ----------------------------------------------------------------------------------- classification
-
-
-def _fingerprint(blocks: list[Block], info: SectionInfo) -> str:
-    """The section's words (whitespace collapsed) without its own number: equal when only the number changed."""
-    text = "\n".join(str(visible_key(block)) for block in blocks)
-    if info.number:
-        text = _number_pattern(info.number).sub("#", text)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _document_facts(document: ReviewDocument, manifest: dict[str, ManifestSection] | None) -> list[SectionFacts]:
-    """The facts of every tracked or heading section of ``document``; ``manifest`` (a build's sections by ID)
-    adds the content hash of each section's inputs to what its words say."""
-    facts = []
-    blocks: dict[str, list[Block]] = {}  # each section's blocks over its segments (section_blocks, at once)
-    for segment in document.segments:
-        blocks.setdefault(segment.owner, []).extend(segment.blocks)
-    for info in document.sections.values():
-        if info.kind == "outside":
-            continue
-        words = _fingerprint(blocks.get(info.key, []), info)
-        if info.kind == "tracked" and info.section_id:
-            recorded = manifest.get(info.section_id) if manifest is not None else None
-            if recorded is not None:
-                facts.append(draft_section_facts(info.section_id, recorded.kind, recorded.title, recorded.number,
-                                                 f"{recorded.content_hash}|{words}"))
-            else:
-                kind = "priority" if info.section_id.count("/") == 2 else ""
-                facts.append(draft_section_facts(info.section_id, kind, bare_title(info.title), info.number, words))
-        else:
-            facts.append(SectionFacts(info.key, bare_title(info.title), info.number, words, None, None, info.area,
-                                      "heading"))
-    return facts
-
-
-def _heading_pairs(old: ReviewDocument, new: ReviewDocument) -> dict[str, str]:
-    """Old key -> new key of retitled headings whose content is mostly the same (Dice >= 0.5 on words),
-    matched in order (documents without tracked sections)."""
-    if old.tracked and new.tracked:
-        return {}
-    old_only = [k for k, s in old.sections.items() if k not in new.sections and s.kind == "heading"]
-    new_only = [k for k, s in new.sections.items() if k not in old.sections and s.kind == "heading"]
-    pairs: dict[str, str] = {}
-    used: set[str] = set()
-    for key in old_only:
-        old_text = " ".join(b.text for b in old.section_blocks(key))
-        best, best_score = None, 0.5
-        for candidate in new_only:
-            if candidate in used:
-                continue
-            score = similarity(old_text, " ".join(b.text for b in new.section_blocks(candidate)))
-            if score >= best_score:
-                best, best_score = candidate, score
-        if best is not None:
-            pairs[key] = best
-            used.add(best)
-    return pairs
-
-
-def classify_documents(old: ReviewDocument, new: ReviewDocument,
-                       old_manifest: Sequence[ManifestSection] | None = None,
-                       new_manifest: Sequence[ManifestSection] | None = None) -> list[SectionChange]:
-    """The classification of the two documents' sections (outside content aside).
-
-    With both builds' manifest sections, sections are compared as the build compared them (the hashes of
-    their inputs), and by their words too.
-    """
-    both = old_manifest is not None and new_manifest is not None and old.tracked and new.tracked
-    old_index = {s.id: s for s in old_manifest} if both and old_manifest is not None else None
-    new_index = {s.id: s for s in new_manifest} if both and new_manifest is not None else None
-    return classify_sections(_document_facts(old, old_index), _document_facts(new, new_index),
-                             pairs=_heading_pairs(old, new))
 
 
 # ------------------------------------------------------------------------------------------ segments
@@ -300,113 +175,6 @@ def diff_segments(old: ReviewDocument, new: ReviewDocument, renames: dict[str, s
 # ------------------------------------------------------------------------------------------ sections
 
 
-_PARAGRAPH_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)+)\s")
-
-
-def _compared_objects(block: Block) -> Iterator[tuple[Paragraph, InlineObject]]:
-    for paragraph in iter_paragraphs([block]):
-        for item in paragraph.objects:
-            if item.compared:
-                yield paragraph, item
-
-
-def _object_location(prefix: str, item: InlineObject, paragraph: Paragraph) -> str:
-    """``footnote 3 of 2.1.2``, ``text box 1``, ``table 1, row 2, cell 1: picture 1``."""
-    if isinstance(item, NoteReference):
-        name = f"{item.kind} {item.number}"
-    else:
-        same = [o for o in paragraph.objects if o.kind == item.kind]
-        name = f"{item.kind} {next((i for i, o in enumerate(same, 1) if o is item), 1)}"
-    number = _PARAGRAPH_NUMBER.match(paragraph.text)
-    return f"{prefix}{name}" + (f" of {number.group(1)}" if number else "")
-
-
-def _object_changes(pairs: list[ObjectPair], prefix: str, old: Paragraph, new: Paragraph) -> list[Change]:
-    changes: list[Change] = []
-    for pair in pairs:
-        item = pair.new if pair.new is not None else pair.old
-        assert item is not None
-        location = _object_location(prefix, item, new if pair.new is not None else old)
-        if pair.kind in ("inserted", "deleted"):
-            changes.append(Change(pair.kind, location, object_text(pair.old) if pair.old else "",  # type: ignore[arg-type]
-                                  object_text(pair.new) if pair.new else ""))
-        elif isinstance(pair.old, (TextBox, NoteReference)):
-            changes.extend(_flatten(pair.pairs, f"{location}: "))
-        elif isinstance(pair.old, Equation) and isinstance(pair.new, Equation):
-            changes.append(Change("changed", location, pair.old.text, pair.new.text, pair.ops))
-        elif isinstance(pair.old, Picture) and isinstance(pair.new, Picture):
-            before, after = pair.old.describe(), pair.new.describe()
-            changes.append(Change("changed", location, before, after, [("delete", before), ("insert", after)]))
-    return changes
-
-
-def _whole_objects(block: Block, kind: Literal["inserted", "deleted"], prefix: str) -> list[Change]:
-    """The objects of an inserted or deleted block: a footnote's or text box's text goes (or comes) with it."""
-    changes = []
-    for paragraph, item in _compared_objects(block):
-        text = object_text(item)
-        changes.append(Change(kind, _object_location(prefix, item, paragraph), text if kind == "deleted" else "",
-                              text if kind == "inserted" else ""))
-    return changes
-
-
-def _flatten(pairs: list[BlockPair], prefix: str = "") -> list[Change]:
-    changes: list[Change] = []
-    table = 0
-    for pair in pairs:
-        block = pair.new if pair.new is not None else pair.old
-        assert block is not None
-        if not isinstance(block, Paragraph):
-            table += 1
-        where = prefix if isinstance(block, Paragraph) else f"{prefix}table {table}"
-        if pair.kind == "equal":
-            continue
-        if pair.kind in ("inserted", "deleted"):
-            changes.append(Change(pair.kind, where, pair.old.text if pair.old else "",  # type: ignore[arg-type]
-                                  pair.new.text if pair.new else ""))
-            changes.extend(_whole_objects(block, pair.kind, prefix if isinstance(block, Paragraph)  # type: ignore[arg-type]
-                                          else f"{where}: "))
-        elif isinstance(block, Paragraph):
-            assert isinstance(pair.old, Paragraph) and isinstance(pair.new, Paragraph)
-            if pair.old.text != pair.new.text:
-                changes.append(Change("changed", where, pair.old.text, pair.new.text, pair.ops, pair.whitespace_only))
-            changes.extend(_object_changes(pair.objects, prefix, pair.old, pair.new))
-        else:
-            changes.extend(_flatten_rows(pair.rows, where))
-    for change in changes:
-        change.location = change.location.rstrip(": ")
-    return changes
-
-
-def _flatten_rows(rows: list[RowPair], where: str) -> list[Change]:
-    changes: list[Change] = []
-    old_row = new_row = 0
-    for row in rows:
-        old_row += row.old is not None
-        new_row += row.new is not None
-        number = new_row if row.new is not None else old_row
-        if row.kind in ("inserted", "deleted"):
-            changes.append(Change(row.kind, f"{where}, row {number}", row.old.text if row.old else "",  # type: ignore[arg-type]
-                                  row.new.text if row.new else ""))
-        elif row.kind == "changed":
-            for cell_number, cell in enumerate(row.cells, start=1):
-                changes.extend(_flatten(cell, f"{where}, row {number}, cell {cell_number}: "))
-    for change in changes:
-        change.location = change.location.rstrip(": ")
-    return changes
-
-
-def _mark_renumbered(changes: list[Change], old_number: str | None, new_number: str | None) -> None:
-    """Flag the changes that only replace the section's old number by its new one."""
-    if not old_number or not new_number or old_number == new_number:
-        return
-    old_pattern, new_pattern = _number_pattern(old_number), _number_pattern(new_number)
-    for change in changes:
-        if change.kind == "changed" and not change.whitespace_only and (
-                old_pattern.sub("#", normalise(change.old_text)) == new_pattern.sub("#", normalise(change.new_text))):
-            change.renumbered = True
-
-
 def _outside_status(changes: list[Change], in_old: bool, in_new: bool) -> SectionStatus:
     if not in_new:
         return "removed"
@@ -434,11 +202,11 @@ def _section_diffs(old: ReviewDocument, new: ReviewDocument, segments: list[Segm
         old_info = old.sections.get(old_key)
         info = new_info or old_info
         assert info is not None
-        changes = [c for p in parts if p.status != "moved_from" for c in _flatten(p.pairs)]
+        changes = [c for p in parts if p.status != "moved_from" for c in flatten_pairs(p.pairs)]
         change = by_owner.get(owner)
         old_number = change.old_number if change is not None else (old_info.number if old_info else None)
         new_number = change.new_number if change is not None else (new_info.number if new_info else None)
-        _mark_renumbered(changes, old_info.number if old_info else None, new_info.number if new_info else None)
+        mark_renumbered(changes, old_info.number if old_info else None, new_info.number if new_info else None)
         visible = any(c.substantive for c in changes)
         if change is None:  # content outside tracked sections (or before the first heading)
             status = _outside_status(changes, old_info is not None, new_info is not None)
@@ -481,56 +249,13 @@ def _story_diffs(old: list[HeaderFooter], new: list[HeaderFooter]) -> list[Story
 def _story_sections(stories: list[StoryDiff]) -> list[SectionDiff]:
     result = []
     for story in stories:
-        changes = _flatten(story.pairs)
+        changes = flatten_pairs(story.pairs)
         status = _outside_status(changes, story.old is not None, story.new is not None)
         if status in ("added", "removed") and not any(c.substantive for c in changes):
             status = "unchanged"  # an empty header on one side only is no header to a reader
         title = story.label[0].upper() + story.label[1:]
         result.append(SectionDiff(story.key, "outside", None, title, title if story.old else None, None, None,
                                   status, status == "changed", None, None, None, None, changes))
-    return result
-
-
-def _opaque(blocks: list[Block]) -> Iterator[Opaque]:
-    """Every object not compared in ``blocks``, also inside text boxes and notes, in reading order."""
-    for paragraph in iter_paragraphs(blocks):
-        for item in paragraph.objects:
-            if isinstance(item, Opaque):
-                yield item
-            elif isinstance(item, (TextBox, NoteReference)):
-                yield from _opaque(item.blocks)
-
-
-def _opaque_of(document: ReviewDocument) -> list[tuple[Opaque, str]]:
-    """Each object not compared with the section (or header or footer) it is in."""
-    found: list[tuple[Opaque, str]] = []
-    for segment in document.segments:
-        where = " ".join(document.sections[segment.owner].title.split())
-        found.extend((item, where) for item in _opaque(segment.blocks))
-    for story in document.body.headers_footers:
-        found.extend((item, story.label) for item in _opaque(story.blocks))
-    return found
-
-
-def _not_compared(old: ReviewDocument, new: ReviewDocument) -> list[NotCompared]:
-    """What is not compared but differs, kind by kind, in document order."""
-    before, after = _opaque_of(old), _opaque_of(new)
-    result: list[NotCompared] = []
-    for kind in dict.fromkeys([*(o.kind for o, _ in after), *(o.kind for o, _ in before)]):
-        olds = [(o, w) for o, w in before if o.kind == kind]
-        news = [(o, w) for o, w in after if o.kind == kind]
-        matcher = SequenceMatcher(None, [o.fingerprint for o, _ in olds], [o.fingerprint for o, _ in news],
-                                  autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
-            both = min(i2 - i1, j2 - j1)
-            for offset in range(both):
-                result.append(NotCompared(kind, f"{kind} {j1 + offset + 1}", news[j1 + offset][1], "changed"))
-            for index in range(j1 + both, j2):
-                result.append(NotCompared(kind, f"{kind} {index + 1}", news[index][1], "added"))
-            for index in range(i1 + both, i2):
-                result.append(NotCompared(kind, f"{kind} {index + 1}", olds[index][1], "removed"))
     return result
 
 
@@ -552,7 +277,7 @@ def diff_documents(old: ReviewDocument, new: ReviewDocument, *,
     segments = diff_segments(old, new, renames, moved)
     stories = _story_diffs(old.body.headers_footers, new.body.headers_footers)
     sections = _section_diffs(old, new, segments, classification, renames) + _story_sections(stories)
-    return DocumentDiff(old, new, segments, sections, stories, _not_compared(old, new),
+    return DocumentDiff(old, new, segments, sections, stories, not_compared(old, new),
                         (old.body.comments, new.body.comments))
 
 
@@ -562,5 +287,4 @@ def redline(diff: DocumentDiff, *, author: str, date: dt.date) -> bytes:
                             stories=diff.stories)
 
 
-__all__ = ["Change", "DocumentDiff", "NotCompared", "SectionDiff", "SegmentDiff", "StoryDiff", "bare_title",
-           "classify_documents", "diff_documents", "diff_segments", "leading_number", "redline"]
+__all__ = ["DocumentDiff", "SectionDiff", "SegmentDiff", "StoryDiff", "diff_documents", "diff_segments", "redline"]

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.models.section_changes import CHANGE_STATUSES
+from strategy_builder.review.change_list import Change
 from strategy_builder.review.compare import Comparison, MetaChange, PartnerDiff, Side
-from strategy_builder.review.diff import Change, NotCompared, SectionDiff
+from strategy_builder.review.diff import SectionDiff
+from strategy_builder.review.not_compared import NotCompared
 
 if TYPE_CHECKING:  # only two builds have attributions (and their inputs to read): imported by them
     from strategy_builder.review.attribution import Attribution

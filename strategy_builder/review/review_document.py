@@ -81,6 +81,16 @@ def leading_number(title: str) -> str | None:
     return match.group(1) if match else None
 
 
+def bare_title(title: str | None) -> str:
+    """A heading without its leading number, whitespace collapsed: ``2.3\tBorders`` -> ``Borders``."""
+    return " ".join(_LEADING_NUMBER.sub("", title or "", count=1).split())
+
+
+def number_pattern(number: str) -> re.Pattern[str]:
+    """Where a section's number ``2.3`` stands in a text as itself (not inside ``12.3`` or ``2.31``)."""
+    return re.compile(r"(?<![\w.])" + re.escape(number) + r"(?!\d)")
+
+
 def parse_section_id(section_id: str) -> tuple[str | None, str | None]:
     """``AM/legal_migration/seasonal-work`` -> (``AM``, ``legal_migration``); situation etc. have no area."""
     parts = section_id.split("/")
@@ -196,5 +206,5 @@ def read_document(path: Path | str | bytes, *, source: str | None = None,
     return review_package(package, force_headings=force_headings)
 
 
-__all__ = ["ReviewDocument", "SectionInfo", "Segment", "leading_number", "parse_section_id", "read_document",
-           "review_body", "review_package"]
+__all__ = ["ReviewDocument", "SectionInfo", "Segment", "bare_title", "leading_number", "number_pattern",
+           "parse_section_id", "read_document", "review_body", "review_package"]
