@@ -100,7 +100,7 @@ _EXPORTS: dict[str, str] = {
     "CommentsResult": "strategy_builder.review.returns:CommentsResult",
     "refresh_register": "strategy_builder.review.dispositions:refresh_project_register",
     "consolidate": "strategy_builder.review.consolidate:consolidate",
-    "ConsolidationResult": "strategy_builder.review.consolidate:ConsolidationResult",
+    "ConsolidationResult": "strategy_builder.review.consolidation_results:ConsolidationResult",
     # consultation rounds
     "round_status": "strategy_builder.rounds.status:round_status",
     "RoundStatus": "strategy_builder.rounds.status:RoundStatus",
@@ -186,7 +186,8 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names c
     from strategy_builder.languages.status import TranslationStatus, translation_status
     from strategy_builder.regional.overview import OverviewOptions, OverviewResult, build_overview
     from strategy_builder.regional.source import MatrixResult, partnership_matrix
-    from strategy_builder.review.consolidate import ConsolidationResult, consolidate
+    from strategy_builder.review.consolidate import consolidate
+    from strategy_builder.review.consolidation_results import ConsolidationResult
     from strategy_builder.review.returns import CommentsResult, read_comments
     from strategy_builder.rounds.replies import RepliesResult, write_replies
     from strategy_builder.rounds.status import RoundStatus, round_status
