@@ -37,7 +37,7 @@ from strategy_builder.models.manifest import Manifest, ManifestPartner, Manifest
 from strategy_builder.models.replies import REPLIES_FORMAT, RepliesManifest, ReplyEntry
 from strategy_builder.models.section_changes import classify_sections
 from strategy_builder.render.labels import catalogue, fill
-from strategy_builder.review.register import RegisterRow, normalise_disposition, read_register
+from strategy_builder.review.register import RegisterRow, normalise_disposition, open_in_office, read_register
 from strategy_builder.rounds.reply_document import ReplyLetter, ReplyLine, reply_document
 
 REGISTER_NAMES = ("register.xlsx", "register.csv", "register.json", "register.html")
@@ -282,6 +282,11 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
     snapshot = draft_dir if (draft_dir / "inputs" / "strategy.yaml").is_file() else layout.root
     strategy = load_strategy(snapshot)
     warnings = Findings()
+    if (lock := open_in_office(register_path)) is not None:
+        warnings.add(Finding(Location(str(register_path)), "reply.register-open",
+                             f"the register is open in {lock.describe()}: what is not saved there is not in these "
+                             "replies", Severity.WARNING,
+                             hint="save it there, then run 'reply' again: a register that changed gives new replies"))
     if snapshot != layout.root and (edited := _letter_edited(layout.root, strategy, to_draft)) is not None:
         warnings.add(edited)
     manifests = {n: read_manifest(layout.draft_dir(n)) for p in planned for n in p.commented}

@@ -17,7 +17,7 @@ from pathlib import Path
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest, require_project
 from strategy_builder.models.manifest import Manifest
-from strategy_builder.review.register import RegisterRow, normalise_disposition, read_register
+from strategy_builder.review.register import RegisterRow, normalise_disposition, open_in_office, read_register
 from strategy_builder.rounds.replies import REGISTER_NAMES, find_register, load_strategy
 
 
@@ -122,6 +122,9 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
         # A register that is there but cannot be read (open in Excel, damaged) stops the command: counted as
         # empty, every ministry would show as not returned, and every partner as overdue.
         rows = read_register(status.register)
+        if (lock := open_in_office(status.register)) is not None:
+            status.notes.append(f"the register is open in {lock.describe()}: what is not saved there is not "
+                                "counted")
     if not this_round:
         status.notes.append(f"no draft of round {consultation.round} has been built yet")
     overdue = status.register is not None and status.days_left < 0

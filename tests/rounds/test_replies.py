@@ -272,6 +272,20 @@ def test_reply_reads_the_register_strategy_yaml_names(round_two: dict, tmp_path:
     assert missing.returncode == 2 and "review/register.xlsx" in missing.stderr
 
 
+def test_a_register_open_in_an_office_program_is_said(round_two: dict, tmp_path: Path) -> None:
+    """What the team typed in Excel or LibreOffice and has not saved is not in the replies: with the register
+    open there (its lock file beside it), the replies are written from the saved file and a warning says so."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    (project / ".~lock.register.xlsx#").write_text(",lena,host1,03.12.2026 07:00,file:///x;", encoding="utf-8")
+    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [w["code"] for w in warnings] == ["reply.register-open"] and "lena" in warnings[0]["message"]
+
+
 def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_two: dict, tmp_path: Path) -> None:
     """The replies go out with draft 002 and print its letter; a letter typed into strategy.yaml afterwards is
     not silently dropped: a warning names where it is and how to send it (build a new draft)."""

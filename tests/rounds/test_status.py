@@ -127,6 +127,16 @@ def test_a_register_whose_id_column_was_renamed_stops_status(second_round: dict,
     assert result.returncode == 2 and "no 'ID' column" in json.loads(result.stdout)["error"]["message"]
 
 
+def test_a_register_open_in_an_office_program_is_said(second_round: dict, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(second_round["project"], project)
+    shutil.copy(second_round["register"], project / "register.json")
+    (project / "~$register.json").write_bytes(b"\x04lena")  # as Excel writes its owner file
+    state = json.loads(round_status_cli(project).stdout)
+    assert state["returns_known"] is True
+    assert [n for n in state["notes"] if "open in Microsoft Office by lena" in n and "not counted" in n]
+
+
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
     return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 

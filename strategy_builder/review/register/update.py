@@ -121,16 +121,25 @@ def _holder(lock_file: Path, program: str) -> str:
     return data[1: 1 + length].decode("cp1252", "replace").strip() if 0 < length < len(data) else ""
 
 
-def _refuse_if_open(path: Path, force: bool) -> None:
-    if force:
-        return
+def open_in_office(path: Path) -> OfficeLock | None:
+    """Who holds the register at ``path`` open in Excel or LibreOffice (also through a symbolic link), if
+    anyone: what they have not saved yet is not in the file."""
     for candidate in dict.fromkeys((path, real_path(path))):
         lock = office_lock(candidate)
         if lock is not None:
-            raise RegisterRefused(
-                f"{path}: the register is open in {lock.describe()}; an import now would be lost when it is "
-                "saved there", hint="save and close it there, then run again; if that program is no longer "
-                                    "running (the lock file is stale), run again with --force")
+            return lock
+    return None
+
+
+def _refuse_if_open(path: Path, force: bool) -> None:
+    if force:
+        return
+    lock = open_in_office(path)
+    if lock is not None:
+        raise RegisterRefused(
+            f"{path}: the register is open in {lock.describe()}; an import now would be lost when it is "
+            "saved there", hint="save and close it there, then run again; if that program is no longer "
+                                "running (the lock file is stale), run again with --force")
 
 
 def _open(path: Path, data: bytes) -> _RegisterFile:
@@ -268,4 +277,4 @@ def _backup(target: Path, data: bytes) -> Path:
 
 
 __all__ = ["BACKUP_DIR", "FORMATS", "OfficeLock", "RegisterUpdate", "check_register", "office_lock",
-           "read_register", "register_format", "register_lock", "update_register"]
+           "open_in_office", "read_register", "register_format", "register_lock", "update_register"]
