@@ -25,8 +25,9 @@ bytes with the file's byte-order mark and line endings as they were.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -578,6 +579,17 @@ class YamlEditor:
 
     def _path_of(self, node: _Node) -> FieldPath:
         return next(path for path, candidate in self._scan.nodes.items() if candidate is node)
+
+    @contextlib.contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """The edits made inside all stay, or, when one of them is refused (:class:`EditRefused`), none does:
+        a value is not left half changed (its text edited, its ``responds_to`` refused)."""
+        saved = (self.text, self._scanned, self._expected)
+        try:
+            yield
+        except EditRefused:
+            self.text, self._scanned, self._expected = saved
+            raise
 
     def result(self) -> bytes:
         """The edited file as bytes (with its byte-order mark, if it had one)."""

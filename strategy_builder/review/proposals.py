@@ -152,11 +152,12 @@ def propose(paths: Iterable[Path], project_dir: Path, *, author: str | None = No
         status: Literal["proposed", "already applied"] = "proposed" if current == base else "already applied"
         proposal = Proposal(file, current_path, line, section, base, new, status, changes, edits)
         try:
-            if status == "proposed":
-                editor.replace(current_path, edits)
-            mapping, key, after = responds_to_place(current_path)
-            if proposal.row_ids:
-                editor.add_to_list(mapping, key, proposal.row_ids, after=after)
+            with editor.all_or_nothing():  # the new text and the rows it answers, or neither
+                if status == "proposed":
+                    editor.replace(current_path, edits)
+                mapping, key, after = responds_to_place(current_path)
+                if proposal.row_ids:
+                    editor.add_to_list(mapping, key, proposal.row_ids, after=after)
         except EditRefused as error:
             result.needs_person.append(NeedsPerson("cannot-write", changes, file, format_path(current_path), line,
                                                    str(error), [new]))

@@ -157,3 +157,16 @@ def test_random_edits_of_a_literal_block_change_only_its_bytes(data: st.DataObje
     node = YamlEditor(raw, "x")._scan.nodes[("literal",)]
     assert out.startswith(raw[:len(BLOCKS[:node.start].encode())])
     assert out.endswith(BLOCKS[node.end:].encode())
+
+
+def test_edits_made_all_or_nothing_are_undone_together_when_one_is_refused() -> None:
+    raw = b"items:\n  - {text: Old words, lead: [HU]}\n  - text: Other words\n"
+    editor = YamlEditor(raw, "x.yaml")
+    with pytest.raises(EditRefused, match="not a block mapping"), editor.all_or_nothing():
+        editor.set_value(("items", 0, "text"), "New words")
+        editor.add_to_list(("items", 0), "responds_to", ["T-1"])  # a flow mapping takes no new key in place
+    assert editor.result() == raw and editor.value(("items", 0, "text")) == "Old words"
+    with editor.all_or_nothing():
+        editor.set_value(("items", 1, "text"), "New words")
+        editor.add_to_list(("items", 1), "responds_to", ["T-1"], after=("text",))
+    assert _read(editor.result())["items"][1] == {"text": "New words", "responds_to": ["T-1"]}

@@ -168,6 +168,30 @@ def test_a_value_edited_since_the_draft_needs_a_person(project: Path) -> None:
     assert result.needs_person[0].file == AM and result.needs_person[0].line is not None
 
 
+def test_a_value_whose_responds_to_cannot_be_written_is_not_written_either(project: Path) -> None:
+    """An action written as a flow mapping (``- {text: ..., lead: [HU]}``) cannot take a ``responds_to`` list
+    in place: the change needs a person (cannot-write) and nothing of it is written; its new text was written
+    all the same, and shown in the patch, without the rows it answers."""
+    text = (project / AM).read_text(encoding="utf-8")
+    block = ("          - text: Expert workshop on the EU integrated border management concept and on drafting a "
+             "national strategy\n            lead: [HU]\n            stakeholders: [EU Delegation, ICMPD]\n"
+             "            timeline: {start: 2010-09, end: 2010-12}\n")
+    assert block in text
+    flow = ("          - {text: Expert workshop on the EU integrated border management concept and on drafting a "
+            "national strategy, lead: [HU], stakeholders: [EU Delegation, ICMPD], timeline: {start: 2010-09, "
+            "end: 2010-12}}\n")
+    (project / AM).write_text(text.replace(block, flow), encoding="utf-8")
+    returned = _return(project, "AM_001_MFA.docx", [MFA_EDITS[0], MFA_EDITS[3]])
+    result = propose([returned], project)
+    assert [".".join(map(str, p.path)) for p in result.proposals] == [
+        "areas.illegal_migration.priorities.0.rationale"]
+    (refused,) = result.needs_person
+    assert refused.reason == "cannot-write" and refused.path == "areas.illegal_migration.priorities[0].actions[0].text"
+    apply_proposals(result, project)
+    after = (project / AM).read_text(encoding="utf-8")
+    assert flow in after and "centred on national security" in after
+
+
 def test_generated_numbers_need_a_person(project: Path) -> None:
     returned = _return(project, "AM_001_MFA.docx", [Edit("2.1.1", "2.1.2")])
     result = propose([returned], project)
