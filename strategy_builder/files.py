@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
@@ -267,6 +268,27 @@ def _publish(target: Path, temporary: str) -> None:
             os.unlink(temporary)
         _name_the_file(error, target, temporary)
         raise
+    _remove_leftovers(target)
+
+
+LEFTOVER_SECONDS = 3600.0
+"""A temporary file of a target older than this is a leftover: a write that was killed (``kill -9``, a power
+cut) before it could remove it. Writes last seconds at most; a younger one may be another process's, under way."""
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove the temporary files that killed writes of ``target`` left beside it (hidden, but a
+    ``git add -A`` or a file manager showing hidden files would find them). Best effort: a leftover that
+    cannot be removed stays, and the write that succeeded is not failed for it."""
+    prefix = f".{_temporary_stem(target)}."
+    length = len(prefix) + _TEMPORARY_EXTRA - 2  # the prefix holds the two dots already
+    cutoff = time.time() - LEFTOVER_SECONDS
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if (entry.name.startswith(prefix) and entry.name.endswith(".tmp") and len(entry.name) == length
+                    and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _name_the_file(error: BaseException, target: Path, temporary: str | None) -> None:
@@ -275,7 +297,7 @@ def _name_the_file(error: BaseException, target: Path, temporary: str | None) ->
     if not isinstance(error, OSError):
         return
     name = None if error.filename is None else os.fspath(error.filename)
-    hidden = f".{target.name}."
+    hidden = f".{_temporary_stem(target)}."
     if name is None or name == temporary or (os.path.abspath(os.path.dirname(name)) == str(target.parent)
                                              and os.path.basename(name).startswith(hidden)):
         error.filename = str(target)  # (filename2, where a rename names it, is the target already)

@@ -25,7 +25,9 @@ from strategy_builder.resources import DEFAULT_TEMPLATE, packaged_sample, packag
 
 GITIGNORE = ("# Drafts, previews and caches that strategy-builder writes\nbuild/\n"
              "# Files as they were before new-round, translate or a --force replaced them (git keeps history)\n"
-             ".backups/\n")
+             ".backups/\n"
+             "# A write killed half-way leaves a hidden temporary file; the next write of that file removes it\n"
+             ".*.tmp\n")
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ import errno
 import os
 import socket
 import stat
+import time
 from pathlib import Path
 from typing import IO
 
@@ -245,3 +246,21 @@ def test_files_are_replaced_by_the_one_writer_only() -> None:
                     isinstance(called.value, ast.Name) and called.value.id in ("os", "tempfile")):
                 own_writers.append(f"{name}:{node.lineno}")
     assert not own_writers, "files written without files.replace_file: " + ", ".join(own_writers)
+
+
+def test_temporary_files_that_killed_writes_left_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    # kill -9 (or a power cut) between writing the temporary file and renaming it leaves the temporary
+    # beside the file: the next write of that file removes it once it is old enough not to be another
+    # process's write under way; other files, and younger temporaries, are left alone.
+    path = tmp_path / "AM.yaml"
+    path.write_bytes(b"before")
+    stale, fresh = tmp_path / ".AM.yaml.k9ya4l5p.tmp", tmp_path / ".AM.yaml.q1w2e3r4.tmp"
+    others = [tmp_path / ".AZ.yaml.k9ya4l5p.tmp", tmp_path / ".AM.yaml.notes.tmp", tmp_path / "AM.yaml.k9ya4l5p.tmp"]
+    for leftover in (stale, fresh, *others):
+        leftover.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    for old in (stale, *others):
+        os.utime(old, (hours_ago, hours_ago))
+    replace_file(path, b"after")
+    assert path.read_bytes() == b"after" and not stale.exists()
+    assert fresh.exists() and all(other.exists() for other in others)
