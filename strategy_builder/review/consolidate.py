@@ -75,10 +75,10 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
     comments, comment_ids = _comments(returns, label)
     writer = BodyWriter(base_package, label)
     conflict_ids: dict[int, list[tuple[str, PlacedToken, PlacedToken]]] = {}
-    for index, first, last, note, stamp in merge.conflict_comments:
+    for conflict in merge.conflict_comments:
         comment_id = str(len(comments))
-        comments.append(MergedComment(comment_id, CONSOLIDATION_AUTHOR, stamp, "SB", text=note))
-        conflict_ids.setdefault(index, []).append((comment_id, first, last))
+        comments.append(MergedComment(comment_id, CONSOLIDATION_AUTHOR, conflict.date, "SB", text=conflict.text))
+        conflict_ids.setdefault(conflict.paragraph, []).append((comment_id, conflict.first, conflict.last))
     anchored = _write_paragraphs(base, targets, writer, comment_ids, conflict_ids)
     _unanchored(returns, comment_ids, anchored, base, writer)
     write_comments(base_package, comments)

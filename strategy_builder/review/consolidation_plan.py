@@ -225,6 +225,19 @@ def _span(text: str, lo: int, hi: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------- the merge
 
 
+@dataclass(frozen=True, slots=True)
+class ConflictComment:
+    """The comment strategy-builder writes at a clash, around the kept ministry's change."""
+
+    paragraph: int
+    """The base paragraph of the clash."""
+    first: PlacedToken
+    """The first and last kept tokens: the comment covers them."""
+    last: PlacedToken
+    text: str
+    date: str
+
+
 @dataclass(slots=True)
 class ClashResolver:
     """Resolves the clashes of each base paragraph in turn, collecting what the report, the comments and the
@@ -235,8 +248,7 @@ class ClashResolver:
     returns: list[OpenedReturn]
     clashes: list[Clash] = field(default_factory=list)
     dropped: list[DroppedChange] = field(default_factory=list)
-    conflict_comments: list[tuple[int, PlacedToken, PlacedToken, str, str]] = field(default_factory=list)
-    """(base paragraph, first kept item, last kept item, comment text, date)."""
+    conflict_comments: list[ConflictComment] = field(default_factory=list)
 
     def resolve(self, index: int, target: ParagraphTarget) -> None:
         """Drop the later ministries' edits where they clash with an earlier one's (see module docstring)."""
@@ -272,7 +284,7 @@ class ClashResolver:
             first = min(kept, key=lambda i: (i.start, i.order))
             last = max(kept, key=lambda i: (i.end, i.order))
             stamp = max((i.token.revision.date for i in cluster if i.token.revision), default="")
-            self.conflict_comments.append((index, first, last, note, stamp))
+            self.conflict_comments.append(ConflictComment(index, first, last, note, stamp))
         target.items = [i for i in target.items if id(i) not in removed]
         for attribute in ("mark_deleted", "paragraph_format", "row_deleted"):
             entries = getattr(target, attribute)
@@ -304,4 +316,5 @@ class ClashResolver:
         self.dropped.extend(dataclasses.replace(change, text=change.text.strip()) for change in changes)
 
 
-__all__ = ["CONTEXT_CHARS", "ClashResolver", "ParagraphTarget", "PlacedToken", "align_return", "place_edits"]
+__all__ = ["CONTEXT_CHARS", "ClashResolver", "ConflictComment", "ParagraphTarget", "PlacedToken", "align_return",
+           "place_edits"]

@@ -41,7 +41,8 @@ def test_two_ministries_rewording_the_same_words_clash_and_the_first_is_kept(bui
     assert (clash.kept_ministry, clash.other_ministries, clash.same) == ("Labour", ("Interior",), False)
     assert "mainly a country" in clash.kept_wording and "largely a country" in clash.other_wordings[0]
     assert {(d.ministry, d.kind) for d in resolver.dropped} == {("Interior", "insertion"), ("Interior", "deletion")}
-    assert len(resolver.conflict_comments) == 1 and "Interior" in resolver.conflict_comments[0][3]
+    (comment,) = resolver.conflict_comments
+    assert "Interior" in comment.text and comment.first.source == comment.last.source == 0
     # Interior's other deletion, which clashes with nothing, is still placed.
     kept = [item for target in targets for item in target.items if item.source == 1]
     assert [item.token.text for item in kept if item.token.kind == "delete"] == [" and diaspora engagement"]
