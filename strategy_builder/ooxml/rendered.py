@@ -21,8 +21,11 @@ from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers,
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
+from strategy_builder.ooxml.namespaces import BODY
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
-from strategy_builder.ooxml.pagination import break_before_headings, keep_short_tables_together
+from strategy_builder.ooxml.pagination import (
+    break_before_headings, keep_lead_ins_with_next, keep_short_tables_together,
+)
 from strategy_builder.ooxml.parser import XmlRefused, XmlTooLarge, parse_xml, serialize
 from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
@@ -67,13 +70,14 @@ def _contents(data: bytes, main: str, document: etree._Element, names: dict[str,
 def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
-                keep_short_tables: bool = False, language: str = "",
+                keep_short_tables: bool = False, keep_lead_ins: bool = False, language: str = "",
                 pending: tuple[str, str] | None = None, breaks_before: frozenset[str] = frozenset()) -> DocxContents:
     """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
 
     ``update_fields``: ask Word to refresh fields on opening (a contents without page numbers needs it);
     ``picture``: (marker, picture) puts the picture in place of the run whose text is the marker (the logo);
     ``keep_short_tables``: tables of a few rows never split across pages (ooxml/pagination.py);
+    ``keep_lead_ins``: a paragraph ending in a colon keeps with the list or table it introduces (likewise);
     ``language``: the language tag of a language version (``ru-RU``) for its styles and settings;
     ``pending``: (label, source language tag) for the values printed untranslated (ooxml/language.py);
     ``breaks_before``: section bookmarks whose headings start a new page (ooxml/pagination.py).
@@ -110,6 +114,9 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         raise PartProblem(main, f"section markers: {error}") from error
     if main in roots:
         apply_value_markers(roots[main])
+        body = roots[main].find(BODY)
+        if keep_lead_ins and body is not None:
+            keep_lead_ins_with_next(body)  # after the markers: a value's text ends where it is printed
         break_before_headings(roots[main], breaks_before)
     for name, root in roots.items():
         if name != main and any(OPEN in (t or "") for t in root.itertext()):

@@ -113,6 +113,7 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
                 description=strip_pending(properties.get("description") or stamp.description),
                 date=stamp.date, language=stamp.language_tag),
             compresslevel=6 if circulated else 1, update_fields=stamp.update_fields, keep_short_tables=True,
+            keep_lead_ins=True,
             picture=(LOGO_MARKER, Picture(stamp.logo)) if stamp.logo is not None else None,
             language=stamp.language_tag, pending=stamp.pending, breaks_before=stamp.page_breaks)
     except PartProblem as problem:

@@ -95,6 +95,18 @@ def test_every_sample_draft_converts_to_pdf_with_all_areas(built: Path, pdfs: Pa
         assert "\ue000" not in text
 
 
+def test_no_page_of_a_sample_draft_ends_with_a_lead_in(built: Path, pdfs: Path) -> None:
+    """A paragraph ending in a colon keeps with the list it introduces: LibreOffice ended page 11 of Armenia's
+    draft with "6.1.2 Proposed areas of cooperation:" and began page 12 with its bullets."""
+    footer = re.compile(r"^(Draft \d{3}|Page \d+ of \d+|Draft for consultation – not for publication)$")
+    for document in sorted(built.glob("*.docx")):
+        text = subprocess.run(["pdftotext", str(pdfs / f"{document.stem}.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        for number, page in enumerate(text.split("\f")[:-1], start=1):
+            lines = [line.strip() for line in page.splitlines() if line.strip() and not footer.match(line.strip())]
+            assert not (lines and lines[-1].endswith(":")), (document.name, number, lines[-1])
+
+
 def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) -> None:
     originals = [built / "AM.docx", built / "UA.docx"]
     _convert(originals, tmp_path / "rt", "docx:MS Word 2007 XML")
