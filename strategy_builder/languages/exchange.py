@@ -236,6 +236,8 @@ def _xlsx(values: list[ExportedValue], source: str, language: str, project: Proj
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in (row[XLSX_COLUMNS.index("Translation")], row[XLSX_COLUMNS.index("Note")]):
+            cell.number_format = "@"  # Text: what the translator types stays text ('15%' is no 0.15)
     sheet.freeze_panes = "F2"
     sheet.auto_filter.ref = sheet.dimensions
     fit_rows(sheet)
@@ -260,6 +262,8 @@ class ImportedUnit:
     """The fingerprint the file says its source text has (``None`` when a tool dropped it)."""
     note: str | None
     where: Location
+    stored_as: str | None = None
+    """What a spreadsheet stored instead of the text typed (``a number (0.15)``), or ``None``."""
 
 
 @dataclass(slots=True)
@@ -335,10 +339,22 @@ def _from_xlsx(data: bytes, name: str) -> tuple[str, list[ImportedUnit], int]:
         if not cell("Translation").strip():
             empty += 1
             continue
+        typed = row[index["Translation"]]  # there: the cell is not empty
         units.append(ImportedUnit(cell("Partner").strip(), cell("Key").strip(), cell("Source text"),
                                   cell("Translation"), cell("Fingerprint").strip() or None,
-                                  cell("Note").strip() or None, Location(name, number, None, cell("Key"))))
+                                  cell("Note").strip() or None, Location(name, number, None, cell("Key")),
+                                  None if isinstance(typed, str) else _stored_as(typed)))
     return language, units, empty
+
+
+def _stored_as(value: object) -> str:
+    """What a spreadsheet stored for a cell that is not text: Excel and LibreOffice turn a typed '15%' into
+    the number 0.15, '2,5' into 2.5 (in a comma-decimal locale), '1.05' into a date."""
+    if isinstance(value, bool):
+        return f"a truth value ({value})"
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return f"a date or time ({value})"
+    return f"a number ({value})"
 
 
 def import_translations(root: Path, path: Path) -> ImportResult:
@@ -385,6 +401,12 @@ def import_translations(root: Path, path: Path) -> ImportResult:
                                   f"the source text of {unit.key} was changed in the file (its fingerprint "
                                   f"{unit.fingerprint} no longer matches): the translation cannot be dated",
                                   hint="translate the source text as exported; change the English in the YAML"))
+            continue
+        if unit.stored_as is not None:
+            errors.append(Finding(unit.where, "import.not-text",
+                                  f"{unit.key}: the workbook stores the translation as {unit.stored_as}, not as the "
+                                  "text typed (a spreadsheet turns '15%' into 0.15 and '2,5' into 2.5)",
+                                  hint="format the cell as Text, type the translation again and save"))
             continue
         text = unit.target.replace("\r\n", "\n").strip()
         problem = _fit(item.value, text, unit.source)

@@ -153,6 +153,34 @@ def test_a_value_in_the_file_twice_with_two_translations_is_refused_at_both_plac
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
 
 
+def test_a_translation_the_spreadsheet_stored_as_a_number_or_date_is_refused_not_imported(
+        project: Path, tmp_path: Path) -> None:
+    """Excel and LibreOffice turn what is typed into a General cell into a number ('около 9,5' stays text, but
+    '9,5' becomes 9.5 and '15%' 0.15) or a date ('1.05'): imported as its str(), the Russian draft would print
+    '9.5' or '2010-05-01 00:00:00'. The export formats the Translation and Note cells as Text, so that typing
+    keeps text; a cell that is not text all the same is refused at its row, with every other error."""
+    import datetime as dt
+
+    import openpyxl
+
+    exported = export_translations(project, "ru", tmp_path / "ru.xlsx").path
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Translation") + 1
+    assert {sheet.cell(row, column).number_format for row in range(2, sheet.max_row + 1)} == {"@"}
+    sheet.cell(2, column).value = 0.15
+    sheet.cell(3, column).value = dt.datetime(2010, 5, 1)
+    workbook.save(exported)
+    before = {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")}
+    with pytest.raises(InputProblems) as refused:
+        import_translations(project, exported)
+    assert [(f.code, f.location.line) for f in refused.value.findings] == [("import.not-text", 2),
+                                                                           ("import.not-text", 3)]
+    assert "a number (0.15)" in refused.value.findings.items[0].message
+    assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
+
+
 def test_a_password_protected_workbook_is_named_as_such(project: Path, tmp_path: Path) -> None:
     returned = tmp_path / "ru-returned.xlsx"  # what Excel saves with a password: a compound file, no zip
     returned.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
