@@ -222,6 +222,28 @@ def require_project(project_dir: Path) -> None:
             f"{project_dir} is not a strategy-builder project: it has no {INPUTS_DIR}/ folder", hint=hint)
 
 
+def published_folder(path: Path) -> Path | None:
+    """The published folder ``path`` is in (or is), if any: a numbered draft, reply or overview folder
+    (``build/drafts/NNN``, ``build/replies/NNN``, ``build/overview/NNN`` with its manifest), which nothing
+    may change once published. Symbolic links are followed."""
+    resolved = path.resolve()
+    for folder in (resolved, *resolved.parents):
+        if (folder.name.isdigit() and folder.parent.name in (DRAFTS_DIR, REPLIES_DIR, OVERVIEW_DIR)
+                and folder.parent.parent.name == BUILD_DIR and (folder / MANIFEST_FILE).is_file()):
+            return folder
+    return None
+
+
+def refuse_published(path: Path, what: str = "the output") -> None:
+    """Refuse (exit 2) to write ``path`` when it is inside a published draft, reply or overview folder:
+    a report, redline, register or merged file named there would overwrite (or join) what went out."""
+    folder = published_folder(path)
+    if folder is not None:
+        raise EnvironmentProblem(f"{path} ({what}) is inside {folder}, a published folder that is never changed; "
+                                 "nothing was written", hint="write it outside the numbered folders of build/drafts, "
+                                                             "build/replies and build/overview")
+
+
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder (older formats upgraded, see :meth:`Manifest.from_json`);
     ``None`` if absent, unreadable or of a format this version does not read."""

@@ -92,6 +92,17 @@ project_argument = project_option(positional_alias=True)
 """``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""
 
 
+def outside_published(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Callback of an option or argument naming a file (or folder) to write: refused (exit 2) inside a
+    published draft, reply or overview folder, which nothing may change
+    (:func:`strategy_builder.layout.refuse_published`)."""
+    if value is not None:
+        from strategy_builder.layout import refuse_published
+
+        refuse_published(value, f"{param.opts[0] if param.param_type_name == 'option' else param.human_readable_name}")
+    return value
+
+
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     """A click callback reading an option's value as a date written ``YYYY-MM-DD`` (``None`` stays ``None``)."""
     if value is None:
