@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from strategy_builder.drafts.render_pass import render_planned, write_staged
 from strategy_builder.errors import Finding, Findings, Location, Severity, TemplateProblem
 from strategy_builder.layout import ProjectLayout
-from strategy_builder.office.libreoffice import (
-    INSTALL_HINT, ConversionPool, LibreOffice, PdfExport, find_libreoffice, font_problems, font_substitutes,
-    require_libreoffice,
+from strategy_builder.office.conversion import ConversionPool, PdfExport
+from strategy_builder.office.installation import (
+    INSTALL_HINT, LibreOffice, find_libreoffice, font_problems, font_substitutes, require_libreoffice,
 )
 from strategy_builder.office.pdf import bookmark_pages, page_count
 from strategy_builder.ooxml.package import DocxPackage

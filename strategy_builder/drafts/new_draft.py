@@ -47,7 +47,7 @@ def write_draft(project: Project, template: CompiledTemplate, store: DraftStore,
         raise InputProblems(Findings([stale_round.as_error()]))
     # The layout pass (LibreOffice) is imported by drafts only: a preview never pays for it.
     from strategy_builder.drafts.layout_pass import lay_out, plan_layout
-    from strategy_builder.office.libreoffice import ConversionFailed
+    from strategy_builder.office.conversion import ConversionFailed
 
     want_pdf = project.strategy.build.pdf if options.pdf is None else options.pdf
     plan = plan_layout(template.package, template.path, pdf=want_pdf)

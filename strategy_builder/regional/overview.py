@@ -169,7 +169,7 @@ def _write(inputs: RegionalInputs, matrix: RegionalMatrix, number: int, previous
     (staging / MANIFEST_FILE).write_bytes((manifest.model_dump_json(indent=2) + "\n").encode("utf-8"))
     snapshot_inputs(inputs.project, staging)
     if options.pdf:
-        from strategy_builder.office.libreoffice import PdfExport, convert_to_pdf
+        from strategy_builder.office.conversion import PdfExport, convert_to_pdf
 
         notify("converting to PDF with LibreOffice")
         # The round's issue date, not the clock, dates the PDF: the same inputs give the same bytes.

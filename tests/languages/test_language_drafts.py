@@ -178,7 +178,8 @@ def test_russian_drafts_open_in_libreoffice_with_cyrillic_text_in_carlito(sample
     """LibreOffice lays the Russian drafts out with the template's fonts: no glyph falls back to another font."""
     from pypdf import PdfReader
 
-    from strategy_builder.office.libreoffice import convert_to_pdf, find_libreoffice
+    from strategy_builder.office.conversion import convert_to_pdf
+    from strategy_builder.office.installation import find_libreoffice
 
     require_tool(find_libreoffice() is not None, "LibreOffice (soffice)")
     sources = [sample / f"build/drafts/001/ru/{code}.docx" for code in ("BY", "KZ", "UZ")]

@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_built_sample, require_tool
-from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.office.libreoffice import (
-    ConversionFailed, ConversionPool, LibreOffice, WorkerProcess, find_libreoffice, require_libreoffice,
-)
+from strategy_builder.office.conversion import ConversionFailed, ConversionPool, WorkerProcess
+from strategy_builder.office.installation import LibreOffice, find_libreoffice
 
 pytestmark = pytest.mark.libreoffice
 
@@ -139,7 +137,8 @@ def test_a_document_that_cannot_be_converted_is_named_after_the_others_are_done(
 _CONVERTING_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from strategy_builder.office.libreoffice import ConversionPool, find_libreoffice
+    from strategy_builder.office.conversion import ConversionPool
+    from strategy_builder.office.installation import find_libreoffice
 
     sources = [Path(p) for p in sys.argv[2:]]
     with ConversionPool(find_libreoffice(), workers=2, documents_per_process=1, scratch=Path(sys.argv[1]),
@@ -175,19 +174,10 @@ def test_an_interrupted_conversion_leaves_no_process_behind(documents: list[Path
     assert _wait_until_gone(str(scratch)) == []
 
 
-def test_without_libreoffice_the_error_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("STRATEGY_BUILDER_SOFFICE", str(tmp_path / "no-such" / "soffice"))
-    assert find_libreoffice() is None
-    with pytest.raises(EnvironmentProblem) as missing:
-        require_libreoffice("build --pdf")
-    assert missing.value.exit_code == 2
-    assert "libreoffice-writer-nogui" in (missing.value.hint or "")
-
-
 def test_pdfs_with_an_issue_date_are_byte_identical(documents: list[Path], tmp_path: Path, profiles: Path) -> None:
     import datetime as dt
 
-    from strategy_builder.office.libreoffice import PdfExport
+    from strategy_builder.office.conversion import PdfExport
 
     office = _office()
     export = PdfExport(issued=dt.date(2010, 11, 15))

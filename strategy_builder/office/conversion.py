@@ -1,4 +1,4 @@
-"""LibreOffice headless as a library: find it, check its fonts, and convert documents with a pool of workers.
+"""Converting documents with headless LibreOffice: a pool of workers, each running one office process at a time.
 
 The API (``build --pdf``, the layout pass of the contents and the regional overview use it)::
 
@@ -7,9 +7,9 @@ The API (``build --pdf``, the layout pass of the contents and the regional overv
         pdfs = pool.convert([Path("AM.docx"), Path("GE.docx")], out_dir)   # out_dir/AM.pdf, out_dir/GE.pdf
         # PdfExport(issued=date): byte-identical PDFs (creation date and identifier fixed)
 
-* :func:`find_libreoffice` returns ``None`` when LibreOffice is not installed; :func:`require_libreoffice`
-  raises instead. ``STRATEGY_BUILDER_SOFFICE`` names the ``soffice`` to use (a path that does not exist
-  means "no LibreOffice", which is how the tests play a machine without it).
+* Finding LibreOffice (:func:`~strategy_builder.office.installation.require_libreoffice`) and its fonts:
+  :mod:`strategy_builder.office.installation`; starting and killing its processes:
+  :mod:`strategy_builder.office.processes`.
 * :class:`ConversionPool` keeps ``workers`` worker slots, each with its own LibreOffice profile for the
   pool's lifetime (parallel LibreOffice processes sharing a profile collide). A worker runs one headless
   LibreOffice process that converts a batch of at most ``documents_per_process`` documents, then a fresh
@@ -32,155 +32,26 @@ after the first forwarded conversion. See docs/build.md ("PDF and the layout pas
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import hashlib
 import json
 import math
 import os
-import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
+from strategy_builder.office.installation import LibreOffice, require_libreoffice
 from strategy_builder.office.pdf import make_reproducible
-
-SOFFICE_VARIABLE = "STRATEGY_BUILDER_SOFFICE"
-"""Environment variable naming the ``soffice`` to use instead of the one on ``PATH``."""
-
-INSTALL_HINT = ("install LibreOffice Writer and the metric-compatible fonts, e.g. on Debian or Ubuntu: "
-                "apt-get install --no-install-recommends libreoffice-writer-nogui fonts-crosextra-carlito "
-                "fonts-liberation2 fonts-crosextra-caladea")
-"""What to install, said by every error and warning about a missing LibreOffice."""
-
-MINIMUM_VERSION = (7, 4)
-"""PDF export options are passed as JSON on the command line, which LibreOffice understands since 7.4."""
-
-METRIC_COMPATIBLE: dict[str, tuple[str, ...]] = {
-    "Calibri": ("Calibri", "Carlito"),
-    "Cambria": ("Cambria", "Caladea"),
-    "Arial": ("Arial", "Liberation Sans"),
-    "Times New Roman": ("Times New Roman", "Liberation Serif"),
-    "Courier New": ("Courier New", "Liberation Mono"),
-}
-"""Word's fonts and the free fonts with the same metrics: with one of them a line breaks where Word breaks it."""
-
-FONT_PACKAGES = {"Calibri": "fonts-crosextra-carlito", "Cambria": "fonts-crosextra-caladea",
-                 "Arial": "fonts-liberation2", "Times New Roman": "fonts-liberation2",
-                 "Courier New": "fonts-liberation2"}
-
-_RESTART_REQUESTED = 81
-"""Exit code of the office binary after it created a fresh profile: run it again (the launcher would)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LibreOffice:
-    """An installed LibreOffice: what to run and which version it is."""
-
-    executable: Path
-    """The program started for each conversion: the office binary itself where it can be found."""
-    version: str
-    """``7.4.7.2``; ``""`` when it could not be read."""
-    direct: bool = False
-    """``executable`` is ``soffice.bin`` (started without the launcher script, so that it can be given a
-    parent-death signal and its fresh-profile restart is handled here)."""
-
-    @property
-    def label(self) -> str:
-        """``LibreOffice 7.4.7.2``: how manifests and messages name it."""
-        return f"LibreOffice {self.version}".strip()
-
-    def version_tuple(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in re.findall(r"\d+", self.version)[:4])
-
-
-_FOUND: dict[tuple[str, float], LibreOffice] = {}
-
-
-def find_libreoffice() -> LibreOffice | None:
-    """The LibreOffice to use (``STRATEGY_BUILDER_SOFFICE`` or ``soffice`` on ``PATH``), or ``None``."""
-    configured = os.environ.get(SOFFICE_VARIABLE)
-    if configured is not None:
-        candidate = shutil.which(configured) if configured else None
-    else:
-        candidate = shutil.which("soffice") or shutil.which("libreoffice")
-    if candidate is None:
-        return None
-    program = Path(candidate).resolve()
-    try:
-        key = (str(program), program.stat().st_mtime)
-    except OSError:
-        return None
-    if key in _FOUND:
-        return _FOUND[key]
-    binary = program.with_name("soffice.bin")
-    direct = sys.platform.startswith("linux") and binary.is_file() and os.access(binary, os.X_OK)
-    executable = binary if direct else program
-    version = ""
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        printed = subprocess.run([str(executable), "--version"], capture_output=True, text=True, timeout=60,
-                                 env=_environment(direct)).stdout
-        match = re.search(r"LibreOffice\s+([0-9][0-9.]*)", printed)
-        version = match.group(1) if match else ""
-    office = LibreOffice(executable, version, direct)
-    _FOUND[key] = office
-    return office
-
-
-def require_libreoffice(purpose: str) -> LibreOffice:
-    """The LibreOffice to use for ``purpose``; raises :class:`EnvironmentProblem` (exit 2) when it is
-    missing or older than 7.4, with the package to install."""
-    office = find_libreoffice()
-    if office is None:
-        raise EnvironmentProblem(f"{purpose} needs LibreOffice, which is not installed (no 'soffice' on PATH)",
-                                 hint=INSTALL_HINT)
-    if office.version and office.version_tuple()[:2] < MINIMUM_VERSION:
-        raise EnvironmentProblem(f"{purpose} needs LibreOffice 7.4 or newer; {office.label} is installed",
-                                 hint=INSTALL_HINT)
-    return office
-
-
-def font_substitutes(families: Iterable[str]) -> dict[str, str]:
-    """Font family -> the family this machine renders it with (fontconfig's choice, as LibreOffice's).
-
-    An empty value means fontconfig could not be asked (``fc-match`` missing).
-    """
-    result: dict[str, str] = {}
-    fc_match = shutil.which("fc-match")
-    for family in sorted(set(families)):
-        if fc_match is None:
-            result[family] = ""
-            continue
-        try:
-            printed = subprocess.run([fc_match, "-f", "%{family[0]}", family], capture_output=True, text=True,
-                                     timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            printed = ""
-        result[family] = printed
-    return result
-
-
-def font_problems(substitutes: dict[str, str]) -> list[str]:
-    """Messages for fonts rendered with a font whose metrics differ (lines would break elsewhere than in Word)."""
-    problems = []
-    for family, used in sorted(substitutes.items()):
-        compatible = METRIC_COMPATIBLE.get(family, (family,))
-        if used and used not in compatible:
-            package = FONT_PACKAGES.get(family)
-            problems.append(f"the font {family} is rendered with {used}, whose metrics differ, so page numbers "
-                            f"may not match Word's" + (f" (install {package})" if package else ""))
-    return problems
-
-
-# --------------------------------------------------------------------------- conversion
+from strategy_builder.office.processes import (
+    RESTART_REQUESTED, describe_exit, die_with_parent, kill_group, log_tail, office_environment, sweep_dead_pools,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +160,7 @@ class ConversionPool:
         self.statistics = PoolStatistics()
         if scratch is not None:
             scratch.mkdir(parents=True, exist_ok=True)
-            _sweep_dead_pools(scratch)
+            sweep_dead_pools(scratch)
         self._home = Path(tempfile.mkdtemp(prefix=f"pool-{os.getpid()}-", dir=scratch))
         self._profiles = profiles if profiles is not None else self._home
         self._running: list[_Run] = []
@@ -377,10 +248,10 @@ class ConversionPool:
                 if polled is None and not timed_out:
                     continue
                 if timed_out:
-                    _kill(run.process)
+                    kill_group(run.process)
                 code = run.process.wait()
                 self._running.remove(run)
-                if code == _RESTART_REQUESTED and not run.restarted and not timed_out:
+                if code == RESTART_REQUESTED and not run.restarted and not timed_out:
                     # A fresh profile was just created and the office asks to be started again, as its
                     # launcher would do: the same worker runs the same batch once more.
                     self._start(run.worker, run.items, run.output_dir, run.log, run.filter_argument, restarted=True)
@@ -402,8 +273,8 @@ class ConversionPool:
                      *(str(item.staged) for item in items)]
         with open(log, "ab") as stream:
             process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=stream, stderr=subprocess.STDOUT,
-                                       env=_environment(self.office.direct), start_new_session=True,
-                                       preexec_fn=_die_with_parent if self.office.direct else None)
+                                       env=office_environment(self.office.direct), start_new_session=True,
+                                       preexec_fn=die_with_parent if self.office.direct else None)
         deadline = time.monotonic() + self.startup_seconds + self.seconds_per_document * len(items)
         run = _Run(worker, items, process, output_dir, log, deadline, filter_argument, restarted)
         self._running.append(run)
@@ -435,13 +306,13 @@ class ConversionPool:
         # After a crash only the first missing document was being converted; the others never started.
         tried = missing[:1] if abnormal else missing
         reason = ("LibreOffice did not finish within the time allowed" if timed_out else
-                  f"LibreOffice stopped ({_describe_exit(code)})" if abnormal else
+                  f"LibreOffice stopped ({describe_exit(code)})" if abnormal else
                   "LibreOffice could not open or export it")
         retry: list[list[_Item]] = []
         for item in tried:
             item.attempts += 1
             if item.attempts >= self.attempts:
-                failures.append(FailedConversion(item.source, f"{reason}; {_tail(run.log)}".rstrip("; ")))
+                failures.append(FailedConversion(item.source, f"{reason}; {log_tail(run.log)}".rstrip("; ")))
             else:
                 retry.append([item])  # on its own, so that a document that crashes again harms no other
         untried = missing[1:] if abnormal else []
@@ -451,7 +322,7 @@ class ConversionPool:
 
     def _kill_all(self) -> None:
         for run in self._running:
-            _kill(run.process)
+            kill_group(run.process)
             with contextlib.suppress(Exception):
                 run.process.wait(timeout=10)
         self._running.clear()
@@ -467,42 +338,6 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, workers: int = 1,
         return pool.convert(sources, out_dir, export)
 
 
-# --------------------------------------------------------------------------- process helpers
-
-
-def _environment(direct: bool) -> dict[str, str]:
-    environment = dict(os.environ)
-    environment["SAL_ENABLE_FILE_LOCKING"] = "1"
-    # A PDF's creation date carries the converter's UTC offset ("Z'" or "+14'00'"): make_reproducible sets
-    # the date, but the offset's length would vary with the machine's time zone, and the bytes with it.
-    environment["TZ"] = "UTC"
-    if direct:  # what the soffice launcher script sets before it starts the office binary
-        environment["LO_SAVE_LC_ALL"] = os.environ.get("LC_ALL", "")
-        environment["LC_ALL"] = "C"
-    return environment
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Ask Linux to kill this (child) process when the process that started it dies, even by SIGKILL."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Kill a process and everything it started (it leads its own process group)."""
-    if process.poll() is not None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # children it may have left in its group
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        process.kill()
-
-
 def _complete_pdf(path: Path) -> bool:
     """A PDF that LibreOffice finished writing (it ends with ``%%EOF``)."""
     try:
@@ -515,39 +350,5 @@ def _complete_pdf(path: Path) -> bool:
         return False
 
 
-def _describe_exit(code: int) -> str:
-    if code < 0:
-        with contextlib.suppress(ValueError):
-            return f"killed by {signal.Signals(-code).name}"
-    return f"exit code {code}"
-
-
-def _tail(log: Path, lines: int = 3) -> str:
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    kept = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
-    return " | ".join(kept[-lines:])[:300]
-
-
-def _sweep_dead_pools(scratch: Path) -> None:
-    """Remove the folders of pools whose process is gone (a build killed before it could clean up)."""
-    for folder in scratch.glob("pool-*-*"):
-        match = re.match(r"pool-(\d+)-", folder.name)
-        if match is None or not folder.is_dir():
-            continue
-        pid = int(match.group(1))
-        if pid == os.getpid():
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            continue
-
-
-__all__ = ["ConversionFailed", "ConversionPool", "FailedConversion", "INSTALL_HINT", "LibreOffice", "PdfExport",
-           "PoolStatistics", "WorkerProcess", "convert_to_pdf", "find_libreoffice", "font_problems",
-           "font_substitutes", "require_libreoffice"]
+__all__ = ["ConversionFailed", "ConversionPool", "FailedConversion", "PdfExport", "PoolStatistics", "WorkerProcess",
+           "convert_to_pdf"]
