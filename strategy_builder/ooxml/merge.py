@@ -8,6 +8,9 @@ inserted table row. Every revision keeps its original date; its author is the la
 :func:`strategy_builder.ooxml.text.paragraph_atoms`), so the base's formatting, bookmarks (the tracked
 sections) and fields stay where they were.
 
+The merged file's comments (copied from the returns or written anew, with their threads, resolved states
+and people) are written by :func:`strategy_builder.ooxml.comments.write_comments`.
+
 Content copied from a return (inserted text's run properties, new paragraphs' properties, inserted rows) is
 cleaned first: styles the base does not define, numbering, images, links and bookmarks of the other package
 are dropped, so nothing points into a package that is not there.
@@ -23,38 +26,22 @@ from typing import cast
 from lxml import etree
 
 from strategy_builder.ooxml.accept import reject_all
+from strategy_builder.ooxml.comments import write_comments
 from strategy_builder.ooxml.edits import Revision, Token
 from strategy_builder.ooxml.namespaces import (
-    AUTHOR, BODY, COMMENT, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, CT, DATE, DEL,
-    DEL_INSTR_TEXT, DEL_TEXT, ID, INITIALS, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, PKG_REL, PPR, PPR_CHANGE, PSTYLE,
-    RPR, RPR_CHANGE, SECT_PR, STYLE, STYLE_ID, TBL, TC, TR, TRPR, TR_PR_CHANGE, TBL_PR_EX, VAL, W, W14, W15,
-    XML_SPACE, P, R, T, qn,
+    AUTHOR, BODY, COMMENT_RANGE_END, COMMENT_RANGE_START, COMMENT_REFERENCE, DATE, DEL,
+    DEL_INSTR_TEXT, DEL_TEXT, ID, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, PPR, PPR_CHANGE, PSTYLE,
+    RPR, RPR_CHANGE, SECT_PR, TBL, TC, TR, TRPR, TR_PR_CHANGE, TBL_PR_EX, VAL, W, P, R, T, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.parser import parse_xml, serialize
+from strategy_builder.ooxml.parser import serialize
 from strategy_builder.ooxml.runs import Piece, merge_wrappers, sanitised_copy, split_runs, text_run
 from strategy_builder.ooxml.text import paragraph_atoms
-from strategy_builder.ooxml.tree import add_mark_properties
-
-REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-REL_COMMENTS_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
-REL_PEOPLE = "http://schemas.microsoft.com/office/2011/relationships/people"
-CT_COMMENTS = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
-CT_COMMENTS_EXTENDED = "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"
-CT_PEOPLE = "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml"
-_COMMENT_PARTS = ((REL_COMMENTS, "comments.xml", CT_COMMENTS),
-                  (REL_COMMENTS_EXTENDED, "commentsExtended.xml", CT_COMMENTS_EXTENDED),
-                  (REL_PEOPLE, "people.xml", CT_PEOPLE))
-_DROPPED_COMMENT_PARTS = ("/commentsIds", "/commentsExtensible")
-"""Parts with durable comment ids of the base, which would no longer match its comments."""
+from strategy_builder.ooxml.styles import known_styles
+from strategy_builder.ooxml.tree import add_mark_properties, detach
 
 _PARAGRAPH_PROPERTIES_DROPPED = tuple(qn(f"w:{name}") for name in ("numPr", "sectPr", "framePr", "cnfStyle"))
 _BREAK = "{urn:strategy-builder:merge}break"
-W14_PARA_ID, W14_TEXT_ID = qn("w14:paraId"), qn("w14:textId")
-W15_COMMENT_EX, W15_PARA_ID, W15_PARA_ID_PARENT, W15_DONE = (
-    qn("w15:commentEx"), qn("w15:paraId"), qn("w15:paraIdParent"), qn("w15:done"))
-
-
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A token of return ``source`` placed on a base paragraph: its range there, and for a comment anchor the
@@ -137,7 +124,7 @@ class BodyWriter:
         clean = self.relabel(copy.deepcopy(rpr), source)
         for style in clean.iter(qn("w:rStyle")):
             if style.get(VAL) not in self.styles:
-                _remove(style)
+                detach(style)
         for mark in [c for c in clean if c.tag in (INS, DEL, MOVE_FROM, MOVE_TO)]:
             clean.remove(mark)
         return clean
@@ -147,10 +134,10 @@ class BodyWriter:
             return None
         clean = self.relabel(copy.deepcopy(ppr), source)
         for element in list(clean.iter(*_PARAGRAPH_PROPERTIES_DROPPED)):
-            _remove(element)
+            detach(element)
         for style in clean.iter(PSTYLE):
             if style.get(VAL) not in self.styles:
-                _remove(style)
+                detach(style)
         mark = clean.find(RPR)
         if mark is not None:
             clean.remove(mark)
@@ -288,7 +275,7 @@ class BodyWriter:
             while top.getparent() is not None and top.getparent() is not paragraph:
                 top = top.getparent()  # type: ignore[assignment]  # checked in the loop condition
             if top is not placeholder:  # a break inside a link or a content control: cut after it
-                _remove(placeholder)
+                detach(placeholder)
                 top.addnext(placeholder)
             new = etree.Element(P)
             properties = self.paragraph_properties(placed.token.paragraph_properties, placed.source)
@@ -304,7 +291,7 @@ class BodyWriter:
                 if child.tag != PPR:
                     new.append(child)
             paragraph.addprevious(new)
-            _remove(placeholder)
+            detach(placeholder)
             assert placed.token.revision is not None  # an inserted mark is always somebody's
             self._set_mark(new, INS, placed.source, placed.token.revision)
             after = self.paragraph_properties(placed.token.after_properties, placed.source)
@@ -343,7 +330,7 @@ class BodyWriter:
                             child.insert(0, cleaned)
             for style in list(cell.iter(qn("w:rStyle"))):
                 if style.get(VAL) not in self.styles:
-                    _remove(style)
+                    detach(style)
         if anchor_row is not None:
             anchor_row.addnext(clean)
             return
@@ -372,141 +359,6 @@ def _row_marked(row: etree._Element) -> bool:
     return trpr is not None and any(c.tag in (INS, DEL) for c in trpr)
 
 
-def _remove(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is not None:
-        parent.remove(element)
-
-
-def known_styles(package: DocxPackage) -> set[str]:
-    """The style ids the package defines."""
-    names = package.part_of_type("/styles")
-    if not names:
-        return set()
-    return {style.get(STYLE_ID, "") for style in package.xml(names[0]).iter(STYLE)}
-
-
-# ----------------------------------------------------------------------------------------- comments
-
-
-@dataclass(frozen=True, slots=True)
-class MergedComment:
-    """A comment of the merged file: copied from a return (``element``) or written anew (``text``)."""
-
-    comment_id: str
-    author: str
-    date: str
-    initials: str = ""
-    element: etree._Element | None = None
-    text: str = ""
-    parent_id: str | None = None
-    done: bool | None = None
-    account: str = ""
-
-
-def comment_elements(package: DocxPackage) -> dict[str, etree._Element]:
-    """The file's ``w:comment`` elements by their id."""
-    names = package.part_of_type("/comments")
-    if not names:
-        return {}
-    return {element.get(ID, ""): element for element in package.xml(names[0]).iter(COMMENT)}
-
-
-def write_comments(package: DocxPackage, comments: list[MergedComment]) -> None:
-    """Replace the package's comments (and their threads, resolved states and people) with ``comments``."""
-    main = package.main_part_name()
-    folder = main.rsplit("/", 1)[0]
-    rels_name = f"{folder}/_rels/{main.rsplit('/', 1)[1]}.rels"
-    rels = parse_xml(package.parts[rels_name], part=rels_name) if rels_name in package.parts else \
-        etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})  # type: ignore[dict-item]
-    types = parse_xml(package.parts["[Content_Types].xml"], part="[Content_Types].xml")
-    related = package.related_parts(main)
-    for rel in list(rels):
-        kind = rel.get("Type", "")
-        if any(kind.endswith(suffix) for suffix in _DROPPED_COMMENT_PARTS) or \
-                any(kind == rel_type for rel_type, _, _ in _COMMENT_PARTS):
-            target = related.get(rel.get("Id", ""), ("", ""))[1]
-            if target:
-                package.parts.pop(target, None)
-                for override in list(types):
-                    if override.get("PartName") == "/" + target:
-                        types.remove(override)
-            rels.remove(rel)
-    if comments:
-        styles = known_styles(package)
-        parts = _comment_parts(comments, styles)
-        taken = {rel.get("Id") for rel in rels}
-        for (rel_type, name, content_type), data in zip(_COMMENT_PARTS, parts, strict=True):
-            if data is None:
-                continue
-            number = 1
-            while f"rIdSb{number}" in taken:
-                number += 1
-            taken.add(f"rIdSb{number}")
-            etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=f"rIdSb{number}", Type=rel_type, Target=name)
-            package.parts[f"{folder}/{name}"] = data
-            etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{folder}/{name}", ContentType=content_type)
-    package.parts[rels_name] = serialize(rels)
-    package.parts["[Content_Types].xml"] = serialize(types)
-
-
-def _comment_parts(comments: list[MergedComment], styles: set[str]) -> tuple[bytes, bytes | None, bytes | None]:
-    nsmap = {"w": W, "w14": W14, "w15": W15}
-    root = etree.Element(qn("w:comments"), nsmap=nsmap)
-    extended = etree.Element(qn("w15:commentsEx"), nsmap=nsmap)
-    people = etree.Element(qn("w15:people"), nsmap=nsmap)
-    para_of: dict[str, str] = {}
-    needs_extended = False
-    for number, comment in enumerate(comments, start=1):
-        if comment.element is not None:
-            element = copy.deepcopy(comment.element)
-            for node in list(element.iter(qn("w:rStyle"), PSTYLE)):
-                if node.get(VAL) not in styles:
-                    _remove(node)
-        else:
-            element = etree.Element(COMMENT)
-            for line in comment.text.split("\n"):
-                paragraph = etree.SubElement(element, P)
-                etree.SubElement(etree.SubElement(paragraph, R), qn("w:annotationRef"))
-                run = etree.SubElement(paragraph, R)
-                text = etree.SubElement(run, T)
-                text.text = line
-                text.set(XML_SPACE, "preserve")
-        element.set(ID, comment.comment_id)
-        element.set(AUTHOR, comment.author)
-        if comment.date:
-            element.set(DATE, comment.date)
-        if comment.initials:
-            element.set(INITIALS, comment.initials)
-        paragraphs = element.findall(P) or [etree.SubElement(element, P)]
-        for index, paragraph in enumerate(paragraphs):
-            paragraph.set(W14_PARA_ID, f"{number:04X}{index:04X}")
-            paragraph.attrib.pop(W14_TEXT_ID, "")
-        last = paragraphs[-1].get(W14_PARA_ID, "")
-        para_of[comment.comment_id] = last
-        root.append(element)
-        entry = etree.SubElement(extended, W15_COMMENT_EX)
-        entry.set(W15_PARA_ID, last)
-        if comment.parent_id is not None and comment.parent_id in para_of:
-            entry.set(W15_PARA_ID_PARENT, para_of[comment.parent_id])
-            needs_extended = True
-        if comment.done is not None:  # unknown stays unknown (LibreOffice writes no state for open comments)
-            entry.set(W15_DONE, "1" if comment.done else "0")
-        needs_extended = True
-    accounts: dict[str, str] = {}
-    for comment in comments:
-        accounts.setdefault(comment.author, comment.account)
-    for author, account in sorted(accounts.items()):
-        if account:
-            person = etree.SubElement(people, qn("w15:person"))
-            person.set(qn("w15:author"), author)
-            info = etree.SubElement(person, qn("w15:presenceInfo"))
-            info.set(qn("w15:providerId"), "None")
-            info.set(qn("w15:userId"), account)
-    return (serialize(root), serialize(extended) if needs_extended else None,
-            serialize(people) if len(people) else None)
-
-
 def circulated_copy(package: DocxPackage) -> DocxPackage:
     """A copy of a reviewed document as it was before review: every change rejected, every comment removed."""
     copied = DocxPackage(dict(package.parts), source=package.source)
@@ -516,13 +368,12 @@ def circulated_copy(package: DocxPackage) -> DocxPackage:
         parent = element.getparent()
         if element.tag == COMMENT_REFERENCE and parent is not None and parent.tag == R \
                 and not any(c.tag not in (RPR, COMMENT_REFERENCE) for c in parent):
-            _remove(parent)
+            detach(parent)
         else:
-            _remove(element)
+            detach(element)
     copied.parts[main] = serialize(root)
     write_comments(copied, [])
     return copied
 
 
-__all__ = ["AuthorLabel", "BodyWriter", "MergedComment", "ParagraphPlan", "Placed", "circulated_copy",
-           "comment_elements", "known_styles", "write_comments"]
+__all__ = ["AuthorLabel", "BodyWriter", "ParagraphPlan", "Placed", "circulated_copy"]

@@ -45,3 +45,10 @@ def add_mark_properties(paragraph: etree._Element) -> etree._Element:
 
 
 __all__ = ["add_mark_properties", "mark_properties", "unwrap"]
+
+
+def detach(element: etree._Element) -> None:
+    """Take ``element`` out of its parent (an element without one is left as it is)."""
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)

@@ -26,11 +26,9 @@ from strategy_builder.errors import Finding, Findings, InputProblems, Location
 from strategy_builder.files import name_text
 from strategy_builder.layout import ProjectLayout, language_document, write_atomic
 from strategy_builder.ooxml.annotations import read_annotations
+from strategy_builder.ooxml.comments import MergedComment, comment_elements, write_comments
 from strategy_builder.ooxml.edits import ReviewedBody, Token, paragraph_places, read_reviewed_body
-from strategy_builder.ooxml.merge import (
-    AuthorLabel, BodyWriter, MergedComment, ParagraphPlan, Placed, circulated_copy, comment_elements,
-    write_comments,
-)
+from strategy_builder.ooxml.merge import AuthorLabel, BodyWriter, ParagraphPlan, Placed, circulated_copy
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stamps import CONSOLIDATION_AUTHOR, Consolidation, author_label, write_consolidation
 from strategy_builder.review.consolidation_inputs import OpenedReturn, check_same_draft, name_ministries, open_returns

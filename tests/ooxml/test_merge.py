@@ -1,6 +1,7 @@
-"""ooxml/merge.py, the writing side of consolidation: a reviewed document brought back to its circulated state,
-and comments (copied or new, threads, resolved states, people) written into a package, read back by the
-comment reader and opened by python-docx."""
+"""The writing side of consolidation: a reviewed document brought back to its circulated state (ooxml/merge.py),
+comments (copied or new, threads, resolved states, people) written into a package (ooxml/comments.py), read
+back by the comment reader and opened by python-docx, and the style ids copied content may name
+(ooxml/styles.py). The body writer is tested through consolidation (tests/review/test_consolidate.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import docx
 
 from fixtures.comments.ministry import Delete, Insert, Remark, annotate
 from strategy_builder.ooxml.annotations import read_annotations
-from strategy_builder.ooxml.merge import MergedComment, circulated_copy, comment_elements, known_styles, write_comments
+from strategy_builder.ooxml.comments import MergedComment, comment_elements, write_comments
+from strategy_builder.ooxml.merge import circulated_copy
 from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.styles import known_styles
 
 TEXT = ["Armenia is primarily a country of emigration.", "Remittances are an important source of income."]
 

@@ -1,12 +1,12 @@
-"""Unwrapping an element keeps its children, in order, where it stood; the paragraph mark's properties are
-found, and made where the schema puts them."""
+"""Unwrapping an element keeps its children, in order, where it stood; detaching one takes it out whole; the
+paragraph mark's properties are found, and made where the schema puts them."""
 
 from __future__ import annotations
 
 from lxml import etree
 
 from strategy_builder.ooxml.namespaces import PPR, RPR, qn
-from strategy_builder.ooxml.tree import add_mark_properties, mark_properties, unwrap
+from strategy_builder.ooxml.tree import add_mark_properties, detach, mark_properties, unwrap
 
 
 def test_unwrap_puts_the_children_in_place_of_the_element() -> None:
@@ -20,7 +20,16 @@ def test_unwrap_puts_the_children_in_place_of_the_element() -> None:
 def test_an_element_without_a_parent_is_left_alone() -> None:
     lonely = etree.fromstring("<ins><r/></ins>")
     unwrap(lonely)
+    detach(lonely)
     assert etree.tostring(lonely) == b"<ins><r/></ins>"
+
+
+def test_detaching_takes_the_element_with_its_children_out_of_its_parent() -> None:
+    root = etree.fromstring("<p><a/><ins><r>1</r></ins><b/></p>")
+    ins = root.find("ins")
+    assert ins is not None
+    detach(ins)
+    assert etree.tostring(root) == b"<p><a/><b/></p>" and etree.tostring(ins) == b"<ins><r>1</r></ins>"
 
 
 def _paragraph(inner: str) -> etree._Element:
