@@ -244,6 +244,26 @@ def refuse_published(path: Path, what: str = "the output") -> None:
                                                              "build/replies and build/overview")
 
 
+def inputs_folder(path: Path) -> Path | None:
+    """The project's ``inputs/`` folder ``path`` is in (one holding ``strategy.yaml``), if any. Symbolic links
+    are followed."""
+    for folder in path.resolve().parents:
+        if folder.name == INPUTS_DIR and (folder / STRATEGY_FILE).is_file():
+            return folder
+    return None
+
+
+def refuse_output(path: Path, what: str = "the output") -> None:
+    """Refuse (exit 2) to write a report, patch, export or merged file at ``path`` inside a published folder
+    (:func:`refuse_published`) or inside the project's ``inputs/`` folder: written there, it would replace the
+    team's YAML (``propose --patch inputs/partners/AM.yaml`` emptied the file), with no backup."""
+    refuse_published(path, what)
+    folder = inputs_folder(path)
+    if folder is not None:
+        raise EnvironmentProblem(f"{path} ({what}) is inside {folder}, the team's input files; nothing was written",
+                                 hint="write reports, patches and exports outside inputs/")
+
+
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder (older formats upgraded, see :meth:`Manifest.from_json`);
     ``None`` if absent, unreadable or of a format this version does not read."""

@@ -11,7 +11,7 @@ from rich.markup import escape
 import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.comments import _split_arguments
-from strategy_builder.cli.options import format_option, outside_published, verbosity_options
+from strategy_builder.cli.options import format_option, report_output, verbosity_options
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -41,7 +41,7 @@ EPILOG = """Examples:
 @click.option("--ministry", default=None, help="The returning ministry for every FILE [default: from each file "
                                                "name], as in 'comments'.")
 @click.option("--patch", "patch", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=outside_published,
+              callback=report_output,
               help="Also write the proposals as a unified diff of the YAML files to this file.")
 @format_option("text", "json")
 @verbosity_options

@@ -1,6 +1,7 @@
 """A published draft, reply or overview folder is never changed: every option naming a file or folder to
 write (a report, a redline, a merged return, a register, a patch, an export) refuses one inside it, with
-exit 2 and a message naming the folder, before anything is read or written. ``diff --redline
+exit 2 and a message naming the folder, before anything is read or written; a report, patch or export is
+not written inside inputs/ either. ``diff --redline
 build/drafts/001`` wrote its redlines over the draft's own documents, ``matrix --out`` over its manifest and
 ``consolidate --out`` over a circulated draft.
 
@@ -62,3 +63,27 @@ def test_no_command_writes_into_a_published_draft(project: Path, args: list[str]
     assert done.value.code == 2, err
     assert "a published folder that is never changed" in err and str(project / DRAFT) in err
     assert _state(project / DRAFT) == before
+
+
+INPUT = "inputs/partners/AM.yaml"
+INTO_INPUTS = {
+    "propose --patch": ["propose", "AM_001_MFA.docx", "--patch", INPUT],
+    "diff --html": ["diff", f"{DRAFT}/AM.docx", f"{DRAFT}/AM.docx", "--html", INPUT],
+    "align --out": ["align", "1", "--lang", "ru", "--format", "html", "--out", INPUT],
+    "matrix --out": ["matrix", "--out", "inputs/matrix.json"],
+}
+
+
+@pytest.mark.parametrize("args", INTO_INPUTS.values(), ids=INTO_INPUTS.keys())
+def test_no_report_or_patch_replaces_an_input_file(project: Path, args: list[str], monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """``propose --patch inputs/partners/AM.yaml`` (the file the patch is about) emptied the partner's file,
+    without a backup; a report named there replaced it. Nothing is written inside inputs/ but what the team's
+    commands edit there (with backups)."""
+    monkeypatch.chdir(project)
+    before = _state(project / "inputs")
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    err = capsys.readouterr().err
+    assert done.value.code == 2, err
+    assert "the team's input files" in err and _state(project / "inputs") == before
