@@ -22,7 +22,7 @@ from strategy_builder.ooxml.namespaces import (
     FOOTNOTE_REFERENCE, INS, INSTR_TEXT, MOVE_FROM, MOVE_TO, NO_BREAK_HYPHEN, OBJECT, PICT, PPR, PPR_CHANGE, RPR,
     RPR_CHANGE, SDT, SECT_PR, SYM, TAB, TBL, TC, TCPR, TR, TRPR, P, T, qn,
 )
-from strategy_builder.ooxml.tree import mark_properties, unwrap
+from strategy_builder.ooxml.tree import detach, mark_properties, unwrap
 
 RANGE_MARKERS = tuple(qn(f"w:{n}") for n in (
     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
@@ -40,12 +40,6 @@ def _is_mark(element: etree._Element) -> bool:
     """A ``w:ins``/``w:del``/move element that marks a paragraph mark or row rather than wrapping runs."""
     parent = element.getparent()
     return parent is not None and parent.tag in (RPR, TRPR)
-
-
-def _remove(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is not None:
-        parent.remove(element)
 
 
 Selector = Callable[[etree._Element], bool]
@@ -86,7 +80,7 @@ def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...], where:
         return
     marked = [p for p in root.iter(P) if _paragraph_mark(p, tags, where) is not None]
     for paragraph in marked:
-        _remove(_paragraph_mark(paragraph, tags, where))  # type: ignore[arg-type]
+        detach(_paragraph_mark(paragraph, tags, where))  # type: ignore[arg-type]
         following = _next_block(paragraph)
         parent = paragraph.getparent()
         if following is not None and following.tag == P:
@@ -94,13 +88,13 @@ def _merge_marked_paragraphs(root: etree._Element, tags: tuple[str, ...], where:
             insert_at = 1 if following.find(PPR) is not None else 0
             for offset, child in enumerate(c for c in list(paragraph) if c.tag != PPR):
                 following.insert(insert_at + offset, child)
-            _remove(paragraph)
+            detach(paragraph)
         elif not _has_content(paragraph) and parent is not None:
             # Nothing to merge with (end of a cell or the body, or a table next): an empty paragraph goes,
             # except the last one of a cell, which Word always keeps.
             if parent.tag == TC and len([c for c in parent if c.tag == P]) <= 1:
                 continue
-            _remove(paragraph)
+            detach(paragraph)
 
 
 def _drop_rows(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
@@ -109,10 +103,10 @@ def _drop_rows(root: etree._Element, tags: tuple[str, ...], where: Selector | No
         if marks:
             row = trpr.getparent()
             assert row is not None  # a w:trPr inside the part
-            _remove(row)  # the row
+            detach(row)  # the row
     for table in list(root.iter(TBL)):
         if table.find(f".//{TR}") is None:
-            _remove(table)
+            detach(table)
 
 
 def _drop_cells(root: etree._Element, drop: str, keep: str, where: Selector | None = None) -> None:
@@ -121,7 +115,7 @@ def _drop_cells(root: etree._Element, drop: str, keep: str, where: Selector | No
         if dropped is not None and _chosen(dropped, where):
             cell = tcpr.getparent()
             assert cell is not None  # a w:tcPr inside the part
-            _remove(cell)
+            detach(cell)
         else:
             for child in tcpr:
                 if child.tag in (keep, CELL_MERGE) and _chosen(child, where):
@@ -131,14 +125,14 @@ def _drop_cells(root: etree._Element, drop: str, keep: str, where: Selector | No
 def _strip_markers(root: etree._Element, tags: tuple[str, ...], where: Selector | None = None) -> None:
     for element in list(root.iter(*tags)):
         if element.tag in RANGE_MARKERS or _chosen(element, where):
-            _remove(element)
+            detach(element)
 
 
 def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...], where: Selector | None) -> None:
     """Keep the content of ``kept`` revisions, drop that of ``dropped`` ones, then fix marks and rows."""
     for element in list(root.iter(*dropped)):
         if not _is_mark(element) and _chosen(element, where):
-            _remove(element)
+            detach(element)
     for element in list(root.iter(*kept)):
         if not _is_mark(element) and _chosen(element, where):
             for text in element.iter(DEL_TEXT, DEL_INSTR_TEXT):
@@ -149,7 +143,7 @@ def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...]
     _drop_rows(root, dropped, where)
     for element in list(root.iter(*kept)):
         if _chosen(element, where):
-            _remove(element)  # only marks are left
+            detach(element)  # only marks are left
 
 
 def accept_all(root: etree._Element, where: Selector | None = None) -> etree._Element:
@@ -170,7 +164,7 @@ def _restore_properties(root: etree._Element, where: Selector | None = None) -> 
         if current is None:
             continue
         if old is None or change.tag not in (RPR_CHANGE, PPR_CHANGE):
-            _remove(change)
+            detach(change)
             continue
         # Keep what the change record does not cover: a paragraph's mark properties and section break.
         kept = [c for c in current if c.tag in (RPR, SECT_PR)] if current.tag == PPR else []

@@ -25,7 +25,7 @@ from strategy_builder.ooxml.namespaces import (
 from strategy_builder.ooxml.package import DocxPackage, strict, write_zip
 from strategy_builder.ooxml.parser import parse_xml, serialize
 from strategy_builder.ooxml.runs import merge_wrappers, own_runs
-from strategy_builder.ooxml.tree import add_mark_properties, unwrap
+from strategy_builder.ooxml.tree import add_mark_properties, detach, unwrap
 
 Revision = Callable[[str], etree._Element]
 REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -110,23 +110,23 @@ class RedlineParts:
         source = self._old_part_of(element)
         into = target if isinstance(target, str) else self.part_of(target)
         for item in list(clone.iter(*_STRIP)):
-            _remove(item)
+            detach(item)
         for link in list(clone.iter(HYPERLINK)):
             if link.get(R_ID) is not None or link.get(ANCHOR) is not None:
                 unwrap(link)
         for sdt_id in list(clone.iter(ID)):  # the w:id element of a content control
-            _remove(sdt_id)
+            detach(sdt_id)
         for node in clone.iter():
             for attribute in _PARAGRAPH_IDS:
                 node.attrib.pop(attribute, "")
         for drawing in list(clone.iter(DRAWING, PICT, OBJECT)):
             if not self._carry_drawing(drawing, source, into):
-                _remove(drawing)
+                detach(drawing)
         for reference in list(clone.iter(FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE)):
             kind = "footnote" if reference.tag == FOOTNOTE_REFERENCE else "endnote"
             new_id = self._carry_note(kind, reference.get(ID, ""), revision)
             if new_id is None:
-                _remove(reference)
+                detach(reference)
             else:
                 reference.set(ID, new_id)
         return clone
@@ -271,12 +271,6 @@ class RedlineParts:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _remove(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is not None:
-        parent.remove(element)
 
 
 def wrap_element(element: etree._Element, tag: str, revision: Revision) -> etree._Element:
