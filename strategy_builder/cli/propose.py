@@ -40,13 +40,16 @@ EPILOG = """Examples:
 @click.option("--author", default=None, help="Only the changes of this reviewer (as the file names them).")
 @click.option("--ministry", default=None, help="The returning ministry for every FILE [default: from each file "
                                                "name], as in 'comments'.")
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The comment register whose dispositions count: a change the team rejected or partly accepted "
+                   "there is kept out [default: review.register of strategy.yaml].")
 @click.option("--patch", "patch", type=click.Path(dir_okay=False, path_type=Path), default=None,
               callback=report_output,
               help="Also write the proposals as a unified diff of the YAML files to this file.")
 @format_option("text", "json")
 @verbosity_options
 def propose(files: tuple[Path, ...], project: Path | None, apply: bool, author: str | None, ministry: str | None,
-            patch: Path | None, output_format: str) -> int:
+            register: Path | None, patch: Path | None, output_format: str) -> int:
     """Propose every tracked change of returned drafts (FILE.docx...) as a new value of the YAML input it
     was printed from.
 
@@ -55,13 +58,14 @@ def propose(files: tuple[Path, ...], project: Path | None, apply: bool, author: 
     becomes that value with the changes accepted, shown as a unified diff. Changes in text the template
     wrote, across two values, in numbers, in a table's structure, moved or inserted paragraphs,
     formatting, values edited since the draft was built and conflicting returns are listed as "needs a
-    person" and never applied. Applying the same return twice changes nothing the second time.
+    person" and never applied. A change whose row the comment register marks rejected or partly accepted is
+    kept out. Applying the same return twice changes nothing the second time.
     Exit codes: 0 done, 1 some file could not be read or the inputs have errors after --apply, 2 usage or
     environment error, 3 internal error.
     """
     paths, project_dir = _split_arguments(files, project)
     outcome = library.propose_returns(paths, project_dir, author=author, ministry=ministry, apply=apply,
-                                      patch=patch)
+                                      patch=patch, register=register)
     result, applied = outcome.proposals, outcome.applied
     findings = outcome.check.findings if outcome.check is not None else None
     if output_format == "json":
@@ -110,6 +114,12 @@ def _print_text(result: Proposals, applied: AppliedProposals | None, patch: Path
         if item.reason == "edited-since":
             for alternative in item.alternatives[:1]:
                 console.print(f"    [dim]proposed text:[/dim] {escape(alternative[:300])}")
+    for kept in result.kept_out:
+        change = kept.change
+        where = change.section_id or f"near \"{change.heading}\""
+        console.print(f"[dim]kept out ({escape(kept.disposition)} in {escape(result.register)}):[/dim] "
+                      f"{escape(change.row_id)} {escape(change.kind)} by {escape(change.author)} in "
+                      f"{escape(change.returned_file)}, {escape(where)}: {escape(change.text[:120])}")
     text = result.patch()
     if text:
         console.print(escape(text), end="", highlight=False, soft_wrap=True)
@@ -119,6 +129,8 @@ def _print_text(result: Proposals, applied: AppliedProposals | None, patch: Path
     pending = len(result.pending)
     summary = (f"{pending} proposal(s), {len(result.proposals) - pending} already applied, "
                f"{len(result.needs_person)} change group(s) need a person")
+    if result.kept_out:
+        summary += f", {len(result.kept_out)} change(s) kept out by the register"
     if patch is not None:
         summary += f"; patch written to {patch}"
     if applied is not None:

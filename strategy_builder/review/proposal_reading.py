@@ -12,8 +12,9 @@ or the change needs a person. A consolidated file's clashes are held for a perso
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ from strategy_builder.models.prose import place_prose
 from strategy_builder.models.source_map import FieldPath, format_path
 from strategy_builder.ooxml.value_edits import TextPiece, ValueText
 from strategy_builder.review.printed_values import printed, to_value_edits, word_edits
-from strategy_builder.review.proposal_results import NeedsPerson, Proposals, Reason, ReturnedChange
+from strategy_builder.review.proposal_results import (
+    KEPT_OUT_DISPOSITIONS, KeptOut, NeedsPerson, Proposals, Reason, ReturnedChange,
+)
 from strategy_builder.review.returns import FailedReturn, ManifestIndex, ReturnedFile, ReturnItem, read_return
 
 _GENERATED_NUMBER = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*(?:\.[a-z])?\.?|[A-Z])\s*$")
@@ -77,8 +80,11 @@ class ScalarEditReader:
     """Reads returned files into :class:`ScalarEdits` (:attr:`parts`) and the changes that need a person
     (``result.needs_person``), keeping the files read and refused in :attr:`result`."""
 
-    def __init__(self, project_dir: Path, author: str | None, ministry: str | None) -> None:
+    def __init__(self, project_dir: Path, author: str | None, ministry: str | None,
+                 dispositions: Mapping[str, str] | None = None) -> None:
         self.project_dir = project_dir
+        self.dispositions = dispositions or {}
+        """Register row ID -> its normalised disposition (the register's, when one is consulted)."""
         self.layout = ProjectLayout.of(project_dir)
         self.author = author.casefold() if author else None
         self.ministry = ministry
@@ -103,6 +109,7 @@ class ScalarEditReader:
         row_of = {item.local_id: row.id for item, row in zip(returned.items, rows, strict=True)}
         changes: dict[int, tuple[ReturnItem, ReturnedChange]] = {}
         clashes = []
+        kept_out = self._kept_out(returned, row_of)
         for item in returned.items:
             if item.kind in ("comment", "reply"):
                 continue
@@ -113,6 +120,9 @@ class ScalarEditReader:
             change = ReturnedChange(path.name, item.ministry or returned.ministry, item.author, item.date,
                                     row_of.get(item.local_id, ""), item.kind, item.text,
                                     item.section.section_id if item.section else "", item.heading)
+            if (disposition := kept_out.get(item.local_id)) is not None:  # the team decided: left as if rejected
+                self.result.kept_out.append(KeptOut(change, disposition))
+                continue
             if item.local_id.startswith("t"):
                 changes[int(item.local_id[1:]) - 1] = (item, change)
             else:
@@ -137,6 +147,27 @@ class ScalarEditReader:
         self._read_changes(returned, changes, sources)
         if clashes:
             self._hold_clashes(first, clashes)
+
+    def _kept_out(self, returned: ReturnedFile, row_of: Mapping[str, str]) -> dict[str, str]:
+        """The tracked changes of ``returned`` (by local ID) that the register's dispositions keep out, with
+        the disposition. A replacement (a deletion and the insertion right after it, by the same author in the
+        same paragraph: two rows of the register) is kept out whole when either half is: applying one half
+        alone would print words nobody wrote."""
+        if not self.dispositions:
+            return {}
+        tracked = [item for item in returned.items if item.local_id.startswith("t")]
+        decided = {item.local_id: disposition for item in tracked
+                   if (disposition := self.dispositions.get(row_of.get(item.local_id, ""), "open"))
+                   in KEPT_OUT_DISPOSITIONS}
+        for deletion, insertion in itertools.pairwise(tracked):
+            if (deletion.kind, insertion.kind) != ("deletion", "insertion") or (
+                    deletion.author, deletion.date, deletion.story, deletion.paragraph) != (
+                    insertion.author, insertion.date, insertion.story, insertion.paragraph):
+                continue
+            for one, other in ((deletion, insertion), (insertion, deletion)):
+                if one.local_id in decided and other.local_id not in decided:
+                    decided[other.local_id] = decided[one.local_id]
+        return decided
 
     def _hold_clashes(self, first: int, clashes: list[ReturnedChange]) -> None:
         """A consolidated file applies the first ministry's wording where ministries disagree and records the

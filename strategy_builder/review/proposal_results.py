@@ -112,6 +112,23 @@ class NeedsPerson:
                 "changes": [change.as_json() for change in self.changes]}
 
 
+KEPT_OUT_DISPOSITIONS = ("rejected", "partly accepted")
+"""The register's dispositions that keep a tracked change out of the proposals: the team refused it, or will
+write its own wording of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptOut:
+    """A tracked change left as if rejected because the register's disposition of its row says so."""
+
+    change: ReturnedChange
+    disposition: str
+    """One of :data:`KEPT_OUT_DISPOSITIONS`."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"disposition": self.disposition, **self.change.as_json()}
+
+
 @dataclass(slots=True)
 class Proposals:
     """What :func:`propose` found in a batch of returned files."""
@@ -121,6 +138,10 @@ class Proposals:
     files: list[ReturnedFile] = field(default_factory=list)
     failed: list[FailedReturn] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kept_out: list[KeptOut] = field(default_factory=list)
+    """Changes the register's dispositions keep out (left as if rejected; the other changes of a value stay)."""
+    register: str = ""
+    """The register whose dispositions were consulted ("" when none was)."""
     edited: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     """Input file (relative to the project) -> (its bytes today, its bytes with the proposals)."""
 
@@ -143,7 +164,9 @@ class Proposals:
                 "failed": [{"file": str(f.path), "reason": f.reason} for f in self.failed],
                 "proposals": [p.as_json() for p in self.proposals],
                 "needs_person": [n.as_json() for n in self.needs_person],
+                "register": self.register or None, "kept_out": [k.as_json() for k in self.kept_out],
                 "notes": self.notes, "patch": self.patch()}
 
 
-__all__ = ["NeedsPerson", "Proposal", "Proposals", "REASONS", "Reason", "ReturnedChange"]
+__all__ = ["KEPT_OUT_DISPOSITIONS", "KeptOut", "NeedsPerson", "Proposal", "Proposals", "REASONS", "Reason",
+           "ReturnedChange"]

@@ -27,7 +27,7 @@ previous files in ``build/.returns/NNN/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -113,12 +113,15 @@ def responds_to_place(path: FieldPath) -> tuple[FieldPath, str, tuple[str, ...]]
 
 
 def propose(paths: Iterable[Path], project_dir: Path, *, author: str | None = None,
-            ministry: str | None = None) -> Proposals:
+            ministry: str | None = None, dispositions: Mapping[str, str] | None = None) -> Proposals:
     """Read returned drafts and propose new values of the YAML inputs (see the module docstring).
 
-    Nothing is written; :func:`apply_proposals` writes what :attr:`Proposals.edited` holds.
+    ``dispositions`` maps register row IDs to their disposition (normalised, see
+    :func:`~strategy_builder.review.register.normalise_disposition`): a change whose row is rejected or partly
+    accepted is kept out (:attr:`Proposals.kept_out`). Nothing is written; :func:`apply_proposals` writes what
+    :attr:`Proposals.edited` holds.
     """
-    reader = ScalarEditReader(project_dir, author, ministry)
+    reader = ScalarEditReader(project_dir, author, ministry, dispositions)
     for path in paths:
         try:
             reader.read(path)

@@ -4,6 +4,7 @@ accepted text."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import resource
@@ -19,6 +20,7 @@ from fixtures.returns.reviewer import Edit, accepted_paragraphs, review
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.review.proposal_writing import apply_proposals
 from strategy_builder.review.proposals import propose
+from strategy_builder.rounds.proposing import propose_returns
 
 AM = "inputs/partners/AM.yaml"
 
@@ -190,6 +192,55 @@ def test_a_value_whose_responds_to_cannot_be_written_is_not_written_either(proje
     apply_proposals(result, project)
     after = (project / AM).read_text(encoding="utf-8")
     assert flow in after and "centred on national security" in after
+
+
+def _dispose(register: Path, decisions: dict[str, str]) -> None:
+    """The team's dispositions typed into a CSV register: {text of the changed words: disposition}."""
+    with register.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        row["Disposition"] = decisions.get(row["Remark or changed text"], row["Disposition"])
+    with register.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_change_the_register_rejects_or_partly_accepts_is_kept_out(project: Path) -> None:
+    """The team's disposition wins over the reviewer's change: a row marked rejected (or partly accepted: the
+    team writes its own wording) is never proposed nor applied, and a replacement (a deletion and the
+    insertion after it, two rows) is kept out whole when either half is; the other changes still apply."""
+    returned = _return(project, "AM_001_MFA.docx", MFA_EDITS[:2])
+    register = project / "register.csv"
+    assert run_cli("comments", str(returned), "--project", str(project), "--register", str(register)).returncode == 0
+    _dispose(register, {"centred on national security": "Rejected"})  # the insertion half only
+    strategy = project / "inputs/strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + "review:\n  register: register.csv\n",
+                        encoding="utf-8")
+
+    outcome = propose_returns([returned], project, apply=True)
+    assert outcome.proposals.register == "register.csv"
+    assert sorted((k.disposition, k.change.kind, k.change.text) for k in outcome.proposals.kept_out) == [
+        ("rejected", "deletion", "centred on security"), ("rejected", "insertion", "centred on national security")]
+    written = (project / AM).read_text(encoding="utf-8")
+    assert "risk assessment capacity" in written and "centred on security" in written
+    assert "national security" not in written
+    kept_rows = {k.change.row_id for k in outcome.proposals.kept_out}
+    assert not kept_rows & set(outcome.proposals.proposals[0].row_ids)  # responds_to cites the applied rows only
+
+    # Partly accepted: kept out too (the team writes the agreed wording); shown by the command.
+    _dispose(register, {"risk analysis capacity": "partly accepted"})
+    shown = run_cli("propose", str(returned), "--project", str(project), "--format", "json")
+    payload = json.loads(shown.stdout)
+    assert payload["register"] == "register.csv" and not [p for p in payload["proposals"] if p["status"] == "proposed"]
+    assert {(k["disposition"], k["text"]) for k in payload["kept_out"]} >= {
+        ("partly accepted", "risk analysis capacity"), ("partly accepted", "risk assessment capacity")}
+    text = run_cli("propose", str(returned), "--project", str(project)).stdout
+    assert "kept out (partly accepted in register.csv)" in text and "kept out by the register" in text
+
+    # A register named on the command line that does not exist stops the command (nothing is proposed blind).
+    missing = run_cli("propose", str(returned), "--project", str(project), "--register", str(project / "none.csv"))
+    assert missing.returncode == 2 and "none.csv" in missing.stderr
 
 
 def test_generated_numbers_need_a_person(project: Path) -> None:
