@@ -107,8 +107,14 @@ def ministry_from_file_name(path: Path, partner: str = "", draft: str = "") -> s
     for _ in range(2):  # the code and the number come in either order
         for prefix in prefixes:
             rest = re.sub(rf"^{prefix}(?:[\s_.-]+|$)", "", rest, flags=re.IGNORECASE)
-    rest = " ".join(rest.replace("_", " ").split())
+    rest = " ".join(_COPY_MARK.sub("", rest).replace("_", " ").split())
     return rest or " ".join(stem.replace("_", " ").split()) or stem
+
+
+_COPY_MARK = re.compile(r"(?:\s*[-\u2013\u2014]\s*(?:copy|копия))?(?:\s*\(\d{1,3}\))?$", re.IGNORECASE)
+"""What a browser (``name (1).docx``) or a file manager (``name - Copy.docx``, ``name - Copy (2).docx``, in a
+Russian Windows ``name - копия.docx``) adds to the name of a file saved twice: the same ministry's return,
+not another ministry's."""
 
 
 class ManifestIndex:

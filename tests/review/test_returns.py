@@ -237,7 +237,8 @@ def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[st
     ("AM_003_Ministry of Labour.docx", "Ministry of Labour"), ("003-AM-MFA.docx", "MFA"),
     ("AM_Ministry_of_Diaspora.docx", "Ministry of Diaspora"),
     ("Ministry of Foreign Affairs.docx", "Ministry of Foreign Affairs"), ("AM.docx", "AM"),
-    ("draft-003_AM_Ministry of Health.docx", "Ministry of Health")])
+    ("draft-003_AM_Ministry of Health.docx", "Ministry of Health"), ("AM_003_MFA (1).docx", "MFA"),
+    ("AM_003_Ministry of Labour - Copy (2).docx", "Ministry of Labour"), ("AM_003_МИД - копия.docx", "МИД")])
 def test_the_ministry_is_read_from_the_file_name_as_documented(name: str, ministry: str) -> None:
     """The table of docs/comments.md, "Which ministry returned a file" (partner AM, draft 003)."""
     from strategy_builder.review.returns import ministry_from_file_name
