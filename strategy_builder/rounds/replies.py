@@ -149,6 +149,43 @@ def _draft_number(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
+def _not_answered(row: RegisterRow, draft: Manifest) -> str | None:
+    """Why draft ``draft`` brings no reply to ``row`` (``None``: it does): ``later`` for a comment on this
+    draft or a later one (the next round's), otherwise what the team would need to mend in the register."""
+    assert draft.draft is not None  # a published draft
+    number = _draft_number(row.draft)
+    if number is None:
+        return "its Draft cell is not a draft number"
+    if number >= draft.draft:
+        return "later"
+    if not row.ministry:
+        return "its Ministry cell is empty"
+    if draft.partner(row.partner) is None:
+        return f"its partner is not in draft {draft.draft:03d}"
+    return None
+
+
+def skipped_rows(rows: Sequence[RegisterRow], draft: Manifest, ministries: Sequence[str] = (),
+                 register: str = "register") -> Findings:
+    """A warning per reason for the rows of the register (of ``ministries``, when named) that no reply
+    answers although they comment on an earlier draft: a reply never leaves a comment out without a word."""
+    wanted = {m.casefold() for m in ministries}
+    skipped: dict[str, list[str]] = {}
+    for row in rows:
+        why = _not_answered(row, draft)
+        if why is None or why == "later" or (wanted and row.ministry and row.ministry.casefold() not in wanted):
+            continue
+        skipped.setdefault(why, []).append(row.id)
+    return Findings([Finding(Location(register), "reply.rows-skipped",
+                             f"{len(ids)} row(s) of the register are in no reply: {why} ({_listed(ids)})",
+                             Severity.WARNING, hint="mend the cells in the register, then run 'reply' again")
+                     for why, ids in skipped.items()])
+
+
+def _listed(ids: list[str], shown: int = 5) -> str:
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
 def plan_replies(rows: Sequence[RegisterRow], draft: Manifest, ministries: Sequence[str] = ()) -> list[PlannedReply]:
     """The replies draft ``draft`` brings: per partner in it and ministry (all, or those named), the rows of the
     register on earlier drafts of that partner. A named ministry without rows is an error (exit 1)."""
@@ -157,8 +194,7 @@ def plan_replies(rows: Sequence[RegisterRow], draft: Manifest, ministries: Seque
     groups: dict[tuple[str, str], list[RegisterRow]] = {}
     names: dict[tuple[str, str], str] = {}
     for row in rows:
-        number = _draft_number(row.draft)
-        if number is None or number >= draft.draft or draft.partner(row.partner) is None or not row.ministry:
+        if _not_answered(row, draft) is not None:
             continue
         if wanted and row.ministry.casefold() not in wanted:
             continue
@@ -281,7 +317,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
                                               "'strategy-builder comments FILE... --register FILE'")]))
     snapshot = draft_dir if (draft_dir / "inputs" / "strategy.yaml").is_file() else layout.root
     strategy = load_strategy(snapshot)
-    warnings = Findings()
+    warnings = skipped_rows(rows, draft, ministries, layout.display_name(register_path))
     if (lock := open_in_office(register_path)) is not None:
         warnings.add(Finding(Location(str(register_path)), "reply.register-open",
                              f"the register is open in {lock.describe()}: what is not saved there is not in these "
@@ -363,4 +399,4 @@ def _write(staging: Path, planned: list[PlannedReply], draft: Manifest, manifest
 
 
 __all__ = ["REGISTER_NAMES", "PlannedReply", "RepliesResult", "find_register", "load_strategy", "plan_replies",
-           "section_fates", "write_replies"]
+           "section_fates", "skipped_rows", "write_replies"]

@@ -286,6 +286,29 @@ def test_a_register_open_in_an_office_program_is_said(round_two: dict, tmp_path:
     assert [w["code"] for w in warnings] == ["reply.register-open"] and "lena" in warnings[0]["message"]
 
 
+def test_rows_no_reply_answers_are_said(round_two: dict, tmp_path: Path) -> None:
+    """A row whose Ministry cell was emptied or whose Draft cell was typed over is in no reply: a warning per
+    reason names the rows, instead of leaving the comment out without a word."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    register = project / "register.xlsx"
+    workbook = openpyxl.load_workbook(register)
+    sheet = workbook["Register"]
+    header = [cell.value for cell in sheet[1]]
+    first, second = list(sheet.iter_rows(min_row=2))[:2]
+    first[header.index("Ministry")].value = None
+    second[header.index("Draft")].value = "the first one"
+    ids = [first[header.index("ID")].value, second[header.index("ID")].value]
+    workbook.save(register)
+    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    skipped = [w for w in json.loads(result.stdout)["warnings"] if w["code"] == "reply.rows-skipped"]
+    assert len(skipped) == 2 and all(any(i in w["message"] for w in skipped) for i in ids)
+    assert {"Ministry" in w["message"] or "Draft" in w["message"] for w in skipped} == {True}
+
+
 def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_two: dict, tmp_path: Path) -> None:
     """The replies go out with draft 002 and print its letter; a letter typed into strategy.yaml afterwards is
     not silently dropped: a warning names where it is and how to send it (build a new draft)."""
