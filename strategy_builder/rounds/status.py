@@ -154,6 +154,13 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
                   for key, group in sorted(returned.items())),
             awaited, sum(normalise_disposition(r.disposition) == "open" for r in current),
             sum(normalise_disposition(r.disposition) == "open" for r in own if int(r.draft) not in drafts), late))
+    counted = {p.code for p in status.partners}
+    for why, ids in (("their Draft cell is not a draft number", [r.id for r in rows if not r.draft.isdigit()]),
+                     ("their partner is none of this project's",
+                      [r.id for r in rows if r.draft.isdigit() and r.partner not in counted])):
+        if ids:  # counted nowhere: said, so that a typed-over cell does not make a return vanish
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            status.notes.append(f"{len(ids)} row(s) of the register are not counted: {why} ({shown})")
     return status
 
 

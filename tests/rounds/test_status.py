@@ -137,6 +137,19 @@ def test_a_register_open_in_an_office_program_is_said(second_round: dict, tmp_pa
     assert [n for n in state["notes"] if "open in Microsoft Office by lena" in n and "not counted" in n]
 
 
+def test_rows_status_cannot_count_are_said(second_round: dict, tmp_path: Path) -> None:
+    """A row whose Draft cell was typed over, or whose partner is none of the project's, is counted nowhere:
+    a note names it, so that a typed-over cell does not make a return vanish from the round's picture."""
+    register = tmp_path / "register.json"
+    data = json.loads(second_round["register"].read_text(encoding="utf-8"))
+    rows = data["rows"]
+    rows[0]["Draft"], rows[1]["Partner"] = "the first one", "XX"
+    register.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    state = round_status(second_round["project"], register=register, today=dt.date(2011, 2, 1)).payload()
+    notes = [n for n in state["notes"] if "not counted" in n]
+    assert len(notes) == 2 and rows[0]["ID"] in notes[0] + notes[1] and rows[1]["ID"] in notes[0] + notes[1]
+
+
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
     return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 
