@@ -17,7 +17,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -177,13 +176,14 @@ def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durab
     ``keep_metadata`` the new file gets the old one's permission bits and, where the process may set
     them, its owner and group; a new file follows the umask. ``OSError`` is raised as it comes, naming
     ``path`` (never the temporary file beside it): callers wrap it with :func:`environment_errors`.
+    Interrupted at any point (Ctrl-C, an exception), it leaves the old file or the new one and no
+    temporary file.
     """
-    target, temporary = _stage(path, data, durable=durable, keep_metadata=keep_metadata)
-    _publish(target, temporary)
-    return target
+    return replace_files({path: data}, durable=durable, keep_metadata=keep_metadata)[0]
 
 
-def replace_files(contents: Mapping[Path, bytes], *, durable: bool = True) -> list[Path]:
+def replace_files(contents: Mapping[Path, bytes | Callable[[IO[bytes]], None]], *, durable: bool = True,
+                  keep_metadata: bool = True) -> list[Path]:
     """Replace several files at once, all or none: every new content is written beside its file first,
     and only when all of them are written (a full disk, a refused folder fail here, changing nothing)
     do they replace the old files, one rename each. Returns the paths written (links' targets); a file
@@ -191,26 +191,25 @@ def replace_files(contents: Mapping[Path, bytes], *, durable: bool = True) -> li
     staged: list[tuple[Path, str]] = []
     try:
         for path, data in contents.items():
-            staged.append(_stage(path, data, durable=durable, keep_metadata=True))
+            _stage(path, data, staged, durable=durable, keep_metadata=keep_metadata)
+        for target, temporary in staged:
+            _publish(target, temporary)
     except BaseException:
+        # Every temporary file is named in `staged` before it is created, so that whatever interrupts (a
+        # KeyboardInterrupt can arrive between any two steps) leaves none: the ones already renamed into
+        # place are no longer there to remove.
         for _, temporary in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         raise
-    for index, (target, temporary) in enumerate(staged):
-        try:
-            _publish(target, temporary)
-        except BaseException:
-            for _, left in staged[index + 1:]:
-                with contextlib.suppress(OSError):
-                    os.unlink(left)
-            raise
+    for target, _ in staged:
+        _remove_leftovers(target)
     return [target for target, _ in staged]
 
 
 _TEMPORARY_EXTRA = len("..XXXXXXXX.tmp")
-"""What :func:`tempfile.mkstemp` adds to the name it is given: a dot before it, a dot and eight random
-characters after it, and the suffix."""
+"""What a temporary file's name adds to its target's: a dot before it, a dot and eight random characters
+after it, and the suffix."""
 
 
 def _temporary_stem(target: Path) -> str:
@@ -226,18 +225,30 @@ def _temporary_stem(target: Path) -> str:
     return target.name if len(encoded) <= room else os.fsdecode(encoded[:room])
 
 
-def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bool,
-           keep_metadata: bool) -> tuple[Path, str]:
-    """The new content of ``path`` written to a hidden temporary file beside the file it will replace."""
+def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], staged: list[tuple[Path, str]], *,
+           durable: bool, keep_metadata: bool) -> None:
+    """Write the new content of ``path`` to a hidden temporary file beside the file it will replace, and
+    add (target, temporary) to ``staged``, before the temporary file exists."""
     target = real_path(path)
     previous: os.stat_result | None = None
     with contextlib.suppress(FileNotFoundError):
         previous = os.stat(target)
-    temporary: str | None = None
+    stem = _temporary_stem(target)
+    stream: IO[bytes] | None = None
+    temporary = ""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{_temporary_stem(target)}.", suffix=".tmp",
-                                             dir=target.parent)
-        with os.fdopen(handle, "wb") as stream:
+        for _ in range(100):  # a name taken by another writer (1 in 16^8) is drawn again, as mkstemp does
+            temporary = os.path.join(target.parent, f".{stem}.{os.urandom(4).hex()}.tmp")
+            staged.append((target, temporary))
+            try:
+                stream = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600),
+                                   "wb")
+                break
+            except FileExistsError:
+                staged.pop()  # someone else's file: never removed by us
+        else:
+            raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(target))
+        with stream:
             if isinstance(data, bytes):
                 stream.write(data)
             else:
@@ -252,23 +263,19 @@ def _stage(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bo
         else:
             os.chmod(temporary, 0o666 & ~UMASK)
     except BaseException as error:
-        if temporary is not None:
+        if stream is not None:
             with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        _name_the_file(error, target, temporary)
+                stream.close()
+        _name_the_file(error, target, temporary or None)
         raise
-    return target, temporary
 
 
 def _publish(target: Path, temporary: str) -> None:
     try:
         os.replace(temporary, target)
     except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         _name_the_file(error, target, temporary)
         raise
-    _remove_leftovers(target)
 
 
 LEFTOVER_SECONDS = 3600.0

@@ -3,6 +3,7 @@ and OS errors turned into messages that name the file and say what to do (exit 2
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -264,3 +265,45 @@ def test_temporary_files_that_killed_writes_left_are_removed_by_the_next_write(t
     replace_file(path, b"after")
     assert path.read_bytes() == b"after" and not stale.exists()
     assert fresh.exists() and all(other.exists() for other in others)
+
+
+def test_an_interruption_at_any_step_leaves_the_old_file_or_the_new_one_and_no_temporary(tmp_path: Path) -> None:
+    # Ctrl-C can arrive between any two steps of a write (a watcher stopped in the middle of a rebuild): at
+    # every line that files.py runs while replacing two files, a KeyboardInterrupt is raised in turn.
+    import sys
+
+    import strategy_builder.files as files
+
+    first, second = tmp_path / "AM.docx", tmp_path / "AZ.docx"
+
+    def lines_run(interrupt_at: int | None) -> int:
+        seen = 0
+
+        def trace(frame, event, arg):  # noqa: ANN001, ANN202
+            nonlocal seen
+            if frame.f_code.co_filename != files.__file__:
+                return None
+            if event == "line":
+                seen += 1
+                if seen == interrupt_at:
+                    raise KeyboardInterrupt
+            return trace
+
+        sys.settrace(trace)
+        try:
+            files.replace_files({first: b"new AM", second: b"new AZ"}, durable=False)
+        finally:
+            sys.settrace(None)
+        return seen
+
+    first.write_bytes(b"old AM")
+    second.write_bytes(b"old AZ")
+    total = lines_run(None)
+    assert total > 20
+    for step in range(1, total + 1):
+        first.write_bytes(b"old AM")
+        second.write_bytes(b"old AZ")
+        with contextlib.suppress(KeyboardInterrupt):
+            lines_run(step)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["AM.docx", "AZ.docx"], step
+        assert first.read_bytes() in (b"old AM", b"new AM") and second.read_bytes() in (b"old AZ", b"new AZ"), step
