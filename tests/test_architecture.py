@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("languages",),                 # language versions: translations, translated models, exchange, alignment
     ("review", "render"),           # documents read back | documents rendered from the template
     ("inputs", "ooxml", "office", "xliff"),  # YAML reading | OOXML | LibreOffice | XLIFF 2, the translators' format
+    ("store",),                     # numbered folders (drafts, overviews, replies, backups): lock, staging, publication
     ("layout",),                    # the folder layout of a project, manifests, atomic writes
     ("models",),                    # pydantic models of the inputs and the manifest; section records
     ("cldr",),                      # CLDR via Babel, its answers remembered (written by files' one writer)

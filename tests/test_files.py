@@ -220,7 +220,7 @@ def test_a_file_whose_name_is_near_the_systems_limit_can_be_replaced(tmp_path: P
 
 
 ANOTHER_WRITER_ALLOWED = {
-    "strategy_builder/drafts/store.py": "publishes a whole staging folder by renaming it (a folder, not a file)",
+    "strategy_builder/store.py": "publishes a whole staging folder by renaming it (a folder, not a file)",
     "strategy_builder/office/conversion.py": "moves the PDFs LibreOffice wrote into place (it made the file; "
                                              "nothing is written but the reproducible stamp)",
 }

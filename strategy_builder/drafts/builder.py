@@ -17,7 +17,7 @@ from strategy_builder import cldr
 from strategy_builder.drafts.build_types import BuildOptions, BuildResult, Progress
 from strategy_builder.drafts.new_draft import write_draft
 from strategy_builder.drafts.preview import write_preview
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.drafts.worker_pool import WorkerPool, default_jobs
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
 from strategy_builder.inputs.cache import InputCache

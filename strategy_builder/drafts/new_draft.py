@@ -23,7 +23,7 @@ from strategy_builder.models.manifest import ManifestLayout
 from strategy_builder.ooxml.language import default_language
 
 if TYPE_CHECKING:
-    from strategy_builder.drafts.store import DraftStore
+    from strategy_builder.store import DraftStore
     from strategy_builder.drafts.worker_pool import WorkerPool
     from strategy_builder.models.manifest import Manifest
     from strategy_builder.models.project import Project

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from strategy_builder import __version__, cldr
 from strategy_builder.drafts.changes import manifest_sections, section_changes
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.drafts.worker_pool import RenderJob
 from strategy_builder.files import read_limited
 from strategy_builder.languages.apply import translated_partner, translated_strategy

@@ -22,7 +22,7 @@ from strategy_builder.models.translations import STRATEGY_SUBJECT
 from strategy_builder.ooxml.language import default_language
 
 if TYPE_CHECKING:
-    from strategy_builder.drafts.store import DraftStore
+    from strategy_builder.store import DraftStore
     from strategy_builder.drafts.worker_pool import WorkerPool
     from strategy_builder.models.manifest import Manifest
     from strategy_builder.models.project import Project, SourcedPartner

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from strategy_builder import __version__
 from strategy_builder.drafts.changes import manifest_sections, section_changes
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.errors import Findings
 from strategy_builder.files import environment_problem
 from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.files import environment_errors, replace_file, replace_files
-from strategy_builder.layout import BUILD_DIR, RETURNS_BACKUP_DIR, ProjectLayout
+from strategy_builder.files import environment_errors, replace_files
+from strategy_builder.layout import RETURNS_BACKUP_DIR, ProjectLayout
 from strategy_builder.review.proposal_results import Proposals
+from strategy_builder.store import DraftStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +35,12 @@ def apply_proposals(proposals: Proposals, project_dir: Path) -> AppliedProposals
     if not proposals.edited:
         return AppliedProposals([], None)
     layout = ProjectLayout.of(project_dir)
-    backups = layout.root / BUILD_DIR / RETURNS_BACKUP_DIR
     for name, (before, _) in proposals.edited.items():
         path = layout.root / name
         if path.read_bytes() != before:
             raise EnvironmentProblem(f"{path}: the file changed while the returns were read",
                                      hint="run propose again")
-    folder = _keep_previous_inputs(backups, proposals)
+    folder = _keep_previous_inputs(layout.root, proposals)
     written = sorted(proposals.edited)
     try:
         with environment_errors(layout.root, "write"):  # the error names the file it concerns
@@ -59,26 +59,31 @@ def _holds(path: Path, content: bytes) -> bool:
         return False
 
 
-def _keep_previous_inputs(backups: Path, proposals: Proposals) -> Path:
-    """The next numbered folder of ``backups`` holding the files as they were and ``proposals.json``:
-    complete, or (on a full disk, a refused folder) removed again, never half-written."""
+def _keep_previous_inputs(project_dir: Path, proposals: Proposals) -> Path:
+    """The next numbered folder of ``build/.returns`` holding the files as they were and ``proposals.json``,
+    published as a draft is (written in a hidden staging folder, then renamed under the build lock): complete
+    or absent, whether the disk fills up, the folder is refused or the process is killed."""
     record = {"applied": dt.datetime.now().isoformat(timespec="seconds"), **proposals.as_json()}
-    with environment_errors(backups, "keep the previous inputs in"):
-        backups.mkdir(parents=True, exist_ok=True)
-        taken = [int(p.name) for p in backups.iterdir() if p.name.isdigit()]
-        folder = backups / f"{max(taken, default=0) + 1:03d}"
-        folder.mkdir()
+    store = DraftStore(project_dir, RETURNS_BACKUP_DIR)
+    with store.locked(LOCK_WAIT_SECONDS), environment_errors(store.folder, "keep the previous inputs in"):
+        store.clean_leftovers()
+        staging = store.new_staging()
         try:
             for name, (before, _) in proposals.edited.items():
-                target = folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                replace_file(target, before)
-            replace_file(folder / "proposals.json",
-                         (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+                target = staging / name
+                with environment_errors(Path(project_dir) / name, "keep the previous content of"):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(before)
+            (staging / "proposals.json").write_bytes(
+                (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            return store.publish(staging, store.next_number())
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             raise
-    return folder
+
+
+LOCK_WAIT_SECONDS = 60.0
+"""How long ``--apply`` waits for a build that holds the project's lock (it reads the inputs being changed)."""
 
 
 __all__ = ["AppliedProposals", "apply_proposals"]

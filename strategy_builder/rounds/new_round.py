@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.errors import Finding, Findings, InputProblems
 from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.loading import load_project

@@ -6,7 +6,7 @@ commented on to draft N (written by the diff's redline writer, :mod:`strategy_bu
 The rows come from the comment register (read by its own library), their places in the new draft from the
 drafts' manifests. The letter's words come from the ``strategy.yaml`` draft N was built from.
 
-The replies are published like drafts (:class:`strategy_builder.drafts.store.DraftStore`, series
+The replies are published like drafts (:class:`strategy_builder.store.DraftStore`, series
 ``replies``): written and verified in a staging folder under the build lock and published by one atomic
 rename as ``build/replies/NNN``, never overwritten; the same register, drafts and tool give the same bytes,
 and a run whose inputs equal the latest folder's writes nothing.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from strategy_builder import __version__
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import (

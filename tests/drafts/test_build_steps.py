@@ -20,7 +20,7 @@ from strategy_builder.drafts.new_draft import snapshot_inputs
 from strategy_builder.drafts.planning import Planned, plan_document, plan_language_versions
 from strategy_builder.drafts.preview import write_preview
 from strategy_builder.drafts.render_pass import render_planned, write_staged
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.drafts.worker_pool import WorkerPool
 from strategy_builder.errors import TemplateProblem
 from strategy_builder.inputs.loading import load_project

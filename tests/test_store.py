@@ -12,7 +12,7 @@ import pytest
 
 from conftest import copy_sample
 from strategy_builder.drafts.builder import BuildOptions, build
-from strategy_builder.drafts.store import DraftStore
+from strategy_builder.store import DraftStore
 from strategy_builder.errors import EnvironmentProblem
 
 

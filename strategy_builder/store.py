@@ -1,4 +1,6 @@
-"""The draft store under ``build/``: numbering, the build lock, staging folders and atomic publication.
+"""The numbered folders under ``build/`` (drafts, overviews, replies, the backups ``propose --apply`` keeps):
+numbering, the build lock, staging folders and atomic publication. Below drafts, review and rounds alike,
+which all publish numbered folders.
 
 A draft folder appears only when complete: documents are written and verified in a hidden staging
 folder, flushed to disk, and the folder is renamed to ``NNN`` in one atomic step while the build lock is
@@ -58,7 +60,8 @@ class DraftStore:
     """The numbered folders of one series, as a build writes them (paths: :class:`ProjectLayout`).
 
     ``series`` is the folder under ``build/`` that holds the numbered folders: ``drafts`` (the partners'
-    strategies) or ``overview`` (the regional overview). Both series share the one build lock.
+    strategies), ``overview`` (the regional overview), ``replies`` or ``.returns`` (the inputs as they were
+    before each ``propose --apply``). Every series shares the one build lock.
     """
 
     def __init__(self, project_root: Path, series: str = DRAFTS_DIR) -> None:
