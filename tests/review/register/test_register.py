@@ -305,8 +305,12 @@ def test_libreoffice_prints_every_row_whole_and_readable(soffice: str, tmp_path:
     its 28 columns printed at a quarter of their size)."""
     from pypdf import PdfReader
 
-    from conftest import convert_with_libreoffice
+    from conftest import convert_with_libreoffice, require_tool
 
+    # Calc is a package of its own (libreoffice-calc-nogui, which .ci/run installs): found by its library
+    # beside soffice's program folder.
+    program = Path(os.path.realpath(soffice)).parent
+    require_tool(any(program.glob("libsclo.*")), "LibreOffice Calc (libreoffice-calc-nogui)")
     path = tmp_path / "register.xlsx"
     update_register(path, [_row(n, remark=f"{LONG_REMARK * (1 + n % 3)}end{n}") for n in range(1, 13)])
     pdf = convert_with_libreoffice(soffice, path, tmp_path / "out")
