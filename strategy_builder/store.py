@@ -132,6 +132,22 @@ class DraftStore:
         os.chmod(staging, 0o777 & ~UMASK)  # mkdtemp creates 0700; a published draft follows the umask
         return staging
 
+    @contextlib.contextmanager
+    def staged(self, number: int, what: str) -> Iterator[Path]:
+        """A fresh staging folder for folder ``number``, to fill and :meth:`publish` inside the block. When the
+        block fails the folder is removed, so nothing is published in part; an ``OSError`` (a full disk, a
+        read-only file system) becomes an :class:`EnvironmentProblem` naming ``{what} NNN``."""
+        with environment_errors(self.folder, f"create a {what} folder in"):
+            staging = self.new_staging()
+        try:
+            yield staging
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise environment_problem(error, self.draft_dir(number), f"write {what} {number:03d} to") from error
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
     def publish(self, staging: Path, number: int) -> Path:
         """Make a complete staging folder visible as number ``number`` in one atomic rename."""
         target = self.draft_dir(number)

@@ -134,3 +134,20 @@ def test_a_draft_whose_file_or_folder_cannot_be_flushed_is_not_published(project
     with pytest.raises(OSError):
         store.publish(staging, 1)
     assert not store.draft_dir(1).exists() and staging.is_dir()
+
+
+def test_a_staged_folder_that_fails_is_removed_and_an_os_error_names_the_folder(project: Path) -> None:
+    # The one protocol of drafts and overviews: fill a staging folder, publish it by a rename; a failure
+    # inside leaves nothing, and an OS error (a full disk) is an environment problem naming the number.
+    store = DraftStore(project)
+    with pytest.raises(EnvironmentProblem) as refused, store.staged(7, "draft") as staging:
+        (staging / "AM.docx").write_bytes(b"part")
+        raise OSError(28, "No space left on device")
+    assert "draft 007" in refused.value.message
+    with pytest.raises(KeyboardInterrupt), store.staged(7, "draft") as staging:
+        raise KeyboardInterrupt
+    assert not [p for p in store.folder.iterdir() if p.name.startswith(".staging-")]
+    with store.staged(7, "draft") as staging:
+        (staging / "AM.docx").write_bytes(b"whole")
+        published = store.publish(staging, 7)
+    assert (published / "AM.docx").read_bytes() == b"whole" and not staging.exists()

@@ -17,7 +17,6 @@ from strategy_builder.drafts.planning import plan_document, plan_language_versio
 from strategy_builder.drafts.render_pass import render_planned, write_staged
 from strategy_builder.drafts.round_guard import round_not_advanced
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
-from strategy_builder.files import environment_errors, environment_problem
 from strategy_builder.layout import MANIFEST_FILE
 from strategy_builder.models.manifest import ManifestLayout
 from strategy_builder.ooxml.language import default_language
@@ -55,10 +54,8 @@ def write_draft(project: Project, template: CompiledTemplate, store: DraftStore,
     planned = [plan_document(p, project, template.sha256, number, previous_number, previous, drafts=drafts)
                for p in project.partners]
     planned += plan_language_versions(project, planned, default_language(template.package))
-    with environment_errors(store.folder, "create a draft folder in"):
-        staging = store.new_staging()
     previous_kept = previous_number if previous else None
-    try:
+    with store.staged(number, "draft") as staging:
         laid_out = plan.office is not None
         entries = []
         if laid_out:
@@ -85,12 +82,6 @@ def write_draft(project: Project, template: CompiledTemplate, store: DraftStore,
         _write_reports(project, options, store, previous_kept, staging, notify)
         notify("publishing", len(planned), len(planned))
         directory = store.publish(staging, number)
-    except OSError as error:  # a full disk, a read-only file system...: nothing was published
-        shutil.rmtree(staging, ignore_errors=True)
-        raise environment_problem(error, store.draft_dir(number), f"write draft {number:03d} to") from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     outcomes = [PartnerOutcome(e.code, e.name, directory / e.file, len(e.sections), e.words, True, e.pages,
                                directory / e.pdf_file if e.pdf_file else None) for e in entries]
     outcomes += version_outcomes(versions, directory, planned)

@@ -10,7 +10,6 @@ changed. Same inputs (and draft numbers quoted) and the same strategy-builder gi
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from strategy_builder import __version__
 from strategy_builder.drafts.changes import manifest_sections, section_changes
 from strategy_builder.store import DraftStore
 from strategy_builder.errors import Findings
-from strategy_builder.files import environment_problem
 from strategy_builder.layout import MANIFEST_FILE, OVERVIEW_DIR
 from strategy_builder.models.manifest import Manifest, ManifestPartner
 from strategy_builder.models.section_records import stable_hash
@@ -119,17 +117,10 @@ def build_overview(project_dir: Path, options: OverviewOptions = OverviewOptions
             return OverviewResult("unchanged", store.draft_dir(previous_number), previous_number, previous_number,
                                   warnings=inputs.warnings, seconds=time.perf_counter() - started, matrix=matrix)
         number = store.next_number()
-        staging = store.new_staging()
-        try:
+        with store.staged(number, "overview") as staging:
             result = _write(inputs, matrix, number, previous, previous_number, staging, options, notify)
             notify("publishing")
             directory = store.publish(staging, number)
-        except OSError as error:  # a full disk, a read-only file system...: nothing was published
-            shutil.rmtree(staging, ignore_errors=True)
-            raise environment_problem(error, store.draft_dir(number), f"write overview {number:03d} to") from error
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
     result.directory = directory
     result.files = [directory / path.name for path in result.files]
     result.warnings = inputs.warnings
