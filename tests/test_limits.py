@@ -431,7 +431,8 @@ def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
 @case("register rows", "more than 200,000 rows")
 def _(folder: Path, over: int, blocks: Blocks) -> Callable[[], object]:
     path = folder / "register.csv"
-    path.write_bytes(b"ID,Disposition\r\n" + b"".join(b"C-%07d,\r\n" % n for n in range(L.REGISTER_ROWS - 1 + over)))
+    path.write_bytes(b"ID,Disposition,Note\r\n"
+                     + b"".join(b"C-%07d,,\r\n" % n for n in range(L.REGISTER_ROWS - 1 + over)))
     return lambda: update_register(path, [RegisterRow(id="C-new")])
 
 

@@ -85,7 +85,7 @@ def test_the_loop_from_a_return_to_the_register(project: Path) -> None:
 def test_unknown_rows_are_reported_by_check(project: Path) -> None:
     register = project / "review/register.csv"
     register.parent.mkdir(exist_ok=True)
-    register.write_text("ID,Disposition\nT-0000000001,open\n", encoding="utf-8-sig")
+    register.write_text("ID,Disposition,Note\nT-0000000001,open,\n", encoding="utf-8-sig")
     text = (project / AM).read_text()
     (project / AM).write_text(text.replace("        title: Towards integrated border management\n",
                                            "        title: Towards integrated border management\n"
@@ -152,7 +152,7 @@ def test_a_check_answered_from_its_cache_sees_the_register_change(project: Path)
 
     register = project / "review/register.csv"
     register.parent.mkdir(exist_ok=True)
-    register.write_text("ID,Disposition\nT-0000000001,open\n", encoding="utf-8-sig")
+    register.write_text("ID,Disposition,Note\nT-0000000001,open,\n", encoding="utf-8-sig")
     text = (project / AM).read_text()
     (project / AM).write_text(text.replace("        title: Towards integrated border management\n",
                                            "        title: Towards integrated border management\n"
@@ -164,5 +164,5 @@ def test_a_check_answered_from_its_cache_sees_the_register_change(project: Path)
 
     assert [len(unknown()[0]) for _ in range(2)] == [1, 1]
     assert unknown()[1], "an unchanged project is answered from the cache"
-    register.write_text("ID,Disposition\nT-0000000001,open\nT-99999999AA,accepted\n", encoding="utf-8-sig")
+    register.write_text("ID,Disposition,Note\nT-0000000001,open,\nT-99999999AA,accepted,\n", encoding="utf-8-sig")
     assert unknown() == ([], False)

@@ -260,7 +260,7 @@ def test_reply_reads_the_register_strategy_yaml_names(round_two: dict, tmp_path:
     shutil.copytree(round_two["project"], project, symlinks=True)
     (project / "review").mkdir()
     (project / "register.xlsx").rename(project / "review" / "register.xlsx")
-    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")  # an old, empty one
+    (project / "register.csv").write_text("ID,Disposition,Note\n", encoding="utf-8")  # an old, empty one
     with (project / "inputs" / "strategy.yaml").open("a", encoding="utf-8") as strategy:
         strategy.write("review:\n  register: review/register.xlsx\n")
     result = write_replies(project, 2, force=True)

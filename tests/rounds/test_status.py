@@ -84,7 +84,7 @@ def test_a_register_of_the_project_that_cannot_be_read_stops_status_and_two_are_
     assert result.returncode == 2 and "register.xlsx" in json.loads(result.stdout)["error"]["message"]
     shutil.copy(second_round["register"], project / "register.json")
     (project / "register.xlsx").unlink()
-    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")
+    (project / "register.csv").write_text("ID,Disposition,Note\n", encoding="utf-8")
     state = json.loads(round_status_cli(project).stdout)
     assert state["returns_known"] is False and state["notes"][0].startswith(
         "2 registers (register.csv, register.json) in the project: returns are unknown")
@@ -98,7 +98,7 @@ def test_status_reads_the_register_strategy_yaml_names(second_round: dict, tmp_p
     shutil.copytree(second_round["project"], project)
     (project / "review").mkdir()
     shutil.copy(second_round["register"], project / "review" / "register.json")
-    (project / "register.csv").write_text("ID,Disposition\n", encoding="utf-8")  # an old, empty one
+    (project / "register.csv").write_text("ID,Disposition,Note\n", encoding="utf-8")  # an old, empty one
     with (project / "inputs" / "strategy.yaml").open("a", encoding="utf-8") as strategy:
         strategy.write("review:\n  register: review/register.json\n")
     state = json.loads(round_status_cli(project).stdout)

@@ -161,13 +161,17 @@ class CsvRegister:
         text = "".join(out)
         return (BOM + text if self.dialect.bom else text).encode("utf-8")
 
+    def _header_place(self, index: int) -> str:
+        """Where the header's field ``index`` (0-based) is: ``line 1, field 3``."""
+        return f"line {self.header_start + 1}, field {index + 1}"
+
     def check(self) -> None:
-        Planner(self.read_header(), [], self.source)
+        Planner(self.read_header(), [], self.source, self._header_place)
 
     def plan(self, rows: list[RegisterRow]) -> Plan:
         records = self.records()
         first = next(records, None)  # reads the header too
-        planner = Planner(self.header, rows, self.source)
+        planner = Planner(self.header, rows, self.source, self._header_place)
         if first is not None:
             planner.record(*first)
         for position, cells in records:
@@ -176,7 +180,7 @@ class CsvRegister:
 
     def rows(self) -> list[RegisterRow]:
         records = list(self.records())
-        return read_rows(self.header, records, self.source)
+        return read_rows(self.header, records, self.source, self._header_place)
 
 
 class _Lines:

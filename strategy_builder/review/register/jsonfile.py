@@ -65,6 +65,11 @@ def _value(column: Column, text: str) -> Any:
     return int(text) if column.kind == "integer" and text.isdigit() else text
 
 
+def _key_place(index: int) -> str:
+    """Where a column is in a JSON register: the rows' keys, in the order they first appear."""
+    return f"key {index + 1} of the rows"
+
+
 class JsonRegister:
     """An existing JSON register, or the data embedded in an HTML one (``page=True``)."""
 
@@ -118,16 +123,16 @@ class JsonRegister:
                 for position, row in enumerate(self.data_rows) if isinstance(row, dict)]
 
     def check(self) -> None:
-        Planner(self.header, [], self.source)
+        Planner(self.header, [], self.source, _key_place)
 
     def plan(self, rows: list[RegisterRow]) -> Plan:
-        planner = Planner(self.header, rows, self.source)
+        planner = Planner(self.header, rows, self.source, _key_place)
         for position, cells in self.records():
             planner.record(position, cells)
         return planner.finish()
 
     def rows(self) -> list[RegisterRow]:
-        return read_rows(self.header, self.records(), self.source)
+        return read_rows(self.header, self.records(), self.source, _key_place)
 
     def _key(self, plan: Plan, column: Column) -> str:
         index = plan.column_index[column.key]

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.limits import REGISTER_ROWS
 from strategy_builder.review.register.columns import (
-    COLUMNS, DISPOSITION_COLUMN, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date, normalise_disposition,
+    COLUMNS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date, normalise_disposition,
 )
 from strategy_builder.review.register.rows import SUMMARY_DIMENSIONS, SUMMARY_SOURCES, keeps_old_value
 
@@ -101,6 +101,8 @@ class Planner:
     header: list[str]
     new_rows: list[RegisterRow]
     source: str
+    place: HeaderPlace | None = None
+    """Names a header cell in refusals (see :func:`declared_columns`)."""
     _header_index: dict[str, int] = field(default_factory=dict)
     _fresh: dict[str, RegisterRow] = field(default_factory=dict)
     _seen: set[str] = field(default_factory=set)
@@ -109,7 +111,7 @@ class Planner:
     _counts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for index, key in declared_columns(self.header, self.source).items():
+        for index, key in declared_columns(self.header, self.source, self.place).items():
             self._header_index[key] = index
         self._width = len(self.header)
         for row in self.new_rows:
@@ -197,12 +199,28 @@ def new_register_plan(rows: list[RegisterRow]) -> Plan:
     return planner.finish()
 
 
-def declared_columns(header: list[str], source: str) -> dict[int, str]:
+HeaderPlace = Callable[[int], str]
+"""Where a header cell is, by column index (0-based), in the words of the file's format: ``C1`` in a sheet,
+``line 3, field 2`` in a CSV file."""
+
+_TEAM_COLUMNS_READ = {
+    "disposition": "where the team's decisions are read from (read without it, every row would be open)",
+    "note": "where the team's answers are read from (read without it, replies and status would show none)",
+}
+"""Why each of the team's columns must be in the header: what reading the register without it would say."""
+
+
+def _column_place(index: int, place: HeaderPlace | None) -> str:
+    return place(index) if place is not None else f"column {index + 1}"
+
+
+def declared_columns(header: list[str], source: str, place: HeaderPlace | None = None) -> dict[int, str]:
     """Column index -> key of each declared column the header names. Refused: a header without the ID column
-    (the rows could not be matched: read, the register would look empty) or without the Disposition column
-    (renamed or deleted: every row would read as open, and an import would add an empty one beside the
-    team's), and a declared column named twice (which one holds the team's
-    dispositions? reading one would silently ignore the other)."""
+    (the rows could not be matched: read, the register would look empty) or without one of the team's
+    columns, Disposition or Note (renamed or deleted: every row would read as open or without an answer, and
+    an import would add an empty one beside the team's), and a declared column named twice (which one holds
+    the team's dispositions? reading one would silently ignore the other). ``place`` names a header cell in
+    the refusals."""
     keys: dict[int, str] = {}
     first: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -211,9 +229,9 @@ def declared_columns(header: list[str], source: str) -> dict[int, str]:
             continue
         if column.key in first:
             raise RegisterRefused(
-                f"{source}: the header row has the column '{column.header}' twice (columns "
-                f"{first[column.key] + 1} and {index + 1}), so it is not clear which one to read and write; it "
-                "was left untouched",
+                f"{source}: the header row has the column '{column.header}' twice ("
+                f"{_column_place(first[column.key], place)} and {_column_place(index, place)}), so it is not clear "
+                "which one to read and write; it was left untouched",
                 hint="rename or delete one of them (a column of the team's own needs a name of its own)")
         first[column.key] = index
         keys[index] = column.key
@@ -223,13 +241,15 @@ def declared_columns(header: list[str], source: str) -> dict[int, str]:
             "cannot be matched to comments; it was left untouched",
             hint=f"restore the '{ID_COLUMN.header}' column header (first row), or give a new file name to "
                  "start a new register")
-    if DISPOSITION_COLUMN.key not in first:
-        others = [text.strip() for text in header if isinstance(text, str) and text.strip()
-                  and column_for_header(text) is None]
+    for column in COLUMNS:
+        if column.owner != "team" or column.key in first:
+            continue
+        others = [f"'{text.strip()}' ({_column_place(index, place)})" for index, text in enumerate(header)
+                  if isinstance(text, str) and text.strip() and column_for_header(text) is None]
         raise RegisterRefused(
-            f"{source}: the register has no '{DISPOSITION_COLUMN.header}' column in its header row, where the "
-            "team's decisions are read from (read without it, every row would be open); it was left untouched",
-            hint=f"if the column was renamed, name it '{DISPOSITION_COLUMN.header}' again in the first row"
+            f"{source}: the register has no '{column.header}' column in its header row, "
+            f"{_TEAM_COLUMNS_READ[column.key]}; it was left untouched",
+            hint=f"if the column was renamed, name its header cell '{column.header}' again"
                  + (f" (the header's other columns: {', '.join(others)})" if others else "")
                  + "; if it was deleted, add it back")
     return keys
@@ -246,10 +266,11 @@ def _readable(text: str) -> str:
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
 
 
-def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]], source: str) -> list[RegisterRow]:
+def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]]], source: str,
+              place: HeaderPlace | None = None) -> list[RegisterRow]:
     """Records as :class:`RegisterRow` (declared columns by header, the others in ``extra``), for
-    reading a register back; rows without an ID are left out."""
-    keys = declared_columns(header, source)
+    reading a register back; rows without an ID are left out. ``place`` names a header cell in refusals."""
+    keys = declared_columns(header, source, place)
     extras = {index: text for index, text in enumerate(header)
               if index not in keys and isinstance(text, str) and text.strip()}
     result = []
@@ -263,5 +284,5 @@ def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]
     return result
 
 
-__all__ = ["Cell", "CellSource", "Cells", "Plan", "Planner", "RegisterRefused", "declared_columns",
+__all__ = ["Cell", "CellSource", "Cells", "HeaderPlace", "Plan", "Planner", "RegisterRefused", "declared_columns",
            "new_register_plan", "read_rows"]

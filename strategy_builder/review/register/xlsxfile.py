@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook
+from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, column_letters
 from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
     COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
@@ -144,15 +144,21 @@ class XlsxRegister:
         next(self.records(), None)  # reads the sheet up to the first record after the header
         self._planner([])
 
+    def _header_place(self, index: int) -> str:
+        """The cell of the header in ``column`` (0-based): ``C1``."""
+        assert self.header_row is not None
+        return f"cell {column_letters(index)}{self.header_row.number}"
+
     def _planner(self, rows: list[RegisterRow]) -> Planner:
         if self.header_row is None:
             raise RegisterRefused(f"{self.source}: the sheet '{self.sheet_name}' has no header row",
                                   hint="restore the header row (ID, Disposition, ...) or give a new file name")
-        if len(self.workbook.sheets) == 1 or self.sheet_name.casefold() == SHEET_NAME.casefold():
-            return Planner(self.header, rows, self.source)
-        try:  # a team's sheet put first, the register's renamed: say which sheet was read, and why
-            return Planner(self.header, rows, f"{self.source}, sheet '{self.sheet_name}'")
+        try:
+            return Planner(self.header, rows, f"{self.source}, sheet '{self.sheet_name}'", self._header_place)
         except RegisterRefused as refused:
+            if len(self.workbook.sheets) == 1 or self.sheet_name.casefold() == SHEET_NAME.casefold():
+                raise
+            # a team's sheet put first, the register's renamed: say which sheet was read, and why
             raise RegisterRefused(refused.message, hint=f"the register is the sheet named '{SHEET_NAME}' (any "
                                                         "case), else the first sheet: name the register's sheet "
                                                         f"'{SHEET_NAME}' again") from refused
@@ -169,7 +175,9 @@ class XlsxRegister:
 
     def rows(self) -> list[RegisterRow]:
         records = [(position, cells.whole()) for position, cells in self.records()]
-        return read_rows(self.header, records, self.source)
+        if self.header_row is None:
+            return read_rows(self.header, records, self.source)
+        return read_rows(self.header, records, f"{self.source}, sheet '{self.sheet_name}'", self._header_place)
 
     def write(self, plan: Plan, target: IO[bytes]) -> None:
         """The workbook with ``plan`` applied, written to ``target``."""

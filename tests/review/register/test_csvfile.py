@@ -105,7 +105,7 @@ def test_a_register_without_a_header_row_is_refused_with_what_to_do(content: byt
 
 def test_a_record_that_is_not_csv_is_refused_naming_its_line() -> None:
     too_long = "x" * (csv.field_size_limit() + 1)  # a cell larger than a CSV reader takes
-    register = CsvRegister(f"sep=,\r\nID,Disposition\r\nC-0001,accepted\r\nC-0002,{too_long}\r\n".encode(),
+    register = CsvRegister(f"sep=,\r\nID,Disposition,Note\r\nC-0001,accepted\r\nC-0002,{too_long}\r\n".encode(),
                            "register.csv")
     with pytest.raises(RegisterRefused) as refused:
         register.plan([_row(1)])

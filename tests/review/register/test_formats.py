@@ -195,26 +195,37 @@ def _renamed(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("old", "new"), [("ID", "Ref"), ("Disposition", "Decision")])
-def test_a_register_whose_id_or_disposition_column_was_renamed_is_refused_when_read_too(
+@pytest.mark.parametrize(("old", "new"), [("ID", "Ref"), ("Disposition", "Decision"), ("Note", "Team reply")])
+def test_a_register_whose_id_or_team_column_was_renamed_is_refused_when_read_too(
         tmp_path: Path, old: str, new: str) -> None:
     """Read without its ID column the register looked empty (status: every partner overdue, no return);
     without its Disposition column every row read as open (replies said so), and an import added an empty
-    Disposition column beside the team's. Both are refused, naming the column, and the file is left as it is."""
+    Disposition column beside the team's; without its Note column every reply went out without the team's
+    answer, and an import added an empty Note column at the right. All are refused, naming the file, the
+    sheet, the column it must have and the header cell it may have become, and the file is left as it is."""
     path = _renamed(tmp_path, old, new)
     content = path.read_bytes()
     for attempt in (lambda: read_register(path), lambda: check_register(path),
                     lambda: update_register(path, [RegisterRow(id="C-0002", ministry="MFA")])):
         with pytest.raises(RegisterRefused, match=f"no '{old}' column") as refused:
             attempt()
-        assert str(path) in refused.value.message
-        assert old == "ID" or new in (refused.value.hint or "")  # the column it may have become is named
+        assert str(path) in refused.value.message and "sheet 'Register'" in refused.value.message
+        cell = f"{chr(ord('A') + [c.header for c in COLUMNS].index(old))}1"
+        assert old == "ID" or f"'{new}' (cell {cell})" in (refused.value.hint or "")
     assert path.read_bytes() == content
+
+
+def test_a_csv_register_without_its_note_column_names_the_header_field(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"\r\nID,Disposition,Answer\r\nC-0001,accepted,by phone\r\n")
+    with pytest.raises(RegisterRefused, match="no 'Note' column") as refused:
+        read_register(path)
+    assert "'Answer' (line 2, field 3)" in (refused.value.hint or "")
 
 
 def test_a_csv_register_with_a_sep_line_is_checked_by_its_header_row(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
-    path.write_bytes(b"sep=;\r\n\r\nID;Disposition\r\nC-0001;accepted\r\n")
+    path.write_bytes(b"sep=;\r\n\r\nID;Disposition;Note\r\nC-0001;accepted\r\n")
     check_register(path)
     assert [(r.id, r.disposition) for r in read_register(path)] == [("C-0001", "accepted")]
 
@@ -272,8 +283,8 @@ def test_a_new_json_register_says_its_format_and_the_dispositions_to_choose_from
 
 def test_a_json_register_is_written_under_its_own_spelling_of_the_headers(tmp_path: Path) -> None:
     path = tmp_path / "register.json"
-    path.write_text(json.dumps({"rows": [{"id": "C-0001", "disposition": "accepted", "remark or changed text": ""}]}),
-                    encoding="utf-8")
+    path.write_text(json.dumps({"rows": [{"id": "C-0001", "disposition": "accepted", "note": "",
+                                          "remark or changed text": ""}]}), encoding="utf-8")
     update_register(path, [_row(1, remark="new words")])
     [row] = json.loads(path.read_text(encoding="utf-8"))["rows"]
     assert row["remark or changed text"] == "new words" and "Remark or changed text" not in row

@@ -449,7 +449,8 @@ def test_a_declared_column_written_twice_in_the_header_is_refused_untouched(tmp_
         path.write_text("\n".join([lines[0] + ",Disposition", lines[1] + ",accepted"]) + "\n", encoding="utf-8")
     before = path.read_bytes()
     for attempt in (lambda: read_register(path), lambda: update_register(path, [_row(1), _row(2)])):
-        with pytest.raises(RegisterRefused, match=r"'Disposition' twice \(columns 2 and \d+\)"):
+        with pytest.raises(RegisterRefused, match=r"'Disposition' twice \((cell B1 and cell [A-Z]+1|"
+                                                  r"line 1, field 2 and line 1, field \d+)\)"):
             attempt()
     assert path.read_bytes() == before
 
@@ -586,7 +587,7 @@ def test_a_json_register_keeps_what_it_does_not_know(tmp_path: Path) -> None:
     path.write_text(json.dumps({
         "format": 1, "team": {"lead": "Lena"},
         "rows": ["a note the team wrote", {"Total": 3},
-                 {"ID": "C-0001", "Disposition": "later", "Owner": "Lena", "Days": 4, "Flags": [1, None],
+                 {"ID": "C-0001", "Disposition": "later", "Note": "", "Owner": "Lena", "Days": 4, "Flags": [1, None],
                   "Remark or changed text": "old words", "YAML line": 7}]}, ensure_ascii=False),
         encoding="utf-8")
     update_register(path, [_row(1, remark="new words", yaml_line="12"), _row(2)])
@@ -596,7 +597,7 @@ def test_a_json_register_keeps_what_it_does_not_know(tmp_path: Path) -> None:
     assert (row["Disposition"], row["Owner"], row["Days"], row["Flags"]) == ("later", "Lena", 4, [1, None])
     assert row["Remark or changed text"] == "new words" and row["YAML line"] == 12  # a number stays a number
     assert payload["rows"][3]["ID"] == "C-0002" and payload["rows"][3]["Disposition"] == "open"
-    assert list(payload["rows"][3])[:2] == ["ID", "Disposition"]
+    assert list(payload["rows"][3])[:3] == ["ID", "Disposition", "Note"]
     back = {r.id: r for r in read_register(path)}
     assert back["C-0001"].disposition == "later" and back["C-0001"].yaml_line == "12"
 
@@ -785,7 +786,7 @@ def test_columns_added_to_a_teams_xlsx_get_the_look_of_its_header(tmp_path: Path
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Register"
-    sheet.append(["ID", "Disposition"])
+    sheet.append(["ID", "Disposition", "Note"])
     sheet.append(["C-0001", "accepted"])
     for cell in sheet[1]:
         cell.font = Font(bold=True, italic=True)
@@ -814,7 +815,7 @@ def test_the_newest_backups_are_kept_numbered_within_one_second(tmp_path: Path) 
 
 def test_the_counts_of_an_update_take_each_row_as_the_register_holds_it_after_the_update(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
-    path.write_bytes(_csv_text([["ID", "Disposition", "Partner", "Ministry", "Area key"],
+    path.write_bytes(_csv_text([["ID", "Disposition", "Partner", "Ministry", "Area key", "Note"],
                                 ["C-0001", "Accepted", "AM", "Ministry of Labour", "integration"],
                                 ["C-0002", "", "GE", "", ""], ["", "rejected", "XX", "", ""]], ",", "\r\n", True))
     result = update_register(path, [_row(1, partner="AM", area_key="integration"), _row(2, partner="GE"),
@@ -851,7 +852,7 @@ def test_numbers_a_spreadsheet_stored_are_read_as_the_register_writes_them(tmp_p
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Register"
-    sheet.append(["ID", "Draft", "YAML line", "Remark or changed text", "Disposition"])
+    sheet.append(["ID", "Draft", "YAML line", "Remark or changed text", "Disposition", "Note"])
     sheet.append(["C-0001", 3, 41.0, 7])  # a number typed over the draft, a line stored as a real number
     sheet.append(["C-0002", 12.0, 5, "12.0"])
     workbook.save(path)
