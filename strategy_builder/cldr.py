@@ -80,7 +80,7 @@ def save_cache() -> None:
     try:
         _memo_file.parent.mkdir(parents=True, exist_ok=True)
         replace_file(_memo_file, json.dumps(_memo, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-                     durable=False, keep_metadata=False)
+                     durable=False, keep_metadata=False, clean_folder=True)  # and older versions' .tmp-PID leftovers
         _memo_changed = False
     except OSError:
         pass

@@ -168,7 +168,7 @@ def real_path(path: Path) -> Path:
 
 
 def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durable: bool = True,
-                 keep_metadata: bool = True) -> Path:
+                 keep_metadata: bool = True, clean_folder: bool = False) -> Path:
     """Replace ``path`` with ``data`` (bytes, or a function writing to a stream) atomically; returns the
     path written (a link's target).
 
@@ -177,13 +177,15 @@ def replace_file(path: Path, data: bytes | Callable[[IO[bytes]], None], *, durab
     them, its owner and group; a new file follows the umask. ``OSError`` is raised as it comes, naming
     ``path`` (never the temporary file beside it): callers wrap it with :func:`environment_errors`.
     Interrupted at any point (Ctrl-C, an exception), it leaves the old file or the new one and no
-    temporary file.
+    temporary file. The temporary files that killed writes of ``path`` left beside it more than
+    :data:`LEFTOVER_SECONDS` ago are removed; with ``clean_folder``, those of every file of its folder (a
+    folder of the tool's whose files each get a new name, such as backups, or a cache).
     """
-    return replace_files({path: data}, durable=durable, keep_metadata=keep_metadata)[0]
+    return replace_files({path: data}, durable=durable, keep_metadata=keep_metadata, clean_folder=clean_folder)[0]
 
 
 def replace_files(contents: Mapping[Path, bytes | Callable[[IO[bytes]], None]], *, durable: bool = True,
-                  keep_metadata: bool = True) -> list[Path]:
+                  keep_metadata: bool = True, clean_folder: bool = False) -> list[Path]:
     """Replace several files at once, all or none: every new content is written beside its file first,
     and only when all of them are written (a full disk, a refused folder fail here, changing nothing)
     do they replace the old files, one rename each. Returns the paths written (links' targets); a file
@@ -203,7 +205,7 @@ def replace_files(contents: Mapping[Path, bytes | Callable[[IO[bytes]], None]], 
                 os.unlink(temporary)
         raise
     for target, _ in staged:
-        _remove_leftovers(target)
+        _remove_leftovers(target, whole_folder=clean_folder)
     return [target for target, _ in staged]
 
 
@@ -283,18 +285,30 @@ LEFTOVER_SECONDS = 3600.0
 cut) before it could remove it. Writes last seconds at most; a younger one may be another process's, under way."""
 
 
-def _remove_leftovers(target: Path) -> None:
-    """Remove the temporary files that killed writes of ``target`` left beside it (hidden, but a
-    ``git add -A`` or a file manager showing hidden files would find them). Best effort: a leftover that
-    cannot be removed stays, and the write that succeeded is not failed for it."""
+def is_temporary_name(name: str) -> bool:
+    """Whether ``name`` is a hidden temporary file that an interrupted write leaves beside its target:
+    ``.NAME.XXXXXXXX.tmp`` (:func:`replace_file`, the one writer) or ``.tmp-...`` (what the caches of versions
+    before 2026-12 wrote by hand)."""
+    return name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def _remove_leftovers(target: Path, *, whole_folder: bool = False) -> None:
+    """Remove the temporary files that killed writes of ``target`` (``whole_folder``: of any file of its
+    folder, :func:`is_temporary_name`) left beside it (hidden, but a ``git add -A`` or a file manager showing
+    hidden files would find them). Best effort: a leftover that cannot be removed stays, and the write that
+    succeeded is not failed for it."""
     prefix = f".{_temporary_stem(target)}."
     length = len(prefix) + _TEMPORARY_EXTRA - 2  # the prefix holds the two dots already
     cutoff = time.time() - LEFTOVER_SECONDS
     with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
         for entry in entries:
-            if (entry.name.startswith(prefix) and entry.name.endswith(".tmp") and len(entry.name) == length
-                    and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff):
-                with contextlib.suppress(OSError):
+            if whole_folder:
+                if not is_temporary_name(entry.name):
+                    continue
+            elif not (entry.name.startswith(prefix) and entry.name.endswith(".tmp") and len(entry.name) == length):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                     os.unlink(entry.path)
 
 
@@ -319,5 +333,6 @@ def _current_umask() -> int:
 UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
 
 
-__all__ = ["RefusedFile", "check_regular", "environment_errors", "environment_problem", "read_limited", "read_prefix",
-           "name_text", "real_path", "replace_file", "replace_files", "UMASK"]
+__all__ = ["LEFTOVER_SECONDS", "RefusedFile", "check_regular", "environment_errors", "environment_problem",
+           "is_temporary_name", "read_limited", "read_prefix", "name_text", "real_path", "replace_file",
+           "replace_files", "UMASK"]

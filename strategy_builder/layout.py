@@ -292,7 +292,7 @@ def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:
     while backup.exists():
         number += 1
         backup = folder / f"{path.stem}.{stamp}-{number}{path.suffix}"
-    replace_file(backup, data)
+    replace_file(backup, data, clean_folder=True)  # each backup has a name of its own: clean the folder
     return backup
 
 
@@ -305,10 +305,3 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, data, durable=durable, keep_metadata=False)
-
-
-def is_temporary_file(name: str) -> bool:
-    """Whether ``name`` is a hidden temporary file that an interrupted write leaves beside its target:
-    ``.NAME.XXXX.tmp`` (:func:`strategy_builder.files.replace_file`, the one writer) or ``.tmp-...`` (what
-    the caches of versions before 2026-12 wrote by hand)."""
-    return name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))

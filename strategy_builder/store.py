@@ -20,8 +20,8 @@ from pathlib import Path
 import filelock
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.files import UMASK, environment_errors, environment_problem
-from strategy_builder.layout import DRAFTS_DIR, ProjectLayout, is_temporary_file
+from strategy_builder.files import UMASK, environment_errors, environment_problem, is_temporary_name
+from strategy_builder.layout import DRAFTS_DIR, ProjectLayout
 from strategy_builder.models.manifest import Manifest
 
 STAGING_PREFIX = ".staging-"
@@ -117,7 +117,7 @@ class DraftStore:
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if path.name.startswith(STAGING_PREFIX) or is_temporary_file(path.name):
+                if path.name.startswith(STAGING_PREFIX) or is_temporary_name(path.name):
                     if path.is_dir():
                         shutil.rmtree(path, ignore_errors=True)
                     else:

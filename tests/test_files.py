@@ -267,6 +267,25 @@ def test_temporary_files_that_killed_writes_left_are_removed_by_the_next_write(t
     assert fresh.exists() and all(other.exists() for other in others)
 
 
+def test_a_write_into_a_folder_of_the_tools_removes_the_leftovers_of_every_file_there(tmp_path: Path) -> None:
+    """Backups and cache payloads get a new name each time, so the leftovers of a killed write of one of them
+    would never meet a next write of the same name: ``clean_folder`` removes every old temporary of the
+    folder (the one writer's, and the ``.tmp-PID`` files of older versions' caches), the young ones and
+    every other file left alone."""
+    stale = [tmp_path / ".register.20261202-101503.xlsx.k9ya4l5p.tmp", tmp_path / ".tmp-4242-babel-1.json"]
+    kept = [tmp_path / ".register.20261203-090000.xlsx.q1w2e3r4.tmp", tmp_path / "register.20261202-101503.xlsx",
+            tmp_path / "notes.tmp"]
+    for path in (*stale, *kept):
+        path.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    for old in (*stale, *kept[1:]):
+        os.utime(old, (hours_ago, hours_ago))
+    replace_file(tmp_path / "register.20261203-091500.xlsx", b"backup")
+    assert all(path.exists() for path in stale)  # without clean_folder: only the target's own leftovers
+    replace_file(tmp_path / "register.20261203-091501.xlsx", b"backup", clean_folder=True)
+    assert not any(path.exists() for path in stale) and all(path.exists() for path in kept)
+
+
 def test_an_interruption_at_any_step_leaves_the_old_file_or_the_new_one_and_no_temporary(tmp_path: Path) -> None:
     # Ctrl-C can arrive between any two steps of a write (a watcher stopped in the middle of a rebuild): at
     # every line that files.py runs while replacing two files, a KeyboardInterrupt is raised in turn.

@@ -33,8 +33,7 @@ from typing import Any
 
 from strategy_builder import __version__
 from strategy_builder.errors import EnvironmentProblem, Finding, Location, Severity
-from strategy_builder.files import replace_file
-from strategy_builder.layout import is_temporary_file
+from strategy_builder.files import LEFTOVER_SECONDS, is_temporary_name, replace_file
 from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument
 
 _FORMAT = 3
@@ -272,23 +271,26 @@ class InputCache:
 
 def _write_file(folder: Path, name: str, text: str) -> None:
     """Replace ``folder/name`` atomically, through the one writer (a new file follows the umask, a failed
-    write leaves no temporary file); a cache is an optimisation, so a failure is not an error."""
+    write leaves no temporary file); a cache is an optimisation, so a failure is not an error. Writing the
+    index also removes the temporary files killed runs left in the folder (a payload's name is written
+    once, so the leftovers of its writes would otherwise stay)."""
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / name, text.encode("utf-8"), durable=False, keep_metadata=False)
+        replace_file(folder / name, text.encode("utf-8"), durable=False, keep_metadata=False,
+                     clean_folder=name == InputCache.INDEX)
 
 
 def _remove_strays(folder: Path, keep: set[str]) -> None:
     """Delete files not in ``keep``: payloads the index no longer knows (pruned, or from an older version
     of the tool), and temporary files an interrupted run left more than an hour ago (a younger one may be
     another run's write in progress)."""
-    cutoff = time.time() - 3600
+    cutoff = time.time() - LEFTOVER_SECONDS
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
             if entry.name in keep:
                 continue
             with contextlib.suppress(OSError):
-                if not is_temporary_file(entry.name) or entry.stat().st_mtime < cutoff:
+                if not is_temporary_name(entry.name) or entry.stat().st_mtime < cutoff:
                     entry.unlink()
 
 

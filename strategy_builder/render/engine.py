@@ -159,7 +159,7 @@ class CompiledTemplate:
                                 for name, blob in self.package.parts.held().items()}}
         with contextlib.suppress(OSError):  # a cache is an optimisation: never fail a build for it
             replace_file(self._compiled_cache, json.dumps(compiled).encode("utf-8"), durable=False,
-                         keep_metadata=False)
+                         keep_metadata=False, clean_folder=True)  # and older versions' .tmp-PID leftovers
 
     def _location(self, part: str, line: int | None = None) -> Location:
         return Location(str(self.path), line, None, part)

@@ -157,7 +157,7 @@ def start_round(project_dir: Path, issued: dt.date, deadline: dt.date, *, wait_s
         with environment_errors(folder, "keep a copy of strategy.yaml in"):
             folder.mkdir(parents=True, exist_ok=True)
             backup = _backup_path(folder, current.round)
-            replace_file(backup, raw)
+            replace_file(backup, raw, clean_folder=True)
         with environment_errors(strategy.path, "write"):
             replace_file(strategy.path, editor.result())
     return NewRound(strategy.display_name, current, RoundDates(new_round, issued, deadline),

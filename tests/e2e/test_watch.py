@@ -16,7 +16,7 @@ import pytest
 
 from conftest import copy_sample
 
-from strategy_builder.layout import is_temporary_file
+from strategy_builder.files import is_temporary_name
 
 PARTNER = Path("inputs") / "partners" / "MD.yaml"
 
@@ -49,7 +49,7 @@ def _edit(project: Path, text: str) -> None:
 
 
 def _assert_whole(preview: Path) -> None:
-    assert not [p.name for p in preview.iterdir() if is_temporary_file(p.name)], "a temporary file was left"
+    assert not [p.name for p in preview.iterdir() if is_temporary_name(p.name)], "a temporary file was left"
     for document in preview.glob("*.docx"):
         with zipfile.ZipFile(document) as archive:  # a partial file is not a readable zip
             assert archive.testzip() is None and "word/document.xml" in archive.namelist()

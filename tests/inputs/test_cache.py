@@ -230,6 +230,28 @@ def test_payloads_of_another_version_and_old_temporary_files_are_removed(sample_
     assert len(_payloads(sample_project)) == 13
 
 
+def test_old_temporary_files_are_removed_whenever_the_index_is_written(sample_project: Path) -> None:
+    """A payload is written once under its name, so the leftover of a killed payload write (and the
+    ``.tmp-PID`` files of older versions' caches) would stay for good where the index keeps its version:
+    writing the index cleans the folder of temporaries older than an hour."""
+    import os
+    import time
+
+    _load(sample_project, cached=True)
+    folder = sample_project / "build" / ".cache" / "inputs"
+    old = [folder / ".tmp-4242", folder / f".{_payloads(sample_project)[0].name}.k3j2h1g0.tmp"]
+    young = folder / ".tmp-4343"
+    for path in (*old, young):
+        path.write_text("{}", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    for path in old:
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    partner = sample_project / "inputs" / "partners" / "AM.yaml"
+    partner.write_bytes(partner.read_bytes() + b"# a new comment: a new payload, the index written again\n")
+    _load(sample_project, cached=True)
+    assert not any(path.exists() for path in old) and young.exists()
+
+
 # The cache validates the data that validated before through pydantic's JSON route; a fresh read uses the
 # Python route. Both must agree on every input, valid or not, or a cached build would differ from a fresh one.
 _TRICKY = ["true", "yes", "on", "1", "0", "010", "1e3", "2010-01-01", " 12 ", "", "0x10", "١٢", "NaN", "-0", "1_000",

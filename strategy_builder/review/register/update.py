@@ -267,7 +267,7 @@ def _backup(target: Path, data: bytes) -> Path:
         while backup.exists():
             number += 1
             backup = folder / f"{target.stem}.{stamp}-{number}{target.suffix}"
-        replace_file(backup, data)
+        replace_file(backup, data, clean_folder=True)  # each backup has a name of its own: clean the folder
         pattern = re.compile(re.escape(target.stem) + r"\.\d{8}-\d{6}(?:-\d+)?" + re.escape(target.suffix))
         ours = sorted((p for p in folder.iterdir() if pattern.fullmatch(p.name)), key=lambda p: p.stat().st_mtime_ns)
         for old in ours[:-BACKUPS_KEPT]:

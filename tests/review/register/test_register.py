@@ -813,6 +813,26 @@ def test_the_newest_backups_are_kept_numbered_within_one_second(tmp_path: Path) 
     assert [row.id for row in read_register(backups[0])] == [f"C-{n:04d}" for n in range(1, 4)]
 
 
+def test_the_leftover_of_a_killed_backup_is_removed_by_a_later_update(tmp_path: Path) -> None:
+    """An update killed while it wrote its backup leaves the backup's hidden temporary in .register-backups/;
+    every backup has a name of its own, so no later write of that name would remove it: the next backup
+    cleans the folder of leftovers older than an hour (a younger one may be another run's, under way)."""
+    import time
+
+    path = tmp_path / "register.csv"
+    update_register(path, [_row(1)])
+    folder = tmp_path / BACKUP_DIR
+    folder.mkdir()
+    old, young = folder / ".register.20261202-101503.csv.k9ya4l5p.tmp", folder / ".register.csv.q1w2e3r4.tmp"
+    for leftover in (old, young):
+        leftover.write_bytes(b"half a register")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    result = update_register(path, [_row(1), _row(2)])
+    assert result.backup is not None and sorted(p.name for p in folder.iterdir()) == sorted(
+        [result.backup.name, young.name])
+
+
 def test_the_counts_of_an_update_take_each_row_as_the_register_holds_it_after_the_update(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
     path.write_bytes(_csv_text([["ID", "Disposition", "Partner", "Ministry", "Area key", "Note"],
