@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     is set (as in many shells and CI images), every ``python -m strategy_builder`` a test starts would
     otherwise compile each module it imports again (about 0.2 s of CPU for a build). Only the xdist
     controller (or a run without workers) does it; a folder that cannot be written is left alone."""
+    ctrl_c_as_in_a_terminal()
     if hasattr(config, "workerinput"):
         return
     import compileall
@@ -41,6 +42,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
     compileall.compile_dir(Path(strategy_builder.__file__).parent, quiet=2)
     _rewrite_test_modules_once(config)
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """Let Ctrl-C (SIGINT) act in this process, and so in the processes it starts, as it does in a command typed
+    in a terminal. A shell script that starts the suite in the background (``pytest &``) starts it with SIGINT
+    ignored, and every process the tests start inherits that: the tests of what Ctrl-C does (a build exits 130,
+    an interrupted conversion stops, the watcher puts back the handler it found) would then test a process
+    that cannot be interrupted at all. Each test process (the xdist controller and its workers) calls this."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _rewrite_test_modules_once(config: pytest.Config) -> None:
