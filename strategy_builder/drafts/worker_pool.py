@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,14 @@ def _can_fork() -> bool:
     return hasattr(os, "fork")  # where fork exists, multiprocessing offers the "fork" start method
 
 
+def _leave_ctrl_c_to_the_parent() -> None:
+    """In a forked worker: ignore Ctrl-C. A terminal sends SIGINT to every process of the command; the parent
+    answers it (it cancels what no worker has started, waits for what they are rendering, and exits 130),
+    while a worker interrupted as it waits for work would print multiprocessing's traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPool,
                on_done: Callable[[RenderedDocument], None] | None = None) -> Iterator[RenderedDocument]:
     """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
@@ -85,8 +94,16 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
     # This process also writes each document and its manifest entry as it is yielded: it takes the smaller
     # share when the jobs do not divide evenly.
     own = len(jobs) // processes
-    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=context) as executor:
-        forked = [executor.submit(_render, job) for job in jobs[own:]]
+    executor = ProcessPoolExecutor(max_workers=processes - 1, mp_context=context,
+                                   initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        # The first submit forks the workers. SIGINT waits meanwhile (blocked, then delivered here), so that no
+        # worker can receive it before it ignores it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            forked = [executor.submit(_render, job) for job in jobs[own:]]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for job in jobs[:own]:
             document = _render(job)
             if on_done:
@@ -97,3 +114,7 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
             if on_done:
                 on_done(document)
             yield document
+    except BaseException:  # interrupted, failed, or the consumer stopped: what no worker has started is dropped
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)

@@ -149,3 +149,45 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path: Path) -> None:
     assert waiting.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert not (project / "build" / "drafts").exists() or not any((project / "build" / "drafts").iterdir())
+
+
+_CTRL_C_WHILE_RENDERING = """
+import os, signal, sys, time
+from pathlib import Path
+from strategy_builder.drafts.builder import BuildOptions, build
+
+def progress(message, done, total):
+    # After the first document the worker is rendering; after the last one it waits for more work.
+    if message.startswith("rendered") and done == (1 if sys.argv[2] == "first" else total):
+        os.killpg(0, signal.SIGINT)  # Ctrl-C as a terminal sends it: to every process of the command
+        time.sleep(60)  # the KeyboardInterrupt is raised here
+
+try:
+    build(Path(sys.argv[1]), BuildOptions(jobs=2, force=True), progress)
+except KeyboardInterrupt:
+    sys.exit(130)
+print("not interrupted")
+"""
+
+
+@pytest.mark.parametrize("moment", ["first", "last"])
+def test_ctrl_c_while_the_workers_render_stops_every_process_quietly(tmp_path: Path, moment: str) -> None:
+    """A terminal sends Ctrl-C to every process of the command, the forked render workers too: the build stops,
+    no worker prints a traceback, no process is left and no draft is written (non-negotiable 2)."""
+    project = copy_sample(tmp_path / "p")
+    process = subprocess.Popen([sys.executable, "-c", _CTRL_C_WHILE_RENDERING, str(project), moment], text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the workers were joined before the build returned: none is left
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("a process of the interrupted build is still running")
+    drafts = project / "build" / "drafts"
+    assert not drafts.exists() or not any(drafts.iterdir())
