@@ -10,7 +10,6 @@ print a few lines (docs/architecture.md, "Start-up").
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -131,6 +130,8 @@ def detail(message: str) -> None:
 
 def print_json(payload: Any) -> None:
     """Machine-readable output on stdout, one JSON document."""
+    import json  # here: only --format json prints JSON (the module costs a command 1 ms to load)
+
     text = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
     # A file name that is not UTF-8 holds lone surrogates: written as JSON escapes (\udce8), the document
     # stays valid UTF-8 and a reader gets the name back (os.fsencode) to open the file.

@@ -11,7 +11,6 @@ A picture is its image part's bytes (a digest), its alt text and its size; an eq
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ _INTERESTING = (DRAWING, PICT, OBJECT, OMATH, OMATH_PARA, FOOTNOTE_REFERENCE, EN
 
 
 def _digest(*parts: str | bytes) -> str:
+    import hashlib  # here: most documents hold no object, and loading OpenSSL's hashes costs 3 ms
+
     hasher = hashlib.sha256()
     for part in parts:
         hasher.update(part.encode("utf-8") if isinstance(part, str) else part)

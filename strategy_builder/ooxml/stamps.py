@@ -15,7 +15,6 @@ one writer of both.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -140,6 +139,8 @@ def read_consolidation(package: DocxPackage) -> Consolidation | None:
     pieces = [properties[name] for name in sorted(properties) if name.startswith(CONSOLIDATION_PREFIX)]
     if not pieces:
         return None
+    import json  # here: only a consolidated file has a record
+
     try:
         data = json.loads("".join(pieces))
         return Consolidation(
@@ -151,6 +152,8 @@ def read_consolidation(package: DocxPackage) -> Consolidation | None:
 
 def write_consolidation(package: DocxPackage, record: Consolidation) -> None:
     """Write the record of a consolidated file into its custom properties (other properties are kept)."""
+    import json
+
     text = json.dumps({"format": 1, "ministries": list(record.ministries), "files": list(record.files),
                        "dropped": [[getattr(d, f.name) for f in fields(DroppedChange)] for d in record.dropped]},
                       ensure_ascii=False, separators=(",", ":"))
