@@ -115,16 +115,23 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
                 objects: ObjectsOf | None = None) -> list[Block]:
     """The paragraphs and tables directly inside ``container`` (a body, a cell, a content control), with the
     objects of each paragraph when ``objects`` reads them."""
-    headings = headings or HeadingStyles()
+    return _read_blocks(container, headings or HeadingStyles(), objects, True, True)
+
+
+def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: ObjectsOf | None,
+                 fields_below: bool, objects_below: bool) -> list[Block]:
+    """:func:`read_blocks`; ``fields_below`` and ``objects_below`` are false when the container around this
+    one was seen to hold no field (no object), so that a table's cells are not searched again."""
     blocks: list[Block] = []
     loose: list[InlineObject] = []  # embedded documents between paragraphs: they join the paragraph before
     # Most containers hold no field and no object at all: one look at the whole container then spares
     # a look into each of its paragraphs (a tenth of reading a long document).
-    fields = next(container.iter(FLD_CHAR, FLD_SIMPLE), None) is not None
-    inline = objects if objects is not None and objects.any_in(container) else None
+    fields = fields_below and next(container.iter(FLD_CHAR, FLD_SIMPLE), None) is not None
+    inline = objects if objects is not None and objects_below and objects.any_in(container) else None
     for child in _children(container):
         if child.tag == P:
-            properties = child.find(PPR)
+            # iterchildren, not find: find goes through ElementPath, at twice the cost for one tag.
+            properties = next(child.iterchildren(PPR), None)
             style = paragraph_style(properties)
             text = paragraph_text(child)
             masked = None
@@ -141,8 +148,8 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
             for row in _children(child):
                 if row.tag != TR:
                     continue
-                cells = [Cell(read_blocks(cell, headings, objects), cell) for cell in _children(row)
-                         if cell.tag == TC]
+                cells = [Cell(_read_blocks(cell, headings, objects, fields, inline is not None), cell)
+                         for cell in _children(row) if cell.tag == TC]
                 rows.append(Row(cells, row))
             blocks.append(Table(rows, child))
         elif child.tag == ALT_CHUNK and objects is not None:

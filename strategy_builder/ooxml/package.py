@@ -133,15 +133,21 @@ class _BoundedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes (all that is left, and the byte past it, when negative), as the member's
+        stream gives them: no buffer to fill and copy out again (a part is read whole, at once)."""
         try:
-            chunk = self._stream.read(min(len(buffer), self._left + 1))
+            chunk = self._stream.read(self._left + 1 if size < 0 else min(size, self._left + 1))
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, EOFError) as error:
             raise UntrustedDocumentError(self._source, f"part {self._name} cannot be decompressed ({error})") \
                 from error
         if len(chunk) > self._left:
             raise UntrustedDocumentError(self._source, f"part {self._name} is larger than the archive says")
         self._left -= len(chunk)
+        return chunk
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        chunk = self.read(len(buffer))
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -310,7 +316,7 @@ class DocxPackage:
         self._prepaid.discard(name)
         data, tags = self._charge(name, check=not prepaid)
         try:
-            root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags)
+            root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags, tags=tags)
         except XmlRefused as error:
             raise UntrustedDocumentError(self.source, str(error)) from error
         self._tags_parsed += 0 if prepaid else tags

@@ -37,6 +37,9 @@ def _keep_next(paragraph: etree._Element) -> bool:
     return _set_property(paragraph, "keepNext", after=("pStyle",))
 
 
+_TEXTS = frozenset({T, DEL_TEXT})
+
+
 def keep_lead_ins_with_next(container: etree._Element) -> int:
     """Give every paragraph of ``container`` (a body, or a story's root) whose text ends in a colon "keep
     with next" when a paragraph or table follows it: a lead-in stays on the page of the list it introduces,
@@ -47,7 +50,8 @@ def keep_lead_ins_with_next(container: etree._Element) -> int:
     for block in blocks[:-1]:
         if block.tag != P:
             continue
-        text = "".join(element.text or "" for element in block.iter(T, DEL_TEXT))
+        # iter() picked by tag: iter with two tags builds a tag matcher per paragraph, at twice the cost.
+        text = "".join(element.text or "" for element in block.iter() if element.tag in _TEXTS)
         if text.rstrip().endswith(":") and _keep_next(block):
             changed += 1
     return changed

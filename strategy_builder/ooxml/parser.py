@@ -50,17 +50,20 @@ def _declarations_text(raw: bytes) -> str | bytes:
     return raw
 
 
-def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_ELEMENTS) -> etree._Element:
+def parse_xml(data: bytes | str, *, part: str = "", max_elements: int = MAX_XML_ELEMENTS,
+              tags: int | None = None) -> etree._Element:
     """Parse one XML part strictly; raises :class:`XmlRefused` naming the part on any problem.
 
     Refused before parsing: parts over :data:`MAX_XML_PART_BYTES` or ``max_elements``, and any DOCTYPE or
     entity declaration (OOXML forbids DTDs), also in UTF-16/32 parts where a byte search would miss it.
+    ``tags`` is :func:`count_tags` of ``data`` when the caller counted them already (a package does, for
+    its budget): counting is a pass over the whole part.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     name = part or "XML"
     if len(raw) > MAX_XML_PART_BYTES:
         raise XmlTooLarge(f"{name}: the part is {len(raw):,} bytes; the limit is {MAX_XML_PART_BYTES:,}")
-    if count_tags(raw) > max_elements:
+    if (count_tags(raw) if tags is None else tags) > max_elements:
         raise XmlTooLarge(f"{name}: the part has more than {max_elements:,} tags")
     text = _declarations_text(raw)
     if isinstance(text, str):

@@ -285,7 +285,10 @@ def _align(old: list[Any], new: list[Any], key: Callable[[Any], object], compati
     run, compatible items are paired by text similarity and the rest become deletions or insertions
     (``lone(old, None)`` / ``lone(None, new)``)."""
     result: list[Any] = []
-    matcher = SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new], autojunk=False)
+    old_keys, new_keys = [key(x) for x in old], [key(x) for x in new]
+    if old_keys == new_keys:  # most sections of two drafts: one equal run, without the matcher's index
+        return [pair(o, n) for o, n in zip(old, new, strict=True)]
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             result.extend(pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))  # equal: same lengths

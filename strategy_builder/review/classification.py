@@ -11,6 +11,7 @@ area by its key), or by heading, a retitled heading by its content.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from strategy_builder.models.section_changes import SectionChange, SectionFacts, classify_sections, draft_section_facts
@@ -22,12 +23,18 @@ if TYPE_CHECKING:  # two builds' manifests come from the caller
     from strategy_builder.models.manifest import ManifestSection
 
 
+@lru_cache(maxsize=8192)
+def _shown(key: tuple[object, ...]) -> str:
+    """A block's :func:`visible_key` as text; remembered, since two drafts share most of their paragraphs."""
+    return str(key)
+
+
 def _fingerprint(blocks: list[Block], info: SectionInfo) -> str:
     """The section's words (whitespace collapsed) without its own number: equal when only the number changed.
 
     The text itself, not a hash of it: fingerprints are only compared with each other, in this process (a
     hash would cost loading OpenSSL's hashes, 3 ms of a diff, and hashing every section)."""
-    text = "\n".join(str(visible_key(block)) for block in blocks)
+    text = "\n".join(_shown(visible_key(block)) for block in blocks)
     if info.number:
         text = number_pattern(info.number).sub("#", text)
     return text

@@ -105,11 +105,13 @@ def _tracked_owners(blocks: list[Block], found: list[FoundSection],
 
     ``found`` are the tracked sections, spanning paragraphs counted as :func:`iter_paragraphs` does.
     """
+    if not found:  # a document without tracked sections (any .docx strategy-builder did not make)
+        return None
     block_of_paragraph: list[int] = []
     for number, block in enumerate(blocks):
         count = 1 if isinstance(block, Paragraph) else sum(1 for _ in iter_paragraphs([block]))
         block_of_paragraph.extend([number] * count)
-    if not found or not block_of_paragraph:
+    if not block_of_paragraph:
         return None
     spans: list[tuple[int, int, str]] = []
     for section in found:
