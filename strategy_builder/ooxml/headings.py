@@ -67,14 +67,16 @@ class HeadingStyles:
         if not names:
             return cls()
         data = package.parts[names[0]]
-        known = _KNOWN.get(data)
+        # Compared, not looked up: a dictionary would hash the whole part (350 KB) of every document, where
+        # comparing bytes stops at a different length and is a memcmp otherwise.
+        known = next((styles for remembered, styles in _KNOWN if remembered == data), None)
         if known is not None:
             package.charge(names[0])
             return known
         found = cls.from_styles(package.xml(names[0]))
         while len(_KNOWN) >= _KNOWN_STYLES:
-            del _KNOWN[next(iter(_KNOWN))]
-        _KNOWN[data] = found
+            del _KNOWN[0]
+        _KNOWN.append((data, found))
         return found
 
     @classmethod
@@ -125,7 +127,7 @@ class HeadingStyles:
         return _level_by_name(style)  # a style the document does not define, named like a heading
 
 
-_KNOWN: dict[bytes, HeadingStyles] = {}
+_KNOWN: list[tuple[bytes, HeadingStyles]] = []
 """The heading styles of the last styles parts read, by the part's bytes (see :meth:`HeadingStyles.of`)."""
 
 
