@@ -296,6 +296,13 @@ def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:
     return backup
 
 
+def write_output(path: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to ``path``, a file a user named for a report or an export (``what``), atomically
+    (:func:`write_atomic`); refused first inside a published folder or ``inputs/`` (:func:`refuse_output`)."""
+    refuse_output(path, what)
+    write_atomic(path, data)
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``path`` (its folder made if missing) so that readers see the old or the new content, never a
     part of it: :func:`strategy_builder.files.replace_file`, with the umask's permissions.

@@ -10,7 +10,7 @@ from rich.table import Table
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, project_option, report_output, verbosity_options
+from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -22,7 +22,7 @@ _STYLE = {"behind": "bold red", "pending": "yellow", "new": "cyan", "in step": "
 @project_option()
 @click.argument("draft", type=click.IntRange(min=1))
 @click.option("--lang", "language", default=None, metavar="LANGUAGE", help="Only this language version (ru).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=report_output,
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of stdout (for --format html).")
 @format_option("text", "json", "html")
 @verbosity_options
@@ -44,9 +44,9 @@ def align(project_dir: Path, draft: int, language: str | None, out: Path | None,
 
             text = alignment_html(result)
         if out is not None:
-            from strategy_builder.layout import write_atomic
+            from strategy_builder.layout import write_output
 
-            write_atomic(out, text.encode("utf-8"))
+            write_output(out, text.encode("utf-8"), "the alignment report")
             stdout_console().print(f"wrote {escape(str(out))}")
         elif output_format == "json":
             print_json(result.to_json())

@@ -10,7 +10,7 @@ from rich.table import Table
 
 import strategy_builder as library
 from strategy_builder.cli import INTERNAL_ERROR, cli
-from strategy_builder.cli.options import format_option, outside_published, verbosity_options
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.inputs.root import locate_project
@@ -36,7 +36,6 @@ SLOW_FILE_SECONDS = 30
                    "[default: found upward from the current folder]. A folder given among FILES is taken "
                    "as the project folder too.")
 @click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=outside_published,
               help="Comment register to create or update: .xlsx, .csv, .html or .json. The previous version "
                    f"is kept in {BACKUP_DIR}/ beside it.")
 @click.option("--ministry", default=None,

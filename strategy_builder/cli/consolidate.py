@@ -10,7 +10,7 @@ from rich.table import Table
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, report_output, verbosity_options
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import note, print_json, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.inputs.root import locate_project
@@ -39,7 +39,6 @@ def _ministries(values: tuple[str, ...]) -> dict[str, str]:
 @cli.command(epilog=EPILOG)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=report_output,
               help="The consolidated .docx to write (replaced atomically if it exists).")
 @click.option("--ministry", "ministries", multiple=True, metavar="FILE=NAME",
               help="The ministry of one returned file (repeatable) [default: from the file name, e.g. "

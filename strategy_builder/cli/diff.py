@@ -10,7 +10,7 @@ import click
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, project_argument, report_output, verbosity_options
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import plain_stdout
 from strategy_builder.errors import ExitCode
 
@@ -24,9 +24,8 @@ from strategy_builder.errors import ExitCode
 @project_argument
 @format_option("text", "json", "markdown")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=report_output,
               help="Also write a self-contained HTML report to FILE.")
-@click.option("--redline", "redline_path", type=click.Path(path_type=Path), default=None, callback=report_output,
+@click.option("--redline", "redline_path", type=click.Path(path_type=Path), default=None,
               help="Also write Word redlines (tracked changes): a folder with <CODE>.docx per partner for two "
                    "drafts, a .docx file for two files.")
 @click.option("--author", default=None,

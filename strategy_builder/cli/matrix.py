@@ -9,7 +9,7 @@ import click
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import project_argument, report_output, verbosity_options
+from strategy_builder.cli.options import project_argument, verbosity_options
 from strategy_builder.cli.output import stderr_console
 from strategy_builder.errors import EnvironmentProblem, ExitCode
 from strategy_builder.regional.export import FORMATS, MatrixFormat, format_for, render_matrix, write_matrix
@@ -21,7 +21,7 @@ from strategy_builder.regional.export import FORMATS, MatrixFormat, format_for, 
 @project_argument
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="View to write [default: from the --out suffix, else markdown].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=report_output,
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (replaced atomically) instead of stdout; xlsx needs it.")
 @click.option("--draft", type=click.IntRange(min=1), default=None, metavar="N",
               help="Read the inputs snapshot of draft N instead of the current inputs.")

@@ -92,31 +92,6 @@ project_argument = project_option(positional_alias=True)
 """``--project DIR`` plus the older trailing PROJECT_DIR (see :func:`project_option`)."""
 
 
-def outside_published(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Callback of an option or argument naming a register to write: refused (exit 2) inside a published
-    draft, reply or overview folder, which nothing may change (:func:`strategy_builder.layout.refuse_published`)."""
-    if value is not None:
-        from strategy_builder.layout import refuse_published
-
-        refuse_published(value, _name(param))
-    return value
-
-
-def report_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Callback of an option naming a report, redline, patch, export or merged file (or folder) to write:
-    refused (exit 2) inside a published folder or the project's inputs/
-    (:func:`strategy_builder.layout.refuse_output`)."""
-    if value is not None:
-        from strategy_builder.layout import refuse_output
-
-        refuse_output(value, _name(param))
-    return value
-
-
-def _name(param: click.Parameter) -> str:
-    return param.opts[0] if param.param_type_name == "option" else param.human_readable_name
-
-
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     """A click callback reading an option's value as a date written ``YYYY-MM-DD`` (``None`` stays ``None``)."""
     if value is None:

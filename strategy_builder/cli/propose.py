@@ -11,7 +11,7 @@ from rich.markup import escape
 import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.comments import _split_arguments
-from strategy_builder.cli.options import format_option, report_output, verbosity_options
+from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import findings_payload, print_json, render_findings, stderr_console, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -44,7 +44,6 @@ EPILOG = """Examples:
               help="The comment register whose dispositions count: a change the team rejected or partly accepted "
                    "there is kept out [default: review.register of strategy.yaml].")
 @click.option("--patch", "patch", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=report_output,
               help="Also write the proposals as a unified diff of the YAML files to this file.")
 @format_option("text", "json")
 @verbosity_options

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, project_option, outside_published, verbosity_options
+from strategy_builder.cli.options import format_option, project_option, verbosity_options
 from strategy_builder.cli.output import print_json, stdout_console
 from strategy_builder.errors import ExitCode
 
@@ -17,7 +17,7 @@ from strategy_builder.errors import ExitCode
 @cli.command("register", epilog="Example:\n\n    strategy-builder register refresh review/register.xlsx")
 @click.argument("action", metavar="ACTION", type=click.Choice(["refresh"]))
 @click.argument("register_file", metavar="[REGISTER]", required=False,
-                type=click.Path(dir_okay=False, path_type=Path), callback=outside_published)
+                type=click.Path(dir_okay=False, path_type=Path))
 @project_option()
 @click.option("--force", is_flag=True,
               help="Refresh even though Excel or LibreOffice seems to have the register open (a stale lock file).")

@@ -8,7 +8,7 @@ import click
 
 import strategy_builder as library
 from strategy_builder.cli import cli
-from strategy_builder.cli.options import format_option, project_argument, report_output, verbosity_options
+from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import is_quiet, print_json, stdout_console
 from strategy_builder.errors import ExitCode
 from strategy_builder.inputs.schema import SCHEMA_DIR
@@ -17,7 +17,6 @@ from strategy_builder.inputs.schema import SCHEMA_DIR
 @cli.command(epilog="Example:\n\n    strategy-builder schema --check")
 @project_argument
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              callback=report_output,
               help=f"Folder to write to [default: the project's {SCHEMA_DIR}/].")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 if the files on disk differ from the current schemas.")

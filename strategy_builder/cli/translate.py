@@ -11,7 +11,7 @@ from rich.table import Table
 import strategy_builder as library
 from strategy_builder.cli import cli
 from strategy_builder.cli.options import (
-    format_option, project_argument, project_option, report_output, verbosity_options,
+    format_option, project_argument, project_option, verbosity_options,
 )
 from strategy_builder.cli.output import print_json, render_findings, stdout_console
 from strategy_builder.errors import ExitCode
@@ -83,7 +83,6 @@ def _count(value: int, colour: str) -> str:
 @project_argument
 @click.option("--lang", "language", required=True, metavar="LANGUAGE", help="The language version to export (ru).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=report_output,
               help="The file to write: .xlf or .xliff (XLIFF 2.1, for CAT tools) or .xlsx (a spreadsheet).")
 @click.option("--only", "only", default=None, metavar="STATES",
               help="Only values in these states, comma-separated: missing, stale, translated [default: all].")

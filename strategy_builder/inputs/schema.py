@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from strategy_builder.files import environment_errors, replace_file
-from strategy_builder.layout import require_project
+from strategy_builder.layout import refuse_output, require_project
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
 SCHEMA_DIR = "schemas"
@@ -81,7 +81,10 @@ def write_schemas(folder: Path | None = None, *, project: Path | None = None,
     """Bring the JSON Schemas in ``folder`` up to date (or, with ``check_only``, only find the stale ones).
 
     Without ``folder``, the folder is ``schemas/`` of ``project``, which must be a project (exit 2 otherwise:
-    a command typed in the wrong folder writes no stray ``schemas/`` there)."""
+    a command typed in the wrong folder writes no stray ``schemas/`` there). A ``folder`` inside a published
+    folder or ``inputs/`` is refused (exit 2)."""
+    if folder is not None:
+        refuse_output(folder, "the schemas' folder")
     if folder is None:
         if project is None:
             raise TypeError("write_schemas needs a folder or a project")

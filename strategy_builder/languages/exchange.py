@@ -31,7 +31,7 @@ from strategy_builder.files import environment_errors, read_limited, replace_fil
 from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.languages.writer import EntryUpdate, translation_file_text
-from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, write_atomic
+from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, refuse_output, write_atomic
 from strategy_builder.limits import TRANSLATION_EXCHANGE_BYTES
 from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import SectionRecord, partner_sections
@@ -174,7 +174,9 @@ class ExportResult:
 
 def export_translations(root: Path, language: str, out: Path, *, only: set[str] | None = None,
                         partners: set[str] | None = None) -> ExportResult:
-    """Write the values of ``language`` to ``out`` (XLIFF 2.1 or xlsx, by its suffix)."""
+    """Write the values of ``language`` to ``out`` (XLIFF 2.1 or xlsx, by its suffix); an ``out`` inside a
+    published folder or ``inputs/`` is refused (exit 2) before anything is read."""
+    refuse_output(out, "the export")
     project = _project(root)
     suffix = out.suffix.lower()
     if suffix not in (*XLIFF_SUFFIXES, XLSX_SUFFIX):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from strategy_builder.layout import write_atomic
+from strategy_builder.layout import write_output
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.regional.matrix import RegionalMatrix
 
@@ -43,10 +43,11 @@ def format_for(out: Path | None, requested: MatrixFormat | None) -> MatrixFormat
 
 
 def write_matrix(matrix: RegionalMatrix, output_format: MatrixFormat, out: Path) -> None:
-    """Write one view to ``out`` atomically (a reader sees the old file or the new one, never a part)."""
+    """Write one view to ``out`` atomically (a reader sees the old file or the new one, never a part); refused
+    inside a published folder or ``inputs/`` (:func:`~strategy_builder.layout.write_output`)."""
     data = render_matrix(matrix, output_format)
     try:
-        write_atomic(out, data)
+        write_output(out, data, "the matrix")
     except OSError as error:
         raise EnvironmentProblem(f"cannot write {out}: {error.strerror or error}",
                                  hint="check that the folder exists and is writable, and that the disk has room"

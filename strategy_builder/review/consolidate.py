@@ -24,7 +24,7 @@ from pathlib import Path
 
 from strategy_builder.errors import Finding, Findings, InputProblems, Location
 from strategy_builder.files import name_text
-from strategy_builder.layout import ProjectLayout, language_document, write_atomic
+from strategy_builder.layout import ProjectLayout, language_document, refuse_output, write_atomic
 from strategy_builder.ooxml.annotations import read_annotations
 from strategy_builder.ooxml.comments import MergedComment, comment_elements, write_comments
 from strategy_builder.ooxml.edits import ReviewedBody, Token, paragraph_places, read_reviewed_body
@@ -45,7 +45,9 @@ def consolidate(paths: list[Path], output: Path, *, project_dir: Path | None = N
 
     ``ministries`` maps a file (path, name or stem) to its ministry. Raises :class:`InputProblems` naming every
     file that cannot be merged (unreadable, not a draft, another partner or draft, two files of one ministry).
+    An ``output`` inside a published folder or ``inputs/`` is refused (exit 2) before anything is read.
     """
+    refuse_output(output, "the consolidated return")
     if not paths:
         raise InputProblems(Findings([Finding(Location("consolidate"), "consolidate.no-files", "no returns given")]))
     returns = open_returns(paths)

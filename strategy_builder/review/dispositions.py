@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
-from strategy_builder.layout import ProjectLayout, read_manifest, require_project
+from strategy_builder.layout import ProjectLayout, read_manifest, refuse_published, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.section_changes import SectionChange, SectionFacts, classify_sections, draft_section_facts
 from strategy_builder.models.project import Project
@@ -119,8 +119,10 @@ def refresh_register(path: Path, project_dir: Path, *, force: bool = False) -> R
     """Write the link columns of every row of the register at ``path`` (see the module docstring).
 
     Raises :class:`~strategy_builder.review.register.RegisterRefused` (exit 2) for a register that is open
-    in an office program, locked, unreadable or of the wrong shape; it is then left untouched.
+    in an office program, locked, unreadable or of the wrong shape, and one inside a published folder; it is
+    then left untouched.
     """
+    refuse_published(path, "the register")
     if not path.exists():
         raise EnvironmentProblem(f"{path}: there is no register to refresh",
                                  hint="create it with 'strategy-builder comments RETURNED.docx --register FILE'")

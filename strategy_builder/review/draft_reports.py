@@ -13,7 +13,7 @@ from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import environment_errors
-from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, write_atomic
+from strategy_builder.layout import HTML_REPORT, REDLINES_DIR, ProjectLayout, refuse_output, write_atomic
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import read_core_texts
 from strategy_builder.review.compare import Comparison, Side, compare, compare_sides, resolve_side
@@ -108,7 +108,13 @@ def diff_report(old: str, new: str, project_dir: Path, *, html: Path | None = No
     files); their changes are by ``author`` (default: the drafting team of the new side's inputs, else
     ``strategy-builder``) on ``date`` (default: the new side's issue date, else today). ``html`` is the
     self-contained HTML report. ``language`` compares two drafts' documents in that language version.
+    Either inside a published folder or ``inputs/`` is refused (exit 2) before anything is read
+    (:func:`~strategy_builder.layout.refuse_output`).
     """
+    if html is not None:
+        refuse_output(html, "the HTML report")
+    if redlines is not None:
+        refuse_output(redlines, "the redlines")
     comparison = compare(old, new, project_dir, language)
     view = comparison_view(comparison)
     written: list[Path] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from strategy_builder.drafts.checking import CheckResult, check_project
 from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.files import environment_errors, replace_file
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.layout import ProjectLayout, refuse_output
 from strategy_builder.review.register import normalise_disposition, open_in_office, read_register
 from strategy_builder.review.proposal_results import Proposals
 from strategy_builder.review.proposal_writing import AppliedProposals, apply_proposals
@@ -48,7 +48,10 @@ def propose_returns(paths: Iterable[Path], project_dir: Path, *, author: str | N
     The comment register (``register``, else the one strategy.yaml names as ``review.register``) is read
     for the team's dispositions: a change whose row is rejected or partly accepted is kept out, never
     proposed nor applied. Raises :class:`~strategy_builder.errors.EnvironmentProblem` for a register that
-    cannot be read and for a file that cannot be written (the patch, an input, the backup folder)."""
+    cannot be read and for a file that cannot be written (the patch, an input, the backup folder), and, before
+    anything is read, for a ``patch`` inside a published folder or ``inputs/``."""
+    if patch is not None:
+        refuse_output(patch, "the patch")
     notes: list[str] = []
     consulted = _register(project_dir, register, notes)
     dispositions = ({row.id: normalise_disposition(row.disposition) for row in read_register(consulted)}

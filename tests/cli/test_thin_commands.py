@@ -16,7 +16,7 @@ COMMAND_MODULES = sorted(path.stem for path in (REPO / "strategy_builder" / "cli
 RENDERERS = {
     "render_json", "render_markdown", "render_terminal",  # diff: the three views of one comparison
     "render_matrix", "write_matrix", "format_for",  # matrix: a view's bytes, to a file; the view --out names
-    "alignment_html", "write_atomic",  # align: the HTML view, written to --out
+    "alignment_html", "write_output",  # align: the HTML view, written to --out (refused in a published folder)
     "locate_project",  # an option's default: the project found upward from the current folder
 }
 """Functions of the package that command functions may call besides the one library function: they turn

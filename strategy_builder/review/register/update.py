@@ -28,6 +28,7 @@ import filelock
 from strategy_builder.files import (
     RefusedFile, environment_errors, environment_problem, read_limited, real_path, replace_file,
 )
+from strategy_builder.layout import refuse_published
 from strategy_builder.limits import REGISTER_FILE_BYTES
 from strategy_builder.review.register.columns import RegisterRow
 from strategy_builder.review.register.csvfile import CsvRegister, new_csv
@@ -173,6 +174,7 @@ def _read(path: Path) -> bytes | None:
 def check_register(path: Path, *, force: bool = False) -> None:
     """Everything :func:`update_register` would refuse, checked before any work: the format, an office
     lock, and a register that cannot be read or has the wrong shape (the file is only read)."""
+    refuse_published(path, "the register")
     register_format(path)
     _refuse_if_open(path, force)
     data = _read(path)
@@ -212,8 +214,10 @@ def update_register(path: Path, rows: list[RegisterRow], *, force: bool = False,
 
     Raises :class:`RegisterRefused` (exit 2) when the register is open in an office program, locked too
     long by another run, unreadable, too large or of the wrong shape, and an environment problem
-    (exit 2) when it cannot be written; in every such case the file is left as it was.
+    (exit 2) when it cannot be written or is inside a published folder; in every such case the file is left
+    as it was.
     """
+    refuse_published(path, "the register")
     suffix = register_format(path)
     _refuse_if_open(path, force)
     target = real_path(path)
