@@ -60,6 +60,7 @@ _SECURE: dict[str, Any] = dict(resolve_entities=False, no_network=True, huge_tre
 _ROW_PARSER = etree.XMLParser(**_SECURE)
 # A value (<v>) or text (<t>) element with text in it, or a formula (<f>): a row with content.
 _CONTENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:(?:v|t)(?:\s[^>]*)?>[^<]|f[\s/>])")
+_MERGE_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref=["']([^"']*)["']""")
 _ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr=["'](\d+)["']""")
 
 
@@ -161,6 +162,22 @@ class SheetEdit:
     appended: list[dict[int, NewCell]] = field(default_factory=list)
     validation_column: int | None = None
     """A column whose list validation should cover the appended rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergedRange:
+    """Cells a person merged into one (``<mergeCell ref="B2:C3"/>``): only the first (top left) shows its
+    value, across the whole range. Columns are 0-based, rows numbered as in the sheet."""
+
+    ref: str
+    first_column: int
+    first_row: int
+    last_column: int
+    last_row: int
+
+    def covers(self, column: int, row: int) -> bool:
+        """Whether the cell in ``column`` (0-based) of row ``row`` is part of the range."""
+        return self.first_column <= column <= self.last_column and self.first_row <= row <= self.last_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +387,20 @@ class Sheet:
         self.data_end = self.data_start
         self.namespaces = _root_namespaces(data, workbook.source, part)
         self._widths: tuple[dict[int, float], float] | None = None
+
+    def merged_ranges(self) -> list[MergedRange]:
+        """The merged cells of the sheet (``<mergeCells>``, after the cell data)."""
+        closing = self.data.rfind(b"</" + self.prefix + b"sheetData>")
+        after = self.sheet_data_tag[1] if self.empty or closing < 0 else closing
+        ranges = []
+        for match in _MERGE_CELL.finditer(self.data, after):
+            ref = match.group(1).decode("ascii", "replace")
+            first, _, last = ref.partition(":")
+            start, end = _REF.match(first), _REF.match(last or first)
+            if start is not None and end is not None:
+                ranges.append(MergedRange(ref, column_index(start.group(1)), int(start.group(2)),
+                                          column_index(end.group(1)), int(end.group(2))))
+        return ranges
 
     def column_width(self, column: int) -> float:
         """The width of ``column`` (0-based) in characters: its ``<col>``, else the sheet's default width."""
@@ -678,5 +709,5 @@ def _fill(cell: etree._Element, new: NewCell) -> None:
     text.set(XML_SPACE, "preserve")
 
 
-__all__ = ["MAX_CELL_CHARS", "NewCell", "REGISTER_LIMITS", "SML", "Sheet", "SheetCell", "SheetEdit", "SheetRow",
-           "SpreadsheetRefused", "Workbook", "column_index", "column_letters"]
+__all__ = ["MAX_CELL_CHARS", "MergedRange", "NewCell", "REGISTER_LIMITS", "SML", "Sheet", "SheetCell", "SheetEdit",
+           "SheetRow", "SpreadsheetRefused", "Workbook", "column_index", "column_letters"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.spreadsheet import (
-    NewCell, SheetEdit, SpreadsheetRefused, Workbook, column_index, column_letters,
+    MergedRange, NewCell, SheetEdit, SpreadsheetRefused, Workbook, column_index, column_letters,
 )
 
 
@@ -96,3 +96,16 @@ def test_what_is_not_a_workbook_is_refused_with_its_name() -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(SpreadsheetRefused):
         Workbook(buffer.getvalue(), "empty.xlsx")
+
+
+def test_the_merged_cells_of_a_sheet_are_read_after_its_cell_data() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(_register()))
+    book["Register"].merge_cells("C2:C3")
+    book["Register"].merge_cells("B5:D5")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    workbook = Workbook(buffer.getvalue(), "register.xlsx")
+    across, down = sorted(workbook.sheet(workbook.sheet_part("Register")[1]).merged_ranges(), key=lambda m: m.ref)
+    assert (across, down) == (MergedRange("B5:D5", 1, 5, 3, 5), MergedRange("C2:C3", 2, 2, 2, 3))
+    assert down.covers(2, 3) and not down.covers(2, 4) and across.covers(3, 5) and not across.covers(0, 5)
+    assert workbook.sheet(workbook.sheet_part("Notes")[1]).merged_ranges() == []

@@ -2,7 +2,8 @@
 
 The register is the sheet named "Register" (any case), or the first sheet. Its header is the first row
 with content; every later row is a record. Every other sheet, row, cell, style, filter, width, comment,
-validation and member of the workbook is copied as it is.
+validation and member of the workbook is copied as it is. Merged cells are read as the sheet shows them
+(a value merged down a column is each covered row's) and never written into (the update is refused).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import NewCell, SheetEdit, SheetRow, Workbook, column_letters
+from strategy_builder.ooxml.spreadsheet import MergedRange, NewCell, SheetEdit, SheetRow, Workbook, column_letters
 from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
-    COLUMNS, DISPOSITIONS, Column, RegisterRow, column_for_header, iso_date,
+    COLUMNS, DISPOSITIONS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date,
 )
 from strategy_builder.review.register.table import Cell, Cells, Plan, Planner, RegisterRefused, read_rows
 
@@ -62,15 +63,19 @@ def _typed_text(column: Column | None, text: str) -> str:
 
 
 class _RowCells:
-    """A sheet row as the planner reads it: cells turned into text only when asked for."""
+    """A sheet row as the planner reads it: cells turned into text only when asked for. ``merged`` holds the
+    cells a merge from a row above covers, with the value the merged cell shows."""
 
-    __slots__ = ("_row", "_columns")
+    __slots__ = ("_row", "_columns", "_merged")
 
-    def __init__(self, row: SheetRow, columns: dict[int, Column]) -> None:
+    def __init__(self, row: SheetRow, columns: dict[int, Column], merged: dict[int, Cell] | None = None) -> None:
         self._row = row
         self._columns = columns
+        self._merged = merged or {}
 
     def get(self, index: int) -> Cell | None:
+        if index in self._merged:
+            return self._merged[index]
         cell = self._row.cell(index)
         if cell is None or (cell.text == "" and not cell.formula):
             return None
@@ -80,8 +85,34 @@ class _RowCells:
         return max(self._row.columns, default=-1) + 1
 
     def whole(self) -> Cells:
-        return Cells({c.column: Cell(_typed_text(self._columns.get(c.column), c.text), c.formula)
-                      for c in self._row.cells if c.text != "" or c.formula})
+        return Cells({**{c.column: Cell(_typed_text(self._columns.get(c.column), c.text), c.formula)
+                         for c in self._row.cells if c.text != "" or c.formula}, **self._merged})
+
+
+class _MergedDown:
+    """What a person merged down a column (``B2:B3``: one disposition for both rows of a replacement): the
+    rows below the first read the first row's value, as the sheet shows it. Not the ID column: two rows are
+    never one row. Rows are read in order, so a merge is seen at its first row before the rows it covers."""
+
+    def __init__(self, ranges: list[MergedRange]) -> None:
+        self._waiting = sorted((r for r in ranges if r.last_row > r.first_row), key=lambda r: r.first_row)
+        self._active: list[tuple[MergedRange, Cell | None]] = []
+
+    def cells(self, row: SheetRow, columns: dict[int, Column], header: bool) -> dict[int, Cell]:
+        """The cells of ``row`` that a merge from above covers (column -> the value shown); remembers the
+        value of each merge that starts in ``row``."""
+        self._active = [(r, cell) for r, cell in self._active if r.last_row >= row.number]
+        covered = {r.first_column: cell for r, cell in self._active
+                   if cell is not None and r.first_row < row.number and columns.get(r.first_column) is not ID_COLUMN}
+        while self._waiting and self._waiting[0].first_row <= row.number:
+            merged = self._waiting.pop(0)
+            if merged.first_row < row.number or header:
+                continue  # its first row had no content (or is the header): it shows no value
+            cell = row.cell(merged.first_column)
+            shown = None if cell is None or (cell.text == "" and not cell.formula) else Cell(
+                _typed_text(columns.get(merged.first_column), cell.text), cell.formula)
+            self._active.append((merged, shown))
+        return covered
 
 
 def _new_cell(column: Column, text: str, style: str | None = None, dates: frozenset[str] = frozenset()) -> NewCell:
@@ -114,14 +145,18 @@ class XlsxRegister:
         """Column -> style index of the last row with content: new rows look like it."""
         self.columns: dict[int, Column] = {}
         """Column index -> the declared column of its header."""
+        self.merged = self.sheet.merged_ranges()
+        """The cells a person merged: read as the sheet shows them, never written into."""
 
     def records(self) -> Iterator[tuple[int, _RowCells]]:
         try:
             last: SheetRow | None = None
+            merged_down = _MergedDown(self.merged)
             for row in self.sheet.rows():
                 if not row.has_content:
                     continue
                 self.last_content_row = max(self.last_content_row, row.number)
+                covered = merged_down.cells(row, self.columns, header=self.header_row is None)
                 if self.header_row is None:
                     self.header_row = row
                     width = max((cell.column for cell in row.cells), default=-1) + 1
@@ -132,7 +167,7 @@ class XlsxRegister:
                                     if (column := column_for_header(text)) is not None}
                     continue
                 last = row
-                yield row.index, _RowCells(row, self.columns)
+                yield row.index, _RowCells(row, self.columns, covered)
             if last is not None:  # new rows look like the last one
                 self.row_styles = {cell.column: cell.style for cell in last.cells if cell.style is not None}
         except UntrustedDocumentError as error:
@@ -171,7 +206,41 @@ class XlsxRegister:
             planner.record(*first)
         for position, cells in records:
             planner.record(position, cells)
-        return planner.finish()
+        plan = planner.finish()
+        self._refuse_merged(plan)
+        return plan
+
+    def _refuse_merged(self, plan: Plan) -> None:
+        """Refuse a plan that would write a cell a person merged: written, the first cell of a merge would
+        replace what the team typed across it ("Cited by drafts" merged with a column of the team's), and
+        another cell of it would hold a value nobody sees."""
+        if not self.merged or self.header_row is None:
+            return
+        numbers = {span_index: span.number for span_index, span in enumerate(self.sheet.spans)}
+        targets = [(numbers[position], plan.column_index[column.key])
+                   for position, writes in plan.writes.items() for column, _ in writes]
+        targets += [(self.header_row.number, index) for index, _ in plan.added_columns]
+        targets += [(self.last_content_row + offset, index) for offset, row in enumerate(plan.appended, start=1)
+                    for index, (_, text) in plan.cells_of(row).items() if text != ""]
+        small = {(row, column): merged for merged in self.merged
+                 if (merged.last_row - merged.first_row + 1) * (merged.last_column - merged.first_column + 1) <= 10_000
+                 for row in range(merged.first_row, merged.last_row + 1)
+                 for column in range(merged.first_column, merged.last_column + 1)}
+        large = [merged for merged in self.merged if merged not in small.values()]
+        headers = {plan.column_index[column.key]: column.header for column in COLUMNS}
+        hit: dict[str, str] = {}
+        for row, column in targets:
+            merged = small.get((row, column)) or next((m for m in large if m.covers(column, row)), None)
+            if merged is not None and merged.ref not in hit:
+                hit[merged.ref] = f"{column_letters(column)}{row} ({headers.get(column, '')})"
+        if hit:
+            where = "; ".join(f"{cell} inside {ref}" for ref, cell in list(hit.items())[:5])
+            raise RegisterRefused(
+                f"{self.source}, sheet '{self.sheet_name}': the update would write cells that are merged with "
+                f"others ({where}{'; ...' if len(hit) > 5 else ''}): it would replace what the merged cell shows "
+                "or hide what it writes; the register was left untouched",
+                hint=f"unmerge {', '.join(list(hit)[:5])} (Excel: Merge & Center; LibreOffice: Format > Merge "
+                     "and Unmerge Cells), keep the team's text in a column of its own, then run again")
 
     def rows(self) -> list[RegisterRow]:
         records = [(position, cells.whole()) for position, cells in self.records()]
