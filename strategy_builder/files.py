@@ -6,6 +6,7 @@
 - :func:`replace_file` writes a file atomically (readers see the old or the new content), keeping the
   mode and owner of the file it replaces and, for a symbolic link, updating the file it points to;
   :func:`replace_files` replaces several files all or none.
+- :func:`open_in_office` says who holds a file open in Excel, Word or LibreOffice (their lock file beside it).
 - :func:`environment_problem` turns an ``OSError`` into an :class:`EnvironmentProblem` that names the
   file and says what to do (permission denied, read-only file system, disk full, name too long...).
 """
@@ -19,6 +20,7 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -324,6 +326,61 @@ def _name_the_file(error: BaseException, target: Path, temporary: str | None) ->
         error.filename = str(target)  # (filename2, where a rename names it, is the target already)
 
 
+@dataclass(frozen=True, slots=True)
+class OfficeLock:
+    """An office program's lock file: who holds a file open."""
+
+    lock_file: Path
+    program: str
+    holder: str
+
+    def describe(self) -> str:
+        return f"{self.program}{f' by {self.holder}' if self.holder else ''} (lock file {self.lock_file.name})"
+
+
+def office_lock(path: Path) -> OfficeLock | None:
+    """The lock file Excel or LibreOffice keeps beside ``path`` while it is open there, if any."""
+    candidates = [(path.parent / f".~lock.{path.name}#", "LibreOffice")]
+    candidates += [(path.parent / f"~${name}", "Microsoft Office") for name in
+                   dict.fromkeys((path.name, path.name[1:], path.name[2:])) if name]
+    for lock_file, program in candidates:
+        try:
+            present = lock_file.is_file()
+        except OSError:  # a name too long for a lock file: the write will say what is wrong
+            present = False
+        if present:
+            return OfficeLock(lock_file, program, _holder(lock_file, program))
+    return None
+
+
+def _holder(lock_file: Path, program: str) -> str:
+    """Who holds the lock, as its lock file says (best effort; never fails)."""
+    try:
+        data = read_limited(lock_file, 4096)
+    except (OSError, RefusedFile):
+        return ""
+    if program == "LibreOffice":
+        # ",login,host,date,profile;" with the user's name first when one is set in LibreOffice.
+        fields = data.decode("utf-8", "replace").rstrip(";\r\n").split(",")
+        name = fields[0] or (fields[1] if len(fields) > 1 else "")
+        host = fields[2] if len(fields) > 2 else ""
+        since = fields[3] if len(fields) > 3 else ""
+        return ", ".join(part for part in (name, f"on {host}" if host else "", f"since {since}" if since else "")
+                         if part)
+    length = data[0] if data else 0  # the owner file starts with the length of the user's name
+    return data[1: 1 + length].decode("cp1252", "replace").strip() if 0 < length < len(data) else ""
+
+
+def open_in_office(path: Path) -> OfficeLock | None:
+    """Who holds the file at ``path`` open in Excel, Word or LibreOffice (also through a symbolic link), if
+    anyone: what they have not saved yet is not in the file, and what they save replaces it."""
+    for candidate in dict.fromkeys((path, real_path(path))):
+        lock = office_lock(candidate)
+        if lock is not None:
+            return lock
+    return None
+
+
 def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -333,6 +390,6 @@ def _current_umask() -> int:
 UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
 
 
-__all__ = ["LEFTOVER_SECONDS", "RefusedFile", "check_regular", "environment_errors", "environment_problem",
-           "is_temporary_name", "read_limited", "read_prefix", "name_text", "real_path", "replace_file",
-           "replace_files", "UMASK"]
+__all__ = ["LEFTOVER_SECONDS", "OfficeLock", "RefusedFile", "UMASK", "check_regular", "environment_errors",
+           "environment_problem", "is_temporary_name", "name_text", "office_lock", "open_in_office", "read_limited",
+           "read_prefix", "real_path", "replace_file", "replace_files"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.files import RefusedFile, read_limited, replace_file
+from strategy_builder.files import RefusedFile, open_in_office, read_limited, replace_file
 from strategy_builder.limits import JSON_FILE_BYTES
 
 if TYPE_CHECKING:
@@ -256,12 +256,21 @@ def inputs_folder(path: Path) -> Path | None:
 def refuse_output(path: Path, what: str = "the output") -> None:
     """Refuse (exit 2) to write a report, patch, export or merged file at ``path`` inside a published folder
     (:func:`refuse_published`) or inside the project's ``inputs/`` folder: written there, it would replace the
-    team's YAML (``propose --patch inputs/partners/AM.yaml`` emptied the file), with no backup."""
+    team's YAML (``propose --patch inputs/partners/AM.yaml`` emptied the file), with no backup; and while it is
+    open in Excel, Word or LibreOffice (their lock file beside it): what is not saved there yet, a
+    translator's work in an export say, would be lost, or the new file replaced when the program saves."""
     refuse_published(path, what)
     folder = inputs_folder(path)
     if folder is not None:
         raise EnvironmentProblem(f"{path} ({what}) is inside {folder}, the team's input files; nothing was written",
                                  hint="write reports, patches and exports outside inputs/")
+    lock = open_in_office(path)
+    if lock is not None:
+        raise EnvironmentProblem(
+            f"{path} ({what}) is open in {lock.describe()}: replaced now, what is not saved there would be lost, "
+            "or the new file overwritten when it is; nothing was written",
+            hint=f"save and close it there (or write to another file name), then run again; if that program is no "
+                 f"longer running, its lock file is stale: delete {lock.lock_file}")
 
 
 def read_manifest(folder: Path) -> Manifest | None:

@@ -67,6 +67,22 @@ def test_an_atomic_write_replaces_the_whole_file_and_follows_the_umask(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "folder.json"]  # no temporary file left
 
 
+def test_an_output_open_in_an_office_program_is_refused_untouched(tmp_path: Path) -> None:
+    """A consolidated return, a redline, a matrix or an export open in Word, Excel or LibreOffice (their lock
+    file beside it) is not replaced: the program would overwrite it on its next save, or the replacement what
+    is not saved there yet."""
+    from strategy_builder.layout import refuse_output, write_output
+
+    out = tmp_path / "AM_003_consolidated.docx"
+    out.write_bytes(b"what Word shows")
+    (tmp_path / "~$_003_consolidated.docx").write_bytes(b"\x04Lena" + b" " * 50)  # Word's owner file
+    with pytest.raises(EnvironmentProblem, match="open in Microsoft Office by Lena") as refused:
+        write_output(out, b"merged again", "the consolidated return")
+    assert refused.value.exit_code == 2 and "nothing was written" in refused.value.message
+    assert out.read_bytes() == b"what Word shows"
+    refuse_output(tmp_path / "another.docx", "the consolidated return")  # another file: written as usual
+
+
 def test_partner_codes_are_iso_codes() -> None:
     assert partner_code(" am ") == ("AM", "Armenia")
     for wrong in ("ARM", "XX", "1"):

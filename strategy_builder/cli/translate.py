@@ -106,11 +106,13 @@ def export(project_dir: Path, language: str, out: Path, only: str | None, partne
     result = library.export_translations(project_dir, language, out, only=states,
                                          partners={p.upper() for p in partners} if partners else None)
     if output_format == "json":
-        print_json({"file": str(result.path), "language": result.language, "units": result.counts})
+        print_json({"file": str(result.path), "language": result.language, "units": result.counts,
+                    "backup": str(result.backup) if result.backup is not None else None})
         return ExitCode.OK
     total = sum(result.counts.values())
     parts = ", ".join(f"{n} {state}" for state, n in sorted(result.counts.items())) or "nothing to translate"
-    stdout_console().print(f"[green]Exported[/green] {total} value(s) ({parts}) to {escape(str(result.path))}")
+    kept = f" (the previous file kept as {escape(str(result.backup))})" if result.backup is not None else ""
+    stdout_console().print(f"[green]Exported[/green] {total} value(s) ({parts}) to {escape(str(result.path))}{kept}")
     return ExitCode.OK
 
 

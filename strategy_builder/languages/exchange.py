@@ -31,7 +31,7 @@ from strategy_builder.files import environment_errors, read_limited, replace_fil
 from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.languages.writer import EntryUpdate, translation_file_text
-from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, refuse_output, write_atomic
+from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, keep_previous, refuse_output, write_atomic
 from strategy_builder.limits import TRANSLATION_EXCHANGE_BYTES
 from strategy_builder.models.project import Project
 from strategy_builder.models.section_records import SectionRecord, partner_sections
@@ -170,12 +170,16 @@ class ExportResult:
     path: Path
     language: str
     counts: dict[str, int] = field(default_factory=dict)
+    backup: Path | None = None
+    """The copy kept of the file ``path`` held before (a translator may have typed into it), if it differed."""
 
 
 def export_translations(root: Path, language: str, out: Path, *, only: set[str] | None = None,
                         partners: set[str] | None = None) -> ExportResult:
     """Write the values of ``language`` to ``out`` (XLIFF 2.1 or xlsx, by its suffix); an ``out`` inside a
-    published folder or ``inputs/`` is refused (exit 2) before anything is read."""
+    published folder or ``inputs/``, or open in an office program, is refused (exit 2) before anything is
+    read. A file ``out`` replaced is kept in ``.backups/`` beside it first (translations typed into it and not
+    imported yet would be lost), unless it holds the same bytes."""
     refuse_output(out, "the export")
     project = _project(root)
     suffix = out.suffix.lower()
@@ -186,8 +190,10 @@ def export_translations(root: Path, language: str, out: Path, *, only: set[str] 
     source = project.translations.source_language
     data = _xliff(values, source, language) if suffix in XLIFF_SUFFIXES else _xlsx(values, source, language,
                                                                                   project)
+    with environment_errors(out.parent / BACKUPS_DIR, "keep a copy of the previous export in"):
+        backup = keep_previous(out, unless=data)
     write_atomic(out, data)
-    return ExportResult(out, language, dict(Counter(v.state for v in values)))
+    return ExportResult(out, language, dict(Counter(v.state for v in values)), backup)
 
 
 def _xliff(values: list[ExportedValue], source: str, language: str) -> bytes:

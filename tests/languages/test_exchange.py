@@ -254,6 +254,33 @@ def test_export_is_deterministic_and_importing_it_unchanged_changes_nothing(proj
     assert {p: p.read_bytes() for p in (project / "inputs/translations").rglob("*.yaml")} == before
 
 
+def test_an_export_over_a_translators_file_keeps_it_and_one_open_in_an_office_program_is_refused(
+        project: Path, tmp_path: Path) -> None:
+    """``translate export --out ru.xlsx`` again, over the file a translator had filled and not returned yet,
+    replaced the translations with no copy; with the file open in LibreOffice it was replaced as well (what
+    the translator saves next would overwrite the export, or the export what they typed)."""
+    import openpyxl
+
+    out = tmp_path / "ru.xlsx"
+    assert export_translations(project, "ru", out).backup is None
+    workbook = openpyxl.load_workbook(out)
+    sheet = workbook.active
+    column = [cell.value for cell in sheet[1]].index("Translation") + 1
+    sheet.cell(row=2, column=column).value = "перевод переводчика"
+    workbook.save(out)
+    typed = out.read_bytes()
+    lock = tmp_path / ".~lock.ru.xlsx#"
+    lock.write_text(",lena,desk-7,03.12.2026 09:40,file:///home/lena/.config/libreoffice/4;", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match="open in LibreOffice by lena") as refused:
+        export_translations(project, "ru", out)
+    assert refused.value.exit_code == 2 and str(lock) in (refused.value.hint or "") and out.read_bytes() == typed
+    lock.unlink()
+    result = export_translations(project, "ru", out)
+    assert result.backup is not None and result.backup.parent == tmp_path / ".backups"
+    assert result.backup.read_bytes() == typed and out.read_bytes() != typed
+    assert export_translations(project, "ru", out).backup is None  # the same bytes again: nothing to keep
+
+
 def test_align_and_diff_of_the_language_versions_of_two_drafts(project: Path,
                                                                                   tmp_path: Path) -> None:
     from strategy_builder.drafts.builder import BuildOptions, build

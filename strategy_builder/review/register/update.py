@@ -26,7 +26,8 @@ from typing import IO, Protocol
 import filelock
 
 from strategy_builder.files import (
-    RefusedFile, environment_errors, environment_problem, read_limited, real_path, replace_file,
+    OfficeLock, RefusedFile, environment_errors, environment_problem, office_lock, open_in_office, read_limited,
+    real_path, replace_file,
 )
 from strategy_builder.layout import refuse_published
 from strategy_builder.limits import REGISTER_FILE_BYTES
@@ -54,18 +55,6 @@ class _RegisterFile(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class OfficeLock:
-    """An office program's lock file: who holds the register open."""
-
-    lock_file: Path
-    program: str
-    holder: str
-
-    def describe(self) -> str:
-        return f"{self.program}{f' by {self.holder}' if self.holder else ''} (lock file {self.lock_file.name})"
-
-
-@dataclass(frozen=True, slots=True)
 class RegisterUpdate:
     """What :func:`update_register` did."""
 
@@ -87,49 +76,6 @@ def register_format(path: Path) -> str:
         raise RegisterRefused(f"{path}: unknown register format '{path.suffix}'",
                               hint=f"name the register with one of {', '.join(FORMATS)}")
     return suffix
-
-
-def office_lock(path: Path) -> OfficeLock | None:
-    """The lock file Excel or LibreOffice keeps beside ``path`` while it is open there, if any."""
-    candidates = [(path.parent / f".~lock.{path.name}#", "LibreOffice")]
-    candidates += [(path.parent / f"~${name}", "Microsoft Office") for name in
-                   dict.fromkeys((path.name, path.name[1:], path.name[2:])) if name]
-    for lock_file, program in candidates:
-        try:
-            present = lock_file.is_file()
-        except OSError:  # a name too long for a lock file: the write will say what is wrong
-            present = False
-        if present:
-            return OfficeLock(lock_file, program, _holder(lock_file, program))
-    return None
-
-
-def _holder(lock_file: Path, program: str) -> str:
-    """Who holds the lock, as its lock file says (best effort; never fails)."""
-    try:
-        data = read_limited(lock_file, 4096)
-    except (OSError, RefusedFile):
-        return ""
-    if program == "LibreOffice":
-        # ",login,host,date,profile;" with the user's name first when one is set in LibreOffice.
-        fields = data.decode("utf-8", "replace").rstrip(";\r\n").split(",")
-        name = fields[0] or (fields[1] if len(fields) > 1 else "")
-        host = fields[2] if len(fields) > 2 else ""
-        since = fields[3] if len(fields) > 3 else ""
-        return ", ".join(part for part in (name, f"on {host}" if host else "", f"since {since}" if since else "")
-                         if part)
-    length = data[0] if data else 0  # the owner file starts with the length of the user's name
-    return data[1: 1 + length].decode("cp1252", "replace").strip() if 0 < length < len(data) else ""
-
-
-def open_in_office(path: Path) -> OfficeLock | None:
-    """Who holds the register at ``path`` open in Excel or LibreOffice (also through a symbolic link), if
-    anyone: what they have not saved yet is not in the file."""
-    for candidate in dict.fromkeys((path, real_path(path))):
-        lock = office_lock(candidate)
-        if lock is not None:
-            return lock
-    return None
 
 
 def _refuse_if_open(path: Path, force: bool) -> None:
