@@ -193,11 +193,26 @@ class ProjectLayout:
         return sorted(int(p.name) for p in folder.iterdir() if _DRAFT_NAME.match(p.name))
 
     def latest(self, series: str = DRAFTS_DIR) -> tuple[int, Manifest | None] | None:
-        """The highest number of ``series`` and its manifest, or ``None`` when there is none yet."""
+        """The highest number of ``series`` and its manifest (``None`` when it cannot be read: ``build`` and
+        ``check`` warn, ``draft.previous-unreadable``), or ``None`` when there is none yet."""
         numbers = self.draft_numbers(series)
         if not numbers:
             return None
         return numbers[-1], read_manifest(self.draft_dir(numbers[-1], series))
+
+    def published_manifests(self, series: str = DRAFTS_DIR) -> tuple[dict[int, Manifest], dict[int, str]]:
+        """Number -> manifest of every published folder of ``series``, oldest first, and number -> why the
+        manifest of each other one cannot be read (:func:`manifest_problem`): a caller says what it could
+        not see, never takes such a folder for no folder."""
+        manifests: dict[int, Manifest] = {}
+        unreadable: dict[int, str] = {}
+        for number in self.draft_numbers(series):
+            read = _manifest_or_reason(self.draft_dir(number, series))
+            if isinstance(read, str):
+                unreadable[number] = read
+            else:
+                manifests[number] = read
+        return manifests, unreadable
 
     def folder_of_label(self, label: str, series: str = DRAFTS_DIR) -> Path:
         """The folder of the draft a document's label names: ``003`` -> ``build/drafts/003`` (or
@@ -282,6 +297,35 @@ def read_manifest(folder: Path) -> Manifest | None:
         return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
     except (OSError, ValueError, RefusedFile):  # ValidationError and JSONDecodeError are ValueErrors
         return None
+
+
+def _manifest_or_reason(folder: Path) -> Manifest | str:
+    """The manifest of ``folder``, or why it cannot be read (damaged, emptied, of a newer format)."""
+    from pydantic import ValidationError
+
+    from strategy_builder.models.manifest import Manifest
+
+    try:
+        return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
+    except RefusedFile as refused:
+        return refused.reason
+    except OSError as error:
+        return error.strerror or str(error)
+    except ValidationError as error:
+        first = error.errors()[0]
+        return f"{'.'.join(map(str, first['loc'])) or 'the manifest'}: {first['msg']}"
+    except ValueError as error:  # JSON that does not parse, or a format this version does not read
+        return str(error)
+
+
+def manifest_problem(folder: Path, reason: str) -> EnvironmentProblem:
+    """The refusal (exit 2) of a command that cannot go on without the manifest of the published ``folder``,
+    which cannot be read for ``reason``."""
+    return EnvironmentProblem(
+        f"{folder / MANIFEST_FILE}: the manifest of {folder.parent.name}/{folder.name} cannot be read ({reason}), "
+        "so what that folder holds is not known; nothing was written",
+        hint="restore the file from a copy or from version control (it is written once, when the folder is "
+             "published); a manifest of a newer format needs the newer strategy-builder")
 
 
 def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:

@@ -19,7 +19,7 @@ from strategy_builder.drafts.worker_pool import RenderJob
 from strategy_builder.files import read_limited
 from strategy_builder.languages.apply import translated_partner, translated_strategy
 from strategy_builder.languages.records import previous_titles
-from strategy_builder.layout import language_document, read_manifest
+from strategy_builder.layout import language_document
 from strategy_builder.limits import LOGO_BYTES
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
@@ -81,16 +81,11 @@ class Planned:
 
 
 Drafts = list[tuple[int, Manifest]]
-"""The published drafts with a readable manifest, oldest first."""
+"""The published drafts with a readable manifest, oldest first (``build`` warns about the latest one's)."""
 
 
 def published_drafts(store: DraftStore) -> Drafts:
-    drafts = []
-    for number in store.layout.draft_numbers():
-        manifest = read_manifest(store.layout.draft_dir(number))
-        if manifest is not None:
-            drafts.append((number, manifest))
-    return drafts
+    return list(store.layout.published_manifests()[0].items())
 
 
 def _history(code: str, drafts: Drafts, number: int | None) -> tuple[DraftRecord, ...]:

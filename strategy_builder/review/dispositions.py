@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
-from strategy_builder.layout import ProjectLayout, read_manifest, refuse_published, require_project
+from strategy_builder.layout import ProjectLayout, manifest_problem, refuse_published, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.models.section_changes import SectionChange, SectionFacts, classify_sections, draft_section_facts
 from strategy_builder.models.project import Project
@@ -67,11 +67,10 @@ class _Comparisons:
 def register_links(rows: list[RegisterRow], project_dir: Path) -> dict[str, RowLinks]:
     """Row ID -> its link columns, from the manifests of the project's drafts."""
     layout = ProjectLayout.of(project_dir)
-    manifests: dict[int, Manifest] = {}
-    for number in layout.draft_numbers():
-        manifest = read_manifest(layout.draft_dir(number))
-        if manifest is not None:
-            manifests[number] = manifest
+    manifests, unreadable = layout.published_manifests()
+    if unreadable:  # read without it, a row would say "none yet" of a draft that changed or cites it
+        number, reason = next(iter(unreadable.items()))
+        raise manifest_problem(layout.draft_dir(number), reason)
     cited: dict[str, list[str]] = {}
     for number, manifest in sorted(manifests.items()):
         ids = {row_id for partner in manifest.partners for s in partner.sections for row_id in s.responds_to}

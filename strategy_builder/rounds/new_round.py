@@ -23,7 +23,7 @@ from strategy_builder.errors import Finding, Findings, InputProblems
 from strategy_builder.files import environment_errors, replace_file
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.inputs.yaml_edit import EditRefused, YamlEditor
-from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, read_manifest, require_project
+from strategy_builder.layout import BACKUPS_DIR, ProjectLayout, require_project
 from strategy_builder.models.inputs import Consultation
 from strategy_builder.models.source_map import YamlDocument
 
@@ -75,12 +75,7 @@ class NewRound:
 
 def _round_drafts(layout: ProjectLayout) -> dict[int, int]:
     """Draft number -> the round its manifest records (drafts with a readable manifest)."""
-    rounds = {}
-    for number in layout.draft_numbers():
-        manifest = read_manifest(layout.draft_dir(number))
-        if manifest is not None:
-            rounds[number] = manifest.consultation_round
-    return rounds
+    return {number: manifest.consultation_round for number, manifest in layout.published_manifests()[0].items()}
 
 
 def _refusals(strategy: YamlDocument, current: RoundDates, issued: dt.date, deadline: dt.date,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.layout import ProjectLayout, read_manifest, require_project
+from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, require_project
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.review.register import RegisterRow, normalise_disposition, open_in_office, read_register
 from strategy_builder.rounds.replies import REGISTER_NAMES, find_register, load_strategy
@@ -84,13 +84,9 @@ class RoundStatus:
         }
 
 
-def _round_drafts(layout: ProjectLayout, round_number: int) -> tuple[list[int], dict[int, Manifest]]:
-    manifests: dict[int, Manifest] = {}
-    for number in layout.draft_numbers():
-        manifest = read_manifest(layout.draft_dir(number))
-        if manifest is not None:
-            manifests[number] = manifest
-    return [n for n, m in manifests.items() if m.consultation_round == round_number], manifests
+def _round_drafts(layout: ProjectLayout, round_number: int) -> tuple[list[int], dict[int, Manifest], dict[int, str]]:
+    manifests, unreadable = layout.published_manifests()
+    return [n for n, m in manifests.items() if m.consultation_round == round_number], manifests, unreadable
 
 
 def round_status(project_dir: Path, *, register: Path | None = None, today: dt.date | None = None) -> RoundStatus:
@@ -99,7 +95,7 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
     layout = ProjectLayout.of(project_dir)
     strategy = load_strategy(layout.root)
     consultation = strategy.consultation
-    this_round, manifests = _round_drafts(layout, consultation.round)
+    this_round, manifests, unreadable = _round_drafts(layout, consultation.round)
     status = RoundStatus(consultation.round, consultation.issued, consultation.deadline, today or dt.date.today(),
                          this_round)
     rows: list[RegisterRow] = []
@@ -125,8 +121,13 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
         if (lock := open_in_office(status.register)) is not None:
             status.notes.append(f"the register is open in {lock.describe()}: what is not saved there is not "
                                 "counted")
+    for number, reason in unreadable.items():  # not taken for no draft: "no draft built yet" would be wrong
+        status.notes.append(f"the manifest of draft {number:03d} cannot be read ({reason}): that draft is not "
+                            f"counted; restore {layout.display_name(layout.draft_dir(number) / MANIFEST_FILE)} "
+                            "from a copy")
     if not this_round:
-        status.notes.append(f"no draft of round {consultation.round} has been built yet")
+        status.notes.append(f"no draft of round {consultation.round} has been built yet" if not unreadable else
+                            f"no draft of round {consultation.round} with a readable manifest")
     overdue = status.register is not None and status.days_left < 0
     present = {path.stem for path in layout.partner_files()}
     present |= {p.code for n in this_round for p in manifests[n].partners}

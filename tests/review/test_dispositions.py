@@ -127,6 +127,26 @@ def test_a_damaged_register_is_reported_and_left_untouched(project: Path) -> Non
     assert damaged.read_bytes() == before
 
 
+def test_a_draft_whose_manifest_cannot_be_read_stops_a_refresh(project: Path) -> None:
+    """Read without draft 001's manifest, every row said "none yet" for the draft that changed or cites it,
+    written into the register as a fact. The refresh refuses (exit 2), naming the manifest; the register
+    stays as it was."""
+    from strategy_builder.errors import EnvironmentProblem
+    from strategy_builder.review.dispositions import refresh_register
+    from strategy_builder.review.register import update_register
+    from strategy_builder.review.register.columns import RegisterRow
+
+    register = project / "review/register.csv"
+    update_register(register, [RegisterRow(id="T-0000000001", partner="AM", draft="001", section="AM/situation")])
+    before = register.read_bytes()
+    manifest = project / "build/drafts/001/manifest.json"
+    manifest.write_text('{"format": 2, "draft": "one"}', encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match="the manifest of drafts/001 cannot be read") as refused:
+        refresh_register(register, project)
+    assert refused.value.exit_code == 2 and str(manifest) in refused.value.message
+    assert register.read_bytes() == before
+
+
 def test_an_xlsx_register_open_in_excel_is_left_untouched_and_refreshed_once_closed(project: Path) -> None:
     returned = review(project / "build/drafts/001/AM.docx", project / "AM_001_MFA.docx", [
         Edit("risk analysis capacity", "risk assessment capacity", author="A. Petrosyan")])

@@ -91,6 +91,19 @@ def test_a_register_of_the_project_that_cannot_be_read_stops_status_and_two_are_
     assert all(p["overdue"] == [] for p in state["partners"])
 
 
+def test_a_draft_whose_manifest_cannot_be_read_is_said_never_taken_for_no_draft(second_round: dict,
+                                                                               tmp_path: Path) -> None:
+    """With draft 002's manifest damaged, status said that round 2 had no draft yet and showed every partner
+    as not issued: it now says which manifest it could not read, and never that no draft was built."""
+    project = Path(shutil.copytree(second_round["project"], tmp_path / "project"))
+    (project / "build/drafts/002/manifest.json").write_text("{broken", encoding="utf-8")
+    state = round_status(project, register=second_round["register"], today=dt.date(2011, 2, 1)).payload()
+    assert state["drafts"] == []
+    assert any(n.startswith("the manifest of draft 002 cannot be read") and "build/drafts/002/manifest.json" in n
+               for n in state["notes"])
+    assert not any("has been built yet" in note for note in state["notes"])
+
+
 def test_status_reads_the_register_strategy_yaml_names(second_round: dict, tmp_path: Path) -> None:
     """The register named as review.register (the one build refreshes) is the one status reads, before any
     register.* of the project folder; one that does not exist is said, and the returns are unknown."""
