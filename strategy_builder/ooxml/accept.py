@@ -32,6 +32,8 @@ RANGE_MARKERS = tuple(qn(f"w:{n}") for n in (
 PROPERTY_CHANGES = tuple(qn(f"w:{n}") for n in (
     "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
     "tblPrExChange", "numberingChange"))
+_TRACKED = (INS, DEL, MOVE_FROM, MOVE_TO, CELL_INS, CELL_DEL, CELL_MERGE, *RANGE_MARKERS, *PROPERTY_CHANGES)
+"""Every element a tracked change is made of: a part without any has nothing to accept or reject."""
 # Elements that hold text a reader sees; a paragraph without any of them is empty.
 _CONTENT = frozenset({T, TAB, BR, CR, NO_BREAK_HYPHEN, SYM, DRAWING, PICT, OBJECT, FOOTNOTE_REFERENCE,
                       ENDNOTE_REFERENCE})
@@ -104,6 +106,10 @@ def _drop_rows(root: etree._Element, tags: tuple[str, ...], where: Selector | No
             row = trpr.getparent()
             assert row is not None  # a w:trPr inside the part
             detach(row)  # the row
+    _drop_rowless_tables(root)
+
+
+def _drop_rowless_tables(root: etree._Element) -> None:
     for table in list(root.iter(TBL)):
         if table.find(f".//{TR}") is None:
             detach(table)
@@ -148,6 +154,9 @@ def _apply(root: etree._Element, kept: tuple[str, ...], dropped: tuple[str, ...]
 
 def accept_all(root: etree._Element, where: Selector | None = None) -> etree._Element:
     """Accept every tracked change under ``root`` (in place), or those ``where`` chooses; returns ``root``."""
+    if next(root.iter(*_TRACKED), None) is None:  # nothing tracked (most documents): no revision to look for
+        _drop_rowless_tables(root)
+        return root
     _apply(root, (INS, MOVE_TO), (DEL, MOVE_FROM), where)
     _drop_cells(root, CELL_DEL, CELL_INS, where)
     _strip_markers(root, RANGE_MARKERS + PROPERTY_CHANGES, where)

@@ -11,13 +11,12 @@ takes this object back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
 
 from strategy_builder.ooxml.accept import accept_all
 from strategy_builder.ooxml.blocks import Block, Paragraph, body_of, iter_paragraphs, read_blocks
-from strategy_builder.ooxml.bookmarks import FoundParagraph, FoundSection, find_sections
 from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.namespaces import (
     COMMENT, EVEN_AND_ODD_HEADERS, FOOTER_REFERENCE, HEADER_REFERENCE, R_ID, SECT_PR, TITLE_PG, TYPE, VAL,
@@ -26,6 +25,9 @@ from strategy_builder.ooxml.objects import NoteIndex, ObjectReader
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import settings_part
 from strategy_builder.ooxml.stamps import DocumentStamps, read_stamps
+
+if TYPE_CHECKING:  # sections are found (and the module loaded) only in a document that has any
+    from strategy_builder.ooxml.bookmarks import FoundSection
 
 HeaderKind = Literal["header", "footer"]
 HeaderType = Literal["default", "first", "even"]
@@ -147,6 +149,8 @@ def read_body(package: DocxPackage) -> DocumentBody:
     stamps = read_stamps(package)
     tracked: list[FoundSection] = []
     if stamps.sections and paragraphs:
+        from strategy_builder.ooxml.bookmarks import FoundParagraph, find_sections
+
         # read_blocks gives every paragraph its element; the spans are counted over these paragraphs.
         found = [FoundParagraph(index, p.text, p.style, None, p.element)
                  for index, p in enumerate(paragraphs) if p.element is not None]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
 from strategy_builder.ooxml.body import DocumentBody, read_body
-from strategy_builder.ooxml.bookmarks import FoundSection
 from strategy_builder.ooxml.package import DocxPackage
+
+if TYPE_CHECKING:  # a document's tracked sections are read by ooxml.body, and only when it has some
+    from strategy_builder.ooxml.bookmarks import FoundSection
 
 SectionKind = Literal["tracked", "heading", "outside"]
 
