@@ -11,15 +11,16 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_cli, run_in_process
 from strategy_builder.models.areas import AREA_TITLES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARTNERS = ["AM", "AZ", "BY", "GE", "KG", "KZ", "MD", "RU", "TJ", "TM", "UA", "UZ"]
 
 
-def build_ok(project: Path, *args: str) -> dict:
-    result = run_cli("build", str(project), "--format", "json", *args)
+def build_ok(project: Path, *args: str, process: bool = False) -> dict:
+    """``build PROJECT --format json ARGS``, in this process unless ``process`` (a promise about processes)."""
+    result = (run_cli if process else run_in_process)("build", str(project), "--format", "json", *args)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     return json.loads(result.stdout)
@@ -89,7 +90,7 @@ def test_each_document_reads_back_independently(first_draft: Path, code: str) ->
 def test_sections_command_lists_every_section(first_draft: Path) -> None:
     manifest = json.loads((first_draft / "build/drafts/001/manifest.json").read_text())
     am = next(p for p in manifest["partners"] if p["code"] == "AM")
-    result = run_cli("sections", str(first_draft / "build/drafts/001/AM.docx"), "--format", "json")
+    result = run_in_process("sections", str(first_draft / "build/drafts/001/AM.docx"), "--format", "json")
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     assert [s["id"] for s in listed["sections"]] == [s["id"] for s in am["sections"]]
@@ -136,8 +137,8 @@ def test_editing_one_partner_changes_only_its_statuses(built_project: Path) -> N
 
 def test_same_inputs_give_byte_identical_drafts(tmp_path: Path) -> None:
     first, second = copy_sample(tmp_path / "a"), copy_sample(tmp_path / "b")
-    build_ok(first, "--jobs", "1")
-    build_ok(second, "--jobs", "2")
+    build_ok(first, "--jobs", "1", process=True)  # two processes: two hash seeds
+    build_ok(second, "--jobs", "2", process=True)
     for code in PARTNERS:
         a = (first / f"build/drafts/001/{code}.docx").read_bytes()
         b = (second / f"build/drafts/001/{code}.docx").read_bytes()
@@ -187,7 +188,7 @@ def test_a_preview_of_one_partner_is_not_stopped_by_another_partners_errors(tmp_
     narrowed = build_ok(project, "--preview", "--partner", "AM")
     assert [p["code"] for p in narrowed["partners"]] == ["AM"] and (project / "build/preview/AM.docx").is_file()
     for args in (("--preview",), ()):
-        result = run_cli("build", str(project), *args, "--format", "json")
+        result = run_in_process("build", str(project), *args, "--format", "json")
         assert result.returncode == 1, args
         assert any(f["file"] == "inputs/partners/MD.yaml" for f in json.loads(result.stdout)["findings"])
     assert not (project / "build/drafts").exists() or not any((project / "build/drafts").iterdir())
@@ -198,7 +199,7 @@ def test_template_errors_stop_the_build_with_part_named(tmp_path: Path) -> None:
     document = Document(str(project / "templates/strategy.docx"))
     document.add_paragraph("{{ partner.no_such_field }}")
     document.save(str(project / "templates/broken.docx"))
-    result = run_cli("build", str(project), "--template", str(project / "templates/broken.docx"))
+    result = run_in_process("build", str(project), "--template", str(project / "templates/broken.docx"))
     assert result.returncode == 1
     assert "no_such_field" in result.stderr + result.stdout
     assert "word/document.xml" in result.stderr + result.stdout
@@ -220,7 +221,7 @@ def test_a_template_part_copied_unchanged_is_verified_too(tmp_path: Path, part: 
         for name, data in parts.items():
             target.writestr(name, data)
     for attempt in range(2):
-        result = run_cli("build", str(project), "--template", str(broken), "--format", "json")
+        result = run_in_process("build", str(project), "--template", str(broken), "--format", "json")
         assert result.returncode == 1, (attempt, result.stdout, result.stderr)
         payload = json.loads(result.stdout)
         assert any(part in json.dumps(finding) for finding in payload["findings"]), payload
@@ -241,7 +242,7 @@ def test_a_template_that_drops_a_section_stops_drafts_and_previews(tmp_path: Pat
     with zipfile.ZipFile(dropped, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
-    result = run_cli("build", str(project), *mode, "--template", str(dropped), "--format", "json")
+    result = run_in_process("build", str(project), *mode, "--template", str(dropped), "--format", "json")
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "dropped tracked section(s): AM/key-figures" in result.stdout
     assert "Traceback" not in result.stderr
@@ -272,7 +273,7 @@ def test_invalid_inputs_refuse_to_build(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
     path = project / "inputs/partners/AM.yaml"
     path.write_text(path.read_text().replace("code: AM", "code: AM\ncode: AM", 1))
-    result = run_cli("build", str(project))
+    result = run_in_process("build", str(project))
     assert result.returncode == 1
     assert "inputs/partners/AM.yaml:" in result.stderr + result.stdout
     assert not (project / "build/drafts/001").exists()
@@ -303,7 +304,7 @@ def test_build_writes_redlines_and_html_report_beside_the_new_draft(built_projec
 
 def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None:
     for command in (["build"], ["template-check", "--project"], ["context", "AM"]):
-        result = run_cli(*command, str(tmp_path))
+        result = run_in_process(*command, str(tmp_path))
         assert result.returncode == 2, (command, result.stderr)
         assert "not a strategy-builder project" in result.stderr
         assert "Traceback" not in result.stderr

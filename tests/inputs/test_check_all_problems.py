@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_in_process
 from strategy_builder.cli import main
 from strategy_builder.inputs.loading import load_project
 
@@ -81,21 +81,21 @@ def test_parts_that_did_not_validate_are_not_judged_twice(sample_project: Path) 
 
 def test_a_lead_that_is_not_participating_blocks_a_draft_but_not_a_preview(sample_project: Path) -> None:
     edit(sample_project, AM, "            lead: [HU]\n", "            lead: [TK]\n")
-    assert run_cli("check", cwd=sample_project).returncode == 0
-    strict = run_cli("check", "--strict", cwd=sample_project)
+    assert run_in_process("check", cwd=sample_project).returncode == 0
+    strict = run_in_process("check", "--strict", cwd=sample_project)
     assert strict.returncode == 1 and "lead state TK is not a participating state" in strict.stdout
-    draft = run_cli("build", "--format", "json", cwd=sample_project)
+    draft = run_in_process("build", "--format", "json", cwd=sample_project)
     assert draft.returncode == 1, draft.stdout
     [finding] = [f for f in json.loads(draft.stdout)["findings"] if f["code"] == "policy.lead-not-participating"]
     assert finding["severity"] == "error"
     assert not (sample_project / "build" / "drafts").exists()
-    preview = run_cli("build", "--preview", "--partner", "AM", cwd=sample_project)
+    preview = run_in_process("build", "--preview", "--partner", "AM", cwd=sample_project)
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "lead state TK is not a participating state" in preview.stdout
 
 
 def test_hint_new_partner_for_a_state_declared_with_another_role(sample_project: Path) -> None:
-    result = run_cli("new-partner", "TR", "--format", "json", cwd=sample_project / "inputs")
+    result = run_in_process("new-partner", "TR", "--format", "json", cwd=sample_project / "inputs")
     assert result.returncode == 1
     [finding] = json.loads(result.stdout)["findings"]
     assert finding["hint"] == ("TR (Turkey) is declared under 'states' as a participating state; set 'role: partner' "

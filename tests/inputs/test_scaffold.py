@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_in_process
 from strategy_builder.errors import EnvironmentProblem, InputProblems
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.inputs.scaffold import scaffold_partner
@@ -18,10 +18,10 @@ AM = "inputs/partners/AM.yaml"
 
 def test_new_partner_writes_a_file_that_passes_check(sample_project: Path) -> None:
     (sample_project / AM).unlink()
-    created = run_cli("new-partner", "AM", "--project", str(sample_project))
+    created = run_in_process("new-partner", "AM", "--project", str(sample_project))
     assert created.returncode == 0, created.stdout + created.stderr
     assert f"created {sample_project / AM}" in created.stdout
-    checked = run_cli("check", "--strict", str(sample_project))
+    checked = run_in_process("check", "--strict", str(sample_project))
     assert checked.returncode == 0, checked.stdout
     assert "inputs are valid: 12 partner(s)" in checked.stdout
 
@@ -88,25 +88,25 @@ def test_an_undeclared_code_is_refused_with_a_hint(code: str, hint: str, sample_
 
 
 def test_new_partner_refusals_and_exit_codes(sample_project: Path, tmp_path: Path) -> None:
-    undeclared = run_cli("new-partner", "TK", "--project", str(sample_project))
+    undeclared = run_in_process("new-partner", "TK", "--project", str(sample_project))
     assert undeclared.returncode == 1
     assert "TK is not declared as a partner state in inputs/strategy.yaml" in undeclared.stderr
     assert "hint: did you mean TM (Turkmenistan)? TK is Tokelau." in undeclared.stderr
     assert re.search(r"^inputs/strategy\.yaml:\d+:1  error  states$", undeclared.stderr, re.M)
 
     original = (sample_project / AM).read_text(encoding="utf-8")
-    exists = run_cli("new-partner", "AM", "--project", str(sample_project))
+    exists = run_in_process("new-partner", "AM", "--project", str(sample_project))
     assert exists.returncode == 2
     assert f"error: {sample_project / AM} already exists" in exists.stderr
     assert "hint: pass --force to overwrite it" in exists.stderr
     assert (sample_project / AM).read_text(encoding="utf-8") == original
 
-    forced = run_cli("new-partner", "AM", "--force", "--project", str(sample_project))
+    forced = run_in_process("new-partner", "AM", "--force", "--project", str(sample_project))
     assert forced.returncode == 0
     assert (sample_project / AM).read_text(encoding="utf-8") != original
     assert f"previous file kept as {sample_project}/inputs/partners/.backups/AM." in forced.stdout
 
-    nowhere = run_cli("new-partner", "AM", "--project", str(tmp_path))
+    nowhere = run_in_process("new-partner", "AM", "--project", str(tmp_path))
     assert nowhere.returncode == 2
     assert "inputs/strategy.yaml does not exist" in nowhere.stderr
     for result in (undeclared, exists, forced, nowhere):

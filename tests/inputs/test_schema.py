@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_in_process
 from strategy_builder.inputs.schema import SCHEMA_DIR, SCHEMAS, render_schemas
 from strategy_builder.models.inputs import PartnerFile, StrategyFile
 
@@ -35,33 +35,33 @@ def test_the_committed_schemas_are_up_to_date() -> None:
 
 
 def test_schema_check_command(sample_project: Path) -> None:
-    current = run_cli("schema", "--check", str(REPO))
+    current = run_in_process("schema", "--check", str(REPO))
     assert current.returncode == 0, current.stdout + current.stderr
     assert "schemas are up to date" in current.stdout
 
     stale = sample_project / SCHEMA_DIR / "partner.schema.json"
     stale.write_text("{}\n", encoding="utf-8")
-    checked = run_cli("schema", "--check", str(sample_project))
+    checked = run_in_process("schema", "--check", str(sample_project))
     assert checked.returncode == 1
     assert f"out of date: {stale}" in checked.stdout
     assert "run 'strategy-builder schema' to update" in checked.stdout
     assert stale.read_text(encoding="utf-8") == "{}\n"  # --check writes nothing
 
-    written = run_cli("schema", str(sample_project))
+    written = run_in_process("schema", str(sample_project))
     assert written.returncode == 0
     assert f"wrote {stale}" in written.stdout
     assert stale.read_text(encoding="utf-8") == render_schemas()["partner.schema.json"]
-    assert run_cli("schema", "--check", str(sample_project)).returncode == 0
+    assert run_in_process("schema", "--check", str(sample_project)).returncode == 0
 
 
 def test_schema_output_option(tmp_path: Path) -> None:
-    result = run_cli("schema", "--output", str(tmp_path / "out"), str(tmp_path))
+    result = run_in_process("schema", "--output", str(tmp_path / "out"), str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()} == render_schemas()
 
 
 def test_schema_outside_a_project_writes_nothing_unless_told_where(tmp_path: Path) -> None:
-    result = run_cli("schema", cwd=tmp_path)  # a folder typed by mistake: no stray schemas/ in it
+    result = run_in_process("schema", cwd=tmp_path)  # a folder typed by mistake: no stray schemas/ in it
     assert result.returncode == 2 and "not a strategy-builder project" in result.stderr
     assert list(tmp_path.iterdir()) == []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from fixtures.matrix import AREAS, expected, matrix_of
 from strategy_builder.regional.matrix import RegionalMatrix
 
@@ -79,18 +79,18 @@ def test_an_added_partner_changes_exactly_its_cells(tmp_path: Path) -> None:
 
 def test_the_command_writes_every_view_and_reports_problems(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "project")
-    result = run_cli("matrix", "--out", str(tmp_path / "m.xlsx"), str(project))
+    result = run_in_process("matrix", "--out", str(tmp_path / "m.xlsx"), str(project))
     assert result.returncode == 0, result.stderr
     assert openpyxl.load_workbook(tmp_path / "m.xlsx")["Partners x areas"]["A3"].value == "AM"
-    result = run_cli("matrix", "--format", "json", str(project))
+    result = run_in_process("matrix", "--format", "json", str(project))
     assert result.returncode == 0 and json.loads(result.stdout)["schema_version"] == 1
-    assert run_cli("matrix", "--format", "xlsx", str(project)).returncode == 2  # binary needs --out
-    assert run_cli("matrix", "--draft", "4", str(project)).returncode == 2
+    assert run_in_process("matrix", "--format", "xlsx", str(project)).returncode == 2  # binary needs --out
+    assert run_in_process("matrix", "--draft", "4", str(project)).returncode == 2
     broken = project / "inputs" / "partners" / "AM.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("status: agreed", "status: aggreed", 1),
                       encoding="utf-8")
-    result = run_cli("matrix", "--format", "json", str(project))
+    result = run_in_process("matrix", "--format", "json", str(project))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert any(f["file"] == "inputs/partners/AM.yaml" and f["line"] for f in json.loads(result.stdout)["findings"])
     shutil.rmtree(project / "inputs" / "partners")
-    assert run_cli("matrix", str(project)).returncode == 1
+    assert run_in_process("matrix", str(project)).returncode == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import copy_built_sample, copy_sample, convert_with_libreoffice, run_cli
+from conftest import convert_with_libreoffice, copy_built_sample, copy_sample, run_in_process
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.models.areas import AREA_KEYS
 from strategy_builder.ooxml.package import DocxPackage
@@ -156,18 +156,18 @@ def test_the_overview_opens_in_libreoffice_with_its_figures_and_contents(overvie
 
 def test_the_command_numbers_overviews_and_a_failure_leaves_nothing(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "project")
-    result = run_cli("overview", "--format", "json", "--project", str(project))
+    result = run_in_process("overview", "--format", "json", "--project", str(project))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["directory"] == "build/overview/001"
-    again = run_cli("overview", "--project", str(project))
+    again = run_in_process("overview", "--project", str(project))
     assert again.returncode == 0 and "Nothing changed" in again.stdout
-    assert run_cli("overview", "--draft", "5", "--project", str(project)).returncode == 2
-    failed = run_cli("overview", "--force", "--pdf", "--project", str(project),
-                     env={"STRATEGY_BUILDER_SOFFICE": str(tmp_path / "no-soffice")})
+    assert run_in_process("overview", "--draft", "5", "--project", str(project)).returncode == 2
+    failed = run_in_process("overview", "--force", "--pdf", "--project", str(project),
+                            env={"STRATEGY_BUILDER_SOFFICE": str(tmp_path / "no-soffice")})
     assert failed.returncode == 2 and "libreoffice" in failed.stderr.lower() and "Traceback" not in failed.stderr
     assert sorted(p.name for p in (project / "build" / "overview").iterdir()) == ["001"]
     shutil.rmtree(project / "inputs" / "partners")
-    assert run_cli("overview", "--project", str(project)).returncode == 1
+    assert run_in_process("overview", "--project", str(project)).returncode == 1
 
 
 def test_from_a_draft_the_overview_quotes_that_draft_and_its_inputs(overviews: tuple[Path, Path, Path]) -> None:

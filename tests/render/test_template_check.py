@@ -10,7 +10,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from conftest import run_cli
+from conftest import run_in_process
 
 FOOTNOTES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
              '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -48,13 +48,13 @@ def _saved_with_footnotes(document: DocxDocument, folder: Path) -> Path:
 
 
 def _check(project: Path, template: Path) -> tuple[int, dict]:
-    result = run_cli("template-check", str(template), "--project", str(project), "--format", "json")
+    result = run_in_process("template-check", str(template), "--project", str(project), "--format", "json")
     assert "Traceback" not in result.stderr
     return result.returncode, json.loads(result.stdout)
 
 
 def test_default_template_passes(sample_project: Path) -> None:
-    result = run_cli("template-check", "--project", str(sample_project))
+    result = run_in_process("template-check", "--project", str(sample_project))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "renders all 12 partner(s)" in result.stdout
 
@@ -130,21 +130,21 @@ def test_a_template_that_marks_text_safe_is_refused_before_anything_renders(
     document.add_paragraph("{{ '<w:broken' | safe }}")
     broken = tmp_path / "markup.docx"
     document.save(str(broken))
-    result = run_cli("build", str(sample_project), "--template", str(broken))
+    result = run_in_process("build", str(sample_project), "--template", str(broken))
     assert result.returncode == 1
     assert "'|safe'" in result.stderr and "word/document.xml" in result.stderr
     assert not (sample_project / "build/drafts/001").exists()
 
 
 def test_context_prints_the_exact_template_context(sample_project: Path) -> None:
-    result = run_cli("context", "am", str(sample_project))
+    result = run_in_process("context", "am", str(sample_project))
     assert result.returncode == 0, result.stderr
     context = json.loads(result.stdout)
     assert context["partner"]["code"] == "AM"
     assert [a["key"] for a in context["areas"]] == ["illegal_migration", "readmission_return", "legal_migration",
                                                     "integration", "migration_development"]
     assert context["draft"]["label"] == "001"
-    unknown = run_cli("context", "XX", str(sample_project))
+    unknown = run_in_process("context", "XX", str(sample_project))
     assert unknown.returncode == 2 and "no partner XX" in unknown.stderr
 
 

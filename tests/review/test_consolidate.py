@@ -21,7 +21,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from fixtures.comments.ministry import Delete, Insert, Remark, annotate
 from judges.libreoffice import Job
 from strategy_builder.drafts.builder import BuildOptions, build
@@ -78,8 +78,8 @@ def merged(tmp_path_factory: pytest.TempPathFactory, libreoffice_judge) -> dict[
         Remark("Towards integrated border management", "Please involve the MFA in the twinning.",
                "Davit Hovhannisyan", "2024-03-08T14:30:00Z", "DH")]))
     output = root / "AM_001_consolidated.docx"
-    run = run_cli("consolidate", str(labour), str(interior), str(foreign), "--out", str(output),
-                  "--project", str(project), "--format", "json")
+    run = run_in_process("consolidate", str(labour), str(interior), str(foreign), "--out", str(output),
+                         "--project", str(project), "--format", "json")
     assert run.returncode == 0, run.stdout + run.stderr
     judged = libreoffice_judge.run([Job(output), Job(output, ["REJECT"]), Job(draft)])
     return {"project": project, "draft": draft, "output": output, "report": json.loads(run.stdout),
@@ -134,11 +134,11 @@ def test_every_item_keeps_its_author_date_and_ministry_as_the_same_register_rows
 def test_importing_returns_and_the_consolidated_file_counts_nothing_twice(merged: dict, tmp_path: Path) -> None:
     register = tmp_path / "register.json"
     project = merged["project"]
-    first = run_cli("comments", *map(str, merged["returns"].values()), "--project", str(project),
-                    "--register", str(register), "--format", "json")
+    first = run_in_process("comments", *map(str, merged["returns"].values()), "--project", str(project),
+                           "--register", str(register), "--format", "json")
     assert first.returncode == 0, first.stderr
-    second = run_cli("comments", str(merged["output"]), "--project", str(project), "--register", str(register),
-                     "--format", "json")
+    second = run_in_process("comments", str(merged["output"]), "--project", str(project), "--register", str(register),
+                            "--format", "json")
     assert second.returncode == 0, second.stderr
     info = json.loads(second.stdout)["register"]
     assert info["added"] == 0 and info["rows"] == json.loads(first.stdout)["register"]["rows"]
@@ -208,8 +208,8 @@ def test_returns_of_other_drafts_partners_or_unknown_files_are_refused(merged: d
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
     output = tmp_path / "out.docx"
-    result = run_cli("consolidate", str(labour), str(other_draft), str(other_partner), str(unknown), "--out",
-                     str(output), "--project", str(project), "--format", "json")
+    result = run_in_process("consolidate", str(labour), str(other_draft), str(other_partner), str(unknown), "--out",
+                            str(output), "--project", str(project), "--format", "json")
     assert result.returncode == 1 and not output.exists()
     codes = {(Path(f["file"]).name, f["code"]) for f in json.loads(result.stdout)["findings"]}
     assert codes == {(other_draft.name, "consolidate.other-draft"), ("AZ.docx", "consolidate.other-partner"),
@@ -217,17 +217,17 @@ def test_returns_of_other_drafts_partners_or_unknown_files_are_refused(merged: d
     with pytest.raises(InputProblems) as unreadable:
         consolidate([labour, broken], output, project_dir=project)
     assert [(f.location.file, f.code) for f in unreadable.value.findings] == [(str(broken), "consolidate.unreadable")]
-    twice = run_cli("consolidate", str(labour), str(interior), "--ministry", f"{interior.name}={LABOUR}",
-                    "--out", str(output), "--project", str(project))
+    twice = run_in_process("consolidate", str(labour), str(interior), "--ministry", f"{interior.name}={LABOUR}",
+                           "--out", str(output), "--project", str(project))
     assert twice.returncode == 1 and "consolidate.same-ministry" in twice.stderr and not output.exists()
-    control = run_cli("consolidate", str(labour), "--ministry", f"{labour.name}=Labour\x02", "--out", str(output),
-                      "--project", str(project))
+    control = run_in_process("consolidate", str(labour), "--ministry", f"{labour.name}=Labour\x02", "--out",
+                             str(output), "--project", str(project))
     assert control.returncode == 2 and "control character" in control.stderr and not output.exists()
     odd_name = tmp_path / "AM_001_Labour\x01.docx"  # a control character in a file name becomes U+FFFD
     odd_name.write_bytes(labour.read_bytes())
     assert consolidate([odd_name], output, project_dir=project).returns[0].ministry == "Labour\ufffd"
     output.unlink()
-    not_word = run_cli("consolidate", str(labour), "--out", str(tmp_path / "out.txt"), "--project", str(project))
+    not_word = run_in_process("consolidate", str(labour), "--out", str(tmp_path / "out.txt"), "--project", str(project))
     assert not_word.returncode == 2 and "ending in .docx" in not_word.stderr and not (tmp_path / "out.txt").exists()
 
 

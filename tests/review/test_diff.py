@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_in_process
 from fixtures.diff.docs import make_docx, revision_views, texts
 from fixtures.diff.drafts import (
     DELETED, EXPECTED, MOVED_FROM, MOVED_TO, NEW_TITLE, RENUMBERED_AFTER_DELETION, RETITLED, SWAPPED,
@@ -27,7 +27,7 @@ from fixtures.archives import zip_members
 def scenario_json(sample_drafts) -> dict:
     old_dir, new_dir = sample_drafts
     project = new_dir.parents[2]
-    result = run_cli("diff", "1", "2", str(project), "--format", "json")
+    result = run_in_process("diff", "1", "2", str(project), "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -90,7 +90,7 @@ def test_text_markdown_html_and_redlines(sample_drafts, tmp_path: Path) -> None:
     old_dir, new_dir = sample_drafts
     project = new_dir.parents[2]
     html, redlines = tmp_path / "diff.html", tmp_path / "redlines"
-    result = run_cli("diff", "1", "2", str(project), "--html", str(html), "--redline", str(redlines))
+    result = run_in_process("diff", "1", "2", str(project), "--html", str(html), "--redline", str(redlines))
     assert result.returncode == 0, result.stderr
     assert "moved (4.2 → 4.1)" in result.stdout and "removed" in result.stdout
     assert "renumbered (2.3 → 2.2)" in result.stdout
@@ -103,17 +103,17 @@ def test_text_markdown_html_and_redlines(sample_drafts, tmp_path: Path) -> None:
         accepted, rejected = revision_views((redlines / f"{code}.docx").read_bytes())
         assert accepted == texts(new_dir / f"{code}.docx")
         assert rejected == texts(old_dir / f"{code}.docx")
-    markdown = run_cli("diff", "1", "2", str(project), "--format", "markdown").stdout
+    markdown = run_in_process("diff", "1", "2", str(project), "--format", "markdown").stdout
     assert "## AM Armenia" in markdown and "**+Integrated management of the state**" in markdown
     assert "~~−Towards integrated~~" in markdown
 
 
 def test_exit_code(sample_drafts) -> None:
     project = sample_drafts[1].parents[2]
-    assert run_cli("diff", "1", "2", str(project), "--exit-code").returncode == 1
-    assert run_cli("diff", "2", "2", str(project), "--exit-code").returncode == 0
-    assert run_cli("diff", "1", "2", str(project)).returncode == 0
-    missing = run_cli("diff", "1", "9", str(project))
+    assert run_in_process("diff", "1", "2", str(project), "--exit-code").returncode == 1
+    assert run_in_process("diff", "2", "2", str(project), "--exit-code").returncode == 0
+    assert run_in_process("diff", "1", "2", str(project)).returncode == 0
+    missing = run_in_process("diff", "1", "9", str(project))
     assert missing.returncode == 2 and "no draft 9" in missing.stderr and "Traceback" not in missing.stderr
 
 
@@ -121,8 +121,8 @@ def test_returned_file_against_its_draft(sample_drafts, tmp_path: Path) -> None:
     old_dir, new_dir = sample_drafts
     project = new_dir.parents[2]
     target = tmp_path / "AM-redline.docx"
-    result = run_cli("diff", "2", str(new_dir / "AM.docx"), str(project), "--redline", str(target),
-                     "--format", "json")
+    result = run_in_process("diff", "2", str(new_dir / "AM.docx"), str(project), "--redline", str(target),
+                            "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert [p["code"] for p in payload["partners"]] == ["AM"] and not payload["has_changes"]
@@ -191,7 +191,7 @@ def test_hostile_files_give_a_clear_error_naming_the_file(kind: str, tmp_path: P
     with pytest.raises(UntrustedDocumentError) as caught:
         read_document(bad)
     assert str(bad) in caught.value.message
-    result = run_cli("diff", str(good), str(bad), str(tmp_path))
+    result = run_in_process("diff", str(good), str(bad), str(tmp_path))
     assert result.returncode == 1, result.stderr
     assert f"{kind}.docx" in result.stderr and "Traceback" not in result.stderr + result.stdout
 

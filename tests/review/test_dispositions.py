@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from fixtures.returns.reviewer import Edit, accepted_paragraphs, review
 from strategy_builder.drafts.builder import BuildOptions, build
 
@@ -43,14 +43,15 @@ def test_the_loop_from_a_return_to_the_register(project: Path) -> None:
         Edit("risk analysis capacity", "risk assessment capacity", author="A. Petrosyan"),
         Edit("Future joint cooperation", "Future cooperation", author="A. Petrosyan")])
     register = project / "review/register.csv"
-    assert run_cli("comments", str(returned), "--project", str(project), "--register", str(register)).returncode == 0
+    made = run_in_process("comments", str(returned), "--project", str(project), "--register", str(register))
+    assert made.returncode == 0
     rows = _rows(register)
     assert len(rows) == 4  # two replacements: a deletion and an insertion each
     # The team writes a disposition; it must survive every refresh.
     text = register.read_text(encoding="utf-8-sig").replace(",open,", ",accepted,", 1)
     register.write_text(text, encoding="utf-8-sig")
 
-    applied = run_cli("propose", str(returned), "--project", str(project), "--apply", "--format", "json")
+    applied = run_in_process("propose", str(returned), "--project", str(project), "--apply", "--format", "json")
     assert applied.returncode == 0, applied.stderr
     payload = json.loads(applied.stdout)
     (proposal,) = payload["proposals"]
@@ -58,7 +59,7 @@ def test_the_loop_from_a_return_to_the_register(project: Path) -> None:
     assert answered and answered <= set(rows)
     assert not [f for f in payload["check"]["findings"] if f["code"].startswith("responds_to")]
 
-    built = run_cli("build", "--project", str(project))
+    built = run_in_process("build", "--project", str(project))
     assert built.returncode == 0, built.stderr
     assert "register" in built.stdout and "refreshed with draft 002" in built.stdout
     # The changes table of draft 002 cites the rows the changed priority answers.
@@ -77,7 +78,7 @@ def test_the_loop_from_a_return_to_the_register(project: Path) -> None:
     assert sum(1 for row in refreshed.values() if row["Disposition"] == "accepted") == 1
 
     # On demand, again: nothing changes.
-    again = run_cli("register", "refresh", "--project", str(project), "--format", "json")
+    again = run_in_process("register", "refresh", "--project", str(project), "--format", "json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["written"] is None
 
@@ -90,7 +91,7 @@ def test_unknown_rows_are_reported_by_check(project: Path) -> None:
     (project / AM).write_text(text.replace("        title: Towards integrated border management\n",
                                            "        title: Towards integrated border management\n"
                                            "        responds_to: [T-0000000001, T-99999999AA]\n"))
-    result = run_cli("check", "--project", str(project), "--format", "json")
+    result = run_in_process("check", "--project", str(project), "--format", "json")
     findings = json.loads(result.stdout)["findings"]
     unknown = [f for f in findings if f["code"] == "responds_to.unknown-row"]
     assert len(unknown) == 1 and "T-99999999AA" in unknown[0]["message"]
@@ -107,12 +108,12 @@ def test_a_locked_register_is_reported_and_left_untouched(project: Path) -> None
     lock.write_text("Someone,host,1234;\n")
     text = (project / AM).read_text()
     (project / AM).write_text(text.replace("risk analysis capacity", "risk assessment capacity"))
-    built = run_cli("build", "--project", str(project), "--format", "json")
+    built = run_in_process("build", "--project", str(project), "--format", "json")
     assert built.returncode == 0, built.stderr
     warnings = [w for w in json.loads(built.stdout)["warnings"] if w["code"] == "register.not-refreshed"]
     assert warnings and "LibreOffice" in warnings[0]["message"]
     assert register.read_bytes() == before
-    refused = run_cli("register", "refresh", str(register), "--project", str(project))
+    refused = run_in_process("register", "refresh", str(register), "--project", str(project))
     assert refused.returncode == 2 and register.read_bytes() == before
 
 
@@ -121,7 +122,7 @@ def test_a_damaged_register_is_reported_and_left_untouched(project: Path) -> Non
     damaged.parent.mkdir(exist_ok=True)
     damaged.write_bytes(b"PK\x03\x04 this is not a workbook")
     before = damaged.read_bytes()
-    refused = run_cli("register", "refresh", str(damaged), "--project", str(project), "--format", "json")
+    refused = run_in_process("register", "refresh", str(damaged), "--project", str(project), "--format", "json")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert json.loads(refused.stdout)["error"]["message"]
     assert damaged.read_bytes() == before
@@ -151,17 +152,17 @@ def test_an_xlsx_register_open_in_excel_is_left_untouched_and_refreshed_once_clo
     returned = review(project / "build/drafts/001/AM.docx", project / "AM_001_MFA.docx", [
         Edit("risk analysis capacity", "risk assessment capacity", author="A. Petrosyan")])
     register = project / "review/register.xlsx"
-    made = run_cli("comments", str(returned), "--project", str(project), "--register", str(register))
+    made = run_in_process("comments", str(returned), "--project", str(project), "--register", str(register))
     assert made.returncode == 0, made.stderr
     before = register.read_bytes()
     lock = register.parent / f"~${register.name}"
     lock.write_bytes(b"\x0bA. Petrosyan")  # Excel's owner file while the workbook is open
-    refused = run_cli("register", "refresh", str(register), "--project", str(project), "--format", "json")
+    refused = run_in_process("register", "refresh", str(register), "--project", str(project), "--format", "json")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "Microsoft Office" in json.loads(refused.stdout)["error"]["message"]
     assert register.read_bytes() == before
     lock.unlink()
-    refreshed = run_cli("register", "refresh", str(register), "--project", str(project), "--format", "json")
+    refreshed = run_in_process("register", "refresh", str(register), "--project", str(project), "--format", "json")
     assert refreshed.returncode == 0, refreshed.stderr
     assert json.loads(refreshed.stdout)["rows"] == 2
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_built_sample, run_cli
+from conftest import copy_built_sample, run_in_process
 from fixtures.returns.reviewer import Edit, accepted_paragraphs, review
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.review.proposal_writing import apply_proposals
@@ -212,7 +212,8 @@ def test_a_change_the_register_rejects_or_partly_accepts_is_kept_out(project: Pa
     insertion after it, two rows) is kept out whole when either half is; the other changes still apply."""
     returned = _return(project, "AM_001_MFA.docx", MFA_EDITS[:2])
     register = project / "register.csv"
-    assert run_cli("comments", str(returned), "--project", str(project), "--register", str(register)).returncode == 0
+    made = run_in_process("comments", str(returned), "--project", str(project), "--register", str(register))
+    assert made.returncode == 0
     _dispose(register, {"centred on national security": "Rejected"})  # the insertion half only
     strategy = project / "inputs/strategy.yaml"
     strategy.write_text(strategy.read_text(encoding="utf-8") + "review:\n  register: register.csv\n",
@@ -230,16 +231,17 @@ def test_a_change_the_register_rejects_or_partly_accepts_is_kept_out(project: Pa
 
     # Partly accepted: kept out too (the team writes the agreed wording); shown by the command.
     _dispose(register, {"risk analysis capacity": "partly accepted"})
-    shown = run_cli("propose", str(returned), "--project", str(project), "--format", "json")
+    shown = run_in_process("propose", str(returned), "--project", str(project), "--format", "json")
     payload = json.loads(shown.stdout)
     assert payload["register"] == "register.csv" and not [p for p in payload["proposals"] if p["status"] == "proposed"]
     assert {(k["disposition"], k["text"]) for k in payload["kept_out"]} >= {
         ("partly accepted", "risk analysis capacity"), ("partly accepted", "risk assessment capacity")}
-    text = run_cli("propose", str(returned), "--project", str(project)).stdout
+    text = run_in_process("propose", str(returned), "--project", str(project)).stdout
     assert "kept out (partly accepted in register.csv)" in text and "kept out by the register" in text
 
     # A register named on the command line that does not exist stops the command (nothing is proposed blind).
-    missing = run_cli("propose", str(returned), "--project", str(project), "--register", str(project / "none.csv"))
+    missing = run_in_process("propose", str(returned), "--project", str(project), "--register",
+                             str(project / "none.csv"))
     assert missing.returncode == 2 and "none.csv" in missing.stderr
 
 
@@ -252,7 +254,8 @@ def test_generated_numbers_need_a_person(project: Path) -> None:
 def test_the_command_prints_a_patch_json_and_applies(project: Path) -> None:
     returned = _return(project, "AM_001_MFA.docx", MFA_EDITS[:2])
     patch = project / "am.patch"
-    shown = run_cli("propose", str(returned), "--project", str(project), "--patch", str(patch), "--format", "json")
+    shown = run_in_process("propose", str(returned), "--project", str(project), "--patch", str(patch), "--format",
+                           "json")
     assert shown.returncode == 0, shown.stderr
     payload = json.loads(shown.stdout)
     assert payload["patch"] == patch.read_text() and "+          management model" not in payload["patch"]
@@ -260,13 +263,13 @@ def test_the_command_prints_a_patch_json_and_applies(project: Path) -> None:
     assert proposal["file"] == AM and proposal["path"] == "areas.illegal_migration.priorities[0].rationale"
     assert {c["returned_file"] for c in proposal["changes"]} == {returned.name}
     assert proposal["changes"][0]["row_id"] in proposal["row_ids"]
-    applied = run_cli("propose", str(returned), str(project), "--apply")
+    applied = run_in_process("propose", str(returned), str(project), "--apply")
     assert applied.returncode == 0, applied.stderr
     assert "written: inputs/partners/AM.yaml" in applied.stdout
     # check runs afterwards: no errors; the sample names no register, so the IDs could not be checked
     assert "0 error(s)" in applied.stdout and "responds_to.no-register" in applied.stdout
     assert "responds_to: [T-" in (project / AM).read_text()
-    assert run_cli("check", "--project", str(project)).returncode == 0
+    assert run_in_process("check", "--project", str(project)).returncode == 0
 
 
 def test_an_apply_that_cannot_keep_its_backup_changes_nothing_and_leaves_no_half_written_file(
@@ -300,7 +303,7 @@ def test_a_file_merged_by_consolidate_proposes_what_its_returns_propose(project:
         Edit("Armenia is primarily", "Armenia is above all", author="A. Petrosyan"),
         Edit("risk analysis capacity", "risk assessment capacity", author="A. Petrosyan")])
     merged = project / "AM_001_consolidated.docx"
-    made = run_cli("consolidate", str(labour), str(mfa), "--project", str(project), "--out", str(merged))
+    made = run_in_process("consolidate", str(labour), str(mfa), "--project", str(project), "--out", str(merged))
     assert made.returncode == 0, made.stdout + made.stderr
     separately = propose([labour, mfa], project)
     together = propose([merged], project)

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import convert_with_libreoffice, copy_built_sample, run_cli
+from conftest import convert_with_libreoffice, copy_built_sample, run_in_process
 from fixtures.comments.ministry import Delete, Insert, NewParagraph, Remark, annotate
 from strategy_builder.review.register import read_register
 from strategy_builder.review.returns import read_return
@@ -121,8 +121,8 @@ def test_mapping_and_ids_survive_a_libreoffice_round_trip(returns: dict[str, Pat
     _check_mapping(converted, returns["project"], threads=False)  # LibreOffice 7.4 drops reply links
     register = tmp_path / "register.json"
     for files in ([returns["labour"]], [converted], [returns["labour"], converted]):
-        result = run_cli("comments", *map(str, files), "--project", str(returns["project"]),
-                         "--register", str(register))
+        result = run_in_process("comments", *map(str, files), "--project", str(returns["project"]),
+                                "--register", str(register))
         assert result.returncode == 0, result.stdout + result.stderr
         rows = read_register(register)
         assert len(rows) == len(LABOUR_EDITS), [r.remark for r in rows]
@@ -133,7 +133,7 @@ def test_mapping_and_ids_survive_a_libreoffice_round_trip(returns: dict[str, Pat
 def test_register_keeps_dispositions_and_adds_new_returns(returns: dict[str, Path], tmp_path: Path) -> None:
     register = tmp_path / "register.xlsx"
     project = str(returns["project"])
-    first = run_cli("comments", str(returns["labour"]), "--project", project, "--register", str(register))
+    first = run_in_process("comments", str(returns["labour"]), "--project", project, "--register", str(register))
     assert first.returncode == 0, first.stderr
     workbook = openpyxl.load_workbook(register)
     sheet = workbook["Register"]
@@ -146,8 +146,8 @@ def test_register_keeps_dispositions_and_adds_new_returns(returns: dict[str, Pat
     kept_id = sheet.cell(row=2, column=column["ID"]).value
     workbook.save(register)
 
-    again = run_cli("comments", str(returns["labour"]), str(returns["interior"]), "--project", project,
-                    "--register", str(register), "--summary", "--format", "json")
+    again = run_in_process("comments", str(returns["labour"]), str(returns["interior"]), "--project", project,
+                           "--register", str(register), "--summary", "--format", "json")
     assert again.returncode == 0, again.stderr
     payload = json.loads(again.stdout)
     assert payload["register"]["added"] == 1 and payload["register"]["rows"] == len(LABOUR_EDITS) + 1
@@ -184,15 +184,15 @@ def test_a_return_whose_file_name_is_not_utf8_is_read_merged_and_registered(retu
 
 
 def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, Path], tmp_path: Path) -> None:
-    result = run_cli("comments", str(returns["interior"]), str(returns["project"]), "--format", "json")
+    result = run_in_process("comments", str(returns["interior"]), str(returns["project"]), "--format", "json")
     assert result.returncode == 0, result.stderr
     item = json.loads(result.stdout)["files"][0]["items"][0]
     assert item["section"] == BORDER and item["yaml_line"] == _manifest_line(returns["project"], BORDER)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     shutil.copy(returns["interior"], elsewhere / "AM_001_MFA.docx")
-    result = run_cli("comments", "AM_001_MFA.docx", "--ministry", "Ministry of Foreign Affairs", "--format",
-                     "json", cwd=elsewhere)
+    result = run_in_process("comments", "AM_001_MFA.docx", "--ministry", "Ministry of Foreign Affairs", "--format",
+                            "json", cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)["files"][0]
     assert report["ministry"] == "Ministry of Foreign Affairs" and "no manifest for draft 001" in report["notes"][0]
@@ -200,7 +200,7 @@ def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, 
 
 
 def test_text_output_names_sections_and_yaml_lines(returns: dict[str, Path]) -> None:
-    result = run_cli("comments", str(returns["labour"]), "--project", str(returns["project"]))
+    result = run_in_process("comments", str(returns["labour"]), "--project", str(returns["project"]))
     assert result.returncode == 0, result.stderr
     assert f"2.1 Towards integrated border management ({BORDER})" in result.stdout
     assert f"inputs/partners/AM.yaml:{_manifest_line(returns['project'], BORDER)}" in result.stdout
@@ -215,13 +215,13 @@ def test_each_return_maps_through_the_manifest_of_its_own_draft(returns: dict[st
     lines = partner_file.read_text(encoding="utf-8").splitlines(keepends=True)
     partner_file.write_text(lines[0] + "# reviewed after round 1\n# (two lines added)\n" + "".join(lines[1:]),
                             encoding="utf-8")
-    result = run_cli("build", str(project), "--jobs", "1", "--force")
+    result = run_in_process("build", str(project), "--jobs", "1", "--force")
     assert result.returncode == 0, result.stdout + result.stderr
     second = tmp_path / "AM_002_Ministry of Labour.docx"
     second.write_bytes(annotate((project / "build/drafts/002/AM.docx").read_bytes(), [
         Remark("Towards integrated border management", "Still unclear.", "Anna Petrosyan")]))
-    result = run_cli("comments", str(returns["labour"]), str(second), "--project", str(project),
-                     "--format", "json")
+    result = run_in_process("comments", str(returns["labour"]), str(second), "--project", str(project),
+                            "--format", "json")
     assert result.returncode == 0, result.stderr
     files = json.loads(result.stdout)["files"]
     old_line = _manifest_line(returns["project"], BORDER)

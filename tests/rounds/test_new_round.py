@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.drafts.round_guard import ROUND_UNCHANGED
 from strategy_builder.errors import InputProblems
@@ -32,14 +32,14 @@ def _revise(project: Path, old: str, new: str) -> None:
 
 
 def _check(project: Path, *options: str) -> tuple[int, list[dict]]:
-    result = run_cli("check", "--project", str(project), "--format", "json", *options)
+    result = run_in_process("check", "--project", str(project), "--format", "json", *options)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, [f for f in json.loads(result.stdout)["findings"] if f["code"] == ROUND_UNCHANGED]
 
 
 def _new_round(project: Path, issued: str, deadline: str) -> tuple[int, dict]:
-    result = run_cli("new-round", "--issued", issued, "--deadline", deadline, "--project", str(project),
-                     "--format", "json")
+    result = run_in_process("new-round", "--issued", issued, "--deadline", deadline, "--project", str(project),
+                            "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 
@@ -65,7 +65,7 @@ def rounds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seen["strategy after refusal"] = strategy.read_bytes()
     seen["new round"] = _new_round(project, "2011-01-17", "2011-02-11")
     seen["strategy after"] = strategy.read_bytes()
-    seen["status"] = json.loads(run_cli("status", "--project", str(project), "--format", "json").stdout)
+    seen["status"] = json.loads(run_in_process("status", "--project", str(project), "--format", "json").stdout)
     seen["check new round"] = _check(project)
     _revise(project, "(revised)", "(revised again)")
     seen["check new round revised"] = _check(project)
@@ -156,19 +156,20 @@ def test_a_hand_formatted_strategy_keeps_every_byte_but_the_three_values(tmp_pat
         "issued: 2010-11-15", 'issued: "2010-11-15"').replace("deadline: 2010-12-17", "deadline: '2010-12-17'  # CET")
     written = ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")
     strategy.write_bytes(written)
-    early = run_cli("new-round", "--issued", "2010-10-01", "--deadline", "2010-12-01", "--project", str(project),
-                    "--format", "json")
+    early = run_in_process("new-round", "--issued", "2010-10-01", "--deadline", "2010-12-01", "--project", str(project),
+                           "--format", "json")
     assert early.returncode == 1  # no draft of round 1 yet; and not after round 1's issue date
     assert {f["code"] for f in json.loads(early.stdout)["findings"]} == {"round.not-circulated",
                                                                         "round.issued-not-later"}
     assert strategy.read_bytes() == written and not (project / "inputs" / ".backups").exists()
     assert build(project, BuildOptions(jobs=1)).draft == 1
-    started = run_cli("new-round", "--issued", "2011-01-17", "--deadline", "2011-02-11", "--project", str(project))
+    started = run_in_process("new-round", "--issued", "2011-01-17", "--deadline", "2011-02-11", "--project",
+                             str(project))
     assert started.returncode == 0, started.stderr
     assert "Round 2 started" in started.stdout and "strategy.round-1.yaml" in started.stdout
     assert strategy.read_bytes() == written.replace(b"round: 1 ", b"round: 2 ").replace(
         b'"2010-11-15"', b'"2011-01-17"').replace(b"'2010-12-17'", b"'2011-02-11'")
-    assert run_cli("check", "--project", str(project), "--format", "json").returncode == 0
+    assert run_in_process("check", "--project", str(project), "--format", "json").returncode == 0
     for usage in (("--issued", "17.01.2011", "--deadline", "2011-02-11", "--project", str(project)),
                   ("--issued", "2011-03-01", "--deadline", "2011-04-01", "--project", str(tmp_path / "nowhere"))):
-        assert run_cli("new-round", *usage).returncode == 2
+        assert run_in_process("new-round", *usage).returncode == 2

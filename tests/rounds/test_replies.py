@@ -17,7 +17,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from fixtures.comments.ministry import Delete, Insert, Remark, annotate
 from judges.libreoffice import Job
 from strategy_builder.drafts.builder import BuildOptions, build
@@ -74,7 +74,7 @@ def round_two(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     partner.write_text(partner.read_text(encoding="utf-8").replace(
         "primarily a country of emigration", "mainly a country of emigration"), encoding="utf-8")
     assert build(project, BuildOptions(jobs=1)).draft == 2
-    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
+    result = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     return {"project": project, "register": register, "payload": json.loads(result.stdout), "returns": paths}
 
@@ -200,9 +200,9 @@ def test_replies_open_in_libreoffice_with_every_row(round_two: dict, libreoffice
 
 def test_the_same_inputs_give_the_same_bytes_and_nothing_new(round_two: dict) -> None:
     project = round_two["project"]
-    again = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
+    again = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--format", "json")
     assert again.returncode == 0 and json.loads(again.stdout)["result"] == "unchanged"
-    forced = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    forced = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
     payload = json.loads(forced.stdout)
     assert payload["number"] == 2
     first, second = _folder(round_two), Path(payload["directory"])
@@ -220,8 +220,8 @@ def test_one_ministry_and_the_errors(round_two: dict) -> None:
     assert "Ministry of Finance" in finding.message and "Ministry of Labour" in (finding.hint or "")
     with pytest.raises(EnvironmentProblem, match="no draft 007"):
         write_replies(project, 7)
-    assert run_cli("reply", "Ministry of Finance", "--to", "2", "--project", str(project)).returncode == 1
-    assert run_cli("reply", "--all", "--to", "7", "--project", str(project)).returncode == 2
+    assert run_in_process("reply", "Ministry of Finance", "--to", "2", "--project", str(project)).returncode == 1
+    assert run_in_process("reply", "--all", "--to", "7", "--project", str(project)).returncode == 2
 
 
 def test_a_sections_fate_in_the_reply_is_the_status_the_new_draft_records(sample_drafts: tuple[Path, Path]) -> None:
@@ -268,7 +268,7 @@ def test_reply_reads_the_register_strategy_yaml_names(round_two: dict, tmp_path:
     assert [(r.partner, r.ministry) for r in result.replies] == [
         ("AM", "Ministry of Labour"), ("AM", "Ministry of the Interior"), ("AZ", "Ministry of Labour")]
     (project / "review" / "register.xlsx").unlink()
-    missing = run_cli("reply", "--all", "--to", "2", "--project", str(project))
+    missing = run_in_process("reply", "--all", "--to", "2", "--project", str(project))
     assert missing.returncode == 2 and "review/register.xlsx" in missing.stderr
 
 
@@ -280,7 +280,7 @@ def test_a_register_open_in_an_office_program_is_said(round_two: dict, tmp_path:
     project = tmp_path / "project"
     shutil.copytree(round_two["project"], project, symlinks=True)
     (project / ".~lock.register.xlsx#").write_text(",lena,host1,03.12.2026 07:00,file:///x;", encoding="utf-8")
-    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    result = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
     assert result.returncode == 0, result.stderr
     warnings = json.loads(result.stdout)["warnings"]
     assert [w["code"] for w in warnings] == ["reply.register-open"] and "lena" in warnings[0]["message"]
@@ -302,7 +302,7 @@ def test_rows_no_reply_answers_are_said(round_two: dict, tmp_path: Path) -> None
     second[header.index("Draft")].value = "the first one"
     ids = [first[header.index("ID")].value, second[header.index("ID")].value]
     workbook.save(register)
-    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    result = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
     assert result.returncode == 0, result.stderr
     skipped = [w for w in json.loads(result.stdout)["warnings"] if w["code"] == "reply.rows-skipped"]
     assert len(skipped) == 2 and all(any(i in w["message"] for w in skipped) for i in ids)
@@ -322,7 +322,7 @@ def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_
     at = next(index for index, line in enumerate(lines) if line.startswith("  deadline:")) + 1
     lines.insert(at, "  reply_letter: We thank the ministry for its careful reading.\n")
     strategy.write_text("".join(lines), encoding="utf-8")
-    result = run_cli("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    result = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     payload = json.loads(result.stdout)
     [warning] = payload["warnings"]
@@ -331,7 +331,7 @@ def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_
     assert "build" in warning["hint"]
     letter = docx.Document(str(Path(payload["directory"]) / "AM_Ministry of the Interior.docx"))
     assert "careful reading" not in "\n".join(p.text for p in letter.paragraphs)
-    text = run_cli("reply", "--all", "--to", "2", "--project", str(project))
+    text = run_in_process("reply", "--all", "--to", "2", "--project", str(project))
     assert text.returncode == 0 and "reply_letter has changed since draft 002" in text.stderr
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, run_in_process
 from fixtures.comments.ministry import Delete, Remark, annotate
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.review.register import update_register
@@ -61,12 +61,12 @@ def test_status_shows_returns_open_rows_and_what_is_overdue(second_round: dict) 
     late = round_status(project, register=register, today=dt.date(2011, 2, 20)).payload()
     assert late["days_left"] == -9
     assert [p["overdue"] for p in late["partners"]] == [["Ministry of the Interior"], ["(no return)"]]
-    text = run_cli("status", "--project", str(project), "--register", str(register), "--today", "2011-02-20")
+    text = run_in_process("status", "--project", str(project), "--register", str(register), "--today", "2011-02-20")
     assert text.returncode == 0 and "overdue by 9 day(s)" in text.stdout and "Ministry of the Interior" in text.stdout
 
 
 def test_status_without_a_register_says_returns_are_unknown(second_round: dict) -> None:
-    result = run_cli("status", "--project", str(second_round["project"]), "--format", "json")
+    result = run_in_process("status", "--project", str(second_round["project"]), "--format", "json")
     assert result.returncode == 0, result.stderr
     state = json.loads(result.stdout)
     assert state["returns_known"] is False and any("returns are unknown" in n for n in state["notes"])
@@ -164,7 +164,7 @@ def test_rows_status_cannot_count_are_said(second_round: dict, tmp_path: Path) -
 
 
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
-    return run_cli("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
+    return run_in_process("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 
 
 def test_the_manifest_records_the_round_and_its_dates(second_round: dict) -> None:
@@ -175,6 +175,6 @@ def test_the_manifest_records_the_round_and_its_dates(second_round: dict) -> Non
 
 
 def test_status_outside_a_project_is_exit_2_like_every_command(tmp_path: Path) -> None:
-    result = run_cli("status", "--format", "json", cwd=tmp_path)
+    result = run_in_process("status", "--format", "json", cwd=tmp_path)
     assert result.returncode == 2, result.stdout
     assert "not a strategy-builder project" in json.loads(result.stdout)["error"]["message"]
