@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from lxml import etree
 from rich.console import Console
 
-from conftest import require_tool, run_cli
+from conftest import require_tool, run_in_process
 from fixtures.diff.docs import story_views
 from fixtures.diff.stories import (
     JUDGED_ON_SAVED_FILE, LIBREOFFICE_PAIRS, PYTHON_DOCX_BASE, PYTHON_DOCX_PAIRS, StoryPair, build_story_pairs,
@@ -51,7 +51,7 @@ def pairs(sample_drafts, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
 
 
 def _diff_json(old: Path, new: Path, project: Path) -> tuple[int, dict]:
-    result = run_cli("diff", str(old), str(new), str(project), "--format", "json", "--exit-code")
+    result = run_in_process("diff", str(old), str(new), str(project), "--format", "json", "--exit-code")
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 
@@ -252,8 +252,8 @@ def test_libreoffice_accepts_alt_text_size_and_field_results_to_new_and_rejects_
 def test_what_is_not_compared_is_listed_in_every_format_and_counts(tmp_path: Path) -> None:
     pair = python_docx_pairs(tmp_path)["chart changed"]
     html = tmp_path / "diff.html"
-    result = run_cli("diff", str(pair.old), str(pair.new), str(tmp_path), "--format", "markdown", "--html", str(html),
-                     "--exit-code")
+    result = run_in_process("diff", str(pair.old), str(pair.new), str(tmp_path), "--format", "markdown", "--html",
+                            str(html), "--exit-code")
     assert result.returncode == 1, "a chart that differs is a difference"
     view = comparison_view(compare(str(pair.old), str(pair.new), tmp_path))
     console = Console(file=io.StringIO(), width=200, no_color=True)
@@ -277,8 +277,8 @@ def test_comments_are_counted_per_side_in_every_format(tmp_path: Path) -> None:
     edited = tmp_path / "edited.docx"
     edited.write_bytes(_with_comments(python_docx_document(**{**PYTHON_DOCX_BASE, "reference": "Annex B"}), 1))  # type: ignore[arg-type]
     html = tmp_path / "diff.html"
-    result = run_cli("diff", str(base), str(commented), str(tmp_path), "--format", "markdown", "--html", str(html),
-                     "--exit-code")
+    result = run_in_process("diff", str(base), str(commented), str(tmp_path), "--format", "markdown", "--html",
+                            str(html), "--exit-code")
     assert result.returncode == 0, "a comment is not a change of the document's text"
     assert "Comments (not part of the diff): commented 0 → 2." in result.stdout
     assert "Comments (not part of the diff): commented 0 → 2." in html.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import run_cli
+from conftest import run_in_process
 from fixtures.diff.drafts import DELETED, EXPECTED, MOVED_FROM, MOVED_TO, NEW_TITLE
 from strategy_builder.ooxml.bookmarks import body_paragraphs, find_sections
 from strategy_builder.ooxml.namespaces import DEL, DEL_TEXT, INS, MOVE_FROM, MOVE_TO, RPR, T
@@ -36,7 +36,7 @@ def project(sample_drafts) -> Path:
 
 @pytest.fixture(scope="module")
 def diff_json(project: Path) -> dict:
-    result = run_cli("diff", "1", "2", str(project), "--format", "json")
+    result = run_in_process("diff", "1", "2", str(project), "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -87,8 +87,8 @@ def test_diff_json_shows_each_change(diff_json) -> None:
 
 def test_every_report_format_shows_each_change(project: Path, tmp_path: Path) -> None:
     html = tmp_path / "diff.html"
-    text = run_cli("diff", "1", "2", str(project), "--html", str(html)).stdout
-    markdown = run_cli("diff", "1", "2", str(project), "--format", "markdown").stdout
+    text = run_in_process("diff", "1", "2", str(project), "--html", str(html)).stdout
+    markdown = run_in_process("diff", "1", "2", str(project), "--format", "markdown").stdout
     page = html.read_text(encoding="utf-8")
     for status, old, new in EXPECTED.values():
         line = status if old is None or new is None or old == new else f"{status} ({old} → {new})"
@@ -124,7 +124,7 @@ def _revisions_by_section(path: Path) -> tuple[dict[str, set[str]], dict[str, li
 
 def test_the_redline_marks_each_change_as_its_status_says(project: Path, tmp_path: Path) -> None:
     target = tmp_path / "redlines"
-    result = run_cli("diff", "1", "2", str(project), "--redline", str(target))
+    result = run_in_process("diff", "1", "2", str(project), "--redline", str(target))
     assert result.returncode == 0, result.stderr
     kinds, words = _revisions_by_section(target / "AM.docx")
     for key, (status, _, _) in EXPECTED.items():

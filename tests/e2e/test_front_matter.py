@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LAYOUT_ON, copy_sample, run_cli
+from conftest import LAYOUT_ON, copy_sample, run_in_process
 from strategy_builder.render.labels import ENGLISH
 
 NO_OFFICE = {**LAYOUT_ON, "STRATEGY_BUILDER_SOFFICE": "/nonexistent/soffice"}
@@ -37,7 +37,7 @@ def _png(width: int, height: int) -> bytes:
 
 def test_without_libreoffice_a_draft_says_so_and_keeps_words_contents_field(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", "--project", str(project), env=NO_OFFICE)
+    result = run_in_process("build", "--project", str(project), env=NO_OFFICE)
     assert result.returncode == 0, result.stderr
     assert "layout.no-libreoffice" in result.stdout and "libreoffice-writer-nogui" in result.stdout
     draft = project / "build/drafts/001"
@@ -51,22 +51,22 @@ def test_without_libreoffice_a_draft_says_so_and_keeps_words_contents_field(tmp_
 
 def test_pdf_without_libreoffice_is_an_environment_error_naming_the_package(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", "--project", str(project), "--pdf", env=NO_OFFICE)
+    result = run_in_process("build", "--project", str(project), "--pdf", env=NO_OFFICE)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "libreoffice-writer-nogui" in result.stderr
     assert not (project / "build/drafts/001").exists()
-    as_json = run_cli("build", "--project", str(project), "--pdf", "--format", "json", env=NO_OFFICE)
+    as_json = run_in_process("build", "--project", str(project), "--pdf", "--format", "json", env=NO_OFFICE)
     assert as_json.returncode == 2 and "libreoffice-writer-nogui" in json.loads(as_json.stdout)["error"]["hint"]
 
 
 def test_a_preview_is_never_laid_out(tmp_path: Path) -> None:
     project = copy_sample(tmp_path / "p")
-    result = run_cli("build", "--project", str(project), "--preview", "--partner", "BY", "--format", "json",
-                     env=LAYOUT_ON)
+    result = run_in_process("build", "--project", str(project), "--preview", "--partner", "BY", "--format", "json",
+                            env=LAYOUT_ON)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["layout"] is None
     assert not (project / "build/.cache/libreoffice").exists()
-    refused = run_cli("build", "--project", str(project), "--preview", "--pdf", env=LAYOUT_ON)
+    refused = run_in_process("build", "--project", str(project), "--preview", "--pdf", env=LAYOUT_ON)
     assert refused.returncode == 2 and "--pdf" in refused.stderr
 
 
@@ -98,7 +98,7 @@ def test_withdrawn_priorities_are_inactive_and_say_in_which_draft(built_project:
     project = built_project  # draft 001 of the sample
     ge = _text(project / "build/drafts/001/GE.docx")
     assert "Withdrawn in draft 001." in ge
-    assert run_cli("build", "--project", str(project), "--force").returncode == 0
+    assert run_in_process("build", "--project", str(project), "--force").returncode == 0
     ge2 = _text(project / "build/drafts/002/GE.docx")
     assert "Withdrawn in draft 001." in ge2  # still the draft that first showed it withdrawn
     # The version table lists the earlier draft.
@@ -111,8 +111,8 @@ def test_a_logo_is_placed_on_the_cover(tmp_path: Path) -> None:
     strategy = project / "inputs/strategy.yaml"
     strategy.write_text(strategy.read_text().replace(
         "  classification:", "  logo: templates/logo.png\n  classification:", 1))
-    assert run_cli("check", "--project", str(project)).returncode == 0
-    assert run_cli("build", "--project", str(project)).returncode == 0
+    assert run_in_process("check", "--project", str(project)).returncode == 0
+    assert run_in_process("build", "--project", str(project)).returncode == 0
     docx = project / "build/drafts/001/AM.docx"
     with zipfile.ZipFile(docx) as archive:
         assert archive.read("word/media/logo.png") == (project / "templates/logo.png").read_bytes()
@@ -123,7 +123,7 @@ def test_a_logo_is_placed_on_the_cover(tmp_path: Path) -> None:
     assert "\ue000" not in document
     missing = strategy.read_text().replace("templates/logo.png", "templates/nothing.png")
     strategy.write_text(missing)
-    checked = run_cli("check", "--project", str(project))
+    checked = run_in_process("check", "--project", str(project))
     assert checked.returncode == 1 and "series.logo-missing" in checked.stdout
 
 
@@ -133,7 +133,7 @@ def test_an_abbreviation_without_a_full_name_is_a_check_finding(tmp_path: Path, 
     partner = project / "inputs/partners/BY.yaml"
     partner.write_text(partner.read_text().replace(
         "Belarus wishes to improve the detection", f"Under {token} rules Belarus wishes to improve the detection", 1))
-    result = run_cli("check", "--project", str(project), "--format", "json")
+    result = run_in_process("check", "--project", str(project), "--format", "json")
     findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "abbreviation.undefined"]
     if defined:
         assert findings == []
@@ -158,12 +158,12 @@ def test_a_libreoffice_that_converts_nothing_costs_the_page_numbers_not_the_draf
     fake.chmod(0o755)
     project = copy_sample(tmp_path / "p")
     broken = {**LAYOUT_ON, "STRATEGY_BUILDER_SOFFICE": str(fake)}
-    result = run_cli("build", "--project", str(project), "--format", "json", env=broken)
+    result = run_in_process("build", "--project", str(project), "--format", "json", env=broken)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert [w["code"] for w in payload["warnings"] if w["code"].startswith("layout.")] == ["layout.failed"]
     assert payload["layout"]["contents_pages"] is False and "failed" in payload["layout"]["note"]
     assert "<w:updateFields" in _xml(project / "build/drafts/001/BY.docx", "word/settings.xml")
-    refused = run_cli("build", "--project", str(project), "--pdf", "--force", env=broken)
+    refused = run_in_process("build", "--project", str(project), "--pdf", "--force", env=broken)
     assert refused.returncode == 2 and "could not convert" in refused.stderr
     assert not (project / "build/drafts/002").exists()
