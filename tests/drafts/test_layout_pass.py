@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from conftest import LAYOUT_ON, run_cli
+from conftest import LAYOUT_ON, run_in_process
 
 
 def _break_styles(template: Path) -> None:
@@ -26,7 +26,7 @@ def _break_styles(template: Path) -> None:
 
 def test_a_template_with_broken_styles_is_a_template_problem(sample_project: Path) -> None:
     _break_styles(sample_project / "templates" / "strategy.docx")
-    result = run_cli("build", "--format", "json", "--project", str(sample_project), env=LAYOUT_ON)
+    result = run_in_process("build", "--format", "json", "--project", str(sample_project), env=LAYOUT_ON)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     findings = json.loads(result.stdout)["findings"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import run_in_process
 
 CODE = "draft.previous-unreadable"
 
@@ -17,16 +17,16 @@ def test_an_unreadable_manifest_of_the_latest_draft_is_said_by_check_and_build(b
     manifest = sample_project / "build" / "drafts" / "001" / "manifest.json"
     manifest.write_text("{broken", encoding="utf-8")
 
-    checked = run_cli("check", "--format", "json", "--project", str(sample_project))
+    checked = run_in_process("check", "--format", "json", "--project", str(sample_project))
     assert checked.returncode == 0, checked.stderr
     (finding,) = [f for f in json.loads(checked.stdout)["findings"] if f["code"] == CODE]
     assert finding["severity"] == "warning" and finding["file"].endswith("001/manifest.json")
 
-    strict = run_cli("build", "--strict", "--format", "json", "--project", str(sample_project))
+    strict = run_in_process("build", "--strict", "--format", "json", "--project", str(sample_project))
     assert strict.returncode == 1 and CODE in strict.stdout
     assert not (sample_project / "build" / "drafts" / "002").exists()
 
-    built = run_cli("build", "--format", "json", "--project", str(sample_project))
+    built = run_in_process("build", "--format", "json", "--project", str(sample_project))
     assert built.returncode == 0, built.stderr
     assert CODE in built.stdout
     assert (sample_project / "build" / "drafts" / "002" / "manifest.json").is_file()

@@ -84,9 +84,9 @@ def test_a_template_that_prints_values_in_headers_properties_or_cut_short_still_
 
 
 def test_the_context_printed_for_people_shows_no_markers(sample_draft: Path) -> None:
-    from conftest import run_cli
+    from conftest import run_in_process
 
-    result = run_cli("context", "AM", "--project", str(sample_draft))
+    result = run_in_process("context", "AM", "--project", str(sample_draft))
     assert result.returncode == 0, result.stderr
     assert "\\ue002" not in result.stdout and "\ue002" not in result.stdout
     context = json.loads(result.stdout)

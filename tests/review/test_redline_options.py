@@ -7,7 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import run_in_process
 from fixtures.diff.docs import make_docx
 
 
@@ -15,8 +15,8 @@ def test_author_and_date_of_every_change_are_the_ones_asked_for(tmp_path: Path) 
     old, new, out = tmp_path / "old.docx", tmp_path / "new.docx", tmp_path / "redline.docx"
     make_docx(["The committee met in Chisinau.", "A paragraph that goes."], old)
     make_docx(["The joint committee met in Tbilisi.", ("table", [["a", "new table"]])], new)
-    result = run_cli("diff", str(old), str(new), "--redline", str(out), "--author", "Ministry of Labour",
-                     "--date", "2011-01-31", "--project", str(tmp_path))
+    result = run_in_process("diff", str(old), str(new), "--redline", str(out), "--author", "Ministry of Labour",
+                            "--date", "2011-01-31", "--project", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     with zipfile.ZipFile(out) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
