@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_in_process
+from conftest import run_cli
 
 
 def test_check_works_from_a_subfolder_and_says_where_with_verbose(sample_project: Path) -> None:
-    result = run_in_process("check", "-v", cwd=sample_project / "inputs" / "partners")
+    result = run_cli("check", "-v", cwd=sample_project / "inputs" / "partners")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "inputs are valid: 12 partner(s)" in result.stdout
     assert "project: ../.. (found upward from the current folder)" in result.stderr
@@ -19,11 +19,11 @@ def test_check_works_from_a_subfolder_and_says_where_with_verbose(sample_project
 
 def test_new_partner_and_schema_work_from_a_subfolder_with_json(sample_project: Path) -> None:
     (sample_project / "inputs/partners/AM.yaml").unlink()
-    created = run_in_process("new-partner", "AM", "--format", "json", cwd=sample_project / "inputs" / "partners")
+    created = run_cli("new-partner", "AM", "--format", "json", cwd=sample_project / "inputs" / "partners")
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["created"] == "../../inputs/partners/AM.yaml"
     assert (sample_project / "inputs/partners/AM.yaml").is_file()
-    schemas = run_in_process("schema", "--check", "--format", "json", cwd=sample_project / "inputs")
+    schemas = run_cli("schema", "--check", "--format", "json", cwd=sample_project / "inputs")
     assert schemas.returncode == 0, schemas.stdout + schemas.stderr
     assert json.loads(schemas.stdout) == {"folder": "../schemas", "out_of_date": [], "up_to_date": True}
 
@@ -32,63 +32,63 @@ def test_an_explicit_project_wins_and_two_different_ones_are_refused(sample_proj
     other = tmp_path / "elsewhere"
     other.mkdir()
     inside = sample_project / "inputs"
-    refused = run_in_process("check", "--project", str(other), cwd=inside)
+    refused = run_cli("check", "--project", str(other), cwd=inside)
     assert refused.returncode == 2
     assert f"{other} is not a strategy-builder project" in refused.stderr
-    both = run_in_process("check", "--project", str(sample_project), str(other))
+    both = run_cli("check", "--project", str(sample_project), str(other))
     assert both.returncode == 2 and "two project folders given" in both.stderr
-    alias = run_in_process("check", "-q", str(sample_project), cwd=other)
+    alias = run_cli("check", "-q", str(sample_project), cwd=other)
     assert alias.returncode == 0 and alias.stdout == "", alias.stdout + alias.stderr
 
 
 def test_outside_any_project_the_error_says_how_to_start_one(tmp_path: Path) -> None:
-    result = run_in_process("check", cwd=tmp_path)
+    result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "is not a strategy-builder project" in result.stderr
     assert "'strategy-builder init' starts a new project" in result.stderr
 
 
 def test_quiet_check_prints_nothing_on_success_and_findings_on_failure(sample_project: Path) -> None:
-    ok = run_in_process("check", "-q", cwd=sample_project)
+    ok = run_cli("check", "-q", cwd=sample_project)
     assert (ok.returncode, ok.stdout) == (0, "")
     target = sample_project / "inputs/partners/AM.yaml"
     target.write_text(target.read_text(encoding="utf-8").replace("status: agreed", "status: aggreed", 1),
                       encoding="utf-8")
-    bad = run_in_process("check", "--quiet", cwd=sample_project)
+    bad = run_cli("check", "--quiet", cwd=sample_project)
     assert bad.returncode == 1 and "'aggreed' is not one of the allowed values" in bad.stdout
 
 
 def test_quiet_and_verbose_are_accepted_before_the_command_name_too(sample_project: Path) -> None:
-    quiet = run_in_process("-q", "check", cwd=sample_project)
+    quiet = run_cli("-q", "check", cwd=sample_project)
     assert (quiet.returncode, quiet.stdout) == (0, ""), quiet.stdout + quiet.stderr
-    loud = run_in_process("--verbose", "check", cwd=sample_project / "inputs")
+    loud = run_cli("--verbose", "check", cwd=sample_project / "inputs")
     assert loud.returncode == 0 and "project: .. (found upward" in loud.stderr, loud.stderr
     # Counted together: one -v before the command and one -q after it leave the normal level.
-    both = run_in_process("-v", "check", "-q", cwd=sample_project / "inputs")
+    both = run_cli("-v", "check", "-q", cwd=sample_project / "inputs")
     assert both.returncode == 0 and "inputs are valid" in both.stdout and "project:" not in both.stderr
 
 
 def test_piped_output_is_never_cut_to_the_terminal_width(sample_drafts: tuple[Path, Path]) -> None:
     first, second = sample_drafts
     document = first / "AM.docx"
-    listed = json.loads(run_in_process("sections", "--format", "json", str(document)).stdout)["sections"]
-    text = run_in_process("sections", str(document), env={"COLUMNS": "40"})
+    listed = json.loads(run_cli("sections", "--format", "json", str(document)).stdout)["sections"]
+    text = run_cli("sections", str(document), env={"COLUMNS": "40"})
     assert text.returncode == 0
     for section in listed:
         assert section["id"] in text.stdout, section["id"]
     # diff from build/drafts: the project is found upward, and long lines stay whole.
     project = first.parent.parent.parent
-    diff = run_in_process("diff", "1", "2", cwd=project / "build" / "drafts", env={"COLUMNS": "40"})
+    diff = run_cli("diff", "1", "2", cwd=project / "build" / "drafts", env={"COLUMNS": "40"})
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert max(len(line) for line in diff.stdout.splitlines()) > 40
 
 
 def test_shell_completion_as_documented_completes_commands_and_options(tmp_path: Path) -> None:
-    script = run_in_process(env={"_STRATEGY_BUILDER_COMPLETE": "bash_source"}, cwd=tmp_path)
+    script = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_source"}, cwd=tmp_path)
     assert script.returncode == 0 and "_STRATEGY_BUILDER_COMPLETE=bash_complete" in script.stdout
-    words = run_in_process(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete", "COMP_WORDS": "strategy-builder ini",
+    words = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete", "COMP_WORDS": "strategy-builder ini",
                          "COMP_CWORD": "1"}, cwd=tmp_path)
     assert words.stdout.split() == ["plain,init"]
-    options = run_in_process(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete",
+    options = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete",
                            "COMP_WORDS": "strategy-builder check --pro", "COMP_CWORD": "2"}, cwd=tmp_path)
     assert options.stdout.split() == ["plain,--project"]

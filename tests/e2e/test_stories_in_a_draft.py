@@ -22,7 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 
-from conftest import run_in_process
+from conftest import run_cli
 from fixtures.diff.docs import story_views
 from strategy_builder.review.compare import compare
 from strategy_builder.review.diff import redline
@@ -122,7 +122,7 @@ def test_a_footnote_text_box_and_header_added_to_a_draft_are_reported_where_they
     project = draft.parents[3]
     # The return against the draft's file, and against the draft by its number (its manifest's sections).
     for old in (str(draft), "1"):
-        result = run_in_process("diff", old, str(first), "--project", str(project), "--format", "json", "--exit-code")
+        result = run_cli("diff", old, str(first), "--project", str(project), "--format", "json", "--exit-code")
         assert result.returncode == 1, (old, result.stderr)
         payload = json.loads(result.stdout)
         assert _changes(payload) == {BORDERS: ["footnote 1 of 2.1.2"],
@@ -133,7 +133,7 @@ def test_a_footnote_text_box_and_header_added_to_a_draft_are_reported_where_they
         assert statuses[BORDERS] == statuses[ORIENTATION] == "changed", old
         assert {s for s, status in statuses.items() if status != "unchanged"} == {BORDERS, ORIENTATION}, old
 
-    terminal = run_in_process("diff", str(draft), str(first), "--project", str(tmp_path))
+    terminal = run_cli("diff", str(draft), str(first), "--project", str(tmp_path))
     assert terminal.returncode == 0, terminal.stderr
     lines = [line.strip() for line in terminal.stdout.splitlines()]
 
@@ -153,8 +153,7 @@ def test_a_footnote_text_box_and_header_added_to_a_draft_are_reported_where_they
 
 def test_a_reworded_footnote_and_text_box_are_reported_in_their_priorities(returns, tmp_path: Path) -> None:
     _, first, second = returns
-    result = run_in_process("diff", str(first), str(second), "--project", str(tmp_path), "--format", "json",
-                            "--exit-code")
+    result = run_cli("diff", str(first), str(second), "--project", str(tmp_path), "--format", "json", "--exit-code")
     assert result.returncode == 1, result.stderr
     assert _changes(json.loads(result.stdout)) == {BORDERS: ["footnote 1 of 2.1.2"],
                                                    ORIENTATION: [IN_A_CELL, "text box 1 of 4.2.2"]}

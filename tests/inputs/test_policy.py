@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_in_process
+from conftest import run_cli
 from strategy_builder.cli import main
 
 TM = "inputs/partners/TM.yaml"
@@ -183,7 +183,7 @@ def test_all_policy_warnings_in_one_run_and_strict_in_a_real_process(sample_proj
                        "action-without-timeline", "area-with-only-withdrawn-priorities"):
             continue  # they edit the same lines as another case
         edit(sample_project, case.file, case.old, case.new)
-    relaxed = run_in_process("check", "--format", "json", str(sample_project))
+    relaxed = run_cli("check", "--format", "json", str(sample_project))
     assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
     payload = json.loads(relaxed.stdout)
     codes = sorted(f["code"] for f in payload["findings"])
@@ -191,7 +191,7 @@ def test_all_policy_warnings_in_one_run_and_strict_in_a_real_process(sample_proj
     assert codes == sorted(["policy.area-empty", "policy.no-action", "policy.no-impact", "policy.stale-reason",
                             "policy.timeline-outside-period", "policy.lead-not-participating"])
     assert all(f["severity"] == "warning" and f["line"] and f["column"] for f in payload["findings"])
-    strict = run_in_process("check", "--strict", str(sample_project))
+    strict = run_cli("check", "--strict", str(sample_project))
     assert strict.returncode == 1
     assert "6 error(s), 0 warning(s)" in strict.stdout
     assert "Traceback" not in strict.stderr
