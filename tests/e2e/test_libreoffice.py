@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, require_tool, run_cli
+from conftest import copy_sample, require_tool, run_in_process
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stories import Locator, document_stories
@@ -33,7 +33,7 @@ def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     LibreOffice start (each costs about a second of CPU)."""
     folder = tmp_path_factory.mktemp("pdfs")
     project = copy_sample(folder / "project")
-    result = run_cli("build", str(project), "--preview", *(f"--partner={code}" for code in PREVIEWED))
+    result = run_in_process("build", str(project), "--preview", *(f"--partner={code}" for code in PREVIEWED))
     assert result.returncode == 0, result.stderr
     previews = []
     for code in PREVIEWED:  # LibreOffice names a PDF after its document: the previews' names must differ
@@ -116,8 +116,8 @@ def test_sections_survive_a_libreoffice_round_trip(built: Path, tmp_path: Path) 
     _convert([tmp_path / "rt" / original.name for original in originals], tmp_path / "rt-pdf", "pdf")
     for original in originals:
         round_tripped = tmp_path / "rt" / original.name
-        before = json.loads(run_cli("sections", str(original), "--format", "json").stdout)
-        after_result = run_cli("sections", str(round_tripped), "--format", "json")
+        before = json.loads(run_in_process("sections", str(original), "--format", "json").stdout)
+        after_result = run_in_process("sections", str(round_tripped), "--format", "json")
         assert after_result.returncode == 0, after_result.stderr
         after = json.loads(after_result.stdout)
         assert [s["id"] for s in after["sections"]] == [s["id"] for s in before["sections"]]
