@@ -20,6 +20,7 @@ PACKAGE = REPO / "strategy_builder"
 
 LAYERS: list[tuple[str, ...]] = [
     ("__main__",),                  # python -m strategy_builder
+    ("warm_start",),                # the entry point: the command in a child of the warm server, or here
     ("cli",),                       # options -> one library call -> rendering of results or findings
     ("strategy_builder",),          # the public API: strategy_builder/__init__.py (lazy)
     ("regional", "rounds"),         # the view across partners | consultation rounds: replies, status, new round

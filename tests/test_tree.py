@@ -23,8 +23,10 @@ APART = {"e2e", "fixtures", "judges"}
 LibreOffice judge."""
 
 NOTHING_OF_ITS_OWN = {
-    "strategy_builder.__main__": "two lines handing ``python -m strategy_builder`` to cli.main; every test of "
-                                 "tests/e2e/ that runs a process runs it",
+    "strategy_builder.__main__": "two lines handing ``python -m strategy_builder`` to warm_start.main; every "
+                                 "test of tests/e2e/ that runs a process runs it",
+    "strategy_builder.warm_start.__main__": "two lines starting the warm server (importing it would start one); "
+                                            "tests/warm_start/test_server.py starts servers through it",
 }
 """Modules with nothing testable of their own, and why. Modules whose body is only a docstring, imports and
 ``__all__`` (a package's description and its re-exports) are recognised as such by :func:`_has_code`."""

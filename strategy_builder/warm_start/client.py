@@ -1,0 +1,241 @@
+"""The client: hand the command to the warm server of this interpreter and environment, or start one.
+
+Imports only what Python has loaded at start-up or what costs next to nothing: this runs before every
+command, and the point is not to import the CLI here.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+import sys
+from typing import Any
+
+from strategy_builder.warm_start import FORWARDED, HEADER, LIMITS, PROTOCOL, SERVER_VARIABLE
+
+SOCKET_PATH_ROOM = 104
+"""Bytes a Unix socket's path may take (a longer one, under a deep XDG_RUNTIME_DIR: no server)."""
+
+
+def server_wanted() -> bool:
+    if os.environ.get(SERVER_VARIABLE, "").strip().lower() in ("off", "0", "no", "false"):
+        return False
+    if os.name != "posix" or sys.platform == "emscripten":
+        return False
+    # A developer's `python -X importtime` or `-W error` run is not what a server started without them
+    # would do: such runs stay in their own process.
+    return not (sys.warnoptions or sys._xoptions)
+
+
+def _key() -> str:
+    """What a server must share with the client to run its commands as the client would: the interpreter,
+    its options, where it finds libraries and this package, and the locale settings read at start-up. (The
+    first entry of the module path is the client's own script folder or working folder; the package found is
+    named by its own folder.)"""
+    return "\x1f".join([
+        str(PROTOCOL), sys.version, sys.executable, sys.prefix, os.pathsep.join(sys.path[1:]),
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), repr(sys.flags),
+        sys.getfilesystemencoding(), sys.getfilesystemencodeerrors(),
+        *(f"{name}={os.environ.get(name, '')}" for name in ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONHASHSEED",
+                                                            "PYTHONUTF8", "PYTHONIOENCODING")),
+        _process_context(),
+    ])
+
+
+def _process_context() -> str:
+    """What the kernel lets this process do and see, which a forked child inherits from the server, not from
+    the client: user and group ids, capabilities and no-new-privileges (a command run under ``setpriv`` or
+    ``sudo -u``), priority (``nice``), CPU affinity, namespaces, root folder and control groups (a
+    container). A client that differs in any of them gets a server of its own."""
+    parts = [repr((os.getuid(), os.geteuid(), os.getgid(), os.getegid(), sorted(os.getgroups()),
+                   os.getpriority(os.PRIO_PROCESS, 0)))]
+    if hasattr(os, "sched_getaffinity"):
+        parts.append(repr(sorted(os.sched_getaffinity(0))))
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            parts += [line.strip() for line in status if line.startswith(("Cap", "NoNewPrivs", "Seccomp"))]
+        with open("/proc/self/cgroup", encoding="utf-8", errors="replace") as cgroup:
+            parts.append(cgroup.read().strip())
+        parts += [os.readlink(f"/proc/self/ns/{name}") for name in ("mnt", "user", "net", "pid", "ipc", "uts")]
+        parts.append(os.readlink("/proc/self/root"))
+    except OSError:
+        pass  # not Linux: the ids above are what there is to compare
+    return "\x1e".join(parts)
+
+
+def socket_path(key: str) -> str | None:
+    """The socket of the server for ``key``, in a folder of this user's only (created if needed), or ``None``
+    when there is no such folder to be had."""
+    import zlib
+
+    base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+    folder = os.path.join(base, f"strategy-builder-{os.getuid()}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        status = os.lstat(folder)
+    except OSError:
+        return None
+    # Another user's folder, a link or a folder others can enter is not used: the socket runs commands.
+    import stat
+
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o077:
+        return None
+    path = os.path.join(folder, f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}.sock")
+    # A socket's address has room for about a hundred bytes (104 on macOS, 108 on Linux).
+    return path if len(os.fsencode(path)) < SOCKET_PATH_ROOM else None
+
+
+def run_in_server() -> int | None:
+    """The command's exit code as the server ran it, or ``None`` when this process must run it."""
+    import socket
+
+    for fd in (0, 1, 2):  # a closed standard stream cannot be passed on
+        try:
+            os.fstat(fd)
+        except OSError:
+            return None
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return None
+    key = _key()
+    path = socket_path(key)
+    if path is None:
+        return None
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.connect(path)
+    except OSError:
+        client.close()
+        _start_server(path, key)
+        return None
+    with client:
+        return _ask(client, key, cwd, path)
+
+
+def _ask(client: Any, key: str, cwd: str, path: str) -> int | None:
+    import array
+    import signal
+    import socket
+
+    def forward(signum: int, frame: object = None) -> None:
+        try:
+            client.sendall(b"K" + struct.pack("!I", signum))
+        except OSError:
+            pass
+
+    def suspend(signum: int, frame: object) -> None:
+        # Ctrl-Z: the command stops, then the client, as the shell expects; `fg` resumes both.
+        forward(signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, suspend)
+        forward(signal.SIGCONT)
+
+    # Installed before the request goes out: a Ctrl-C from now on reaches the command, whenever it starts.
+    previous = {}
+    for name in FORWARDED:
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, forward)
+    if hasattr(signal, "SIGTSTP"):
+        previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    request = marshal.dumps((PROTOCOL, key, sys.argv, dict(os.environ), cwd, umask, _limits(), _streams()))
+    fds = array.array("i", (0, 1, 2))
+    try:
+        client.sendmsg([struct.pack("!I", len(request)), request],
+                       [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())])
+    except OSError:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        return None
+    kind, value = _receive(client)
+    if kind != b"P":
+        # Refused (another key, or the server found its modules changed and stops: value 1), or the server
+        # closed as it stopped: the command did not start there, so it runs here.
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if kind == b"X" and value == 1:
+            _start_server(path, key)
+        return None
+    kind, status = _receive(client)
+    if kind != b"S":
+        return _lost()
+    if os.WIFSIGNALED(status):
+        # The command was killed by a signal: so is the client, as a shell expects of the command.
+        signum = os.WTERMSIG(status)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return 128 + signum
+    return os.waitstatus_to_exitcode(status)
+
+
+def _receive(client: Any) -> tuple[bytes, int]:
+    data = b""
+    while len(data) < HEADER.size:
+        try:
+            chunk = client.recv(HEADER.size - len(data))
+        except OSError:
+            return b"", 0
+        if not chunk:
+            return b"", 0
+        data += chunk
+    kind, value = HEADER.unpack(data)
+    return kind, value
+
+
+def _lost() -> int:
+    # The server ended (or was killed) while it ran the command: whether the command finished is unknown.
+    sys.stderr.write("strategy-builder: internal error: the warm server ended while it ran the command; "
+                     f"run it again (set {SERVER_VARIABLE}=off to run without the server)\n")
+    return 3
+
+
+def _limits() -> list[tuple[int, int, int]]:
+    import resource
+
+    limits = []
+    for name in LIMITS:
+        number = getattr(resource, name, None)
+        if number is not None:
+            soft, hard = resource.getrlimit(number)
+            limits.append((number, soft, hard))
+    return limits
+
+
+def _streams() -> list[tuple[str, str] | None]:
+    """The encoding and error handler of stdin, stdout and stderr, which the command's streams take on."""
+    streams: list[tuple[str, str] | None] = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+        streams.append((encoding, errors) if isinstance(encoding, str) and isinstance(errors, str) else None)
+    return streams
+
+
+def _start_server(path: str, key: str) -> None:
+    """Start the server for ``key`` in the background, unless one is starting already."""
+    import fcntl
+    import subprocess
+
+    try:
+        with open(path + ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held by a server starting or serving
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except OSError:
+        return
+    try:
+        with open(path + ".log", "wb") as log:  # what the last server said (modules it could not preload)
+            subprocess.Popen([sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
+                              "-m", "strategy_builder.warm_start", path, key],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd="/",
+                             start_new_session=True, close_fds=True)
+    except OSError:
+        pass

@@ -1,0 +1,361 @@
+"""The server: import everything once, then fork one child per command, which becomes the client's command.
+
+Started in the background by :func:`strategy_builder.warm_start.client.run_in_server` as
+``python -m strategy_builder.warm_start SOCKET KEY``.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+import sys
+from typing import Any
+
+from strategy_builder.warm_start import CHECK_SECONDS, HEADER, IDLE_SECONDS, MAX_REQUEST, PROTOCOL
+
+
+def serve(path: str, key: str) -> None:
+    """The server's life: take the key's lock, import everything, serve commands until idle or outdated.
+
+    ``key`` is the key of the client that started it (same interpreter, options and environment)."""
+    import fcntl
+
+    lock = open(path + ".lock", "a")  # noqa: SIM115 - held for the server's whole life
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another server for this key is starting or serving
+    lock.truncate(0)
+    lock.write(f"{os.getpid()}\n")  # who holds it: `kill $(cat FILE.lock)` stops the server
+    lock.flush()
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # `-m` put the working folder ("/") first; the client's key leaves it out
+    _preload()
+    modules = _module_files()
+    _Server(path, key, modules).run()
+
+
+def _preload() -> None:
+    """Import every module of strategy-builder (and so every library they import) and settle the heap."""
+    import gc
+    import importlib
+    import pkgutil
+
+    import strategy_builder
+
+    for module in pkgutil.walk_packages(strategy_builder.__path__, "strategy_builder."):
+        if module.name.rsplit(".", 1)[-1] in ("__main__", "warm_start"):
+            continue
+        try:
+            importlib.import_module(module.name)
+        except Exception as error:  # noqa: BLE001 - an optional library missing: its commands import it themselves
+            print(f"not preloaded: {module.name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+    gc.collect()
+    gc.freeze()  # the children share these pages with the server instead of copying them when gc scans them
+
+
+def _module_files() -> dict[str, tuple[int, int]]:
+    """Every imported module's file with its modification time and size, to notice a change on disk."""
+    files: dict[str, tuple[int, int]] = {}
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if name and name not in files:
+            try:
+                status = os.stat(name)
+            except OSError:
+                continue
+            files[name] = (status.st_mtime_ns, status.st_size)
+    return files
+
+
+def _outdated(modules: dict[str, tuple[int, int]]) -> bool:
+    for name, seen in modules.items():
+        try:
+            status = os.stat(name)
+        except OSError:
+            return True
+        if (status.st_mtime_ns, status.st_size) != seen:
+            return True
+    return False
+
+
+class _Server:
+    """The accept loop: one forked child per command; the server itself never runs a command."""
+
+    def __init__(self, path: str, key: str, modules: dict[str, tuple[int, int]]) -> None:
+        import signal
+        import socket
+
+        self.path, self.key, self.modules = path, key, modules
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        self.listener.bind(path)
+        os.chmod(path, 0o600)
+        self.inode = os.stat(path).st_ino
+        self.listener.listen(64)
+        self.wake_read, self.wake_write = os.pipe()
+        os.set_blocking(self.wake_read, False)
+        os.set_blocking(self.wake_write, False)
+        signal.set_wakeup_fd(self.wake_write)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # a handler, so that it wakes the loop
+        self.children: dict[int, Any] = {}  # pid -> the connection of its client
+        self.clients: dict[Any, int] = {}  # connection -> pid, while the client is there
+
+    def run(self) -> None:
+        import select
+        import time
+
+        accepting = True
+        last_command = time.monotonic()
+        while accepting or self.children:
+            watched = [self.wake_read, *self.clients] + ([self.listener] if accepting else [])
+            ready, _, _ = select.select(watched, [], [], CHECK_SECONDS)
+            if self.wake_read in ready:
+                self._reap()
+            for connection in [c for c in ready if c in self.clients]:
+                self._from_client(connection)
+            if accepting and self.listener in ready:
+                accepting = self._accept()
+                last_command = time.monotonic()
+                if not accepting:
+                    self._close()
+            elif accepting and not ready:
+                # Checked at every command, and every CHECK_SECONDS otherwise: a checkout that was deleted
+                # or upgraded stops its server within that time.
+                idle = not self.children and time.monotonic() - last_command >= IDLE_SECONDS
+                if idle or _outdated(self.modules):
+                    accepting = False
+                    self._close()
+        self._close()
+
+    def _close(self) -> None:
+        if self.listener.fileno() < 0:
+            return
+        try:
+            if os.stat(self.path).st_ino == self.inode:
+                os.unlink(self.path)
+        except OSError:
+            pass
+        self.listener.close()
+
+    def _accept(self) -> bool:
+        """Serve one client; ``False`` when the server must stop taking commands."""
+        import socket
+
+        try:
+            connection, _ = self.listener.accept()
+        except OSError:
+            return True
+        fds: list[int] = []
+        try:
+            connection.settimeout(5.0)
+            if hasattr(socket, "SO_PEERCRED"):
+                _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                      struct.calcsize("3i")))
+                if uid != os.getuid():
+                    connection.close()
+                    return True
+            request, fds, early = _read_request(connection)
+            if _outdated(self.modules):
+                connection.sendall(HEADER.pack(b"X", 1))
+                connection.close()
+                return False
+            if request[0] != PROTOCOL or request[1] != self.key or len(fds) != 3:
+                connection.sendall(HEADER.pack(b"X", 0))
+                connection.close()
+                return True
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
+            connection.close()
+            for fd in fds:
+                os.close(fd)
+            return True
+        pid = os.fork()
+        if pid == 0:
+            self._child(connection, request, fds)  # never returns
+        # The command is a process group of its own (set here and in the child, whichever runs first), as
+        # a shell makes it: signals reach its worker processes too, and a killed client takes them along.
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        for fd in fds:
+            os.close(fd)
+        connection.setblocking(True)
+        self.children[pid] = connection
+        self.clients[connection] = pid
+        try:
+            connection.sendall(HEADER.pack(b"P", pid))
+        except OSError:
+            pass
+        self._signals(pid, early)  # a Ctrl-C sent right behind the request
+        return True
+
+    def _from_client(self, connection: Any) -> None:
+        import signal
+
+        pid = self.clients[connection]
+        try:
+            data = connection.recv(1024)
+        except OSError:
+            data = b""
+        if not data:  # the client is gone (killed): so goes its command, as it would have without a server
+            del self.clients[connection]
+            _signal(pid, signal.SIGKILL)
+            return
+        self._signals(pid, data)
+
+    @staticmethod
+    def _signals(pid: int, data: bytes) -> None:
+        """Pass on the signals a client forwarded (``K`` and the signal's number, five bytes each)."""
+        for offset in range(0, len(data) - 4, 5):
+            if data[offset:offset + 1] == b"K":
+                _signal(pid, struct.unpack("!I", data[offset + 1:offset + 5])[0])
+
+    def _reap(self) -> None:
+        try:
+            while os.read(self.wake_read, 512):
+                pass
+        except BlockingIOError:
+            pass
+        while self.children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            connection = self.children.pop(pid, None)
+            if connection is None:
+                continue
+            self.clients.pop(connection, None)
+            try:
+                connection.sendall(HEADER.pack(b"S", status))
+            except OSError:
+                pass
+            connection.close()
+
+    def _child(self, connection: Any, request: tuple[Any, ...], fds: list[int]) -> None:
+        """Become the client's command: its streams, folder, environment and limits; run it; exit."""
+        code = 3
+        try:
+            import signal
+
+            signal.set_wakeup_fd(-1)
+            os.setpgid(0, 0)
+            for name in ("SIGCHLD", "SIGTERM", "SIGHUP", "SIGQUIT"):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for stream in (self.listener, connection, *self.clients):
+                stream.close()
+            os.close(self.wake_read)
+            os.close(self.wake_write)
+            _, _, argv, environment, cwd, umask, limits, streams = request
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+                os.close(fd)
+            _become(argv, environment, cwd, umask, limits, streams)
+            from strategy_builder.cli import main as run_here
+
+            try:
+                run_here()
+                code = 0
+            except SystemExit as done:
+                code = _exit_code(done.code)
+        except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
+            try:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                code = 3
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:  # noqa: BLE001, S110 - a closed pipe: nothing more to say
+                    pass
+            os._exit(code)
+
+
+def _read_request(connection: Any) -> tuple[tuple[Any, ...], list[int], bytes]:
+    """The request, the descriptors passed with it, and what the client sent behind it (forwarded signals)."""
+    import array
+    import socket
+
+    fd_size = array.array("i").itemsize
+    data, ancillary, _, _ = connection.recvmsg(65536, socket.CMSG_SPACE(3 * fd_size))
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            received = array.array("i")
+            received.frombytes(payload[: len(payload) - len(payload) % fd_size])
+            fds.extend(received)
+    if len(data) < 4:
+        raise ValueError("short request")
+    (length,) = struct.unpack("!I", data[:4])
+    if length > MAX_REQUEST:
+        raise ValueError("request too long")
+    body = data[4:]
+    while len(body) < length:
+        chunk = connection.recv(length - len(body))
+        if not chunk:
+            raise EOFError("request cut short")
+        body += chunk
+    return marshal.loads(body[:length]), fds, body[length:]
+
+
+def _become(argv: list[str], environment: dict[str, str], cwd: str, umask: int,
+            limits: list[tuple[int, int, int]], streams: list[tuple[str, str] | None]) -> None:
+    """Take on what makes the client's command behave as in the client's own process."""
+    import io
+    import resource
+    import tempfile
+    import time
+
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(environment)
+    time.tzset()
+    tempfile.tempdir = None  # found again from the client's TMPDIR
+    os.umask(umask)
+    for number, soft, hard in limits:
+        try:
+            resource.setrlimit(number, (soft, hard))
+        except (OSError, ValueError):
+            pass
+    for fd, setting in enumerate(streams):
+        if setting is None:
+            continue
+        encoding, errors = setting
+        raw = io.FileIO(fd, "r" if fd == 0 else "w", closefd=False)
+        buffered: io.BufferedReader | io.BufferedWriter = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
+        # As Python opens them: stdout line-buffered on a terminal, stderr always.
+        stream = io.TextIOWrapper(buffered, encoding=encoding, errors=errors,
+                                  line_buffering=fd == 2 or (fd == 1 and raw.isatty()))
+        setattr(sys, ("stdin", "stdout", "stderr")[fd], stream)
+        setattr(sys, ("__stdin__", "__stdout__", "__stderr__")[fd], stream)
+    sys.argv = list(argv)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _signal(pid: int, signum: int) -> None:
+    """Signal the command's process group (its workers too, as a terminal's Ctrl-C reaches all of them)."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError, OverflowError, ValueError):
+        try:
+            os.kill(pid, signum)
+        except (ProcessLookupError, PermissionError, OverflowError, ValueError):
+            pass

@@ -1,0 +1,151 @@
+"""The warm server (strategy_builder/warm_start/server.py): commands run in a child of a server that imported
+everything once, and behave exactly as when they run in their own process.
+
+Each test gets a server of its own (its own XDG_RUNTIME_DIR) and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample
+from strategy_builder import warm_start
+from strategy_builder.warm_start import server
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="the warm start needs Unix sockets and fork")
+
+
+def _run(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "strategy_builder", *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def _server_pid(folder: Path, timeout: float = 60.0) -> int:
+    """The pid of the server serving in ``folder``, once its socket is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for lock in folder.glob("*.sock.lock"):
+            socket_file = lock.with_suffix("")
+            text = lock.read_text().strip()
+            if socket_file.exists() and text.isdigit():
+                return int(text)
+        time.sleep(0.05)
+    raise AssertionError(f"no server started in {folder}: {[p.name for p in folder.iterdir()]}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def warm(runtime_folder: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose commands use a server of this test's own, and the folder of its socket."""
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_folder)}
+    env.pop(warm_start.SERVER_VARIABLE, None)
+    return env, runtime_folder / f"strategy-builder-{os.getuid()}"
+
+
+def _started(env: dict[str, str], folder: Path) -> int:
+    first = _run(env, "--version")  # starts the server
+    assert first.returncode == 0, first.stderr
+    return _server_pid(folder)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_a_later_command_runs_in_a_child_of_the_server_and_ctrl_c_reaches_it(
+        warm: tuple[dict[str, str], Path], tmp_path: Path) -> None:
+    env, folder = warm
+    server = _started(env, folder)
+    project = copy_sample(tmp_path / "p")
+    watcher = subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch",
+                                "--format", "json", "--project", str(project)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert watcher.stdout is not None
+        first = watcher.stdout.readline()  # the first preview, written by the command
+        assert first.startswith("{"), (first, watcher.stderr.read() if watcher.poll() is not None else "")
+        children = _children(server)
+        assert len(children) == 1, "the watcher is not the server's child"
+        watcher.send_signal(signal.SIGINT)  # what a terminal's Ctrl-C does to the client
+        _, stderr = watcher.communicate(timeout=60)
+        assert "Traceback" not in stderr
+        deadline = time.monotonic() + 30
+        while _children(server) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _children(server), "Ctrl-C did not end the command"
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.communicate()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_a_killed_client_takes_its_command_along(warm: tuple[dict[str, str], Path], tmp_path: Path) -> None:
+    env, folder = warm
+    server = _started(env, folder)
+    project = copy_sample(tmp_path / "p")
+    watcher = subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch",
+                                "--format", "json", "--project", str(project)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    assert watcher.stdout is not None
+    assert watcher.stdout.readline().startswith("{")
+    assert len(_children(server)) == 1
+    watcher.kill()
+    watcher.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while _children(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _children(server), "the command outlived its killed client"
+
+
+def test_output_exit_codes_and_streams_are_those_of_a_command_run_alone(
+        warm: tuple[dict[str, str], Path], tmp_path: Path) -> None:
+    env, folder = warm
+    _started(env, folder)
+    alone = {**env, warm_start.SERVER_VARIABLE: "off"}
+    good = copy_sample(tmp_path / "good")
+    bad = copy_sample(tmp_path / "bad")
+    partner = bad / "inputs" / "partners" / "AM.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8").replace("name:", "nmae:", 1), encoding="utf-8")
+    for args, cwd in [(("check", "--format", "json"), good), (("check",), bad), (("check", "--format", "json"), bad),
+                      (("--help",), None), (("build", "--no-such-option"), None)]:
+        served, own = _run(env, *args, cwd=cwd), _run(alone, *args, cwd=cwd)
+        assert (served.returncode, served.stdout, served.stderr) == (own.returncode, own.stdout, own.stderr), args
+    assert _run(env, "check", cwd=bad).returncode == 1
+
+
+def test_the_environment_is_the_clients(warm: tuple[dict[str, str], Path]) -> None:
+    env, folder = warm
+    _started(env, folder)
+    narrow = {**env, "COLUMNS": "52"}
+    served = _run(narrow, "build", "--help")
+    own = _run({**narrow, warm_start.SERVER_VARIABLE: "off"}, "build", "--help")
+    assert served.stdout == own.stdout
+    assert max(len(line) for line in served.stdout.splitlines()) <= 52
+
+
+def test_a_server_notices_its_modules_changed_on_disk(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text("x = 1\n")
+    seen = {str(module): (module.stat().st_mtime_ns, module.stat().st_size)}
+    assert not server._outdated(seen)
+    module.write_text("x = 22\n")
+    assert server._outdated(seen)
+    module.unlink()
+    assert server._outdated(seen)
