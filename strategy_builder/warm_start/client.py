@@ -10,9 +10,12 @@ import marshal
 import os
 import struct
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strategy_builder.warm_start import FORWARDED, HEADER, LIMITS, PROTOCOL, SERVER_VARIABLE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SOCKET_PATH_ROOM = 104
 """Bytes a Unix socket's path may take (a longer one, under a deep XDG_RUNTIME_DIR: no server)."""
@@ -46,10 +49,12 @@ def _key() -> str:
 def _process_context() -> str:
     """What the kernel lets this process do and see, which a forked child inherits from the server, not from
     the client: user and group ids, capabilities and no-new-privileges (a command run under ``setpriv`` or
-    ``sudo -u``), priority (``nice``), CPU affinity, namespaces, root folder and control groups (a
-    container). A client that differs in any of them gets a server of its own."""
+    ``sudo -u``), priority (``nice``), hard resource limits, CPU affinity, namespaces, root folder and
+    control groups (a container). A client that differs in any of them gets a server of its own."""
     parts = [repr((os.getuid(), os.geteuid(), os.getgid(), os.getegid(), sorted(os.getgroups()),
-                   os.getpriority(os.PRIO_PROCESS, 0)))]
+                   os.getpriority(os.PRIO_PROCESS, 0))),
+             # Hard limits: a child can lower its limits to the client's, never raise them above the server's.
+             repr([hard for _, _, hard in _limits()])]
     if hasattr(os, "sched_getaffinity"):
         parts.append(repr(sorted(os.sched_getaffinity(0))))
     try:
@@ -139,30 +144,37 @@ def _ask(client: Any, key: str, cwd: str, path: str) -> int | None:
         forward(signal.SIGCONT)
 
     # Installed before the request goes out: a Ctrl-C from now on reaches the command, whenever it starts.
-    previous = {}
-    for name in FORWARDED:
-        signum = getattr(signal, name, None)
-        if signum is not None:
-            previous[signum] = signal.signal(signum, forward)
+    # A signal this process ignores (started by `nohup`, or in the background by a script) is ignored by
+    # the command too, and not forwarded.
+    previous: dict[int, Any] = {}
+    ignored: list[int] = []
+    handlers: dict[int, Callable[[int, Any], None]] = {getattr(signal, name): forward for name in FORWARDED
+                                                       if hasattr(signal, name)}
     if hasattr(signal, "SIGTSTP"):
-        previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
+        handlers[signal.SIGTSTP] = suspend
+    for signum, handler in handlers.items():
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            ignored.append(int(signum))
+        else:
+            previous[signum] = signal.signal(signum, handler)
     umask = os.umask(0o022)
     os.umask(umask)
-    request = marshal.dumps((PROTOCOL, key, sys.argv, dict(os.environ), cwd, umask, _limits(), _streams()))
+    request = marshal.dumps((PROTOCOL, key, sys.argv, dict(os.environ), cwd, umask, _limits(), _streams(),
+                             ignored))
     fds = array.array("i", (0, 1, 2))
     try:
         client.sendmsg([struct.pack("!I", len(request)), request],
                        [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())])
     except OSError:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
         return None
     kind, value = _receive(client)
     if kind != b"P":
         # Refused (another key, or the server found its modules changed and stops: value 1), or the server
         # closed as it stopped: the command did not start there, so it runs here.
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
         if kind == b"X" and value == 1:
             _start_server(path, key)
         return None

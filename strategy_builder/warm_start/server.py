@@ -246,14 +246,17 @@ class _Server:
 
             signal.set_wakeup_fd(-1)
             os.setpgid(0, 0)
-            for name in ("SIGCHLD", "SIGTERM", "SIGHUP", "SIGQUIT"):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+            _, _, argv, environment, cwd, umask, limits, streams, ignored = request
+            for name in ("SIGCHLD", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGTSTP"):
+                if hasattr(signal, name):
+                    signal.signal(getattr(signal, name), signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            for signum in ignored:  # what the client ignores, as a process started by it would
+                signal.signal(signum, signal.SIG_IGN)
             for stream in (self.listener, connection, *self.clients):
                 stream.close()
             os.close(self.wake_read)
             os.close(self.wake_write)
-            _, _, argv, environment, cwd, umask, limits, streams = request
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
                 os.close(fd)

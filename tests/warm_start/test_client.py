@@ -69,3 +69,18 @@ def test_a_socket_path_too_long_for_an_address_means_no_server(tmp_path: Path, m
     deep.mkdir()
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
     assert client.socket_path("key") is None
+
+
+def test_a_client_with_lower_hard_limits_gets_a_server_of_its_own() -> None:
+    import resource
+
+    code = "from strategy_builder.warm_start import client; print(client._key())"
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), min(hard, 256)))
+
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    limited = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             preexec_fn=lower).stdout  # noqa: PLW1509 - a limit set in the child before exec
+    assert plain != limited or hard <= 256

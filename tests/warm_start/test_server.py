@@ -149,3 +149,34 @@ def test_a_server_notices_its_modules_changed_on_disk(tmp_path: Path) -> None:
     assert server._outdated(seen)
     module.unlink()
     assert server._outdated(seen)
+
+
+def test_a_signal_the_client_ignores_is_ignored_by_its_command(warm: tuple[dict[str, str], Path],
+                                                                tmp_path: Path) -> None:
+    import filelock
+
+    env, folder = warm
+    server = _started(env, folder)
+    project = copy_sample(tmp_path / "p")
+    (project / "build").mkdir()
+    lock = filelock.FileLock(str(project / "build" / ".build.lock"))
+    lock.acquire()  # the build waits for it: a command that is running, and would stop on Ctrl-C
+    try:
+        # Started as `nohup` or a script's background job starts it: SIGINT ignored, inherited by the command.
+        build = subprocess.Popen([sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, "
+                                  "signal.SIG_IGN); sys.argv = ['strategy-builder', 'build', '--wait', '120', "
+                                  f"'--project', {str(project)!r}]; from strategy_builder.warm_start import main; "
+                                  "main()"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not _children(server) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        children = _children(server)
+        assert len(children) == 1
+        time.sleep(0.5)
+        os.killpg(children[0], signal.SIGINT)  # what a Ctrl-C would send the command's group
+        time.sleep(1.0)
+        assert _children(server) == children, "the command did not ignore SIGINT as its client does"
+    finally:
+        lock.release()
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 0, stderr
