@@ -33,7 +33,7 @@ def serve(path: str, key: str) -> None:
         del sys.path[0]  # `-m` put the working folder ("/") first; the client's key leaves it out
     _preload()
     modules = _module_files()
-    _Server(path, key, modules).run()
+    _Server(path, key, modules, lock).run()
 
 
 def _preload() -> None:
@@ -83,11 +83,11 @@ def _outdated(modules: dict[str, tuple[int, int]]) -> bool:
 class _Server:
     """The accept loop: one forked child per command; the server itself never runs a command."""
 
-    def __init__(self, path: str, key: str, modules: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, path: str, key: str, modules: dict[str, tuple[int, int]], lock: Any) -> None:
         import signal
         import socket
 
-        self.path, self.key, self.modules = path, key, modules
+        self.path, self.key, self.modules, self.lock = path, key, modules, lock
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             os.unlink(path)
@@ -133,6 +133,8 @@ class _Server:
         self._close()
 
     def _close(self) -> None:
+        """Take no more commands: the socket goes, and the lock too, so that a new server can start while
+        this one waits for the commands it still runs (a watcher may run for hours)."""
         if self.listener.fileno() < 0:
             return
         try:
@@ -141,6 +143,7 @@ class _Server:
         except OSError:
             pass
         self.listener.close()
+        self.lock.close()
 
     def _accept(self) -> bool:
         """Serve one client; ``False`` when the server must stop taking commands."""
@@ -253,7 +256,7 @@ class _Server:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             for signum in ignored:  # what the client ignores, as a process started by it would
                 signal.signal(signum, signal.SIG_IGN)
-            for stream in (self.listener, connection, *self.clients):
+            for stream in (self.listener, connection, *self.clients, self.lock):  # the server's, not the command's
                 stream.close()
             os.close(self.wake_read)
             os.close(self.wake_write)
