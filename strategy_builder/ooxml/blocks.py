@@ -103,8 +103,9 @@ def block_text(block: Block) -> str:
 def _children(container: etree._Element) -> Iterator[etree._Element]:
     """Block-level children, looking through content controls and custom XML wrappers."""
     for child in container:
-        if child.tag in (SDT, CUSTOM_XML):
-            inner = child.find(SDT_CONTENT) if child.tag == SDT else child
+        tag = child.tag  # (each .tag builds its string anew)
+        if tag == SDT or tag == CUSTOM_XML:
+            inner = child.find(SDT_CONTENT) if tag == SDT else child
             if inner is not None:
                 yield from _children(inner)
         else:
@@ -129,10 +130,11 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
     fields = fields_below and next(container.iter(FLD_CHAR, FLD_SIMPLE), None) is not None
     inline = objects if objects is not None and objects_below and objects.any_in(container) else None
     for child in _children(container):
-        if child.tag == P:
+        tag = child.tag
+        if tag == P:
             # iterchildren, not find: find goes through ElementPath, at twice the cost for one tag.
             properties = next(child.iterchildren(PPR), None)
-            style = paragraph_style(properties)
+            style = paragraph_style(properties) if properties is not None else ""
             text = paragraph_text(child)
             masked = None
             if fields and next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
@@ -143,7 +145,7 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
                 found, loose = tuple(loose) + found, []
             heading = headings.level(child, style, properties) if properties is not None else None
             blocks.append(Paragraph(text, style, heading, child, found, masked))
-        elif child.tag == TBL:
+        elif tag == TBL:
             rows = []
             for row in _children(child):
                 if row.tag != TR:
@@ -152,7 +154,7 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
                          for cell in _children(row) if cell.tag == TC]
                 rows.append(Row(cells, row))
             blocks.append(Table(rows, child))
-        elif child.tag == ALT_CHUNK and objects is not None:
+        elif tag == ALT_CHUNK and objects is not None:
             found_chunk = objects.block_object(child)
             if found_chunk is not None:
                 last = next((b for b in reversed(blocks) if isinstance(b, Paragraph)), None)
