@@ -194,6 +194,15 @@ def test_reject_restores_paragraph_properties_and_keeps_the_paragraph_mark() -> 
     assert [etree.QName(child).localname for child in accepted] == ["jc", "rPr"]
 
 
+def test_a_part_without_tracked_changes_is_left_as_it_is_but_a_table_without_rows_goes() -> None:
+    xml = (f'<w:p>{_runs("text")}</w:p><w:tbl><w:tblPr/><w:tblGrid/></w:tbl>'
+           f'<w:tbl><w:tr><w:tc><w:tcPr><w:tcW w:w="0"/></w:tcPr><w:p>{_runs("cell")}</w:p></w:tc></w:tr></w:tbl>'
+           '<w:p/>')
+    expected = body(xml.replace("<w:tbl><w:tblPr/><w:tblGrid/></w:tbl>", ""))
+    for view in (accept_all, reject_all):
+        assert etree.tostring(view(body(xml))) == etree.tostring(expected), view.__name__
+
+
 PROPERTY_KINDS = ["rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
                   "tblGridChange", "tblPrExChange", "numberingChange"]
 

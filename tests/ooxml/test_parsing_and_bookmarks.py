@@ -124,6 +124,41 @@ def test_paragraph_text_keeps_field_results_and_text_after_fields_without_result
     assert paragraph_text(reject_all(deleted)) == "kept gone"  # the original view: every change rejected
 
 
+def test_paragraph_text_reads_tabs_breaks_and_hyphens_of_runs_only() -> None:
+    from strategy_builder.ooxml.text import paragraph_atoms, paragraph_text, text_of_atoms
+
+    paragraph = parse_xml(f'<w:p xmlns:w="{W}"><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs>'
+                          '</w:pPr><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t><w:noBreakHyphen/>'
+                          '<w:t>d</w:t><w:cr/></w:r><w:proofErr w:type="spellStart"/></w:p>')
+    assert paragraph_text(paragraph) == "a\tb\nc-d\n"  # the tab stop in w:pPr is no text
+    assert paragraph_text(paragraph) == text_of_atoms(paragraph_atoms(paragraph))
+
+
+@pytest.mark.corpus
+def test_paragraph_text_is_the_text_of_the_atoms_in_every_paragraph_of_the_corpus(corpus) -> None:
+    """The one-pass reading of a paragraph (fields, text boxes and deletions aside) spells what the atoms the
+    redline writer marks spell, in every story of every .docx of the corpus."""
+    from strategy_builder.ooxml.text import paragraph_atoms, paragraph_text, text_of_atoms
+
+    paragraphs = 0
+    for path in sorted(corpus.rglob("*.docx")):
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            continue  # the corpus holds broken files on purpose
+        for name in archive.namelist():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            try:
+                root = parse_xml(archive.read(name), part=name)
+            except XmlRefused:
+                continue
+            for paragraph in root.iter(f"{{{W}}}p"):
+                paragraphs += 1
+                assert paragraph_text(paragraph) == text_of_atoms(paragraph_atoms(paragraph)), (path.name, name)
+    assert paragraphs > 2000
+
+
 def test_a_part_at_the_size_limit_parses_and_one_byte_more_is_refused_naming_part_and_limit() -> None:
     from strategy_builder.ooxml.parser import MAX_XML_PART_BYTES
 
