@@ -109,6 +109,8 @@ class Planner:
     _writes: dict[int, list[tuple[Column, str]]] = field(default_factory=dict)
     _width: int = 0
     _counts: dict[str, Counter[str]] = field(default_factory=dict)
+    _decisions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Row ID -> the team's decision on it (:func:`_decision`), to compare a second row with the same ID."""
 
     def __post_init__(self) -> None:
         for index, key in declared_columns(self.header, self.source, self.place).items():
@@ -123,9 +125,15 @@ class Planner:
         self._width = max(self._width, cells.width())
         id_cell = cells.get(self._header_index[ID_COLUMN.key])
         row_id = id_cell.text.strip() if id_cell is not None else ""
-        if not row_id or row_id in self._seen:
-            return  # a row of the team's (no ID), or a second row with one ID: kept, never written
+        if not row_id:
+            return  # a row of the team's: kept, never written
+        decision = _decision({key: cell.text for key in _TEAM_KEYS if (index := self._header_index.get(key)) is not None
+                              and (cell := cells.get(index)) is not None})
+        if row_id in self._seen:  # a second row with one ID: kept, never written, and saying the same
+            _refuse_two_decisions(self.source, row_id, self._decisions[row_id], decision)
+            return
         self._seen.add(row_id)
+        self._decisions[row_id] = decision
         if len(self._seen) > REGISTER_ROWS:
             raise RegisterRefused(f"{self.source}: the register has more than {REGISTER_ROWS:,} rows",
                                   hint="start a new register file (one per round or per partner)")
@@ -255,6 +263,28 @@ def declared_columns(header: list[str], source: str, place: HeaderPlace | None =
     return keys
 
 
+_TEAM_KEYS = tuple(column.key for column in COLUMNS if column.owner == "team")
+
+
+def _decision(values: Mapping[str, str]) -> tuple[str, str]:
+    """A row's disposition (as it counts) and note (spaces around it aside): what the team decided."""
+    return normalise_disposition(values.get("disposition", "")), values.get("note", "").strip()
+
+
+def _refuse_two_decisions(source: str, row_id: str, first: tuple[str, str], second: tuple[str, str]) -> None:
+    """Refuse a register holding one ID on two rows that say different things (a row copied, then decided on
+    in one place): one reader took the first, another the last (``propose`` kept a change out that the counts
+    said was accepted). Two rows that say the same are one row."""
+    if first == second:
+        return
+    what = "dispositions" if first[0] != second[0] else "notes"
+    one, other = (first[0], second[0]) if what == "dispositions" else (first[1], second[1])
+    raise RegisterRefused(
+        f"{source}: the ID {row_id} is on two rows, with different {what} ('{one}' and '{other}'), so which one "
+        "holds the team's decision is not guessed; it was left untouched",
+        hint=f"keep one row of {row_id} (filter the ID column), or give both the same disposition and note")
+
+
 _LINE_BREAKS = re.compile("[\x0b\x0c]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
 
@@ -274,11 +304,17 @@ def read_rows(header: list[str], records: Sequence[tuple[int, Mapping[int, Cell]
     extras = {index: text for index, text in enumerate(header)
               if index not in keys and isinstance(text, str) and text.strip()}
     result = []
+    decisions: dict[str, tuple[str, str]] = {}
     for _, cells in records:
         values = {key: _readable(cells[index].text) for index, key in keys.items() if index in cells}
         if not values.get(ID_COLUMN.key, "").strip():
             continue
-        values[ID_COLUMN.key] = values[ID_COLUMN.key].strip()
+        values[ID_COLUMN.key] = row_id = values[ID_COLUMN.key].strip()
+        decision = _decision(values)
+        if row_id in decisions:  # the same row again: read once, as an update writes only the first
+            _refuse_two_decisions(source, row_id, decisions[row_id], decision)
+            continue
+        decisions[row_id] = decision
         extra = {name: _readable(cells[index].text) if index in cells else "" for index, name in extras.items()}
         result.append(RegisterRow(**values, extra=extra))
     return result

@@ -4,12 +4,16 @@ the refusals of update.py (unknown format, a file open in an office program, the
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import io
 import json
 import re
 from html.parser import HTMLParser
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -221,6 +225,58 @@ def test_a_csv_register_without_its_note_column_names_the_header_field(tmp_path:
     with pytest.raises(RegisterRefused, match="no 'Note' column") as refused:
         read_register(path)
     assert "'Answer' (line 2, field 3)" in (refused.value.hint or "")
+
+
+@pytest.mark.parametrize("name", ["register.csv", "register.xlsx", "register.json"])
+def test_one_id_on_two_rows_is_one_row_and_refused_when_they_say_different_things(tmp_path: Path, name: str) -> None:
+    """A row copied, then decided on in one place: ``propose`` took the last row's disposition (rejected: the
+    change kept out) while the counts took the first (accepted), and ``reply`` and ``status`` listed the
+    comment twice. Two rows that say the same are read as one; two that differ are refused by every reader
+    and by an update, naming the ID and both values, and the file is left as it is."""
+    path = tmp_path / name
+    update_register(path, [_row(1), _row(2)])
+    with _edited_rows(path) as rows:
+        rows.append(dict(rows[0]))
+    assert [row.id for row in read_register(path)] == ["C-0001", "C-0002"]
+    with _edited_rows(path) as rows:
+        rows[-1]["Disposition"] = "rejected"
+        rows[0]["Disposition"] = "accepted"
+    content = path.read_bytes()
+    for attempt in (lambda: read_register(path), lambda: update_register(path, [_row(1), _row(3)])):
+        with pytest.raises(RegisterRefused, match="the ID C-0001 is on two rows") as refused:
+            attempt()
+        assert "'accepted' and 'rejected'" in refused.value.message and str(path) in refused.value.message
+    assert path.read_bytes() == content
+
+
+@contextlib.contextmanager
+def _edited_rows(path: Path) -> Iterator[list[dict[str, Any]]]:
+    """The rows of a register file of any format as dicts (header -> value), as a person edits them; written
+    back on exit."""
+    if path.suffix == ".json":
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        yield payload["rows"]
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return
+    if path.suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        header, rows = list(reader.fieldnames or []), [dict(row) for row in reader]
+        yield rows
+        out = io.StringIO()
+        writer = csv.DictWriter(out, header, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8-sig")
+        return
+    book = openpyxl.load_workbook(path)
+    sheet = book["Register"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, [cell.value for cell in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
+    yield rows
+    sheet.delete_rows(2, sheet.max_row)
+    for row in rows:
+        sheet.append([row.get(h) for h in header])
+    book.save(path)
 
 
 def test_a_csv_register_with_a_sep_line_is_checked_by_its_header_row(tmp_path: Path) -> None:
