@@ -318,6 +318,18 @@ def _manifest_or_reason(folder: Path) -> Manifest | str:
         return str(error)
 
 
+def read_published_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a numbered folder; ``None`` when it has none (there is no such draft), refused (exit 2,
+    :func:`manifest_problem`) when it is there but cannot be read: taken for no manifest, a command would say
+    what it does not know (a reply told a ministry that its comments were outside the tracked sections)."""
+    if not (folder / MANIFEST_FILE).is_file():
+        return None
+    read = _manifest_or_reason(folder)
+    if isinstance(read, str):
+        raise manifest_problem(folder, read)
+    return read
+
+
 def manifest_problem(folder: Path, reason: str) -> EnvironmentProblem:
     """The refusal (exit 2) of a command that cannot go on without the manifest of the published ``folder``,
     which cannot be read for ``reason``."""

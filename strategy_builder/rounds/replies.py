@@ -29,7 +29,7 @@ from strategy_builder.store import DraftStore
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import (
-    MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, ProjectLayout, read_manifest, require_project,
+    MANIFEST_FILE, REDLINES_DIR, REPLIES_DIR, ProjectLayout, read_published_manifest, require_project,
 )
 from strategy_builder.models.inputs import StrategyFile
 from strategy_builder.models.project import Project
@@ -303,7 +303,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
     require_project(project_dir)
     layout = ProjectLayout.of(project_dir)
     draft_dir = layout.draft_dir(to_draft)
-    draft = read_manifest(draft_dir)
+    draft = read_published_manifest(draft_dir)
     if draft is None or draft.draft is None:
         raise EnvironmentProblem(f"there is no draft {to_draft:03d} in {layout.display_name(layout.drafts_dir)}",
                                  hint=f"drafts: {', '.join(f'{n:03d}' for n in layout.draft_numbers()) or 'none'}")
@@ -325,7 +325,7 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
                              hint="save it there, then run 'reply' again: a register that changed gives new replies"))
     if snapshot != layout.root and (edited := _letter_edited(layout.root, strategy, to_draft)) is not None:
         warnings.add(edited)
-    manifests = {n: read_manifest(layout.draft_dir(n)) for p in planned for n in p.commented}
+    manifests = {n: read_published_manifest(layout.draft_dir(n)) for p in planned for n in p.commented}
     fingerprint = _fingerprint(planned, draft, manifests, draft.strategy_sha256, ministries)
     store = DraftStore(layout.root, REPLIES_DIR)
     with store.locked(wait_seconds):

@@ -251,6 +251,26 @@ def test_a_register_outside_the_project_is_recorded_relative_to_it(round_two: di
     assert manifest["register_file"] == "../shared/register.xlsx"
 
 
+@pytest.mark.parametrize("draft", ["001", "002"])
+def test_a_draft_whose_manifest_cannot_be_read_gives_no_reply(round_two: dict, tmp_path: Path, draft: str) -> None:
+    """Without the manifest of the commented draft (001) the replies told the ministries that every comment
+    was outside the tracked sections; without the new draft's (002), reply said there was no draft 002 while
+    listing it. Both refuse (exit 2), naming the manifest, and publish nothing."""
+    import shutil
+
+    from strategy_builder.errors import EnvironmentProblem
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    manifest = project / "build" / "drafts" / draft / "manifest.json"
+    manifest.write_text("{broken", encoding="utf-8")
+    published = sorted((project / "build" / "replies").iterdir())
+    with pytest.raises(EnvironmentProblem, match=f"the manifest of drafts/{draft} cannot be read") as refused:
+        write_replies(project, 2, register=project / "register.xlsx", force=True)
+    assert refused.value.exit_code == 2 and str(manifest) in refused.value.message
+    assert sorted((project / "build" / "replies").iterdir()) == published
+
+
 def test_reply_reads_the_register_strategy_yaml_names(round_two: dict, tmp_path: Path) -> None:
     """Without --register, reply reads the register named as review.register (the one build refreshes), not
     another register.* left in the project folder; one that does not exist is exit 2, naming it."""
