@@ -24,7 +24,7 @@ from typing import Any, Literal
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.languages.records import FRONT_MATTER_SUFFIX, section_statuses
-from strategy_builder.layout import ProjectLayout, read_manifest
+from strategy_builder.layout import ProjectLayout, read_published_manifest
 from strategy_builder.models.manifest import Manifest, ManifestLanguageDocument
 from strategy_builder.models.translations import STRATEGY_SUBJECT, normalised
 
@@ -116,11 +116,12 @@ def align(root: Path, number: int, language: str | None = None) -> Alignment:
     """The alignment of draft ``number``'s language versions (of ``language`` only, when given)."""
     layout = ProjectLayout.of(root)
     folder = layout.draft_dir(number)
-    manifest = read_manifest(folder)
+    manifest = read_published_manifest(folder)  # one that cannot be read is said so, never "no draft"
     if manifest is None:
-        raise EnvironmentProblem(f"there is no draft {number:03d} (no readable {folder}/manifest.json)",
+        raise EnvironmentProblem(f"there is no draft {number:03d} (no {folder}/manifest.json)",
                                  hint="'strategy-builder build' writes drafts; give the number of one of them")
-    previous = read_manifest(layout.draft_dir(manifest.previous_draft)) if manifest.previous_draft else None
+    # The previous draft's unreadable manifest is said too: read as none, every section was "new".
+    previous = read_published_manifest(layout.draft_dir(manifest.previous_draft)) if manifest.previous_draft else None
     result = Alignment(number, manifest.previous_draft)
     versions = [d for d in manifest.language_versions if language is None or d.language == language]
     if language is not None and not versions:  # a slip (--lang rus) is no answer "nothing to align"

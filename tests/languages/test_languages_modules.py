@@ -167,3 +167,21 @@ def test_the_previous_drafts_titles_are_found_in_the_translations_it_recorded(tm
         "BY/integration/a": "Старое А", "BY/integration/b": "Старое Б"}
     assert previous_titles(tmp_path, None, "ru", "BY", changes) == {
         "BY/integration/a": "Новое А", "BY/integration/b": "Старое Б"}
+
+
+def test_align_says_that_a_drafts_manifest_cannot_be_read(sample_drafts: tuple[Path, Path], tmp_path: Path) -> None:
+    """With draft 001's manifest damaged, ``align 2`` compared draft 002 with nothing (every section "new");
+    with draft 002's, it said there was no draft 002. Both refuse (exit 2), naming the manifest."""
+    import shutil
+
+    import pytest
+
+    from strategy_builder.errors import EnvironmentProblem
+    from strategy_builder.languages.align import align
+
+    for draft in ("001", "002"):
+        project = Path(shutil.copytree(sample_drafts[1].parent.parent.parent, tmp_path / draft, symlinks=True))
+        (project / "build" / "drafts" / draft / "manifest.json").write_text("{broken", encoding="utf-8")
+        with pytest.raises(EnvironmentProblem, match=f"the manifest of drafts/{draft} cannot be read") as refused:
+            align(project, 2, "ru")
+        assert refused.value.exit_code == 2
