@@ -290,13 +290,10 @@ def refuse_output(path: Path, what: str = "the output") -> None:
 
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of a draft or preview folder (older formats upgraded, see :meth:`Manifest.from_json`);
-    ``None`` if absent, unreadable or of a format this version does not read."""
-    from strategy_builder.models.manifest import Manifest
-
-    try:
-        return Manifest.from_json(read_limited(folder / MANIFEST_FILE, JSON_FILE_BYTES, what="manifest"))
-    except (OSError, ValueError, RefusedFile):  # ValidationError and JSONDecodeError are ValueErrors
-        return None
+    ``None`` if absent, unreadable or of a format this version does not read (:func:`read_published_manifest`
+    tells those apart)."""
+    read = _manifest_or_reason(folder)
+    return None if isinstance(read, str) else read
 
 
 def _manifest_or_reason(folder: Path) -> Manifest | str:
