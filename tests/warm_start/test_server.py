@@ -67,28 +67,37 @@ def _started(env: dict[str, str], folder: Path) -> int:
     return _server_pid(folder)
 
 
+def _watcher(env: dict[str, str], project: Path) -> subprocess.Popen[str]:
+    """``build --preview --watch`` through the client, once it has written its first preview."""
+    watcher = subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch",
+                                "--format", "json", "--project", str(project)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert watcher.stdout is not None
+    first = watcher.stdout.readline()  # the first preview, written by the command
+    assert first.startswith("{"), (first, watcher.stderr.read() if watcher.poll() is not None else "")
+    return watcher
+
+
+def _no_children_left(server: int, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while _children(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _children(server)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
 def test_a_later_command_runs_in_a_child_of_the_server_and_ctrl_c_reaches_it(
         warm: tuple[dict[str, str], Path], tmp_path: Path) -> None:
     env, folder = warm
     server = _started(env, folder)
-    project = copy_sample(tmp_path / "p")
-    watcher = subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch",
-                                "--format", "json", "--project", str(project)], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    watcher = _watcher(env, copy_sample(tmp_path / "p"))
     try:
-        assert watcher.stdout is not None
-        first = watcher.stdout.readline()  # the first preview, written by the command
-        assert first.startswith("{"), (first, watcher.stderr.read() if watcher.poll() is not None else "")
         children = _children(server)
         assert len(children) == 1, "the watcher is not the server's child"
         watcher.send_signal(signal.SIGINT)  # what a terminal's Ctrl-C does to the client
         _, stderr = watcher.communicate(timeout=60)
         assert "Traceback" not in stderr
-        deadline = time.monotonic() + 30
-        while _children(server) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _children(server), "Ctrl-C did not end the command"
+        assert _no_children_left(server), "Ctrl-C did not end the command"
     finally:
         if watcher.poll() is None:
             watcher.kill()
@@ -99,19 +108,11 @@ def test_a_later_command_runs_in_a_child_of_the_server_and_ctrl_c_reaches_it(
 def test_a_killed_client_takes_its_command_along(warm: tuple[dict[str, str], Path], tmp_path: Path) -> None:
     env, folder = warm
     server = _started(env, folder)
-    project = copy_sample(tmp_path / "p")
-    watcher = subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch",
-                                "--format", "json", "--project", str(project)], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    assert watcher.stdout is not None
-    assert watcher.stdout.readline().startswith("{")
+    watcher = _watcher(env, copy_sample(tmp_path / "p"))
     assert len(_children(server)) == 1
     watcher.kill()
     watcher.communicate(timeout=60)
-    deadline = time.monotonic() + 30
-    while _children(server) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _children(server), "the command outlived its killed client"
+    assert _no_children_left(server), "the command outlived its killed client"
 
 
 def test_output_exit_codes_and_streams_are_those_of_a_command_run_alone(
