@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,34 @@ def lean_allocator_for_started_processes() -> None:
     itself is better off with the defaults (large buffers grown by realloc are moved by the kernel, not
     copied). A GLIBC_TUNABLES of the machine's own is kept."""
     os.environ.setdefault("GLIBC_TUNABLES", LEAN_ALLOCATOR)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_servers_of_the_tests_own() -> Iterator[None]:
+    """The commands the tests start use warm servers (strategy_builder/warm_start/) in a runtime folder of
+    this test process's own, stopped when the tests end: none is left running, and none a developer started
+    serves the tests. Tests of the warm start itself make folders of their own."""
+    runtime = Path(tempfile.mkdtemp(prefix="sbt-", dir="/tmp"))  # short: a socket's path is bounded
+    previous = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    yield
+    if previous is None:
+        os.environ.pop("XDG_RUNTIME_DIR", None)
+    else:
+        os.environ["XDG_RUNTIME_DIR"] = previous
+    stop_warm_servers(runtime)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def stop_warm_servers(runtime: Path) -> None:
+    """Stop every warm server serving from ``runtime`` (its pid is in its lock file)."""
+    for lock in runtime.glob("strategy-builder-*/*.sock.lock"):
+        text = lock.read_text().strip()
+        if text.isdigit():
+            try:
+                os.kill(int(text), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.hookimpl(hookwrapper=True)

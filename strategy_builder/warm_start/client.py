@@ -17,6 +17,12 @@ from strategy_builder.warm_start import FORWARDED, HEADER, LIMITS, PROTOCOL, SER
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+STARTUP_VARIABLES = ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONHASHSEED", "PYTHONUTF8", "PYTHONIOENCODING",
+                     "PYTHONMALLOC", "LD_PRELOAD", "LD_LIBRARY_PATH", "GLIBC_TUNABLES", "MALLOC_ARENA_MAX")
+"""Environment variables read when a process starts (by Python, the C library or the loader), not when a
+command runs: a server started with other values would run the command differently, so they are part of
+the key. Every other variable reaches the command with the client's environment."""
+
 SOCKET_PATH_ROOM = 104
 """Bytes a Unix socket's path may take (a longer one, under a deep XDG_RUNTIME_DIR: no server)."""
 
@@ -40,8 +46,7 @@ def _key() -> str:
         str(PROTOCOL), sys.version, sys.executable, sys.prefix, os.pathsep.join(sys.path[1:]),
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), repr(sys.flags),
         sys.getfilesystemencoding(), sys.getfilesystemencodeerrors(),
-        *(f"{name}={os.environ.get(name, '')}" for name in ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONHASHSEED",
-                                                            "PYTHONUTF8", "PYTHONIOENCODING")),
+        *(f"{name}={os.environ.get(name, '')}" for name in STARTUP_VARIABLES),
         _process_context(),
     ])
 

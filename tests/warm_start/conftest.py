@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from conftest import stop_warm_servers
 
 
 @pytest.fixture
@@ -18,11 +18,5 @@ def runtime_folder() -> Iterator[Path]:
     server started in it is stopped, and the folder removed, after the test."""
     runtime = Path(tempfile.mkdtemp(prefix="sbw-", dir="/tmp"))
     yield runtime
-    for lock in runtime.glob("strategy-builder-*/*.sock.lock"):
-        text = lock.read_text().strip()
-        if text.isdigit():
-            try:
-                os.kill(int(text), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+    stop_warm_servers(runtime)
     shutil.rmtree(runtime, ignore_errors=True)
