@@ -57,11 +57,19 @@ def _can_fork() -> bool:
     return hasattr(os, "fork")  # where fork exists, multiprocessing offers the "fork" start method
 
 
-def _leave_ctrl_c_to_the_parent() -> None:
-    """In a forked worker: ignore Ctrl-C. A terminal sends SIGINT to every process of the command; the parent
-    answers it (it cancels what no worker has started, waits for what they are rendering, and exits 130),
-    while a worker interrupted as it waits for work would print multiprocessing's traceback."""
+def _start_worker(parent: int) -> None:
+    """In a forked worker: ignore Ctrl-C, and die with the parent.
+
+    A terminal sends SIGINT to every process of the command; the parent answers it (it cancels what no worker
+    has started, waits for what they are rendering, and exits 130), while a worker interrupted as it waits
+    for work would print multiprocessing's traceback. A parent killed outright (SIGKILL) cannot stop its
+    workers: the kernel does (a worker waiting for work would wait forever, it holds the queue's other end)."""
+    from strategy_builder.office.processes import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(1)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
@@ -95,7 +103,7 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
     # share when the jobs do not divide evenly.
     own = len(jobs) // processes
     executor = ProcessPoolExecutor(max_workers=processes - 1, mp_context=context,
-                                   initializer=_leave_ctrl_c_to_the_parent)
+                                   initializer=_start_worker, initargs=(os.getpid(),))
     try:
         # The first submit forks the workers. SIGINT waits meanwhile (blocked, then delivered here), so that no
         # worker can receive it before it ignores it.

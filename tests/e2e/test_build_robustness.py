@@ -191,3 +191,42 @@ def test_ctrl_c_while_the_workers_render_stops_every_process_quietly(tmp_path: P
         raise AssertionError("a process of the interrupted build is still running")
     drafts = project / "build" / "drafts"
     assert not drafts.exists() or not any(drafts.iterdir())
+
+
+_KILLED_WHILE_RENDERING = """
+import sys, time
+from pathlib import Path
+from strategy_builder.drafts.builder import BuildOptions, build
+
+def progress(message, done, total):
+    if message.startswith("rendered") and done == 1:  # the workers are forked
+        print("rendering", flush=True)
+        time.sleep(60)  # killed here
+
+build(Path(sys.argv[1]), BuildOptions(jobs=2, force=True), progress)
+"""
+
+
+def test_a_build_killed_outright_takes_its_workers_along(tmp_path: Path) -> None:
+    """SIGKILL of the build's own process only (not its group): its forked render workers do not outlive it
+    (one waiting for work would wait forever)."""
+    project = copy_sample(tmp_path / "p")
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_WHILE_RENDERING, str(project)], text=True,
+                               stdout=subprocess.PIPE, start_new_session=True)
+    assert process.stdout is not None
+    with process.stdout:  # a worker left behind would hold the pipe open: no reading to its end
+        assert process.stdout.readline() == "rendering\n"
+    process.kill()
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)  # leave nothing running behind the test either
+        raise AssertionError("a render worker outlived the killed build")
+    drafts = project / "build" / "drafts"
+    assert not drafts.exists() or not [p for p in drafts.iterdir() if not p.name.startswith(".")]
