@@ -251,7 +251,7 @@ def _start_server(path: str, key: str) -> None:
     try:
         with open(path + ".log", "wb") as log:  # what the last server said (modules it could not preload)
             subprocess.Popen([sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
-                              "-m", "strategy_builder.warm_start", path, key],
+                              "-m", "strategy_builder.warm_start", path, key, str(os.getpid())],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd="/",
                              start_new_session=True, close_fds=True)
     except OSError:

@@ -14,11 +14,16 @@ from typing import Any
 
 from strategy_builder.warm_start import CHECK_SECONDS, HEADER, IDLE_SECONDS, MAX_REQUEST, PROTOCOL
 
+STARTER_WAIT_SECONDS = 30.0
+"""How long a new server waits for the command that started it to finish before it imports everything."""
 
-def serve(path: str, key: str) -> None:
+
+def serve(path: str, key: str, starter: int | None = None) -> None:
     """The server's life: take the key's lock, import everything, serve commands until idle or outdated.
 
-    ``key`` is the key of the client that started it (same interpreter, options and environment)."""
+    ``key`` is the key of the client that started it (same interpreter, options and environment);
+    ``starter`` its process id: the server imports nothing until that command has finished, so as not to
+    take a core from it (the first command of a session costs what it did before there was a server)."""
     import fcntl
 
     lock = open(path + ".lock", "a")  # noqa: SIM115 - held for the server's whole life
@@ -31,9 +36,26 @@ def serve(path: str, key: str) -> None:
     lock.flush()
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # `-m` put the working folder ("/") first; the client's key leaves it out
+    if starter is not None:
+        _wait_for_exit(starter, STARTER_WAIT_SECONDS)
     _preload()
     modules = _module_files()
     _Server(path, key, modules, lock).run()
+
+
+def _wait_for_exit(pid: int, seconds: float) -> None:
+    """Return when process ``pid`` has ended, or after ``seconds`` (a watcher may never end)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            return  # the pid was taken by another user's process: ours has ended
+        time.sleep(0.02)
 
 
 def _preload() -> None:
