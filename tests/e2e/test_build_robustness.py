@@ -151,6 +151,23 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path: Path) -> None:
     assert not (project / "build" / "drafts").exists() or not any((project / "build" / "drafts").iterdir())
 
 
+def _group_ends(group: int, seconds: float = 30) -> bool:
+    """Whether every process of the process group ``group`` (a build started in a session of its own) is gone
+    within ``seconds``; whatever is left is killed, so that nothing runs on behind the test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:
+        return True  # gone at the last moment
+    return False
+
+
 _CTRL_C_WHILE_RENDERING = """
 import os, signal, sys, time
 from pathlib import Path
@@ -180,15 +197,8 @@ def test_ctrl_c_while_the_workers_render_stops_every_process_quietly(tmp_path: P
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stdout + stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # the workers were joined before the build returned: none is left
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        raise AssertionError("a process of the interrupted build is still running")
+    # The workers were joined before the build returned: none is left.
+    assert _group_ends(process.pid), "a process of the interrupted build is still running"
     drafts = project / "build" / "drafts"
     assert not drafts.exists() or not any(drafts.iterdir())
 
@@ -218,15 +228,6 @@ def test_a_build_killed_outright_takes_its_workers_along(tmp_path: Path) -> None
         assert process.stdout.readline() == "rendering\n"
     process.kill()
     process.wait(timeout=60)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)  # leave nothing running behind the test either
-        raise AssertionError("a render worker outlived the killed build")
+    assert _group_ends(process.pid), "a render worker outlived the killed build"
     drafts = project / "build" / "drafts"
     assert not drafts.exists() or not [p for p in drafts.iterdir() if not p.name.startswith(".")]
