@@ -101,7 +101,8 @@ def _register_json(update: RegisterUpdate | None) -> dict[str, object] | None:
         return None
     return {"file": str(update.path), "written": str(update.written) if update.written else None,
             "rows": update.rows, "added": update.added, "updated": update.updated,
-            "added_columns": list(update.added_columns), "backup": str(update.backup) if update.backup else None}
+            "added_columns": list(update.added_columns), "backup": str(update.backup) if update.backup else None,
+            "notes": list(update.notes)}
 
 
 def _print_json(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict[str, dict[str, int]] | None) -> None:
@@ -156,6 +157,8 @@ def _print_text(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict
         console.print(f"register {escape(str(update.path))}: {update.rows} row(s), {escape(state)}")
         if update.backup is not None:
             console.print(f"  [dim]previous version kept as {escape(str(update.backup))}[/dim]")
+        for note in update.notes:
+            console.print(f"  [yellow]note:[/yellow] {escape(note)}")
     if counts is not None:
         for dimension, values in counts.items():
             table = Table(title=f"by {dimension}", title_justify="left")

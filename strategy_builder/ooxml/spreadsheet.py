@@ -10,7 +10,8 @@ So the workbook is never loaded into an object model and saved again. Instead:
 - when the sheet is written, every row the edit does not touch is copied byte for byte; a touched row is
   re-serialised with only its named cells changed (formulas are never written); new rows are inserted
   after the last row with content; ``<dimension>``, the auto-filter and a data validation list that
-  covered the table are extended to the new rows; a new row, and an edited row whose height nobody set by
+  covered the table are extended to the new rows (an Excel table over them grows with
+  :mod:`strategy_builder.ooxml.sheet_tables`); a new row, and an edited row whose height nobody set by
   hand, is made tall enough for its wrapped text (:mod:`strategy_builder.ooxml.workbook_look` says why);
 - every other member of the archive is copied as it is (streamed, never inflated whole).
 
@@ -301,6 +302,16 @@ class Workbook:
                 if (alignment := xf.find(f"{_S}alignment")) is not None
                 and alignment.get("wrapText", "0").lower() in _TRUE)
         return self._wrapping
+
+    def table_parts(self, sheet_part: str) -> list[tuple[str, bytes]]:
+        """(part, XML) of each table of the sheet ``sheet_part`` (:mod:`strategy_builder.ooxml.sheet_tables`)."""
+        found = []
+        for kind, target in self._relationships(sheet_part).values():
+            if kind.endswith("/table") and target in self.members:
+                data = inflate(self.archive, self.members[target], self.source)
+                _refuse_declarations(data, self.source, target)
+                found.append((target, data))
+        return found
 
     def sheet(self, part: str) -> Sheet:
         data = inflate(self.archive, self.members[part], self.source)

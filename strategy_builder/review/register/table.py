@@ -75,6 +75,9 @@ class Plan:
     rows: int
     """Rows with an ID after the import."""
     summary: dict[str, dict[str, int]]
+    notes: list[str] = field(default_factory=list)
+    """What the team should know about the file after the import (a table that could not take the new rows
+    in, a disposition that could not be read)."""
 
     @property
     def added(self) -> int:

@@ -68,6 +68,8 @@ class RegisterUpdate:
     added_columns: tuple[str, ...]
     backup: Path | None
     summary: dict[str, dict[str, int]]
+    notes: tuple[str, ...] = ()
+    """What the team should know about the register after the import (each names the sheet or cell)."""
 
 
 def register_format(path: Path) -> str:
@@ -182,13 +184,14 @@ def update_register(path: Path, rows: list[RegisterRow], *, force: bool = False,
             register = _open(target, data)
             plan = register.plan(rows)
             if not plan.changes_anything:
-                return RegisterUpdate(path, None, plan.rows, 0, 0, (), None, plan.summary)
+                return RegisterUpdate(path, None, plan.rows, 0, 0, (), None, plan.summary, tuple(plan.notes))
             writer = _writer(register, plan)
         backup = _backup(target, data) if data is not None else None
         with environment_errors(target, "write the register"):
             replace_file(target, writer)
     return RegisterUpdate(path, target, plan.rows, plan.added, plan.updated,
-                          tuple(column.header for _, column in plan.added_columns), backup, plan.summary)
+                          tuple(column.header for _, column in plan.added_columns), backup, plan.summary,
+                          tuple(plan.notes))
 
 
 def _bytes_writer(content: bytes) -> Callable[[IO[bytes]], None]:

@@ -2,7 +2,8 @@
 
 The register is the sheet named "Register" (any case), or the first sheet. Its header is the first row
 with content; every later row is a record. Every other sheet, row, cell, style, filter, width, comment,
-validation and member of the workbook is copied as it is. Merged cells are read as the sheet shows them
+validation and member of the workbook is copied as it is, but an Excel table laid over the register, which
+grows to take in the rows and columns an import appends. Merged cells are read as the sheet shows them
 (a value merged down a column is each covered row's) and never written into (the update is refused).
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
+from strategy_builder.ooxml.sheet_tables import SheetTable, grown_table, read_table
 from strategy_builder.ooxml.spreadsheet import MergedRange, NewCell, SheetEdit, SheetRow, Workbook, column_letters
 from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
@@ -147,6 +149,8 @@ class XlsxRegister:
         """Column index -> the declared column of its header."""
         self.merged = self.sheet.merged_ranges()
         """The cells a person merged: read as the sheet shows them, never written into."""
+        self._tables: dict[str, bytes] = {}
+        """Table part -> its XML grown to take in the appended rows (decided with the plan)."""
 
     def records(self) -> Iterator[tuple[int, _RowCells]]:
         try:
@@ -208,7 +212,37 @@ class XlsxRegister:
             planner.record(position, cells)
         plan = planner.finish()
         self._refuse_merged(plan)
+        self._tables = self._tables_to_grow(plan)
         return plan
+
+    def _tables_to_grow(self, plan: Plan) -> dict[str, bytes]:
+        """Table part -> its XML grown to take in the rows and columns ``plan`` appends: the table (Insert >
+        Table) whose header row holds the register's ID header and which reaches down to the last record.
+        A table with a totals row cannot take rows in below it: a note says so."""
+        if self.header_row is None or not (plan.appended or plan.added_columns):
+            return {}
+        try:
+            tables = [(table, data) for part, data in self.workbook.table_parts(self.sheet.part)
+                      if (table := read_table(data, part)) is not None]
+        except UntrustedDocumentError as error:
+            raise RegisterRefused(f"{self.source}: the register cannot be read: {error.reason}",
+                                  hint="open and save it again in Excel or LibreOffice; it was left untouched") \
+                from error
+        id_column = plan.column_index["id"]
+        for table, data in tables:
+            if not (table.covers(id_column, self.header_row.number) and table.header_rows > 0
+                    and table.first_row == self.header_row.number and table.last_row >= self.last_content_row):
+                continue
+            if table.totals_rows:
+                if plan.appended:
+                    plan.notes.append(_totals_row_note(self.sheet_name, table))
+                return {}
+            added = [column.header for index, column in plan.added_columns if index > table.last_column]
+            contiguous = [i for i, _ in plan.added_columns if i > table.last_column] == list(
+                range(table.last_column + 1, table.last_column + 1 + len(added)))
+            grown = grown_table(data, table, self.last_content_row + len(plan.appended), added if contiguous else [])
+            return {table.part: grown} if grown != data else {}
+        return {}
 
     def _refuse_merged(self, plan: Plan) -> None:
         """Refuse a plan that would write a cell a person merged: written, the first cell of a merge would
@@ -265,7 +299,15 @@ class XlsxRegister:
         for row in plan.appended:
             edit.appended.append({index: _new_cell(column, text, self.row_styles.get(index), dates)
                                   for index, (column, text) in plan.cells_of(row).items() if text != ""})
-        self.workbook.write(target, {self.sheet.part: self.sheet.edited(edit, self.last_content_row)})
+        replaced = {self.sheet.part: self.sheet.edited(edit, self.last_content_row)}
+        replaced.update({part: iter((data,)) for part, data in self._tables.items()})
+        self.workbook.write(target, replaced)
+
+
+def _totals_row_note(sheet: str, table: SheetTable) -> str:
+    return (f"sheet '{sheet}': the table {table.name} ({table.ref}) ends with a totals row, so the new rows are "
+            "below it, outside the table; to take them in, turn its totals row off (Table Design > Total Row), "
+            "drag the table's corner down to the last row, and turn it on again")
 
 
 def new_xlsx(plan: Plan) -> bytes:

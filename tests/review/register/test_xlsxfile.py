@@ -113,3 +113,113 @@ def test_a_register_with_merged_cells_updated_opens_in_libreoffice_as_the_team_l
     assert table[3][column["Disposition"]] == "open" and table[3][column["Remark or changed text"]] == "Source?"
     assert [(row.id, row.disposition) for row in read_register(path)] == [
         ("T-0001", "accepted"), ("T-0002", "accepted"), ("C-0003", "open")]
+
+
+# ----------------------------------------------------------------------------- a register made an Excel table
+
+
+def _tabled_register(tmp_path: Path, *, headers: list[str] = HEADERS, totals: bool = False) -> Path:
+    """A register of the replacement, then in Excel: a column of the team's, and the whole made a table
+    (Insert > Table, which takes the sheet's filter into the table), striped, with a totals row or not."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    path = tmp_path / "register.xlsx"
+    update_register(path, _replacement())
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Register"]
+    for index in range(len(HEADERS), len(headers), -1):  # declared columns the team deleted, from the right
+        sheet.delete_cols(index)
+    owner = get_column_letter(len(headers) + 1)
+    sheet[f"{owner}1"], sheet[f"{owner}2"] = "Owner", "Lena"
+    sheet.auto_filter.ref = None
+    last = 3
+    if totals:
+        sheet["A4"], sheet[f"{owner}4"] = "Total", "=SUBTOTAL(103,Register1[Owner])"
+        last = 4
+    table = Table(displayName="Register1", ref=f"A1:{owner}{last}", totalsRowCount=1 if totals else None)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)
+    workbook.save(path)
+    return path
+
+
+def _table(path: Path) -> tuple[str, list[str], str | None]:
+    """The register's table as openpyxl reads it back: its range, its columns' names and its style."""
+    table = openpyxl.load_workbook(path)["Register"].tables["Register1"]
+    assert table.autoFilter is None or table.autoFilter.ref == table.ref or table.totalsRowCount
+    style = table.tableStyleInfo.name if table.tableStyleInfo is not None else None  # Calc writes none
+    return table.ref, [column.name for column in table.tableColumns], style
+
+
+def test_rows_appended_to_a_register_made_a_table_are_inside_the_table(tmp_path: Path) -> None:
+    """The table (and its filter) grows down to the new rows; its columns (the team's Owner too) and its
+    style stay; every row reads back."""
+    path = _tabled_register(tmp_path)
+    owner = get_column_letter(len(HEADERS) + 1)
+    result = update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA"),
+                                    RegisterRow(id="C-0004", ministry="MFA")])
+    assert (result.added, result.notes) == (2, ())
+    assert _table(path) == (f"A1:{owner}5", [*HEADERS, "Owner"], "TableStyleMedium2")
+    assert [row.id for row in read_register(path)] == ["T-0001", "T-0002", "C-0003", "C-0004"]
+    assert openpyxl.load_workbook(path)["Register"][f"{owner}2"].value == "Lena"
+
+
+def test_a_column_the_import_adds_beside_a_table_becomes_a_column_of_it(tmp_path: Path) -> None:
+    """A register whose table lacks "Cited by drafts" (deleted) and ends with the team's column: the import adds
+    the column right of the table, and the table takes it in as a column of its own."""
+    path = _tabled_register(tmp_path, headers=HEADERS[:-1])
+    result = update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA", cited_by="002")])
+    assert (result.added, result.added_columns) == (1, ("Cited by drafts",))
+    assert _table(path) == (f"A1:{get_column_letter(len(HEADERS) + 1)}4", [*HEADERS[:-1], "Owner", "Cited by drafts"],
+                            "TableStyleMedium2")
+    assert [(row.id, row.cited_by) for row in read_register(path)] == [
+        ("T-0001", ""), ("T-0002", ""), ("C-0003", "002")]
+
+
+def test_a_table_with_a_totals_row_is_left_as_it_is_and_the_import_says_so(tmp_path: Path) -> None:
+    path = _tabled_register(tmp_path, totals=True)
+    before = _table(path)
+    result = update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA")])
+    assert result.added == 1 and _table(path) == before
+    assert len(result.notes) == 1 and "sheet 'Register'" in result.notes[0] and "Register1" in result.notes[0]
+    assert "totals row" in result.notes[0]
+
+
+def test_a_table_of_the_teams_beside_the_register_is_not_grown(tmp_path: Path) -> None:
+    """Only the table holding the register's header grows: a lookup table of the team's beside it stays."""
+    from openpyxl.worksheet.table import Table
+
+    path = tmp_path / "register.xlsx"
+    update_register(path, _replacement())
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Register"]
+    first = len(HEADERS) + 2
+    sheet.cell(row=1, column=first, value="Owner")
+    sheet.cell(row=2, column=first, value="Lena")
+    sheet.cell(row=3, column=first, value="Petr")
+    ref = f"{get_column_letter(first)}1:{get_column_letter(first)}3"
+    sheet.add_table(Table(displayName="Owners", ref=ref))
+    workbook.save(path)
+    update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA")])
+    assert openpyxl.load_workbook(path)["Register"].tables["Owners"].ref == ref
+
+
+@pytest.mark.libreoffice
+def test_a_register_table_saved_by_libreoffice_grows_and_libreoffice_keeps_it(soffice: str, tmp_path: Path) -> None:
+    """The tabled register saved once by LibreOffice Calc (which writes its tables its own way), updated, then
+    opened and saved by Calc again: the table Calc writes back covers the appended rows."""
+    from conftest import convert_with_libreoffice, require_tool
+
+    program = Path(os.path.realpath(soffice)).parent
+    require_tool(any(program.glob("libsclo.*")), "LibreOffice Calc (libreoffice-calc-nogui)")
+    made = _tabled_register(tmp_path / "made")
+    saved = convert_with_libreoffice(soffice, made, tmp_path / "calc", "xlsx:Calc MS Excel 2007 XML")
+    owner = get_column_letter(len(HEADERS) + 1)
+    assert _table(saved)[0] == f"A1:{owner}3"
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(saved.read_bytes())
+    result = update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA", remark="Source?")])
+    assert result.added == 1 and _table(path)[0] == f"A1:{owner}4"
+    again = convert_with_libreoffice(soffice, path, tmp_path / "again", "xlsx:Calc MS Excel 2007 XML")
+    assert _table(again) == (f"A1:{owner}4", [*HEADERS, "Owner"], _table(saved)[2])
+    assert [(row.id, row.remark) for row in read_register(again)][-1] == ("C-0003", "Source?")
