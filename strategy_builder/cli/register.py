@@ -38,10 +38,12 @@ def register(action: str, register_file: Path | None, project_dir: Path, force: 
     if output_format == "json":
         print_json({"file": str(update.path), "written": str(update.written) if update.written else None,
                     "rows": update.rows, "updated": update.updated,
-                    "backup": str(update.backup) if update.backup else None})
+                    "backup": str(update.backup) if update.backup else None, "notes": list(update.notes)})
     else:
         state = f"{update.updated} row(s) updated" if update.written else "unchanged"
         stdout_console().print(f"register {escape(str(update.path))}: {update.rows} row(s), {state}")
         if update.backup is not None:
             stdout_console().print(f"  [dim]previous version kept as {escape(str(update.backup))}[/dim]")
+        for note in update.notes:
+            stdout_console().print(f"  [yellow]note:[/yellow] {escape(note)}")
     return ExitCode.OK

@@ -54,8 +54,11 @@ def propose_returns(paths: Iterable[Path], project_dir: Path, *, author: str | N
         refuse_output(patch, "the patch")
     notes: list[str] = []
     consulted = _register(project_dir, register, notes)
-    dispositions = ({row.id: normalise_disposition(row.disposition) for row in read_register(consulted)}
-                    if consulted is not None else None)
+    dispositions: dict[str, str] | None = None
+    if consulted is not None:
+        rows = read_register(consulted)
+        notes.extend(rows.notes)  # a Disposition no spreadsheet computed reads as open: its change is proposed
+        dispositions = {row.id: normalise_disposition(row.disposition) for row in rows}
     proposals = propose(paths, project_dir, author=author, ministry=ministry, dispositions=dispositions)
     proposals.notes[:0] = notes
     if consulted is not None:

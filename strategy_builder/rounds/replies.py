@@ -318,6 +318,8 @@ def write_replies(project_dir: Path, to_draft: int, *, ministries: Sequence[str]
     snapshot = draft_dir if (draft_dir / "inputs" / "strategy.yaml").is_file() else layout.root
     strategy = load_strategy(snapshot)
     warnings = skipped_rows(rows, draft, ministries, layout.display_name(register_path))
+    for note in rows.notes:  # a Disposition no spreadsheet computed is read as open: the replies would say so
+        warnings.add(Finding(Location(str(register_path)), "reply.register-uncomputed", note, Severity.WARNING))
     if (lock := open_in_office(register_path)) is not None:
         warnings.add(Finding(Location(str(register_path)), "reply.register-open",
                              f"the register is open in {lock.describe()}: what is not saved there is not in these "

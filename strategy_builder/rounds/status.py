@@ -118,6 +118,7 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
         # A register that is there but cannot be read (open in Excel, damaged) stops the command: counted as
         # empty, every ministry would show as not returned, and every partner as overdue.
         rows = read_register(status.register)
+        status.notes.extend(rows.notes)  # a Disposition no spreadsheet computed, read as open
         if (lock := open_in_office(status.register)) is not None:
             status.notes.append(f"the register is open in {lock.describe()}: what is not saved there is not "
                                 "counted")

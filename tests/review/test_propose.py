@@ -472,3 +472,19 @@ def test_a_language_version_return_needs_a_person(project: Path) -> None:
     result = propose([returned], project)
     assert not result.proposals and not result.edited
     assert [(n.reason, n.detail) for n in result.needs_person] == [("language-version", "ru")]
+
+
+def test_a_disposition_no_spreadsheet_computed_is_said(project: Path) -> None:
+    """A register written by a program whose Disposition is a formula nobody computed: its change is proposed
+    (the row reads as open), and a note names the sheet and cell and says to open and save the register."""
+    import openpyxl
+
+    returned = _return(project, "AM_001_MFA.docx", MFA_EDITS[:1])
+    register = project / "register.xlsx"
+    assert run_in_process("comments", str(returned), "--project", str(project), "--register",
+                          str(register)).returncode == 0
+    workbook = openpyxl.load_workbook(register)
+    workbook["Register"]["B2"] = '=IF(TRUE(),"rejected","open")'
+    workbook.save(register)
+    outcome = propose_returns([returned], project, register=register)
+    assert [n for n in outcome.proposals.notes if "sheet 'Register', cell B2" in n and "Excel or LibreOffice" in n]

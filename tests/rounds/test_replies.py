@@ -329,6 +329,23 @@ def test_rows_no_reply_answers_are_said(round_two: dict, tmp_path: Path) -> None
     assert {"Ministry" in w["message"] or "Draft" in w["message"] for w in skipped} == {True}
 
 
+def test_a_disposition_no_spreadsheet_computed_is_said(round_two: dict, tmp_path: Path) -> None:
+    """A Disposition that is a formula nobody computed (the register written by a program) is read as open,
+    and a warning names the sheet and the cell and says to open and save the register in a spreadsheet."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(round_two["project"], project, symlinks=True)
+    register = project / "register.xlsx"
+    workbook = openpyxl.load_workbook(register)
+    workbook["Register"]["B2"] = '=IF(TRUE(),"accepted","open")'
+    workbook.save(register)
+    result = run_in_process("reply", "--all", "--to", "2", "--project", str(project), "--force", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [warning] = [w for w in json.loads(result.stdout)["warnings"] if w["code"] == "reply.register-uncomputed"]
+    assert "sheet 'Register', cell B2" in warning["message"] and "Excel or LibreOffice" in warning["message"]
+
+
 def test_a_letter_edited_since_the_draft_is_not_sent_and_the_team_is_told(round_two: dict, tmp_path: Path) -> None:
     """The replies go out with draft 002 and print its letter; a letter typed into strategy.yaml afterwards is
     not silently dropped: a warning names where it is and how to send it (build a new draft)."""

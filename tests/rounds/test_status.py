@@ -163,6 +163,22 @@ def test_rows_status_cannot_count_are_said(second_round: dict, tmp_path: Path) -
     assert len(notes) == 2 and rows[0]["ID"] in notes[0] + notes[1] and rows[1]["ID"] in notes[0] + notes[1]
 
 
+def test_a_disposition_no_spreadsheet_computed_is_said(second_round: dict, tmp_path: Path) -> None:
+    """A register written by a program, whose Disposition is a formula nobody computed: counted as open, and a
+    note names the sheet and cell and says to open and save the register in Excel or LibreOffice."""
+    import openpyxl
+
+    from strategy_builder.review.register import read_register
+
+    register = tmp_path / "register.xlsx"
+    update_register(register, read_register(second_round["register"]))
+    workbook = openpyxl.load_workbook(register)
+    workbook["Register"]["B2"] = '=IF(TRUE(),"accepted","open")'
+    workbook.save(register)
+    state = round_status(second_round["project"], register=register, today=dt.date(2011, 2, 1)).payload()
+    assert [n for n in state["notes"] if "sheet 'Register', cell B2" in n and "Excel or LibreOffice" in n]
+
+
 def round_status_cli(project: Path):  # noqa: ANN201 - subprocess.CompletedProcess[str]
     return run_in_process("status", "--project", str(project), "--format", "json", "--today", "2011-02-20")
 

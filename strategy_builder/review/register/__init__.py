@@ -18,11 +18,12 @@ from strategy_builder.review.register.columns import (
 from strategy_builder.review.register.rows import identity, rows_from_returns, summarise
 from strategy_builder.review.register.table import RegisterRefused
 from strategy_builder.review.register.update import (
-    BACKUP_DIR, FORMATS, OfficeLock, RegisterUpdate, check_register, office_lock, open_in_office, read_register,
-    update_register,
+    BACKUP_DIR, FORMATS, OfficeLock, RegisterRows, RegisterUpdate, check_register, office_lock, open_in_office,
+    read_register, update_register,
 )
 
 __all__ = ["BACKUP_DIR", "COLUMNS", "COMMENTS_SCHEMA", "COMMENTS_SCHEMA_VERSION",
            "Column", "DISPOSITIONS", "FORMATS", "ID_COLUMN", "OfficeLock",
-           "RegisterRefused", "RegisterRow", "RegisterUpdate", "check_register", "identity", "normalise_disposition",
-           "office_lock", "open_in_office", "read_register", "rows_from_returns", "summarise", "update_register"]
+           "RegisterRefused", "RegisterRow", "RegisterRows", "RegisterUpdate", "check_register", "identity",
+           "normalise_disposition", "office_lock", "open_in_office", "read_register", "rows_from_returns", "summarise",
+           "update_register"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
@@ -130,11 +130,24 @@ def check_register(path: Path, *, force: bool = False) -> None:
         _open(path, data).check()
 
 
-def read_register(path: Path) -> list[RegisterRow]:
-    """The rows (with an ID) of an existing register; ``[]`` when there is none."""
+class RegisterRows(list[RegisterRow]):
+    """The rows (with an ID) of a register as read, and ``notes``: what the team should know about what was
+    read (a Disposition holding a formula nobody computed, read as open), each naming the sheet and cell."""
+
+    def __init__(self, rows: Iterable[RegisterRow] = (), notes: tuple[str, ...] = ()) -> None:
+        super().__init__(rows)
+        self.notes = notes
+
+
+def read_register(path: Path) -> RegisterRows:
+    """The rows (with an ID) of an existing register, with notes on what was read; empty when there is none."""
     register_format(path)
     data = _read(path)
-    return [] if data is None else _open(path, data).rows()
+    if data is None:
+        return RegisterRows()
+    register = _open(path, data)
+    rows = register.rows()
+    return RegisterRows(rows, tuple(register.notes) if isinstance(register, XlsxRegister) else ())
 
 
 @contextlib.contextmanager
@@ -229,5 +242,5 @@ def _backup(target: Path, data: bytes) -> Path:
     return backup
 
 
-__all__ = ["BACKUP_DIR", "FORMATS", "OfficeLock", "RegisterUpdate", "check_register", "office_lock",
+__all__ = ["BACKUP_DIR", "FORMATS", "OfficeLock", "RegisterRows", "RegisterUpdate", "check_register", "office_lock",
            "open_in_office", "read_register", "register_format", "register_lock", "update_register"]

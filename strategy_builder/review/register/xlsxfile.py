@@ -18,7 +18,7 @@ from strategy_builder.ooxml.sheet_tables import SheetTable, grown_table, read_ta
 from strategy_builder.ooxml.spreadsheet import MergedRange, NewCell, SheetEdit, SheetRow, Workbook, column_letters
 from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
-    COLUMNS, DISPOSITIONS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date,
+    COLUMNS, DISPOSITION_COLUMN, DISPOSITIONS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date,
 )
 from strategy_builder.review.register.table import Cell, Cells, Plan, Planner, RegisterRefused, read_rows
 
@@ -149,10 +149,15 @@ class XlsxRegister:
         """Column index -> the declared column of its header."""
         self.merged = self.sheet.merged_ranges()
         """The cells a person merged: read as the sheet shows them, never written into."""
+        self._uncomputed: dict[str, list[str]] = {}
+        """Header of a column of the team's -> its cells holding a formula without a computed value."""
+        self.notes: list[str] = []
+        """What the team should know about what was read (formulas nobody computed)."""
         self._tables: dict[str, bytes] = {}
         """Table part -> its XML grown to take in the appended rows (decided with the plan)."""
 
     def records(self) -> Iterator[tuple[int, _RowCells]]:
+        self._uncomputed = {}
         try:
             last: SheetRow | None = None
             merged_down = _MergedDown(self.merged)
@@ -171,13 +176,37 @@ class XlsxRegister:
                                     if (column := column_for_header(text)) is not None}
                     continue
                 last = row
+                self._note_uncomputed(row, covered)
                 yield row.index, _RowCells(row, self.columns, covered)
             if last is not None:  # new rows look like the last one
                 self.row_styles = {cell.column: cell.style for cell in last.cells if cell.style is not None}
+            self._finish_notes()
         except UntrustedDocumentError as error:
             raise RegisterRefused(f"{self.source}: the register cannot be read: {error.reason}",
                                   hint="open and save it again in Excel or LibreOffice; it was left untouched") \
                 from error
+
+    def _note_uncomputed(self, row: SheetRow, covered: dict[int, Cell]) -> None:
+        """Remember the team's cells of ``row`` that hold a formula without a computed value: a register a
+        program wrote and nobody opened in a spreadsheet since. Read as empty, such a Disposition would
+        silently be open."""
+        for index, column in self.columns.items():
+            if column.owner != "team" or index in covered:
+                continue
+            cell = row.cell(index)
+            if cell is not None and cell.formula and cell.text == "":
+                self._uncomputed.setdefault(column.header, []).append(f"{column_letters(index)}{row.number}")
+
+    def _finish_notes(self) -> None:
+        """One note per column of the team's with formulas nobody computed: where, what it is read as, and
+        what to do."""
+        self.notes = [
+            f"{self.source}, sheet '{self.sheet_name}', {'cell' if len(cells) == 1 else 'cells'} "
+            f"{', '.join(cells[:5])}{f' and {len(cells) - 5} more' if len(cells) > 5 else ''}: the {header} is a "
+            "formula without a computed value (the file was written by a program and not opened in a spreadsheet "
+            f"since), so it is read as {'open' if header == DISPOSITION_COLUMN.header else 'empty'}; open the "
+            "register in Excel or LibreOffice and save it there, so that its formulas are computed, then run again"
+            for header, cells in self._uncomputed.items()]
 
     def check(self) -> None:
         next(self.records(), None)  # reads the sheet up to the first record after the header
@@ -211,6 +240,7 @@ class XlsxRegister:
         for position, cells in records:
             planner.record(position, cells)
         plan = planner.finish()
+        plan.notes.extend(self.notes)
         self._refuse_merged(plan)
         self._tables = self._tables_to_grow(plan)
         return plan

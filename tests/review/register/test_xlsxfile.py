@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -223,3 +224,62 @@ def test_a_register_table_saved_by_libreoffice_grows_and_libreoffice_keeps_it(so
     again = convert_with_libreoffice(soffice, path, tmp_path / "again", "xlsx:Calc MS Excel 2007 XML")
     assert _table(again) == (f"A1:{owner}4", [*HEADERS, "Owner"], _table(saved)[2])
     assert [(row.id, row.remark) for row in read_register(again)][-1] == ("C-0003", "Source?")
+
+
+# ----------------------------------------------------------------------------- dispositions that are formulas
+
+
+def _formula_register(tmp_path: Path, cached: bytes | None = None) -> Path:
+    """A register whose first Disposition is a formula, written by a program (openpyxl: no computed value),
+    or with ``cached`` as the value a spreadsheet computed and stored."""
+    path = tmp_path / "register.xlsx"
+    update_register(path, _replacement())
+    workbook = openpyxl.load_workbook(path)
+    workbook["Register"]["B2"] = '=IF(C2="","rejected","accepted")'
+    workbook.save(path)
+    if cached is not None:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"]
+        assert sheet.count(b"</f><v></v>") == 1
+        sheet = sheet.replace(b'<c r="B2" s="2"><f>', b'<c r="B2" s="2" t="str"><f>')  # a text result
+        parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</f><v></v>", b"</f><v>" + cached + b"</v>")
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return path
+
+
+def test_a_disposition_formula_with_a_computed_value_reads_as_that_value(tmp_path: Path) -> None:
+    rows = read_register(_formula_register(tmp_path, cached=b"rejected"))
+    assert [(row.id, row.disposition) for row in rows] == [("T-0001", "rejected"), ("T-0002", "open")]
+    assert rows.notes == ()
+
+
+def test_a_disposition_formula_nobody_computed_is_said_and_never_overwritten(tmp_path: Path) -> None:
+    """A register a program wrote and nobody opened: the formula has no value. Read, it counts as open, but a
+    note names the sheet and the cell and says what to do; an import keeps the formula and says the same."""
+    path = _formula_register(tmp_path)
+    rows = read_register(path)
+    assert [(row.id, row.disposition) for row in rows] == [("T-0001", ""), ("T-0002", "open")]
+    assert len(rows.notes) == 1
+    note = rows.notes[0]
+    assert str(path) in note and "sheet 'Register', cell B2" in note and "Disposition" in note
+    assert "read as open" in note and "Excel or LibreOffice" in note and "save" in note
+    result = update_register(path, [*_replacement(), RegisterRow(id="C-0003", ministry="MFA")])
+    assert result.added == 1 and result.notes == rows.notes
+    assert openpyxl.load_workbook(path)["Register"]["B2"].value == '=IF(C2="","rejected","accepted")'
+
+
+@pytest.mark.libreoffice
+def test_a_register_saved_by_libreoffice_reads_the_dispositions_its_formulas_compute(soffice: str,
+                                                                                     tmp_path: Path) -> None:
+    from conftest import convert_with_libreoffice, require_tool
+
+    program = Path(os.path.realpath(soffice)).parent
+    require_tool(any(program.glob("libsclo.*")), "LibreOffice Calc (libreoffice-calc-nogui)")
+    saved = convert_with_libreoffice(soffice, _formula_register(tmp_path / "made"), tmp_path / "calc",
+                                     "xlsx:Calc MS Excel 2007 XML")
+    rows = read_register(saved)
+    assert [(row.id, row.disposition) for row in rows] == [("T-0001", "rejected"), ("T-0002", "open")]
+    assert rows.notes == ()
