@@ -296,6 +296,14 @@ def read_manifest(folder: Path) -> Manifest | None:
     return None if isinstance(read, str) else read
 
 
+def manifest_or_problem(folder: Path) -> Manifest | str | None:
+    """The manifest of ``folder``; ``None`` when the folder has none; else why it cannot be read (damaged,
+    emptied, of a newer format): a caller says so rather than taking it for no manifest."""
+    if not (folder / MANIFEST_FILE).exists():
+        return None
+    return _manifest_or_reason(folder)
+
+
 def _manifest_or_reason(folder: Path) -> Manifest | str:
     """The manifest of ``folder``, or why it cannot be read (damaged, emptied, of a newer format)."""
     from pydantic import ValidationError

@@ -16,7 +16,8 @@ import yaml
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.layout import (
-    ProjectLayout, draft_dir_name, language_document, read_manifest, require_project, write_atomic,
+    ProjectLayout, draft_dir_name, language_document, manifest_or_problem, read_manifest, require_project,
+    write_atomic,
 )
 from strategy_builder.starter import init_project, partner_code, starter_strategy
 
@@ -34,6 +35,8 @@ def test_drafts_are_numbered_folders_with_a_manifest(tmp_path: Path) -> None:
     assert layout.draft_numbers() == [1, 2] and layout.taken_draft_numbers() == [1, 2, 3]
     assert layout.latest() == (2, None)  # an unreadable manifest is no manifest
     assert read_manifest(layout.draft_dir(1)) is None and read_manifest(tmp_path / "absent") is None
+    problem = manifest_or_problem(layout.draft_dir(1))  # there but damaged: why, not "none"
+    assert isinstance(problem, str) and problem and manifest_or_problem(layout.draft_dir(3)) is None
     assert layout.folder_of_label("003") == layout.drafts_dir / "003"
     assert layout.folder_of_label("PREVIEW") == layout.preview_dir
     assert layout.folder_of_label("002", "overview") == tmp_path.resolve() / "build/overview/002"

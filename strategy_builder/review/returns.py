@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.files import name_text
-from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, read_manifest
+from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, manifest_or_problem
 from strategy_builder.models.manifest import Manifest
 from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
 from strategy_builder.ooxml.annotations import Annotations, read_annotations
@@ -124,6 +124,7 @@ class ManifestIndex:
         self.project_dir = project_dir
         self._layout = ProjectLayout(project_dir)
         self._cache: dict[tuple[str, str], dict[str, SectionSource] | None] = {}
+        self._problems: dict[tuple[str, str], str] = {}
 
     def manifest_path(self, draft: str, series: str = DRAFTS_DIR) -> Path:
         """Where the manifest of ``draft`` of ``series`` (``drafts`` or ``overview``) is."""
@@ -133,9 +134,16 @@ class ManifestIndex:
         """The sections of draft ``draft`` of ``series``; ``None`` when its manifest is missing, unreadable or
         of another format."""
         if (series, draft) not in self._cache:
-            manifest = read_manifest(self._layout.folder_of_label(draft, series))
-            self._cache[series, draft] = None if manifest is None else _sections(manifest)
+            manifest = manifest_or_problem(self._layout.folder_of_label(draft, series))
+            if isinstance(manifest, str):
+                self._problems[series, draft] = manifest
+            self._cache[series, draft] = None if manifest is None or isinstance(manifest, str) else _sections(manifest)
         return self._cache[series, draft]
+
+    def problem(self, draft: str, series: str = DRAFTS_DIR) -> str | None:
+        """Why the manifest of ``draft`` cannot be read (damaged, of a newer format), once :meth:`sections` has
+        looked; ``None`` when it was read or is not there."""
+        return self._problems.get((series, draft))
 
 
 def _sections(manifest: Manifest) -> dict[str, SectionSource]:
@@ -194,7 +202,11 @@ def _read(package: DocxPackage, path: Path, project_dir: Path, ministry: str | N
                             language=stamped.stamps.language)
     series = OVERVIEW_DIR if stamped.stamps.series == OVERVIEW_DIR else DRAFTS_DIR
     known = manifests.sections(draft, series) if ours else None
-    if ours and known is None:
+    if ours and known is None and (problem := manifests.problem(draft, series)) is not None:
+        returned.notes.append(f"the manifest of draft {draft} at {manifests.manifest_path(draft, series)} cannot be "
+                              f"read ({problem}): sections are named but YAML lines are unknown; restore the file "
+                              "from a copy or from version control")
+    elif ours and known is None:
         returned.notes.append(f"no manifest for draft {draft} at {manifests.manifest_path(draft, series)}: "
                               "sections are named but YAML lines are unknown")
     elif not ours:

@@ -19,7 +19,7 @@ import pytest
 from conftest import convert_with_libreoffice, copy_built_sample, run_in_process
 from fixtures.comments.ministry import Delete, Insert, NewParagraph, Remark, annotate
 from strategy_builder.review.register import read_register
-from strategy_builder.review.returns import read_return
+from strategy_builder.review.returns import ManifestIndex, read_return
 
 BORDER = "AM/illegal_migration/integrated-border-management"
 
@@ -181,6 +181,22 @@ def test_a_return_whose_file_name_is_not_utf8_is_read_merged_and_registered(retu
     assert row.ministry == "Minist\ufffdre des Affaires"
     assert row.returned_file == "AM_001_Minist\ufffdre des Affaires.docx"
     assert read_return(merged, returns["project"]).items
+
+
+def test_a_damaged_manifest_is_said_to_be_unreadable_not_missing(returns: dict[str, Path], tmp_path: Path) -> None:
+    """The draft's manifest is there but damaged: ``comments`` says it cannot be read, and why, not that there
+    is none (which sends the team looking for a file that is there)."""
+    project = tmp_path / "project"
+    shutil.copytree(returns["project"], project, symlinks=True)
+    (project / "build" / "drafts" / "001" / "manifest.json").write_text('{"draft": 1, "partners": [', encoding="utf-8")
+    result = run_in_process("comments", str(returns["interior"]), "--project", str(project), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [note] = [n for n in json.loads(result.stdout)["files"][0]["notes"] if "manifest" in n]
+    assert "the manifest of draft 001" in note and "cannot be read" in note and "no manifest" not in note
+    assert str(project / "build" / "drafts" / "001" / "manifest.json") in note
+    index = ManifestIndex(project)
+    assert index.sections("001") is None and index.problem("001") is not None
+    assert ManifestIndex(tmp_path).sections("001") is None and ManifestIndex(tmp_path).problem("001") is None
 
 
 def test_project_folder_among_the_files_and_missing_manifest(returns: dict[str, Path], tmp_path: Path) -> None:
