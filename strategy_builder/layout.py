@@ -12,6 +12,7 @@ today's.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -30,10 +31,12 @@ INPUTS_DIR = "inputs"
 STRATEGY_FILE = "strategy.yaml"
 PARTNERS_DIR = "partners"
 TRANSLATIONS_DIR = "translations"
+"""``inputs/translations/<language>/<CODE>.yaml`` and ``.../strategy.yaml``: the language versions' texts."""
 BACKUPS_DIR = ".backups"
 """Beside an input file the tool rewrites (``inputs/.backups/``, ``inputs/partners/.backups/``,
 ``inputs/translations/<language>/.backups/``): the file as it was before."""
-"""``inputs/translations/<language>/<CODE>.yaml`` and ``.../strategy.yaml``: the language versions' texts."""
+BACKUPS_KEPT = 20
+"""Backups kept per file (:func:`keep_previous`): the newest; older ones are removed as a new one is made."""
 BUILD_DIR = "build"
 DRAFTS_DIR = "drafts"
 """The series of numbered folders of the partners' strategies (``build/drafts/NNN``)."""
@@ -345,24 +348,35 @@ def manifest_problem(folder: Path, reason: str) -> EnvironmentProblem:
              "published); a manifest of a newer format needs the newer strategy-builder")
 
 
-def keep_previous(path: Path, *, unless: bytes | None = None) -> Path | None:
-    """Copy the file ``path`` (what a team typed) to :data:`BACKUPS_DIR` beside it, as
-    ``NAME.YYYYMMDD-HHMMSS[-N].SUFFIX``, before a command replaces it; ``None`` when there is no such file
-    or it holds ``unless`` already (replacing it loses nothing). The copy is whole or not made at all;
+def keep_previous(path: Path, *, unless: bytes | None = None, data: bytes | None = None,
+                  folder: str = BACKUPS_DIR, kept: int = BACKUPS_KEPT) -> Path | None:
+    """Copy the file ``path`` (what a team typed) into ``folder`` beside it (:data:`BACKUPS_DIR`, the register's
+    ``.register-backups/``), as ``NAME.YYYYMMDD-HHMMSS[-N].SUFFIX``, before a command replaces it: the one way
+    the tool keeps what it is about to replace. ``data`` is the content to keep when the caller has already
+    read it (else the file is read); ``None`` is returned when there is no such file or it holds ``unless``
+    already (replacing it loses nothing). Every backup has a name of its own, so none replaces another; the
+    newest ``kept`` of this file are kept, and the temporaries of backups a killed command left are removed
+    (:func:`~strategy_builder.files.replace_file` with ``clean_folder``). The copy is whole or not made at all;
     ``OSError`` is raised as it comes."""
-    if not path.is_file():
-        return None
-    data = path.read_bytes()
+    if data is None:
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
     if unless is not None and data == unless:
         return None
-    folder = path.parent / BACKUPS_DIR
-    folder.mkdir(exist_ok=True)
+    where = path.parent / folder
+    where.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup, number = folder / f"{path.stem}.{stamp}{path.suffix}", 1
+    backup, number = where / f"{path.stem}.{stamp}{path.suffix}", 1
     while backup.exists():
         number += 1
-        backup = folder / f"{path.stem}.{stamp}-{number}{path.suffix}"
+        backup = where / f"{path.stem}.{stamp}-{number}{path.suffix}"
     replace_file(backup, data, clean_folder=True)  # each backup has a name of its own: clean the folder
+    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}(?:-\d+)?" + re.escape(path.suffix))
+    ours = sorted((p for p in where.iterdir() if pattern.fullmatch(p.name)), key=lambda p: p.stat().st_mtime_ns)
+    for old in ours[:-kept]:
+        with contextlib.suppress(OSError):
+            old.unlink()
     return backup
 
 

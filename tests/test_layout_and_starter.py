@@ -143,3 +143,25 @@ def test_a_new_project_checks_without_a_single_finding(tmp_path: Path, partners:
 
     init_project(tmp_path / "new", partners, today=dt.date(2026, 12, 2))
     assert [(f.code, f.message) for f in check_project(tmp_path / "new").findings] == []
+
+
+def test_every_backup_has_a_name_of_its_own_and_the_newest_are_kept(tmp_path: Path) -> None:
+    """keep_previous, the one home of backups: NAME.STAMP[-N].SUFFIX in the folder beside the file, never one
+    replacing another, the newest ``kept`` of that file kept, other files' backups untouched."""
+    from strategy_builder.layout import BACKUPS_DIR, keep_previous
+
+    path = tmp_path / "KZ.yaml"
+    (tmp_path / BACKUPS_DIR).mkdir()
+    other = tmp_path / BACKUPS_DIR / "UZ.20260101-000000.yaml"
+    other.write_text("another file's")
+    assert keep_previous(path) is None  # nothing to keep
+    made = []
+    for number in range(4):
+        path.write_text(f"version {number}")
+        made.append(keep_previous(path, kept=3))
+    assert keep_previous(path, unless=b"version 3") is None  # replacing it would lose nothing
+    assert all(re.fullmatch(r"KZ\.\d{8}-\d{6}(-\d+)?\.yaml", p.name) for p in made if p is not None)
+    assert sorted((tmp_path / BACKUPS_DIR).iterdir()) == sorted([other, *made[1:]])
+    assert [p.read_text() for p in made[1:] if p is not None] == ["version 1", "version 2", "version 3"]
+    kept = keep_previous(path, data=b"as read before", folder=".register-backups")
+    assert kept is not None and kept.parent.name == ".register-backups" and kept.read_bytes() == b"as read before"

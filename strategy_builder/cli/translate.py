@@ -129,7 +129,8 @@ def import_(project_dir: Path, file: Path, output_format: str) -> int:
     result = library.import_translations(project_dir, file)
     if output_format == "json":
         print_json({"file": str(file), "language": result.language, "counts": dict(result.counts),
-                    "changed_files": result.files, "warnings": [f.to_json() for f in result.warnings.sorted()]})
+                    "changed_files": result.files, "backups": [str(path) for path in result.backups],
+                    "warnings": [f.to_json() for f in result.warnings.sorted()]})
         return ExitCode.OK
     console = stdout_console()
     if result.warnings.items:
@@ -142,5 +143,7 @@ def import_(project_dir: Path, file: Path, output_format: str) -> int:
                   f"{counts['empty']} without a translation")
     for name in result.files:
         console.print(f"  wrote {name}")
+    for backup in result.backups:
+        console.print(f"  [dim]previous version kept as {escape(str(backup))}[/dim]")
     return ExitCode.OK
 

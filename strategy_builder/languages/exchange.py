@@ -27,7 +27,7 @@ from pathlib import Path
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, UntrustedDocumentError,
 )
-from strategy_builder.files import environment_errors, read_limited, replace_file, replace_files
+from strategy_builder.files import environment_errors, read_limited, replace_files
 from strategy_builder.layout import require_project
 from strategy_builder.languages.loading import load_project_with_translations
 from strategy_builder.languages.writer import EntryUpdate, translation_file_text
@@ -282,6 +282,8 @@ class ImportResult:
     """``new``, ``updated``, ``unchanged``, ``stale`` (imported from an older source), ``empty`` (no target)."""
     files: list[str] = field(default_factory=list)
     warnings: Findings = field(default_factory=Findings)
+    backups: list[Path] = field(default_factory=list)
+    """The translation files as they were before the import, one backup each (``.backups/NAME.STAMP.yaml``)."""
 
 
 def _project(root: Path) -> Project:
@@ -448,23 +450,26 @@ def import_translations(root: Path, path: Path) -> ImportResult:
             text = translation_file_text(target, _header(status), entries, [s.value.key for s in status.values])
         contents[target] = text.encode("utf-8")
         result.files.append(status.translation_file)
-    _write_translation_files(contents)
+    result.backups = _write_translation_files(contents)
     return result
 
 
-def _write_translation_files(contents: dict[Path, bytes]) -> None:
-    """Keep each existing file in ``.backups/`` beside it, then replace all of them together: a failure
-    (a full disk, a refused folder) leaves every translation file as it was, and an earlier backup whole."""
+def _write_translation_files(contents: dict[Path, bytes]) -> list[Path]:
+    """Keep each existing file in ``.backups/`` beside it (a backup of its own per import, named and cleaned up
+    as every backup: :func:`~strategy_builder.layout.keep_previous`), then replace all of them together: a
+    failure (a full disk, a refused folder) leaves every translation file as it was, and every earlier backup.
+    Returns the backups made."""
+    backups = []
     for target in contents:
-        if target.is_file():
-            backup = target.parent / BACKUPS_DIR / target.name
-            with environment_errors(backup, "keep a backup of the translation file in"):
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                replace_file(backup, target.read_bytes())
+        with environment_errors(target.parent / BACKUPS_DIR, f"keep a backup of {target.name} in"):
+            backup = keep_previous(target)
+        if backup is not None:
+            backups.append(backup)
     with environment_errors(next(iter(contents), Path(".")), "write"):  # the error names the file it concerns
         for folder in {target.parent for target in contents}:
             folder.mkdir(parents=True, exist_ok=True)
         replace_files(contents)
+    return backups
 
 
 def _fit(value: SourceValue, text: str, source: str) -> str | None:

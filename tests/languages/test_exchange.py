@@ -4,6 +4,7 @@ errors that write nothing, and translation files changed only where the import s
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -75,7 +76,10 @@ def test_export_edit_import_round_trips_through_xliff_without_losing_notes_or_fi
     after = (project / KZ_RU).read_text(encoding="utf-8")
     changed = [line for line in after.splitlines() if line not in before.splitlines()]
     assert len(changed) == 3  # the entry's source and text lines, and its note: nothing else of the file
-    assert (project / "inputs/translations/ru/.backups/KZ.yaml").read_text(encoding="utf-8") == before
+    [backup] = imported.backups  # named as every backup of the tool: the file, when, its suffix
+    assert backup.parent == project / "inputs/translations/ru/.backups"
+    assert re.fullmatch(r"KZ\.\d{8}-\d{6}(-\d+)?\.yaml", backup.name)
+    assert backup.read_text(encoding="utf-8") == before
 
     again = etree.parse(str(export_translations(project, "ru", tmp_path / "again.xlf").path))
     unit = _unit(again, STALE_KEY)
@@ -200,6 +204,24 @@ def _run_with_file_size_limit(project: Path, limit: int, *args: str) -> subproce
                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
 
 
+def test_every_import_keeps_a_backup_of_its_own(project: Path, tmp_path: Path) -> None:
+    """Two imports, two backups: the second does not replace the first, which held the only copy of the file
+    as the team had it before the first import."""
+    exported = export_translations(project, "ru", tmp_path / "ru.xlf", only={"missing", "stale"}).path
+    tree = etree.parse(str(exported))
+    segment = _unit(tree, STALE_KEY).find(f"{X}segment")
+    target = etree.SubElement(segment, f"{X}target")
+    originals = []
+    for wording in ("Система квот для иностранных работников", "Система квот для иностранных трудящихся"):
+        originals.append((project / KZ_RU).read_bytes())
+        target.text = wording
+        tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+        assert import_translations(project, exported).counts["updated"] == 1
+    backups = sorted((project / "inputs/translations/ru/.backups").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert [p.read_bytes() for p in backups] == originals
+    assert all(re.fullmatch(r"KZ\.\d{8}-\d{6}(-\d+)?\.yaml", p.name) for p in backups)
+
+
 def test_an_import_that_cannot_write_every_file_changes_none_and_leaves_no_half_written_backup(
         project: Path, tmp_path: Path) -> None:
     exported = export_translations(project, "ru", tmp_path / "ru.xlf").path
@@ -222,8 +244,8 @@ def test_an_import_that_cannot_write_every_file_changes_none_and_leaves_no_half_
     assert "strategy.yaml" in done.stderr and ".tmp" not in done.stderr and "Traceback" not in done.stderr
     assert {p: p.read_bytes() for p in translations.glob("*.yaml")} == {
         p: data for p, data in before.items() if p.parent == translations}  # nothing imported
-    for backup in (translations / ".backups").glob("*"):  # whole copies, or none
-        assert backup.read_bytes() == before[translations / backup.name], backup.name
+    for backup in (translations / ".backups").glob("*"):  # whole copies (NAME.STAMP.yaml), or none
+        assert backup.read_bytes() == before[translations / f"{backup.name.split('.')[0]}.yaml"], backup.name
     assert not [p for p in translations.rglob("*") if ".tmp" in p.name]
 
 

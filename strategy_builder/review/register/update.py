@@ -16,8 +16,6 @@ with a backup of the previous version, and never a half-written file.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from strategy_builder.files import (
     OfficeLock, RefusedFile, environment_errors, environment_problem, office_lock, open_in_office, read_limited,
     real_path, replace_file,
 )
-from strategy_builder.layout import refuse_published
+from strategy_builder.layout import keep_previous, refuse_published
 from strategy_builder.limits import REGISTER_FILE_BYTES
 from strategy_builder.review.register.columns import RegisterRow
 from strategy_builder.review.register.csvfile import CsvRegister, new_csv
@@ -39,7 +37,6 @@ from strategy_builder.review.register.xlsxfile import XlsxRegister, new_xlsx
 
 FORMATS = (".xlsx", ".csv", ".html", ".json")
 BACKUP_DIR = ".register-backups"
-BACKUPS_KEPT = 20
 LOCK_WAIT_SECONDS = 120.0
 
 
@@ -222,23 +219,11 @@ def _writer(register: _RegisterFile, plan: Plan) -> Callable[[IO[bytes]], None]:
 
 
 def _backup(target: Path, data: bytes) -> Path:
-    """Keep ``data`` (the register before this update) in ``.register-backups/``; the newest
-    :data:`BACKUPS_KEPT` of this register are kept."""
-    folder = target.parent / BACKUP_DIR
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    with environment_errors(folder, "keep a backup of the register in"):
-        folder.mkdir(exist_ok=True)
-        backup = folder / f"{target.stem}.{stamp}{target.suffix}"
-        number = 1
-        while backup.exists():
-            number += 1
-            backup = folder / f"{target.stem}.{stamp}-{number}{target.suffix}"
-        replace_file(backup, data, clean_folder=True)  # each backup has a name of its own: clean the folder
-        pattern = re.compile(re.escape(target.stem) + r"\.\d{8}-\d{6}(?:-\d+)?" + re.escape(target.suffix))
-        ours = sorted((p for p in folder.iterdir() if pattern.fullmatch(p.name)), key=lambda p: p.stat().st_mtime_ns)
-        for old in ours[:-BACKUPS_KEPT]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    """Keep ``data`` (the register before this update) in ``.register-backups/`` beside it, named and cleaned
+    up as every backup of the tool (:func:`~strategy_builder.layout.keep_previous`)."""
+    with environment_errors(target.parent / BACKUP_DIR, "keep a backup of the register in"):
+        backup = keep_previous(target, data=data, folder=BACKUP_DIR)
+    assert backup is not None  # data is given and nothing excludes it
     return backup
 
 

@@ -799,7 +799,7 @@ def test_columns_added_to_a_teams_xlsx_get_the_look_of_its_header(tmp_path: Path
 
 
 def test_the_newest_backups_are_kept_numbered_within_one_second(tmp_path: Path) -> None:
-    from strategy_builder.review.register.update import BACKUPS_KEPT
+    from strategy_builder.layout import BACKUPS_KEPT
 
     path = tmp_path / "register.csv"
     update_register(path, [_row(1)])
