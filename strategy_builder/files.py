@@ -287,31 +287,52 @@ LEFTOVER_SECONDS = 3600.0
 cut) before it could remove it. Writes last seconds at most; a younger one may be another process's, under way."""
 
 
+JINJA_TEMPORARY_PREFIX = "__jinja2_"
+"""Jinja's bytecode cache (the compiled template parts in ``build/.cache/templates``) writes each entry
+through a temporary of its own, ``__jinja2_KEY.cacheXXXXXXXX.tmp``, which a killed build leaves behind."""
+
+
 def is_temporary_name(name: str) -> bool:
-    """Whether ``name`` is a hidden temporary file that an interrupted write leaves beside its target:
-    ``.NAME.XXXXXXXX.tmp`` (:func:`replace_file`, the one writer) or ``.tmp-...`` (what the caches of versions
-    before 2026-12 wrote by hand)."""
-    return name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))
+    """Whether ``name`` is a temporary file that an interrupted write leaves beside its target:
+    ``.NAME.XXXXXXXX.tmp`` (:func:`replace_file`, the one writer), ``.tmp-...`` (what the caches of versions
+    before 2026-12 wrote by hand) or ``__jinja2_....tmp`` (Jinja's bytecode cache, :data:`JINJA_TEMPORARY_PREFIX`)."""
+    return (name.startswith(".tmp-") or (name.startswith(".") and name.endswith(".tmp"))
+            or (name.startswith(JINJA_TEMPORARY_PREFIX) and name.endswith(".tmp")))
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files (:func:`is_temporary_name`) that killed writes left in ``folder``, a folder
+    of the tool's, more than :data:`LEFTOVER_SECONDS` ago (a younger one may be another process's write under
+    way); returns those removed. Best effort: a leftover that cannot be removed stays."""
+    return _remove_old(folder, is_temporary_name)
 
 
 def _remove_leftovers(target: Path, *, whole_folder: bool = False) -> None:
     """Remove the temporary files that killed writes of ``target`` (``whole_folder``: of any file of its
-    folder, :func:`is_temporary_name`) left beside it (hidden, but a ``git add -A`` or a file manager showing
+    folder, :func:`remove_leftovers`) left beside it (hidden, but a ``git add -A`` or a file manager showing
     hidden files would find them). Best effort: a leftover that cannot be removed stays, and the write that
     succeeded is not failed for it."""
+    if whole_folder:
+        remove_leftovers(target.parent)
+        return
     prefix = f".{_temporary_stem(target)}."
     length = len(prefix) + _TEMPORARY_EXTRA - 2  # the prefix holds the two dots already
+    _remove_old(target.parent, lambda name: name.startswith(prefix) and name.endswith(".tmp") and len(name) == length)
+
+
+def _remove_old(folder: Path, leftover: Callable[[str], bool]) -> list[Path]:
+    """Remove the files of ``folder`` whose name is a ``leftover`` and that are older than the cutoff."""
     cutoff = time.time() - LEFTOVER_SECONDS
-    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            if whole_folder:
-                if not is_temporary_name(entry.name):
-                    continue
-            elif not (entry.name.startswith(prefix) and entry.name.endswith(".tmp") and len(entry.name) == length):
+            if not leftover(entry.name):
                 continue
             with contextlib.suppress(OSError):
                 if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                     os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 def _name_the_file(error: BaseException, target: Path, temporary: str | None) -> None:
@@ -390,6 +411,7 @@ def _current_umask() -> int:
 UMASK = _current_umask()  # read once, at import: os.umask cannot be read without setting it
 
 
-__all__ = ["LEFTOVER_SECONDS", "OfficeLock", "RefusedFile", "UMASK", "check_regular", "environment_errors",
-           "environment_problem", "is_temporary_name", "name_text", "office_lock", "open_in_office", "read_limited",
-           "read_prefix", "real_path", "replace_file", "replace_files"]
+__all__ = ["JINJA_TEMPORARY_PREFIX", "LEFTOVER_SECONDS", "OfficeLock", "RefusedFile", "UMASK", "check_regular",
+           "environment_errors", "environment_problem", "is_temporary_name", "name_text", "office_lock",
+           "open_in_office", "read_limited", "read_prefix", "real_path", "remove_leftovers", "replace_file",
+           "replace_files"]

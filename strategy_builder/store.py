@@ -20,7 +20,7 @@ from pathlib import Path
 import filelock
 
 from strategy_builder.errors import EnvironmentProblem
-from strategy_builder.files import UMASK, environment_errors, environment_problem, is_temporary_name
+from strategy_builder.files import UMASK, environment_errors, environment_problem, is_temporary_name, remove_leftovers
 from strategy_builder.layout import DRAFTS_DIR, ProjectLayout
 from strategy_builder.models.manifest import Manifest
 
@@ -111,8 +111,11 @@ class DraftStore:
     # ------------------------------------------------------------------ staging
 
     def clean_leftovers(self) -> list[Path]:
-        """Remove staging folders and temporary files left by interrupted builds (call under the lock)."""
-        removed = []
+        """Remove staging folders and temporary files left by interrupted builds (call under the lock), and the
+        temporaries a killed build left in the compiled templates' cache (Jinja's bytecode cache writes its
+        own, and an entry once written is never written again): an hour old, as the template is compiled
+        before the lock is taken, so a younger one may be another build's write under way."""
+        removed = remove_leftovers(self.layout.template_cache_dir)
         for folder in (self.folder, self.layout.preview_dir):
             if not folder.is_dir():
                 continue

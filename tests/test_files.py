@@ -286,6 +286,25 @@ def test_a_write_into_a_folder_of_the_tools_removes_the_leftovers_of_every_file_
     assert not any(path.exists() for path in stale) and all(path.exists() for path in kept)
 
 
+def test_jinjas_bytecode_temporaries_are_leftovers_too(tmp_path: Path) -> None:
+    """Jinja's bytecode cache writes through temporaries of its own (``__jinja2_KEY.cacheXXXXXXXX.tmp``):
+    recognised as leftovers, and removed from a folder of the tool's once an hour old, with the one writer's."""
+    from strategy_builder.files import is_temporary_name, remove_leftovers
+
+    assert is_temporary_name("__jinja2_0b5e9f0c.cachek9ya4l5p.tmp") and is_temporary_name(".AM.docx.k9ya4l5p.tmp")
+    assert not is_temporary_name("__jinja2_0b5e9f0c.cache") and not is_temporary_name("notes.tmp")
+    stale = [tmp_path / "__jinja2_0b5e9f0c.cachek9ya4l5p.tmp", tmp_path / ".abc.v3.compiled.json.q1w2e3r4.tmp"]
+    kept = [tmp_path / "__jinja2_1c6f0a1d.cachez8x7c6v5.tmp", tmp_path / "__jinja2_0b5e9f0c.cache", tmp_path / "x.tmp"]
+    for path in (*stale, *kept):
+        path.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    for old in (*stale, *kept[1:]):
+        os.utime(old, (hours_ago, hours_ago))
+    assert sorted(remove_leftovers(tmp_path)) == sorted(stale)
+    assert not any(path.exists() for path in stale) and all(path.exists() for path in kept)
+    assert remove_leftovers(tmp_path / "absent") == []
+
+
 def test_an_interruption_at_any_step_leaves_the_old_file_or_the_new_one_and_no_temporary(tmp_path: Path) -> None:
     # Ctrl-C can arrive between any two steps of a write (a watcher stopped in the middle of a rebuild): at
     # every line that files.py runs while replacing two files, a KeyboardInterrupt is raised in turn.

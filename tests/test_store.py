@@ -45,6 +45,27 @@ def test_leftovers_of_interrupted_builds_are_removed_and_reported(project: Path)
     assert result.draft == 1
 
 
+def test_a_killed_builds_temporaries_in_the_template_cache_are_removed_once_an_hour_old(project: Path) -> None:
+    """Jinja's bytecode cache writes each compiled part through a temporary of its own; a build killed while
+    writing one leaves it, and the entry is never written again. The next build removes those an hour old
+    (younger ones may be another build's write under way) and reports them; the cache's entries stay."""
+    import time
+
+    build(project, BuildOptions(preview=True, jobs=1))
+    cache = project / "build" / ".cache" / "templates"
+    entries = sorted(cache.iterdir())
+    assert any(p.name.startswith("__jinja2_") and p.name.endswith(".cache") for p in entries)
+    stale = cache / "__jinja2_0b5e9f0c4d2a7e1f8c3b6a9d0e2f4a6c8b1d3e5f.cachek9ya4l5p.tmp"  # as Jinja names it
+    young = cache / "__jinja2_1c6f0a1d5e3b8f2a9d4c7b0e1f3a5b7d9c2e4f6a.cacheq1w2e3r4.tmp"
+    for path in (stale, young):
+        path.write_bytes(b"half-written bytecode")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    result = build(project, BuildOptions(preview=True, jobs=1))
+    assert result.cleaned == [stale] and not stale.exists() and young.exists()
+    assert all(p.exists() for p in entries)
+
+
 def test_a_number_is_never_given_twice(project: Path) -> None:
     """A folder without a manifest (a draft being written by hand, or damaged) keeps its number."""
     incomplete = project / "build" / "drafts" / "007"
