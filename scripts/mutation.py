@@ -75,6 +75,8 @@ MODULES: dict[str, list[str]] = {
                                            "tests/review/register/test_rows.py::test_every_column_of_a_row_comes_"
                                            "from_its_item_its_section_and_its_file"],
     "strategy_builder/ooxml/package.py": ["tests/ooxml/test_package.py", "tests/ooxml/test_parsing_and_bookmarks.py"],
+    "strategy_builder/ooxml/zip_archive.py": ["tests/ooxml/test_zip_archive.py", "tests/ooxml/test_package.py",
+                                              "tests/ooxml/test_parsing_and_bookmarks.py"],
     "strategy_builder/limits.py": ["tests/test_limits.py"],
     "strategy_builder/files.py": ["tests/test_files.py"],
     "strategy_builder/ooxml/parser.py": ["tests/ooxml/test_parsing_and_bookmarks.py",

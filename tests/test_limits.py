@@ -24,7 +24,8 @@ from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.inputs.loading import load_project
 from strategy_builder.inputs.yamlsource import read_yaml
 from strategy_builder.models.manifest import Manifest, ManifestPartner, ManifestSection
-from strategy_builder.ooxml.package import DocxPackage, copy_compressed
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.zip_archive import copy_compressed
 from strategy_builder.render.sandbox import BoundedSandbox, SandboxLimitError, render_bounded
 from strategy_builder.review.register import RegisterRefused, RegisterRow, update_register
 from strategy_builder.review.returns import ManifestIndex, read_return

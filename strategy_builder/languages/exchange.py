@@ -315,7 +315,7 @@ def _from_xliff(data: bytes, name: str) -> tuple[str, list[ImportedUnit], int]:
 def _from_xlsx(data: bytes, name: str) -> tuple[str, list[ImportedUnit], int]:
     from openpyxl import load_workbook
 
-    from strategy_builder.ooxml.package import open_zip
+    from strategy_builder.ooxml.zip_archive import open_zip
 
     try:  # what is no zip at all (a password-protected workbook, an old .xls) is said as for every Office file
         open_zip(data, name, "workbook (.xlsx)").close()

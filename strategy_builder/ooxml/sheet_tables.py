@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from strategy_builder.ooxml.spreadsheet import column_index, column_letters
+from strategy_builder.ooxml.sheet_cells import column_index, column_letters
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _TABLE = re.compile(rb"<(" + _PREFIX + rb")table\b[^>]*>")

@@ -21,7 +21,8 @@ from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.files import name_text
 from strategy_builder.layout import DRAFTS_DIR, MANIFEST_FILE, OVERVIEW_DIR, ProjectLayout, manifest_or_problem
 from strategy_builder.models.manifest import Manifest
-from strategy_builder.ooxml.package import RETURN_LIMITS, DocxPackage, ZipLimits
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.zip_archive import RETURN_LIMITS, ZipLimits
 from strategy_builder.ooxml.annotations import Annotations, read_annotations
 from strategy_builder.ooxml.bookmarks import FoundSection
 from strategy_builder.ooxml.stamps import CONSOLIDATION_AUTHOR, Consolidation, read_consolidation

@@ -10,7 +10,8 @@ from strategy_builder.ooxml import headings
 from strategy_builder.ooxml.blocks import Paragraph, read_blocks
 from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.namespaces import W
-from strategy_builder.ooxml.package import DocxPackage, ZipLimits
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.zip_archive import ZipLimits
 from strategy_builder.ooxml.parser import parse_xml
 from strategy_builder.ooxml.stories import Locator, document_stories
 

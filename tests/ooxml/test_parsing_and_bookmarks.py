@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.package import DocxPackage, ZipLimits, write_zip
+from strategy_builder.ooxml.package import DocxPackage, write_zip
+from strategy_builder.ooxml.zip_archive import ZipLimits
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, find_sections
 from strategy_builder.ooxml.markers import begin_marker, bookmark_name, end_marker

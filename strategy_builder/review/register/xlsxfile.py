@@ -1,4 +1,6 @@
-""".xlsx registers: updated in place through :mod:`strategy_builder.ooxml.spreadsheet`, created with openpyxl.
+""".xlsx registers: updated in place through :mod:`strategy_builder.ooxml.workbook` (its sheet read by
+:mod:`~strategy_builder.ooxml.worksheet`, written by :mod:`~strategy_builder.ooxml.sheet_edits`), created with
+openpyxl.
 
 The register is the sheet named "Register" (any case), or the first sheet. Its header is the first row
 with content; every later row is a record. Every other sheet, row, cell, style, filter, width, comment,
@@ -15,7 +17,10 @@ from typing import IO
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.sheet_tables import SheetTable, grown_table, read_table
-from strategy_builder.ooxml.spreadsheet import MergedRange, NewCell, SheetEdit, SheetRow, Workbook, column_letters
+from strategy_builder.ooxml.sheet_cells import NewCell, column_letters
+from strategy_builder.ooxml.sheet_edits import SheetEdit, edited_sheet
+from strategy_builder.ooxml.workbook import Workbook
+from strategy_builder.ooxml.worksheet import MergedRange, Sheet, SheetRow
 from strategy_builder.ooxml.workbook_look import bold_font, fit_rows, print_setup, reproducible_xlsx
 from strategy_builder.review.register.columns import (
     COLUMNS, DISPOSITION_COLUMN, DISPOSITIONS, ID_COLUMN, Column, RegisterRow, column_for_header, iso_date,
@@ -135,7 +140,7 @@ class XlsxRegister:
         try:
             self.workbook = Workbook(data, source)
             self.sheet_name, part = self.workbook.sheet_part(SHEET_NAME)
-            self.sheet = self.workbook.sheet(part)
+            self.sheet = Sheet(self.workbook, part)
         except UntrustedDocumentError as error:
             raise RegisterRefused(f"{source}: the register cannot be read: {error.reason}",
                                   hint=error.hint or "open and save it again in Excel or LibreOffice; it was left "
@@ -329,7 +334,7 @@ class XlsxRegister:
         for row in plan.appended:
             edit.appended.append({index: _new_cell(column, text, self.row_styles.get(index), dates)
                                   for index, (column, text) in plan.cells_of(row).items() if text != ""})
-        replaced = {self.sheet.part: self.sheet.edited(edit, self.last_content_row)}
+        replaced = {self.sheet.part: edited_sheet(self.sheet, edit, self.last_content_row)}
         replaced.update({part: iter((data,)) for part, data in self._tables.items()})
         self.workbook.write(target, replaced)
 

@@ -1,6 +1,7 @@
-"""ooxml/spreadsheet.py: an .xlsx written by openpyxl (as a team's register would be) read row by row and edited
-in place: untouched rows and every other member stay byte for byte, formulas are never written, new rows and
-the auto-filter extend, and what openpyxl reads back is what was asked for."""
+"""The .xlsx of a register, written by openpyxl (as a team's register would be), opened (ooxml/workbook.py), its
+sheet read row by row (ooxml/worksheet.py) with cells addressed and read (ooxml/sheet_cells.py), and edited in
+place (ooxml/sheet_edits.py): untouched rows and every other member stay byte for byte, formulas are never
+written, new rows and the auto-filter extend, and what openpyxl reads back is what was asked for."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.spreadsheet import (
-    MergedRange, NewCell, SheetEdit, SpreadsheetRefused, Workbook, column_index, column_letters,
-)
+from strategy_builder.ooxml.sheet_cells import NewCell, column_index, column_letters
+from strategy_builder.ooxml.sheet_edits import SheetEdit, edited_sheet
+from strategy_builder.ooxml.workbook import SpreadsheetRefused, Workbook
+from strategy_builder.ooxml.worksheet import MergedRange, Sheet
 
 
 @given(st.integers(min_value=0, max_value=16_383))
@@ -50,7 +52,7 @@ def test_rows_are_read_with_their_text_and_formulas_marked() -> None:
     name, part = workbook.sheet_part("register")
     assert name == "Register"
     assert workbook.sheet_part("absent")[0] == "Notes"  # no such sheet: the first one
-    rows = list(workbook.sheet(part).rows())
+    rows = list(Sheet(workbook, part).rows())
     assert [row.number for row in rows] == [1, 2, 3, 4]
     assert [cell.text for cell in rows[1].cells] == ["r1", "Figures need a source.", "open", "1"]
     formula = rows[3].cell(3)
@@ -62,12 +64,12 @@ def test_an_edit_changes_only_the_named_cells_and_appends_rows() -> None:
     data = _register()
     workbook = Workbook(data, "register.xlsx")
     _, part = workbook.sheet_part("Register")
-    sheet = workbook.sheet(part)
+    sheet = Sheet(workbook, part)
     rows = list(sheet.rows())
     edit = SheetEdit(cells={1: {2: NewCell("rejected")}, 3: {3: NewCell("5", number=True)}},
                      appended=[{0: NewCell("r3"), 1: NewCell("=HYPERLINK(\"x\")"), 3: NewCell("3", number=True)}])
     target = io.BytesIO()
-    workbook.write(target, {part: sheet.edited(edit, last_content_row=rows[-1].number)})
+    workbook.write(target, {part: edited_sheet(sheet, edit, last_content_row=rows[-1].number)})
     edited = openpyxl.load_workbook(io.BytesIO(target.getvalue()))
     register = edited["Register"]
     assert [[c.value for c in row] for row in register.iter_rows()] == [
@@ -105,7 +107,7 @@ def test_the_merged_cells_of_a_sheet_are_read_after_its_cell_data() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     workbook = Workbook(buffer.getvalue(), "register.xlsx")
-    across, down = sorted(workbook.sheet(workbook.sheet_part("Register")[1]).merged_ranges(), key=lambda m: m.ref)
+    across, down = sorted(Sheet(workbook, workbook.sheet_part("Register")[1]).merged_ranges(), key=lambda m: m.ref)
     assert (across, down) == (MergedRange("B5:D5", 1, 5, 3, 5), MergedRange("C2:C3", 2, 2, 2, 3))
     assert down.covers(2, 3) and not down.covers(2, 4) and across.covers(3, 5) and not across.covers(0, 5)
-    assert workbook.sheet(workbook.sheet_part("Notes")[1]).merged_ranges() == []
+    assert Sheet(workbook, workbook.sheet_part("Notes")[1]).merged_ranges() == []
