@@ -66,7 +66,12 @@ every :class:`~strategy_builder.errors.Finding`; a problem outside them raises
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# typing.TYPE_CHECKING without importing typing: this module is imported by the warm start's client before
+# every command, where typing alone took 3.5 ms (type checkers read any TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
