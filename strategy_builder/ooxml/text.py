@@ -167,14 +167,14 @@ def visible_text(root: etree._Element) -> str:
 
 def style_id(paragraph: etree._Element) -> str:
     """The paragraph's style id, or ``""``."""
-    return paragraph_style(paragraph.find(PPR))
+    return paragraph_style(next(paragraph.iterchildren(PPR), None))
 
 
 def paragraph_style(properties: etree._Element | None) -> str:
     """The style id of a paragraph's ``w:pPr`` (``None``: it has none), or ``""``."""
     if properties is None:
         return ""
-    style = properties.find(PSTYLE)
+    style = next(properties.iterchildren(PSTYLE), None)  # not find: ElementPath costs more than the lookup
     return style.get(VAL, "") if style is not None else ""
 
 
