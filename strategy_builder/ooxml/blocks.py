@@ -17,7 +17,7 @@ from strategy_builder.ooxml.headings import HeadingStyles
 from strategy_builder.ooxml.namespaces import (
     ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, PPR, SDT, SDT_CONTENT, TBL, TC, TR, P,
 )
-from strategy_builder.ooxml.text import masked_text, paragraph_style, paragraph_text
+from strategy_builder.ooxml.text import paragraph_style, paragraph_text, text_and_masked_text
 
 if TYPE_CHECKING:
     from strategy_builder.ooxml.objects import InlineObject
@@ -135,11 +135,12 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
             # iterchildren, not find: find goes through ElementPath, at twice the cost for one tag.
             properties = next(child.iterchildren(PPR), None)
             style = paragraph_style(properties) if properties is not None else ""
-            text = paragraph_text(child)
             masked = None
             if fields and next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
-                masked = masked_text(child)
+                text, masked = text_and_masked_text(child)  # the atoms read once for both
                 masked = masked if masked != text else None
+            else:
+                text = paragraph_text(child)
             found = inline(child) if inline is not None else ()
             if loose:
                 found, loose = tuple(loose) + found, []

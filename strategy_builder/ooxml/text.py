@@ -126,6 +126,14 @@ def masked_text(paragraph: etree._Element) -> str:
     return "".join("#" if atom.computed else atom.text for atom in paragraph_atoms(paragraph))
 
 
+def text_and_masked_text(paragraph: etree._Element) -> tuple[str, str]:
+    """:func:`paragraph_text` and :func:`masked_text` of a paragraph with fields, from one reading of its atoms
+    (a paragraph with a field is read through its atoms for both)."""
+    atoms = paragraph_atoms(paragraph)
+    pieces = [atom.text for atom in atoms]
+    return "".join(pieces), "".join("#" if atom.computed else piece for atom, piece in zip(atoms, pieces, strict=True))
+
+
 _SLOW = frozenset({FLD_CHAR, P, DEL, MOVE_FROM, SYM, PTAB})
 _MARKS = {TAB: "\t", NO_BREAK_HYPHEN: "-", BR: "\n", CR: "\n"}
 

@@ -16,7 +16,7 @@ from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.objects import Equation, Opaque, Picture
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.parser import parse_xml
-from strategy_builder.ooxml.text import masked_text, paragraph_text
+from strategy_builder.ooxml.text import masked_text, paragraph_text, text_and_masked_text
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
@@ -40,6 +40,8 @@ def test_results_of_fields_computed_on_display_are_masked_and_others_kept() -> N
     assert masked_text(reference) == paragraph_text(reference) == "Annex A", "a cross-reference is text"
     simple = _paragraph('<w:fldSimple w:instr=" PAGE "><w:r><w:t>3</w:t></w:r></w:fldSimple>')
     assert masked_text(simple) == "#"
+    for paragraph in (page, reference, simple):  # what the reader takes from one reading of the atoms
+        assert text_and_masked_text(paragraph) == (paragraph_text(paragraph), masked_text(paragraph))
 
 
 def test_symbols_and_positional_tabs_are_text() -> None:
