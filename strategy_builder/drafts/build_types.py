@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Literal
 
 from strategy_builder.errors import Findings
 from strategy_builder.languages.records import FRONT_MATTER_SUFFIX
-from strategy_builder.models.manifest import ManifestLanguageDocument, ManifestLayout
+from strategy_builder.models.manifest import Manifest, ManifestLanguageDocument, ManifestLayout
 from strategy_builder.ooxml.markers import strip_pending
+from strategy_builder.ooxml.text_patch import MainPartMemo
 
 if TYPE_CHECKING:
     from strategy_builder.drafts.planning import Planned
@@ -40,6 +41,24 @@ class BuildOptions:
     allow_untranslated: bool | None = None
     """Circulate language versions whose translations are missing or stale, printing the source text marked
     "translation pending"; ``None``: as ``build.allow_untranslated``."""
+
+
+@dataclass(slots=True)
+class RebuildMemory:
+    """What a long-lived process that builds the same preview again and again (``build --preview --watch``)
+    keeps from one build to the next; every file is the same bytes as without it.
+
+    ``documents``: per document name (``AM``, ``ru/AM``), what finishing its main part made last time (the
+    next one whose wording alone changed is patched, see :mod:`strategy_builder.ooxml.text_patch`);
+    ``manifest``: the preview's manifest as last written, with the stamp (modification time, size, inode)
+    its file had then: while the file has that stamp, it is what reading the file would give."""
+
+    documents: dict[str, MainPartMemo] = field(default_factory=dict)
+    manifest: tuple[tuple[int, int, int], Manifest] | None = None
+
+    def document(self, name: str) -> MainPartMemo:
+        """The memo of document ``name`` (an empty one the first time)."""
+        return self.documents.setdefault(name, MainPartMemo())
 
 
 @dataclass(frozen=True, slots=True)

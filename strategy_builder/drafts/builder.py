@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from strategy_builder import cldr
-from strategy_builder.drafts.build_types import BuildOptions, BuildResult, Progress
+from strategy_builder.drafts.build_types import BuildOptions, BuildResult, Progress, RebuildMemory
 from strategy_builder.drafts.new_draft import write_draft
 from strategy_builder.drafts.preview import write_preview
 from strategy_builder.store import DraftStore
@@ -27,7 +27,7 @@ from strategy_builder.layout import ProjectLayout, require_project
 from strategy_builder.models.project import Project
 from strategy_builder.render.engine import CompiledTemplate, read_template_bytes
 
-__all__ = ["BuildOptions", "BuildResult", "Progress", "build", "build_project"]
+__all__ = ["BuildOptions", "BuildResult", "Progress", "RebuildMemory", "build", "build_project"]
 """The options, result and progress callback are defined in ``build_types`` and importable from here too."""
 
 
@@ -76,8 +76,12 @@ _COMPILED: dict[tuple[Path, str], CompiledTemplate] = {}
 """The template compiled last, by path and content (rendering never changes a compiled template)."""
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None, *,
+          memory: RebuildMemory | None = None) -> BuildResult:
     """Validate, then write a new draft ``build/drafts/NNN`` (or update ``build/preview``).
+
+    ``memory``: what the last preview build of a long-lived process kept (the watcher's), reused where it
+    provably gives the same files; see :class:`RebuildMemory`.
 
     Raises :class:`InputProblems` for invalid inputs, :class:`TemplateProblem` for a template that cannot
     render, :class:`EnvironmentProblem` when another build holds the lock too long.
@@ -89,7 +93,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # The cache writes what this run learnt about the inputs on a thread of its own, while the build goes on.
     with InputCache(ProjectLayout.of(root).input_cache_dir, background=True) as cache:
         project, warnings = _load(root, options, cache)
-        result = build_project(project, options, notify, before_fork=cache.close)
+        result = build_project(project, options, notify, before_fork=cache.close, memory=memory)
     if result.kind == "draft":
         _refresh_register(project, result, notify)
     warnings.extend(result.warnings)
@@ -126,11 +130,12 @@ def _refresh_register(project: Project, result: BuildResult, notify: Progress) -
 
 
 def build_project(project: Project, options: BuildOptions = BuildOptions(),
-                  progress: Progress | None = None, *, before_fork: Callable[[], None] | None = None
-                  ) -> BuildResult:
+                  progress: Progress | None = None, *, before_fork: Callable[[], None] | None = None,
+                  memory: RebuildMemory | None = None) -> BuildResult:
     """Build an already validated project (the stage after loading; benchmarks call it directly).
 
-    ``before_fork`` runs before worker processes are forked, if they are (see :class:`WorkerPool`)."""
+    ``before_fork`` runs before worker processes are forked, if they are (see :class:`WorkerPool`);
+    ``memory`` is used by a preview (see :func:`build`)."""
     started = time.perf_counter()
     notify = progress or (lambda message, done, total: None)
     notify("compiling template", 0, 0)
@@ -147,7 +152,8 @@ def build_project(project: Project, options: BuildOptions = BuildOptions(),
         latest = store.layout.latest()
         previous_number, previous = (latest if latest else (None, None))
         if options.preview:
-            result = write_preview(project, template, store, options, previous_number, previous, workers, notify)
+            result = write_preview(project, template, store, options, previous_number, previous, workers, notify,
+                                   memory)
         else:
             result = write_draft(project, template, store, options, previous_number, previous, workers, notify)
         cldr.save_cache()

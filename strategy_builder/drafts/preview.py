@@ -8,6 +8,7 @@ must be those the preview was made with, otherwise every document is rendered ag
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from strategy_builder import __version__
@@ -22,6 +23,7 @@ from strategy_builder.models.translations import STRATEGY_SUBJECT
 from strategy_builder.ooxml.language import default_language
 
 if TYPE_CHECKING:
+    from strategy_builder.drafts.build_types import RebuildMemory
     from strategy_builder.store import DraftStore
     from strategy_builder.drafts.worker_pool import WorkerPool
     from strategy_builder.models.manifest import Manifest
@@ -31,13 +33,14 @@ if TYPE_CHECKING:
 
 def write_preview(project: Project, template: CompiledTemplate, store: DraftStore, options: BuildOptions,
                   previous_number: int | None, previous: Manifest | None, workers: WorkerPool,
-                  notify: Progress) -> BuildResult:
+                  notify: Progress, memory: RebuildMemory | None = None) -> BuildResult:
     """Bring ``build/preview`` up to date (the module's docstring says what is rendered again) and return
-    what it holds for the selected partners."""
+    what it holds for the selected partners. ``memory``: what the last preview build of a long-lived
+    process kept (the manifest it wrote, its documents' finished parts), see :class:`RebuildMemory`."""
     folder = store.layout.preview_dir
     with environment_errors(folder, "create the preview folder"):
         folder.mkdir(parents=True, exist_ok=True)
-    existing = read_manifest(folder)
+    existing = _remembered_manifest(folder, memory)
     reusable = existing if existing is not None and existing.template_sha256 == template.sha256 \
         and existing.strategy_sha256 == project.strategy_document.sha256 \
         and existing.tool_version == __version__ and existing.previous_draft == previous_number else None
@@ -85,7 +88,8 @@ def write_preview(project: Project, template: CompiledTemplate, store: DraftStor
                 versions.setdefault((document.language, document.code), document)
     with environment_errors(folder, "write the preview to"):
         rendered = render_planned(project, template, to_render, workers,
-                                  lambda name, data: write_atomic(folder / name, data, durable=False), notify)
+                                  lambda name, data: write_atomic(folder / name, data, durable=False), notify,
+                                  memory)
     sources_rendered, versions_rendered = split_entries(rendered, to_render)
     for entry in sources_rendered:
         manifest_partners[entry.code] = entry
@@ -99,9 +103,30 @@ def write_preview(project: Project, template: CompiledTemplate, store: DraftStor
     manifest = new_manifest(project, template, None, previous_number if previous else None,
                             list(manifest_partners.values()), language_versions=list(versions.values()))
     with environment_errors(folder / MANIFEST_FILE, "write the preview's manifest"):
+        if memory is not None:
+            memory.manifest = None  # until the file and what it holds are known again
         write_atomic(folder / MANIFEST_FILE, manifest_json(manifest), durable=False)
+        if memory is not None:
+            stamp = _stamp(folder / MANIFEST_FILE)
+            memory.manifest = (stamp, manifest) if stamp is not None else None
     fresh = {d.file for d in versions_rendered}
     return BuildResult("preview", folder, None, previous_number,
                        [outcomes[c] for c in sorted(outcomes)]
                        + version_outcomes(sorted(selected_versions, key=lambda d: (d.language, d.code)), folder,
                                           to_render, fresh))
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
+
+
+def _remembered_manifest(folder: Path, memory: RebuildMemory | None) -> Manifest | None:
+    """The preview's manifest: as ``memory`` holds it while the file is the one it wrote (same modification
+    time, size and inode: a manifest written since, by another build, is read), otherwise read."""
+    if memory is not None and memory.manifest is not None and memory.manifest[0] == _stamp(folder / MANIFEST_FILE):
+        return memory.manifest[1]
+    return read_manifest(folder)

@@ -16,7 +16,7 @@ from strategy_builder.models.provenance import values_json
 from strategy_builder.render.assembly import DocumentAssemblyError
 
 if TYPE_CHECKING:
-    from strategy_builder.drafts.build_types import Progress
+    from strategy_builder.drafts.build_types import Progress, RebuildMemory
     from strategy_builder.drafts.planning import Planned
     from strategy_builder.models.manifest import ManifestPartner
     from strategy_builder.models.project import Project
@@ -24,13 +24,16 @@ if TYPE_CHECKING:
 
 
 def render_planned(project: Project, template: CompiledTemplate, planned: list[Planned], workers: WorkerPool,
-                   write: Callable[[str, bytes], object], notify: Progress) -> list[ManifestPartner]:
+                   write: Callable[[str, bytes], object], notify: Progress,
+                   memory: RebuildMemory | None = None) -> list[ManifestPartner]:
     """Render the planned partners, hand each document to ``write`` as it is done, and return their
-    manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part."""
+    manifest entries; a template failure becomes a :class:`TemplateProblem` naming partner and part.
+    ``memory``: what the last build of these documents made (a watcher's), see :class:`RebuildMemory`."""
     entries = []
     notify("rendering", 0, len(planned))
+    memos = [memory.document(p.name) for p in planned] if memory is not None else None
     try:
-        documents = render_all(template, [p.job for p in planned], workers)
+        documents = render_all(template, [p.job for p in planned], workers, memos=memos)
         # One document per planned job, in order.
         for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
             write(plan.file, document.data)

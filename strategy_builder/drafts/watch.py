@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strategy_builder.drafts.builder import BuildOptions, BuildResult, build
+from strategy_builder.drafts.builder import BuildOptions, BuildResult, RebuildMemory, build
 from strategy_builder.errors import StrategyBuilderError
 from strategy_builder.layout import ProjectLayout, require_project
 
@@ -204,9 +204,9 @@ class _Interruption:
 
 
 def _rebuild(root: Path, options: BuildOptions, changed: tuple[str, ...], seen: float,
-             interruption: _Interruption) -> WatchEvent:
+             interruption: _Interruption, memory: RebuildMemory) -> WatchEvent:
     try:
-        result = build(root, options)
+        result = build(root, options, memory=memory)
     except Exception as error:
         if interruption.requested:  # what the interrupted library made of the KeyboardInterrupt
             raise KeyboardInterrupt from error
@@ -237,16 +237,18 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
     files = _Files(layout, options)
     known = files.stamps()  # before the first build: a save during it is seen afterwards
     wakeup = _Wakeup()
+    memory = RebuildMemory()  # what one rebuild leaves for the next (the same files as without it)
     try:
         wakeup.watch(_folders(layout, known))
-        report(_rebuild(root, options, (), time.perf_counter(), interruption))
+        report(_rebuild(root, options, (), time.perf_counter(), interruption, memory))
         while not stop():
             complete = wakeup.wait(interval)
             current = files.stamps()
             if current == known:
                 continue
             seen = time.perf_counter()
-            known = _next(root, options, selected, layout, known, current, complete, seen, interruption, report)
+            known = _next(root, options, selected, layout, known, current, complete, seen, interruption, report,
+                          memory)
             wakeup.watch(_folders(layout, known))
     finally:
         wakeup.close()
@@ -260,7 +262,8 @@ def _folders(layout: ProjectLayout, stamps: dict[Path, Stamp | None]) -> set[Pat
 
 def _next(root: Path, options: BuildOptions, selected: set[str], layout: ProjectLayout,
           known: dict[Path, Stamp | None], current: dict[Path, Stamp | None], complete: set[Path], seen: float,
-          interruption: _Interruption, report: Callable[[WatchEvent], None]) -> dict[Path, Stamp | None]:
+          interruption: _Interruption, report: Callable[[WatchEvent], None], memory: RebuildMemory
+          ) -> dict[Path, Stamp | None]:
     """Rebuild what the change from ``known`` to ``current`` concerns; the stamps to compare the next poll with.
     A file in ``complete`` (reported written and closed) is taken as it is, any other changed file once settled."""
     changed = sorted(path for path in {*known, *current} if known.get(path) != current.get(path))
@@ -276,10 +279,11 @@ def _next(root: Path, options: BuildOptions, selected: set[str], layout: Project
     if shared or not codes:
         # strategy.yaml (or its translation), the template, or a file removed: every selected partner again.
         report(_rebuild(root, dataclasses.replace(options, partners=frozenset(selected)), names, seen,
-                        interruption))
+                        interruption, memory))
     elif not selected or codes & selected:  # (a partner outside --partner is not rebuilt)
         codes = codes & selected if selected else codes
-        report(_rebuild(root, dataclasses.replace(options, partners=frozenset(codes)), names, seen, interruption))
+        report(_rebuild(root, dataclasses.replace(options, partners=frozenset(codes)), names, seen, interruption,
+                        memory))
     return current
 
 def _partner_of(path: Path, layout: ProjectLayout) -> str | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from strategy_builder.models.provenance import ValueTable
 from strategy_builder.render.assembly import DocumentStamp, RenderedDocument, render_document
 from strategy_builder.render.engine import CompiledTemplate
+from strategy_builder.ooxml.rendered import MainPartMemo
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,10 @@ class RenderJob:
 _TEMPLATE: CompiledTemplate | None = None
 
 
-def _render(job: RenderJob) -> RenderedDocument:
+def _render(job: RenderJob, memo: MainPartMemo | None = None) -> RenderedDocument:
     assert _TEMPLATE is not None
-    return render_document(_TEMPLATE, job.context, job.stamp, job.expected_sections, circulated=job.circulated)
+    return render_document(_TEMPLATE, job.context, job.stamp, job.expected_sections, circulated=job.circulated,
+                           memo=memo)
 
 
 def default_jobs() -> int:
@@ -74,20 +76,24 @@ def _start_worker(parent: int) -> None:
 
 
 def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPool,
-               on_done: Callable[[RenderedDocument], None] | None = None) -> Iterator[RenderedDocument]:
+               on_done: Callable[[RenderedDocument], None] | None = None,
+               memos: Sequence[MainPartMemo | None] | None = None) -> Iterator[RenderedDocument]:
     """Render ``jobs`` in order, yielding each document as soon as it and its predecessors are done.
 
     With more than one job and process, forked processes inherit the compiled template from this
     process, so nothing is re-read or re-compiled per document. This process is one of the ``processes``:
     it renders the first share of the jobs itself while the forked ones render the rest (one fork fewer,
-    and its documents need not be sent back). Rendering errors propagate unchanged.
+    and its documents need not be sent back). Rendering errors propagate unchanged. ``memos`` (one per job, or
+    none) are used by the jobs this process renders (see :func:`render_document`; forked ones render
+    without).
     """
     global _TEMPLATE
     _TEMPLATE = template
     workers = pool.processes
+    memo_of = memos if memos is not None else [None] * len(jobs)
     if workers <= 1 or len(jobs) <= 1 or not _can_fork():
-        for job in jobs:
-            document = _render(job)
+        for job, memo in zip(jobs, memo_of, strict=True):
+            document = _render(job, memo)
             if on_done:
                 on_done(document)
             yield document
@@ -112,8 +118,8 @@ def render_all(template: CompiledTemplate, jobs: list[RenderJob], pool: WorkerPo
             forked = [executor.submit(_render, job) for job in jobs[own:]]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        for job in jobs[:own]:
-            document = _render(job)
+        for job, memo in zip(jobs[:own], memo_of[:own], strict=True):
+            document = _render(job, memo)
             if on_done:
                 on_done(document)
             yield document

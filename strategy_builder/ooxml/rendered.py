@@ -11,6 +11,7 @@ XML part strictly. Both answer with :class:`DocxContents`, what the build checks
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers,
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
-from strategy_builder.ooxml.namespaces import BODY
+from strategy_builder.ooxml.namespaces import BODY, T
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import (
     break_before_headings, keep_lead_ins_with_next, keep_short_tables_together,
@@ -32,6 +33,7 @@ from strategy_builder.ooxml.properties import (
 )
 from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
 from strategy_builder.ooxml.text import visible_text
+from strategy_builder.ooxml.text_patch import MainPartMemo
 from strategy_builder.ooxml.value_bookmarks import (
     apply_value_markers, has_value_markers, strip_stray_value_markers,
 )
@@ -63,6 +65,19 @@ class DocxContents:
     """The visible text of the main part (``w:t`` only, pieces joined by spaces): for word counts."""
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Same:
+    """A value compared by identity (a memo's template parts: the same store, not an equal one)."""
+
+    value: object
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+
 def _contents(data: bytes, main: str, document: etree._Element, names: dict[str, str]) -> DocxContents:
     return DocxContents(data, main, names, frozenset(bookmark_names(document)), visible_text(document))
 
@@ -71,7 +86,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
                 keep_short_tables: bool = False, keep_lead_ins: bool = False, language: str = "",
-                pending: tuple[str, str] | None = None, breaks_before: frozenset[str] = frozenset()) -> DocxContents:
+                pending: tuple[str, str] | None = None, breaks_before: frozenset[str] = frozenset(),
+                memo: MainPartMemo | None = None) -> DocxContents:
     """The package ``parts`` with the ``rendered`` XML text of some of them, finished (see the module).
 
     ``update_fields``: ask Word to refresh fields on opening (a contents without page numbers needs it);
@@ -80,14 +96,24 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     ``keep_lead_ins``: a paragraph ending in a colon keeps with the list or table it introduces (likewise);
     ``language``: the language tag of a language version (``ru-RU``) for its styles and settings;
     ``pending``: (label, source language tag) for the values printed untranslated (ooxml/language.py);
-    ``breaks_before``: section bookmarks whose headings start a new page (ooxml/pagination.py).
+    ``breaks_before``: section bookmarks whose headings start a new page (ooxml/pagination.py);
+    ``memo``: what the last finish of the same document made, used when only texts changed and updated
+    (:mod:`strategy_builder.ooxml.text_patch`; the result is the same bytes either way).
     Raises :class:`PartProblem` naming the part when rendered XML is not well-formed, when section markers
     do not pair up, when a marker sits outside the main part, or when the picture is not a PNG or JPEG.
     """
     # Media stay in the template's archive (a Parts store): written, still compressed, straight into the zip.
     finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
+    key = (_Same(parts), main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
+    patched = memo.patch(key, rendered[main]) if memo is not None and main in rendered else None
+    names: dict[str, str] = {}
+    if patched is not None and memo is not None:
+        finished.update(memo.extra_parts)
+        names = dict(memo.names)
     roots: dict[str, etree._Element] = {}
     for name, xml in rendered.items():
+        if name == main and patched is not None:
+            continue
         if name != main and has_value_markers(xml):
             xml = strip_value_markers(xml)  # values in headers, footers, notes: no provenance there
         try:
@@ -97,19 +123,23 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
                                     "back; print fewer or shorter values") from error
         except XmlRefused as error:
             raise PartProblem(name, f"rendered XML is broken: {error}") from error
+    texts = list(roots[main].iter(T)) if memo is not None and main in roots else []
+    added: dict[str, bytes] = {}
     if main in roots:
         if picture is not None:
             try:
-                place_picture(finished, main, roots[main], *picture)
+                place_picture(ChainMap(added, finished), main, roots[main], *picture)
             except ValueError as error:
                 raise PartProblem(main, f"the picture: {error}") from error
+            finished.update(added)
         if keep_short_tables:
             keep_short_tables_together(roots[main])
     if pending is not None:
         for root in roots.values():
             mark_pending(root, *pending)
     try:
-        names = apply_section_markers(roots[main]) if main in roots else {}
+        if main in roots:
+            names = apply_section_markers(roots[main])
     except MarkerError as error:
         raise PartProblem(main, f"section markers: {error}") from error
     if main in roots:
@@ -118,16 +148,20 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         if keep_lead_ins and body is not None:
             keep_lead_ins_with_next(body)  # after the markers: a value's text ends where it is printed
         break_before_headings(roots[main], breaks_before)
-    for name, root in roots.items():
+    strays = False
+    for name, root in [*roots.items(), *([(main, patched)] if patched is not None else [])]:
         if name != main and any(OPEN in (t or "") for t in root.itertext()):
             raise PartProblem(name, "section markers are only allowed in the document body")
         data = serialize(root)
         if name == main and _VALUE_BYTES.search(data):  # a marker where no bookmark can go (rare)
             strip_stray_value_markers(root)
             data = serialize(root)
+            strays = True
         if name == main:
             data = renumber_drawing_ids(data)
         finished[name] = data
+    if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
+        memo.remember(key, rendered[main], roots[main], texts, names, added)
     package = DocxPackage(finished, source=f"{stamps.partner or 'document'}.docx")
     write_stamps(package, stamps, names)
     write_core_properties(package, core)
@@ -141,7 +175,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     if update_fields:
         enable_field_update_on_open(package)
     data = write_zip(package.parts, compresslevel=compresslevel)
-    document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
+    document = patched if patched is not None else roots[main] if main in roots \
+        else parse_xml(finished[main], part=main)  # a part without tags
     return _contents(data, main, document, names)
 
 
@@ -161,4 +196,4 @@ def read_docx_contents(data: bytes, source: str) -> DocxContents:
     return _contents(data, main, package.xml(main), read_stamps(package).sections)
 
 
-__all__ = ["DocxContents", "PartProblem", "finish_docx", "read_docx_contents"]
+__all__ = ["DocxContents", "MainPartMemo", "PartProblem", "finish_docx", "read_docx_contents"]

@@ -12,7 +12,9 @@ import jinja2
 
 from strategy_builder.ooxml.markers import strip_value_markers
 from strategy_builder.ooxml.properties import CoreProperties
-from strategy_builder.ooxml.rendered import DocxContents, PartProblem, finish_docx, read_docx_contents
+from strategy_builder.ooxml.rendered import (
+    DocxContents, MainPartMemo, PartProblem, finish_docx, read_docx_contents,
+)
 from strategy_builder.ooxml.drawings import Picture
 from strategy_builder.ooxml.markers import LOGO_MARKER, strip_pending
 from strategy_builder.ooxml.stamps import DraftStamps
@@ -80,7 +82,8 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: DocumentStamp,
-                    expected_sections: list[str], *, circulated: bool = True) -> RenderedDocument:
+                    expected_sections: list[str], *, circulated: bool = True,
+                    memo: MainPartMemo | None = None) -> RenderedDocument:
     """Render, post-process and verify one partner's document.
 
     ``expected_sections`` are the section IDs the document must carry; a template that loses one is an
@@ -89,6 +92,8 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
     when it was compiled, and the sections are checked on the document tree in memory (what
     :func:`verify_document`, reading the file back, would find: tested). A ``circulated`` document (every
     draft) is compressed at zlib's default level, a preview, which never leaves the machine, for speed.
+    ``memo``: what the last assembly of the same document made (a watcher keeps it), see
+    :func:`strategy_builder.ooxml.rendered.finish_docx`.
     """
     partner = stamp.partner
     try:
@@ -115,7 +120,7 @@ def render_document(template: CompiledTemplate, context: dict[str, Any], stamp: 
             compresslevel=6 if circulated else 1, update_fields=stamp.update_fields, keep_short_tables=True,
             keep_lead_ins=True,
             picture=(LOGO_MARKER, Picture(stamp.logo)) if stamp.logo is not None else None,
-            language=stamp.language_tag, pending=stamp.pending, breaks_before=stamp.page_breaks)
+            language=stamp.language_tag, pending=stamp.pending, breaks_before=stamp.page_breaks, memo=memo)
     except PartProblem as problem:
         raise DocumentAssemblyError(partner, problem.part, problem.message) from problem
     return _inspected(partner, contents, expected_sections)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_sample
-from strategy_builder.drafts.builder import BuildOptions
+from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.drafts.watch import WatchEvent, watch_previews
 from strategy_builder.errors import InputProblems
+from strategy_builder.ooxml.text_patch import MainPartMemo
 
 
 def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -51,6 +52,75 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
     assert shared.changed == ("inputs/strategy.yaml",)
     # strategy.yaml changed: every partner but the broken one is rebuilt; the broken one is reported.
     assert isinstance(shared.problem, InputProblems)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+NEW_PRIORITY = """    priorities:
+      - id: added-while-watching
+        title: A priority added while the watcher runs
+        status: proposed
+        rationale: |
+          Added to see the preview rebuilt with one section more.
+"""
+
+
+def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watcher(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                                 monkeypatch) -> None:
+    """Byte for byte, after each kind of save: the watcher keeps what one rebuild made for the next (the
+    preview's manifest, each document's finished main part, patched when only its wording changed), and
+    what it writes is what the same builds write in a process that keeps nothing."""
+    monkeypatch.setenv("STRATEGY_BUILDER_LAYOUT", "off")
+    patched: list[bool] = []
+    patch = MainPartMemo.patch
+
+    def counting_patch(self: MainPartMemo, key: tuple[object, ...], rendered: str) -> object:
+        result = patch(self, key, rendered)
+        patched.append(result is not None)
+        return result
+
+    monkeypatch.setattr(MainPartMemo, "patch", counting_patch)
+    project = copy_sample(tmp_path / "watched")
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = project / "inputs" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    saves = [
+        lambda: edit("partners/AM.yaml", "situation: |\n", "situation: |\n  Saved once.\n\n"),  # a paragraph more
+        lambda: edit("partners/AM.yaml", "Saved once.", "Saved twice, & <more>."),  # a text changed
+        lambda: edit("partners/AM.yaml", "    priorities:\n", NEW_PRIORITY),  # a priority added
+        lambda: edit("partners/AM.yaml", NEW_PRIORITY, "    priorities:\n"),  # and removed
+        lambda: edit("strategy.yaml", "\n", "\n# saved\n"),  # strategy.yaml: every document again
+        lambda: edit("translations/ru/KZ.yaml", "text: Республика Казахстан", "text: Республика Казахстан (1)"),
+        lambda: edit("partners/AM.yaml", "Saved twice, & <more>.", "Saved a third time:"),  # now a lead-in
+        lambda: edit("partners/AM.yaml", "Saved a third time:", "Saved a fourth time:"),
+    ]
+    seen: list[tuple[tuple[str, ...], dict[str, bytes], dict[str, bytes]]] = []
+
+    def report(event: WatchEvent) -> None:
+        assert event.problem is None, event.problem
+        seen.append((event.changed, _files(project / "inputs"), _files(project / "build" / "preview")))
+        if saves:
+            saves.pop(0)()
+
+    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(seen) == 9, interval=0.01)
+    assert [changed for changed, _, _ in seen][1:] == [("inputs/partners/AM.yaml",)] * 4 + [
+        ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 2
+    assert any(patched) and not all(patched)
+
+    reference = copy_sample(tmp_path / "reference")  # the same builds, one process each time, nothing kept
+    for changed, inputs, preview in seen:
+        for name, data in inputs.items():
+            (reference / "inputs" / name).write_bytes(data)
+        codes = {Path(name).stem for name in changed if "/partners/" in name or "/translations/" in name}
+        build(reference, BuildOptions(preview=True, jobs=1, partners=frozenset(codes)))
+        assert _files(reference / "build" / "preview") == preview, changed
 
 
 def test_ctrl_c_stops_the_watcher_even_when_something_caught_its_keyboard_interrupt(tmp_path: Path,  # type: ignore[no-untyped-def]

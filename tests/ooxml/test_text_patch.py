@@ -1,0 +1,99 @@
+"""Finishing a main part again by patching its texts: the same bytes as finishing it from scratch, and the
+patch taken only where no pass could decide differently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import REPO
+from strategy_builder.ooxml.markers import begin_marker, end_marker, mark_value
+from strategy_builder.ooxml.namespaces import W
+from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.properties import CoreProperties
+from strategy_builder.ooxml.rendered import finish_docx
+from strategy_builder.ooxml.stamps import DraftStamps
+from strategy_builder.ooxml.text_patch import MainPartMemo, changed_texts
+
+STAMPS = DraftStamps(partner="AM", draft="preview", version="0.1.0", inputs_sha256="i" * 64,
+                     template_sha256="t" * 64)
+CORE = CoreProperties(title="T", subject="S", author="Team", version="preview", keywords="k", description="d",
+                      date=dt.date(2010, 11, 15))
+
+
+def _p(text: str, style: str = "") -> str:
+    properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{properties}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+
+
+def _main(situation: str = "The situation.", lead_in: str = "It has three parts", cell: str = "cell",
+          extra: str = "") -> str:
+    body = (_p(begin_marker("AM/situation")) + _p("1 Migration situation", "Heading1")
+            + _p(mark_value(1, situation)) + _p(mark_value(2, lead_in)) + extra
+            + "<w:tbl><w:tr><w:tc>" + _p(mark_value(3, cell)) + "</w:tc></w:tr><w:tr><w:tc>" + _p("two")
+            + "</w:tc></w:tr></w:tbl>" + _p(mark_value(1, situation)) + _p(end_marker("AM/situation")))
+    return f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>'
+
+
+@pytest.fixture(scope="module")
+def template() -> DocxPackage:
+    return DocxPackage.open(REPO / "templates" / "strategy.docx")
+
+
+def _finish(template: DocxPackage, main_xml: str, memo: MainPartMemo | None = None) -> tuple[bytes, int]:
+    main = template.main_part_name()
+    contents = finish_docx(template.parts, {main: main_xml}, main, stamps=STAMPS, core=CORE, compresslevel=1,
+                           keep_short_tables=True, keep_lead_ins=True, memo=memo)
+    return contents.data, len(contents.text.split())
+
+
+@pytest.mark.parametrize(("edit", "patched"), [
+    ({"situation": "The situation changed, printed twice."}, True),
+    ({"situation": "Fish &amp; chips &lt;b&gt; &#x41; \"quoted\""}, True),
+    ({"cell": "another cell"}, True),
+    ({"lead_in": "It has three parts:"}, False),  # now a lead-in: it keeps with the table
+    ({"situation": ""}, False),  # an empty value: the run is split differently
+    ({"extra": _p("A paragraph more.")}, False),
+    ({"situation": "&nbsp;"}, False),  # does not parse: finished from scratch, which says so
+])
+def test_a_patched_finish_is_the_finish_from_scratch(template: DocxPackage, edit: dict[str, str],
+                                                      patched: bool) -> None:
+    memo = MainPartMemo()
+    _finish(template, _main(), memo)
+    root = memo.root
+    assert root is not None
+    changed = _main(**edit)
+    try:
+        expected = _finish(template, changed)
+    except Exception as error:  # noqa: BLE001 - the same error either way
+        with pytest.raises(type(error)):
+            _finish(template, changed, memo)
+        return
+    assert _finish(template, changed, memo) == expected
+    assert (memo.root is root) is patched
+    # and again, from the patched (or remembered) state back to the first text
+    assert _finish(template, _main(), memo) == _finish(template, _main())
+
+
+def test_only_texts_inside_w_t_count_as_changed_texts() -> None:
+    old = '<w:p><w:r><w:t>one</w:t></w:r><w:r><w:t xml:space="preserve">two</w:t></w:r></w:p>'
+    assert changed_texts(old, old) == []
+    assert changed_texts(old, old.replace("two", "deux")) == [(1, "two", "deux")]
+    assert changed_texts(old, old.replace("one", "un").replace("two", "deux")) == [(0, "one", "un"), (1, "two", "deux")]
+    assert changed_texts(old, old.replace('xml:space="preserve"', "")) is None  # markup
+    assert changed_texts(old, old.replace("<w:r><w:t>one</w:t></w:r>", "")) is None
+    assert changed_texts(old, old.replace("</w:p>", "tail</w:p>")) is None  # text outside a w:t
+
+
+def test_a_memo_is_used_only_with_the_same_template_and_options(template: DocxPackage) -> None:
+    main = template.main_part_name()
+    memo = MainPartMemo()
+    finish_docx(template.parts, {main: _main()}, main, stamps=STAMPS, core=CORE, keep_short_tables=True, memo=memo)
+    root = memo.root
+    changed = _main(situation="Changed.")
+    without = finish_docx(template.parts, {main: changed}, main, stamps=STAMPS, core=CORE, memo=memo)
+    assert memo.root is not root  # other options: finished from scratch
+    assert without.data == finish_docx(template.parts, {main: changed}, main, stamps=STAMPS, core=CORE).data
+    memo.clear()
+    assert memo.root is None and memo.patch(memo.key or (), changed) is None
