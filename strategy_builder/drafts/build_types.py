@@ -51,10 +51,18 @@ class RebuildMemory:
     ``documents``: per document name (``AM``, ``ru/AM``), what finishing its main part made last time (the
     next one whose wording alone changed is patched, see :mod:`strategy_builder.ooxml.text_patch`);
     ``manifest``: the preview's manifest as last written, with the stamp (modification time, size, inode)
-    its file had then: while the file has that stamp, it is what reading the file would give."""
+    its file had then: while the file has that stamp, it is what reading the file would give;
+    ``later``: what the input cache learnt during the build, written by :meth:`run_later` once the rebuild
+    has been reported (see :class:`~strategy_builder.inputs.cache.InputCache`)."""
 
     documents: dict[str, MainPartMemo] = field(default_factory=dict)
     manifest: tuple[tuple[int, int, int], Manifest] | None = None
+    later: list[Callable[[], None]] = field(default_factory=list)
+
+    def run_later(self) -> None:
+        """Make the calls put off until the rebuild was reported, in order."""
+        while self.later:
+            self.later.pop(0)()
 
     def document(self, name: str) -> MainPartMemo:
         """The memo of document ``name`` (an empty one the first time)."""

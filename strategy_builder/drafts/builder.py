@@ -91,7 +91,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     notify("validating inputs", 0, 0)
     require_project(root)
     # The cache writes what this run learnt about the inputs on a thread of its own, while the build goes on.
-    with InputCache(ProjectLayout.of(root).input_cache_dir, background=True) as cache:
+    with InputCache(ProjectLayout.of(root).input_cache_dir, background=True,
+                    later=memory.later if memory is not None else None) as cache:
         project, warnings = _load(root, options, cache)
         result = build_project(project, options, notify, before_fork=cache.close, memory=memory)
     if result.kind == "draft":

@@ -241,6 +241,7 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
     try:
         wakeup.watch(_folders(layout, known))
         report(_rebuild(root, options, (), time.perf_counter(), interruption, memory))
+        memory.run_later()  # the input cache's writes, once the user has the preview
         while not stop():
             complete = wakeup.wait(interval)
             current = files.stamps()
@@ -249,6 +250,7 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
             seen = time.perf_counter()
             known = _next(root, options, selected, layout, known, current, complete, seen, interruption, report,
                           memory)
+            memory.run_later()
             wakeup.watch(_folders(layout, known))
     finally:
         wakeup.close()

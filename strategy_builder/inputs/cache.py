@@ -145,13 +145,17 @@ class InputCache:
     Call :meth:`flush` at the end of a run: it writes the index if anything was added, and prunes what
     no run has used once it outnumbers what this run used. With ``background`` the files are written by
     a thread of their own while the caller goes on (a build renders meanwhile); :meth:`close` waits for
-    them.
+    them. With ``later``, what the cache learns (:meth:`store`, :meth:`store_checks`, :meth:`flush`) is
+    appended to that list as calls to make once the caller's work is done (the watcher makes them after it
+    has reported a rebuild: the preview is written sooner), in order, writing synchronously then.
     """
 
     INDEX = "index.json"
 
-    def __init__(self, folder: Path, *, background: bool = False) -> None:
+    def __init__(self, folder: Path, *, background: bool = False,
+                 later: list[Callable[[], None]] | None = None) -> None:
         self.folder = folder
+        self._later = later
         self._files: dict[str, dict[str, Any]] = self._read_index()
         self._used: set[str] = set()
         self._used_checks: set[tuple[str, str]] = set()
@@ -201,6 +205,12 @@ class InputCache:
     def store(self, document: YamlDocument, summary: dict[str, Any]) -> None:
         """Remember a document that was read and validated without errors, with a ``summary`` of facts
         about it that a later run needs before (or instead of) validating it."""
+        if self._later is not None:
+            self._later.append(functools.partial(self._store, document, summary))
+            return
+        self._store(document, summary)
+
+    def _store(self, document: YamlDocument, summary: dict[str, Any]) -> None:
         self._used.add(document.sha256)
         if document.sha256 in self._files:
             return
@@ -229,6 +239,12 @@ class InputCache:
 
     def store_checks(self, document: YamlDocument, context: str, findings: list[Finding]) -> None:
         """Remember the findings of the checks of ``document`` against ``context``."""
+        if self._later is not None:
+            self._later.append(functools.partial(self._store_checks, document, context, findings))
+            return
+        self._store_checks(document, context, findings)
+
+    def _store_checks(self, document: YamlDocument, context: str, findings: list[Finding]) -> None:
         entry = self._files.get(document.sha256)
         if entry is None:  # only files stored (read cleanly) have checks worth remembering
             return
@@ -245,6 +261,12 @@ class InputCache:
 
     def flush(self) -> None:
         """Write the index if this run added to it; prune what no run used once it outnumbers the rest."""
+        if self._later is not None:
+            self._later.append(self._flush)
+            return
+        self._flush()
+
+    def _flush(self) -> None:
         pruned = len(self._files) > 2 * len(self._used) + 16
         if pruned:
             for digest in [d for d in self._files if d not in self._used]:

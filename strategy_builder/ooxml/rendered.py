@@ -82,6 +82,11 @@ def _contents(data: bytes, main: str, document: etree._Element, names: dict[str,
     return DocxContents(data, main, names, frozenset(bookmark_names(document)), visible_text(document))
 
 
+def _text_of(texts: list[etree._Element]) -> str:
+    """:func:`visible_text` of a part whose ``w:t`` elements are ``texts``, in document order."""
+    return " ".join(t.text or "" for t in texts)
+
+
 def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
@@ -160,8 +165,6 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         if name == main:
             data = renumber_drawing_ids(data)
         finished[name] = data
-    if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
-        memo.remember(key, rendered[main], roots[main], texts, names, added)
     package = DocxPackage(finished, source=f"{stamps.partner or 'document'}.docx")
     write_stamps(package, stamps, names)
     write_core_properties(package, core)
@@ -175,8 +178,14 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     if update_fields:
         enable_field_update_on_open(package)
     data = write_zip(package.parts, compresslevel=compresslevel)
-    document = patched if patched is not None else roots[main] if main in roots \
-        else parse_xml(finished[main], part=main)  # a part without tags
+    if patched is not None and memo is not None:  # the patch changed texts only: the same bookmarks
+        return DocxContents(data, main, names, memo.bookmarks, _text_of(memo.final_texts))
+    if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
+        final_texts = list(roots[main].iter(T))
+        bookmarks = frozenset(bookmark_names(roots[main]))
+        memo.remember(key, rendered[main], roots[main], texts, names, added, bookmarks, final_texts)
+        return DocxContents(data, main, names, bookmarks, _text_of(final_texts))
+    document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
     return _contents(data, main, document, names)
 
 

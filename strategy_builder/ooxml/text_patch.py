@@ -54,21 +54,30 @@ class MainPartMemo:
     """Bookmark name -> section ID, as the section markers gave them."""
     extra_parts: dict[str, bytes] = field(default_factory=dict)
     """Parts the main part's passes added or changed (the logo's image, relationship and content type)."""
+    bookmarks: frozenset[str] = frozenset()
+    """The names of the bookmarks of the finished part (a patch changes none)."""
+    final_texts: list[etree._Element] = field(default_factory=list)
+    """The ``w:t`` elements of the finished tree, in document order (a patch changes their texts only)."""
 
     def clear(self) -> None:
         """Forget the last finish (the next one starts from scratch)."""
         self.key, self.rendered, self.root, self.texts, self.names, self.extra_parts = None, "", None, [], {}, {}
+        self.bookmarks, self.final_texts = frozenset(), []
 
     def remember(self, key: tuple[Any, ...], rendered: str, root: etree._Element, texts: list[etree._Element],
-                 names: dict[str, str], extra_parts: dict[str, bytes]) -> None:
+                 names: dict[str, str], extra_parts: dict[str, bytes], bookmarks: frozenset[str],
+                 final_texts: list[etree._Element]) -> None:
         """Keep a finish from scratch: ``texts`` are the ``w:t`` elements of ``rendered`` as parsed, before
-        the passes. Not kept when the start tags of ``rendered`` cannot be matched with them one to one."""
+        the passes, ``final_texts`` those of the finished tree ``root``, ``bookmarks`` its bookmarks' names.
+        Not kept when the start tags of ``rendered`` cannot be matched with them one to one."""
         self.clear()
         if (_count_text_starts(rendered, 0, len(rendered)) != len(texts) or "<!" in rendered
                 or rendered.find("<?", 1) >= 0):
             return  # a comment, CDATA or processing instruction, or w:t written another way: no patching
         self.key, self.rendered, self.root, self.texts = key, rendered, root, texts
         self.names, self.extra_parts = names, extra_parts
+        self.bookmarks = bookmarks
+        self.final_texts = final_texts
 
     def patch(self, key: tuple[Any, ...], rendered: str) -> etree._Element | None:
         """The finished tree of ``rendered``, made by patching the last one, or ``None`` when the module's

@@ -149,3 +149,22 @@ def test_a_preview_file_removed_by_hand_is_rendered_again(small: Path, tmp_path:
     (root / "build/preview/ru/BY.docx").unlink()
     assert preview() == {"AM": True, "BY": False, "ru/BY": True}
     assert not list((root / "build/preview").rglob(".*.tmp"))
+
+
+def test_a_preview_manifest_another_build_wrote_is_read_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A watcher keeps the preview's manifest it wrote (no reading between two rebuilds), but only while the
+    file is that one: a manifest another build wrote meanwhile is read, and its entries kept."""
+    from strategy_builder.drafts.builder import build
+    from strategy_builder.drafts.build_types import RebuildMemory
+    from strategy_builder.layout import read_manifest
+
+    monkeypatch.setenv("STRATEGY_BUILDER_LAYOUT", "off")
+    project = copy_sample(tmp_path / "project")
+    memory = RebuildMemory()
+    build(project, BuildOptions(preview=True, jobs=1, partners=frozenset({"AM"})), memory=memory)
+    assert memory.manifest is not None and [p.code for p in memory.manifest[1].partners] == ["AM"]
+    build(project, BuildOptions(preview=True, jobs=1, partners=frozenset({"GE"})))  # another build, no memory
+    build(project, BuildOptions(preview=True, jobs=1, partners=frozenset({"AM"}), force=True), memory=memory)
+    written = read_manifest(project / "build" / "preview")
+    assert written is not None and [p.code for p in written.partners] == ["AM", "GE"]
+    assert memory.manifest is not None and memory.manifest[1] == written

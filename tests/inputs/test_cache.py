@@ -51,6 +51,20 @@ def test_a_cached_load_gives_what_a_fresh_load_gives(sample_project: Path) -> No
     _assert_same_project(fresh, second)
 
 
+def test_what_the_cache_learns_can_be_written_later_in_order(sample_project: Path) -> None:
+    """The watcher's cache writes nothing while it rebuilds, and writes the same files once it has reported."""
+    folder = sample_project / "build" / ".cache" / "inputs"
+    later: list = []
+    with InputCache(folder, background=True, later=later) as cache:
+        deferred = load_project(sample_project, cache=cache)
+    assert later and not folder.exists()
+    while later:
+        later.pop(0)()
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert len(index["files"]) == 13 and all(len(entry["checks"]) == 1 for entry in index["files"].values())
+    _assert_same_project(deferred, _load(sample_project, cached=True))  # answered from what was written
+
+
 def test_warnings_come_back_from_the_cache_with_their_locations(sample_project: Path) -> None:
     strategy = sample_project / "inputs" / "strategy.yaml"
     # Ending the period earlier puts later actions outside it: policy warnings on unchanged partner files.
