@@ -82,6 +82,10 @@ def measure(value: Any, limit: int = SANDBOX_VALUE_BYTES) -> int:
 
 
 def _check_value(value: Any, what: str) -> None:
+    if type(value) is str:  # what almost every printed value is: measured, it is its length
+        if len(value) > SANDBOX_VALUE_BYTES:
+            raise _refuse(what)
+        return
     if not isinstance(value, (int, float, bool)) and value is not None:
         _check_size(measure(value), what)
 
@@ -133,6 +137,10 @@ class BoundedCodeGenerator(CodeGenerator):
         self.write("))")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+"""The attributes a plain dict has (its class's): any other name is looked up as a key."""
+
+
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """The environment of every render (see the module docstring)."""
 
@@ -147,6 +155,17 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for name in UNSAFE_FILTERS:
             self.filters.pop(name, None)
         self.filters.update(_bounded_filters(self.filters))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` as Jinja's sandbox answers it. A plain dict (the context is made of them) has no
+        attribute besides those of its class, so for any other name Jinja would catch the AttributeError and
+        look the name up as a key: it is looked up at once, with the same answer, without the exception."""
+        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "*":

@@ -68,6 +68,25 @@ def test_ordinary_templates_are_untouched() -> None:
         "2003 0|80|a\n    b|  a\n\n  b|a\n  \n  b|1|[[1, 2], [3, 0]]|a|[[1, 2], [3]]")
 
 
+def test_a_dict_answers_names_as_jinja_does() -> None:
+    """Names a dict's class does not have are looked up as keys at once: the same answers as Jinja's sandbox
+    (a key, an undefined name, or the class's attribute where one has the name, unsafe ones refused)."""
+    from jinja2 import TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    values = {"p": {"title": "T & U", "items": "a key", "n": 3, "__class__": "key"}}
+    source = ("{{ p.title }}|{{ p.n + 1 }}|{{ p.items is callable }}|{{ p['items'] }}|{{ p.get('n') }}|"
+              "{{ p.missing is defined }}")
+    ours = BoundedSandbox(autoescape=True)
+    theirs = ImmutableSandboxedEnvironment(autoescape=True)
+    assert render_bounded(ours.from_string(source), values) == theirs.from_string(source).render(values) == (
+        "T &amp; U|4|True|a key|3|False")
+    strict = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+    for refused in ("{{ p.missing }}", "{{ p.__class__.__subclasses__() }}"):
+        with pytest.raises(TemplateError):  # undefined, and unsafe
+            render_bounded(strict.from_string(refused), values)
+
+
 @pytest.mark.parametrize("source", ["{{ x|safe }}", "{% filter safe %}{{ x }}{% endfilter %}", "{{ x|urlize }}",
                                     "{{ x|xmlattr }}", "{% autoescape false %}{{ x }}{% endautoescape %}"])
 def test_every_construct_that_bypasses_escaping_is_found(source: str) -> None:
