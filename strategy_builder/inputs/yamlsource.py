@@ -186,7 +186,10 @@ class _Composer:
     @staticmethod
     def _refuse_forbidden_characters(event: Any) -> None:
         # The raw text was checked before parsing; this catches characters written as escapes in
-        # double-quoted scalars ("\\v", "\\0", "\\x1f", "\\ud800"), which only exist after parsing.
+        # double-quoted scalars ("\\v", "\\0", "\\x1f", "\\ud800"), which only exist after parsing (a scalar
+        # of any other style holds only characters of the raw text).
+        if event.style != '"':
+            return
         match = _FORBIDDEN_CHARACTER.search(event.value)
         if match is not None:
             raise _Refusal("text.forbidden-character",
