@@ -4,8 +4,11 @@ patch taken only where no pass could decide differently."""
 from __future__ import annotations
 
 import datetime as dt
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from strategy_builder.ooxml.markers import begin_marker, end_marker, mark_value
@@ -97,3 +100,19 @@ def test_a_memo_is_used_only_with_the_same_template_and_options(template: DocxPa
     assert without.data == finish_docx(template.parts, {main: changed}, main, stamps=STAMPS, core=CORE).data
     memo.clear()
     assert memo.root is None and memo.patch(memo.key or (), changed) is None
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn")) | st.sampled_from("&<>:'\" "),
+                max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["situation", "lead_in", "cell"]), _TEXT), min_size=1, max_size=4))
+def test_any_sequence_of_wording_edits_gives_the_bytes_of_a_finish_from_scratch(template: DocxPackage,
+                                                                                 edits: list[tuple[str, str]]) -> None:
+    memo = MainPartMemo()
+    values = {"situation": "The situation.", "lead_in": "It has three parts", "cell": "cell"}
+    _finish(template, _main(**values), memo)
+    for field_name, text in edits:
+        values[field_name] = xml_escape(text)
+        assert _finish(template, _main(**values), memo) == _finish(template, _main(**values))
