@@ -32,7 +32,7 @@ from strategy_builder.ooxml.properties import (
     CoreProperties, enable_field_update_on_open, enable_track_changes, write_core_properties,
 )
 from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
-from strategy_builder.ooxml.text import visible_text
+from strategy_builder.ooxml.text import count_words, visible_text
 from strategy_builder.ooxml.text_patch import MainPartMemo
 from strategy_builder.ooxml.value_bookmarks import (
     apply_value_markers, has_value_markers, strip_stray_value_markers,
@@ -62,7 +62,9 @@ class DocxContents:
     bookmarks: frozenset[str]
     """Names of the bookmarks that start in the main part."""
     text: str
-    """The visible text of the main part (``w:t`` only, pieces joined by spaces): for word counts."""
+    """The visible text of the main part (``w:t`` only, pieces joined by spaces)."""
+    words: int
+    """Its words (:func:`strategy_builder.ooxml.text.count_words`)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -79,7 +81,8 @@ class _Same:
 
 
 def _contents(data: bytes, main: str, document: etree._Element, names: dict[str, str]) -> DocxContents:
-    return DocxContents(data, main, names, frozenset(bookmark_names(document)), visible_text(document))
+    text = visible_text(document)
+    return DocxContents(data, main, names, frozenset(bookmark_names(document)), text, count_words(text))
 
 
 def _text_of(texts: list[etree._Element]) -> str:
@@ -179,12 +182,14 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         enable_field_update_on_open(package)
     data = write_zip(package.parts, compresslevel=compresslevel)
     if patched is not None and memo is not None:  # the patch changed texts only: the same bookmarks
-        return DocxContents(data, main, names, memo.bookmarks, _text_of(memo.final_texts))
+        return DocxContents(data, main, names, memo.bookmarks, _text_of(memo.final_texts), memo.words)
     if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
         final_texts = list(roots[main].iter(T))
         bookmarks = frozenset(bookmark_names(roots[main]))
-        memo.remember(key, rendered[main], roots[main], texts, names, added, bookmarks, final_texts)
-        return DocxContents(data, main, names, bookmarks, _text_of(final_texts))
+        text = _text_of(final_texts)
+        words = count_words(text)
+        memo.remember(key, rendered[main], roots[main], texts, names, added, bookmarks, final_texts, words)
+        return DocxContents(data, main, names, bookmarks, text, words)
     document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
     return _contents(data, main, document, names)
 

@@ -8,6 +8,7 @@ the right characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -166,6 +167,15 @@ def paragraph_text(paragraph: etree._Element) -> str:
 def text_of_atoms(atoms: Sequence[Atom]) -> str:
     """The paragraph text the atoms spell."""
     return "".join(a.text for a in atoms)
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """The words of ``text`` (letters and digits, joined by hyphens or apostrophes): a document's word count.
+    A space ends a word, so the words of texts joined by spaces are the sum of theirs."""
+    return len(_WORD.findall(text))
 
 
 def visible_text(root: etree._Element) -> str:

@@ -32,6 +32,7 @@ from lxml import etree
 from strategy_builder.ooxml.markers import CLOSE, OPEN, VALUE_MARKER_PATTERN, strip_value_markers
 from strategy_builder.ooxml.namespaces import DEL_TEXT, P, T
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
+from strategy_builder.ooxml.text import count_words
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
@@ -58,17 +59,20 @@ class MainPartMemo:
     """The names of the bookmarks of the finished part (a patch changes none)."""
     final_texts: list[etree._Element] = field(default_factory=list)
     """The ``w:t`` elements of the finished tree, in document order (a patch changes their texts only)."""
+    words: int = 0
+    """The words of their texts joined by spaces (a patch counts those of the texts it changes)."""
 
     def clear(self) -> None:
         """Forget the last finish (the next one starts from scratch)."""
         self.key, self.rendered, self.root, self.texts, self.names, self.extra_parts = None, "", None, [], {}, {}
-        self.bookmarks, self.final_texts = frozenset(), []
+        self.bookmarks, self.final_texts, self.words = frozenset(), [], 0
 
     def remember(self, key: tuple[Any, ...], rendered: str, root: etree._Element, texts: list[etree._Element],
                  names: dict[str, str], extra_parts: dict[str, bytes], bookmarks: frozenset[str],
-                 final_texts: list[etree._Element]) -> None:
+                 final_texts: list[etree._Element], words: int) -> None:
         """Keep a finish from scratch: ``texts`` are the ``w:t`` elements of ``rendered`` as parsed, before
-        the passes, ``final_texts`` those of the finished tree ``root``, ``bookmarks`` its bookmarks' names.
+        the passes, ``final_texts`` those of the finished tree ``root``, ``bookmarks`` its bookmarks' names,
+        ``words`` the words of its text.
         Not kept when the start tags of ``rendered`` cannot be matched with them one to one."""
         self.clear()
         if (_count_text_starts(rendered, 0, len(rendered)) != len(texts) or "<!" in rendered
@@ -77,7 +81,7 @@ class MainPartMemo:
         self.key, self.rendered, self.root, self.texts = key, rendered, root, texts
         self.names, self.extra_parts = names, extra_parts
         self.bookmarks = bookmarks
-        self.final_texts = final_texts
+        self.final_texts, self.words = final_texts, words
 
     def patch(self, key: tuple[Any, ...], rendered: str) -> etree._Element | None:
         """The finished tree of ``rendered``, made by patching the last one, or ``None`` when the module's
@@ -98,11 +102,12 @@ class MainPartMemo:
             planned.append((element, new_text))
         if not _same_lead_ins(planned):
             return None
+        words = self.words + sum(count_words(text) - count_words(element.text or "") for element, text in planned)
         root = self.root
         self.root = None  # given up until the texts are all in place (an interruption leaves no memo)
         for element, text in planned:
             element.text = text
-        self.root, self.rendered = root, rendered
+        self.root, self.rendered, self.words = root, rendered, words
         return root
 
 

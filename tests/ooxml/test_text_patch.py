@@ -17,6 +17,7 @@ from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import CoreProperties
 from strategy_builder.ooxml.rendered import finish_docx
 from strategy_builder.ooxml.stamps import DraftStamps
+from strategy_builder.ooxml.text import count_words
 from strategy_builder.ooxml.text_patch import MainPartMemo, changed_texts
 
 STAMPS = DraftStamps(partner="AM", draft="preview", version="0.1.0", inputs_sha256="i" * 64,
@@ -44,11 +45,13 @@ def template() -> DocxPackage:
     return DocxPackage.open(REPO / "templates" / "strategy.docx")
 
 
-def _finish(template: DocxPackage, main_xml: str, memo: MainPartMemo | None = None) -> tuple[bytes, int]:
+def _finish(template: DocxPackage, main_xml: str, memo: MainPartMemo | None = None) -> tuple[object, ...]:
+    """What a finish gives: the bytes, and the text, words and bookmarks the build checks."""
     main = template.main_part_name()
     contents = finish_docx(template.parts, {main: main_xml}, main, stamps=STAMPS, core=CORE, compresslevel=1,
                            keep_short_tables=True, keep_lead_ins=True, memo=memo)
-    return contents.data, len(contents.text.split())
+    assert contents.words == count_words(contents.text)
+    return contents.data, contents.text, contents.words, contents.bookmarks, contents.section_names
 
 
 @pytest.mark.parametrize(("edit", "patched"), [
