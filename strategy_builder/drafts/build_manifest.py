@@ -35,11 +35,14 @@ def manifest_partner(partner: SourcedPartner, document: RenderedDocument, sectio
 
 def new_manifest(project: Project, template: CompiledTemplate, number: int | None, previous: int | None,
                  partners: list[ManifestPartner], layout: ManifestLayout | None = None,
-                 language_versions: list[ManifestLanguageDocument] | None = None) -> Manifest:
+                 language_versions: list[ManifestLanguageDocument] | None = None, *,
+                 fingerprint: str | None = None) -> Manifest:
+    """The manifest of a draft (``number``) or of the preview (``None``); ``fingerprint`` replaces the one of the
+    loaded project's inputs (a preview's, see :func:`~strategy_builder.drafts.fingerprint.preview_fingerprint`)."""
     strategy = project.strategy
     template_file = ProjectLayout.of(project.root).recorded_name(template.path)  # ../common/custom.docx outside
     return Manifest(tool_version=__version__, draft=number, previous_draft=previous,
-                    fingerprint=draft_fingerprint(project, template.sha256), template_file=template_file,
+                    fingerprint=fingerprint or draft_fingerprint(project, template.sha256), template_file=template_file,
                     template_sha256=template.sha256, strategy_file=project.strategy_document.display_name,
                     strategy_sha256=project.strategy_document.sha256,
                     consultation_round=strategy.consultation.round, issued=strategy.consultation.issued.isoformat(),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from strategy_builder import __version__
 from strategy_builder.drafts.build_manifest import manifest_json, new_manifest, split_entries
+from strategy_builder.drafts.fingerprint import preview_fingerprint
 from strategy_builder.drafts.build_types import BuildOptions, BuildResult, PartnerOutcome, Progress, version_outcomes
 from strategy_builder.drafts.planning import plan_document, plan_language_versions, published_drafts
 from strategy_builder.drafts.render_pass import render_planned
@@ -100,8 +101,11 @@ def write_preview(project: Project, template: CompiledTemplate, store: DraftStor
             outcomes[code] = PartnerOutcome(code, entry.name, folder / entry.file, len(entry.sections), entry.words,
                                             code not in kept)
     selected_versions = [d for d in versions.values() if d.code in selected_codes]
+    fingerprint = preview_fingerprint(project.strategy_document.sha256, template.sha256,
+                                      list(manifest_partners.values()), list(versions.values()))
     manifest = new_manifest(project, template, None, previous_number if previous else None,
-                            list(manifest_partners.values()), language_versions=list(versions.values()))
+                            list(manifest_partners.values()), language_versions=list(versions.values()),
+                            fingerprint=fingerprint)
     with environment_errors(folder / MANIFEST_FILE, "write the preview's manifest"):
         if memory is not None:
             memory.manifest = None  # until the file and what it holds are known again

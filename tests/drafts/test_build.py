@@ -178,6 +178,27 @@ def test_preview_rerenders_only_changed_partners(tmp_path: Path) -> None:
     assert [p["code"] for p in narrowed["partners"]] == ["AM"]
 
 
+def test_a_preview_brought_up_to_date_partner_by_partner_is_a_whole_new_preview_byte_for_byte(tmp_path: Path) -> None:
+    # The watcher and --partner load only the partners they rebuild: the manifest's fingerprint once covered
+    # those alone, so the same inputs gave another manifest than a whole preview (non-negotiable 7).
+    stepwise, whole = copy_sample(tmp_path / "stepwise"), copy_sample(tmp_path / "whole")
+    build_ok(stepwise, "--preview")
+    for project in (stepwise, whole):
+        for code in ("AM", "KZ"):
+            path = project / f"inputs/partners/{code}.yaml"
+            path.write_text(path.read_text(encoding="utf-8").replace("situation: |\n", "situation: |\n  Saved.\n\n", 1),
+                            encoding="utf-8")
+    build_ok(stepwise, "--preview", "--partner", "AM")
+    build_ok(stepwise, "--preview", "--partner", "KZ")
+    build_ok(whole, "--preview")
+
+    def files(project: Path) -> dict[str, bytes]:
+        folder = project / "build/preview"
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert files(stepwise) == files(whole)
+
+
 def test_a_preview_of_one_partner_is_not_stopped_by_another_partners_errors(tmp_path: Path) -> None:
     # A colleague's file in the middle of an edit must not stop the preview of this one (nor the watcher's
     # rebuild of it); a preview of every partner, and a draft, still report it and write nothing.
