@@ -195,6 +195,10 @@ class _Interruption:
     def __enter__(self) -> _Interruption:
         if threading.current_thread() is threading.main_thread():  # signals reach the main thread only
             for number in (signal.SIGINT, signal.SIGTERM):
+                if signal.getsignal(number) == signal.SIG_IGN:
+                    # Started ignoring it (nohup, a script's background job): the watcher goes on ignoring it,
+                    # as every other command does, and stops on the signals it was left to take.
+                    continue
                 self._previous[number] = signal.signal(number, self._raise)
         return self
 

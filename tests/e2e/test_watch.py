@@ -21,12 +21,16 @@ from strategy_builder.files import is_temporary_name
 PARTNER = Path("inputs") / "partners" / "MD.yaml"
 
 
-def _start(project: Path) -> subprocess.Popen[str]:
+def _start(project: Path, *, ignoring_ctrl_c: bool = False) -> subprocess.Popen[str]:
     environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "STRATEGY_BUILDER_LAYOUT": "off"}
     environment.pop("STRATEGY_BUILDER_DEBUG", None)
+
+    def ignore_ctrl_c() -> None:  # as nohup or a script's background job starts a command
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     return subprocess.Popen([sys.executable, "-m", "strategy_builder", "build", "--preview", "--watch", "--format",
                              "json", "--project", str(project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=environment)
+                            text=True, env=environment, preexec_fn=ignore_ctrl_c if ignoring_ctrl_c else None)
 
 
 def _next_event(process: subprocess.Popen[str], timeout: float = 120) -> dict:
@@ -97,4 +101,22 @@ def test_ctrl_c_during_a_rebuild_leaves_no_partial_file(watched, delay: float) -
     time.sleep(0.05 + delay)  # the watcher sees the save within 50 ms, then renders twelve documents
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
+    _assert_whole(project / "build" / "preview")
+
+
+@pytest.mark.slow
+def test_a_watcher_started_ignoring_ctrl_c_goes_on_ignoring_it_and_stops_on_sigterm(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "project")
+    process = _start(project, ignoring_ctrl_c=True)
+    try:
+        _next_event(process)  # the first build
+        process.send_signal(signal.SIGINT)
+        _edit(project, "Saved after a Ctrl-C the watcher was started to ignore.")
+        assert _next_event(process)["changed"] == [PARTNER.as_posix()]  # still watching
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
     _assert_whole(project / "build" / "preview")
