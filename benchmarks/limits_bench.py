@@ -37,6 +37,7 @@ from pathlib import Path
 from machine import describe_machine, publish  # benchmarks/machine.py: the script folder is on sys.path
 
 import strategy_builder as sb
+from openpyxl.utils import get_column_letter  # the spreadsheet column of a 1-based index (A, ..., AB)
 
 REPO = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -85,13 +86,13 @@ def tags_docx(target: Path, paragraphs: int, seed: int) -> int:
 
 def big_xlsx(target: Path, rows: int) -> None:
     """A register .xlsx of ``rows`` rows of the register's columns (inline strings), written directly."""
-    header = "".join(f'<c r="{_letters(i)}1" t="inlineStr"><is><t>{c.header}</t></is></c>'
+    header = "".join(f'<c r="{get_column_letter(i + 1)}1" t="inlineStr"><is><t>{c.header}</t></is></c>'
                      for i, c in enumerate(sb.REGISTER_COLUMNS))
     sheet = io.BytesIO()
     sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                 b'spreadsheetml/2006/main"><sheetData><row r="1">' + header.encode() + b"</row>")
     for number in range(2, rows + 2):
-        cells = "".join(f'<c r="{_letters(i)}{number}" t="inlineStr"><is><t>'
+        cells = "".join(f'<c r="{get_column_letter(i + 1)}{number}" t="inlineStr"><is><t>'
                         f'{"C-%08d" % number if i == 0 else "text of the cell, about forty chars"}</t></is></c>'
                         for i in range(len(sb.REGISTER_COLUMNS)))
         sheet.write(f'<row r="{number}">{cells}</row>'.encode())
@@ -119,13 +120,6 @@ def big_xlsx(target: Path, rows: int) -> None:
             out.writestr(name, data)
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def big_text_register(target: Path, limit: int) -> int:

@@ -8,7 +8,6 @@ case is a few bytes."""
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zipfile
 from pathlib import Path
@@ -16,25 +15,13 @@ from pathlib import Path
 import pytest
 
 from strategy_builder.errors import UntrustedDocumentError
-from fixtures.archives import claim_sizes, zip_members
+from fixtures.archives import SMALL_LIMITS as LIMITS, claim_sizes, noise as _noise, stored_zip as _zip
 from strategy_builder.ooxml.package import DocxPackage, Parts, strict, transitional, write_zip
 from strategy_builder.ooxml.zip_archive import ZipLimits
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-LIMITS = ZipLimits(max_file_bytes=100_000, max_members=4, max_member_bytes=1000, max_total_bytes=2500,
-                   max_ratio=10, ratio_floor_bytes=100, max_xml_part_bytes=300, max_rels_part_bytes=200,
-                   max_xml_total_bytes=500, max_xml_tags=40)
-
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
-    """Stored by default: the limits under test see the members' sizes as written."""
-    return zip_members(members, compression)
-
-
-def _noise(size: int) -> bytes:
-    return os.urandom(size)  # incompressible: only the limit under test can refuse it
 
 
 def _document(body: str = "<w:p><w:r><w:t>text</w:t></w:r></w:p>") -> bytes:

@@ -7,28 +7,15 @@ every case is a few bytes."""
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 
 import pytest
 
-from fixtures.archives import claim_sizes, zip_members
+from fixtures.archives import SMALL_LIMITS as LIMITS, claim_sizes, noise as _noise, stored_zip as _zip
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.zip_archive import ZipLimits, checked_members, open_zip
 
-LIMITS = ZipLimits(max_file_bytes=100_000, max_members=4, max_member_bytes=1000, max_total_bytes=2500,
-                   max_ratio=10, ratio_floor_bytes=100, max_xml_part_bytes=300, max_rels_part_bytes=200,
-                   max_xml_total_bytes=500, max_xml_tags=40)
-
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
-    """Stored by default: the limits under test see the members' sizes as written."""
-    return zip_members(members, compression)
-
-
-def _noise(size: int) -> bytes:
-    return os.urandom(size)  # incompressible: only the limit under test can refuse it
 
 
 def _check(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED,
