@@ -181,3 +181,15 @@ def test_a_signal_the_client_ignores_is_ignored_by_its_command(warm: tuple[dict[
         lock.release()
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 0, stderr
+
+
+def test_the_models_that_defer_their_validators_are_built_before_any_child_is_forked() -> None:
+    # In a process of its own, a command builds a deferred model's validator when it first validates one; a
+    # served command would build it again in every child (the server never validates anything itself).
+    code = ("from strategy_builder.models.inputs import PartnerFile; from strategy_builder.models.manifest import "
+            "Manifest; from strategy_builder.warm_start import server; "
+            "before = [m.__pydantic_complete__ for m in (PartnerFile, Manifest)]; "
+            "server._complete_deferred_models(); "
+            "print(before, [m.__pydantic_complete__ for m in (PartnerFile, Manifest)])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["[False,", "False]", "[True,", "True]"], result.stdout + result.stderr
