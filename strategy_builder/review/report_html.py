@@ -213,6 +213,12 @@ def _template() -> jinja2.Template:
     return environment.from_string(_PAGE)
 
 
+def warm_up() -> None:
+    """Compile the page's template (about 50 ms): the warm start's server calls this once, so that no served
+    ``diff --html`` compiles it again (docs/architecture.md, the warm start)."""
+    _template()
+
+
 def render_html(view: ComparisonView, *, title: str | None = None) -> str:
     """The report of a comparison as a complete, self-contained HTML page."""
     heading = title or f"Changes from {view.old.label} to {view.new.label}"

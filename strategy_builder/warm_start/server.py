@@ -74,6 +74,7 @@ def _preload() -> None:
         except Exception as error:  # noqa: BLE001 - an optional library missing: its commands import it themselves
             print(f"not preloaded: {module.name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
     _complete_deferred_models()
+    _warm_up_modules()
     gc.collect()
     gc.freeze()  # the children share these pages with the server instead of copying them when gc scans them
 
@@ -94,6 +95,19 @@ def _complete_deferred_models() -> None:
                 except Exception as error:  # noqa: BLE001 - the command builds it when it validates, and says why
                     print(f"not preloaded: {model.__qualname__}: {type(error).__name__}: {error}", file=sys.stderr,
                           flush=True)
+
+
+def _warm_up_modules() -> None:
+    """Call ``warm_up()`` of every module of strategy-builder that has one: work done once and kept (a compiled
+    page template), which every served command would otherwise do again in its child. A command in a process
+    of its own never calls them: it does only the work it needs."""
+    for name, module in sorted(sys.modules.items()):
+        warm_up = getattr(module, "warm_up", None) if name.startswith("strategy_builder.") else None
+        if callable(warm_up):
+            try:
+                warm_up()
+            except Exception as error:  # noqa: BLE001 - the command does the work itself, and says what fails
+                print(f"not warmed up: {name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
 
 def _module_files() -> dict[str, tuple[int, int]]:
