@@ -8,16 +8,14 @@ sections become ``w:moveFrom``/``w:moveTo`` ranges. Invariant (tested): Accept A
 Reject All the old one, paragraph by paragraph, tables included.
 
 This module only writes XML; what to mark comes from a plan (the aligned blocks of
-:mod:`strategy_builder.review.diff`), described here by protocols so that the layers stay apart: the plan
-names the blocks of :class:`~strategy_builder.ooxml.body.DocumentBody` it pairs, and only this module
-looks at the elements behind them.
+:mod:`strategy_builder.review.diff`), described by the protocols of :mod:`strategy_builder.ooxml.redline_plan`
+so that the layers stay apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
 
 from lxml import etree
 
@@ -33,90 +31,12 @@ from strategy_builder.ooxml.namespaces import (
 )
 from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, TextBox
 from strategy_builder.ooxml.pagination import keep_lead_ins_with_next
+from strategy_builder.ooxml.redline_plan import PlanBlock, PlanObject, PlanRow, PlanSegment, PlanStory
 from strategy_builder.ooxml.runs import edit_paragraph, wrap_runs
 from strategy_builder.ooxml.tree import add_mark_properties
 
 _STORY_CONTAINERS = (BODY, TC, FOOTNOTE, ENDNOTE, TXBX_CONTENT, qn("w:hdr"), qn("w:ftr"))
 """Containers whose last paragraph mark Word cannot delete or insert."""
-
-
-# -------------------------------------------------------------------------------------------- plan
-
-
-# Read-only (properties), so that the review's dataclasses with narrower field types match.
-class PlanRow(Protocol):
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def cells(self) -> Sequence[Sequence[PlanBlock]]: ...
-
-    @property
-    def old(self) -> Row | None: ...
-
-    @property
-    def new(self) -> Row | None: ...
-
-
-class PlanObject(Protocol):
-    @property
-    def kind(self) -> str: ...  # changed | inserted | deleted
-
-    @property
-    def old(self) -> InlineObject | None: ...
-
-    @property
-    def new(self) -> InlineObject | None: ...
-
-    @property
-    def pairs(self) -> Sequence[PlanBlock]: ...
-
-
-class PlanBlock(Protocol):
-    @property
-    def kind(self) -> str: ...  # equal | changed | inserted | deleted
-
-    @property
-    def objects(self) -> Sequence[PlanObject]: ...
-
-    @property
-    def ops(self) -> Sequence[tuple[str, str]]: ...
-
-    @property
-    def rows(self) -> Sequence[PlanRow]: ...
-
-    @property
-    def is_table(self) -> bool: ...
-
-    @property
-    def old(self) -> Block | None: ...
-
-    @property
-    def new(self) -> Block | None: ...
-
-
-class PlanStory(Protocol):
-    """A header or footer compared: both sides (``None`` where a document does not have it) and the pairs."""
-
-    @property
-    def old(self) -> HeaderFooter | None: ...
-
-    @property
-    def new(self) -> HeaderFooter | None: ...
-
-    @property
-    def pairs(self) -> Sequence[PlanBlock]: ...
-
-
-class PlanSegment(Protocol):
-    @property
-    def status(self) -> str: ...  # equal | changed | inserted | deleted | moved_from | moved_to
-
-    @property
-    def pairs(self) -> Sequence[PlanBlock]: ...
-
-    @property
-    def move_id(self) -> int | None: ...
 
 
 # ------------------------------------------------------------------------------------------ writer
@@ -520,5 +440,4 @@ def redline_document(new: DocumentBody, segments: Sequence[PlanSegment], *, auth
     return parts.to_bytes()
 
 
-__all__ = ["PlanBlock", "PlanObject", "PlanRow", "PlanSegment", "PlanStory", "redline_document",
-           "redline_parts"]
+__all__ = ["redline_document", "redline_parts"]
