@@ -59,8 +59,8 @@ MODULES: dict[str, list[str]] = {
                                           "a_paragraph_is_deleted_or_inserted_whole",
                                           "tests/e2e/test_every_story.py::test_a_header_only_a_later_section_showed_"
                                           "comes_back_there_unless_that_section_shows_another"],
-    "strategy_builder/drafts/store.py": ["tests/drafts/test_store.py", "tests/drafts/test_invalidation.py",
-                                         "tests/e2e/test_build_robustness.py"],
+    "strategy_builder/store.py": ["tests/test_store.py", "tests/drafts/test_invalidation.py",
+                                  "tests/e2e/test_build_robustness.py"],
     "strategy_builder/inputs/cache.py": ["tests/inputs/test_cache.py"],
     "strategy_builder/render/sandbox.py": ["tests/render/test_sandbox.py"],
     # The register's own tests, but for the two of test_rows.py that build the sample's drafts (seconds per
