@@ -14,7 +14,7 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Container, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import IO
 
@@ -232,13 +232,9 @@ class DocxPackage:
             if "word/document.xml" in self.parts:
                 return "word/document.xml"
             raise UntrustedDocumentError(self.source, "not a Word document (no package relationships)")
-        rels = self.xml("_rels/.rels")
-        for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
-            rel_type = rel.get("Type", "")
-            if rel_type == REL_OFFICE_DOCUMENT or rel_type.endswith("/officeDocument"):
-                target = rel.get("Target", "").lstrip("/")
-                if target in self.parts:
-                    return target
+        target = office_document_target(self.xml("_rels/.rels"), self.parts)
+        if target is not None:
+            return target
         if "word/document.xml" in self.parts:
             return "word/document.xml"
         raise UntrustedDocumentError(self.source, "not a Word document (no main document part)")
@@ -258,6 +254,18 @@ class DocxPackage:
     def to_bytes(self) -> bytes:
         """The package as a byte-reproducible zip: fixed timestamps, content types first, stable order."""
         return write_zip(self.parts)
+
+
+def office_document_target(package_rels: etree._Element, members: Container[str]) -> str | None:
+    """The main part that a package's relationships (``_rels/.rels``) name, if ``members`` holds it: the target
+    of the officeDocument relationship (Transitional or Strict type); the same for Word and Excel files."""
+    for rel in package_rels.iter(f"{{{PKG_REL}}}Relationship"):
+        rel_type = rel.get("Type", "")
+        if rel_type == REL_OFFICE_DOCUMENT or rel_type.endswith("/officeDocument"):
+            target = rel.get("Target", "").lstrip("/")
+            if target in members:
+                return target
+    return None
 
 
 def related_parts(package: DocxPackage, part_name: str) -> dict[str, tuple[str, str]]:
@@ -320,4 +328,4 @@ def write_zip(parts: Mapping[str, bytes], compresslevel: int = 6, *, reuse: bool
     return buffer.getvalue()
 
 
-__all__ = ["DocxPackage", "Parts", "related_parts", "strict", "transitional", "write_zip"]
+__all__ = ["DocxPackage", "Parts", "office_document_target", "related_parts", "strict", "transitional", "write_zip"]

@@ -19,7 +19,8 @@ from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.limits import REGISTER_FILE_BYTES, REGISTER_PART_BYTES, REGISTER_TOTAL_BYTES
-from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT
+from strategy_builder.ooxml.namespaces import PKG_REL
+from strategy_builder.ooxml.package import office_document_target
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 from strategy_builder.ooxml.sheet_cells import SML, string_item
 from strategy_builder.ooxml.zip_archive import ZipLimits, checked_members, copy_compressed, inflate, open_zip
@@ -76,11 +77,9 @@ class Workbook:
 
     def _main_part(self) -> str:
         if "_rels/.rels" in self.members:
-            for rel in self._xml("_rels/.rels").iter(f"{{{PKG_REL}}}Relationship"):
-                if rel.get("Type") == REL_OFFICE_DOCUMENT or rel.get("Type", "").endswith("/officeDocument"):
-                    target = rel.get("Target", "").lstrip("/")
-                    if target in self.members:
-                        return target
+            target = office_document_target(self._xml("_rels/.rels"), self.members)
+            if target is not None:
+                return target
         if "xl/workbook.xml" in self.members:
             return "xl/workbook.xml"
         raise SpreadsheetRefused(self.source, "not a spreadsheet (no workbook part)")
