@@ -32,9 +32,18 @@ served command's CPU time is the client's plus that of the server's child that r
 are also measured in a process of their own (``STRATEGY_BUILDER_SERVER=off``), and the preview as the first
 command of a session (no server yet), for context.
 
-The watcher is one process started before the first round and stopped (Ctrl-C) after the last; it says
-``--format json`` one line per rebuild, and a round's figure is the time from the write of the file to
-that line, as read here: the watcher's polling interval is part of it, as a user waits for it.
+The watcher is measured by two rows, each its own process (on a project of its own) started before the
+first round and stopped (Ctrl-C) after the last; it says ``--format json`` one line per rebuild, and a
+round's figure is the time from the write of the file to that line, as read here: the watcher's polling
+interval is part of it, as a user waits for it. What each row saves in AM.yaml:
+
+- ``--watch: save AM.yaml → preview written`` (wording): the first paragraph of ``situation`` becomes
+  ``Edit N.`` followed by the original paragraph, so that after the first save only the number changes (the
+  markup of ``document.xml`` stays the same; the watcher can patch the texts of its last finish);
+- ``... (structure)``: every save changes the document's structure, alternately adding a paragraph
+  (``Edit N.`` as a paragraph of its own before the original first paragraph) and a priority (a copy of the
+  first priority of ``illegal_migration``, ``Added N``, before it), and taking the other away, so that every
+  timed save adds or removes a paragraph and a priority, shifting every block after it.
 """
 
 from __future__ import annotations
@@ -86,6 +95,7 @@ PREVIEW_LIBRARIES_KIND = "for context: import only the libraries the preview use
 PREVIEW_KIND = "build --preview --partner MD after an edit"
 BUILD_KIND = "build --force (12 documents)"
 WATCH_KIND = "--watch: save AM.yaml → preview written"
+WATCH_STRUCTURE_KIND = f"{WATCH_KIND} (structure)"
 
 
 def _command() -> list[str]:
@@ -129,11 +139,15 @@ def _process_cpu(pid: int) -> float:
 
 
 class Watcher:
-    """``build --preview --watch --format json`` on ``project``: save a partner file, wait for the rebuild."""
+    """``build --preview --watch --format json`` on ``project``: save a partner file, wait for the rebuild.
 
-    def __init__(self, command: list[str], project: Path, env: dict[str, str]) -> None:
+    ``structural``: every save changes the document's structure (see the module's docstring), not only its
+    wording."""
+
+    def __init__(self, command: list[str], project: Path, env: dict[str, str], *, structural: bool = False) -> None:
         self.partner = project / "inputs" / "partners" / "AM.yaml"
         self.original = self.partner.read_text(encoding="utf-8")
+        self.structural = structural
         self.edits = iter(range(1, 1_000_000))
         self.process = subprocess.Popen([*command, "build", "--preview", "--watch", "--format", "json",
                                          "--project", str(project)], env=env, stdout=subprocess.PIPE,
@@ -154,12 +168,26 @@ class Watcher:
     def save_then_written(self) -> Timing:
         cpu = _process_cpu(self.process.pid)
         started = time.perf_counter()
-        self.partner.write_text(self.original.replace("situation: |\n", f"situation: |\n  Edit {next(self.edits)}"
-                                                      ".\n\n", 1), encoding="utf-8")
+        self.partner.write_text(self._saved(next(self.edits)), encoding="utf-8")
         event = self._event()
         seconds = time.perf_counter() - started
         assert event["changed"] == ["inputs/partners/AM.yaml"], event
         return seconds, _process_cpu(self.process.pid) - cpu
+
+    def _saved(self, edit: int) -> str:
+        """The text of save number ``edit`` (see the module's docstring)."""
+        if not self.structural:
+            return self.original.replace("situation: |\n", f"situation: |\n  Edit {edit}.\n\n", 1)
+        if edit % 2:  # a paragraph more in the situation, the priority as it was
+            return self.original.replace("situation: |\n", f"situation: |\n  Edit {edit}.\n\n", 1)
+        # the paragraph gone, a priority more: a copy of the area's first one, before it
+        start = self.original.index("      - id: ", self.original.index("  illegal_migration:"))
+        end = self.original.index("      - id: ", start + 1)
+        first = self.original[start:end]
+        identifier = first.partition("\n")[0].removeprefix("      - id: ")
+        added = first.replace(identifier, f"added-{edit}", 1)
+        added = added.replace("        title: ", f"        title: Added {edit}, ", 1)
+        return self.original[:start] + added + self.original[start:]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -206,6 +234,7 @@ def main() -> None:
         # The watcher is one long process: whether it was forked by the server does not change what it does
         # between a save and its report; run on its own, its CPU time is its process's.
         watcher = Watcher(command, _fresh_project(parent), alone)
+        structural = Watcher(command, _fresh_project(parent), alone, structural=True)
         naive_out = parent / "naive"
         naive_out.mkdir()
         partner = previewed / "inputs" / "partners" / "MD.yaml"
@@ -244,6 +273,7 @@ def main() -> None:
             f"{BUILD_KIND}, own process": lambda: _timed([*command, "build", "--force", "--project", str(built)],
                                                          alone),
             WATCH_KIND: watcher.save_then_written,
+            WATCH_STRUCTURE_KIND: structural.save_then_written,
         }
         runs: dict[str, list[Timing]] = {kind: [] for kind in kinds}
         try:
@@ -252,13 +282,14 @@ def main() -> None:
                     runs[kind].append(run())
         finally:
             watcher.stop()
+            structural.stop()
             server.close()
     load_after = os.getloadavg()
     wall = {kind: statistics.median(value[0] for value in values) for kind, values in runs.items()}
     cpu = {kind: statistics.median(value[1] for value in values) for kind, values in runs.items()}
     targets = {"--help": ("import docxtpl", 0.6), "check (warm cache)": ("import docxtpl", 1.5),
                PREVIEW_KIND: ("import docxtpl", 2.0), BUILD_KIND: ("naive docxtpl loop (12 documents)", 0.5),
-               WATCH_KIND: (BUILD_KIND, 0.1)}
+               WATCH_KIND: (BUILD_KIND, 0.1), WATCH_STRUCTURE_KIND: (BUILD_KIND, 0.1)}
     context = {f"{kind}, {how}": against for kind, (against, _) in targets.items()
                for how in ("own process", "first command of a session")}
 
