@@ -166,6 +166,8 @@ def changed_texts(old: str, new: str) -> list[tuple[int, str, str]] | None:
     window_new = new[start:len(new) - suffix + extra]
     if "<!" in window_old or "<?" in window_old:
         return None
+    if window_old.count("<") != window_new.count("<"):
+        return None  # a tag more or less (a paragraph, a priority): settled without splitting the windows
     pieces_old = _TAG.split(window_old)
     pieces_new = _TAG.split(window_new)
     if len(pieces_old) != len(pieces_new) or pieces_old[1::2] != pieces_new[1::2]:
