@@ -9,7 +9,6 @@ section ID; the ID itself is stored in a custom document property of the same na
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -157,7 +156,22 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     ids: dict[str, int] = {}
     counter = [_next_bookmark_id(document)]
     marked_paragraphs: list[etree._Element] = []
-    for text_element in [t for t in document.iter(T) if t.text and OPEN in t.text]:
+    # One pass over the texts finds those with markers and whether any marker character would be left in
+    # the text: a text holding a CLOSE but no OPEN, or a tail holding either, is not touched below (a
+    # marked text leaves the tree with its tail, and the texts split from it are checked as they are made).
+    marked: list[etree._Element] = []
+    left = False
+    for text_element in document.iter(T):
+        text = text_element.text
+        if text:
+            if OPEN in text:
+                marked.append(text_element)
+                continue
+            left = left or CLOSE in text
+        tail = text_element.tail
+        if tail and (OPEN in tail or CLOSE in tail):
+            left = True
+    for text_element in marked:
         run = text_element.getparent()
         if run is None or run.tag != R or run.getparent() is None:
             raise MarkerError("a section marker is not inside a text run")
@@ -182,8 +196,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
         for paragraph in marked_paragraphs:
             if _is_marker_only(paragraph):
                 _dissolve(order, position[id(paragraph)], removed)
-    remaining = "".join(cast(Iterator[str], document.itertext(T)))
-    if OPEN in remaining or CLOSE in remaining:
+    if left:
         raise MarkerError("a section marker was left in the text")
     return {bookmark_name(section_id): section_id for section_id in ids if not section_id.startswith("anchor:")}
 

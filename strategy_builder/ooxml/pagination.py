@@ -3,6 +3,8 @@ the end of a page starts the next (the layout pass), and the fonts a layout depe
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from strategy_builder.ooxml.markers import BOOKMARK_PREFIX
@@ -60,15 +62,25 @@ def keep_lead_ins_with_next(container: etree._Element) -> int:
 def _set_property(paragraph: etree._Element, name: str, *, after: tuple[str, ...]) -> bool:
     """Give ``paragraph`` the empty property ``w:name``, placed after those of ``after`` (the CT_PPrBase
     children that come before it); ``False`` when it had it already."""
-    properties = paragraph.find(PPR)
+    tag, earlier = _property_tags(name, after)
+    properties = next(paragraph.iterchildren(PPR), None)  # not find: ElementPath costs more than the lookup
     if properties is None:
         properties = etree.Element(PPR)
         paragraph.insert(0, properties)
-    if properties.find(qn(f"w:{name}")) is not None:
-        return False
-    earlier = [child for child in properties if child.tag in {qn(f"w:{tag}") for tag in after}]
-    properties.insert(properties.index(earlier[-1]) + 1 if earlier else 0, etree.Element(qn(f"w:{name}")))
+    last = None
+    for child in properties:
+        if child.tag == tag:
+            return False
+        if child.tag in earlier:
+            last = child
+    properties.insert(properties.index(last) + 1 if last is not None else 0, etree.Element(tag))
     return True
+
+
+@functools.cache
+def _property_tags(name: str, after: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """The qualified tag of property ``name`` and those of ``after`` (made once: a build sets hundreds)."""
+    return qn(f"w:{name}"), frozenset(qn(f"w:{tag}") for tag in after)
 
 
 _OFF = ("0", "false", "off")

@@ -186,8 +186,9 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
         final_texts = list(roots[main].iter(T))
         bookmarks = frozenset(bookmark_names(roots[main]))
-        text = _text_of(final_texts)
-        words = count_words(text)
+        pieces = [t.text or "" for t in final_texts]
+        text = " ".join(pieces)  # as _text_of
+        words = memo.count_words(pieces)  # the words of the text: those of its pieces, known or counted
         memo.remember(key, rendered[main], roots[main], texts, names, added, bookmarks, final_texts, words)
         return DocxContents(data, main, names, bookmarks, text, words)
     document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags

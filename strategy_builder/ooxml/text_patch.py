@@ -61,11 +61,27 @@ class MainPartMemo:
     """The ``w:t`` elements of the finished tree, in document order (a patch changes their texts only)."""
     words: int = 0
     """The words of their texts joined by spaces (a patch counts those of the texts it changes)."""
+    word_counts: dict[str, int] = field(default_factory=dict)
+    """The words of each text of the last finish (a function of the text alone: kept by :meth:`clear`)."""
 
     def clear(self) -> None:
         """Forget the last finish (the next one starts from scratch)."""
         self.key, self.rendered, self.root, self.texts, self.names, self.extra_parts = None, "", None, [], {}, {}
         self.bookmarks, self.final_texts, self.words = frozenset(), [], 0
+
+    def count_words(self, texts: list[str]) -> int:
+        """The words of ``texts`` joined by spaces: the sum of theirs (a space ends a word), each text's
+        counted unless the last finish had it. Remembers the counts of these texts only."""
+        known, total = self.word_counts, 0
+        counts: dict[str, int] = {}
+        for text in texts:
+            words = counts.get(text)
+            if words is None:
+                words = known.get(text)
+                counts[text] = words = count_words(text) if words is None else words
+            total += words
+        self.word_counts = counts
+        return total
 
     def remember(self, key: tuple[Any, ...], rendered: str, root: etree._Element, texts: list[etree._Element],
                  names: dict[str, str], extra_parts: dict[str, bytes], bookmarks: frozenset[str],

@@ -12,6 +12,7 @@ which value each piece of its text came from (read back by :mod:`strategy_builde
 from __future__ import annotations
 
 import copy
+import re
 from typing import cast
 
 from lxml import etree
@@ -27,10 +28,26 @@ def has_value_markers(text: str) -> bool:
     return VALUE_OPEN in text or VALUE_CLOSE in text
 
 
+_ONE_VALUE = re.compile(f"{VALUE_OPEN}([0-9]{{1,9}}){VALUE_CLOSE}([^{VALUE_OPEN}{VALUE_CLOSE}]+)"
+                        f"{VALUE_OPEN}/\\1{VALUE_CLOSE}")
+"""A text that is one value: its begin marker, a text without marker characters, its end marker."""
+
+
 def _split(run: etree._Element, text_element: etree._Element) -> list[tuple[etree._Element, bool, int]]:
     """Replace the markers inside ``text_element`` (a ``w:t`` of ``run``) with placeholder bookmark elements
     between split copies of the run; returns (placeholder, is_begin, index) in order."""
     text = text_element.text or ""
+    whole = _ONE_VALUE.fullmatch(text)
+    if whole is not None and all(child is text_element or child.tag == RPR for child in run):
+        # How almost every value arrives: its markers around one text, in a run of its own. What the general
+        # case below does with it, without its lists.
+        index = int(whole.group(1))
+        text_element.text = whole.group(2)
+        text_element.set(XML_SPACE, "preserve")
+        begin, end = etree.Element(BOOKMARK_START), etree.Element(BOOKMARK_END)
+        run.addprevious(begin)
+        run.addnext(end)
+        return [(begin, True, index), (end, False, index)]
     pieces: list[str | tuple[bool, int]] = []
     position = 0
     for match in VALUE_MARKER_PATTERN.finditer(text):
@@ -118,7 +135,8 @@ def apply_value_markers(document: etree._Element) -> dict[str, int]:
     a marker without its partner (cut off by a filter, split over two paragraphs by a template) is removed.
     """
     placeholders: list[tuple[etree._Element, bool, int]] = []
-    for text_element in [t for t in document.iter(T) if t.text and has_value_markers(t.text)]:
+    marked = [t for t in document.iter(T) if (text := t.text) and (VALUE_OPEN in text or VALUE_CLOSE in text)]
+    for text_element in marked:
         run = text_element.getparent()
         if run is None or run.tag != R or run.getparent() is None:
             text_element.text = strip_value_markers(text_element.text or "")
