@@ -100,7 +100,18 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
         lambda: edit("translations/ru/KZ.yaml", "text: Республика Казахстан", "text: Республика Казахстан (1)"),
         lambda: edit("partners/AM.yaml", "Saved twice, & <more>.", "Saved a third time:"),  # now a lead-in
         lambda: edit("partners/AM.yaml", "Saved a third time:", "Saved a fourth time:"),
+        lambda: edit("partners/AM.yaml", "  Saved a fourth time:\n\n", ""),  # the paragraph removed
+        lambda: move_first_priority(),  # a priority moved after the next one
+        lambda: edit("partners/AM.yaml", "situation: |\n", "situation: |\n  Saved: a fifth time.\n\n"),
     ]
+
+    def move_first_priority() -> None:
+        path = project / "inputs" / "partners" / "AM.yaml"
+        text = path.read_text(encoding="utf-8")
+        first = text.index("      - id: ")
+        second = text.index("      - id: ", first + 1)
+        third = text.index("      - id: ", second + 1)
+        path.write_text(text[:first] + text[second:third] + text[first:second] + text[third:], encoding="utf-8")
     seen: list[tuple[tuple[str, ...], dict[str, bytes], dict[str, bytes]]] = []
 
     def report(event: WatchEvent) -> None:
@@ -109,9 +120,9 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
         if saves:
             saves.pop(0)()
 
-    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(seen) == 9, interval=0.01)
+    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(seen) == 12, interval=0.01)
     assert [changed for changed, _, _ in seen][1:] == [("inputs/partners/AM.yaml",)] * 4 + [
-        ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 2
+        ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 5
     assert any(patched) and not all(patched)
 
     reference = copy_sample(tmp_path / "reference")  # the same builds, one process each time, nothing kept
