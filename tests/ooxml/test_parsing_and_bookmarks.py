@@ -209,3 +209,16 @@ def test_a_doctype_or_an_entity_is_refused_before_parsing(encoding: str, declara
     with pytest.raises(XmlRefused) as refused:
         parse_xml(text.encode(encoding), part="word/settings.xml")
     assert str(refused.value) == "word/settings.xml: a DOCTYPE or entity declaration is not allowed in OOXML"
+
+
+def test_a_marker_character_left_in_a_text_or_after_it_is_refused() -> None:
+    with pytest.raises(MarkerError, match="left in the text"):
+        apply_section_markers(document("A closing character alone \ue001 in a text"))
+    root = document(f"{begin_marker('AM/x')}Heading", end_marker("AM/x"), "plain")
+    next(t for t in root.iter(f"{{{W}}}t") if t.text == "plain").tail = "\ue000"  # after a text, in its run
+    with pytest.raises(MarkerError, match="left in the text"):
+        apply_section_markers(root)
+    # after a marker's own text: it goes with the marker's run
+    root = document(f"{begin_marker('AM/x')}", "Heading", end_marker("AM/x"))
+    next(root.iter(f"{{{W}}}t")).tail = "\ue001"
+    assert apply_section_markers(root) == {bookmark_name("AM/x"): "AM/x"}

@@ -119,3 +119,22 @@ def test_any_sequence_of_wording_edits_gives_the_bytes_of_a_finish_from_scratch(
     for field_name, text in edits:
         values[field_name] = xml_escape(text)
         assert _finish(template, _main(**values), memo) == _finish(template, _main(**values))
+
+
+_STRUCTURE = st.sampled_from(["", _p("A paragraph more."), _p("Two: ") + _p(mark_value(4, "four")),
+                              "<w:tbl><w:tr><w:tc>" + _p(mark_value(5, "five:")) + "</w:tc></w:tr></w:tbl>"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.one_of(st.tuples(st.sampled_from(["situation", "cell"]), _TEXT),
+                                st.tuples(st.just("extra"), _STRUCTURE)), min_size=1, max_size=5))
+def test_any_sequence_of_wording_and_structural_edits_gives_the_bytes_of_a_finish_from_scratch(
+        template: DocxPackage, edits: list[tuple[str, str]]) -> None:
+    """Paragraphs and tables added and removed between wording edits: each finish through the memo (patched,
+    or from scratch with the word counts it kept) is the finish from scratch."""
+    memo = MainPartMemo()
+    values = {"situation": "The situation.", "lead_in": "It has three parts", "cell": "cell", "extra": ""}
+    _finish(template, _main(**values), memo)
+    for field_name, text in edits:
+        values[field_name] = text if field_name == "extra" else xml_escape(text)
+        assert _finish(template, _main(**values), memo) == _finish(template, _main(**values))
