@@ -53,16 +53,20 @@ class RebuildMemory:
     ``manifest``: the preview's manifest as last written, with the stamp (modification time, size, inode)
     its file had then: while the file has that stamp, it is what reading the file would give;
     ``later``: what the input cache learnt during the build, written by :meth:`run_later` once the rebuild
-    has been reported (see :class:`~strategy_builder.inputs.cache.InputCache`)."""
+    has been reported (see :class:`~strategy_builder.inputs.cache.InputCache`), which also frees the
+    trees the documents' memos gave up."""
 
     documents: dict[str, MainPartMemo] = field(default_factory=dict)
     manifest: tuple[tuple[int, int, int], Manifest] | None = None
     later: list[Callable[[], None]] = field(default_factory=list)
 
     def run_later(self) -> None:
-        """Make the calls put off until the rebuild was reported, in order."""
+        """Make the calls put off until the rebuild was reported, in order, and free the documents' trees
+        their memos gave up (see :attr:`MainPartMemo.retired`)."""
         while self.later:
             self.later.pop(0)()
+        for memo in self.documents.values():
+            memo.release()
 
     def document(self, name: str) -> MainPartMemo:
         """The memo of document ``name`` (an empty one the first time)."""

@@ -64,10 +64,20 @@ class MainPartMemo:
     word_counts: dict[str, int] = field(default_factory=dict)
     """The words of each text of the last finish (a function of the text alone: kept by :meth:`clear`)."""
 
+    retired: tuple[object, ...] = ()
+    """The tree and text elements :meth:`clear` gave up last, until :meth:`release`: freeing a document's
+    tree and the elements held in it takes a few milliseconds, which a watcher spends after reporting."""
+
     def clear(self) -> None:
         """Forget the last finish (the next one starts from scratch)."""
+        if self.root is not None:
+            self.retired = (self.root, self.texts, self.final_texts)
         self.key, self.rendered, self.root, self.texts, self.names, self.extra_parts = None, "", None, [], {}, {}
         self.bookmarks, self.final_texts, self.words = frozenset(), [], 0
+
+    def release(self) -> None:
+        """Free what :meth:`clear` gave up (see :attr:`retired`)."""
+        self.retired = ()
 
     def count_words(self, texts: list[str]) -> int:
         """The words of ``texts`` joined by spaces: the sum of theirs (a space ends a word), each text's
