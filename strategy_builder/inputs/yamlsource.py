@@ -133,11 +133,14 @@ class _Composer:
         if anchor is not None:
             raise _Refusal("yaml.anchor", f"anchor '&{anchor}' is not allowed", event.start_mark,
                            "write each value out in full; anchors and aliases are not supported")
-        self.source_map.values[path] = _position(event.start_mark)
+        mark = event.start_mark
+        self.source_map.values[path] = (mark.line + 1, mark.column + 1)  # _position, inlined (every node)
         if isinstance(event, ScalarEvent):
-            self._refuse_explicit_tag(event)
-            self._refuse_forbidden_characters(event)
-            if _is_plain(event) and event.value in _NULL_WORDS:
+            if event.tag is not None:
+                self._refuse_explicit_tag(event)
+            if event.style == '"':
+                self._refuse_forbidden_characters(event)
+            if not event.style and event.value in _NULL_WORDS:  # _is_plain
                 return None
             return event.value
         if isinstance(event, SequenceStartEvent):
@@ -257,15 +260,19 @@ def _check_characters(text: str, display_name: str) -> Finding | None:
         hint="delete it or replace it with a space or a new line; it often comes from pasting out of Word")
 
 
+_TAB_IN_INDENTATION = re.compile(r"^[ \t]*\t", re.MULTILINE)
+"""The start of a line whose indentation (its leading spaces and tabs) holds a tab."""
+
+
 def _check_tabs(text: str, display_name: str) -> Finding | None:
-    for number, line_text in enumerate(text.split("\n"), start=1):
-        indentation = len(line_text) - len(line_text.lstrip(" \t"))
-        if "\t" in line_text[:indentation]:
-            return Finding(
-                Location(display_name, number, line_text.index("\t") + 1), "yaml.tab-indentation",
-                "a tab is used for indentation; YAML allows only spaces",
-                hint="replace the tab with spaces (two per level is the convention here)")
-    return None
+    match = _TAB_IN_INDENTATION.search(text)  # the first such line: one search, not a loop over the lines
+    if match is None:
+        return None
+    start = match.start()
+    return Finding(
+        Location(display_name, text.count("\n", 0, start) + 1, text.index("\t", start) - start + 1),
+        "yaml.tab-indentation", "a tab is used for indentation; YAML allows only spaces",
+        hint="replace the tab with spaces (two per level is the convention here)")
 
 
 def read_source(path: Path, display_name: str) -> tuple[bytes | None, list[Finding]]:
