@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Protocol, Union
 
 from lxml import etree
 
-from strategy_builder.ooxml.headings import HeadingStyles
+from strategy_builder.ooxml.headings import HeadingStyles, outline_level_of
 from strategy_builder.ooxml.namespaces import (
-    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, PPR, SDT, SDT_CONTENT, TBL, TC, TR, P,
+    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, OUTLINE_LVL, PPR, PSTYLE, SDT, SDT_CONTENT, TBL, TC, TR, VAL, P,
 )
-from strategy_builder.ooxml.text import paragraph_style, paragraph_text, text_and_masked_text
+from strategy_builder.ooxml.text import paragraph_text, text_and_masked_text
 
 if TYPE_CHECKING:
     from strategy_builder.ooxml.objects import InlineObject
@@ -116,27 +116,57 @@ def read_blocks(container: etree._Element, headings: HeadingStyles | None = None
                 objects: ObjectsOf | None = None) -> list[Block]:
     """The paragraphs and tables directly inside ``container`` (a body, a cell, a content control), with the
     objects of each paragraph when ``objects`` reads them."""
-    return _read_blocks(container, headings or HeadingStyles(), objects, True, True)
+    return _read_blocks(container, headings or HeadingStyles(), objects, _Lookups(container), True)
+
+
+class _Lookups:
+    """What :func:`_read_blocks` asks of each paragraph, found for a whole container at once.
+
+    Asking each paragraph (``iterchildren(PPR)``, ``iter(FLD_CHAR, FLD_SIMPLE)``) builds a tag matcher per
+    call, which costs more than the lookup itself: one ``iter`` per tag over the container finds them all,
+    each remembered under its parent (the first one, as ``iterchildren`` finds it).
+    """
+
+    __slots__ = ("properties", "styles", "outlines", "fielded")
+
+    def __init__(self, container: etree._Element) -> None:
+        self.properties: dict[etree._Element, etree._Element] = {}
+        """Paragraph -> its ``w:pPr``."""
+        self.styles: dict[etree._Element, str] = {}
+        """``w:pPr`` -> the style id of its ``w:pStyle``."""
+        self.outlines: dict[etree._Element, etree._Element] = {}
+        """``w:pPr`` -> its ``w:outlineLvl``."""
+        self.fielded: set[etree._Element] = set()
+        """The paragraphs that hold a field (also in a text box inside them)."""
+        for element in container.iter(PPR):
+            self.properties.setdefault(element.getparent(), element)  # type: ignore[arg-type]
+        for element in container.iter(PSTYLE):
+            self.styles.setdefault(element.getparent(), element.get(VAL, ""))  # type: ignore[arg-type]
+        for element in container.iter(OUTLINE_LVL):
+            self.outlines.setdefault(element.getparent(), element)  # type: ignore[arg-type]
+        for element in container.iter(FLD_CHAR, FLD_SIMPLE):
+            for ancestor in element.iterancestors():
+                if ancestor.tag == P:
+                    self.fielded.add(ancestor)
 
 
 def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: ObjectsOf | None,
-                 fields_below: bool, objects_below: bool) -> list[Block]:
-    """:func:`read_blocks`; ``fields_below`` and ``objects_below`` are false when the container around this
-    one was seen to hold no field (no object), so that a table's cells are not searched again."""
+                 lookups: _Lookups, objects_below: bool) -> list[Block]:
+    """:func:`read_blocks`; ``objects_below`` is false when the container around this one was seen to hold no
+    object, so that a table's cells are not searched again."""
     blocks: list[Block] = []
     loose: list[InlineObject] = []  # embedded documents between paragraphs: they join the paragraph before
-    # Most containers hold no field and no object at all: one look at the whole container then spares
-    # a look into each of its paragraphs (a tenth of reading a long document).
-    fields = fields_below and next(container.iter(FLD_CHAR, FLD_SIMPLE), None) is not None
+    # Most containers hold no object at all: one look at the whole container then spares a look into each
+    # of its paragraphs.
     inline = objects if objects is not None and objects_below and objects.any_in(container) else None
+    properties_of, styles, outlines, fielded = (lookups.properties, lookups.styles, lookups.outlines,
+                                                lookups.fielded)
     for child in _children(container):
         tag = child.tag
         if tag == P:
-            # iterchildren, not find: find goes through ElementPath, at twice the cost for one tag.
-            properties = next(child.iterchildren(PPR), None)
-            style = paragraph_style(properties) if properties is not None else ""
+            properties = properties_of.get(child)
             masked = None
-            if fields and next(child.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
+            if child in fielded:
                 text, masked = text_and_masked_text(child)  # the atoms read once for both
                 masked = masked if masked != text else None
             else:
@@ -144,14 +174,18 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
             found = inline(child) if inline is not None else ()
             if loose:
                 found, loose = tuple(loose) + found, []
-            heading = headings.level(child, style, properties) if properties is not None else None
+            if properties is not None:
+                style = styles.get(properties, "")
+                heading = headings.level_from(outline_level_of(outlines.get(properties)), style)
+            else:
+                style, heading = "", None
             blocks.append(Paragraph(text, style, heading, child, found, masked))
         elif tag == TBL:
             rows = []
             for row in _children(child):
                 if row.tag != TR:
                     continue
-                cells = [Cell(_read_blocks(cell, headings, objects, fields, inline is not None), cell)
+                cells = [Cell(_read_blocks(cell, headings, objects, lookups, inline is not None), cell)
                          for cell in _children(row) if cell.tag == TC]
                 rows.append(Row(cells, row))
             blocks.append(Table(rows, child))

@@ -29,9 +29,12 @@ _KNOWN_STYLES = 4
 
 def _outline_level(properties: etree._Element | None) -> int | None:
     """``w:outlineLvl`` of a ``w:pPr`` as a heading level 1-9; 0 for "body text" (level 10); ``None`` if unset."""
-    # iterchildren, not find: find goes through ElementPath, three times slower for one tag (asked of every
-    # paragraph that has properties).
-    element = next(properties.iterchildren(OUTLINE_LVL), None) if properties is not None else None
+    # iterchildren, not find: find goes through ElementPath, three times slower for one tag.
+    return outline_level_of(next(properties.iterchildren(OUTLINE_LVL), None) if properties is not None else None)
+
+
+def outline_level_of(element: etree._Element | None) -> int | None:
+    """The level a ``w:outlineLvl`` element gives (as :func:`_outline_level`); ``None`` for no element."""
     value = (element.get(VAL) or "") if element is not None else ""
     if not value.isdigit():
         return None
@@ -128,9 +131,13 @@ class HeadingStyles:
         already.
         """
         outline = _outline_level(paragraph.find(PPR) if properties is None else properties)
+        return self.level_from(outline, style_id(paragraph) if style is None else style)
+
+    def level_from(self, outline: int | None, style: str) -> int | None:
+        """:meth:`level` of a paragraph whose outline level (:func:`outline_level_of`, ``None`` when it has
+        none) and style id (``""``: none) were read already."""
         if outline is not None:
             return outline or None
-        style = style_id(paragraph) if style is None else style
         if not style:
             return None
         if style in self.levels:
@@ -142,4 +149,4 @@ _KNOWN: list[tuple[bytes, HeadingStyles]] = []
 """The heading styles of the last styles parts read, by the part's bytes (see :meth:`HeadingStyles.of`)."""
 
 
-__all__ = ["HeadingStyles"]
+__all__ = ["HeadingStyles", "outline_level_of"]
