@@ -65,7 +65,7 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return "\n".join(block_text(b) for b in self.blocks)
+        return "\n".join([b.text for b in self.blocks])
 
 
 @dataclass(slots=True, eq=False)
@@ -77,7 +77,7 @@ class Row:
 
     @property
     def text(self) -> str:
-        return " | ".join(c.text for c in self.cells)
+        return " | ".join([c.text for c in self.cells])
 
 
 @dataclass(slots=True, eq=False)
@@ -89,7 +89,7 @@ class Table:
 
     @property
     def text(self) -> str:
-        return "\n".join(r.text for r in self.rows)
+        return "\n".join([r.text for r in self.rows])
 
 
 Block = Union[Paragraph, Table]
@@ -202,13 +202,21 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
 
 def iter_paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:
     """Every paragraph in reading order, table cells included (row by row, cell by cell)."""
+    # Collected into one list, not yielded through a generator per cell: a paragraph of a nested cell was
+    # passed up through every generator around it (a tenth of a million generator steps in a 12-partner diff).
+    found: list[Paragraph] = []
+    _collect_paragraphs(blocks, found)
+    return iter(found)
+
+
+def _collect_paragraphs(blocks: list[Block], found: list[Paragraph]) -> None:
     for block in blocks:
         if isinstance(block, Paragraph):
-            yield block
+            found.append(block)
         else:
             for row in block.rows:
                 for cell in row.cells:
-                    yield from iter_paragraphs(cell.blocks)
+                    _collect_paragraphs(cell.blocks, found)
 
 
 def paragraph_texts(root: etree._Element) -> list[str]:
