@@ -111,7 +111,7 @@ def _tracked_owners(blocks: list[Block], found: list[FoundSection],
         return None
     block_of_paragraph: list[int] = []
     for number, block in enumerate(blocks):
-        count = 1 if isinstance(block, Paragraph) else sum(1 for _ in iter_paragraphs([block]))
+        count = 1 if isinstance(block, Paragraph) else len(list(iter_paragraphs([block])))
         block_of_paragraph.extend([number] * count)
     if not block_of_paragraph:
         return None
@@ -125,12 +125,21 @@ def _tracked_owners(blocks: list[Block], found: list[FoundSection],
         sections[section_id] = SectionInfo(section_id, "tracked", section.heading, section_id, partner, area,
                                            leading_number(section.heading))
         spans.append((first, last, section_id))
+    # The innermost (shortest) span covering each block, by one pass over each span rather than a look at
+    # every span for every block.
+    innermost: list[tuple[int, int, str] | None] = [None] * len(blocks)
+    for first, last, sid in spans:
+        rank = (last - first, -first, sid)
+        for number in range(first, last + 1):
+            held = innermost[number]
+            if held is None or rank < held:
+                innermost[number] = rank
     owners: list[str] = []
     previous = "start"
     for number in range(len(blocks)):
-        covering = [(last - first, -first, sid) for first, last, sid in spans if first <= number <= last]
-        if covering:
-            owner = min(covering)[2]  # the innermost (shortest) span
+        covering = innermost[number]
+        if covering is not None:
+            owner = covering[2]
             previous = owner
         else:
             owner = f"outside:{previous}"
