@@ -205,7 +205,9 @@ def _key(block: Block) -> tuple[object, ...]:
     return ("p" if isinstance(block, Paragraph) else "t", *visible_key(block))
 
 
-def _pair(old: Block, new: Block) -> BlockPair:
+def _pair(old: Block, new: Block, same_key: bool = False) -> BlockPair:
+    """Two aligned blocks compared; ``same_key``: their :func:`_key` is known to be equal (so are their visible
+    keys, which a table's pair then need not compute again)."""
     if isinstance(old, Paragraph) and isinstance(new, Paragraph):
         objects = _pair_objects(old, new) if old.objects or new.objects else []
         if old.text == new.text and not objects:
@@ -216,12 +218,13 @@ def _pair(old: Block, new: Block) -> BlockPair:
                          whitespace_only=not objects and normalise(old.comparable) == normalise(new.comparable))
     assert isinstance(old, Table) and isinstance(new, Table)
     same_shape = [len(r.cells) for r in old.rows] == [len(r.cells) for r in new.rows]
-    if same_shape and old.text == new.text and visible_key(old) == visible_key(new):
+    same_visible = same_key or visible_key(old) == visible_key(new)
+    if same_shape and old.text == new.text and same_visible:
         return BlockPair("equal", old, new)
     rows = align_rows(old.rows, new.rows)
     if all(r.kind == "equal" for r in rows):
         return BlockPair("equal", old, new)
-    return BlockPair("changed", old, new, rows=rows, whitespace_only=visible_key(old) == visible_key(new))
+    return BlockPair("changed", old, new, rows=rows, whitespace_only=same_visible)
 
 
 def _pair_in_order(old: list, new: list, compatible, score) -> list[tuple[object | None, object | None]]:
@@ -280,21 +283,22 @@ def _pair_in_order(old: list, new: list, compatible, score) -> list[tuple[object
 
 
 def _align(old: list[Any], new: list[Any], key: Callable[[Any], object], compatible: Callable[[Any, Any], bool],
-           pair: Callable[[Any, Any], Any], lone: Callable[[Any, Any], Any]) -> list[Any]:
+           pair: Callable[[Any, Any, bool], Any], lone: Callable[[Any, Any], Any]) -> list[Any]:
     """Align two sequences in document order: equal runs are paired as they stand; in each differing
     run, compatible items are paired by text similarity and the rest become deletions or insertions
-    (``lone(old, None)`` / ``lone(None, new)``)."""
+    (``lone(old, None)`` / ``lone(None, new)``). ``pair``'s third argument says whether the two items' keys
+    are equal."""
     result: list[Any] = []
     old_keys, new_keys = [key(x) for x in old], [key(x) for x in new]
     if old_keys == new_keys:  # most sections of two drafts: one equal run, without the matcher's index
-        return [pair(o, n) for o, n in zip(old, new, strict=True)]
+        return [pair(o, n, True) for o, n in zip(old, new, strict=True)]
     matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            result.extend(pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))  # equal: same lengths
+            result.extend(pair(o, n, True) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))  # equal: same lengths
             continue
         for o, n in _pair_in_order(old[i1:i2], new[j1:j2], compatible, lambda a, b: similarity(a.text, b.text)):
-            result.append(pair(o, n) if o is not None and n is not None else lone(o, n))
+            result.append(pair(o, n, False) if o is not None and n is not None else lone(o, n))
     return result
 
 
@@ -304,7 +308,7 @@ def align_blocks(old: list[Block], new: list[Block]) -> list[BlockPair]:
                   lambda o, n: BlockPair("deleted", o, None) if o is not None else BlockPair("inserted", None, n))
 
 
-def _pair_rows(old: Row, new: Row) -> RowPair:
+def _pair_rows(old: Row, new: Row, same_key: bool = False) -> RowPair:
     # Rows pair only with the same number of cells (equal keys, or compatible in align_rows).
     cells = [align_blocks(o.blocks, n.blocks) for o, n in zip(old.cells, new.cells, strict=True)]
     if all(p.kind == "equal" for cell in cells for p in cell):
