@@ -129,6 +129,8 @@ class DocxPackage:
         """Parts counted by :meth:`charge` and not parsed since: their next parse is paid for."""
         self.strict = False
         """Whether a part read so far is in Strict OOXML (it is read in the Transitional vocabulary)."""
+        self._relations: dict[str, tuple[etree._Element, dict[str, tuple[str, str]]]] = {}
+        """Part name -> (the parsed relationships part, the relationships :func:`related_parts` read from it)."""
 
     # ----------------------------------------------------------------- reading
 
@@ -274,15 +276,22 @@ def related_parts(package: DocxPackage, part_name: str) -> dict[str, tuple[str, 
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     if rels_name not in package.parts:
         return {}
+    root = package.xml(rels_name)
+    # Remembered per parsed relationships part (a new part's bytes parse anew): reading a document asks
+    # for the main part's relationships several times (notes, headers, settings, comments, styles).
+    cached = package._relations.get(part_name)
+    if cached is not None and cached[0] is root:
+        return dict(cached[1])
     result = {}
-    for rel in package.xml(rels_name).iter(f"{{{PKG_REL}}}Relationship"):
+    for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join(folder, target))
         result[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
-    return result
+    package._relations[part_name] = (root, result)
+    return dict(result)
 
 
 def transitional(data: bytes) -> bytes:
