@@ -15,7 +15,8 @@ from lxml import etree
 
 from strategy_builder.ooxml.headings import HeadingStyles, outline_level_of
 from strategy_builder.ooxml.namespaces import (
-    ALT_CHUNK, BODY, CUSTOM_XML, FLD_CHAR, FLD_SIMPLE, OUTLINE_LVL, PPR, PSTYLE, SDT, SDT_CONTENT, TBL, TC, TR, VAL, P,
+    ALT_CHUNK, BODY, BR, CR, CUSTOM_XML, DEL, FLD_CHAR, FLD_SIMPLE, MOVE_FROM, NO_BREAK_HYPHEN, OUTLINE_LVL, PPR,
+    PSTYLE, PTAB, SDT, SDT_CONTENT, SYM, TAB, TBL, TC, TR, VAL, W, P, T,
 )
 from strategy_builder.ooxml.text import paragraph_text, text_and_masked_text
 
@@ -127,7 +128,7 @@ class _Lookups:
     each remembered under its parent (the first one, as ``iterchildren`` finds it).
     """
 
-    __slots__ = ("properties", "styles", "outlines", "fielded")
+    __slots__ = ("properties", "styles", "outlines", "fielded", "texts")
 
     def __init__(self, container: etree._Element) -> None:
         self.properties: dict[etree._Element, etree._Element] = {}
@@ -148,6 +149,38 @@ class _Lookups:
             for ancestor in element.iterancestors():
                 if ancestor.tag == P:
                     self.fielded.add(ancestor)
+        self.texts = _plain_texts(container)
+        """The text of each paragraph that holds nothing but ``w:t`` text (nearly all)."""
+
+
+def _plain_texts(container: etree._Element) -> dict[etree._Element, str]:
+    """The text of each paragraph under ``container`` whose text is its ``w:t`` elements' alone, read with one
+    ``iter(T)`` over the container: what :func:`paragraph_text` gives, without visiting every element of every
+    paragraph in Python. The others (tabs, breaks, symbols, fields, deletions; every paragraph where a
+    paragraph holds another, in a text box) are left to :func:`paragraph_text`."""
+    if _NESTED_PARAGRAPH(container):
+        return {}
+    pieces: dict[etree._Element, list[str] | None] = {paragraph: [] for paragraph in container.iter(P)}
+    for element in container.iter(*_NOT_PLAIN):
+        holder = element.getparent()
+        while holder is not None and holder not in pieces:
+            holder = holder.getparent()
+        if holder is not None:
+            pieces[holder] = None
+    for element in container.iter(T):
+        holder = element.getparent()
+        while holder is not None and holder not in pieces:
+            holder = holder.getparent()
+        if holder is not None:
+            texts = pieces[holder]
+            if texts is not None:
+                texts.append(element.text or "")
+    return {paragraph: "".join(texts) for paragraph, texts in pieces.items() if texts is not None}
+
+
+_NOT_PLAIN = (TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, SYM, FLD_CHAR, DEL, MOVE_FROM)
+"""What makes a paragraph's text more than its ``w:t`` texts (:func:`paragraph_text` looks at each)."""
+_NESTED_PARAGRAPH = etree.XPath("boolean(.//w:p//w:p)", namespaces={"w": W})
 
 
 def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: ObjectsOf | None,
@@ -159,8 +192,8 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
     # Most containers hold no object at all: one look at the whole container then spares a look into each
     # of its paragraphs.
     inline = objects if objects is not None and objects_below and objects.any_in(container) else None
-    properties_of, styles, outlines, fielded = (lookups.properties, lookups.styles, lookups.outlines,
-                                                lookups.fielded)
+    properties_of, styles, outlines, fielded, texts = (lookups.properties, lookups.styles, lookups.outlines,
+                                                       lookups.fielded, lookups.texts)
     for child in _children(container):
         tag = child.tag
         if tag == P:
@@ -170,7 +203,8 @@ def _read_blocks(container: etree._Element, headings: HeadingStyles, objects: Ob
                 text, masked = text_and_masked_text(child)  # the atoms read once for both
                 masked = masked if masked != text else None
             else:
-                text = paragraph_text(child)
+                plain = texts.get(child)
+                text = plain if plain is not None else paragraph_text(child)
             found = inline(child) if inline is not None else ()
             if loose:
                 found, loose = tuple(loose) + found, []
