@@ -317,8 +317,11 @@ def find_sections(document: etree._Element, names: dict[str, str],
     last_of: dict[str, int] = {}
     last_seen = -1
     for element in body.iter(P, BOOKMARK_START, BOOKMARK_END):
+        index = index_of.get(id(element))
+        if index is not None:  # a paragraph of the list (most elements: asked first, without building .tag)
+            last_seen = index
+            continue
         if element.tag == P:
-            last_seen = index_of.get(id(element), last_seen)
             continue
         owner = element.getparent()
         while owner is not None and owner.tag != P:
@@ -338,13 +341,15 @@ def find_sections(document: etree._Element, names: dict[str, str],
             last_of[name] = max(last_of.get(name, position), position)
     found = []
     count = len(paragraphs)
+    before = [0]  # the text length of the paragraphs before each one: a span's length without summing it
+    for paragraph in paragraphs:
+        before.append(before[-1] + len(paragraph.text))
     for name, first in first_of.items():
         last = last_of.get(name, count - 1)
         first = min(max(first, 0), max(count - 1, 0))
         last = max(first, min(last, count - 1))
-        span = paragraphs[first:last + 1]
-        heading = next((p.text.strip() for p in span if p.text.strip()), "")
+        heading = next((p.text.strip() for p in paragraphs[first:last + 1] if p.text.strip()), "")
         found.append(FoundSection(names.get(name), name, first, last, heading,
-                                  sum(len(p.text) for p in span)))
+                                  before[last + 1] - before[first] if paragraphs else 0))
     found.sort(key=lambda s: (s.first_paragraph, -s.last_paragraph))
     return found
