@@ -87,6 +87,9 @@ class Table:
 
     rows: list[Row]
     element: etree._Element | None = field(default=None, repr=False)
+    paragraphs: list[Paragraph] | None = field(default=None, repr=False)
+    """Its paragraphs in reading order, once :func:`iter_paragraphs` collected them (a table read from a
+    document does not change, and a comparison walks each table's paragraphs several times)."""
 
     @property
     def text(self) -> str:
@@ -247,10 +250,14 @@ def _collect_paragraphs(blocks: list[Block], found: list[Paragraph]) -> None:
     for block in blocks:
         if isinstance(block, Paragraph):
             found.append(block)
-        else:
+            continue
+        paragraphs = block.paragraphs
+        if paragraphs is None:
+            paragraphs = block.paragraphs = []
             for row in block.rows:
                 for cell in row.cells:
-                    _collect_paragraphs(cell.blocks, found)
+                    _collect_paragraphs(cell.blocks, paragraphs)
+        found.extend(paragraphs)
 
 
 def paragraph_texts(root: etree._Element) -> list[str]:
