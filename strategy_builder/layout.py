@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import RefusedFile, open_in_office, read_limited, replace_file
 from strategy_builder.limits import JSON_FILE_BYTES
@@ -220,7 +221,7 @@ class ProjectLayout:
     def folder_of_label(self, label: str, series: str = DRAFTS_DIR) -> Path:
         """The folder of the draft a document's label names: ``003`` -> ``build/drafts/003`` (or
         ``build/overview/003``), ``PREVIEW`` (or any other label) -> ``build/preview``."""
-        return self.series_dir(series) / label if label.isdigit() else self.preview_dir
+        return self.series_dir(series) / label if whole_number(label) is not None else self.preview_dir
 
 
 def language_document(code: str, language: str | None = None, suffix: str = ".docx") -> str:
@@ -246,7 +247,7 @@ def published_folder(path: Path) -> Path | None:
     may change once published. Symbolic links are followed."""
     resolved = path.resolve()
     for folder in (resolved, *resolved.parents):
-        if (folder.name.isdigit() and folder.parent.name in (DRAFTS_DIR, REPLIES_DIR, OVERVIEW_DIR)
+        if (whole_number(folder.name) is not None and folder.parent.name in (DRAFTS_DIR, REPLIES_DIR, OVERVIEW_DIR)
                 and folder.parent.parent.name == BUILD_DIR and (folder / MANIFEST_FILE).is_file()):
             return folder
     return None

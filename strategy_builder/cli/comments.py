@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import strategy_builder as library
+from strategy_builder.digits import whole_number
 from strategy_builder.cli import INTERNAL_ERROR, cli
 from strategy_builder.cli.options import format_option, verbosity_options
 from strategy_builder.cli.output import print_json, stderr_console, stdout_console
@@ -109,7 +110,7 @@ def _print_json(batch: ReturnsBatch, update: RegisterUpdate | None, counts: dict
     print_json({
         "schema": COMMENTS_SCHEMA, "schema_version": COMMENTS_SCHEMA_VERSION,
         "files": [{"file": str(r.path), "ministry": r.ministry, "partner": r.partner,
-                   "draft": int(r.draft) if r.draft.isdigit() else None, "draft_label": r.draft or None,
+                   "draft": whole_number(r.draft), "draft_label": r.draft or None,
                    "made_by_strategy_builder": r.made_by_strategy_builder, "notes": r.notes,
                    "items": [_row_json(row) for row in items]} for r, items in zip(batch.files, batch.rows,
                                                                                     strict=True)],

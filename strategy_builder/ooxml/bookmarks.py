@@ -14,6 +14,7 @@ from typing import cast
 
 from lxml import etree
 
+from strategy_builder.digits import signed_whole_number
 from strategy_builder.ooxml.markers import BOOKMARK_PREFIX, CLOSE, MARKER_PATTERN, OPEN, bookmark_name
 from strategy_builder.ooxml.namespaces import (
     BODY, BOOKMARK_END, BOOKMARK_START, ID, NAME, PPR, RPR, TBL, W, XML_SPACE, P, R, T,
@@ -27,7 +28,7 @@ class MarkerError(ValueError):
 
 def _next_bookmark_id(root: etree._Element) -> int:
     values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
-    ids = [int(v) for v in values if v.lstrip("-").isdigit()]
+    ids = [n for v in values if (n := signed_whole_number(v)) is not None]
     return max(ids, default=0) + 1
 
 
@@ -184,8 +185,9 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     ended: set[int] = set()
     for end in document.iter(BOOKMARK_END):
         end_id = end.get(ID) or ""
-        if end_id.lstrip("-").isdigit():  # a template's own malformed bookmark end cannot close a section
-            ended.add(int(end_id))
+        end_number = signed_whole_number(end_id)
+        if end_number is not None:  # a template's own malformed bookmark end cannot close a section
+            ended.add(end_number)
     open_sections = [sid for sid, number in ids.items() if number not in ended and not sid.startswith("anchor:")]
     if open_sections:
         raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")

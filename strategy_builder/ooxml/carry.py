@@ -17,6 +17,7 @@ from typing import cast
 
 from lxml import etree
 
+from strategy_builder.digits import signed_whole_number
 from strategy_builder.ooxml.namespaces import (
     A_BLIP, ANCHOR, CT, DEL, DEL_INSTR_TEXT, DEL_TEXT, DRAWING, ENDNOTE, ENDNOTE_REFERENCE, FOOTNOTE,
     FOOTNOTE_REFERENCE, HYPERLINK, ID, INSTR_TEXT, OBJECT, PICT, PKG_REL, R_EMBED, R_ID, R_LINK, REL, RPR,
@@ -93,8 +94,9 @@ class RedlineParts:
         highest = 0
         for root in self.roots.values():
             for value in cast(list[str], root.xpath("//@w:id", namespaces={"w": W})):
-                if value.lstrip("-").isdigit():
-                    highest = max(highest, int(value))
+                number = signed_whole_number(value)
+                if number is not None:
+                    highest = max(highest, number)
         return highest + 1
 
     # ------------------------------------------------------------------------------------ carrying over
@@ -180,7 +182,7 @@ class RedlineParts:
         if note is None:
             return None
         root = self.roots[part]
-        new_id = str(max([int(n.get(ID, "0")) for n in root.iter(tag) if n.get(ID, "").lstrip("-").isdigit()]
+        new_id = str(max([number for n in root.iter(tag) if (number := signed_whole_number(n.get(ID, ""))) is not None]
                          + [0]) + 1)
         clone = self.carry(note, root, revision)
         clone.set(ID, new_id)

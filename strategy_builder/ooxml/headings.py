@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from strategy_builder.digits import whole_number
 from strategy_builder.ooxml.namespaces import BASED_ON, NAME, OUTLINE_LVL, PPR, STYLE, STYLE_ID, TYPE, VAL
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.text import style_id
@@ -36,9 +37,9 @@ def _outline_level(properties: etree._Element | None) -> int | None:
 def outline_level_of(element: etree._Element | None) -> int | None:
     """The level a ``w:outlineLvl`` element gives (as :func:`_outline_level`); ``None`` for no element."""
     value = (element.get(VAL) or "") if element is not None else ""
-    if not value.isdigit():
+    level = whole_number(value)
+    if level is None:
         return None
-    level = int(value)
     return level + 1 if level < 9 else 0
 
 

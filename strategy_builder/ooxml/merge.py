@@ -25,6 +25,7 @@ from typing import cast
 
 from lxml import etree
 
+from strategy_builder.digits import signed_whole_number
 from strategy_builder.ooxml.accept import reject_all
 from strategy_builder.ooxml.comments import write_comments
 from strategy_builder.ooxml.edits import Revision, Token
@@ -76,7 +77,7 @@ AuthorLabel = Callable[[int, str], str]
 class _Ids:
     def __init__(self, root: etree._Element) -> None:
         values = cast(list[str], root.xpath("//@w:id", namespaces={"w": W}))
-        self.next = max((int(v) for v in values if v.lstrip("-").isdigit()), default=0) + 1
+        self.next = max((n for v in values if (n := signed_whole_number(v)) is not None), default=0) + 1
 
     def take(self) -> str:
         self.next += 1

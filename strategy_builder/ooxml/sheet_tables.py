@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from strategy_builder.digits import whole_number
 from strategy_builder.ooxml.sheet_cells import column_index, column_letters
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -112,7 +113,8 @@ def _attribute(element: bytes, name: bytes) -> str | None:
 
 def _count(element: bytes, name: bytes, default: int) -> int:
     value = _attribute(element, name)
-    return int(value) if value is not None and value.isdigit() else default
+    number = whole_number(value) if value is not None else None
+    return number if number is not None else default
 
 
 def _escape(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import cast
 
 from lxml import etree
 
+from strategy_builder.digits import signed_whole_number
 from strategy_builder.ooxml.markers import (
     VALUE_CLOSE, VALUE_MARKER_PATTERN, VALUE_OPEN, strip_value_markers, value_bookmark_name,
 )
@@ -125,7 +126,7 @@ def _wrap_run(run: etree._Element, text_element: etree._Element, pieces: list[st
 
 def _next_bookmark_id(root: etree._Element) -> int:
     values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
-    return max((int(v) for v in values if v.lstrip("-").isdigit()), default=0) + 1
+    return max((n for v in values if (n := signed_whole_number(v)) is not None), default=0) + 1
 
 
 def apply_value_markers(document: etree._Element) -> dict[str, int]:

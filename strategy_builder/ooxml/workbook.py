@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.limits import REGISTER_FILE_BYTES, REGISTER_PART_BYTES, REGISTER_TOTAL_BYTES
 from strategy_builder.ooxml.namespaces import PKG_REL
@@ -143,7 +144,7 @@ class Workbook:
         found = set()
         for index, xf in enumerate(cell_formats if cell_formats is not None else []):
             number_format = xf.get("numFmtId", "0")
-            if number_format.isdigit() and (14 <= int(number_format) <= 22 or 45 <= int(number_format) <= 47):
+            if (code := whole_number(number_format)) is not None and (14 <= code <= 22 or 45 <= code <= 47):
                 found.add(str(index))
             elif number_format in custom and _DATE_CODE.search(re.sub(r'"[^"]*"|\[[^]]*]', "", custom[number_format])):
                 found.add(str(index))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from strategy_builder.digits import whole_number
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.limits import YAML_FILE_BYTES
 from strategy_builder.models.source_map import FieldPath, YamlDocument, format_path, value_at
@@ -51,7 +52,7 @@ class Attribution:
 
 
 def _parse_path(text: str) -> FieldPath:
-    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
+    return tuple(p if (n := whole_number(p)) is None else n for p in text.split(".") if p)
 
 
 def field_changes(old: Any, new: Any,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
 from strategy_builder.review.diff import DocumentDiff, diff_documents
@@ -100,15 +101,16 @@ def _draft_side(folder: Path, label: str, language: str | None = None) -> Side:
 def resolve_side(spec: str, project_dir: Path, *, role: str, language: str | None = None) -> Side:
     """Turn ``3``, ``build/drafts/003`` or ``AM.docx`` into a :class:`Side`; errors name ``role`` (OLD/NEW).
     ``language``: a draft's documents in that language version (``ru/<CODE>.docx``)."""
-    if spec.isdigit():
+    number = whole_number(spec)
+    if number is not None:
         layout = ProjectLayout.of(project_dir)
-        folder = layout.draft_dir(int(spec))
+        folder = layout.draft_dir(number)
         if not folder.is_dir():
             numbers = layout.draft_numbers()
             known = ", ".join(str(n) for n in numbers) if numbers else "none yet"
-            raise EnvironmentProblem(f"{role}: there is no draft {int(spec)} in {layout.drafts_dir}",
+            raise EnvironmentProblem(f"{role}: there is no draft {number} in {layout.drafts_dir}",
                                      hint=f"drafts of this project: {known}; or pass --project DIR")
-        return _draft_side(folder, f"draft {int(spec):03d}", language)
+        return _draft_side(folder, f"draft {number:03d}", language)
     path = Path(spec)
     if path.is_dir():
         return _draft_side(path, str(path), language)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
 from strategy_builder.layout import ProjectLayout, manifest_problem, refuse_published, require_project
 from strategy_builder.models.manifest import Manifest
@@ -81,7 +82,7 @@ def register_links(rows: list[RegisterRow], project_dir: Path) -> dict[str, RowL
     links = {}
     for row in rows:
         citing = ", ".join(cited.get(row.id, [])) or NONE_YET
-        commented = int(row.draft) if row.draft.isdigit() else None
+        commented = whole_number(row.draft)
         if commented not in manifests or latest is None or not row.section or not row.partner:
             links[row.id] = RowLinks("", "", citing)
             continue

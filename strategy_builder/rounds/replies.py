@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from strategy_builder.digits import whole_number
 from strategy_builder import __version__
 from strategy_builder.store import DraftStore
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity
@@ -146,7 +147,7 @@ def _letter_edited(project_dir: Path, sent: StrategyFile, to_draft: int) -> Find
 
 
 def _draft_number(label: str) -> int | None:
-    return int(label) if label.isdigit() else None
+    return whole_number(label)
 
 
 def _not_answered(row: RegisterRow, draft: Manifest) -> str | None:

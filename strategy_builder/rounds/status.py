@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import MANIFEST_FILE, ProjectLayout, require_project
 from strategy_builder.models.manifest import Manifest
@@ -136,8 +137,8 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
         state = strategy.state(code)
         drafts = tuple(n for n in this_round if manifests[n].partner(code) is not None)
         earlier = {n for n, m in manifests.items() if n not in this_round and m.partner(code) is not None}
-        own = [r for r in rows if r.partner == code and r.draft.isdigit()]
-        current = [r for r in own if int(r.draft) in drafts]
+        own = [r for r in rows if r.partner == code and whole_number(r.draft) is not None]
+        current = [r for r in own if whole_number(r.draft) in drafts]
         returned: dict[str, list[RegisterRow]] = {}
         names: dict[str, str] = {}
         for row in current:
@@ -157,9 +158,9 @@ def round_status(project_dir: Path, *, register: Path | None = None, today: dt.d
             awaited, sum(normalise_disposition(r.disposition) == "open" for r in current),
             sum(normalise_disposition(r.disposition) == "open" for r in own if int(r.draft) not in drafts), late))
     counted = {p.code for p in status.partners}
-    for why, ids in (("their Draft cell is not a draft number", [r.id for r in rows if not r.draft.isdigit()]),
+    for why, ids in (("their Draft cell is not a draft number", [r.id for r in rows if whole_number(r.draft) is None]),
                      ("their partner is none of this project's",
-                      [r.id for r in rows if r.draft.isdigit() and r.partner not in counted])):
+                      [r.id for r in rows if whole_number(r.draft) is not None and r.partner not in counted])):
         if ids:  # counted nowhere: said, so that a typed-over cell does not make a return vanish
             shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
             status.notes.append(f"{len(ids)} row(s) of the register are not counted: {why} ({shown})")

@@ -209,3 +209,32 @@ def test_every_corpus_file_is_read_or_refused_cleanly(corpus: Path) -> None:
             continue
         diff = diff_documents(document, read_document(path))
         assert not diff.has_changes, path
+
+
+def test_ids_and_levels_written_in_other_digits_are_not_numbers_and_break_nothing(tmp_path: Path) -> None:
+    """A document written by others whose bookmark ids and outline level are superscript digits ("²", which
+    str.isdigit accepts and int refuses) was an internal error of the redline (exit 3): such a value is
+    not a number, and the diff and its redline go on."""
+    old = make_docx(["Hello world", "Second paragraph"], tmp_path / "old.docx")
+    body = zipfile.ZipFile(io.BytesIO(old)).read("word/document.xml").decode("utf-8")
+    strange = ('<w:p><w:pPr><w:outlineLvl w:val="²"/></w:pPr><w:bookmarkStart w:id="²" w:name="x"/><w:r><w:t>'
+               'Hello there world</w:t></w:r><w:bookmarkEnd w:id="--1"/></w:p>')
+    new_body = re.sub(r"<w:p>.*?Hello world.*?</w:p>", strange, body, count=1, flags=re.S)
+    assert new_body != body
+    archive = zipfile.ZipFile(io.BytesIO(old))
+    members = {name: archive.read(name) for name in archive.namelist()}
+    (tmp_path / "new.docx").write_bytes(zip_members({**members, "word/document.xml": new_body.encode("utf-8")}))
+    for first, second in (("old.docx", "new.docx"), ("new.docx", "old.docx")):
+        result = run_in_process("diff", first, second, "--redline", f"{first}-{second}", "--format", "json",
+                                cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        accepted, rejected = revision_views((tmp_path / f"{first}-{second}").read_bytes())
+        assert accepted == texts(tmp_path / second) and rejected == texts(tmp_path / first)
+
+
+def test_a_draft_number_in_other_digits_is_not_a_draft_number(tmp_path: Path) -> None:
+    """``diff ² 1`` was an internal error (exit 3): "²" is not a draft number, so it is read as a file name,
+    which does not exist: a user's error, named."""
+    result = run_in_process("diff", "²", "1", cwd=tmp_path)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "²" in result.stderr

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from strategy_builder.digits import whole_number
+
 Owner = Literal["tool", "team"]
 Kind = Literal["text", "integer", "date", "flag"]
 
@@ -143,7 +145,7 @@ def typed_value(column: Column, text: str) -> object:
     if not text:
         return None
     if column.kind == "integer":
-        return int(text) if text.isdigit() else None
+        return whole_number(text)
     if column.kind == "flag":
         return {"yes": True, "no": False}.get(text.casefold())
     if column.kind == "date":

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from strategy_builder.digits import whole_number
 from strategy_builder.review.register.columns import COLUMNS, DISPOSITIONS, Column, RegisterRow
 from strategy_builder.review.register.table import Cell, Cells, Plan, Planner, RegisterRefused, read_rows
 
@@ -62,7 +63,8 @@ def _text(value: Any) -> str:
 
 
 def _value(column: Column, text: str) -> Any:
-    return int(text) if column.kind == "integer" and text.isdigit() else text
+    number = whole_number(text) if column.kind == "integer" else None
+    return number if number is not None else text
 
 
 def _key_place(index: int) -> str:

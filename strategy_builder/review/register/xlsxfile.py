@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import IO
 
+from strategy_builder.digits import whole_number
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.ooxml.sheet_tables import SheetTable, grown_table, read_table
 from strategy_builder.ooxml.sheet_cells import NewCell, column_letters
@@ -62,9 +63,9 @@ def _typed_text(column: Column | None, text: str) -> str:
         return text
     if column.kind == "date":
         return from_serial(text) or text
-    if column.kind == "integer" and column.digits and text.isdigit():
+    if column.kind == "integer" and column.digits and whole_number(text) is not None:
         return text.zfill(column.digits)
-    if column.kind == "integer" and text.endswith(".0") and text[:-2].isdigit():
+    if column.kind == "integer" and text.endswith(".0") and whole_number(text[:-2]) is not None:
         return text[:-2].zfill(column.digits)
     return text
 
@@ -125,8 +126,8 @@ class _MergedDown:
 def _new_cell(column: Column, text: str, style: str | None = None, dates: frozenset[str] = frozenset()) -> NewCell:
     """A cell the tool writes: an integer as a number; a date as a number when its style shows dates (a
     register created by strategy-builder), else as text, so that it never shows as a bare number."""
-    if column.kind == "integer" and text.isdigit():
-        return NewCell(str(int(text)), number=True, style=style)
+    if column.kind == "integer" and (whole := whole_number(text)) is not None:
+        return NewCell(str(whole), number=True, style=style)
     if column.kind == "date" and style in dates and (number := serial(text)) is not None:
         return NewCell(number, number=True, style=style)
     return NewCell(text, style=style)
@@ -368,8 +369,8 @@ def new_xlsx(plan: Plan) -> bytes:
     for row_number, row in enumerate(plan.appended, start=2):
         for index, (column, text) in plan.cells_of(row).items():
             cell = sheet.cell(row=row_number, column=index + 1)
-            if column.kind == "integer" and text.isdigit():
-                cell.value = int(text)
+            if column.kind == "integer" and (number := whole_number(text)) is not None:
+                cell.value = number
                 if column.digits:
                     cell.number_format = "0" * column.digits  # the draft 3 shows as 003
             elif column.kind == "date" and (when := iso_date(text)) is not None:
