@@ -69,6 +69,8 @@ class _Refusal(Exception):
 # times faster than the pure-Python one; only its events are used, never its constructors. A file it
 # refuses is read again by the pure-Python parser (see parse_yaml).
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+"""The hexadecimal digits after each escape that names a character by its code (YAML 1.1, 5.7)."""
 
 
 def _is_plain(event: ScalarEvent) -> bool:
@@ -374,6 +376,18 @@ def _compose(text: str, display_name: str, loader_class: type) -> tuple[Any, _Co
         return [_control_character_finding(text, display_name, min(error.position, len(text) - 1))]
     except yaml.YAMLError as error:
         return [Finding(Location(display_name, 1, 1), "yaml.syntax", f"YAML error: {error}")]
+    except (OverflowError, ValueError):
+        # PyYAML's pure-Python scanner makes the character of a "\x", "\u" or "\U" escape with chr() and lets
+        # its error out for a code past U+10FFFF (libyaml refuses it; this parser reads the file again, above).
+        # It stops on the escape's first hexadecimal digit; anywhere else the error is not the file's.
+        index = loader.get_mark().index
+        if index < 2 or text[index - 2] != "\\" or text[index - 1] not in "xuU":
+            raise
+        line, column = _position(loader.get_mark())
+        return [Finding(Location(display_name, line, column - 2, format_path(composer.path)), "yaml.syntax",
+                        f"YAML syntax error: the escape '{text[index - 2:index + _ESCAPE_DIGITS[text[index - 1]]]}' "
+                        "names no character", hint="a character's code is at most 10FFFF ('\\U0010FFFF'); to keep "
+                        "a backslash as text, write it twice ('\\\\') or put the value in single quotes")]
     finally:
         loader.dispose()
 

@@ -36,7 +36,7 @@ def symbol_text(symbol: etree._Element) -> str:
     """The character of a ``w:sym`` (a symbol-font character, by its code)."""
     try:
         return chr(int(symbol.get(SYM_CHAR, ""), 16))
-    except ValueError:
+    except (ValueError, OverflowError):  # not hexadecimal, or no character (OverflowError: past a C int)
         return "\ufffd"
 
 

@@ -300,6 +300,13 @@ TRAPS: list[Trap] = [
          "na\x0bme", "text.forbidden-character",
          "character U+000B (vertical tab, Word's manual line break when pasted) (written as an escape) cannot be "
          "stored in a Word document", _ESCAPE_HINT),
+    # PyYAML's pure-Python scanner let chr()'s error out for these (an internal error, exit 3); libyaml refuses them
+    Trap("escape-past-unicode", AM, replace("\nname: Armenia\n", '\nname: "Armenia\\U00110000"\n'),
+         lambda d: position(d, "\\U0011"), "name", "yaml.syntax",
+         "YAML syntax error: the escape '\\U00110000' names no character", "at most 10FFFF"),
+    Trap("escape-past-a-c-int", AM, replace("\nname: Armenia\n", '\nname: "Armenia\\UFFFFFFFF"\n'),
+         lambda d: position(d, "\\UFFFF"), "name", "yaml.syntax",
+         "YAML syntax error: the escape '\\UFFFFFFFF' names no character", "at most 10FFFF"),
     Trap("delete-character", AM, replace("\nname: Armenia\n", "\nname: Armenia\x7f\n"),
          lambda d: position(d, "\x7f"), "", "text.forbidden-character",
          "character U+007F (a control character) is not allowed in a YAML file", "delete it"),

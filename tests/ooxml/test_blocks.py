@@ -117,3 +117,15 @@ def test_a_table_read_from_a_document_keeps_its_paragraphs_in_reading_order() ->
     assert isinstance(table, Table) and table.paragraphs is not None
     assert [p.text for p in table.paragraphs] == ["1", "2", "3", "4"]
     assert all(isinstance(p.element, etree._Element) for p in table.paragraphs)
+
+
+@pytest.mark.parametrize(("code", "shown"), [("F0B7", "\uf0b7"), ("41", "A"), ("", "\ufffd"), ("zz", "\ufffd"),
+                                             ("-1", "\ufffd"), ("110000", "\ufffd"), ("F" * 20, "\ufffd")])
+def test_a_symbol_shows_its_character_or_the_replacement_character(code: str, shown: str) -> None:
+    """A ``w:sym`` of a document written by others: its code is read as hexadecimal; a code that is no
+    character (``F`` twenty times was an OverflowError, an internal error) shows as U+FFFD."""
+    paragraph = etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>a</w:t><w:sym w:font="Symbol" w:char="{code}"/>'
+                                 f"</w:r></w:p>")
+    assert paragraph_text(paragraph) == "a" + shown
+    assert [p.text for p in iter_paragraphs(read_blocks(etree.fromstring(
+        f'<w:body xmlns:w="{W}">{etree.tostring(paragraph).decode()}</w:body>')))] == ["a" + shown]
