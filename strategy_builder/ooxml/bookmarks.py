@@ -26,7 +26,9 @@ class MarkerError(ValueError):
     """Section markers that do not pair up (a template that misplaces ``begin``/``end``)."""
 
 
-def _next_bookmark_id(root: etree._Element) -> int:
+def next_bookmark_id(root: etree._Element) -> int:
+    """One more than the highest ``w:id`` of the bookmark starts of ``root`` (1 when it has none): the first id
+    free for a bookmark a pass adds."""
     values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
     ids = [n for v in values if (n := signed_whole_number(v)) is not None]
     return max(ids, default=0) + 1
@@ -155,7 +157,7 @@ def apply_section_markers(document: etree._Element) -> dict[str, str]:
     :class:`MarkerError` when markers do not pair up.
     """
     ids: dict[str, int] = {}
-    counter = [_next_bookmark_id(document)]
+    counter = [next_bookmark_id(document)]
     marked_paragraphs: list[etree._Element] = []
     # One pass over the texts finds those with markers and whether any marker character would be left in
     # the text: a text holding a CLOSE but no OPEN, or a tail holding either, is not touched below (a

@@ -17,11 +17,11 @@ from typing import cast
 
 from lxml import etree
 
-from strategy_builder.digits import signed_whole_number
+from strategy_builder.ooxml.bookmarks import next_bookmark_id
 from strategy_builder.ooxml.markers import (
     VALUE_CLOSE, VALUE_MARKER_PATTERN, VALUE_OPEN, strip_value_markers, value_bookmark_name,
 )
-from strategy_builder.ooxml.namespaces import BOOKMARK_END, BOOKMARK_START, ID, NAME, RPR, W, XML_SPACE, R, T
+from strategy_builder.ooxml.namespaces import BOOKMARK_END, BOOKMARK_START, ID, NAME, RPR, XML_SPACE, R, T
 
 
 def has_value_markers(text: str) -> bool:
@@ -124,11 +124,6 @@ def _wrap_run(run: etree._Element, text_element: etree._Element, pieces: list[st
     return placeholders
 
 
-def _next_bookmark_id(root: etree._Element) -> int:
-    values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
-    return max((n for v in values if (n := signed_whole_number(v)) is not None), default=0) + 1
-
-
 def apply_value_markers(document: etree._Element) -> dict[str, int]:
     """Replace every pair of value markers in a rendered ``document.xml`` with a bookmark; remove the rest.
 
@@ -145,7 +140,7 @@ def apply_value_markers(document: etree._Element) -> dict[str, int]:
         placeholders.extend(_split(run, text_element))
     if not placeholders:
         return {}
-    next_id = _next_bookmark_id(document)
+    next_id = next_bookmark_id(document)
     open_begins: dict[int, list[etree._Element]] = {}
     pairs: list[tuple[etree._Element, etree._Element, int]] = []
     for element, is_begin, index in placeholders:
