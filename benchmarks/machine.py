@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 
 
 def describe_machine() -> str:
-    """``2 cores (AMD EPYC ...), 23.5 GiB RAM, Python 3.11.7, Linux``."""
+    """``2 cores (AMD EPYC ...), 23.5 GiB RAM, Python 3.11.7 (/usr), Linux``: the interpreter's installation
+    too: builds differ in speed (a distribution's is usually compiled with profile-guided optimisation,
+    pyenv's default build is not), and every figure of a process follows its interpreter."""
     cpu = "unknown CPU"
     ram = "unknown RAM"
     try:
@@ -21,7 +24,8 @@ def describe_machine() -> str:
         ram = f"{int(memory) / 1024 / 1024:.1f} GiB RAM"
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} cores ({cpu}), {ram}, Python {platform.python_version()}, {platform.system()}"
+    return (f"{os.cpu_count()} cores ({cpu}), {ram}, Python {platform.python_version()} ({sys.base_prefix}), "
+            f"{platform.system()}")
 
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
