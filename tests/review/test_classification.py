@@ -25,3 +25,18 @@ def test_a_section_whose_number_alone_changed_is_renumbered() -> None:
     assert changes["Visas"].status == "removed"
     assert (changes["Borders"].status, changes["Borders"].old_number, changes["Borders"].new_number) == (
         "renumbered", "2", "1")
+
+
+def test_a_section_number_is_found_only_as_itself() -> None:
+    """Not inside a longer number (12.3, 2.31, 2.3.1 is 2.3 followed by .1), nor after a letter or a dot; at the
+    start of the text too; as the look-behind-first form of the pattern finds it."""
+    import re
+
+    from strategy_builder.review.review_document import number_pattern
+
+    text = "2.3 Borders: see 2.3, 12.3, 2.31, x2.3, .2.3, (2.3) and 2.3.1; A.2.3 or 2.3"
+    assert number_pattern("2.3").sub("#", text) == "# Borders: see #, 12.3, 2.31, x2.3, .2.3, (#) and #.1; A.2.3 or #"
+    for number in ("2.3", "1", "A", "3.4.5"):
+        reference = re.compile(r"(?<![\w.])" + re.escape(number) + r"(?!\d)")
+        for sample in (text, "1 A 3.4.5 11 A1 B.A 3.4.55 _1 é1 ١1", ""):
+            assert number_pattern(number).sub("#", sample) == reference.sub("#", sample), (number, sample)
