@@ -54,14 +54,21 @@ class Atom:
 
     @property
     def text(self) -> str:
-        tag = self.child.tag
         if self.end == self.start:
             return ""
-        if tag == T:
-            return self.child.text or ""
-        if tag == SYM:
-            return symbol_text(self.child)
-        return {TAB: "\t", PTAB: "\t", NO_BREAK_HYPHEN: "-"}.get(tag, "\n")
+        return _piece(self.child.tag, self.child)
+
+
+_ONE_CHARACTER = {TAB: "\t", PTAB: "\t", NO_BREAK_HYPHEN: "-"}
+
+
+def _piece(tag: str, child: etree._Element) -> str:
+    """The text of a run's child that counts in the paragraph's text (a ``w:t``, a tab, a break...)."""
+    if tag == T:
+        return child.text or ""
+    if tag == SYM:
+        return symbol_text(child)
+    return _ONE_CHARACTER.get(tag, "\n")
 
 
 def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
@@ -70,13 +77,16 @@ def paragraph_atoms(paragraph: etree._Element) -> list[Atom]:
     The reader and the redline writer both use this, so the offsets of a word diff are exact. Field codes
     and text boxes (paragraphs of their own) contribute nothing; field results do.
     """
-    reader = _AtomReader()
+    reader = _AtomReader([])
     reader.walk(paragraph)
+    assert reader.atoms is not None
     return reader.atoms
 
 
 class _AtomReader:
-    """The walk of :func:`paragraph_atoms` and its state.
+    """The walk of :func:`paragraph_atoms` and its state; without a list of atoms, it collects only the
+    pieces of text and of the masked text (:func:`text_and_masked_text`), an atom's worth of objects fewer
+    for each child of a run.
 
     A class, not closures: nested functions that call themselves form a reference cycle with their cells,
     which kept every paragraph's atoms (and the elements they hold) alive until the garbage collector ran:
@@ -84,15 +94,21 @@ class _AtomReader:
     than a tenth of a second on a slow machine.
     """
 
-    __slots__ = ("atoms", "offset", "fields", "simple")
+    __slots__ = ("atoms", "offset", "fields", "simple", "texts", "masked")
 
-    def __init__(self) -> None:
-        self.atoms: list[Atom] = []
+    def __init__(self, atoms: list[Atom] | None) -> None:
+        self.atoms = atoms
+        self.texts: list[str] = []
+        """Without atoms: the text of each child that has some, in order."""
+        self.masked: list[str] = []
+        """Without atoms: the same, with ``#`` for each piece of a computed field's result."""
         self.offset = 0
         self.fields: list[list[str]] = []  # [state, instruction]: "code" until the field's separator, then "result"
         self.simple: list[str] = []  # instructions of the w:fldSimple around the current run
 
     def computed(self) -> bool:
+        if not self.fields and not self.simple:  # outside every field (most text)
+            return False
         return (any(state == "result" and _computed(code) for state, code in self.fields)
                 or any(map(_computed, self.simple)))
 
@@ -114,13 +130,18 @@ class _AtomReader:
             elif tag == INSTR_TEXT:
                 if fields and fields[-1][0] == "code":
                     fields[-1][1] += child.text or ""
-            elif not any(state == "code" for state, _ in fields):
+            elif not fields or not any(state == "code" for state, _ in fields):
                 if tag == T:
                     length = len(child.text or "")
                 elif tag in (TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, SYM):
                     length = 1
             offset = self.offset
-            self.atoms.append(Atom(run, child, offset, offset + length, bool(length) and self.computed()))
+            if self.atoms is not None:
+                self.atoms.append(Atom(run, child, offset, offset + length, bool(length) and self.computed()))
+            elif length:  # what the atom's text and "#"-or-text would be; an atom without length adds ""
+                piece = _piece(tag, child)
+                self.texts.append(piece)
+                self.masked.append("#" if self.computed() else piece)
             self.offset = offset + length
 
     def walk(self, element: etree._Element) -> None:
@@ -140,15 +161,21 @@ class _AtomReader:
 
 def masked_text(paragraph: etree._Element) -> str:
     """The paragraph's text with each piece of a computed field's result (page numbers, dates) as ``#``."""
-    return "".join("#" if atom.computed else atom.text for atom in paragraph_atoms(paragraph))
+    return "".join(_pieces(paragraph).masked)
 
 
 def text_and_masked_text(paragraph: etree._Element) -> tuple[str, str]:
-    """:func:`paragraph_text` and :func:`masked_text` of a paragraph with fields, from one reading of its atoms
-    (a paragraph with a field is read through its atoms for both)."""
-    atoms = paragraph_atoms(paragraph)
-    pieces = [atom.text for atom in atoms]
-    return "".join(pieces), "".join("#" if atom.computed else piece for atom, piece in zip(atoms, pieces, strict=True))
+    """:func:`paragraph_text` and :func:`masked_text` of a paragraph with fields, from one walk of its atoms
+    (a paragraph with a field is read through its atoms for both), without making the atoms."""
+    reader = _pieces(paragraph)
+    return "".join(reader.texts), "".join(reader.masked)
+
+
+def _pieces(paragraph: etree._Element) -> _AtomReader:
+    """The walk of :func:`paragraph_atoms` done for the texts alone (no atoms made)."""
+    reader = _AtomReader(None)
+    reader.walk(paragraph)
+    return reader
 
 
 _SLOW = frozenset({FLD_CHAR, P, DEL, MOVE_FROM, SYM, PTAB})
@@ -176,7 +203,7 @@ def paragraph_text(paragraph: etree._Element) -> str:
             if parent.tag == R:  # a w:tab under w:pPr/w:tabs is a tab stop, not text
                 pieces.append(_MARKS[tag])
         elif tag in _SLOW and element is not paragraph:
-            return text_of_atoms(paragraph_atoms(paragraph))
+            return "".join(_pieces(paragraph).texts)  # text_of_atoms(paragraph_atoms(paragraph)), no atoms made
     return "".join(pieces)
 
 

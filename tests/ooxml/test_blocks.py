@@ -129,3 +129,32 @@ def test_a_symbol_shows_its_character_or_the_replacement_character(code: str, sh
     assert paragraph_text(paragraph) == "a" + shown
     assert [p.text for p in iter_paragraphs(read_blocks(etree.fromstring(
         f'<w:body xmlns:w="{W}">{etree.tostring(paragraph).decode()}</w:body>')))] == ["a" + shown]
+
+
+def _atoms_texts(paragraph: etree._Element) -> tuple[str, str]:
+    atoms = paragraph_atoms(paragraph)
+    return "".join(a.text for a in atoms), "".join("#" if a.computed else a.text for a in atoms)
+
+
+def test_a_paragraph_with_fields_reads_the_text_and_masked_text_its_atoms_spell() -> None:
+    """text_and_masked_text walks as paragraph_atoms does without making the atoms: computed results (nested
+    in a field, in a simple field) masked piece by piece, codes skipped, a symbol, a tab and a break kept."""
+    begin, separate, end = ('<w:fldChar w:fldCharType="begin"/>', '<w:fldChar w:fldCharType="separate"/>',
+                            '<w:fldChar w:fldCharType="end"/>')
+    paragraph = parse_xml(
+        f'<w:p xmlns:w="{W}"><w:r><w:t>Page </w:t>{begin}<w:instrText> PAGE </w:instrText>{separate}<w:t>1</w:t>'
+        f'<w:t>2</w:t>{end}<w:tab/></w:r><w:fldSimple w:instr="DATE"><w:r><w:t>today</w:t></w:r></w:fldSimple>'
+        f'<w:r>{begin}<w:instrText>REF x</w:instrText>{separate}<w:t>kept</w:t><w:sym w:char="F0E0"/>{end}<w:br/>'
+        f'<w:t></w:t></w:r></w:p>')
+    text, masked = text_and_masked_text(paragraph)
+    assert (text, masked) == _atoms_texts(paragraph) == ("Page 12\ttodaykept\uf0e0\n", "Page ##\t#kept\uf0e0\n")
+
+
+@pytest.mark.corpus
+def test_every_paragraph_of_the_corpus_reads_the_text_and_masked_text_its_atoms_spell(corpus) -> None:
+    paragraphs = 0
+    for file_name, name, root in word_parts(corpus):
+        for paragraph in root.iter(f"{{{W}}}p"):
+            paragraphs += 1
+            assert text_and_masked_text(paragraph) == _atoms_texts(paragraph), (file_name, name)
+    assert paragraphs > 2000
