@@ -149,13 +149,12 @@ def read_body(package: DocxPackage) -> DocumentBody:
     stamps = read_stamps(package)
     tracked: list[FoundSection] = []
     if stamps.sections and paragraphs:
-        from strategy_builder.ooxml.bookmarks import FoundParagraph, find_sections
+        from strategy_builder.ooxml.bookmarks import find_sections
 
-        # read_blocks gives every paragraph its element; the spans are counted over these paragraphs.
-        found = [FoundParagraph(index, p.text, p.style, None, p.element)
-                 for index, p in enumerate(paragraphs) if p.element is not None]
-        if len(found) == len(paragraphs):
-            tracked = [s for s in find_sections(root, stamps.sections, found) if s.section_id]
+        # read_blocks gives every paragraph its element; the spans are counted over these paragraphs, given as
+        # they are (a FoundParagraph made for each was one more object per paragraph of every document).
+        if all(p.element is not None for p in paragraphs):
+            tracked = [s for s in find_sections(root, stamps.sections, paragraphs) if s.section_id]
     headers = _headers_footers(package, main, root, headings, copies)
     return DocumentBody(package.source, blocks, paragraphs, tracked, stamps, package, root, headers,
                         _comment_count(package, main), copies)

@@ -9,8 +9,9 @@ section ID; the ID itself is stored in a custom document property of the same na
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Protocol, cast
 
 from lxml import etree
 
@@ -302,47 +303,87 @@ def _normalise_name(name: str) -> str:
     return name.replace("%2F", "/")
 
 
-def find_sections(document: etree._Element, names: dict[str, str],
-                  paragraphs: list[FoundParagraph] | None = None) -> list[FoundSection]:
-    """Tracked sections (bookmarks named ``sb_...``) of a document, in order of their start.
-
-    ``names`` maps bookmark names to section IDs (from the custom properties). Bookmarks between
-    paragraphs attach to the next paragraph (start) or the previous one (end).
-    """
-    paragraphs = paragraphs if paragraphs is not None else body_paragraphs(document)
-    index_of = {id(p.element): p.index for p in paragraphs}
-    body = document.find(BODY)
-    if body is None:
-        return []
+def _spans(elements: Iterator[etree._Element], index_of: dict[int, int],
+           between: bool) -> tuple[dict[str, int], dict[str, int]] | None:
+    """The first and last paragraph (indices into the listed paragraphs) of each tracked bookmark, by name,
+    from ``elements`` in document order: bookmarks, and with ``between`` the listed paragraphs too, which
+    place a bookmark between paragraphs (a start attaches to the next paragraph, an end to the previous one).
+    Without ``between``, ``None`` as soon as a tracked bookmark is not inside a listed paragraph."""
     # LibreOffice may write one bookmark as several starts (with different ids) and one end; group by
     # name and take the earliest start and the latest end.
     name_of_id: dict[str, str] = {}
     first_of: dict[str, int] = {}
     last_of: dict[str, int] = {}
     last_seen = -1
-    for element in body.iter(P, BOOKMARK_START, BOOKMARK_END):
+    for element in elements:
         index = index_of.get(id(element))
         if index is not None:  # a paragraph of the list (most elements: asked first, without building .tag)
             last_seen = index
             continue
-        if element.tag == P:
+        tag = element.tag
+        if tag == P:
             continue
-        owner = element.getparent()
-        while owner is not None and owner.tag != P:
-            owner = owner.getparent()
-        owner_index = index_of.get(id(owner)) if owner is not None else None
         mark_id = element.get(ID, "")
-        if element.tag == BOOKMARK_START:
+        if tag == BOOKMARK_START:
             name = _normalise_name(element.get(NAME, ""))
             if not name.startswith(BOOKMARK_PREFIX):
                 continue
+            owner_index = _owner_index(element, index_of)
+            if owner_index is None and not between:
+                return None
             name_of_id[mark_id] = name
             position = owner_index if owner_index is not None else last_seen + 1
             first_of[name] = min(first_of.get(name, position), position)
         elif mark_id in name_of_id:
+            owner_index = _owner_index(element, index_of)
+            if owner_index is None and not between:
+                return None
             name = name_of_id[mark_id]
             position = owner_index if owner_index is not None else last_seen
             last_of[name] = max(last_of.get(name, position), position)
+    return first_of, last_of
+
+
+def _owner_index(element: etree._Element, index_of: dict[int, int]) -> int | None:
+    """The index of the listed paragraph ``element`` is in (the nearest paragraph around it), or ``None``."""
+    owner = element.getparent()
+    while owner is not None and owner.tag != P:
+        owner = owner.getparent()
+    return index_of.get(id(owner)) if owner is not None else None
+
+class ReadParagraph(Protocol):
+    """What :func:`find_sections` asks of a paragraph: its text and element (a :class:`FoundParagraph`, or a
+    paragraph block read from the body)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def element(self) -> etree._Element | None: ...
+
+
+def find_sections(document: etree._Element, names: dict[str, str],
+                  paragraphs: Sequence[ReadParagraph] | None = None) -> list[FoundSection]:
+    """Tracked sections (bookmarks named ``sb_...``) of a document, in order of their start.
+
+    ``names`` maps bookmark names to section IDs (from the custom properties). Bookmarks between
+    paragraphs attach to the next paragraph (start) or the previous one (end). ``paragraphs`` are every
+    paragraph of the body in reading order (:func:`body_paragraphs`, the default); a section's span is
+    given by their positions in it.
+    """
+    paragraphs = paragraphs if paragraphs is not None else body_paragraphs(document)
+    index_of = {id(p.element): index for index, p in enumerate(paragraphs) if p.element is not None}
+    body = document.find(BODY)
+    if body is None:
+        return []
+    # Most tracked bookmarks sit inside the listed paragraphs: then the bookmarks alone tell the spans, without
+    # visiting every paragraph (a proxy object each). Only one outside them (between paragraphs, in a text box)
+    # needs the paragraphs around it, and the walk over both.
+    spans = _spans(body.iter(BOOKMARK_START, BOOKMARK_END), index_of, between=False)
+    if spans is None:
+        spans = _spans(body.iter(P, BOOKMARK_START, BOOKMARK_END), index_of, between=True)
+        assert spans is not None  # with the paragraphs, every bookmark has a place
+    first_of, last_of = spans
     found = []
     count = len(paragraphs)
     before = [0]  # the text length of the paragraphs before each one: a span's length without summing it

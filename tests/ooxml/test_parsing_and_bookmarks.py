@@ -212,3 +212,28 @@ def test_a_marker_character_left_in_a_text_or_after_it_is_refused() -> None:
     root = document(f"{begin_marker('AM/x')}", "Heading", end_marker("AM/x"))
     next(root.iter(f"{{{W}}}t")).tail = "\ue001"
     assert apply_section_markers(root) == {bookmark_name("AM/x"): "AM/x"}
+
+
+def test_sections_inside_paragraphs_are_found_from_the_bookmarks_alone_and_others_from_the_paragraphs_too() -> None:
+    """Bookmarks inside the listed paragraphs give the spans without the walk over the paragraphs (the same
+    spans as that walk); a tracked bookmark between paragraphs needs it (its start goes with the next one)."""
+    from strategy_builder.ooxml.bookmarks import _spans, body_paragraphs
+
+    start, end, name = f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd", bookmark_name("AM/situation")
+    root = document("1 Situation", "Text.", "2 Next", "More.")
+    body = root[0]
+    inside = etree.SubElement(body[0], start, {f"{{{W}}}id": "7", f"{{{W}}}name": name})
+    body[0].insert(0, inside)
+    etree.SubElement(body[1], end, {f"{{{W}}}id": "7"})
+    other = etree.SubElement(body[2], start, {f"{{{W}}}id": "8", f"{{{W}}}name": "_Toc1"})
+    body[2].insert(0, other)
+    paragraphs = body_paragraphs(root)
+    index_of = {id(p.element): p.index for p in paragraphs}
+    marks = (start, end)
+    alone = _spans(body.iter(*marks), index_of, between=False)
+    assert alone == _spans(body.iter(f"{{{W}}}p", *marks), index_of, between=True) == ({name: 0}, {name: 1})
+    body.insert(2, inside)  # now between paragraphs 1 and 2: it starts with paragraph 2
+    assert _spans(body.iter(*marks), index_of, between=False) is None
+    sections = find_sections(root, {name: "AM/situation"})
+    assert [(s.section_id, s.first_paragraph, s.last_paragraph, s.heading) for s in sections] == [
+        ("AM/situation", 2, 3, "2 Next")]  # its end came before it: the section runs to the last paragraph
