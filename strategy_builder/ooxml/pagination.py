@@ -49,9 +49,19 @@ def keep_lead_ins_with_next(container: etree._Element) -> int:
     paragraph shows, deleted text included (a redline shows both). Returns the number of paragraphs changed."""
     changed = 0
     blocks = [child for child in container if child.tag in (P, TBL)]
-    for block in blocks[:-1]:
-        if block.tag != P:
+    leads = {block for block in blocks[:-1] if block.tag == P}
+    # A text that ends in a colon has a colon in one of its pieces: one search of the container's texts
+    # finds the few paragraphs that may (the others' every element was visited in Python, for most of the pass).
+    candidates: list[etree._Element] = []
+    for piece in container.iter(*_TEXTS):
+        if ":" not in (piece.text or ""):
             continue
+        block = piece
+        while (parent := block.getparent()) is not container and parent is not None:
+            block = parent
+        if block in leads and (not candidates or candidates[-1] is not block):  # in document order
+            candidates.append(block)
+    for block in candidates:
         # iter() picked by tag: iter with two tags builds a tag matcher per paragraph, at twice the cost.
         text = "".join(element.text or "" for element in block.iter() if element.tag in _TEXTS)
         if text.rstrip().endswith(":") and _keep_next(block):

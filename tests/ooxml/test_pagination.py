@@ -6,10 +6,15 @@ from __future__ import annotations
 import io
 
 import docx
+import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
+from fixtures.corpus_parts import word_parts
 from strategy_builder.ooxml.package import DocxPackage
-from strategy_builder.ooxml.pagination import keep_short_tables_together, style_fonts
+from strategy_builder.ooxml.pagination import keep_lead_ins_with_next, keep_short_tables_together, style_fonts
+from strategy_builder.ooxml.parser import parse_xml
+from strategy_builder.ooxml.text import paragraph_text
 
 
 def _kept(table: docx.table.Table) -> list[bool]:  # type: ignore[name-defined]
@@ -73,3 +78,48 @@ def test_a_headings_chain_leads_to_the_first_text_that_does_not_keep_with_the_ne
     children = [child.tag.split("}")[1] for child in heading._p.pPr]
     assert children[:2] == ["pStyle", "pageBreakBefore"]  # the schema's order
     assert status._p.pPr.find(qn("w:pageBreakBefore")) is None
+
+
+def _lead_ins_one_by_one(container: etree._Element) -> list[etree._Element]:
+    """The paragraphs keep_lead_ins_with_next changes, found by reading every paragraph's whole text."""
+    texts = (qn("w:t"), qn("w:delText"))
+    blocks = [child for child in container if child.tag in (qn("w:p"), qn("w:tbl"))]
+    return [block for block in blocks[:-1] if block.tag == qn("w:p") and "".join(
+        element.text or "" for element in block.iter() if element.tag in texts).rstrip().endswith(":")]
+
+
+def test_lead_ins_are_the_paragraphs_whose_whole_text_ends_in_a_colon() -> None:
+    """Found from the pieces that hold a colon, they are the paragraphs whose text (deleted text included) ends
+    in one, whatever piece the colon is in: not a colon inside the text, in a table's cell or the last block."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def p(*pieces: str) -> str:
+        return "<w:p>" + "".join(f'<w:r><w:t xml:space="preserve">{x}</w:t></w:r>' for x in pieces) + "</w:p>"
+
+    body = parse_xml(f'<w:body xmlns:w="{w}">' + "".join([
+        p("Lead-in", ":"), p("a: b"), p("Ends: ", " "), p("x"), p("Two: ", "lines:", "  "),
+        '<w:p><w:del w:id="1" w:author="a"><w:r><w:delText>Was:</w:delText></w:r></w:del></w:p>',
+        "<w:tbl><w:tr><w:tc>" + p("In a cell:") + "</w:tc></w:tr></w:tbl>",
+        '<w:sdt><w:sdtContent>' + p("Wrapped:") + "</w:sdtContent></w:sdt>", p("Colon: ", "then text"),
+        p("Last:")]) + "</w:body>")
+    expected = _lead_ins_one_by_one(body)
+    assert [paragraph_text(e) or "".join(e.itertext()) for e in expected] == ["Lead-in:", "Ends:  ", "Two: lines:  ",
+                                                                               "Was:"]
+    assert keep_lead_ins_with_next(body) == 4
+    assert [e for e in body if e.tag == qn("w:p") and e.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None] == \
+        expected
+    assert keep_lead_ins_with_next(body) == 0  # twice changes nothing
+
+
+@pytest.mark.corpus
+def test_the_lead_ins_of_every_story_of_the_corpus_are_those_of_their_whole_texts(corpus) -> None:
+    stories = 0
+    for file_name, name, root in word_parts(corpus):
+        container = root.find(qn("w:body"))
+        container = container if container is not None else root
+        expected = _lead_ins_one_by_one(container)
+        lacking = [e for e in expected if e.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is None]
+        assert keep_lead_ins_with_next(container) == len(lacking), (file_name, name)  # none other changed
+        assert all(e.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for e in expected), (file_name, name)
+        stories += 1
+    assert stories > 50
