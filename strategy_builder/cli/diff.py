@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 import strategy_builder as library
-from strategy_builder.cli import cli
+from strategy_builder.cli import cli, keep_until_exit
 from strategy_builder.cli.options import format_option, project_argument, verbosity_options
 from strategy_builder.cli.output import plain_stdout
 from strategy_builder.errors import ExitCode
@@ -55,6 +55,7 @@ def diff(old: str, new: str, project_dir: Path, output_format: str, html_file: P
         raise click.BadParameter(f"{date_text!r} is not a date like 2010-11-15", param_hint="--date") from error
     report = library.diff_report(old, new, project_dir, html=html_file, redlines=redline_path, author=author,
                                  date=date, language=language)
+    keep_until_exit(report)
     if redline_path is not None:
         click.echo(f"wrote {len(report.redlines)} redline(s) to {redline_path}", err=True)
     if html_file is not None:

@@ -9,6 +9,7 @@ projects and real returned drafts, so that a broken command module fails here by
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,34 @@ def test_overview_writes_the_regional_overview_once(drafted: Path, capsys: pytes
     assert list((drafted / "build" / "overview").rglob("*.docx"))
     again = run_json(overview, capsys, "--project", drafted)[1]
     assert again != result and "unchanged" in json.dumps(again)
+
+
+_KEEPS = """
+import sys
+import strategy_builder.cli as cli
+try:
+    cli.main()
+except SystemExit:
+    pass
+print(*[type(kept).__name__ for kept in cli._KEPT or ()])
+"""
+
+
+def test_a_diff_leaves_its_report_to_the_end_of_a_process_that_ends_with_it(tmp_path: Path) -> None:
+    """Freeing a comparison's documents just before the process goes is work nobody waits for: a process that
+    ends with the command keeps the report; a caller that goes on (``main`` given its arguments) keeps nothing."""
+    import subprocess
+    import sys
+
+    from fixtures.diff.docs import make_docx
+    from strategy_builder import cli as cli_module
+
+    make_docx(["One.", "Two."], tmp_path / "old.docx")
+    make_docx(["One.", "Three."], tmp_path / "new.docx")
+    args = ["diff", str(tmp_path / "old.docx"), str(tmp_path / "new.docx"), "--project", str(tmp_path)]
+    ended = subprocess.run([sys.executable, "-c", _KEEPS, *args], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "STRATEGY_BUILDER_SERVER": "off"})
+    assert ended.stdout.split()[-1:] == ["DiffReport"], ended.stderr
+    with pytest.raises(SystemExit):
+        cli_module.main(args)
+    assert cli_module._KEPT is None
