@@ -36,8 +36,9 @@ def _outline_level(properties: etree._Element | None) -> int | None:
 
 def outline_level_of(element: etree._Element | None) -> int | None:
     """The level a ``w:outlineLvl`` element gives (as :func:`_outline_level`); ``None`` for no element."""
-    value = (element.get(VAL) or "") if element is not None else ""
-    level = whole_number(value)
+    if element is None:  # most paragraphs (asked of each one a document reads)
+        return None
+    level = whole_number(element.get(VAL) or "")
     if level is None:
         return None
     return level + 1 if level < 9 else 0
@@ -143,7 +144,9 @@ class HeadingStyles:
             return None
         if style in self.levels:
             return self.levels[style]
-        return _level_by_name(style)  # a style the document does not define, named like a heading
+        # A style that is not a heading style of the document (most paragraphs' style), or one it does not
+        # define, named like a heading: _level_by_name(style), without its loop over names.
+        return _heading_number(style) or None
 
 
 _KNOWN: list[tuple[bytes, HeadingStyles]] = []
