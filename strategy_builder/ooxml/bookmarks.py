@@ -27,10 +27,14 @@ class MarkerError(ValueError):
     """Section markers that do not pair up (a template that misplaces ``begin``/``end``)."""
 
 
+_BOOKMARK_START_IDS = etree.XPath("//w:bookmarkStart/@w:id", namespaces={"w": W}, smart_strings=False)
+"""The ids of a part's bookmark starts, as plain strings (compiled once; see ``carry._ALL_IDS``)."""
+
+
 def next_bookmark_id(root: etree._Element) -> int:
     """One more than the highest ``w:id`` of the bookmark starts of ``root`` (1 when it has none): the first id
     free for a bookmark a pass adds."""
-    values = cast(list[str], root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W}))
+    values = cast(list[str], _BOOKMARK_START_IDS(root))
     ids = [n for v in values if (n := signed_whole_number(v)) is not None]
     return max(ids, default=0) + 1
 
@@ -350,6 +354,7 @@ def _owner_index(element: etree._Element, index_of: dict[int, int]) -> int | Non
     while owner is not None and owner.tag != P:
         owner = owner.getparent()
     return index_of.get(id(owner)) if owner is not None else None
+
 
 class ReadParagraph(Protocol):
     """What :func:`find_sections` asks of a paragraph: its text and element (a :class:`FoundParagraph`, or a
