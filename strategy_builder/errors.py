@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -22,8 +24,7 @@ class ExitCode(enum.IntEnum):
     USAGE_OR_ENVIRONMENT = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a finding was made: a file, a 1-based line and column, and a field path inside the file.
 
     ``line`` and ``column`` are ``None`` when the problem concerns the file as a whole (for example a
@@ -45,8 +46,7 @@ class Location:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found in the inputs, created where it was found and rendered in one place."""
 
     location: Location
@@ -112,7 +112,7 @@ class Findings:
     def __len__(self) -> int:
         return len(self.items)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self.items)
 
 

@@ -20,9 +20,8 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem, ExitCode, StrategyBuilderError
 
@@ -347,8 +346,7 @@ def _name_the_file(error: BaseException, target: Path, temporary: str | None) ->
         error.filename = str(target)  # (filename2, where a rename names it, is the target already)
 
 
-@dataclass(frozen=True, slots=True)
-class OfficeLock:
+class OfficeLock(NamedTuple):
     """An office program's lock file: who holds a file open."""
 
     lock_file: Path

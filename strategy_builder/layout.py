@@ -16,9 +16,8 @@ import contextlib
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
@@ -75,8 +74,7 @@ def draft_dir_name(number: int) -> str:
     return f"{number:03d}"
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectLayout:
+class ProjectLayout(NamedTuple):
     """The paths of one project folder (or of a draft's inputs snapshot, which has the same shape)."""
 
     root: Path

@@ -11,8 +11,7 @@ The values keep every command on any input within the limits under 500 MB of mem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -20,8 +19,7 @@ MiB = 1024 * KiB
 Unit = Literal["bytes", "count", "ratio", "levels", "characters"]
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(NamedTuple):
     """One documented limit: ``name`` as in docs/security.md, what it bounds, and why."""
 
     name: str

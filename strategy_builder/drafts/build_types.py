@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from strategy_builder.errors import Findings
 from strategy_builder.languages.records import FRONT_MATTER_SUFFIX
@@ -21,8 +21,7 @@ Progress = Callable[[str, int, int], None]
 """Called with (message, done, total) as the build advances."""
 
 
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     """What the user asked of ``build``."""
 
     force: bool = False
@@ -73,8 +72,7 @@ class RebuildMemory:
         return self.documents.setdefault(name, MainPartMemo())
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerOutcome:
+class PartnerOutcome(NamedTuple):
     """One partner's document in the result."""
 
     code: str

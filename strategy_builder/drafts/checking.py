@@ -29,9 +29,8 @@ import json
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from strategy_builder import __version__
 from strategy_builder.errors import Finding, Findings, Location, Severity
@@ -48,8 +47,7 @@ _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "pycountry", "babel")
 """Libraries whose behaviour or wording a finding may carry (located, never imported, for the digest)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """What ``check`` found: every finding (warnings as errors with ``strict``), and how many partners."""
 
     findings: Findings

@@ -8,9 +8,8 @@ and its template context; :func:`plan_language_versions` adds its documents in o
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategy_builder import __version__, cldr
 from strategy_builder.drafts.changes import manifest_sections, section_changes
@@ -34,8 +33,7 @@ from strategy_builder.render.context import DraftRecord, DraftStamp, Pages, Vers
 from strategy_builder.render.labels import catalogue, fill
 
 
-@dataclass(frozen=True, slots=True)
-class LanguagePlan:
+class LanguagePlan(NamedTuple):
     """What a language version of a partner's document is made from."""
 
     translation: SubjectTranslation
@@ -44,8 +42,7 @@ class LanguagePlan:
     """What the version prints in its language besides its models (old titles, abbreviations)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Planned:
+class Planned(NamedTuple):
     """One document as planned: the render job and what its manifest entry needs. A language version has
     the translated ``partner`` and ``strategy`` and the source's records (same IDs and numbers)."""
 
@@ -75,9 +72,9 @@ class Planned:
         values = ValueLog(self.partner.code, self.partner.document.display_name) if self.job.values else None
         context = build_context(self.partner, self.strategy, self.stamp, self.records, values, pages=pages,
                                 language=self.language, version=self.version.facts if self.version else None)
-        document_stamp = dataclasses.replace(self.job.stamp, update_fields=not pages.numbers, page_breaks=pages.breaks)
-        return dataclasses.replace(self, job=dataclasses.replace(self.job, context=context, stamp=document_stamp,
-                                                                 values=values.table() if values else None))
+        document_stamp = self.job.stamp._replace(update_fields=not pages.numbers, page_breaks=pages.breaks)
+        return self._replace(job=self.job._replace(context=context, stamp=document_stamp,
+                                                   values=values.table() if values else None))
 
 
 Drafts = list[tuple[int, Manifest]]
@@ -195,8 +192,8 @@ def plan_language_versions(project: Project, sources: list[Planned], source_tag:
             context = build_context(partner, strategy, base.stamp, base.records, language=language, version=facts)
             pending = translation.pending or (strategy_translation.pending if strategy_translation else [])
             title = strip_pending(f"{strategy.series.title} – {partner.model.name}")
-            document_stamp = dataclasses.replace(
-                base.job.stamp, title=title, author=strip_pending(strategy.drafting_team.name),
+            document_stamp = base.job.stamp._replace(
+                title=title, author=strip_pending(strategy.drafting_team.name),
                 subject=f"{title}, {strip_pending(fill(labels, 'footer_draft', label=base.stamp.label))}",
                 keywords=fill(labels, "properties_keywords", partner=code),
                 description=fill(labels, "properties_description", label=base.stamp.label, version=__version__),
@@ -204,7 +201,7 @@ def plan_language_versions(project: Project, sources: list[Planned], source_tag:
                 pending=(fill(labels, "translation_pending"), source_tag) if pending else None)
             # A language version prints translations, not the YAML values: it carries no table of values
             # (propose maps changes of the source language's documents only).
-            job = dataclasses.replace(base.job, context=context, stamp=document_stamp, values=None)
+            job = base.job._replace(context=context, stamp=document_stamp, values=None)
             plans.append(Planned(job, partner, base.records, base.sections, base.removed, base.stamp, strategy,
                                  language, LanguagePlan(translation, strategy_translation, facts)))
     return plans

@@ -7,9 +7,8 @@ The library side of ``template-check`` and ``context``: both need the jobs the n
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.drafts.planning import plan_next_draft
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
@@ -19,8 +18,7 @@ from strategy_builder.models.project import Project
 from strategy_builder.render.context import without_value_marks
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateCheck:
+class TemplateCheck(NamedTuple):
     """The findings of a template check and what was checked."""
 
     template: Path

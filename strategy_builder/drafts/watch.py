@@ -23,15 +23,13 @@ the watcher (Ctrl-C) during a rebuild leaves the previous file or the new one, n
 
 from __future__ import annotations
 
-import dataclasses
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, RebuildMemory, build
 from strategy_builder.errors import StrategyBuilderError
@@ -46,8 +44,7 @@ several writes is read whole (a file found older is read at once)."""
 Stamp = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class WatchEvent:
+class WatchEvent(NamedTuple):
     """One rebuild: the files whose change caused it, and what it wrote or the problem that stopped it."""
 
     changed: tuple[str, ...]
@@ -236,7 +233,7 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
            interval: float, interruption: _Interruption) -> None:
     require_project(root)
     layout = ProjectLayout.of(root)
-    options = dataclasses.replace(options, preview=True)
+    options = options._replace(preview=True)
     selected = set(options.partners)
     files = _Files(layout, options)
     known = files.stamps()  # before the first build: a save during it is seen afterwards
@@ -284,11 +281,11 @@ def _next(root: Path, options: BuildOptions, selected: set[str], layout: Project
     names = tuple(layout.display_name(path) for path in changed)
     if shared or not codes:
         # strategy.yaml (or its translation), the template, or a file removed: every selected partner again.
-        report(_rebuild(root, dataclasses.replace(options, partners=frozenset(selected)), names, seen,
+        report(_rebuild(root, options._replace(partners=frozenset(selected)), names, seen,
                         interruption, memory))
     elif not selected or codes & selected:  # (a partner outside --partner is not rebuilt)
         codes = codes & selected if selected else codes
-        report(_rebuild(root, dataclasses.replace(options, partners=frozenset(codes)), names, seen, interruption,
+        report(_rebuild(root, options._replace(partners=frozenset(codes)), names, seen, interruption,
                         memory))
     return current
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.models.provenance import ValueTable
 from strategy_builder.render.assembly import DocumentStamp, RenderedDocument, render_document
@@ -14,8 +13,7 @@ from strategy_builder.render.engine import CompiledTemplate
 from strategy_builder.ooxml.rendered import MainPartMemo
 
 
-@dataclass(frozen=True, slots=True)
-class RenderJob:
+class RenderJob(NamedTuple):
     """Everything a worker needs to render one partner (picklable)."""
 
     partner: str
@@ -45,8 +43,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerPool:
+class WorkerPool(NamedTuple):
     """How many processes may render, and what must happen before any is forked."""
 
     processes: int

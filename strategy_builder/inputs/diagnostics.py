@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import difflib
 import re
 import typing
@@ -102,7 +101,7 @@ def validation_findings(error: ValidationError, model: type[BaseModel], document
             # Located at the mapping that lacks the field; the field path names the missing field itself.
             parent = path[:-1]
             where = f" in '{format_path(parent)}'" if parent else ""
-            location = dataclasses.replace(document.location(parent, prefer_key=True), field_path=format_path(path))
+            location = document.location(parent, prefer_key=True)._replace(field_path=format_path(path))
             findings.append(Finding(location, "schema.missing-field", f"missing required field '{path[-1]}'{where}",
                                     hint=_missing_hint(str(path[-1]))))
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -112,5 +111,5 @@ class DeferredHints:
         result = []
         for finding in findings:
             pending = self._pending.get(id(finding))
-            result.append(finding if pending is None else dataclasses.replace(finding, hint=self.hint(*pending)))
+            result.append(finding if pending is None else finding._replace(hint=self.hint(*pending)))
         return result

@@ -7,8 +7,8 @@ project (``inputs/partners``, ``build/drafts``); a folder given explicitly is us
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.layout import INPUTS_DIR, STRATEGY_FILE
 
@@ -22,8 +22,7 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectLocation:
+class ProjectLocation(NamedTuple):
     """The project folder a command works on, and how it was chosen."""
 
     path: Path

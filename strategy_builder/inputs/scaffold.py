@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems
 from strategy_builder.files import environment_errors, replace_file
@@ -53,8 +53,7 @@ def scaffold_text(code: str, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class NewPartnerFile:
+class NewPartnerFile(NamedTuple):
     """What :func:`scaffold_partner` wrote: the partner file, and where the file it replaced is kept."""
 
     path: Path

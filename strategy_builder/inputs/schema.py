@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -66,8 +65,7 @@ def render_schemas() -> dict[str, str]:
             for name, model in SCHEMAS.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaUpdate:
+class SchemaUpdate(NamedTuple):
     """The schema files of a folder that differed from the current schemas (and were written, unless
     only checked)."""
 

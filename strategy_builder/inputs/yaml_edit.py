@@ -31,9 +31,8 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -45,8 +44,7 @@ from strategy_builder.models.source_map import FieldPath, format_path, value_at
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True, slots=True)
-class TextEdit:
+class TextEdit(NamedTuple):
     """Replace ``value[start:end]`` with ``text`` (``start == end``: an insertion)."""
 
     start: int

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.languages.loading import load_project_with_translations
@@ -31,8 +31,7 @@ from strategy_builder.models.translations import STRATEGY_SUBJECT, normalised
 SectionState = Literal["in step", "pending", "behind", "new"]
 
 
-@dataclass(frozen=True, slots=True)
-class AlignedValue:
+class AlignedValue(NamedTuple):
     """One value of a section: its key, the source text and what the version printed, and its state."""
 
     key: str

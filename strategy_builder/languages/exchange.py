@@ -23,6 +23,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import (
     EnvironmentProblem, Finding, Findings, InputProblems, Location, Severity, UntrustedDocumentError,
@@ -78,8 +79,7 @@ _PROSE_RULE = ("keep one paragraph per paragraph and one bullet per bullet, in t
                "ends a paragraph; '- ' starts a bullet): the paragraph numbers of the versions must match")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportedValue:
+class ExportedValue(NamedTuple):
     """One value to translate, with everything a translator sees."""
 
     subject: str
@@ -258,8 +258,7 @@ def _xlsx(values: list[ExportedValue], source: str, language: str, project: Proj
 # --------------------------------------------------------------------------- import
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedUnit:
+class ImportedUnit(NamedTuple):
     """One translated value as an exchange file returns it."""
 
     subject: str

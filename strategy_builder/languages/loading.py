@@ -48,5 +48,5 @@ def untranslated_for_circulation(findings: Findings) -> Findings:
     ``--allow-untranslated`` (or ``build.allow_untranslated``) prints the source text marked pending."""
     hint = ("a draft for circulation needs every translation; 'build --allow-untranslated' prints the source "
             "text instead, marked 'translation pending'")
-    return Findings([dataclasses.replace(f.as_error(), hint=f"{f.hint}; {hint}" if f.hint else hint)
+    return Findings([f.as_error()._replace(hint=f"{f.hint}; {hint}" if f.hint else hint)
                      if f.code in UNTRANSLATED else f for f in findings])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.errors import Findings, InputProblems
 from strategy_builder.layout import require_project
@@ -13,8 +12,7 @@ from strategy_builder.models.project import Project
 from strategy_builder.models.translations import STRATEGY_SUBJECT, SourceValue, SubjectTranslation, Translations
 
 
-@dataclass(frozen=True, slots=True)
-class TranslationStatus:
+class TranslationStatus(NamedTuple):
     """The translations of a project as ``translate status`` shows them, and the findings of reading them."""
 
     project: Project

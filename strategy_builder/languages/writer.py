@@ -27,8 +27,8 @@ import json
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -41,8 +41,7 @@ _LONG = 100
 _WIDTH = 100
 
 
-@dataclass(frozen=True, slots=True)
-class EntryUpdate:
+class EntryUpdate(NamedTuple):
     """One translation to write: the key, the fingerprint of the source it translates, the text."""
 
     key: str

@@ -11,14 +11,12 @@ Rules (documented in docs/inputs.md):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 _BULLET = re.compile(r"^[-*]\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One Word paragraph to be: a body paragraph or a bullet list item."""
 
     kind: Literal["paragraph", "bullet"]
@@ -28,8 +26,7 @@ class Block:
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class PlacedBlock:
+class PlacedBlock(NamedTuple):
     """A block and, for every character of its text, the characters of the source text that spell it.
 
     A character of a line maps to itself; the space that joins two lines maps to everything between them

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from strategy_builder.models.areas import AREA_TITLES
 
@@ -31,8 +30,7 @@ ChangeStatus = Literal["added", "removed", "moved", "renumbered", "changed", "un
 CHANGE_STATUSES: tuple[ChangeStatus, ...] = ("added", "removed", "moved", "renumbered", "changed", "unchanged")
 
 
-@dataclass(frozen=True, slots=True)
-class SectionFacts:
+class SectionFacts(NamedTuple):
     """What the classification needs to know about one section of one side."""
 
     id: str
@@ -50,8 +48,7 @@ class SectionFacts:
     kind: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SectionChange:
+class SectionChange(NamedTuple):
     """One section compared: its status and both sides' facts (``old`` is ``None`` when added)."""
 
     status: ChangeStatus

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.models.inputs import StrategyFile
@@ -17,8 +16,7 @@ if TYPE_CHECKING:  # project.py imports the translations, which name sections by
 SectionKind = Literal["situation", "area", "priority", "key_figures"]
 
 
-@dataclass(frozen=True, slots=True)
-class SectionRecord:
+class SectionRecord(NamedTuple):
     """One tracked section: its ID (``AM/legal_migration/seasonal-work``), where it came from, what it says."""
 
     id: str

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from strategy_builder import cldr
 from strategy_builder.models.areas import AREA_KEYS
@@ -75,8 +75,7 @@ def structure(text: str) -> tuple[str, ...]:
     return tuple(block.kind for block in parse_prose(text))
 
 
-@dataclass(frozen=True, slots=True)
-class SourceValue:
+class SourceValue(NamedTuple):
     """One translatable value of a source file."""
 
     key: str
@@ -204,8 +203,7 @@ def is_translatable_key(key: str, subject: str) -> bool:
     return bool((_STRATEGY_SHAPES if subject == STRATEGY_SUBJECT else _PARTNER_SHAPES).match(shape))
 
 
-@dataclass(frozen=True, slots=True)
-class TranslationEntry:
+class TranslationEntry(NamedTuple):
     """One translated value as a translation file holds it."""
 
     key: str
@@ -223,8 +221,7 @@ class TranslationEntry:
     ``stakeholders[UNHCR].name``): the version's texts may use it, and its list of abbreviations explains it."""
 
 
-@dataclass(frozen=True, slots=True)
-class ValueStatus:
+class ValueStatus(NamedTuple):
     """Where one source value stands in one language."""
 
     value: SourceValue

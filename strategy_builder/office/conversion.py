@@ -45,6 +45,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.office.installation import LibreOffice, require_libreoffice
@@ -54,8 +55,7 @@ from strategy_builder.office.processes import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PdfExport:
+class PdfExport(NamedTuple):
     """Options of LibreOffice's PDF export (``writer_pdf_Export``)."""
 
     tagged: bool = True
@@ -76,8 +76,7 @@ class PdfExport:
         return "pdf:writer_pdf_Export:" + json.dumps(encoded, separators=(",", ":"))
 
 
-@dataclass(frozen=True, slots=True)
-class FailedConversion:
+class FailedConversion(NamedTuple):
     """A document LibreOffice could not convert, and why."""
 
     source: Path
@@ -95,8 +94,7 @@ class ConversionFailed(EnvironmentProblem):
         self.failures = failures
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerProcess:
+class WorkerProcess(NamedTuple):
     """A running LibreOffice process of the pool (handed to ``on_start``, which tests use to kill one)."""
 
     pid: int

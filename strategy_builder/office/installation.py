@@ -20,8 +20,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.office.processes import office_environment
@@ -51,8 +51,7 @@ FONT_PACKAGES = {"Calibri": "fonts-crosextra-carlito", "Cambria": "fonts-crosext
                  "Courier New": "fonts-liberation2"}
 
 
-@dataclass(frozen=True, slots=True)
-class LibreOffice:
+class LibreOffice(NamedTuple):
     """An installed LibreOffice: what to run and which version it is."""
 
     executable: Path

@@ -7,8 +7,8 @@ paragraph it belongs to, and the nearest heading of every body paragraph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from typing import NamedTuple
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.comments import Comment, read_comments
 from strategy_builder.ooxml.package import DocxPackage
@@ -18,8 +18,7 @@ from strategy_builder.ooxml.tracked import Change, read_changes
 from strategy_builder.ooxml.value_edits import ValueEdits, read_value_edits
 
 
-@dataclass(frozen=True, slots=True)
-class Annotations:
+class Annotations(NamedTuple):
     """The comments and tracked changes of a document, and what locates them."""
 
     stamps: DocumentStamps

@@ -8,7 +8,7 @@ with threads and resolved states, ``people.xml`` with the authors' accounts), re
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -53,8 +53,7 @@ MAX_QUOTED_PIECES = 400
 # ----------------------------------------------------------------------------- comments
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """One comment or reply, as the file records it.
 
     ``comment_id`` is the file's own ``w:id`` (not stable across saves); ``parent_id`` the ``w:id`` of
@@ -218,8 +217,7 @@ def read_comments(package: DocxPackage, stories: list[Story], locator: Locator) 
 # ----------------------------------------------------------------------------- writing
 
 
-@dataclass(frozen=True, slots=True)
-class MergedComment:
+class MergedComment(NamedTuple):
     """A comment of the merged file: copied from a return (``element``) or written anew (``text``)."""
 
     comment_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,8 +30,7 @@ _REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _EMU_PER_CM = 360_000
 
 
-@dataclass(frozen=True, slots=True)
-class Picture:
+class Picture(NamedTuple):
     """An image file to place in a document: its bytes and the box it must fit in (centimetres)."""
 
     data: bytes

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from lxml import etree
 
@@ -60,8 +60,7 @@ _OTHER_PROPERTY_CHANGES = {
     CELL_INS: "inserted cell", CELL_DEL: "deleted cell"}
 
 
-@dataclass(frozen=True, slots=True)
-class Revision:
+class Revision(NamedTuple):
     """Who made a tracked change and when, exactly as the file records it."""
 
     author: str
@@ -400,8 +399,7 @@ def read_reviewed_body(package: DocxPackage) -> ReviewedBody:
     return reader.result
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphPlace:
+class ParagraphPlace(NamedTuple):
     """Where an original paragraph sits: its innermost tracked section (``None``: outside every section)
     and the nearest heading at or before it."""
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -43,8 +43,7 @@ from strategy_builder.ooxml.tree import add_mark_properties, detach
 
 _PARAGRAPH_PROPERTIES_DROPPED = tuple(qn(f"w:{name}") for name in ("numPr", "sectPr", "framePr", "cnfStyle"))
 _BREAK = "{urn:strategy-builder:merge}break"
-@dataclass(frozen=True, slots=True)
-class Placed:
+class Placed(NamedTuple):
     """A token of return ``source`` placed on a base paragraph: its range there, and for a comment anchor the
     id of the comment in the merged file."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -97,8 +97,7 @@ def read_core_texts(package: DocxPackage) -> dict[str, str]:
             for element in package.xml(CORE_PART) if isinstance(element.tag, str)}
 
 
-@dataclass(frozen=True, slots=True)
-class CoreProperties:
+class CoreProperties(NamedTuple):
     """The core properties strategy-builder sets on every draft."""
 
     title: str

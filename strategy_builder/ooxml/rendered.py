@@ -14,6 +14,7 @@ import re
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -51,8 +52,7 @@ class PartProblem(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class DocxContents:
+class DocxContents(NamedTuple):
     """A finished .docx and what a build checks in it."""
 
     data: bytes

@@ -10,7 +10,7 @@ value; it never writes a formula.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -49,8 +49,7 @@ def column_letters(index: int) -> str:
     return letters
 
 
-@dataclass(frozen=True, slots=True)
-class SheetCell:
+class SheetCell(NamedTuple):
     """A cell as read: its text (a formula's cached value, or ``""`` without one), and its style index."""
 
     column: int
@@ -59,8 +58,7 @@ class SheetCell:
     style: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class NewCell:
+class NewCell(NamedTuple):
     """A cell the tool writes: text (an inline string) or a number, with an optional style index."""
 
     text: str

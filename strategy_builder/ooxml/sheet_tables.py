@@ -16,7 +16,7 @@ cannot become the table's without moving that row (which formulas elsewhere may 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.ooxml.sheet_cells import column_index, column_letters
@@ -30,8 +30,7 @@ _COLUMN_ID = re.compile(rb"""<""" + _PREFIX + rb"""tableColumn\b[^>]*?\sid=["'](
 _RANGE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
-@dataclass(frozen=True, slots=True)
-class SheetTable:
+class SheetTable(NamedTuple):
     """A table of a sheet: its part, its name, and its range (columns 0-based, rows numbered as in the sheet)."""
 
     part: str

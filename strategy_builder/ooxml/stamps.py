@@ -16,7 +16,7 @@ one writer of both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from strategy_builder.ooxml.markers import BOOKMARK_PREFIX
 from strategy_builder.ooxml.package import DocxPackage
@@ -26,8 +26,7 @@ STAMP_PREFIX = "strategy_builder."
 """Prefix of the custom properties a build stamps (``strategy_builder.partner`` ...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DraftStamps:
+class DraftStamps(NamedTuple):
     """Which partner and draft a document is, and what it was made from (``""``: not stamped)."""
 
     partner: str = ""
@@ -49,19 +48,17 @@ class DraftStamps:
 
     def as_dict(self) -> dict[str, str]:
         """The stamps the document carries, by name (``partner``, ``draft``...), in name order."""
-        return {item.name: getattr(self, item.name) for item in sorted(fields(self), key=lambda f: f.name)
-                if getattr(self, item.name)}
+        return {name: getattr(self, name) for name in sorted(self._fields) if getattr(self, name)}
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentStamps:
+class DocumentStamps(NamedTuple):
     """Everything a document says about itself: its stamps and bookmark name -> section ID."""
 
     stamps: DraftStamps
     sections: dict[str, str]
 
 
-_STAMP_NAMES = frozenset(item.name for item in fields(DraftStamps))
+_STAMP_NAMES = frozenset(DraftStamps._fields)
 
 
 def read_stamps(package: DocxPackage) -> DocumentStamps:
@@ -91,8 +88,7 @@ CONSOLIDATION_AUTHOR = "strategy-builder"
 """The author of the comments that ``consolidate`` writes itself (on clashes); they are no ministry's."""
 
 
-@dataclass(frozen=True, slots=True)
-class DroppedChange:
+class DroppedChange(NamedTuple):
     """A ministry's tracked change that a consolidated file does not apply (another ministry's change to the
     same words came first), as a reader of that ministry's own return would have found it."""
 
@@ -108,8 +104,7 @@ class DroppedChange:
     """The nearest heading at or before them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Consolidation:
+class Consolidation(NamedTuple):
     """What a file made by ``consolidate`` says about itself: its ministries (in the order their files were
     merged), those files' names, and the changes not applied because of clashes."""
 
@@ -155,7 +150,7 @@ def write_consolidation(package: DocxPackage, record: Consolidation) -> None:
     import json
 
     text = json.dumps({"format": 1, "ministries": list(record.ministries), "files": list(record.files),
-                       "dropped": [[getattr(d, f.name) for f in fields(DroppedChange)] for d in record.dropped]},
+                       "dropped": [list(d) for d in record.dropped]},
                       ensure_ascii=False, separators=(",", ":"))
     chunks = [text[i:i + _CHUNK] for i in range(0, len(text), _CHUNK)]
     write_custom_properties(package, {f"{CONSOLIDATION_PREFIX}{n:03d}": chunk for n, chunk in enumerate(chunks)})

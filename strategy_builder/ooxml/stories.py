@@ -7,8 +7,8 @@ readers share it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from typing import NamedTuple
 from lxml import etree
 
 from strategy_builder.ooxml.bookmarks import body_paragraphs
@@ -31,8 +31,7 @@ def checked_xml(package: DocxPackage, name: str) -> etree._Element:
     return package.xml(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
     """One flow of text: ``body``, ``header``, ``footer``, ``footnote`` or ``endnote``, and its part."""
 
     kind: str
@@ -50,8 +49,7 @@ def document_stories(package: DocxPackage) -> list[Story]:
     return stories
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where an anchor sits: its story and part, and the body paragraph it belongs to (``None``: none)."""
 
     story: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -239,8 +239,7 @@ def paragraph_style(properties: etree._Element | None) -> str:
     return style.get(VAL, "") if style is not None else ""
 
 
-@dataclass(frozen=True, slots=True)
-class TableCellRef:
+class TableCellRef(NamedTuple):
     """Where a paragraph sits in a table: table index in the body, row and cell (0-based)."""
 
     table: int

@@ -17,8 +17,8 @@ it, marked ``attached``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 from lxml import etree
 
@@ -34,8 +34,7 @@ PieceState = Literal["plain", "inserted", "deleted"]
 _STATE_OF = {INS: "inserted", MOVE_TO: "inserted", DEL: "deleted", MOVE_FROM: "deleted"}
 
 
-@dataclass(frozen=True, slots=True)
-class TextPiece:
+class TextPiece(NamedTuple):
     """A stretch of a document's text with one state, change and set of open value bookmarks.
 
     ``change`` indexes the document's tracked changes (``None``: text as the draft printed it);
@@ -191,7 +190,7 @@ def _attach_adjacent_insertions(pieces: list[TextPiece]) -> list[TextPiece]:
             continue
         name = _value_ending_before(pieces, position) or _value_starting_after(pieces, position)
         if name is not None:
-            result[position] = replace(piece, values=(name,), attached=True)
+            result[position] = piece._replace(values=(name,), attached=True)
     return result
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -78,8 +78,7 @@ class SheetRow:
         return _CONTENT.search(self.data) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class MergedRange:
+class MergedRange(NamedTuple):
     """Cells a person merged into one (``<mergeCell ref="B2:C3"/>``): only the first (top left) shows its
     value, across the whole range. Columns are 0-based, rows numbered as in the sheet."""
 
@@ -94,8 +93,7 @@ class MergedRange:
         return self.first_column <= column <= self.last_column and self.first_row <= row <= self.last_row
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Where one ``<row>`` element is in the sheet's bytes, and its row number."""
 
     start: int

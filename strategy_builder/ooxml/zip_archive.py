@@ -15,8 +15,7 @@ import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from strategy_builder import limits as L
 from strategy_builder.errors import UntrustedDocumentError
@@ -26,8 +25,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 COPY_CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ZipLimits:
+class ZipLimits(NamedTuple):
     """Bounds for reading a zip nobody vouches for; the defaults are those of :mod:`strategy_builder.limits`."""
 
     max_file_bytes: int = L.DOCX_FILE_BYTES

@@ -9,8 +9,7 @@ a fixed SVG id salt, fixed sizes and resolution, and hatching so that the figure
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.regional.labels import AREA_SHORT, GAP
 from strategy_builder.regional.matrix import LIVE_STATUSES, RegionalMatrix
@@ -43,8 +42,7 @@ _PNG_METADATA = {"Software": None}
 _SVG_METADATA = {"Date": None, "Creator": "strategy-builder"}
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     """One figure in both formats, with its caption and alternative text."""
 
     name: str

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from strategy_builder import __version__
 from strategy_builder.drafts.changes import manifest_sections, section_changes
@@ -38,8 +38,7 @@ LAYOUT_VERSION = "1"
 """Changes when the overview's layout changes without a new tool version (part of the fingerprint)."""
 
 
-@dataclass(frozen=True, slots=True)
-class OverviewOptions:
+class OverviewOptions(NamedTuple):
     """What the user asked of ``overview``."""
 
     draft: int | None = None

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -55,8 +54,7 @@ RULE = "A6A6A6"
 FIGURE_WIDTH = Cm(16)
 
 
-@dataclass(frozen=True, slots=True)
-class OverviewSection:
+class OverviewSection(NamedTuple):
     """One tracked section of the overview, as the manifest records it."""
 
     id: str
@@ -71,8 +69,7 @@ class OverviewSection:
     source_path: str
 
 
-@dataclass(frozen=True, slots=True)
-class OverviewStamp:
+class OverviewStamp(NamedTuple):
     """What the document says about itself: its number, date, authors and the tool."""
 
     number: int

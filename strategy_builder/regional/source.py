@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem, Findings, InputProblems
 from strategy_builder.inputs.loading import load_project
@@ -13,8 +13,7 @@ from strategy_builder.models.project import Project
 from strategy_builder.regional.matrix import RegionalMatrix, compute_matrix
 
 
-@dataclass(frozen=True, slots=True)
-class RegionalInputs:
+class RegionalInputs(NamedTuple):
     """A validated project (current inputs or a draft's snapshot), its warnings, and what it was read from."""
 
     project: Project
@@ -66,8 +65,7 @@ def load_regional_inputs(project_dir: Path, draft: int | None = None) -> Regiona
     return RegionalInputs(result.project, Findings(result.findings.warnings), draft, numbers_from)
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixResult:
+class MatrixResult(NamedTuple):
     """The partnership matrix of a project's inputs (or of a draft's snapshot), and the inputs' warnings."""
 
     matrix: RegionalMatrix

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -34,8 +33,7 @@ class DocumentAssemblyError(Exception):
         return (type(self), (self.partner, self.part, self.message))
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentStamp:
+class DocumentStamp(NamedTuple):
     """What is stamped into a draft's properties."""
 
     partner: str
@@ -65,8 +63,7 @@ class DocumentStamp:
     """Section bookmarks whose headings start a new page (the layout pass's, see ``drafts/layout_pass.py``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedDocument:
+class RenderedDocument(NamedTuple):
     """The bytes of a finished .docx and what was checked in it."""
 
     partner: str

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder import __version__
 from strategy_builder.models.abbreviations import draft_abbreviations
@@ -37,8 +37,7 @@ ACTION_PLAN_LETTER, ABBREVIATIONS_LETTER = "B", "C"
 """Annex A is the key figures (a tracked section); the action plan and the abbreviations follow it."""
 
 
-@dataclass(frozen=True, slots=True)
-class DraftRecord:
+class DraftRecord(NamedTuple):
     """An earlier draft, as its manifest records it (for the version table)."""
 
     number: int

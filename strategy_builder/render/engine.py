@@ -16,9 +16,8 @@ import contextlib
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
@@ -70,8 +69,7 @@ class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-@dataclass(frozen=True, slots=True)
-class TemplatePart:
+class TemplatePart(NamedTuple):
     """One compiled part of the template."""
 
     name: str

@@ -9,7 +9,7 @@ paragraph styles as each document lists them (:func:`apply_looks`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
@@ -23,8 +23,7 @@ MID_BLUE = RGBColor(0x2E, 0x54, 0x96)
 GREY = RGBColor(0x59, 0x59, 0x59)
 
 
-@dataclass(frozen=True, slots=True)
-class Look:
+class Look(NamedTuple):
     """How one paragraph style looks. Sizes and spacing are in points; ``None`` leaves a property as the
     style (or the style it is based on) has it."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.files import RefusedFile, read_limited
@@ -138,8 +138,7 @@ def _section_fields(old_doc: YamlDocument | None, new_doc: YamlDocument | None, 
     return changes[:MAX_FIELDS]
 
 
-@dataclass(frozen=True, slots=True)
-class BuildPair:
+class BuildPair(NamedTuple):
     """The two builds a comparison of drafts stands on: their manifests and their inputs."""
 
     old_manifest: Manifest

@@ -13,9 +13,9 @@ ministries adding whole paragraphs at the same place is not a clash: both are ke
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from strategy_builder.ooxml.edits import (
     RANGE_KINDS, OriginalParagraph, ParagraphPlace, Properties, ReviewedBody, Revision, Token,
@@ -225,8 +225,7 @@ def _span(text: str, lo: int, hi: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------- the merge
 
 
-@dataclass(frozen=True, slots=True)
-class ConflictComment:
+class ConflictComment(NamedTuple):
     """The comment strategy-builder writes at a clash, around the kept ministry's change."""
 
     paragraph: int
@@ -309,11 +308,11 @@ class ClashResolver:
             who = token.revision or Revision("", "")
             piece = "\n" if token.kind == "break" else token.text
             if changes and (changes[-1].kind, changes[-1].author, changes[-1].date) == (kind, who.author, who.date):
-                changes[-1] = dataclasses.replace(changes[-1], text=changes[-1].text + piece)
+                changes[-1] = changes[-1]._replace(text=changes[-1].text + piece)
             else:
                 changes.append(DroppedChange(self.returns[source].ministry, kind, who.author, who.date, piece,
                                              place.section_id or "", place.heading))
-        self.dropped.extend(dataclasses.replace(change, text=change.text.strip()) for change in changes)
+        self.dropped.extend(change._replace(text=change.text.strip()) for change in changes)
 
 
 __all__ = ["CONTEXT_CHARS", "ClashResolver", "ConflictComment", "ParagraphTarget", "PlacedToken", "align_return",

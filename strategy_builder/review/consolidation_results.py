@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnSummary:
+class ReturnSummary(NamedTuple):
     """One return that went into the merged file."""
 
     path: Path
@@ -22,8 +22,7 @@ class ReturnSummary:
     """Changes not applied because another ministry's change to the same words came first."""
 
 
-@dataclass(frozen=True, slots=True)
-class Clash:
+class Clash(NamedTuple):
     """Two or more ministries changed the same words: the first one's change is kept."""
 
     section_id: str | None
@@ -38,8 +37,7 @@ class Clash:
     """Every ministry proposed the same wording (a duplicate, not a disagreement)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(NamedTuple):
     """Something a return holds that could not be merged as a tracked change (named, never dropped silently)."""
 
     ministry: str

@@ -15,9 +15,8 @@ damaged is refused and left untouched; dispositions, notes and added columns are
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem, Finding, Findings, InputProblems, Severity
@@ -34,8 +33,7 @@ NONE_YET = "none yet"
 """What the link columns say when there is nothing to say yet (an empty cell would keep an older value)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RowLinks:
+class RowLinks(NamedTuple):
     """The register's link columns of one row."""
 
     latest_state: str

@@ -5,17 +5,15 @@ listed by name where it differs, never answered as "no change".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from strategy_builder.ooxml.blocks import Block, iter_paragraphs
 from strategy_builder.ooxml.objects import NoteReference, Opaque, TextBox
 from strategy_builder.review.review_document import ReviewDocument
 
 
-@dataclass(frozen=True, slots=True)
-class NotCompared:
+class NotCompared(NamedTuple):
     """Something a reader sees that the diff does not compare (a chart, SmartArt, an embedded object, a
     drawing), found to differ: listed by name, and counted as a difference."""
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategy_builder.inputs.yaml_edit import TextEdit
 from strategy_builder.models.prose import place_prose
 from strategy_builder.review.align import word_tokens
 
 
-@dataclass(frozen=True, slots=True)
-class PrintedValue:
+class PrintedValue(NamedTuple):
     """What a value printed, and for every printed character the characters of the value that spell it."""
 
     text: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from strategy_builder.inputs.yaml_edit import TextEdit
 from strategy_builder.models.source_map import FieldPath, format_path
@@ -44,8 +44,7 @@ REASONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnedChange:
+class ReturnedChange(NamedTuple):
     """One tracked change of a returned file, as the register lists it."""
 
     returned_file: str
@@ -117,8 +116,7 @@ KEPT_OUT_DISPOSITIONS = ("rejected", "partly accepted")
 write its own wording of it."""
 
 
-@dataclass(frozen=True, slots=True)
-class KeptOut:
+class KeptOut(NamedTuple):
     """A tracked change left as if rejected because the register's disposition of its row says so."""
 
     change: ReturnedChange

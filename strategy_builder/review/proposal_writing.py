@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.files import environment_errors, replace_files
@@ -21,8 +21,7 @@ from strategy_builder.review.proposal_results import Proposals
 from strategy_builder.store import DraftStore
 
 
-@dataclass(frozen=True, slots=True)
-class AppliedProposals:
+class AppliedProposals(NamedTuple):
     """What :func:`apply_proposals` wrote: the files, and where their previous content is kept."""
 
     files: list[str]

@@ -9,8 +9,7 @@ change's words through :meth:`ChangeView.pieces`, so that no report can disagree
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from strategy_builder.models.areas import AREA_TITLES
 from strategy_builder.models.section_changes import CHANGE_STATUSES
@@ -32,8 +31,7 @@ SHORT_VALUE = 60
 PieceKind = Literal["equal", "insert", "delete"]
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """One diff operation as a report shows it: unchanged, inserted or deleted text."""
 
     op: PieceKind
@@ -60,8 +58,7 @@ def _trimmed(ops: tuple[Piece, ...], context: int) -> Iterator[Piece]:
         yield Piece(piece.op, text)
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeView:
+class ChangeView(NamedTuple):
     """One changed, inserted or deleted paragraph, table row or table."""
 
     kind: Literal["changed", "inserted", "deleted"]
@@ -97,8 +94,7 @@ class ChangeView:
                 "renumbered": self.renumbered}
 
 
-@dataclass(frozen=True, slots=True)
-class SectionView:
+class SectionView(NamedTuple):
     """One section of one partner's comparison."""
 
     key: str
@@ -188,8 +184,7 @@ GENERAL_SECTIONS = "General sections"
 """The title of a group of sections outside the five areas (the migration situation, the key figures)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AreaGroup:
+class AreaGroup(NamedTuple):
     """Consecutive sections of one area, or of none (``area`` ``None``, titled :data:`GENERAL_SECTIONS`)."""
 
     area: str | None
@@ -210,8 +205,7 @@ def by_area(sections: tuple[SectionView, ...] | list[SectionView]) -> list[AreaG
             for title, items in groups]
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerView:
+class PartnerView(NamedTuple):
     """One partner's documents compared."""
 
     code: str
@@ -274,8 +268,7 @@ class PartnerView:
                 "comments": {"old": self.comments[0], "new": self.comments[1]}}
 
 
-@dataclass(frozen=True, slots=True)
-class SideView:
+class SideView(NamedTuple):
     """One side of the comparison: a draft or a file."""
 
     label: str
@@ -291,8 +284,7 @@ class SideView:
                 "tool_version": self.tool_version, "template_sha256": self.template_sha256, "issued": self.issued}
 
 
-@dataclass(frozen=True, slots=True)
-class ComparisonView:
+class ComparisonView(NamedTuple):
     """Everything the reports show of one comparison."""
 
     old: SideView

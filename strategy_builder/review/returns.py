@@ -9,13 +9,12 @@ Anything that cannot be mapped is still reported, with the nearest preceding hea
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.files import name_text
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
     from strategy_builder.review.register.update import RegisterUpdate
 
 
-@dataclass(frozen=True, slots=True)
-class SectionSource:
+class SectionSource(NamedTuple):
     """The tracked section an item belongs to, and where its content came from in the YAML inputs."""
 
     section_id: str
@@ -47,8 +45,7 @@ class SectionSource:
     source_path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnItem:
+class ReturnItem(NamedTuple):
     """One comment, reply or tracked change of a returned file, located.
 
     ``kind``: comment, reply, insertion, deletion, move-from, move-to or formatting. ``text`` is the
@@ -260,7 +257,7 @@ def _attribute(returned: ReturnedFile, consolidation: Consolidation,
     for position, item in enumerate(returned.items):
         split = consolidation.split_author(item.author)
         if split is not None:
-            returned.items[position] = dataclasses.replace(item, author=split[0], ministry=split[1])
+            returned.items[position] = item._replace(author=split[0], ministry=split[1])
     for number, dropped in enumerate(consolidation.dropped, start=1):
         section = None
         if dropped.section_id:
@@ -279,8 +276,7 @@ def _heading_for(annotations: Annotations, story: str, paragraph: int | None) ->
     return annotations.heading(paragraph)
 
 
-@dataclass(frozen=True, slots=True)
-class FailedReturn:
+class FailedReturn(NamedTuple):
     """A returned file that could not be read, and why; ``internal`` marks a bug rather than a bad file."""
 
     path: Path
@@ -336,8 +332,7 @@ def read_returns(paths: Iterable[Path], project_dir: Path, *, ministry: str | No
     return batch
 
 
-@dataclass(frozen=True, slots=True)
-class CommentsResult:
+class CommentsResult(NamedTuple):
     """What ``comments`` found and did: the returned files read, the register update, and the counts."""
 
     batch: ReturnsBatch

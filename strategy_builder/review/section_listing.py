@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.stamps import DraftStamps, read_stamps
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentSections:
+class DocumentSections(NamedTuple):
     """The sections of one document and what it says about itself (partner, draft, tool version)."""
 
     path: Path

@@ -14,9 +14,8 @@ current round has not gone out yet (no draft records it): starting a round twice
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.store import DraftStore
 from strategy_builder.errors import Finding, Findings, InputProblems
@@ -38,8 +37,7 @@ ISSUED = ("consultation", "issued")
 DEADLINE = ("consultation", "deadline")
 
 
-@dataclass(frozen=True, slots=True)
-class RoundDates:
+class RoundDates(NamedTuple):
     """A consultation round and its dates."""
 
     round: int
@@ -54,8 +52,7 @@ class RoundDates:
         return {"round": self.round, "issued": self.issued.isoformat(), "deadline": self.deadline.isoformat()}
 
 
-@dataclass(frozen=True, slots=True)
-class NewRound:
+class NewRound(NamedTuple):
     """What :func:`start_round` did."""
 
     file: str

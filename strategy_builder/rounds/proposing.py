@@ -11,8 +11,8 @@ the consultation rounds because it joins the reading of returns to the drafts th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.drafts.checking import CheckResult, check_project
 from strategy_builder.errors import EnvironmentProblem, InputProblems
@@ -24,8 +24,7 @@ from strategy_builder.review.proposal_writing import AppliedProposals, apply_pro
 from strategy_builder.review.proposals import propose
 
 
-@dataclass(frozen=True, slots=True)
-class ProposeResult:
+class ProposeResult(NamedTuple):
     """What :func:`propose_returns` found and did."""
 
     proposals: Proposals

@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder import __version__
@@ -46,8 +46,7 @@ REGISTER_NAMES = ("register.xlsx", "register.csv", "register.json", "register.ht
 strategy.yaml (``review.register``) names one."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedReply:
+class PlannedReply(NamedTuple):
     """One ministry's reply about one partner, before it is written."""
 
     partner: ManifestPartner

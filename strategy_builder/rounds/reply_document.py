@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -39,8 +39,7 @@ TABLE_WIDTHS = (1.0, 4.2, 8.6, 7.6, 4.3)
 """Column widths in cm of the landscape table (A4 landscape with 2 cm margins: 25.7 cm)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ReplyLine:
+class ReplyLine(NamedTuple):
     """One row of the reply's table: a register row as the ministry will read it."""
 
     number: int
@@ -61,8 +60,7 @@ class ReplyLine:
     reply_to: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReplyLetter:
+class ReplyLetter(NamedTuple):
     """Everything the letter says: from strategy.yaml, the manifests and the register."""
 
     series: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
@@ -22,8 +23,7 @@ from strategy_builder.review.register import RegisterRow, normalise_disposition,
 from strategy_builder.rounds.replies import REGISTER_NAMES, find_register, load_strategy
 
 
-@dataclass(frozen=True, slots=True)
-class MinistryReturn:
+class MinistryReturn(NamedTuple):
     """One ministry's rows on one partner's drafts of the round."""
 
     ministry: str
@@ -32,8 +32,7 @@ class MinistryReturn:
     drafts: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerRound:
+class PartnerRound(NamedTuple):
     """One partner in the round: the draft that went out, who returned it, what is open and overdue."""
 
     code: str

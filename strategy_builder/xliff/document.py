@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -27,8 +28,7 @@ class XliffError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
-class XliffNote:
+class XliffNote(NamedTuple):
     """A ``<note>``: its category (``location``, ``context``, ...; ``""`` for none) and text."""
 
     category: str

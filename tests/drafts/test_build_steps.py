@@ -5,7 +5,6 @@ test_build.py and test_invalidation.py; the layout pass's LibreOffice side in te
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
@@ -77,8 +76,8 @@ def test_a_document_the_template_breaks_is_a_template_problem_naming_partner_and
     project = _project(small)
     template = CompiledTemplate(project.template_path)
     first = _planned(project, template)[0]
-    broken = dataclasses.replace(first, job=dataclasses.replace(
-        first.job, expected_sections=[*first.job.expected_sections, "AM/missing"]))
+    broken = first._replace(job=first.job._replace(
+        expected_sections=[*first.job.expected_sections, "AM/missing"]))
     with pytest.raises(TemplateProblem) as raised:
         render_planned(project, template, [broken], WorkerPool(1), lambda name, data: None, lambda *a: None)
     finding = raised.value.findings.errors[0]

@@ -5,7 +5,6 @@ fingerprint (fingerprint.py), the round guard (round_guard.py), template checks 
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -127,7 +126,7 @@ def test_the_pool_renders_in_order_and_reports_each_document(small: Path) -> Non
     documents = list(render_all(template, jobs, WorkerPool(1), on_done=lambda d: done.append(d.partner)))
     assert [d.partner for d in documents] == done == ["AM", "AZ"]
     assert all(set(d.sections) == set(job.expected_sections) for d, job in zip(documents, jobs, strict=True))
-    broken = dataclasses.replace(jobs[0], expected_sections=[*jobs[0].expected_sections, "AM/missing"])
+    broken = jobs[0]._replace(expected_sections=[*jobs[0].expected_sections, "AM/missing"])
     with pytest.raises(DocumentAssemblyError):
         list(render_all(template, [broken], WorkerPool(1)))
     assert default_jobs() >= 1

@@ -12,7 +12,7 @@ To add a column, add a :class:`Column` to :data:`COLUMNS` and a field of the sam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from strategy_builder.digits import whole_number
 
@@ -20,8 +20,7 @@ Owner = Literal["tool", "team"]
 Kind = Literal["text", "integer", "date", "flag"]
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """One declared column: the :class:`RegisterRow` field it shows, its header, and who owns its cells."""
 
     key: str

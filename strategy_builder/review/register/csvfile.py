@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategy_builder.review.register.columns import COLUMNS, Column, RegisterRow
 from strategy_builder.review.register.table import Cell, Cells, Plan, Planner, RegisterRefused, read_rows
@@ -45,8 +45,7 @@ def unguard(text: str) -> str:
     return text[1:] if text[:1] == "'" and _guarded(text[1:]) else text
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
+class Dialect(NamedTuple):
     """How one CSV file is written."""
 
     delimiter: str = ","

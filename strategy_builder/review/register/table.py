@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.limits import REGISTER_ROWS
@@ -37,8 +37,7 @@ class RegisterRefused(EnvironmentProblem):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell as the tool compares it: its text, and whether a person wrote a formula there."""
 
     text: str

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, NamedTuple, Protocol
 
 import filelock
 
@@ -51,8 +50,7 @@ class _RegisterFile(Protocol):
     def rows(self) -> list[RegisterRow]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterUpdate:
+class RegisterUpdate(NamedTuple):
     """What :func:`update_register` did."""
 
     path: Path
