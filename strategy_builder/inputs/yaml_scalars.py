@@ -6,15 +6,14 @@ spliced in at those places. What :mod:`strategy_builder.inputs.yaml_edit` edits 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategy_builder.inputs.yaml_scan import EditRefused, YamlNode, column_of
 
 Span = tuple[int, int]
 
 
-@dataclass(slots=True)
-class ScalarMap:
+class ScalarMap(NamedTuple):
     """For every character of a scalar's value, the characters of the file that spell it."""
 
     value: str

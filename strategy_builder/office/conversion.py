@@ -112,8 +112,7 @@ class _Item:
     attempts: int = 0
 
 
-@dataclass(slots=True)
-class _Run:
+class _Run(NamedTuple):
     worker: int
     items: list[_Item]
     process: subprocess.Popen[bytes]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from lxml import etree
 
@@ -280,8 +280,7 @@ class FoundParagraph:
     element: etree._Element = field(repr=False)
 
 
-@dataclass(slots=True)
-class FoundSection:
+class FoundSection(NamedTuple):
     """A tracked section found in a .docx: its ID (``None`` if the name cannot be mapped), bookmark and span."""
 
     section_id: str | None

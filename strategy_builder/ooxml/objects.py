@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, Union
 
 from lxml import etree
 
@@ -161,8 +161,7 @@ class Opaque:
 InlineObject = Union[TextBox, NoteReference, Picture, Equation, Opaque]
 
 
-@dataclass(slots=True)
-class Note:
+class Note(NamedTuple):
     """The content of a footnote or endnote, read once per note."""
 
     element: etree._Element

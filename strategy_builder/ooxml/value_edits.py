@@ -91,8 +91,7 @@ class ValueText:
         return {p.paragraph for p in self.pieces if p.paragraph is not None}
 
 
-@dataclass(slots=True)
-class ValueEdits:
+class ValueEdits(NamedTuple):
     """Every piece of the main document's text, and the pieces of each value bookmark."""
 
     pieces: list[TextPiece]

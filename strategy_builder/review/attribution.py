@@ -28,8 +28,7 @@ MAX_FIELDS = 25
 """Field changes listed per section; a rewritten priority is summarised by its first fields."""
 
 
-@dataclass(slots=True)
-class FieldChange:
+class FieldChange(NamedTuple):
     """One changed input field: its path, both values, and where it is written (new side, else old)."""
 
     path: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
@@ -35,8 +35,7 @@ class Side:
         return self.manifest.draft if self.manifest is not None else None
 
 
-@dataclass(slots=True)
-class PartnerDiff:
+class PartnerDiff(NamedTuple):
     """One partner's documents compared (``diff`` is ``None`` when the partner is on one side only)."""
 
     code: str
@@ -47,8 +46,7 @@ class PartnerDiff:
     diff: DocumentDiff | None = None
 
 
-@dataclass(slots=True)
-class MetaChange:
+class MetaChange(NamedTuple):
     """A change of what the drafts were built with (template, tool, strategy settings)."""
 
     field: str

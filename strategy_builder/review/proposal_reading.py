@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.inputs.yaml_edit import TextEdit, apply_edits
@@ -40,8 +40,7 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(slots=True)
-class ScalarEdits:
+class ScalarEdits(NamedTuple):
     """The edits one printed value of one return asks of one scalar."""
 
     file: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
 from strategy_builder.ooxml.body import DocumentBody, read_body
@@ -24,8 +24,7 @@ if TYPE_CHECKING:  # a document's tracked sections are read by ooxml.body, and o
 SectionKind = Literal["tracked", "heading", "outside"]
 
 
-@dataclass(slots=True)
-class SectionInfo:
+class SectionInfo(NamedTuple):
     """A section of a document: tracked (with a section ID), from a heading, or content outside both."""
 
     key: str
@@ -37,8 +36,7 @@ class SectionInfo:
     number: str | None = None
 
 
-@dataclass(slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A run of consecutive top-level blocks that belong to one section (a section may have several)."""
 
     owner: str
