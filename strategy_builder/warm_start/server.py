@@ -12,7 +12,8 @@ import struct
 import sys
 from typing import Any
 
-from strategy_builder.warm_start import CHECK_SECONDS, HEADER, IDLE_SECONDS, MAX_REQUEST, PROTOCOL
+from strategy_builder.warm_start import (CHECK_SECONDS, HEADER, IDLE_SECONDS, MAX_REQUEST, PROTOCOL, end_process,
+                                        exit_status)
 
 STARTER_WAIT_SECONDS = 30.0
 """How long a new server waits for the command that started it to finish before it imports everything."""
@@ -325,7 +326,7 @@ class _Server:
                 run_here()
                 code = 0
             except SystemExit as done:
-                code = _exit_code(done.code)
+                code = exit_status(done.code)
         except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
             try:
                 import traceback
@@ -334,12 +335,7 @@ class _Server:
             finally:
                 code = 3
         finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:  # noqa: BLE001, S110 - a closed pipe: nothing more to say
-                    pass
-            os._exit(code)
+            end_process(code)
 
 
 def _read_request(connection: Any) -> tuple[tuple[Any, ...], list[int], bytes]:
@@ -400,15 +396,6 @@ def _become(argv: list[str], environment: dict[str, str], cwd: str, umask: int,
         setattr(sys, ("stdin", "stdout", "stderr")[fd], stream)
         setattr(sys, ("__stdin__", "__stdout__", "__stderr__")[fd], stream)
     sys.argv = list(argv)
-
-
-def _exit_code(code: object) -> int:
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
 
 
 def _signal(pid: int, signum: int) -> None:
