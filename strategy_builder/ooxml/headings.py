@@ -15,8 +15,9 @@ from functools import lru_cache
 from lxml import etree
 
 from strategy_builder.digits import whole_number
-from strategy_builder.ooxml.namespaces import BASED_ON, NAME, OUTLINE_LVL, PPR, STYLE, STYLE_ID, TYPE, VAL
+from strategy_builder.ooxml.namespaces import BASED_ON, NAME, OUTLINE_LVL, PPR, STYLE, STYLE_ID, TYPE, VAL, W
 from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.ooxml.parser import Selection
 from strategy_builder.ooxml.text import style_id
 
 _HEADING_WORDS = ("heading", "überschrift", "berschrift", "titre", "titolo", "título", "titulo", "kop",
@@ -26,6 +27,10 @@ _TITLE_NAMES = frozenset({"title", "titel", "titre", "titolo", "título", "на�
 _MAX_BASED_ON_DEPTH = 10
 _KNOWN_STYLES = 4
 """Styles parts whose heading styles are remembered (by their bytes) in one process."""
+_PARAGRAPH_STYLES = Selection(W, "style",
+                              lambda attributes: attributes.get(b"type") in (b"table", b"numbering", b"character"))
+"""The styles a heading style can be or inherit from: every ``w:style`` but those that say they are of
+another type (a styles part is mostly table styles)."""
 
 
 def _outline_level(properties: etree._Element | None) -> int | None:
@@ -75,9 +80,10 @@ class HeadingStyles:
 
         Remembered by the bytes of the styles part: the documents of one comparison nearly always share
         their styles (one template), and the part is large (350 KB in python-docx's default template),
-        slower to parse than the text of a 25,000-word document. The part still counts against the
-        package's tag budget as if it were parsed again, so that what is refused does not depend on what
-        was read before.
+        slower to parse than the text of a 25,000-word document; of it, only the styles that may be
+        paragraph styles are parsed (:data:`_PARAGRAPH_STYLES`), a tenth of that part. The part still
+        counts against the package's tag budget as if it were parsed again, so that what is refused does not
+        depend on what was read before.
         """
         names = package.part_of_type("/styles")
         if not names:
@@ -89,7 +95,7 @@ class HeadingStyles:
         if known is not None:
             package.charge(names[0])
             return known
-        found = cls.from_styles(package.xml(names[0]))
+        found = cls.from_styles(package.parse(names[0], only=_PARAGRAPH_STYLES))
         while len(_KNOWN) >= _KNOWN_STYLES:
             del _KNOWN[0]
         _KNOWN.append((data, found))

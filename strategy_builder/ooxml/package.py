@@ -23,7 +23,7 @@ from lxml import etree
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.files import RefusedFile, read_limited
 from strategy_builder.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT, STRICT_NAMESPACES
-from strategy_builder.ooxml.parser import XmlRefused, count_tags, parse_xml
+from strategy_builder.ooxml.parser import Selection, XmlRefused, count_tags, parse_selected, parse_xml
 from strategy_builder.ooxml.zip_archive import (
     DEFAULT_LIMITS, FIXED_ZIP_TIME, ZipLimits, bounded_stream, checked_members, copy_compressed, inflate,
     is_xml_member, open_zip,
@@ -174,17 +174,28 @@ class DocxPackage:
         package.main_part_name()  # fail early when there is no document part
         return package
 
-    def parse(self, name: str) -> etree._Element:
+    def parse(self, name: str, *, only: Selection | None = None) -> etree._Element:
         """Part ``name`` parsed afresh (not cached: the caller owns and may change the tree), within the
-        package's tag budget; raises :class:`UntrustedDocumentError` if it is missing or refused."""
+        package's tag budget; raises :class:`UntrustedDocumentError` if it is missing or refused.
+
+        With ``only``, just the elements it selects are parsed, when the part's bytes allow it
+        (:func:`~strategy_builder.ooxml.parser.parse_selected`). The part counts against the budget in full,
+        and its next parse (a reader that needs all of it) is not counted again: the budget sees the part
+        once, as when it is parsed once and the tree kept.
+        """
         prepaid = name in self._prepaid
         self._prepaid.discard(name)
         data, tags = self._charge(name, check=not prepaid)
         try:
-            root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags, tags=tags)
+            if only is None:
+                root = parse_xml(data, part=name, max_elements=self.limits.max_xml_tags, tags=tags)
+            else:
+                root = parse_selected(data, only, part=name, max_elements=self.limits.max_xml_tags, tags=tags)
         except XmlRefused as error:
             raise UntrustedDocumentError(self.source, str(error)) from error
         self._tags_parsed += 0 if prepaid else tags
+        if only is not None:
+            self._prepaid.add(name)
         return root
 
     def _charge(self, name: str, *, check: bool = True) -> tuple[bytes, int]:
