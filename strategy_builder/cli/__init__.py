@@ -25,6 +25,7 @@ gc.set_threshold(GC_ALLOCATIONS, 10, 10)
 import importlib  # noqa: E402 - after the collector is set (above)
 import os  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
 import click  # noqa: E402
@@ -205,11 +206,19 @@ def _main(argv: list[str] | None) -> None:
     output.set_verbosity(0)
     output.prepare_streams()
 
-    def fail(error: StrategyBuilderError) -> None:
+    def say(payload: Callable[[], object], text: Callable[[], None]) -> None:
+        """``payload()`` as JSON on stdout with ``--format json``, else ``text()`` (on stderr); ``text()`` also
+        when stdout cannot take the JSON (a full disk, a reader gone), so that what went wrong is still said."""
         if as_json:
-            output.print_json(output.error_payload(error))
-        else:
-            output.render_error(error, output.plain_stderr())
+            try:
+                output.print_json(payload())
+                return
+            except OSError:
+                pass
+        text()
+
+    def fail(error: StrategyBuilderError) -> None:
+        say(lambda: output.error_payload(error), lambda: output.render_error(error, output.plain_stderr()))
         sys.exit(error.exit_code)
 
     try:
@@ -221,16 +230,14 @@ def _main(argv: list[str] | None) -> None:
         output.plain_stderr().print("[red]aborted[/red]")
         sys.exit(130)
     except click.ClickException as error:
-        if as_json:
-            output.print_json({"error": {"type": "UsageError", "message": error.format_message(), "hint": None,
-                                         "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}})
+        usage = {"error": {"type": "UsageError", "message": error.format_message(), "hint": None,
+                           "exit_code": int(ExitCode.USAGE_OR_ENVIRONMENT)}}
+        say(lambda: usage, lambda: None)
         error.show()
         sys.exit(ExitCode.USAGE_OR_ENVIRONMENT)
     except (InputProblems, TemplateProblem) as problems:
-        if as_json:
-            output.print_json(output.findings_payload(problems.findings))
-        else:
-            output.render_findings(problems.findings, output.plain_stderr())
+        findings = problems.findings
+        say(lambda: output.findings_payload(findings), lambda: output.render_findings(findings, output.plain_stderr()))
         sys.exit(problems.exit_code)
     except StrategyBuilderError as error:
         fail(error)
@@ -253,11 +260,11 @@ def _main(argv: list[str] | None) -> None:
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STRATEGY_BUILDER_DEBUG"):
             raise
-        if as_json:
-            output.print_json({"error": {"type": "InternalError", "message": f"{type(error).__name__}: {error}",
-                                         "hint": "this is a bug in strategy-builder; re-run with "
-                                                 "STRATEGY_BUILDER_DEBUG=1 for details and report it",
-                                         "exit_code": INTERNAL_ERROR}})
+        internal = {"error": {"type": "InternalError", "message": f"{type(error).__name__}: {error}",
+                              "hint": "this is a bug in strategy-builder; re-run with STRATEGY_BUILDER_DEBUG=1 for "
+                                      "details and report it",
+                              "exit_code": INTERNAL_ERROR}}
+        say(lambda: internal, lambda: None)
         console = output.plain_stderr()
         console.print(f"[bold red]internal error:[/bold red] {type(error).__name__}: {error}")
         console.print("  This is a bug in strategy-builder. Re-run with STRATEGY_BUILDER_DEBUG=1 for details "

@@ -5,7 +5,12 @@ never cut to a terminal's width."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import run_cli
 
@@ -92,3 +97,19 @@ def test_shell_completion_as_documented_completes_commands_and_options(tmp_path:
     options = run_cli(env={"_STRATEGY_BUILDER_COMPLETE": "bash_complete",
                            "COMP_WORDS": "strategy-builder check --pro", "COMP_CWORD": "2"}, cwd=tmp_path)
     assert options.stdout.split() == ["plain,--project"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a file every write to fails (disk full)")
+@pytest.mark.parametrize("server", ["off", "on"])
+def test_a_json_report_stdout_cannot_take_is_an_error_said_on_stderr_with_status_2(sample_project: Path,
+                                                                                   server: str) -> None:
+    """With --format json, errors go to stdout as JSON; when stdout itself is what fails (a full disk), the
+    error is said on stderr instead, with the status of an environment problem and no traceback, whether
+    the command runs in its own process or in the warm server's child."""
+    for args in (("check", "--format", "json"), ("diff", "1", "9", "--format", "json")):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "strategy_builder", *args], cwd=sample_project,
+                                    stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                    env={**os.environ, "NO_COLOR": "1", "STRATEGY_BUILDER_SERVER": server})
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), (args, result.stderr)
