@@ -17,7 +17,11 @@ from collections.abc import Collection, Iterator, Mapping
 from strategy_builder.models.inputs import PartnerFile, Status, StrategyFile
 from strategy_builder.models.source_map import FieldPath
 
-_TOKEN = re.compile(r"(?<![\w&.-])([A-Z][A-Z&]*[A-Z][0-9]*)(?![\w&-])")
+_TOKEN = re.compile(r"([A-Z](?<![\w&.-][A-Z])[A-Z&]*[A-Z][0-9]*)(?![\w&-])")
+"""A word of capitals A-Z (``&`` inside, digits at the end) that no letter, digit, ``_``, ``&``, ``.`` or ``-``
+comes before or after. The look-behind is written after the first capital, so that the search skips to the
+next capital instead of trying the look-behind at every character (a third of the time over a partner's
+texts, which every build, preview and check reads); at the start of a text nothing comes before."""
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _ANY_TOKEN = re.compile(r"(?<![\w&.-])([^\W\d_][^\W\d_&]*(?:&[^\W\d_]+)*[0-9]*)(?![\w&-])")
 """A word of letters of any script (``&`` inside, digits at the end): an abbreviation if its letters are all

@@ -6,10 +6,11 @@ sees (translations.py) and the manifest of replies (replies.py)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -65,6 +66,20 @@ def test_abbreviations_are_capital_words_but_not_roman_numerals() -> None:
     assert abbreviations_in("The IOM and UNHCR (not Phase II) support the EU and R&D; IOM again, CIS2.") == [
         "IOM", "UNHCR", "EU", "R&D", "CIS2"]
     assert abbreviations_in(None) == [] and abbreviations_in("no capitals here") == []
+
+
+_PLAIN_ABBREVIATION = re.compile(r"(?<![\w&.-])([A-Z][A-Z&]*[A-Z][0-9]*)(?![\w&-])")
+_ROMAN_NUMERAL = re.compile("[IVXLCDM]+")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="AIVXBCEUNHRZ&.-_ aé1Ж9\nx", max_size=30))
+@example("EU, .EU, x.EU, -EU, &EU, _EU, 9EU, éEU, ЖEU; EU- EU& EU9x")
+def test_abbreviations_are_found_where_a_look_behind_before_the_first_capital_finds_them(text: str) -> None:
+    """The pattern checks what comes before a word after its first capital (for speed): the same words."""
+    found = (m.group(1) for m in _PLAIN_ABBREVIATION.finditer(text))
+    expected = list(dict.fromkeys(word for word in found if not _ROMAN_NUMERAL.fullmatch(word)))
+    assert abbreviations_in(text) == expected
 
 
 def test_a_language_version_reads_capitals_of_any_script_and_the_abbreviations_it_declares() -> None:
