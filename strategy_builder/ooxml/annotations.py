@@ -7,8 +7,8 @@ paragraph it belongs to, and the nearest heading of every body paragraph.
 
 from __future__ import annotations
 
-
 from typing import NamedTuple
+
 from strategy_builder.ooxml.bookmarks import FoundSection, find_sections
 from strategy_builder.ooxml.comments import Comment, read_comments
 from strategy_builder.ooxml.package import DocxPackage

@@ -7,8 +7,8 @@ readers share it.
 
 from __future__ import annotations
 
-
 from typing import NamedTuple
+
 from lxml import etree
 
 from strategy_builder.ooxml.bookmarks import body_paragraphs
