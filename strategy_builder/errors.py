@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from strategy_builder.records import ValueRecord
 
 
 class Severity(str, enum.Enum):
@@ -75,11 +76,15 @@ class Finding(NamedTuple):
         }
 
 
-@dataclass(slots=True)
-class Findings:
+class Findings(ValueRecord):
     """An ordered collection of findings with the questions the CLI asks of it."""
 
-    items: list[Finding] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    items: list[Finding]
+
+    def __init__(self, items: list[Finding] | None = None) -> None:
+        self.items = [] if items is None else items
 
     def add(self, finding: Finding) -> None:
         self.items.append(finding)

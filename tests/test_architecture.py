@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("files", "limits"),            # bounded reads, atomic replacement, OS errors as messages | every limit
     ("errors", "resources", "markup"),  # findings and exceptions | files shipped in the package |
                                         # console markup printed without rich
-    ("digits",),                    # whole numbers written as text (ASCII digits only)
+    ("digits", "records"),          # whole numbers written as text (ASCII digits only) | bases of mutable records
 ]
 """Top to bottom. A node may import nodes on lower levels only; nodes on one level do not import each other."""
 

@@ -8,7 +8,6 @@ controls and custom XML wrappers are looked through.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Union
 
 from lxml import etree
@@ -19,6 +18,7 @@ from strategy_builder.ooxml.namespaces import (
     PSTYLE, PTAB, SDT, SDT_CONTENT, SYM, TAB, TBL, TC, TR, VAL, W, P, T,
 )
 from strategy_builder.ooxml.text import paragraph_text, text_and_masked_text
+from strategy_builder.records import Record
 
 if TYPE_CHECKING:
     from strategy_builder.ooxml.objects import InlineObject
@@ -37,19 +37,30 @@ class ObjectsOf(Protocol):
         """An object between paragraphs (an embedded document), or ``None``."""
 
 
-@dataclass(slots=True, eq=False)
-class Paragraph:
+class Paragraph(Record):
     """A paragraph: its text as a reader sees it (changes accepted), style and heading level (1-9)."""
 
+    __slots__ = ("text", "style", "heading", "element", "objects", "masked")
+    _hidden = ("element",)
+
     text: str
-    style: str = ""
-    heading: int | None = None
-    element: etree._Element | None = field(default=None, repr=False)
-    objects: tuple[InlineObject, ...] = ()
+    style: str
+    heading: int | None
+    element: etree._Element | None
+    objects: tuple[InlineObject, ...]
     """Text boxes, footnote and endnote references, pictures, equations and what is not compared, in order."""
-    masked: str | None = None
+    masked: str | None
     """The text with the results of fields the application computes on display (page numbers, dates) as
     ``#``; ``None`` when the paragraph has none."""
+
+    def __init__(self, text: str, style: str = "", heading: int | None = None, element: etree._Element | None = None,
+                 objects: tuple[InlineObject, ...] = (), masked: str | None = None) -> None:
+        self.text = text
+        self.style = style
+        self.heading = heading
+        self.element = element
+        self.objects = objects
+        self.masked = masked
 
     @property
     def comparable(self) -> str:
@@ -57,39 +68,59 @@ class Paragraph:
         return self.masked if self.masked is not None else self.text
 
 
-@dataclass(slots=True, eq=False)
-class Cell:
+class Cell(Record):
     """A table cell: blocks again (paragraphs and nested tables)."""
 
+    __slots__ = ("blocks", "element")
+    _hidden = ("element",)
+
     blocks: list[Block]
-    element: etree._Element | None = field(default=None, repr=False)
+    element: etree._Element | None
+
+    def __init__(self, blocks: list[Block], element: etree._Element | None = None) -> None:
+        self.blocks = blocks
+        self.element = element
 
     @property
     def text(self) -> str:
         return "\n".join([b.text for b in self.blocks])
 
 
-@dataclass(slots=True, eq=False)
-class Row:
+class Row(Record):
     """A table row."""
 
+    __slots__ = ("cells", "element")
+    _hidden = ("element",)
+
     cells: list[Cell]
-    element: etree._Element | None = field(default=None, repr=False)
+    element: etree._Element | None
+
+    def __init__(self, cells: list[Cell], element: etree._Element | None = None) -> None:
+        self.cells = cells
+        self.element = element
 
     @property
     def text(self) -> str:
         return " | ".join([c.text for c in self.cells])
 
 
-@dataclass(slots=True, eq=False)
-class Table:
+class Table(Record):
     """A table: rows of cells."""
 
+    __slots__ = ("rows", "element", "paragraphs")
+    _hidden = ("element", "paragraphs")
+
     rows: list[Row]
-    element: etree._Element | None = field(default=None, repr=False)
-    paragraphs: list[Paragraph] | None = field(default=None, repr=False)
+    element: etree._Element | None
+    paragraphs: list[Paragraph] | None
     """Its paragraphs in reading order, once :func:`iter_paragraphs` collected them (a table read from a
     document does not change, and a comparison walks each table's paragraphs several times)."""
+
+    def __init__(self, rows: list[Row], element: etree._Element | None = None,
+                 paragraphs: list[Paragraph] | None = None) -> None:
+        self.rows = rows
+        self.element = element
+        self.paragraphs = paragraphs
 
     @property
     def text(self) -> str:

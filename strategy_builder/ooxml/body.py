@@ -10,7 +10,6 @@ takes this object back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
@@ -25,6 +24,7 @@ from strategy_builder.ooxml.objects import NoteIndex, ObjectReader
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import settings_part
 from strategy_builder.ooxml.stamps import DocumentStamps, read_stamps
+from strategy_builder.records import Record
 
 if TYPE_CHECKING:  # sections are found (and the module loaded) only in a document that has any
     from strategy_builder.ooxml.bookmarks import FoundSection
@@ -33,9 +33,10 @@ HeaderKind = Literal["header", "footer"]
 HeaderType = Literal["default", "first", "even"]
 
 
-@dataclass(slots=True, eq=False)
-class HeaderFooter:
+class HeaderFooter(Record):
     """A header or footer that sections of the document show: its kind, type, sections and blocks."""
+
+    __slots__ = ("kind", "type", "sections", "part", "blocks")
 
     kind: HeaderKind
     type: HeaderType
@@ -43,6 +44,14 @@ class HeaderFooter:
     """The document's sections (1-based) that show it."""
     part: str
     blocks: list[Block]
+
+    def __init__(self, kind: HeaderKind, type: HeaderType, sections: tuple[int, ...], part: str,
+                 blocks: list[Block]) -> None:
+        self.kind = kind
+        self.type = type
+        self.sections = sections
+        self.part = part
+        self.blocks = blocks
 
     @property
     def label(self) -> str:
@@ -53,8 +62,7 @@ class HeaderFooter:
         return f"{self.kind} ({kind}), {where}"
 
 
-@dataclass(slots=True, eq=False)
-class DocumentBody:
+class DocumentBody(Record):
     """The blocks of a document's main part (changes accepted), its tracked sections and its stamps; its headers
     and footers, and the number of its comments.
 
@@ -63,19 +71,38 @@ class DocumentBody:
     written from (see :mod:`strategy_builder.ooxml.redline`).
     """
 
+    __slots__ = ("source", "blocks", "paragraphs", "tracked_sections", "stamps", "package", "accepted_root",
+                 "headers_footers", "comments", "accepted_parts")
+    _hidden = ("package", "accepted_root", "accepted_parts")
+
     source: str
     blocks: list[Block]
     paragraphs: list[Paragraph]
     tracked_sections: list[FoundSection]
     """Sections whose bookmark names map to a section ID, in order of their start."""
     stamps: DocumentStamps
-    package: DocxPackage = field(repr=False)
-    accepted_root: etree._Element = field(repr=False)
+    package: DocxPackage
+    accepted_root: etree._Element
     """A private copy of the main part with every tracked change accepted; ``blocks`` point into it."""
-    headers_footers: list[HeaderFooter] = field(default_factory=list)
-    comments: int = 0
-    accepted_parts: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+    headers_footers: list[HeaderFooter]
+    comments: int
+    accepted_parts: dict[str, etree._Element]
     """Private copies, changes accepted, of the other parts that blocks point into (notes, headers, footers)."""
+
+    def __init__(self, source: str, blocks: list[Block], paragraphs: list[Paragraph],
+                 tracked_sections: list[FoundSection], stamps: DocumentStamps, package: DocxPackage,
+                 accepted_root: etree._Element, headers_footers: list[HeaderFooter] | None = None, comments: int = 0,
+                 accepted_parts: dict[str, etree._Element] | None = None) -> None:
+        self.source = source
+        self.blocks = blocks
+        self.paragraphs = paragraphs
+        self.tracked_sections = tracked_sections
+        self.stamps = stamps
+        self.package = package
+        self.accepted_root = accepted_root
+        self.headers_footers = [] if headers_footers is None else headers_footers
+        self.comments = comments
+        self.accepted_parts = {} if accepted_parts is None else accepted_parts
 
 
 def _accepted(package: DocxPackage, name: str, copies: dict[str, etree._Element]) -> etree._Element:

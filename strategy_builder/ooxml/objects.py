@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, Union
 
 from lxml import etree
@@ -24,6 +23,7 @@ from strategy_builder.ooxml.namespaces import (
     OMATH, OMATH_PARA, P, PICT, R_EMBED, R_ID, R_LINK, TXBX_CONTENT, V_IMAGEDATA, WP_DOC_PR, WP_EXTENT, qn,
 )
 from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.records import Record
 
 if TYPE_CHECKING:
     from strategy_builder.ooxml.blocks import Block
@@ -69,13 +69,19 @@ def blocks_fingerprint(blocks: list[Block]) -> str:
     return _digest(*pieces)
 
 
-@dataclass(slots=True, eq=False)
-class TextBox:
+class TextBox(Record):
     """A text box (or a shape with text): its content as blocks."""
 
+    __slots__ = ("blocks", "element")
+    _hidden = ("element",)
+
     blocks: list[Block]
-    element: etree._Element = field(repr=False)
+    element: etree._Element
     """The ``w:txbxContent``."""
+
+    def __init__(self, blocks: list[Block], element: etree._Element) -> None:
+        self.blocks = blocks
+        self.element = element
     kind: ClassVar[str] = "text box"
     compared: ClassVar[bool] = True
 
@@ -84,19 +90,30 @@ class TextBox:
         return "box:" + blocks_fingerprint(self.blocks)
 
 
-@dataclass(slots=True, eq=False)
-class NoteReference:
+class NoteReference(Record):
     """A footnote or endnote reference and the note's content."""
 
-    kind: Literal["footnote", "endnote"]  # type: ignore[misc]
+    __slots__ = ("kind", "note_id", "blocks", "element", "number", "note")
+    _hidden = ("element", "note")
+
+    kind: Literal["footnote", "endnote"]
     note_id: str
     blocks: list[Block]
-    element: etree._Element = field(repr=False)
+    element: etree._Element
     """The ``w:footnoteReference`` or ``w:endnoteReference``."""
-    number: int = 0
+    number: int
     """The note's number as a reader sees it: its place among the references of its kind in the document."""
-    note: etree._Element | None = field(default=None, repr=False)
+    note: etree._Element | None
     """The ``w:footnote`` or ``w:endnote`` (in a copy of its part with every change accepted)."""
+
+    def __init__(self, kind: Literal["footnote", "endnote"], note_id: str, blocks: list[Block], element: etree._Element,
+                 number: int = 0, note: etree._Element | None = None) -> None:
+        self.kind = kind
+        self.note_id = note_id
+        self.blocks = blocks
+        self.element = element
+        self.number = number
+        self.note = note
     compared: ClassVar[bool] = True
 
     @property
@@ -104,17 +121,27 @@ class NoteReference:
         return f"{self.kind}:" + blocks_fingerprint(self.blocks)
 
 
-@dataclass(slots=True, eq=False)
-class Picture:
+class Picture(Record):
     """A picture: the digest of its image, its alt text and its size in EMU."""
+
+    __slots__ = ("digest", "description", "size", "element", "part")
+    _hidden = ("element",)
 
     digest: str
     description: str
     size: tuple[int, int] | None
-    element: etree._Element = field(repr=False)
+    element: etree._Element
     """The ``w:drawing`` or ``w:pict``."""
-    part: str | None = None
+    part: str | None
     """The image part in the package (``None`` for a linked image)."""
+
+    def __init__(self, digest: str, description: str, size: tuple[int, int] | None, element: etree._Element,
+                 part: str | None = None) -> None:
+        self.digest = digest
+        self.description = description
+        self.size = size
+        self.element = element
+        self.part = part
     kind: ClassVar[str] = "picture"
     compared: ClassVar[bool] = True
 
@@ -133,12 +160,18 @@ class Picture:
         return text + f" [{self.digest[:8]}]"
 
 
-@dataclass(slots=True, eq=False)
-class Equation:
+class Equation(Record):
     """An equation (Office Math) as linear text."""
 
+    __slots__ = ("text", "element")
+    _hidden = ("element",)
+
     text: str
-    element: etree._Element = field(repr=False)
+    element: etree._Element
+
+    def __init__(self, text: str, element: etree._Element) -> None:
+        self.text = text
+        self.element = element
     kind: ClassVar[str] = "equation"
     compared: ClassVar[bool] = True
 
@@ -147,14 +180,21 @@ class Equation:
         return "equation:" + self.text
 
 
-@dataclass(slots=True, eq=False)
-class Opaque:
+class Opaque(Record):
     """Something a reader sees that the diff does not compare: a chart, a SmartArt diagram, an embedded object,
     a drawing shape, an embedded document. ``fingerprint`` tells whether two of them differ."""
 
-    kind: str  # type: ignore[misc]
+    __slots__ = ("kind", "fingerprint", "element")
+    _hidden = ("element",)
+
+    kind: str
     fingerprint: str
-    element: etree._Element = field(repr=False)
+    element: etree._Element
+
+    def __init__(self, kind: str, fingerprint: str, element: etree._Element) -> None:
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.element = element
     compared: ClassVar[bool] = False
 
 

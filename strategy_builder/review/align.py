@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any, Literal
 
 from strategy_builder.ooxml.blocks import Block, Paragraph, Row, Table, iter_paragraphs
 from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, Picture, TextBox
+from strategy_builder.records import Record
 
 PairKind = Literal["equal", "changed", "inserted", "deleted"]
 WordOp = tuple[Literal["equal", "insert", "delete"], str]
@@ -102,45 +102,74 @@ def word_diff(old: str, new: str) -> list[WordOp]:
     return ops
 
 
-@dataclass(slots=True, eq=False)
-class RowPair:
+class RowPair(Record):
     """Two aligned table rows (or one, when a row was inserted or deleted)."""
+
+    __slots__ = ("kind", "old", "new", "cells")
 
     kind: PairKind
     old: Row | None
     new: Row | None
-    cells: list[list[BlockPair]] = field(default_factory=list)
+    cells: list[list[BlockPair]]
     """For changed rows (same number of cells): the aligned blocks of each cell."""
 
+    def __init__(self, kind: PairKind, old: Row | None, new: Row | None,
+                 cells: list[list[BlockPair]] | None = None) -> None:
+        self.kind = kind
+        self.old = old
+        self.new = new
+        self.cells = [] if cells is None else cells
 
-@dataclass(slots=True, eq=False)
-class ObjectPair:
+
+class ObjectPair(Record):
     """Two aligned objects of two aligned paragraphs (or one, when it was inserted or deleted)."""
+
+    __slots__ = ("kind", "old", "new", "pairs", "ops")
 
     kind: PairKind
     old: InlineObject | None
     new: InlineObject | None
-    pairs: list[BlockPair] = field(default_factory=list)
+    pairs: list[BlockPair]
     """For a changed text box or note: its aligned blocks."""
-    ops: list[WordOp] = field(default_factory=list)
+    ops: list[WordOp]
     """For a changed equation: the word operations of its linear text."""
 
+    def __init__(self, kind: PairKind, old: InlineObject | None, new: InlineObject | None,
+                 pairs: list[BlockPair] | None = None, ops: list[WordOp] | None = None) -> None:
+        self.kind = kind
+        self.old = old
+        self.new = new
+        self.pairs = [] if pairs is None else pairs
+        self.ops = [] if ops is None else ops
 
-@dataclass(slots=True, eq=False)
-class BlockPair:
+
+class BlockPair(Record):
     """Two aligned blocks (or one, when a block was inserted or deleted)."""
+
+    __slots__ = ("kind", "old", "new", "ops", "rows", "whitespace_only", "objects")
 
     kind: PairKind
     old: Block | None
     new: Block | None
-    ops: list[WordOp] = field(default_factory=list)
+    ops: list[WordOp]
     """For changed paragraphs: the word-level operations."""
-    rows: list[RowPair] = field(default_factory=list)
+    rows: list[RowPair]
     """For changed tables: the aligned rows."""
-    whitespace_only: bool = False
+    whitespace_only: bool
     """Nothing a reader sees changed (only whitespace variants, or the stored result of a computed field)."""
-    objects: list[ObjectPair] = field(default_factory=list)
+    objects: list[ObjectPair]
     """For changed paragraphs: the objects that differ (text boxes, notes, pictures, equations)."""
+
+    def __init__(self, kind: PairKind, old: Block | None, new: Block | None, ops: list[WordOp] | None = None,
+                 rows: list[RowPair] | None = None, whitespace_only: bool = False,
+                 objects: list[ObjectPair] | None = None) -> None:
+        self.kind = kind
+        self.old = old
+        self.new = new
+        self.ops = [] if ops is None else ops
+        self.rows = [] if rows is None else rows
+        self.whitespace_only = whitespace_only
+        self.objects = [] if objects is None else objects
 
     @property
     def is_table(self) -> bool:

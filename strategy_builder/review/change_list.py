@@ -10,26 +10,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Literal
 
 from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
 from strategy_builder.ooxml.objects import Equation, InlineObject, NoteReference, Picture, TextBox
+from strategy_builder.records import ValueRecord
 from strategy_builder.review.align import BlockPair, ObjectPair, RowPair, WordOp, normalise, object_text
 from strategy_builder.review.review_document import number_pattern
 
 
-@dataclass(slots=True)
-class Change:
+class Change(ValueRecord):
     """One changed, inserted or deleted paragraph, table row or table, flattened for reports."""
+
+    __slots__ = ("kind", "location", "old_text", "new_text", "ops", "whitespace_only", "renumbered")
 
     kind: Literal["changed", "inserted", "deleted"]
     location: str
     old_text: str
     new_text: str
-    ops: list[WordOp] = field(default_factory=list)
-    whitespace_only: bool = False
-    renumbered: bool = False
+    ops: list[WordOp]
+    whitespace_only: bool
+    renumbered: bool
+
+    def __init__(self, kind: Literal["changed", "inserted", "deleted"], location: str, old_text: str, new_text: str,
+                 ops: list[WordOp] | None = None, whitespace_only: bool = False, renumbered: bool = False) -> None:
+        self.kind = kind
+        self.location = location
+        self.old_text = old_text
+        self.new_text = new_text
+        self.ops = [] if ops is None else ops
+        self.whitespace_only = whitespace_only
+        self.renumbered = renumbered
 
     @property
     def substantive(self) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from strategy_builder.digits import whole_number
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.layout import ProjectLayout, read_manifest
+from strategy_builder.records import ValueRecord
 from strategy_builder.review.diff import DocumentDiff, diff_documents
 from strategy_builder.review.review_document import ReviewDocument, read_document
 
@@ -19,16 +19,25 @@ if TYPE_CHECKING:  # a manifest is read (and its models imported) only for a dra
 PartnerStatus = Literal["added", "removed", "changed", "unchanged"]
 
 
-@dataclass(slots=True)
-class Side:
+class Side(ValueRecord):
     """One side of a comparison: a draft folder (with its manifest when it has one) or a single file."""
+
+    __slots__ = ("label", "kind", "path", "manifest", "documents")
 
     label: str
     kind: Literal["draft", "file"]
     path: Path
-    manifest: Manifest | None = None
-    documents: dict[str, Path] = field(default_factory=dict)
+    manifest: Manifest | None
+    documents: dict[str, Path]
     """Partner code (or file stem) -> .docx path."""
+
+    def __init__(self, label: str, kind: Literal["draft", "file"], path: Path, manifest: Manifest | None = None,
+                 documents: dict[str, Path] | None = None) -> None:
+        self.label = label
+        self.kind = kind
+        self.path = path
+        self.manifest = manifest
+        self.documents = {} if documents is None else documents
 
     @property
     def draft_number(self) -> int | None:
@@ -55,14 +64,22 @@ class MetaChange(NamedTuple):
     new: str | int
 
 
-@dataclass(slots=True)
-class Comparison:
+class Comparison(ValueRecord):
     """Everything a report needs: both sides, every partner's diff and the metadata changes."""
+
+    __slots__ = ("old", "new", "partners", "metadata")
 
     old: Side
     new: Side
     partners: list[PartnerDiff]
-    metadata: list[MetaChange] = field(default_factory=list)
+    metadata: list[MetaChange]
+
+    def __init__(self, old: Side, new: Side, partners: list[PartnerDiff],
+                 metadata: list[MetaChange] | None = None) -> None:
+        self.old = old
+        self.new = new
+        self.partners = partners
+        self.metadata = [] if metadata is None else metadata
 
     @property
     def has_changes(self) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from strategy_builder.models.section_changes import ChangeStatus, SectionChange, longest_in_order
 from strategy_builder.ooxml.body import HeaderFooter
 from strategy_builder.ooxml.redline import redline_document
+from strategy_builder.records import Record, ValueRecord
 from strategy_builder.review.align import BlockPair, align_blocks
 from strategy_builder.review.change_list import Change, flatten_pairs, mark_renumbered
 from strategy_builder.review.classification import classify_documents
@@ -32,9 +32,10 @@ SegmentStatus = Literal["equal", "changed", "inserted", "deleted", "moved_from",
 SectionStatus = ChangeStatus
 
 
-@dataclass(slots=True, eq=False)
-class SegmentDiff:
+class SegmentDiff(Record):
     """One segment in the merged order of both documents, with its aligned blocks."""
+
+    __slots__ = ("key", "owner", "status", "old", "new", "pairs", "move_id")
 
     key: str
     owner: str
@@ -42,12 +43,25 @@ class SegmentDiff:
     old: Segment | None
     new: Segment | None
     pairs: list[BlockPair]
-    move_id: int | None = None
+    move_id: int | None
+
+    def __init__(self, key: str, owner: str, status: SegmentStatus, old: Segment | None, new: Segment | None,
+                 pairs: list[BlockPair], move_id: int | None = None) -> None:
+        self.key = key
+        self.owner = owner
+        self.status = status
+        self.old = old
+        self.new = new
+        self.pairs = pairs
+        self.move_id = move_id
 
 
-@dataclass(slots=True)
-class SectionDiff:
+class SectionDiff(ValueRecord):
     """How one section compares: its status (the one classification), where it was and is, its changes."""
+
+    __slots__ = ("key", "kind", "section_id", "title", "old_title", "partner", "area", "status", "edited",
+                 "old_number", "new_number", "old_position", "new_position", "changes", "old_id", "old_area",
+                 "attribution")
 
     key: str
     kind: SectionKind
@@ -63,11 +77,34 @@ class SectionDiff:
     old_position: int | None
     new_position: int | None
     changes: list[Change]
-    old_id: str | None = None
+    old_id: str | None
     """The section's ID on the old side (differs from ``section_id`` after a move to another area)."""
-    old_area: str | None = None
-    attribution: Attribution | None = None
+    old_area: str | None
+    attribution: Attribution | None
     """Why it changed, when both sides are builds (set when the comparison is made)."""
+
+    def __init__(self, key: str, kind: SectionKind, section_id: str | None, title: str, old_title: str | None,
+                 partner: str | None, area: str | None, status: SectionStatus, edited: bool, old_number: str | None,
+                 new_number: str | None, old_position: int | None, new_position: int | None, changes: list[Change],
+                 old_id: str | None = None, old_area: str | None = None,
+                 attribution: Attribution | None = None) -> None:
+        self.key = key
+        self.kind = kind
+        self.section_id = section_id
+        self.title = title
+        self.old_title = old_title
+        self.partner = partner
+        self.area = area
+        self.status = status
+        self.edited = edited
+        self.old_number = old_number
+        self.new_number = new_number
+        self.old_position = old_position
+        self.new_position = new_position
+        self.changes = changes
+        self.old_id = old_id
+        self.old_area = old_area
+        self.attribution = attribution
 
     @property
     def moved(self) -> bool:
@@ -79,9 +116,10 @@ class SectionDiff:
         return self.old_title is not None and bare_title(self.old_title) != bare_title(self.title)
 
 
-@dataclass(slots=True, eq=False)
-class StoryDiff:
+class StoryDiff(Record):
     """A header or footer compared: the one the new document shows for some sections, against the old one's."""
+
+    __slots__ = ("key", "label", "old", "new", "pairs")
 
     key: str
     label: str
@@ -89,20 +127,40 @@ class StoryDiff:
     new: HeaderFooter | None
     pairs: list[BlockPair]
 
+    def __init__(self, key: str, label: str, old: HeaderFooter | None, new: HeaderFooter | None,
+                 pairs: list[BlockPair]) -> None:
+        self.key = key
+        self.label = label
+        self.old = old
+        self.new = new
+        self.pairs = pairs
 
-@dataclass(slots=True)
-class DocumentDiff:
+
+class DocumentDiff(ValueRecord):
     """The comparison of two documents (one partner's drafts, or any two .docx files)."""
+
+    __slots__ = ("old", "new", "segments", "sections", "stories", "not_compared", "comments")
 
     old: ReviewDocument
     new: ReviewDocument
     segments: list[SegmentDiff]
     sections: list[SectionDiff]
-    stories: list[StoryDiff] = field(default_factory=list)
+    stories: list[StoryDiff]
     """Headers and footers (also listed among ``sections``, as content outside tracked sections)."""
-    not_compared: list[NotCompared] = field(default_factory=list)
-    comments: tuple[int, int] = (0, 0)
+    not_compared: list[NotCompared]
+    comments: tuple[int, int]
     """The number of comments of each side: not part of the diff, but reported."""
+
+    def __init__(self, old: ReviewDocument, new: ReviewDocument, segments: list[SegmentDiff],
+                 sections: list[SectionDiff], stories: list[StoryDiff] | None = None,
+                 not_compared: list[NotCompared] | None = None, comments: tuple[int, int] = (0, 0)) -> None:
+        self.old = old
+        self.new = new
+        self.segments = segments
+        self.sections = sections
+        self.stories = [] if stories is None else stories
+        self.not_compared = [] if not_compared is None else not_compared
+        self.comments = comments
 
     @property
     def has_changes(self) -> bool:

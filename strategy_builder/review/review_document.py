@@ -10,13 +10,13 @@ sections, so that it can be reported apart from the sections a partner's inputs 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from strategy_builder.ooxml.blocks import Block, Paragraph, iter_paragraphs
 from strategy_builder.ooxml.body import DocumentBody, read_body
 from strategy_builder.ooxml.package import DocxPackage
+from strategy_builder.records import ValueRecord
 
 if TYPE_CHECKING:  # a document's tracked sections are read by ooxml.body, and only when it has some
     from strategy_builder.ooxml.bookmarks import FoundSection
@@ -48,9 +48,11 @@ class Segment(NamedTuple):
         return f"{self.owner}#{self.occurrence}"
 
 
-@dataclass(slots=True)
-class ReviewDocument:
+class ReviewDocument(ValueRecord):
     """A .docx as a reviewer sees it: sections in order, each made of segments of blocks."""
+
+    __slots__ = ("source", "partner", "draft", "tracked", "sections", "segments", "body")
+    _hidden = ("body",)
 
     source: str
     partner: str | None
@@ -58,8 +60,18 @@ class ReviewDocument:
     tracked: bool
     sections: dict[str, SectionInfo]
     segments: list[Segment]
-    body: DocumentBody = field(repr=False)
+    body: DocumentBody
     """The document as the OOXML layer read it (changes accepted); a redline is written from it."""
+
+    def __init__(self, source: str, partner: str | None, draft: str | None, tracked: bool,
+                 sections: dict[str, SectionInfo], segments: list[Segment], body: DocumentBody) -> None:
+        self.source = source
+        self.partner = partner
+        self.draft = draft
+        self.tracked = tracked
+        self.sections = sections
+        self.segments = segments
+        self.body = body
 
     def blocks(self) -> list[Block]:
         """Every top-level block in document order."""

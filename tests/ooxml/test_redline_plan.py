@@ -5,8 +5,6 @@ only on the documents that reach it)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from strategy_builder.ooxml.redline_plan import PlanBlock, PlanObject, PlanRow, PlanSegment, PlanStory
@@ -19,7 +17,7 @@ def _members(protocol: type) -> set[str]:
 
 
 def _offered(record: type) -> set[str]:
-    return {f.name for f in dataclasses.fields(record)} | {
+    return set(record.__slots__) | {
         name for name, value in vars(record).items() if isinstance(value, property)}
 
 
