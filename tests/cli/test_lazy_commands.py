@@ -52,7 +52,7 @@ def test_help_and_version_import_no_command_and_no_heavy_library(args: tuple[str
                           "(strategy_builder/cli/__init__.py) instead of importing them")
     ours = {m for m in loaded if m.startswith("strategy_builder")}
     assert ours <= {"strategy_builder", "strategy_builder.cli", "strategy_builder.cli.output",
-                    "strategy_builder.errors", "strategy_builder.markup"}, ours
+                    "strategy_builder.errors", "strategy_builder.markup", "strategy_builder.records"}, ours
     assert not {m for m in loaded if m.split(".")[0] in HEAVY}
 
 
