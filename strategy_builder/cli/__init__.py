@@ -204,7 +204,7 @@ def _main(argv: list[str] | None) -> None:
     from strategy_builder.cli import output
 
     output.set_verbosity(0)
-    output.prepare_streams()
+    output.prepare_streams(own_process=argv is None)
 
     def say(payload: Callable[[], object], text: Callable[[], None]) -> None:
         """``payload()`` as JSON on stdout with ``--format json``, else ``text()`` (on stderr); ``text()`` also
@@ -244,8 +244,6 @@ def _main(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         output.plain_stderr().print("[red]interrupted[/red]")
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
     except OSError as error:
         # The file system refused something no check foresaw (permissions, a full disk, a read-only
         # mount, a name too long...): the user's environment, not a bug.

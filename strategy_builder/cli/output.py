@@ -10,10 +10,11 @@ print a few lines (docs/architecture.md, "Start-up").
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, cast
 
 from strategy_builder.errors import Findings, Severity, StrategyBuilderError
 from strategy_builder.markup import PlainConsole, Printer, cell_width, escape
@@ -25,17 +26,105 @@ if TYPE_CHECKING:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def prepare_streams() -> None:
+def prepare_streams(*, own_process: bool = False) -> None:
     """Let stdout and stderr print any file name. A name that is not UTF-8 (made on a system with another
     encoding) reaches Python as lone surrogates, which a strict UTF-8 stream (the one Python opens under
     a locale such as en_US.UTF-8) refuses: printing the name would end the command in an internal error.
     They are written back as the bytes they stand for, as ``ls`` prints the name; on a stream in another
-    encoding, what it cannot show becomes ``?``."""
+    encoding, what it cannot show becomes ``?``.
+
+    ``own_process`` (the command is the process's, not a library call): both streams also outlive their
+    reader (:class:`ReaderGuard`)."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         encoding = (getattr(stream, "encoding", None) or "").replace("-", "").replace("_", "").lower()
         if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
             reconfigure(errors="surrogateescape" if encoding == "utf8" else "replace")
+    if own_process:
+        sys.stdout = ReaderGuard.around(sys.stdout)
+        sys.stderr = ReaderGuard.around(sys.stderr)
+
+
+class ReaderGuard:
+    """A standard stream whose reader may go before the command ends (``strategy-builder diff A B | head``).
+
+    Writing to a pipe nobody reads any more fails with a broken pipe. Raised inside a command, that error
+    would stop it half-way (a build unpublished, a register not written) with a status that says nothing of
+    its outcome: ``diff --exit-code`` would end with 1, "the documents differ", whether they do or not.
+    Here the first broken pipe points the stream's file descriptor at the null device instead: the rest of
+    the output is dropped, the command runs to its end and exits with its own status. Any other error of a
+    write (a full disk) is raised as before. Everything but writing is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    @classmethod
+    def around(cls, stream: TextIO) -> TextIO:
+        """``stream`` guarded, when it is a stream of a file descriptor (not already guarded)."""
+        if isinstance(stream, ReaderGuard):
+            return stream
+        try:
+            stream.fileno()
+        except (AttributeError, OSError, ValueError):  # a capture, a StringIO: no pipe to lose
+            return stream
+        return cast("TextIO", cls(stream))
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+            self._stream.flush()  # what the stream still held, to the null device
+
+    @property
+    def buffer(self) -> BinaryIO:
+        return cast("BinaryIO", _BinaryGuard(self._stream.buffer, self))
+
+    def _reader_gone(self) -> None:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, self._stream.fileno())
+        finally:
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _BinaryGuard:
+    """The binary buffer under a :class:`ReaderGuard` (``matrix`` writes bytes), guarded alike."""
+
+    def __init__(self, buffer: BinaryIO, guard: ReaderGuard) -> None:
+        self._buffer = buffer
+        self._guard = guard
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._buffer.write(data)
+        except BrokenPipeError:
+            self._guard._reader_gone()
+            return len(data)
+
+    def flush(self) -> None:
+        try:
+            self._buffer.flush()
+        except BrokenPipeError:
+            self._guard._reader_gone()
+            self._buffer.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._buffer, name)
 
 
 def plain_stdout() -> PlainConsole:

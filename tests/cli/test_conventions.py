@@ -113,3 +113,43 @@ def test_a_json_report_stdout_cannot_take_is_an_error_said_on_stderr_with_status
                                     env={**os.environ, "NO_COLOR": "1", "STRATEGY_BUILDER_SERVER": server})
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), (args, result.stderr)
+
+
+def _run_with_reader_gone(args: tuple[str, ...], cwd: Path, server: str, *,
+                          stderr_too: bool = False) -> subprocess.CompletedProcess[str]:
+    """``strategy-builder ARGS`` whose stdout (and with ``stderr_too`` its stderr) is a pipe whose reader
+    has already gone, as behind ``| head`` once head has its lines: every write to it fails."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([sys.executable, "-m", "strategy_builder", *args], cwd=cwd, stdout=write_end,
+                              stderr=write_end if stderr_too else subprocess.PIPE, text=True, timeout=300,
+                              env={**os.environ, "NO_COLOR": "1", "STRATEGY_BUILDER_SERVER": server})
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("server", ["off", "on"])
+def test_a_reader_gone_early_leaves_the_status_of_the_command_s_outcome(sample_drafts: tuple[Path, Path],
+                                                                         server: str) -> None:
+    """``diff ... --exit-code | head``: the reader leaving does not make the status (1 would say "the
+    documents differ"); the command runs to its end and exits with its own, in its own process or served."""
+    project = sample_drafts[0].parent.parent.parent
+    for args, status in ((("diff", "1", "1", "--exit-code"), 0), (("diff", "1", "2", "--exit-code"), 1),
+                         (("diff", "1", "1", "--exit-code", "--format", "json"), 0),
+                         (("check",), 0), (("check", "--format", "json"), 0)):
+        result = _run_with_reader_gone(args, project, server)
+        assert result.returncode == status, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "error" not in result.stderr, (args, result.stderr)
+
+
+def test_a_build_whose_output_nobody_reads_any_more_is_published_whole(built_project: Path) -> None:
+    """``build | head -1`` (its progress and summary on a pipe whose reader went): the draft is published and
+    the build ends as it would have."""
+    (built_project / "inputs" / "partners" / "AM.yaml").write_text(
+        (built_project / "inputs" / "partners" / "AM.yaml").read_text(encoding="utf-8").replace(
+            "situation: |\n", "situation: |\n  A sentence added.\n\n", 1), encoding="utf-8")
+    result = _run_with_reader_gone(("build", "-v"), built_project, "off", stderr_too=True)
+    assert result.returncode == 0
+    manifest = json.loads((built_project / "build" / "drafts" / "002" / "manifest.json").read_text(encoding="utf-8"))
+    assert {partner["code"] for partner in manifest["partners"]} >= {"AM"}
