@@ -41,8 +41,8 @@ def prepare_streams(*, own_process: bool = False) -> None:
         if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
             reconfigure(errors="surrogateescape" if encoding == "utf8" else "replace")
     if own_process:
-        sys.stdout = ReaderGuard.around(sys.stdout)
-        sys.stderr = ReaderGuard.around(sys.stderr)
+        sys.stdout = ReaderGuard.around(sys.stdout, "standard output")
+        sys.stderr = ReaderGuard.around(sys.stderr, "standard error")
 
 
 class ReaderGuard:
@@ -53,21 +53,25 @@ class ReaderGuard:
     its outcome: ``diff --exit-code`` would end with 1, "the documents differ", whether they do or not.
     Here the first broken pipe points the stream's file descriptor at the null device instead: the rest of
     the output is dropped, the command runs to its end and exits with its own status. Any other error of a
-    write (a full disk) is raised as before. Everything but writing is the stream's own."""
+    write (a full disk) is raised as before, naming the stream (``cannot use standard output: the disk is
+    full``). Everything but writing is the stream's own."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, name: str) -> None:
         self._stream = stream
+        self.name = name
+        """What errors of a write call the stream (``standard output``)."""
 
     @classmethod
-    def around(cls, stream: TextIO) -> TextIO:
-        """``stream`` guarded, when it is a stream of a file descriptor (not already guarded)."""
+    def around(cls, stream: TextIO, name: str) -> TextIO:
+        """``stream`` guarded, when it is a stream of a file descriptor (not already guarded); ``name`` is what
+        errors of a write call it."""
         if isinstance(stream, ReaderGuard):
             return stream
         try:
             stream.fileno()
         except (AttributeError, OSError, ValueError):  # a capture, a StringIO: no pipe to lose
             return stream
-        return cast("TextIO", cls(stream))
+        return cast("TextIO", cls(stream, name))
 
     def write(self, text: str) -> int:
         try:
@@ -75,6 +79,9 @@ class ReaderGuard:
         except BrokenPipeError:
             self._reader_gone()
             return len(text)
+        except OSError as error:
+            self.name_in(error)
+            raise
 
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -86,6 +93,14 @@ class ReaderGuard:
         except BrokenPipeError:
             self._reader_gone()
             self._stream.flush()  # what the stream still held, to the null device
+        except OSError as error:
+            self.name_in(error)
+            raise
+
+    def name_in(self, error: OSError) -> None:
+        """Let ``error`` name this stream, as an error of a file names the file (a stream has no name)."""
+        if error.filename is None:
+            error.filename = self.name
 
     @property
     def buffer(self) -> BinaryIO:
@@ -115,6 +130,9 @@ class _BinaryGuard:
         except BrokenPipeError:
             self._guard._reader_gone()
             return len(data)
+        except OSError as error:
+            self._guard.name_in(error)
+            raise
 
     def flush(self) -> None:
         try:
@@ -122,6 +140,9 @@ class _BinaryGuard:
         except BrokenPipeError:
             self._guard._reader_gone()
             self._buffer.flush()
+        except OSError as error:
+            self._guard.name_in(error)
+            raise
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._buffer, name)

@@ -106,13 +106,15 @@ def test_a_json_report_stdout_cannot_take_is_an_error_said_on_stderr_with_status
     """With --format json, errors go to stdout as JSON; when stdout itself is what fails (a full disk), the
     error is said on stderr instead, with the status of an environment problem and no traceback, whether
     the command runs in its own process or in the warm server's child."""
-    for args in (("check", "--format", "json"), ("diff", "1", "9", "--format", "json")):
+    for args in (("check", "--format", "json"), ("check",), ("diff", "1", "9", "--format", "json")):
         with open("/dev/full", "w") as full:
             result = subprocess.run([sys.executable, "-m", "strategy_builder", *args], cwd=sample_project,
                                     stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                                     env={**os.environ, "NO_COLOR": "1", "STRATEGY_BUILDER_SERVER": server})
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), (args, result.stderr)
+        if args[0] == "check":  # what failed is the stream, named as such (it has no file name)
+            assert "standard output" in result.stderr, (args, result.stderr)
 
 
 def _run_with_reader_gone(args: tuple[str, ...], cwd: Path, server: str, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import pytest
 from rich.console import Console
 
 from strategy_builder.cli import output
+from strategy_builder.cli.output import ReaderGuard
 from strategy_builder.errors import EnvironmentProblem, ExitCode, Finding, Findings, Location, Severity
 
 WARNING = Finding(Location("inputs/partners/AM.yaml", 12, 5, "areas.integration"), "policy.empty-area",
@@ -86,3 +88,52 @@ def test_a_file_name_that_is_not_utf8_prints_under_a_strict_utf8_locale(built_sa
     payload = json.loads(subprocess.run([sys.executable, "-m", "strategy_builder", "sections", str(named), "--format",
                                          "json"], capture_output=True, timeout=120, env=environment).stdout)
     assert Path(payload["file"]) == named  # the JSON escapes give the name back, to open the file
+
+
+def _stream_of(fd: int) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False), buffer_size=16), encoding="utf-8")
+
+
+def test_a_guarded_stream_whose_reader_has_gone_drops_the_rest_of_the_output() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader went (| head, done)
+    duplicate = os.dup(write_end)  # what the stream writes to: pointed at the null device by the guard
+    try:
+        guarded = ReaderGuard.around(_stream_of(duplicate), "standard output")
+        for _ in range(100):
+            guarded.write("a line longer than the sixteen bytes of the buffer\n")  # no error
+        guarded.flush()
+        guarded.buffer.write(b"bytes too\n")
+        guarded.buffer.flush()
+        assert os.path.samestat(os.fstat(duplicate), os.stat(os.devnull))
+    finally:
+        os.close(duplicate)
+        os.close(write_end)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a file every write to fails")
+def test_a_guarded_stream_that_cannot_be_written_raises_the_error_naming_the_stream() -> None:
+    fd = os.open("/dev/full", os.O_WRONLY)
+    try:
+        guarded = ReaderGuard.around(_stream_of(fd), "standard output")
+        with pytest.raises(OSError) as raised:
+            guarded.write("x" * 100)
+            guarded.flush()
+        assert raised.value.errno == errno.ENOSPC and raised.value.filename == "standard output"
+        with pytest.raises(OSError) as raised:
+            guarded.buffer.write(b"x" * 100)
+            guarded.buffer.flush()
+        assert raised.value.filename == "standard output"
+    finally:
+        os.close(fd)
+
+
+def test_a_stream_without_a_file_descriptor_is_left_as_it_is() -> None:
+    captured = io.StringIO()
+    assert ReaderGuard.around(captured, "standard output") is captured
+    guarded = ReaderGuard.around(_stream_of(os.open(os.devnull, os.O_WRONLY)), "standard output")
+    try:
+        assert ReaderGuard.around(guarded, "standard output") is guarded  # never twice
+        assert guarded.encoding == "utf-8"  # the rest is the stream's own
+    finally:
+        os.close(guarded.fileno())
