@@ -32,10 +32,11 @@ served command's CPU time is the client's plus that of the server's child that r
 are also measured in a process of their own (``STRATEGY_BUILDER_SERVER=off``), and the preview as the first
 command of a session (no server yet), for context.
 
-The watcher is measured by two rows, each its own process (on a project of its own) started before the
+The watcher is measured by three rows, each its own process (on a project of its own) started before the
 first round and stopped (Ctrl-C) after the last; it says ``--format json`` one line per rebuild, and a
 round's figure is the time from the write of the file to that line, as read here: the watcher's polling
-interval is part of it, as a user waits for it. What each row saves in AM.yaml:
+interval is part of it, as a user waits for it. What each row saves (in AM.yaml, a partner without a
+language version, unless it says otherwise):
 
 - ``--watch: save AM.yaml → preview written`` (wording): the first paragraph of ``situation`` becomes
   ``Edit N.`` followed by the original paragraph, so that after the first save only the number changes (the
@@ -43,7 +44,9 @@ interval is part of it, as a user waits for it. What each row saves in AM.yaml:
 - ``... (structure)``: every save changes the document's structure, alternately adding a paragraph
   (``Edit N.`` as a paragraph of its own before the original first paragraph) and a priority (a copy of the
   first priority of ``illegal_migration``, ``Added N``, before it), and taking the other away, so that every
-  timed save adds or removes a paragraph and a priority, shifting every block after it.
+  timed save adds or removes a paragraph and a priority, shifting every block after it;
+- ``--watch: save BY.yaml → previews written (English and Russian)``: the wording save of the first row, of a
+  partner with a language version: the watcher writes its English and its Russian preview before it reports.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ PREVIEW_KIND = "build --preview --partner MD after an edit"
 BUILD_KIND = "build --force (12 documents)"
 WATCH_KIND = "--watch: save AM.yaml → preview written"
 WATCH_STRUCTURE_KIND = f"{WATCH_KIND} (structure)"
+WATCH_VERSION_KIND = "--watch: save BY.yaml → previews written (English and Russian)"
 
 
 def _command() -> list[str]:
@@ -144,8 +148,9 @@ class Watcher:
     ``structural``: every save changes the document's structure (see the module's docstring), not only its
     wording."""
 
-    def __init__(self, command: list[str], project: Path, env: dict[str, str], *, structural: bool = False) -> None:
-        self.partner = project / "inputs" / "partners" / "AM.yaml"
+    def __init__(self, command: list[str], project: Path, env: dict[str, str], *, structural: bool = False,
+                 partner: str = "AM") -> None:
+        self.partner = project / "inputs" / "partners" / f"{partner}.yaml"
         self.original = self.partner.read_text(encoding="utf-8")
         self.structural = structural
         self.edits = iter(range(1, 1_000_000))
@@ -171,7 +176,7 @@ class Watcher:
         self.partner.write_text(self._saved(next(self.edits)), encoding="utf-8")
         event = self._event()
         seconds = time.perf_counter() - started
-        assert event["changed"] == ["inputs/partners/AM.yaml"], event
+        assert event["changed"] == [f"inputs/partners/{self.partner.name}"], event
         return seconds, _process_cpu(self.process.pid) - cpu
 
     def _saved(self, edit: int) -> str:
@@ -235,6 +240,7 @@ def main() -> None:
         # between a save and its report; run on its own, its CPU time is its process's.
         watcher = Watcher(command, _fresh_project(parent), alone)
         structural = Watcher(command, _fresh_project(parent), alone, structural=True)
+        with_version = Watcher(command, _fresh_project(parent), alone, partner="BY")
         naive_out = parent / "naive"
         naive_out.mkdir()
         partner = previewed / "inputs" / "partners" / "MD.yaml"
@@ -274,6 +280,7 @@ def main() -> None:
                                                          alone),
             WATCH_KIND: watcher.save_then_written,
             WATCH_STRUCTURE_KIND: structural.save_then_written,
+            WATCH_VERSION_KIND: with_version.save_then_written,
         }
         runs: dict[str, list[Timing]] = {kind: [] for kind in kinds}
         try:
@@ -283,13 +290,15 @@ def main() -> None:
         finally:
             watcher.stop()
             structural.stop()
+            with_version.stop()
             server.close()
     load_after = os.getloadavg()
     wall = {kind: statistics.median(value[0] for value in values) for kind, values in runs.items()}
     cpu = {kind: statistics.median(value[1] for value in values) for kind, values in runs.items()}
     targets = {"--help": ("import docxtpl", 0.6), "check (warm cache)": ("import docxtpl", 1.5),
                PREVIEW_KIND: ("import docxtpl", 2.0), BUILD_KIND: ("naive docxtpl loop (12 documents)", 0.5),
-               WATCH_KIND: (BUILD_KIND, 0.1), WATCH_STRUCTURE_KIND: (BUILD_KIND, 0.1)}
+               WATCH_KIND: (BUILD_KIND, 0.1), WATCH_STRUCTURE_KIND: (BUILD_KIND, 0.1),
+               WATCH_VERSION_KIND: (BUILD_KIND, 0.1)}
     context = {f"{kind}, {how}": against for kind, (against, _) in targets.items()
                for how in ("own process", "first command of a session")}
 

@@ -32,6 +32,12 @@ def render_planned(project: Project, template: CompiledTemplate, planned: list[P
     entries = []
     notify("rendering", 0, len(planned))
     memos = [memory.document(p.name) for p in planned] if memory is not None else None
+    if memos is not None and len({p.job.partner for p in planned}) == 1:
+        # A watcher's rebuild of one partner (its document and its language versions) stays in this process,
+        # where their memos are: a forked worker could neither use a memo nor keep what it finished for the
+        # next save, and starting it costs about what finishing a document does. A wording save of a partner
+        # with a Russian version: 55-57 ms with a worker, 35-41 ms here (in process, median of 30).
+        workers = workers._replace(processes=1)
     try:
         documents = render_all(template, [p.job for p in planned], workers, memos=memos)
         # One document per planned job, in order.

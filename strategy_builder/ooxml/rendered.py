@@ -113,7 +113,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     # Media stay in the template's archive (a Parts store): written, still compressed, straight into the zip.
     finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
     key = (_Same(parts), main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
-    patched = memo.patch(key, rendered[main]) if memo is not None and main in rendered else None
+    patched = (memo.patch(key, rendered[main], pending[0] if pending is not None else None)
+               if memo is not None and main in rendered else None)
     names: dict[str, str] = {}
     if patched is not None and memo is not None:
         finished.update(memo.extra_parts)

@@ -11,7 +11,10 @@ replaced, and no pass needs to run again, provided that none of the passes would
   paragraphs are the same, and the texts are found by their order among the ``w:t`` start tags);
 - a changed text holds no section marker, logo or pending marker (characters U+E000, U+E001), and its value
   markers are the same ones in the same places, around one non-empty piece of text as before (so the value
-  bookmarks are the same and the run was not split);
+  bookmarks are the same and the run was not split); except that a text a language version prints
+  untranslated may start with the pending marker before and after the change, and hold no value marker:
+  :func:`~strategy_builder.ooxml.language.mark_pending` wrote the label in its place and marked the run,
+  which the change leaves as it was;
 - the paragraph holding it ends in a colon after the change exactly when it did before (a lead-in keeps
   with the next block, see :mod:`strategy_builder.ooxml.pagination`);
 - the new text parses as XML character data (entity references, characters) as the whole part would.
@@ -29,7 +32,7 @@ from typing import Any
 
 from lxml import etree
 
-from strategy_builder.ooxml.markers import CLOSE, OPEN, VALUE_MARKER_PATTERN, strip_value_markers
+from strategy_builder.ooxml.markers import CLOSE, OPEN, PENDING_MARKER, VALUE_MARKER_PATTERN, strip_value_markers
 from strategy_builder.ooxml.namespaces import DEL_TEXT, P, T
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
 from strategy_builder.ooxml.text import count_words
@@ -109,9 +112,11 @@ class MainPartMemo:
         self.bookmarks = bookmarks
         self.final_texts, self.words = final_texts, words
 
-    def patch(self, key: tuple[Any, ...], rendered: str) -> etree._Element | None:
+    def patch(self, key: tuple[Any, ...], rendered: str, pending_label: str | None = None) -> etree._Element | None:
         """The finished tree of ``rendered``, made by patching the last one, or ``None`` when the module's
-        conditions do not hold (the caller then finishes from scratch, and remembers that)."""
+        conditions do not hold (the caller then finishes from scratch, and remembers that).
+        ``pending_label``: the label the finish writes for the pending marker of a language version (part of
+        ``key`` too), ``None`` for a document in the source language."""
         if self.root is None or key != self.key:
             return None
         changes = changed_texts(self.rendered, rendered)
@@ -122,7 +127,7 @@ class MainPartMemo:
             if ordinal >= len(self.texts):
                 return None
             element = self.texts[ordinal]
-            new_text = _finished_text(element, old_raw, new_raw, self.root)
+            new_text = _finished_text(element, old_raw, new_raw, self.root, pending_label)
             if new_text is None:
                 return None
             planned.append((element, new_text))
@@ -235,15 +240,22 @@ def _pieces(text: str) -> tuple[list[tuple[bool, str]], list[str]] | None:
     return markers, between
 
 
-def _finished_text(element: etree._Element, old_raw: str, new_raw: str, root: etree._Element) -> str | None:
+def _finished_text(element: etree._Element, old_raw: str, new_raw: str, root: etree._Element,
+                   pending_label: str | None = None) -> str | None:
     """What ``element`` (a ``w:t`` as the passes left it) reads once its rendered content is ``new_raw``
     instead of ``old_raw``, or ``None`` when the passes could have treated the new text otherwise."""
     old, new = _decoded(old_raw), _decoded(new_raw)
     if old is None or new is None:
         return None
+    label = ""
+    if pending_label is not None and old.startswith(PENDING_MARKER) and new.startswith(PENDING_MARKER):
+        # Printed untranslated before and after: the label stands where the marker was (mark_pending).
+        old, new, label = old[len(PENDING_MARKER):], new[len(PENDING_MARKER):], f"{pending_label} "
     old_pieces, new_pieces = _pieces(old), _pieces(new)
     if old_pieces is None or new_pieces is None or old_pieces[0] != new_pieces[0]:
         return None
+    if label and old_pieces[0]:
+        return None  # a label and value bookmarks in one run: the bookmarks split it
     old_texts = [piece for piece in old_pieces[1] if piece]
     new_texts = [piece for piece in new_pieces[1] if piece]
     shape_old = [bool(piece) for piece in old_pieces[1]]
@@ -251,10 +263,10 @@ def _finished_text(element: etree._Element, old_raw: str, new_raw: str, root: et
         return None
     if old_pieces[0] and len(old_texts) != 1:
         return None  # the value bookmarks split the run: its texts are elements of their own
-    expected = "".join(old_texts)
+    expected = label + "".join(old_texts)
     if (element.text or "") != expected or element.getroottree().getroot() is not root:
         return None  # not the element as the passes left it (split off, or moved out of the part)
-    return "".join(new_texts)
+    return label + "".join(new_texts)
 
 
 def _ends_with_colon(paragraph: etree._Element, replaced: dict[etree._Element, str]) -> bool:

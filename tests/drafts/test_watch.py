@@ -77,8 +77,9 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
     patched: list[bool] = []
     patch = MainPartMemo.patch
 
-    def counting_patch(self: MainPartMemo, key: tuple[object, ...], rendered: str) -> object:
-        result = patch(self, key, rendered)
+    def counting_patch(self: MainPartMemo, key: tuple[object, ...], rendered: str,
+                       pending_label: str | None = None) -> object:
+        result = patch(self, key, rendered, pending_label)
         patched.append(result is not None)
         return result
 
@@ -103,6 +104,11 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
         lambda: edit("partners/AM.yaml", "  Saved a fourth time:\n\n", ""),  # the paragraph removed
         lambda: move_first_priority(),  # a priority moved after the next one
         lambda: edit("partners/AM.yaml", "situation: |\n", "situation: |\n  Saved: a fifth time.\n\n"),
+        # A partner with a Russian version: its two documents are rebuilt in this process, with their memos,
+        # although two processes may render (a rebuild of every partner shares them out).
+        lambda: edit("partners/KZ.yaml", "situation: |\n", "situation: |\n  Saved once.\n\n"),
+        lambda: edit("partners/KZ.yaml", "Saved once.", "Saved twice."),
+        lambda: edit("partners/KZ.yaml", "  Saved twice.\n\n", ""),
     ]
 
     def move_first_priority() -> None:
@@ -114,16 +120,21 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
         path.write_text(text[:first] + text[second:third] + text[first:second] + text[third:], encoding="utf-8")
     seen: list[tuple[tuple[str, ...], dict[str, bytes], dict[str, bytes]]] = []
 
+    tried: list[int] = []  # how many patches had been tried when each rebuild was reported
+
     def report(event: WatchEvent) -> None:
         assert event.problem is None, event.problem
         seen.append((event.changed, _files(project / "inputs"), _files(project / "build" / "preview")))
+        tried.append(len(patched))
         if saves:
             saves.pop(0)()
 
-    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(seen) == 12, interval=0.01)
+    watch_previews(project, BuildOptions(jobs=2), report, stop=lambda: len(seen) == 15, interval=0.01)
     assert [changed for changed, _, _ in seen][1:] == [("inputs/partners/AM.yaml",)] * 4 + [
-        ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 5
+        ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 5 + [
+        ("inputs/partners/KZ.yaml",)] * 3
     assert any(patched) and not all(patched)
+    assert patched[tried[12]:tried[13]] == [True, True]  # "Saved twice.": KZ and its Russian version patched
 
     reference = copy_sample(tmp_path / "reference")  # the same builds, one process each time, nothing kept
     for changed, inputs, preview in seen:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from strategy_builder.ooxml.markers import begin_marker, end_marker, mark_value
+from strategy_builder.ooxml.markers import PENDING_MARKER, begin_marker, end_marker, mark_value
 from strategy_builder.ooxml.namespaces import W
 from strategy_builder.ooxml.package import DocxPackage
 from strategy_builder.ooxml.properties import CoreProperties
@@ -80,6 +80,36 @@ def test_a_patched_finish_is_the_finish_from_scratch(template: DocxPackage, edit
     assert (memo.root is root) is patched
     # and again, from the patched (or remembered) state back to the first text
     assert _finish(template, _main(), memo) == _finish(template, _main())
+
+
+def _finish_version(template: DocxPackage, main_xml: str, memo: MainPartMemo | None = None) -> tuple[object, ...]:
+    """:func:`_finish` for a Russian version, whose untranslated values carry the pending marker."""
+    main = template.main_part_name()
+    contents = finish_docx(template.parts, {main: main_xml}, main, stamps=STAMPS, core=CORE, compresslevel=1,
+                           keep_short_tables=True, keep_lead_ins=True, language="ru-RU",
+                           pending=("[EN]", "en-GB"), memo=memo)
+    return contents.data, contents.text, contents.words, contents.bookmarks, contents.section_names
+
+
+def _version(untranslated: str, translated: str = "Перевод.") -> str:
+    return _main(extra=_p(untranslated) + _p(translated))
+
+
+@pytest.mark.parametrize(("before", "after", "patched"), [
+    (f"{PENDING_MARKER}Edit 2.", f"{PENDING_MARKER}Edit 3.", True),  # printed untranslated before and after
+    (f"{PENDING_MARKER}Edit 2.", "Правка 2.", False),  # translated now: the run loses its highlight
+    ("Правка 2.", f"{PENDING_MARKER}Edit 3.", False),  # untranslated now: the run gets it
+    (f"{PENDING_MARKER}Edit 2.", f"Edit {PENDING_MARKER}3.", False),  # the marker moved
+    (f"{PENDING_MARKER}{mark_value(7, 'Edit 2.')}", f"{PENDING_MARKER}{mark_value(7, 'Edit 3.')}", False),
+])
+def test_a_language_version_s_untranslated_text_is_patched_only_as_it_would_be_finished(
+        template: DocxPackage, before: str, after: str, patched: bool) -> None:
+    memo = MainPartMemo()
+    _finish_version(template, _version(before), memo)
+    root = memo.root
+    assert root is not None
+    assert _finish_version(template, _version(after), memo) == _finish_version(template, _version(after))
+    assert (memo.root is root) is patched
 
 
 def test_only_texts_inside_w_t_count_as_changed_texts() -> None:
