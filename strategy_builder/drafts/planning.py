@@ -74,7 +74,7 @@ class Planned(NamedTuple):
                                 language=self.language, version=self.version.facts if self.version else None)
         document_stamp = self.job.stamp._replace(update_fields=not pages.numbers, page_breaks=pages.breaks)
         return self._replace(job=self.job._replace(context=context, stamp=document_stamp,
-                                                   values=values.table() if values else None))
+                                                   values=values))
 
 
 Drafts = list[tuple[int, Manifest]]
@@ -164,8 +164,7 @@ def plan_document(partner: SourcedPartner, project: Project, template_sha256: st
         date=strategy.consultation.issued, keywords=fill(labels, "properties_keywords", partner=partner.code),
         description=fill(labels, "properties_description", label=label, version=__version__),
         logo=read_limited(project.root / logo, LOGO_BYTES, what="logo") if logo else None)
-    job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated,
-                    values.table())
+    job = RenderJob(partner.code, context, document_stamp, [r.id for r in records], circulated, values)
     return Planned(job, partner, records, sections, removed, stamp, strategy, strategy.source_language)
 
 

@@ -12,7 +12,6 @@ from strategy_builder.drafts.build_manifest import manifest_partner
 from strategy_builder.drafts.worker_pool import WorkerPool, render_all
 from strategy_builder.errors import Finding, Findings, Location, TemplateProblem
 from strategy_builder.layout import provenance_file_name
-from strategy_builder.models.provenance import values_json
 from strategy_builder.render.assembly import DocumentAssemblyError
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ def render_planned(project: Project, template: CompiledTemplate, planned: list[P
         for index, (document, plan) in enumerate(zip(documents, planned, strict=True), start=1):
             write(plan.file, document.data)
             if plan.job.values is not None:  # the source language's documents: where each value came from
-                write(provenance_file_name(plan.job.partner), values_json(plan.job.values))
+                write(provenance_file_name(plan.job.partner), plan.job.values.json())
             entries.append(manifest_partner(plan.partner, document, plan.sections, plan.removed, plan.name))
             notify(f"rendered {plan.name}", index, len(planned))
     except DocumentAssemblyError as error:

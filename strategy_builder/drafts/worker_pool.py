@@ -7,7 +7,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from strategy_builder.models.provenance import ValueTable
+from strategy_builder.models.provenance import ValueLog
 from strategy_builder.render.assembly import DocumentStamp, RenderedDocument, render_document
 from strategy_builder.render.engine import CompiledTemplate
 from strategy_builder.ooxml.rendered import MainPartMemo
@@ -22,8 +22,8 @@ class RenderJob(NamedTuple):
     expected_sections: list[str]
     circulated: bool = True
     """A draft (compact, read back and verified) rather than a preview; see :func:`render_document`."""
-    values: ValueTable | None = None
-    """The table of the values the context marked (written beside the document; workers do not need it)."""
+    values: ValueLog | None = None
+    """The values the context marked, written beside the document as their table (workers do not need it)."""
 
 
 _TEMPLATE: CompiledTemplate | None = None

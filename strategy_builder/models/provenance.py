@@ -15,6 +15,7 @@ import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 PROVENANCE_FORMAT = 1
 
@@ -79,12 +80,24 @@ class ValueLog:
     def table(self) -> ValueTable:
         return ValueTable.model_validate({"partner": self.partner, "values": self._rows})
 
+    def json(self) -> bytes:
+        """The file :func:`values_json` writes of :meth:`table`, written from the rows: every build and every
+        watcher's rebuild writes one per document, and making the models only to dump them again cost about
+        1.5 ms of a 40 ms rebuild. The rows hold what the models would (the same fields in the same order,
+        of JSON's own types), and pydantic's serializer writes them as it writes the models (tested); the
+        standard library's encoder would take five times as long."""
+        return _table_json(self.partner, [to_json(row) for row in self._rows])
+
 
 def values_json(table: ValueTable) -> bytes:
     """The table as JSON with one value per line (readable, and diffs of two drafts' tables stay small)."""
-    lines = [value.model_dump_json() for value in table.values]
-    head = f'{{"format": {table.format}, "partner": {json.dumps(table.partner)}, "values": [\n'
-    return (head + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+    return _table_json(table.partner, [value.model_dump_json().encode("utf-8") for value in table.values],
+                       table.format)
+
+
+def _table_json(partner: str, lines: list[bytes], format: int = PROVENANCE_FORMAT) -> bytes:
+    head = f'{{"format": {format}, "partner": {json.dumps(partner)}, "values": [\n'.encode("utf-8")
+    return head + b",\n".join(lines) + b"\n]}\n"
 
 
 __all__ = ["PROVENANCE_FORMAT", "ValueKind", "ValueLog", "ValueSource", "ValueTable", "values_json"]
