@@ -193,12 +193,14 @@ def changed_texts(old: str, new: str) -> list[tuple[int, str, str]] | None:
     if end_old < 0:
         return None
     extra = end_old + 1 - (len(old) - suffix)
+    if old.count("<", start, len(old) - suffix + extra) != new.count("<", start, len(new) - suffix + extra):
+        # A tag more or less (a paragraph, a priority): settled before the windows are copied out of the parts
+        # (two copies of most of a part when the contents at its start and the changes table at its end change).
+        return None
     window_old = old[start:len(old) - suffix + extra]
     window_new = new[start:len(new) - suffix + extra]
     if "<!" in window_old or "<?" in window_old:
         return None
-    if window_old.count("<") != window_new.count("<"):
-        return None  # a tag more or less (a paragraph, a priority): settled without splitting the windows
     pieces_old = _TAG.split(window_old)
     pieces_new = _TAG.split(window_new)
     if len(pieces_old) != len(pieces_new) or pieces_old[1::2] != pieces_new[1::2]:
