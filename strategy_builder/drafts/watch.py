@@ -23,11 +23,13 @@ the watcher (Ctrl-C) during a rebuild leaves the previous file or the new one, n
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -204,6 +206,21 @@ class _Interruption:
             signal.signal(number, handler)  # type: ignore[arg-type]
 
 
+@contextlib.contextmanager
+def _collection_put_off() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a rebuild runs, until it has been reported, like the
+    input cache's writes (:meth:`RebuildMemory.run_later`): the collections a rebuild's allocations would set
+    off, about 2.5 ms a structural rebuild on average and 15 ms for the occasional full one, run after the
+    report, while the watcher waits for the next save. (Reference counting frees everything else as usual.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _rebuild(root: Path, options: BuildOptions, changed: tuple[str, ...], seen: float,
              interruption: _Interruption, memory: RebuildMemory) -> WatchEvent:
     try:
@@ -249,8 +266,9 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
             if current == known:
                 continue
             seen = time.perf_counter()
-            known = _next(root, options, selected, layout, known, current, complete, seen, interruption, report,
-                          memory)
+            with _collection_put_off():
+                known = _next(root, options, selected, layout, known, current, complete, seen, interruption,
+                              report, memory)
             memory.run_later()
             wakeup.watch(_folders(layout, known))
     finally:

@@ -3,6 +3,7 @@ problems are reported and the watch goes on."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -34,12 +35,17 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
     ]
     events: list[WatchEvent] = []
 
+    collecting: list[bool] = []
+
     def report(event: WatchEvent) -> None:
         events.append(event)
+        collecting.append(gc.isenabled())
         if saves:
             saves.pop(0)()
 
     watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(events) == 5, interval=0.01)
+    # The garbage collector waits until a save's rebuild is reported, and collects again afterwards.
+    assert collecting == [True, False, False, False, False] and gc.isenabled()
     first, saved, translated, broken, shared = events
     assert first.changed == () and first.result is not None
     assert len([p for p in first.result.partners if not p.language]) == 12
