@@ -7,6 +7,12 @@ last of duplicate keys and expand aliases. Here the parser's events are composed
 - plain ``null``, ``~`` and empty values are ``None``;
 - duplicate keys, anchors, aliases, merge keys, explicit tags, several documents, deep nesting, tabs,
   non-UTF-8 bytes, characters that cannot live in a .docx and oversized files are findings with a location.
+
+The event composer (:class:`_Composer`) is the reference. When libyaml is available and a conservative scan of
+the text shows it cannot hold an anchor, an alias or a tag, libyaml's own (Cython) composer builds the node
+tree instead and :func:`_compose_nodes` walks it into the same data and the same positions; anything it cannot
+judge exactly as the event composer would (every refusal, a second document, an empty file, any error) sends
+the file back to the event composer, whose finding is the one reported.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from yaml.events import (
@@ -29,6 +35,7 @@ from yaml.events import (
     StreamEndEvent,
     StreamStartEvent,
 )
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from strategy_builder.errors import Finding, Location
 from strategy_builder.files import RefusedFile, environment_problem, read_prefix
@@ -66,8 +73,8 @@ class _Refusal(Exception):
 
 
 # libyaml's parser (when PyYAML was built with it) produces the same events with the same marks, ten
-# times faster than the pure-Python one; only its events are used, never its constructors. A file it
-# refuses is read again by the pure-Python parser (see parse_yaml).
+# times faster than the pure-Python one; only its events (and its node tree, see _compose_nodes) are used,
+# never its constructors. A file it refuses is read again by the pure-Python parser (see parse_yaml).
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
 """The hexadecimal digits after each escape that names a character by its code (YAML 1.1, 5.7)."""
@@ -210,6 +217,168 @@ class _Composer:
                            "remove the tag; values are read as text and checked against the input model")
 
 
+class _Unusual(Exception):
+    """Raised while walking libyaml's node tree at anything the event composer must judge (see _compose_nodes)."""
+
+
+def _node_loader_class() -> type | None:
+    """libyaml's parser with its Cython composer and no tag resolution, or ``None`` without libyaml.
+
+    ``CParser`` composes the node tree in C but asks three Python hooks about tags for every node;
+    ``yaml.CSafeLoader`` answers with PyYAML's resolver, which matches every plain scalar against its implicit
+    types (int, float, bool, timestamp...): composing AM.yaml (24 KB) that way took more than the events do
+    (callgrind: 20.4 M instructions against 15.8 M; 15.1 M with these hooks). Nothing here reads a node's tag
+    (the pre-scan has ruled explicit tags out and every scalar stays text), so the hooks do nothing.
+    """
+    try:
+        from yaml._yaml import CParser  # what yaml.cyaml builds its loaders on
+    except ImportError:
+        return None
+
+    class _NodeLoader(CParser):
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
+            return None
+
+    return _NodeLoader
+
+
+_NODE_LOADER = _node_loader_class()
+
+_MAY_HOLD_NODE_PROPERTY = re.compile(r"(?<!\w)(?:[&*][\w-]|!)")
+r"""Where an anchor (``&a``), an alias (``*a``) or a tag (``!t``, ``!!str``, ``!<...>``, ``!``) could start.
+
+It can never miss one, because of how libyaml's scanner starts and ends tokens:
+
+- Tokens are separated by spaces, tabs, line breaks and comments, except after a token that ends in a character
+  that is not a word character: a flow indicator (``[`` ``{`` ``,`` ``]`` ``}``), ``?`` and ``:`` in flow
+  context, a closing quote. Every other token (plain scalar, anchor, alias, tag, directive, ``-``, ``---``) must
+  be followed by a space, a line break, the end of the text, one of ``: , [ ] { } ? % @`` or a backquote (else
+  the scanner stops with an error), and a block scalar ends with a line break. So the character before the
+  ``&``, ``*`` or ``!`` that starts a property is never a word character (``\w`` covers the ASCII letters,
+  digits and ``_``, and more), hence the lookbehind, which also holds at the very start of the text:
+  ``key:&a``, ``[&a x]``, ``{"a":*b}``, ``- !t``, ``? &a``, ``[x,&a y]`` all match, ``AT&T`` does not.
+- An anchor's or an alias's name is one or more of ``[0-9A-Za-z_-]``: libyaml refuses an empty one with a syntax
+  error, which the node path falls back on. So ``&`` and ``*`` followed by anything else (``Health & Social``,
+  ``* note``) cannot be a property that parses. A tag may be the bare ``!``, so every ``!`` not after a word
+  character counts.
+
+A match where there is no property (inside a scalar, a comment) only means the event composer reads the file.
+"""
+
+
+def _may_hold_node_property(text: str) -> bool:
+    # Three substring tests (memchr speed) spare the regular expression on the usual file, which has none of them.
+    return ("&" in text or "*" in text or "!" in text) and _MAY_HOLD_NODE_PROPERTY.search(text) is not None
+
+
+def _compose_nodes(text: str) -> tuple[Any, SourceMap] | None:
+    """The data and positions :class:`_Composer` would produce for ``text``, composed from libyaml's node tree;
+    ``None`` when the event composer must read the file: libyaml is missing, the text may hold an anchor, an alias
+    or a tag (the node tree keeps none of them), it is empty or holds several documents, libyaml reports an error,
+    or the walk meets anything the event composer would refuse. Every refusal is thus the event composer's own,
+    with its position and field; only files it would accept are composed here, into equal data and source map.
+    """
+    if _NODE_LOADER is None or _may_hold_node_property(text):
+        return None
+    try:
+        loader = _NODE_LOADER(text)
+        try:
+            root = loader.get_single_node()  # raises on a second document; None for an empty stream
+        finally:
+            loader.dispose()
+    except Exception:  # whatever libyaml objects to (or fails at), the event composer reports
+        return None
+    if root is None:
+        return None
+    source_map = SourceMap()
+    values = source_map.values
+    mark = root.start_mark
+    values[()] = (mark.line + 1, mark.column + 1)
+    try:
+        kind = root.__class__
+        if kind is MappingNode:
+            data: Any = _walk_mapping(root.value, (), 1, values, source_map.keys)
+        elif kind is SequenceNode:
+            data = _walk_sequence(root.value, (), 1, values, source_map.keys)
+        else:
+            data = _scalar(root)
+    except _Unusual:
+        return None
+    return data, source_map
+
+
+def _scalar(node: Any) -> str | None:
+    """A scalar node's value as :meth:`_Composer.compose_node` gives it: plain null words are ``None``."""
+    value: str = node.value
+    style = node.style
+    if not style:  # plain: libyaml's style is '' (PyYAML's None), as in _is_plain
+        return None if value in _NULL_WORDS else value
+    if style == '"' and _FORBIDDEN_CHARACTER.search(value) is not None:
+        raise _Unusual  # a character written as an escape: the event composer reports it
+    return value
+
+
+# The walkers take a collection's children (``depth`` is the collection's: its children are one deeper, which
+# _Composer refuses past MAX_DEPTH whatever they are) and record each child's position as they meet it, in the
+# order _Composer records them: a key, then its value.
+
+def _walk_mapping(pairs: list[tuple[Any, Any]], path: FieldPath, depth: int,
+                  values: dict[FieldPath, tuple[int, int]], keys: dict[FieldPath, tuple[int, int]]) -> dict[str, Any]:
+    if depth >= MAX_DEPTH and pairs:
+        raise _Unusual
+    mapping: dict[str, Any] = {}
+    for key_node, node in pairs:
+        if key_node.__class__ is not ScalarNode:
+            raise _Unusual  # a list or a mapping as a key
+        key = key_node.value
+        key_style = key_node.style
+        if key in mapping or (not key_style and key == "<<") \
+                or (key_style == '"' and _FORBIDDEN_CHARACTER.search(key) is not None):
+            raise _Unusual  # a duplicate key, a merge key, a forbidden character written as an escape
+        field = (*path, key)
+        mark = key_node.start_mark
+        keys[field] = (mark.line + 1, mark.column + 1)
+        mark = node.start_mark
+        values[field] = (mark.line + 1, mark.column + 1)
+        kind = node.__class__
+        if kind is ScalarNode:
+            mapping[key] = _scalar(node)
+        elif kind is MappingNode:
+            mapping[key] = _walk_mapping(node.value, field, depth + 1, values, keys)
+        elif kind is SequenceNode:
+            mapping[key] = _walk_sequence(node.value, field, depth + 1, values, keys)
+        else:
+            raise _Unusual
+    return mapping
+
+
+def _walk_sequence(nodes: list[Any], path: FieldPath, depth: int,
+                   values: dict[FieldPath, tuple[int, int]], keys: dict[FieldPath, tuple[int, int]]) -> list[Any]:
+    if depth >= MAX_DEPTH and nodes:
+        raise _Unusual
+    items: list[Any] = []
+    for index, node in enumerate(nodes):
+        field = (*path, index)
+        mark = node.start_mark
+        values[field] = (mark.line + 1, mark.column + 1)
+        kind = node.__class__
+        if kind is ScalarNode:
+            items.append(_scalar(node))
+        elif kind is MappingNode:
+            items.append(_walk_mapping(node.value, field, depth + 1, values, keys))
+        elif kind is SequenceNode:
+            items.append(_walk_sequence(node.value, field, depth + 1, values, keys))
+        else:
+            raise _Unusual
+    return items
+
+
 def _decode(raw: bytes, display_name: str) -> tuple[str | None, Finding | None]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -327,6 +496,20 @@ def read_yaml(path: Path, display_name: str) -> tuple[YamlDocument | None, list[
 
 def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument | None, list[Finding]]:
     """:func:`read_yaml` on bytes already read from ``path`` (at most :data:`MAX_FILE_BYTES`)."""
+    # The node tree only with libyaml's parser: when a test (or a machine) uses the pure-Python one, every file
+    # is read by it alone.
+    return parse_yaml_with(raw, path, display_name, "events" if _LOADER is yaml.SafeLoader else "nodes")
+
+
+Composer = Literal["nodes", "events"]
+"""How :func:`parse_yaml_with` composes: ``"events"`` with :class:`_Composer` only (the reference), ``"nodes"``
+from libyaml's node tree where :func:`_compose_nodes` can, with :class:`_Composer` for every other file."""
+
+
+def parse_yaml_with(raw: bytes, path: Path, display_name: str,
+                    composer: Composer) -> tuple[YamlDocument | None, list[Finding]]:
+    """:func:`parse_yaml` with the composer chosen; both give equal documents and equal findings (which
+    tests/inputs/test_yamlsource_nodes.py checks), ``"nodes"`` faster on a valid file."""
     text, problem = _decode(raw, display_name)
     if problem is not None or text is None:
         return None, [problem] if problem else []
@@ -336,6 +519,10 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
             if problem is not None:
                 return None, [problem]
 
+    composed = _compose_nodes(text) if composer == "nodes" else None
+    if composed is not None:
+        data, source_map = composed
+        return _document(raw, path, display_name, data, source_map)
     outcome = _compose(text, display_name, _LOADER)
     if isinstance(outcome, list) and _LOADER is not yaml.SafeLoader:
         # libyaml refused the file. Its verdicts differ between releases (the libyaml of PyYAML 6.0.4 stops
@@ -346,16 +533,21 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
         outcome = _compose(text, display_name, yaml.SafeLoader)
     if isinstance(outcome, list):
         return None, outcome
-    data, composer = outcome
+    data, event_composer = outcome
+    return _document(raw, path, display_name, data, event_composer.source_map)
 
+
+def _document(raw: bytes, path: Path, display_name: str, data: Any,
+              source_map: SourceMap) -> tuple[YamlDocument | None, list[Finding]]:
+    """The document of composed ``data``, or the finding that its top level is not a mapping."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a single value")
-        line, column = composer.source_map.values.get((), (1, 1))
+        line, column = source_map.values.get((), (1, 1))
         return None, [Finding(Location(display_name, line, column), "yaml.top-level",
                               f"the top level of the file must be a mapping of fields, but it is {kind}",
                               hint="start the file with 'key: value' lines, e.g. 'code: AM'")]
     digest = hashlib.sha256(raw).hexdigest()
-    return YamlDocument(path, display_name, data, composer.source_map, digest, raw), []
+    return YamlDocument(path, display_name, data, source_map, digest, raw), []
 
 
 def _compose(text: str, display_name: str, loader_class: type) -> tuple[Any, _Composer] | list[Finding]:
