@@ -281,6 +281,18 @@ def test_the_pre_scan_lets_through_marks_that_start_no_property(text: str) -> No
     assert not yamlsource._may_hold_node_property(text)
 
 
+_MARKED_TEXT = st.text(st.sampled_from("&*!-_ aZ9é\n\t:[{,'\"#?"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKED_TEXT, st.integers(0, 80))
+def test_the_pre_scan_jumping_from_mark_to_mark_is_the_expression_searched(text: str, padding: int) -> None:
+    # Both ways of answering: a few marks (tried one by one), more than _FEW_MARKS (one search).
+    for candidate in (text, text + " x*" * padding + " a!" * padding):
+        expected = yamlsource._MAY_HOLD_NODE_PROPERTY.search(candidate) is not None
+        assert yamlsource._may_hold_node_property(candidate) == expected
+
+
 # --------------------------------------------------------------------------- generated texts
 
 _WORDS = ["id", "name", "code", "a", "b", "x y", "AT&T", "x*y", "wow!", "5 * 3", "Health & Social", "null", "~",
