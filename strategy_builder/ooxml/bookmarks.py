@@ -154,15 +154,17 @@ def _is_marker_only(paragraph: etree._Element) -> bool:
     return True
 
 
-def apply_section_markers(document: etree._Element) -> dict[str, str]:
+def apply_section_markers(document: etree._Element, *, first_id: int | None = None) -> dict[str, str]:
     """Replace every section marker in a rendered ``document.xml`` with a bookmark.
 
     Marker-only paragraphs are removed; their bookmark starts move to the start of the next paragraph and
     their ends to the end of the previous one. Returns bookmark name -> section ID. Raises
-    :class:`MarkerError` when markers do not pair up.
+    :class:`MarkerError` when markers do not pair up. The bookmarks are numbered from ``first_id``, by
+    default one more than the highest of the document (its values' bookmarks may be numbered after them
+    already, see :func:`strategy_builder.ooxml.value_bookmarks.bookmark_values_in_text`).
     """
     ids: dict[str, int] = {}
-    counter = [next_bookmark_id(document)]
+    counter = [next_bookmark_id(document) if first_id is None else first_id]
     marked_paragraphs: list[etree._Element] = []
     # One pass over the texts finds those with markers and whether any marker character would be left in
     # the text: a text holding a CLOSE but no OPEN, or a tail holding either, is not touched below (a

@@ -36,7 +36,7 @@ from strategy_builder.ooxml.stamps import DraftStamps, read_stamps, write_stamps
 from strategy_builder.ooxml.text import count_words, visible_text
 from strategy_builder.ooxml.text_patch import MainPartMemo
 from strategy_builder.ooxml.value_bookmarks import (
-    apply_value_markers, has_value_markers, strip_stray_value_markers,
+    ValueRuns, apply_value_markers, bookmark_values_in_text, has_value_markers, strip_stray_value_markers,
 )
 
 
@@ -80,6 +80,33 @@ class _Same:
         return id(self.value)
 
 
+def _as_rendered(xml: str, name: str, error: XmlRefused) -> XmlRefused:
+    """What the parser says of the part as rendered, ``xml``: its line and column, not those of the text the
+    values' bookmarks were written into."""
+    try:
+        parse_xml(xml.encode("utf-8"), part=name)
+    except XmlRefused as rendered:
+        return rendered
+    return error
+
+
+def _rendered_texts(root: etree._Element, values: ValueRuns | None) -> list[etree._Element]:
+    """The ``w:t`` elements of a parsed main part, one for each ``w:t`` of the part as rendered (what a
+    :class:`MainPartMemo` keeps): where :func:`bookmark_values_in_text` split a text into runs of their own,
+    a detached element stands for it, as the tree's passes leave the split text out of the tree."""
+    parsed = list(root.iter(T))
+    if values is None or not values.split:
+        return parsed
+    texts: list[etree._Element] = []
+    at = ordinal = 0
+    for split_ordinal, replaced_by in values.split:
+        texts += parsed[at:at + split_ordinal - ordinal]
+        at += split_ordinal - ordinal + replaced_by
+        texts.append(etree.Element(T))
+        ordinal = split_ordinal + 1
+    return texts + parsed[at:]
+
+
 def _contents(data: bytes, main: str, document: etree._Element, names: dict[str, str]) -> DocxContents:
     text = visible_text(document)
     return DocxContents(data, main, names, frozenset(bookmark_names(document)), text, count_words(text))
@@ -120,19 +147,23 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         finished.update(memo.extra_parts)
         names = dict(memo.names)
     roots: dict[str, etree._Element] = {}
+    values: ValueRuns | None = None
     for name, xml in rendered.items():
         if name == main and patched is not None:
             continue
         if name != main and has_value_markers(xml):
             xml = strip_value_markers(xml)  # values in headers, footers, notes: no provenance there
+        elif name == main:
+            values = bookmark_values_in_text(xml)  # usually every value's bookmark, made in the text
         try:
-            roots[name] = parse_xml(xml.encode("utf-8"), part=name)
+            roots[name] = parse_xml((values.xml if name == main and values else xml).encode("utf-8"), part=name)
         except XmlTooLarge as error:  # strategy-builder would refuse to read such a document back
             raise PartProblem(name, f"the rendered document is too large ({error}): it would not be read "
                                     "back; print fewer or shorter values") from error
         except XmlRefused as error:
-            raise PartProblem(name, f"rendered XML is broken: {error}") from error
-    texts = list(roots[main].iter(T)) if memo is not None and main in roots else []
+            reported = _as_rendered(xml, name, error) if name == main and values is not None else error
+            raise PartProblem(name, f"rendered XML is broken: {reported}") from error
+    texts = _rendered_texts(roots[main], values) if memo is not None and main in roots else []
     added: dict[str, bytes] = {}
     if main in roots:
         if picture is not None:
@@ -148,11 +179,12 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
             mark_pending(root, *pending)
     try:
         if main in roots:
-            names = apply_section_markers(roots[main])
+            names = apply_section_markers(roots[main], first_id=values.first_section_id if values else None)
     except MarkerError as error:
         raise PartProblem(main, f"section markers: {error}") from error
     if main in roots:
-        apply_value_markers(roots[main])
+        if values is None:
+            apply_value_markers(roots[main])
         body = roots[main].find(BODY)
         if keep_lead_ins and body is not None:
             keep_lead_ins_with_next(body)  # after the markers: a value's text ends where it is printed
