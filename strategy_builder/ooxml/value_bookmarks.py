@@ -112,11 +112,11 @@ def bookmark_values_in_text(xml: str) -> ValueRuns | None:
             # A run of its own for each text, with the run's properties (as _split's general case).
             counted, ordinal = tag_start, ordinal + _count_text_starts(xml, counted, tag_start)
             split.append((ordinal, len(texts)))
-            for piece in (before, begin, text, end, after):
-                if piece.startswith("<w:bookmark"):
-                    pieces.append(piece)
-                elif piece:
+            for piece, bookmark in ((before, ""), ("", begin), (text, ""), ("", end), (after, "")):
+                if piece:
                     pieces.append(f'<w:r>{properties}<w:t xml:space="preserve">{piece}</w:t></w:r>')
+                elif bookmark:
+                    pieces.append(bookmark)
         position = value.end()
         found = xml.find(VALUE_OPEN, position)
     if VALUE_CLOSE in xml[position:] or xml.count(VALUE_CLOSE, 0, position) != 2 * len(names):
