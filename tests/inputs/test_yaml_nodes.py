@@ -1,4 +1,4 @@
-"""The node-tree composer of yamlsource reads every text exactly as the event composer does.
+"""The node-tree composer (inputs/yaml_nodes.py) reads every text exactly as the event composer of yamlsource does.
 
 ``parse_yaml_with(..., "nodes")`` composes from libyaml's node tree where it can and hands every other text to the
 event composer; ``parse_yaml_with(..., "events")`` is the reference. For each text both must give equal data, the
@@ -26,14 +26,14 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from strategy_builder.inputs import yamlsource
+from strategy_builder.inputs import yaml_nodes, yamlsource
 from strategy_builder.inputs.yamlsource import parse_yaml_with
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NAME = "inputs/partners/XX.yaml"
 PATH = Path(NAME)
 
-pytestmark = pytest.mark.skipif(yamlsource._NODE_LOADER is None or yamlsource._LOADER is yaml.SafeLoader,
+pytestmark = pytest.mark.skipif(yaml_nodes._NODE_LOADER is None or yamlsource._LOADER is yaml.SafeLoader,
                                 reason="PyYAML is built without libyaml: only the event composer exists")
 
 
@@ -82,14 +82,14 @@ def assert_same(raw: bytes | str, *, fast: bool | None = None) -> None:
         return
     properties = _libyaml_properties(text)
     if properties:
-        assert yamlsource._may_hold_node_property(text), f"the pre-scan misses {properties} in {text!r}"
-    composed = yamlsource._compose_nodes(text)
+        assert yaml_nodes._may_hold_node_property(text), f"the pre-scan misses {properties} in {text!r}"
+    composed = yaml_nodes.compose_nodes(text)
     if composed is not None:  # only texts the event composer accepts, into equal data (raw positions included)
         reference = yamlsource._compose(text, NAME, yaml.CSafeLoader)
         assert not isinstance(reference, list), reference
         assert repr(composed[0]) == repr(reference[0])
         assert composed[1] == reference[1].source_map
-    elif not yamlsource._may_hold_node_property(text) and yamlsource._check_characters(text, NAME) is None \
+    elif not yaml_nodes._may_hold_node_property(text) and yamlsource._check_characters(text, NAME) is None \
             and yamlsource._check_tabs(text, NAME) is None:  # a text parse_yaml would compose (a lone surrogate
         # would even stop libyaml's reader with an exception of its own)
         assert not _events_accept(text), f"a text the event composer accepts fell back: {text!r}"
@@ -272,13 +272,13 @@ def test_edge_cases_are_read_alike(text: str, fast: bool) -> None:
                                   "&a x\n", "*a\n", "!t x\n", "a:\n  &a x\n", "a: x\n&b y: z\n", "[a,*b]\n",
                                   "{a: b,!t c: d}\n", "a: [*b]\n", "a: {? &c d : e}\n", "\t&a x\n", "a: x #\n&b\n"])
 def test_the_pre_scan_sees_every_property_start(text: str) -> None:
-    assert yamlsource._may_hold_node_property(text)
+    assert yaml_nodes._may_hold_node_property(text)
 
 
 @pytest.mark.parametrize("text", ["a: AT&T\n", "a: Health & Social\n", "a: x*y\n", "a: wow!\n", "a: 5 * 3\n",
                                   "a: &\n", "a: * b\n", "a: b_&c\n", "a: é&b\n"])
 def test_the_pre_scan_lets_through_marks_that_start_no_property(text: str) -> None:
-    assert not yamlsource._may_hold_node_property(text)
+    assert not yaml_nodes._may_hold_node_property(text)
 
 
 _MARKED_TEXT = st.text(st.sampled_from("&*!-_ aZ9é\n\t:[{,'\"#?"), max_size=40)
@@ -289,8 +289,8 @@ _MARKED_TEXT = st.text(st.sampled_from("&*!-_ aZ9é\n\t:[{,'\"#?"), max_size=40)
 def test_the_pre_scan_jumping_from_mark_to_mark_is_the_expression_searched(text: str, padding: int) -> None:
     # Both ways of answering: a few marks (tried one by one), more than _FEW_MARKS (one search).
     for candidate in (text, text + " x*" * padding + " a!" * padding):
-        expected = yamlsource._MAY_HOLD_NODE_PROPERTY.search(candidate) is not None
-        assert yamlsource._may_hold_node_property(candidate) == expected
+        expected = yaml_nodes._MAY_HOLD_NODE_PROPERTY.search(candidate) is not None
+        assert yaml_nodes._may_hold_node_property(candidate) == expected
 
 
 # --------------------------------------------------------------------------- generated texts
