@@ -39,7 +39,7 @@ from strategy_builder.ooxml.text import count_words
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
-"""A ``w:t`` start tag as :func:`_count_text_starts` counts them (``<w:t .../>`` too: it is an element)."""
+"""A ``w:t`` start tag as :func:`count_text_starts` counts them (``<w:t .../>`` too: it is an element)."""
 _CHUNK = 4096
 
 
@@ -104,7 +104,7 @@ class MainPartMemo:
         ``words`` the words of its text.
         Not kept when the start tags of ``rendered`` cannot be matched with them one to one."""
         self.clear()
-        if (_count_text_starts(rendered, 0, len(rendered)) != len(texts) or "<!" in rendered
+        if (count_text_starts(rendered, 0, len(rendered)) != len(texts) or "<!" in rendered
                 or rendered.find("<?", 1) >= 0):
             return  # a comment, CDATA or processing instruction, or w:t written another way: no patching
         self.key, self.rendered, self.root, self.texts = key, rendered, root, texts
@@ -142,7 +142,9 @@ class MainPartMemo:
         return root
 
 
-def _count_text_starts(text: str, start: int, end: int) -> int:
+def count_text_starts(text: str, start: int, end: int) -> int:
+    """The ``w:t`` start tags of rendered XML ``text[start:end]``: how a memo numbers a part's texts (and
+    :func:`~strategy_builder.ooxml.value_bookmarks.bookmark_values_in_text` the texts it splits)."""
     return text.count("<w:t>", start, end) + text.count("<w:t ", start, end)
 
 
@@ -206,7 +208,7 @@ def changed_texts(old: str, new: str) -> list[tuple[int, str, str]] | None:
     if len(pieces_old) != len(pieces_new) or pieces_old[1::2] != pieces_new[1::2]:
         return None
     changes = []
-    ordinal = _count_text_starts(old, 0, start)
+    ordinal = count_text_starts(old, 0, start)
     for at in range(0, len(pieces_old), 2):
         inside = False
         if at and _TEXT_START.fullmatch(pieces_old[at - 1]):
@@ -293,4 +295,4 @@ def _same_lead_ins(planned: list[tuple[etree._Element, str]]) -> bool:
                for paragraph in paragraphs.values())
 
 
-__all__ = ["MainPartMemo", "changed_texts"]
+__all__ = ["MainPartMemo", "changed_texts", "count_text_starts"]

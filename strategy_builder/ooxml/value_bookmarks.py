@@ -30,6 +30,7 @@ from strategy_builder.ooxml.markers import (
     value_bookmark_name,
 )
 from strategy_builder.ooxml.namespaces import BOOKMARK_END, BOOKMARK_START, ID, NAME, RPR, XML_SPACE, R, T
+from strategy_builder.ooxml.text_patch import count_text_starts
 
 
 def has_value_markers(text: str) -> bool:
@@ -110,7 +111,7 @@ def bookmark_values_in_text(xml: str) -> ValueRuns | None:
             pieces += ((begin, end, run) if after else (run, begin, end) if before else (begin, run, end))
         else:
             # A run of its own for each text, with the run's properties (as _split's general case).
-            counted, ordinal = tag_start, ordinal + _count_text_starts(xml, counted, tag_start)
+            counted, ordinal = tag_start, ordinal + count_text_starts(xml, counted, tag_start)
             split.append((ordinal, len(texts)))
             for piece, bookmark in ((before, ""), ("", begin), (text, ""), ("", end), (after, "")):
                 if piece:
@@ -123,10 +124,6 @@ def bookmark_values_in_text(xml: str) -> ValueRuns | None:
         return None  # an end marker outside the values found
     pieces.append(xml[position:])
     return ValueRuns("".join(pieces), names, first_section_id, tuple(split))
-
-
-def _count_text_starts(xml: str, start: int, end: int) -> int:
-    return xml.count("<w:t>", start, end) + xml.count("<w:t ", start, end)
 
 
 _RUN_PROPERTIES_END = "</w:rPr>"
