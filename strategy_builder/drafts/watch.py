@@ -209,8 +209,8 @@ class _Interruption:
 @contextlib.contextmanager
 def _collection_put_off() -> Iterator[None]:
     """Python's cyclic garbage collector held off while a rebuild runs, until it has been reported, like the
-    input cache's writes (:meth:`RebuildMemory.run_later`): a collection a rebuild's allocations set off runs
-    after the report, while the watcher waits for the next save. With Python's default threshold (a program
+    input cache's writes (:meth:`RebuildMemory.run_later`, at the first poll that finds nothing to do): a
+    collection a rebuild's allocations set off runs after the report, while the watcher waits for the next save. With Python's default threshold (a program
     calling :func:`watch_previews` itself) that is about 2.5 ms a structural rebuild on average, and 15 ms for
     the occasional full collection; the command line raises the threshold (``cli.main``), where collections
     are rare, and this keeps the rare one out of the time from a save to its report too. (Reference counting
@@ -262,18 +262,23 @@ def _watch(root: Path, options: BuildOptions, report: Callable[[WatchEvent], Non
     try:
         wakeup.watch(_folders(layout, known))
         report(_rebuild(root, options, (), time.perf_counter(), interruption, memory))
-        memory.run_later()  # the input cache's writes, once the user has the preview
         while not stop():
             complete = wakeup.wait(interval)
             current = files.stamps()
             if current == known:
+                # Idle: now the work a rebuild put off until it was reported (the input cache's writes,
+                # freeing the trees the memos gave up). Not right after the report: the process reading it
+                # (a terminal, an editor's task runner) is woken by it and gets the processor first, where
+                # the watcher busy with this work would keep it waiting about a millisecond.
+                memory.run_later()
                 continue
             seen = time.perf_counter()
+            memory.run_later()  # a save before the watcher was idle: what the last rebuild put off first
             with _collection_put_off():
                 known = _next(root, options, selected, layout, known, current, complete, seen, interruption,
                               report, memory)
-            memory.run_later()
             wakeup.watch(_folders(layout, known))
+        memory.run_later()  # stopped by stop(): nothing is left undone
     finally:
         wakeup.close()
 

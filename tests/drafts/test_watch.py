@@ -4,6 +4,7 @@ problems are reported and the watch goes on."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import signal
 import sys
@@ -149,6 +150,57 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
         codes = {Path(name).stem for name in changed if "/partners/" in name or "/translations/" in name}
         build(reference, BuildOptions(preview=True, jobs=1, partners=frozenset(codes)))
         assert _files(reference / "build" / "preview") == preview, changed
+
+
+def test_what_a_rebuild_puts_off_waits_until_the_watcher_is_idle(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch) -> None:
+    """The input cache's writes (and freeing the memos' old trees) come after the report, at the first poll
+    that finds nothing to do, so that whoever reads the report is not kept waiting; a save that comes before
+    that has them done first, and stopping leaves none undone."""
+    from strategy_builder.drafts.build_types import RebuildMemory
+    from strategy_builder.drafts.watch import _Wakeup
+
+    monkeypatch.setenv("STRATEGY_BUILDER_LAYOUT", "off")
+    project = copy_sample(tmp_path / "project")
+    partner = project / "inputs" / "partners" / "AM.yaml"
+    original = partner.read_text(encoding="utf-8")
+    order: list[str] = []
+    run_later, wait = RebuildMemory.run_later, _Wakeup.wait
+
+    def save(number: int) -> None:
+        partner.write_text(original.replace("situation: |\n", f"situation: |\n  Save {number}.\n\n", 1),
+                           encoding="utf-8")
+
+    def recording_run_later(self: RebuildMemory) -> None:
+        if self.later:
+            order.append("put-off work")
+        run_later(self)
+
+    def recording_wait(self: _Wakeup, seconds: float) -> set[Path]:
+        if order[-1] != "wait":
+            order.append("wait")
+        if order.count("report") == 2 and order[-2] == "put-off work":
+            save(2)  # the watcher is idle: a save seconds after the last one, as people save
+        return wait(self, seconds)
+
+    def report(event: WatchEvent) -> None:
+        assert event.problem is None, event.problem
+        order.append("report")
+        if order.count("report") == 1:
+            save(1)  # before the watcher was idle (a script, or two saves in quick succession)
+
+    monkeypatch.setattr(RebuildMemory, "run_later", recording_run_later)
+    monkeypatch.setattr(_Wakeup, "wait", recording_wait)
+    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: order.count("report") == 3, interval=0.01)
+    assert order == ["report",  # the first build; save 1 follows at once
+                     "wait", "put-off work",  # seen by the next poll: what the first build put off, first
+                     "report",  # save 1 rebuilt
+                     "wait", "put-off work",  # nothing changed: idle; save 2 follows
+                     "wait", "report",  # save 2 rebuilt
+                     "put-off work"]  # stopped: nothing left undone
+    # The last save's file is in the input cache: its put-off writes were made.
+    index = (project / "build" / ".cache" / "inputs" / "index.json").read_text(encoding="utf-8")
+    assert hashlib.sha256(partner.read_bytes()).hexdigest() in index
 
 
 def test_ctrl_c_stops_the_watcher_even_when_something_caught_its_keyboard_interrupt(tmp_path: Path,  # type: ignore[no-untyped-def]
