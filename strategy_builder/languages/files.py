@@ -64,24 +64,25 @@ def declared_language_findings(strategy: StrategyFile, document: YamlDocument) -
     seen: set[str] = set()
     for index, entry in enumerate(strategy.languages):
         code = entry if isinstance(entry, str) else entry.code
-        where = document.location(("languages", index) if isinstance(entry, str) else ("languages", index, "code"))
+        field = ("languages", index) if isinstance(entry, str) else ("languages", index, "code")
         if code in seen:
-            findings.append(Finding(where, "languages.duplicate", f"the language {code} is declared twice"))
+            findings.append(Finding(document.location(field), "languages.duplicate",
+                                    f"the language {code} is declared twice"))
             continue
         seen.add(code)
         if index == 0 and isinstance(entry, LanguageVersion):
-            findings.append(Finding(where, "languages.source-partners",
+            findings.append(Finding(document.location(field), "languages.source-partners",
                                     f"{code} is the source language (the first): every partner's draft is in it",
                                     hint=f"write it as a plain code: languages: [{code}, ...]"))
             continue
         # A language with a catalogue is one CLDR knows; only the others need CLDR's data to tell why not.
         if code not in available and not cldr.is_known_language(code):
-            findings.append(Finding(where, "languages.unknown", f"'{code}' is not a language CLDR knows",
+            findings.append(Finding(document.location(field), "languages.unknown", f"'{code}' is not a language CLDR knows",
                                     hint="write an ISO 639 code in lowercase, e.g. en, ru, kk"))
             continue
         if code not in available:
             findings.append(Finding(
-                where, "languages.no-catalogue",
+                document.location(field), "languages.no-catalogue",
                 f"strategy-builder has no label catalogue for {language_label(code)}: its drafts cannot be printed",
                 hint=f"languages with a catalogue: {', '.join(available)} (strategy_builder/render/labels.py)"))
             continue
