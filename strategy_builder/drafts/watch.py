@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, RebuildMemory, build
 from strategy_builder.errors import StrategyBuilderError
+from strategy_builder.inputs.yaml_pieces import remembering_pieces
 from strategy_builder.layout import ProjectLayout, require_project
 
 POLL_SECONDS = 0.02
@@ -243,7 +244,8 @@ def watch_previews(root: Path, options: BuildOptions, report: Callable[[WatchEve
     of each partner file as it is saved, and of every partner when strategy.yaml or the template is saved;
     ``report`` is told of every rebuild. Runs until ``stop()`` is true or the process is interrupted
     (Ctrl-C or SIGTERM: ``KeyboardInterrupt`` propagates; no file is left half-written)."""
-    with _Interruption() as interruption:
+    # A saved file is read again piece by piece, its unchanged pieces as composed last time (inputs/yaml_pieces.py).
+    with _Interruption() as interruption, remembering_pieces():
         _watch(root, options, report, lambda: stop() or interruption.requested, interval, interruption)
     if interruption.requested:  # noticed between two polls, or made into a problem by a library
         raise KeyboardInterrupt

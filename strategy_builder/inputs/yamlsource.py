@@ -41,6 +41,7 @@ from strategy_builder.files import RefusedFile, environment_problem, read_prefix
 from strategy_builder.inputs.yaml_nodes import FORBIDDEN_CHARACTER as _FORBIDDEN_CHARACTER
 from strategy_builder.inputs.yaml_nodes import NULL_WORDS as _NULL_WORDS
 from strategy_builder.inputs.yaml_nodes import compose_nodes as _compose_nodes
+from strategy_builder.inputs.yaml_pieces import compose_remembered, remembering
 from strategy_builder.limits import YAML_DEPTH, YAML_FILE_BYTES
 from strategy_builder.models.source_map import FieldPath, SourceMap, YamlDocument, format_path
 
@@ -339,7 +340,8 @@ def parse_yaml(raw: bytes, path: Path, display_name: str) -> tuple[YamlDocument 
 
 Composer = Literal["nodes", "events"]
 """How :func:`parse_yaml_with` composes: ``"events"`` with :class:`_Composer` only (the reference), ``"nodes"``
-from libyaml's node tree where :func:`_compose_nodes` can, with :class:`_Composer` for every other file."""
+from libyaml's node tree where :func:`_compose_nodes` can (in a watcher's process, piece by piece with the pieces
+remembered: :mod:`strategy_builder.inputs.yaml_pieces`), with :class:`_Composer` for every other file."""
 
 
 def parse_yaml_with(raw: bytes, path: Path, display_name: str,
@@ -355,7 +357,7 @@ def parse_yaml_with(raw: bytes, path: Path, display_name: str,
             if problem is not None:
                 return None, [problem]
 
-    composed = _compose_nodes(text) if composer == "nodes" else None
+    composed = None if composer != "nodes" else compose_remembered(text) if remembering() else _compose_nodes(text)
     if composed is not None:
         data, source_map = composed
         return _document(raw, path, display_name, data, source_map)

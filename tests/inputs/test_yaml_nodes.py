@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from strategy_builder.inputs import yaml_nodes, yamlsource
 from strategy_builder.inputs.yamlsource import parse_yaml_with
+from yaml_grammar import DEPTH, FRAGMENTS, nested, yaml_texts
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NAME = "inputs/partners/XX.yaml"
@@ -150,14 +151,6 @@ def test_every_trap_is_refused_alike(trap: Any) -> None:
 # --------------------------------------------------------------------------- edge cases
 
 
-def _nested(depth: int, leaf: str = "x", *, flow: bool = False) -> str:
-    """A text whose deepest node is at ``depth`` (the top-level mapping is depth 1)."""
-    if flow:
-        return "k: " + "{k: " * (depth - 2) + leaf + "}" * (depth - 2) + "\n"
-    return "".join("  " * level + "k:\n" for level in range(depth - 2)) + "  " * (depth - 2) + f"k: {leaf}\n"
-
-
-DEPTH = yamlsource.MAX_DEPTH
 
 EDGE_CASES: list[tuple[str, str, bool]] = [
     # (id, text, composed from nodes)
@@ -216,15 +209,15 @@ EDGE_CASES: list[tuple[str, str, bool]] = [
     ("allowed-escapes", "a: \"\\t\\n\\u00e9\\x41\\U0001F600\"\n", True),
     ("escape-past-unicode", "a: \"\\U00110000\"\n", False),
     ("single-quoted-backslash", "a: 'x\\vy'\n", True),
-    ("depth-limit-scalar", _nested(DEPTH), True),
-    ("depth-past-scalar", _nested(DEPTH + 1), False),
-    ("depth-limit-empty-mapping", _nested(DEPTH, "{}"), True),
-    ("depth-past-in-empty-list", _nested(DEPTH, "[[]]"), False),
-    ("depth-limit-empty-list", _nested(DEPTH, "[]"), True),
-    ("depth-past-list-item", _nested(DEPTH, "[x]"), False),
-    ("depth-limit-flow", _nested(DEPTH, flow=True), True),
-    ("depth-past-flow", _nested(DEPTH + 1, flow=True), False),
-    ("depth-far-past", _nested(200, flow=True), False),
+    ("depth-limit-scalar", nested(DEPTH), True),
+    ("depth-past-scalar", nested(DEPTH + 1), False),
+    ("depth-limit-empty-mapping", nested(DEPTH, "{}"), True),
+    ("depth-past-in-empty-list", nested(DEPTH, "[[]]"), False),
+    ("depth-limit-empty-list", nested(DEPTH, "[]"), True),
+    ("depth-past-list-item", nested(DEPTH, "[x]"), False),
+    ("depth-limit-flow", nested(DEPTH, flow=True), True),
+    ("depth-past-flow", nested(DEPTH + 1, flow=True), False),
+    ("depth-far-past", nested(200, flow=True), False),
     ("syntax-error", "a: b: c\n", False),
     ("syntax-error-late", "a: b\nc: [d\n", False),
     ("bad-indentation", "a:\n  b: c\n d: e\n", False),
@@ -295,131 +288,6 @@ def test_the_pre_scan_jumping_from_mark_to_mark_is_the_expression_searched(text:
 
 # --------------------------------------------------------------------------- generated texts
 
-_WORDS = ["id", "name", "code", "a", "b", "x y", "AT&T", "x*y", "wow!", "5 * 3", "Health & Social", "null", "~",
-          "Null", "NULL", "nul", "", "<<", "yes", "NO", "010", "0x1F", "1e3", "2010-06-01", "Ñandú", "Тбилиси",
-          "日本語", "😀", "-", "?", ":", "#", "a: b", "a #b", "'", '"', "\\", "[x]", "{y}", ",", "---", "...",
-          " lead", "trail ", "tab\there", "%", "a & b", "a * b", "a !"]
-_HOSTILE_WORDS = ["&a", "*a", "!t", "!!str", "& a", "* a", "! a"]
-"""Words that start an anchor, an alias or a tag (or the pre-scan cannot tell): only in hostile texts."""
-
-_ESCAPES = ["\\t", "\\n", "\\\\", "\\\"", "\\u00e9", "\\x41", "\\U0001F600", "\\N", "\\_", "\\L", "\\P", "\\ ",
-            "\\\n  "]
-_HOSTILE_ESCAPES = ["\\v", "\\0", "\\x1f", "\\ud800", "\\ue001", "\\e", "\\U00110000"]
-"""Escapes of characters a .docx cannot hold (or no character at all): only in hostile texts."""
-
-_PROPERTIES = ["&a ", "&b ", "!t ", "!!str ", "! ", "!<tag:x> ", "&a !t ", "&a_1 ", "&-x "]
-
-
-@st.composite
-def _scalar(draw: st.DrawFn, indent: int, hostile: bool, *, key: bool = False, flow: bool = False) -> str:
-    word = draw(st.sampled_from(_WORDS + _HOSTILE_WORDS if hostile else _WORDS))
-    styles = ["plain", "single", "double"] + ([] if key or flow else ["literal", "folded"])
-    style = draw(st.sampled_from(styles))
-    if style == "plain":
-        text = word
-    elif style == "single":
-        text = "'" + word.replace("'", "''") + "'"
-    elif style == "double":
-        escapes = _ESCAPES + _HOSTILE_ESCAPES if hostile else _ESCAPES
-        parts = draw(st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(escapes)), max_size=3))
-        text = '"' + word.replace("\\", "\\\\").replace('"', '\\"') + "".join(parts).replace('"', "") + '"'
-    else:
-        indicator = ("|" if style == "literal" else ">") + draw(st.sampled_from(["", "-", "+", "2", "-1"]))
-        lines = draw(st.lists(st.sampled_from(_WORDS + ["", "  more"]), min_size=0, max_size=3))
-        pad = " " * (indent + 2)
-        text = indicator + "".join("\n" + (pad + line if line else "") for line in lines) + "\n"
-    if hostile and draw(st.integers(0, 9)) == 0:
-        text = draw(st.sampled_from(_PROPERTIES)) + text
-    if hostile and not key and not flow and draw(st.integers(0, 19)) == 0:
-        text = draw(st.sampled_from(["*a", "*b", "*"]))
-    return text
-
-
-_KEYS = st.sampled_from(["id", "name", "a", "b", "x y", "Тема", "AT&T", "k!", "", "code", "title", "n1"])
-_HOSTILE_KEYS = st.sampled_from(["<<", "id", "a"])
-
-
-def _key(draw: st.DrawFn, indent: int, hostile: bool) -> str:
-    choice = draw(st.integers(0, 19))
-    if hostile and choice == 0:
-        return "? " + draw(st.sampled_from(["[a, b]", "{a: b}", "a", "&k a"])) + "\n" + " " * indent
-    if choice < 4:
-        return draw(_scalar(indent, hostile, key=True))
-    word = draw(_HOSTILE_KEYS if hostile and choice == 19 else _KEYS)
-    return word if choice < 14 else "'" + word.replace("'", "''") + "'"
-
-
-@st.composite
-def _flow(draw: st.DrawFn, depth: int, hostile: bool) -> str:
-    if depth <= 0 or draw(st.integers(0, 2)) == 0:
-        return draw(_scalar(0, hostile, flow=True)).rstrip("\n")
-    items = draw(st.lists(_flow(depth - 1, hostile), max_size=3))
-    separator = draw(st.sampled_from([", ", ",", ",\n  "]))
-    if draw(st.booleans()):
-        return "[" + separator.join(items) + "]"
-    keys = [draw(_KEYS) for _ in items]
-    colon = draw(st.sampled_from([": ", ":"]))
-    return "{" + separator.join(f"{k}{colon}{v}" if k.isidentifier() else f"'{k}': {v}"
-                                for k, v in zip(keys, items, strict=True)) + "}"
-
-
-@st.composite
-def _block(draw: st.DrawFn, indent: int, depth: int, hostile: bool, in_sequence: bool = False) -> str:
-    """A block mapping or sequence whose lines start at ``indent``; each line ends with a line break."""
-    pad = " " * indent
-    lines: list[str] = []
-    mapping = draw(st.booleans()) if indent else True
-    for index in range(draw(st.integers(1, 4))):
-        lead = (pad if index or not in_sequence else "") + ("" if mapping else "- ")
-        if mapping:
-            lead += _key(draw, indent, hostile) + ":"
-        child_indent = indent + 2
-        kind = draw(st.integers(0, 9)) if depth > 0 else 0
-        if kind <= 4:
-            value = draw(_scalar(child_indent, hostile))
-            lines.append(lead + ("" if value == "" and draw(st.booleans()) else " " + value)
-                         + ("" if value.endswith("\n") else "\n"))
-        elif kind <= 6:
-            lines.append(lead + " " + draw(_flow(2, hostile)) + "\n")
-        elif kind <= 8 or not mapping:
-            property_ = draw(st.sampled_from(_PROPERTIES)) if hostile and draw(st.integers(0, 9)) == 0 else ""
-            lines.append(lead + (" " + property_.rstrip() if property_ else "") + "\n"
-                         + draw(_block(child_indent, depth - 1, hostile)))
-        else:  # a compact sequence item holding a mapping: "- key: value"
-            lines.append(lead + "\n" + draw(_block(indent + (0 if mapping else 2), depth - 1, hostile)))
-        if draw(st.integers(0, 9)) == 0:
-            lines.append(draw(st.sampled_from(["# comment\n", "\n", pad + ("# &a *b !c\n" if hostile else "# c\n"),
-                                               "   \n"])))
-    return "".join(lines)
-
-
-@st.composite
-def yaml_texts(draw: st.DrawFn) -> str:
-    hostile = draw(st.integers(0, 2)) == 0  # a third of the texts may write anchors, aliases and tags
-    text = draw(_block(0, draw(st.integers(0, 4)), hostile))
-    frame = draw(st.integers(0, 19))
-    if frame == 0:
-        text = "---\n" + text
-    elif frame == 1:
-        text = text + "...\n"
-    elif frame == 2:
-        text = text + "---\n" + draw(_block(0, 1, hostile))
-    elif frame == 3:
-        text = "%YAML 1.1\n---\n" + text
-    elif frame == 4:
-        depth = draw(st.integers(DEPTH - 2, DEPTH + 2))
-        text = text + _nested(depth, draw(st.sampled_from(["x", "[]", "{}", "[x]", "{a: b}", "''"])),
-                              flow=draw(st.booleans()))
-    if draw(st.integers(0, 9)) == 0:
-        text = text.replace("\n", "\r\n")
-    return text
-
-
-_FRAGMENTS = ["key:&a v", "[&a x, *a]", '{"a":*b}', "- !tag x", "? &a k", ": v", "k: [x,&a y]", "a: AT&T",
-              "b: x*y", "c: wow!", "&a", "*", "! x", "<<: {a: 1}", "'<<': x", "k: v", "k: v", "  nested: 1",
-              "- item", "  - item", "---", "...", "# c", "|", "  text", ">-", "k:", "  k:", "    k: x", "\"k\": v",
-              "k: 'multi", "  line'", "k: \"a\\vb\"", "k: [a, {b: c}]", "[a]: b", "{}", "[]", "~", "k: &x", "  - *x",
-              "k: !!str", "%YAML 1.1", "x", ""]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -431,7 +299,7 @@ def test_generated_texts_are_read_alike(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=12))
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12))
 def test_fragments_of_tricky_yaml_are_read_alike(lines: list[str]) -> None:
     assert_same("\n".join(lines) + "\n")
 
@@ -440,6 +308,6 @@ _SMALL_SAMPLE = (REPOSITORY / "inputs" / "partners" / "TM.yaml").read_text(encod
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(_SMALL_SAMPLE)), st.sampled_from(_FRAGMENTS + ["  " + f for f in _FRAGMENTS]))
+@given(st.integers(0, len(_SMALL_SAMPLE)), st.sampled_from(FRAGMENTS + ["  " + f for f in FRAGMENTS]))
 def test_the_sample_with_a_line_inserted_is_read_alike(at: int, fragment: str) -> None:
     assert_same("\n".join([*_SMALL_SAMPLE[:at], fragment, *_SMALL_SAMPLE[at:]]))
