@@ -51,10 +51,42 @@ def new_manifest(project: Project, template: CompiledTemplate, number: int | Non
                     language_versions=sorted(language_versions or [], key=lambda d: (d.language, d.code)))
 
 
-def manifest_json(manifest: Manifest) -> bytes:
+EntryFragments = dict[int, tuple[ManifestPartner | ManifestLanguageDocument, str]]
+"""The JSON of manifest entries as :func:`manifest_json` wrote them last (indented as in the manifest), by the
+entry's identity (the entry is kept with it, so that the identity stays its own)."""
+
+
+def manifest_json(manifest: Manifest, fragments: EntryFragments | None = None) -> bytes:
+    """The manifest's bytes (pydantic's JSON, indented by two). With ``fragments`` (a watcher's, kept from one
+    rebuild to the next) the JSON of an entry written last time is taken from there, the others are written
+    and kept: a rebuild of one partner writes one entry of the preview's fifteen. The same bytes either way."""
     # A draft without language versions keeps the manifest it always had, byte for byte.
     exclude = None if manifest.language_versions else {"language_versions"}
-    return (manifest.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
+    if fragments is None:
+        return (manifest.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
+    # The manifest without its entries, then each list of entries written in place of its "[]", as pydantic
+    # writes a list's items: one per line block, indented by four (a key at the first level is found after a
+    # line break and two spaces: a string value never holds a raw line break).
+    text = manifest.model_copy(update={"partners": [], "language_versions": []}).model_dump_json(
+        indent=2, exclude=exclude)
+    used: EntryFragments = {}
+    for key, entries in (("partners", manifest.partners), ("language_versions", manifest.language_versions)):
+        if not entries:
+            continue
+        written = []
+        for entry in entries:
+            known = fragments.get(id(entry))
+            fragment = known[1] if known is not None and known[0] is entry else \
+                "    " + entry.model_dump_json(indent=2).replace("\n", "\n    ")
+            used[id(entry)] = (entry, fragment)
+            written.append(fragment)
+        empty = f'\n  "{key}": []'
+        if text.count(empty) != 1:  # not the form pydantic has always written: the whole manifest, as it writes it
+            return manifest_json(manifest)
+        text = text.replace(empty, f'\n  "{key}": [\n' + ",\n".join(written) + "\n  ]")
+    fragments.clear()
+    fragments.update(used)
+    return (text + "\n").encode("utf-8")
 
 
 def split_entries(entries: list[ManifestPartner], planned: list[Planned]

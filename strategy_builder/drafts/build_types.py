@@ -15,6 +15,7 @@ from strategy_builder.ooxml.markers import strip_pending
 from strategy_builder.ooxml.text_patch import MainPartMemo
 
 if TYPE_CHECKING:
+    from strategy_builder.drafts.build_manifest import EntryFragments
     from strategy_builder.drafts.planning import Planned
 
 Progress = Callable[[str, int, int], None]
@@ -57,6 +58,9 @@ class RebuildMemory:
 
     documents: dict[str, MainPartMemo] = field(default_factory=dict)
     manifest: tuple[tuple[int, int, int], Manifest] | None = None
+    manifest_fragments: EntryFragments = field(default_factory=dict)
+    """The JSON of the manifest's entries as last written
+    (see :func:`~strategy_builder.drafts.build_manifest.manifest_json`)."""
     later: list[Callable[[], None]] = field(default_factory=list)
 
     def run_later(self) -> None:

@@ -109,7 +109,8 @@ def write_preview(project: Project, template: CompiledTemplate, store: DraftStor
     with environment_errors(folder / MANIFEST_FILE, "write the preview's manifest"):
         if memory is not None:
             memory.manifest = None  # until the file and what it holds are known again
-        write_atomic(folder / MANIFEST_FILE, manifest_json(manifest), durable=False)
+        write_atomic(folder / MANIFEST_FILE, manifest_json(manifest, memory.manifest_fragments if memory else None),
+                     durable=False)
         if memory is not None:
             stamp = _stamp(folder / MANIFEST_FILE)
             memory.manifest = (stamp, manifest) if stamp is not None else None

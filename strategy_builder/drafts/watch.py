@@ -211,11 +211,11 @@ class _Interruption:
 def _collection_put_off() -> Iterator[None]:
     """Python's cyclic garbage collector held off while a rebuild runs, until it has been reported, like the
     input cache's writes (:meth:`RebuildMemory.run_later`, at the first poll that finds nothing to do): a
-    collection a rebuild's allocations set off runs after the report, while the watcher waits for the next save. With Python's default threshold (a program
-    calling :func:`watch_previews` itself) that is about 2.5 ms a structural rebuild on average, and 15 ms for
-    the occasional full collection; the command line raises the threshold (``cli.main``), where collections
-    are rare, and this keeps the rare one out of the time from a save to its report too. (Reference counting
-    frees everything else as usual.)"""
+    collection a rebuild's allocations set off runs after the report, while the watcher waits for the next
+    save. With Python's default threshold (a program calling :func:`watch_previews` itself) that is about
+    2.5 ms a structural rebuild on average, and 15 ms for the occasional full collection; the command line
+    raises the threshold (``cli.main``), where collections are rare, and this keeps the rare one out of the
+    time from a save to its report too. (Reference counting frees everything else as usual.)"""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -77,7 +77,8 @@ def declared_language_findings(strategy: StrategyFile, document: YamlDocument) -
             continue
         # A language with a catalogue is one CLDR knows; only the others need CLDR's data to tell why not.
         if code not in available and not cldr.is_known_language(code):
-            findings.append(Finding(document.location(field), "languages.unknown", f"'{code}' is not a language CLDR knows",
+            findings.append(Finding(document.location(field), "languages.unknown",
+                                    f"'{code}' is not a language CLDR knows",
                                     hint="write an ISO 639 code in lowercase, e.g. en, ru, kk"))
             continue
         if code not in available:
