@@ -64,11 +64,12 @@ class RebuildMemory:
     later: list[Callable[[], None]] = field(default_factory=list)
 
     def run_later(self) -> None:
-        """Make the calls put off until the rebuild was reported, in order, and free the documents' trees
-        their memos gave up (see :attr:`MainPartMemo.retired`)."""
+        """Make the calls put off until the rebuild was reported, in order, check what the documents' memos
+        kept (:meth:`MainPartMemo.check`) and free the trees they gave up (see :attr:`MainPartMemo.retired`)."""
         while self.later:
             self.later.pop(0)()
         for memo in self.documents.values():
+            memo.check()
             memo.release()
 
     def document(self, name: str) -> MainPartMemo:

@@ -6,19 +6,19 @@ top-level keys (``code:``, ``situation:``, ``areas:``...) and a large piece whos
 again at that mapping's keys (``illegal_migration:``...); each piece is composed on its own by
 :func:`~strategy_builder.inputs.yaml_nodes.compose_nodes`, its result remembered by its text, and the results are
 joined, their lines moved to where the piece starts. The unchanged pieces of a saved file are not parsed again:
-composing the sample's AM.yaml took 1.5 ms, 0.8 ms from its remembered pieces after a save that changed one of
-them. The first reading of a file costs more than composing it whole (about 2.3 ms for AM.yaml: every piece is
+composing the sample's AM.yaml took 1.5 ms, 0.9 ms on average from its remembered pieces after a save that changed one
+of them. The first reading of a file costs more than composing it whole (about 2.1 ms for AM.yaml: every piece is
 parsed by a parser of its own), so only a process that reads the same files again and again turns it on
 (:func:`remembering_pieces`, the watcher); everything else composes whole.
 
-Joining pieces gives what composing the whole text gives, data and positions, because a piece is cut only where
-a line starts a key at the indentation of the mapping being cut, and nothing of the piece before can go on past
-such a line: a plain or block scalar's next line is indented more than its key, and a quoted scalar or a flow
-collection left open at the end of a piece makes that piece fail. Whatever might break this is left to the whole
-text: other line breaks than ``\\n``, a byte order mark, document markers and directives (``---``, ``...``,
-``%``), a piece that does not compose into a mapping (any error, anything
-:func:`~strategy_builder.inputs.yaml_nodes.compose_nodes` would not take), a key met in two pieces. Every file that
-is refused is thus refused by the whole text's composers, with their findings.
+Joining pieces gives what composing the whole text gives, data and positions, because a piece is cut only where a
+line starts a key at the indentation of the mapping being cut (the top level's is the first column: its first key
+must be there, after comments at most), and nothing of the piece before can go on past such a line: a plain or block
+scalar's next line is indented more than its key, and a quoted scalar or a flow collection left open at the end of a
+piece makes that piece fail. Whatever might break this is left to the whole text: other line breaks than ``\\n``, a
+byte order mark, document markers and directives (``---``, ``...``, ``%``), a piece that does not compose into a
+mapping (any error, anything :func:`~strategy_builder.inputs.yaml_nodes.compose_nodes` would not take), a key met in
+two pieces. Every file that is refused is thus refused by the whole text's composers, with their findings.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ _KEY_LINE = r"[A-Za-z_][\w-]*:(?=[ \t\n]|\Z)"
 _TOP_KEY = re.compile(rf"\n{_KEY_LINE}")
 """A line that starts a key of the top-level mapping (a plain key at the first column), with the line break
 before it (a literal first character: the search jumps from line break to line break)."""
+_FIRST_KEY = re.compile(_KEY_LINE)
+"""A text's first line when it starts a key of the top-level mapping."""
 _MAPPING_HEADER = re.compile(rf"{_KEY_LINE}[ \t]*(?:#[^\n]*)?\n")
 """A piece's first line when its key's value is a block collection on the lines below (``areas:``)."""
 _CONTENT_LINE = re.compile(r"^( +)[^ \n#]", re.MULTILINE)
@@ -135,8 +137,12 @@ def compose_remembered(text: str) -> tuple[Any, SourceMap] | None:
     """What :func:`~strategy_builder.inputs.yaml_nodes.compose_nodes` answers for ``text``, composed from its
     pieces, each remembered (see the module)."""
     starts = [0, *(match.start() + 1 for match in _TOP_KEY.finditer(text))]
-    if len(starts) > 1 and _only_comments(text[:starts[1]]):
-        del starts[1]  # what comes before the first key line (comments) goes with it: the first piece starts the text
+    if _FIRST_KEY.match(text) is None:
+        # The first key line takes what comes before it, which must be comments: a first key indented, or
+        # anything else first, makes the top level something the pieces would not be parts of.
+        if len(starts) < 2 or not _only_comments(text[:starts[1]]):
+            return compose_nodes(text)
+        del starts[1]
     if len(starts) < 2 or any(mark in text for mark in _OTHER_BREAKS) or text.startswith(_DOCUMENT_MARKS) \
             or any(f"\n{mark}" in text for mark in _DOCUMENT_MARKS):
         return compose_nodes(text)

@@ -68,6 +68,8 @@ def test_every_yaml_file_of_the_repository_is_composed_alike_from_its_pieces(pat
 @example("a: 1\nb: 2\na: 3\n")  # a key twice, in two pieces
 @example("a:\n  x: 1\n  x: 2\nb: 3\n")  # a key twice, in two parts of a cut piece
 @example("a: 1\r\nb: 2\r\n")
+@example("  a: 1\n# c\nb: 2\nc: 3\n")  # the first key indented: the top level is not at the first column
+@example("- a\nb: 2\nc: 3\n")  # a list first
 def test_generated_texts_are_composed_alike_from_their_pieces(text: str) -> None:
     assert_same(text)
 

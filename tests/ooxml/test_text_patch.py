@@ -135,6 +135,31 @@ def test_a_memo_is_used_only_with_the_same_template_and_options(template: DocxPa
     assert memo.root is None and memo.patch(memo.key or (), changed) is None
 
 
+@pytest.mark.parametrize("extra", ["<!-- a comment -->", "<?pi x?>",
+                                   "<w:p><w:r><w:t><![CDATA[cdata]]></w:t></w:r></w:p>"])
+def test_a_part_whose_texts_cannot_be_counted_is_never_patched(template: DocxPackage, extra: str) -> None:
+    """A comment, a processing instruction or CDATA in the rendered part: the memo kept by the finish is
+    forgotten when it is checked (a watcher checks after reporting; a patch checks first), and every later
+    finish is from scratch."""
+    main = template.main_part_name()
+    for checked_first in (True, False):
+        memo = MainPartMemo()
+        _finish(template, _main(extra=extra), memo)
+        assert memo.root is not None and not memo.checked  # kept, unchecked: the check is put off
+        if checked_first:
+            memo.check()
+            assert memo.root is None and memo.checked
+        changed = _main(situation="Changed.", extra=extra)
+        assert memo.patch(memo.key or (), changed) is None and memo.root is None
+        assert _finish(template, changed, memo) == _finish(template, changed)
+    memo = MainPartMemo()
+    _finish(template, _main(), memo)
+    memo.check()
+    assert memo.root is not None  # a plain part is kept
+    assert finish_docx(template.parts, {main: _main()}, main, stamps=STAMPS, core=CORE, compresslevel=1,
+                       keep_short_tables=True, keep_lead_ins=True, memo=memo).data == _finish(template, _main())[0]
+
+
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn")) | st.sampled_from("&<>:'\" "),
                 max_size=12)
 
