@@ -314,9 +314,21 @@ def _remove_leftovers(target: Path, *, whole_folder: bool = False) -> None:
     if whole_folder:
         remove_leftovers(target.parent)
         return
+    # A leftover is removed an hour after the write that left it: looking for one again within a minute can only
+    # find it a minute later than it might have been. A process that writes the same file again and again (a
+    # watcher, three files at every save) looks once a minute, not at every write.
+    now = time.monotonic()
+    if now - _LOOKED_FOR_LEFTOVERS.get(target, -_LEFTOVER_LOOK_SECONDS) < _LEFTOVER_LOOK_SECONDS:
+        return
+    _LOOKED_FOR_LEFTOVERS[target] = now
     prefix = f".{_temporary_stem(target)}."
     length = len(prefix) + _TEMPORARY_EXTRA - 2  # the prefix holds the two dots already
     _remove_old(target.parent, lambda name: name.startswith(prefix) and name.endswith(".tmp") and len(name) == length)
+
+
+_LEFTOVER_LOOK_SECONDS = 60.0
+_LOOKED_FOR_LEFTOVERS: dict[Path, float] = {}
+"""When this process last looked for the leftovers of each file it wrote (:func:`_remove_leftovers`)."""
 
 
 def _remove_old(folder: Path, leftover: Callable[[str], bool]) -> list[Path]:

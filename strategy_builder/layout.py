@@ -105,10 +105,14 @@ class ProjectLayout(NamedTuple):
     def partner_files(self) -> list[Path]:
         """The partner files present, sorted by name (``.yaml`` and ``.yml``): every such entry, so that one
         that is not a regular file (a folder, a FIFO, a link to a device) is reported, not skipped."""
-        if not self.partners_dir.is_dir():
+        folder = self.partners_dir
+        if not folder.is_dir():
             return []
-        return sorted(p for p in self.partners_dir.iterdir()
-                      if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        # Names from os.scandir, paths made for the chosen ones only: a watcher lists the folder at every poll.
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries
+                           if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."))
+        return [folder / name for name in names]
 
     @property
     def translations_dir(self) -> Path:

@@ -267,6 +267,26 @@ def test_temporary_files_that_killed_writes_left_are_removed_by_the_next_write(t
     assert fresh.exists() and all(other.exists() for other in others)
 
 
+def test_a_process_writing_a_file_again_and_again_looks_for_its_leftovers_once_a_minute(tmp_path: Path,
+                                                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A watcher writes the same files at every save: the folder is searched for their leftovers (which are removed
+    only an hour old anyway) once a minute, not at every write."""
+    import strategy_builder.files as files
+
+    path = tmp_path / "AM.docx"
+    replace_file(path, b"first")  # looked for leftovers (none)
+    stale = tmp_path / ".AM.docx.k9ya4l5p.tmp"
+    stale.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    replace_file(path, b"second")
+    assert path.read_bytes() == b"second" and stale.exists()  # looked less than a minute ago
+    started = time.monotonic()
+    monkeypatch.setattr(files.time, "monotonic", lambda: started + 61)
+    replace_file(path, b"third")
+    assert path.read_bytes() == b"third" and not stale.exists()
+
+
 def test_a_write_into_a_folder_of_the_tools_removes_the_leftovers_of_every_file_there(tmp_path: Path) -> None:
     """Backups and cache payloads get a new name each time, so the leftovers of a killed write of one of them
     would never meet a next write of the same name: ``clean_folder`` removes every old temporary of the

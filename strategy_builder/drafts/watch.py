@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import signal
 import sys
 import threading
@@ -79,9 +80,17 @@ def _template_path(layout: ProjectLayout, options: BuildOptions) -> Path | None:
 
 
 def _translation_files(layout: ProjectLayout) -> list[Path]:
-    if not layout.translations_dir.is_dir():
+    """Every ``inputs/translations/<language>/<name>.yaml`` (listed with os.scandir: at every poll)."""
+    folder = layout.translations_dir
+    if not folder.is_dir():
         return []
-    return sorted(layout.translations_dir.glob("*/*.yaml"))
+    found: list[Path] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as languages:  # (a folder it may not read: none, as glob)
+        for language in languages:
+            if language.is_dir():
+                with contextlib.suppress(OSError), os.scandir(language.path) as entries:
+                    found += (Path(entry.path) for entry in entries if entry.name.endswith(".yaml"))
+    return sorted(found)
 
 
 class _Files:
