@@ -9,8 +9,8 @@ reuse warm: imports, the compiled template (see :func:`strategy_builder.drafts.b
 input cache, which answers for every file that did not change.
 
 Polling decides what changed: a project has a few dozen files, so a poll is a few dozen ``stat`` calls
-(about 0.15 ms: every 20 ms, under 1 % of one core while idle; the template's path is read from
-strategy.yaml only when that file changed); it works the same on every operating system and on network
+(about 0.17 ms for the sample's 18 files: every 20 ms, under 1 % of one core while idle; the template's path is
+read from strategy.yaml only when that file changed); it works the same on every operating system and on network
 shares, where kernel notifications often do not arrive. On Linux the wait between two polls also ends as
 soon as the kernel reports a file of the watched folders written and closed, or moved into place
 (inotify, through ``inotify_simple``, a small pure-Python wrapper): such a file is complete and is rebuilt
