@@ -46,6 +46,29 @@ def test_drafts_are_numbered_folders_with_a_manifest(tmp_path: Path) -> None:
     assert layout.display_name(Path("/elsewhere/x.yaml")) == "/elsewhere/x.yaml"
 
 
+def test_a_manifest_read_again_is_what_its_file_holds_now(built_sample: Path, tmp_path: Path) -> None:
+    """A process remembers the manifest it read from a folder with the bytes it read: the same bytes give it
+    again without parsing them (a build reads the latest draft's twice, a watcher every draft's at every save), and any
+    other bytes are read, even written in place with the same size and modification time."""
+    folder = tmp_path / "001"
+    folder.mkdir()
+    original = (built_sample / "build" / "drafts" / "001" / "manifest.json").read_bytes()
+    path = folder / "manifest.json"
+    path.write_bytes(original)
+    first = read_manifest(folder)
+    assert first is not None and read_manifest(folder) is first  # the same bytes: not parsed again
+    status = path.stat()
+    changed = original.replace(b'"consultation_round": 1', b'"consultation_round": 7', 1)
+    assert len(changed) == len(original) and changed != original
+    with open(path, "r+b") as stream:  # in place: the same file, the same size
+        stream.write(changed)
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # and the same modification time
+    again = read_manifest(folder)
+    assert again is not None and again.consultation_round == 7 and first.consultation_round == 1
+    path.write_bytes(b"{broken")
+    assert read_manifest(folder) is None and isinstance(manifest_or_problem(folder), str)
+
+
 def test_a_folder_without_inputs_is_not_a_project(tmp_path: Path) -> None:
     with pytest.raises(EnvironmentProblem, match="does not exist"):
         require_project(tmp_path / "absent")
