@@ -80,7 +80,8 @@ def _template_path(layout: ProjectLayout, options: BuildOptions) -> Path | None:
 
 
 def _translation_files(layout: ProjectLayout) -> list[Path]:
-    """Every ``inputs/translations/<language>/<name>.yaml`` (listed with os.scandir: at every poll)."""
+    """Every ``inputs/translations/<language>/<name>.yaml`` (listed with os.scandir: at every poll), and every
+    ``<name>.yml`` there: never read, but saving one rebuilds what it concerns, whose findings say so."""
     folder = layout.translations_dir
     if not folder.is_dir():
         return []
@@ -89,7 +90,7 @@ def _translation_files(layout: ProjectLayout) -> list[Path]:
         for language in languages:
             if language.is_dir():
                 with contextlib.suppress(OSError), os.scandir(language.path) as entries:
-                    found += (Path(entry.path) for entry in entries if entry.name.endswith(".yaml"))
+                    found += (Path(entry.path) for entry in entries if entry.name.endswith((".yaml", ".yml")))
     return sorted(found)
 
 

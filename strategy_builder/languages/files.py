@@ -392,7 +392,15 @@ def _undeclared_files(layout: ProjectLayout, declared: dict[str, frozenset[str]]
                                     hint=f"declare it in inputs/strategy.yaml: languages: [en, {language}]"))
             continue
         for path in sorted(language_dir.iterdir()):
-            if path.suffix not in (".yaml", ".yml") or path.stem == STRATEGY_SUBJECT:
+            if path.suffix == ".yml":  # partner files may end in .yml; translations are read as <name>.yaml only
+                read = path.with_suffix(".yaml")
+                hint = (f"{read.name} is the one read: move what {path.name} adds into it, then remove {path.name}"
+                        if read.exists() else f"rename it {read.name}")
+                findings.append(Finding(Location(layout.display_name(path)), "translation.not-read",
+                                        f"{path.name} is not read: translation files are named <name>.yaml",
+                                        Severity.WARNING, hint=hint))
+                continue
+            if path.suffix != ".yaml" or path.stem == STRATEGY_SUBJECT:
                 continue
             if path.stem not in declared[language] or (partners is not None and path.stem not in partners):
                 findings.append(Finding(Location(layout.display_name(path)), "translation.orphaned-file",

@@ -31,6 +31,7 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
                                                                                "situation: |\n  Saved.\n\n", 1)),
         lambda: translation.write_text(translation.read_text(encoding="utf-8").replace(
             "text: Республика Казахстан", "text: Республика Казахстан (сохранено)", 1), encoding="utf-8"),
+        lambda: (translation.parent / "KZ.yml").write_bytes(translation.read_bytes()),  # never read: said
         lambda: partner.write_text("code: GE\nbogus: [\n", encoding="utf-8"),
         lambda: strategy.write_text(strategy.read_text(encoding="utf-8") + "\n# saved\n", encoding="utf-8"),
     ]
@@ -44,10 +45,12 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
         if saves:
             saves.pop(0)()
 
-    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(events) == 5, interval=0.01)
+    give_up = time.monotonic() + 120  # a save the watcher does not see fails the test rather than hang it
+    watch_previews(project, BuildOptions(jobs=1), report, stop=lambda: len(events) == 6 or time.monotonic() > give_up,
+                   interval=0.01)
     # The garbage collector waits until a save's rebuild is reported, and collects again afterwards.
-    assert collecting == [True, False, False, False, False] and gc.isenabled()
-    first, saved, translated, broken, shared = events
+    assert collecting == [True, False, False, False, False, False] and gc.isenabled()
+    first, saved, translated, unread, broken, shared = events
     assert first.changed == () and first.result is not None
     assert len([p for p in first.result.partners if not p.language]) == 12
     assert saved.changed == ("inputs/partners/GE.yaml",) and saved.result is not None
@@ -55,6 +58,10 @@ def test_each_save_rebuilds_what_it_concerns(tmp_path: Path, monkeypatch) -> Non
     # A saved translation rebuilds that partner: its Russian version is written again.
     assert translated.changed == ("inputs/translations/ru/KZ.yaml",) and translated.result is not None
     assert [(p.code, p.language) for p in translated.result.partners if p.rendered] == [("KZ", "ru")]
+    # A translation file the build does not read is watched all the same: its save says it is not read.
+    assert unread.changed == ("inputs/translations/ru/KZ.yml",) and unread.result is not None
+    assert [f.location.file for f in unread.result.warnings if f.code == "translation.not-read"] == [
+        "inputs/translations/ru/KZ.yml"]
     assert isinstance(broken.problem, InputProblems) and broken.result is None
     assert shared.changed == ("inputs/strategy.yaml",)
     # strategy.yaml changed: every partner but the broken one is rebuilt; the broken one is reported.

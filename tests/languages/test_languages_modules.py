@@ -141,6 +141,25 @@ def test_a_translation_file_of_a_partner_without_that_language_is_said_to_be_unu
         assert orphaned == ["inputs/translations/ru/AM.yaml"], only
 
 
+def test_a_translation_file_ending_in_yml_is_said_to_be_unread(tmp_path: Path) -> None:
+    """Only ``<name>.yaml`` is read in a translation folder: a ``.yml`` file is named, with what to do, for a
+    partner, for strategy.yaml, and beside the ``.yaml`` file that is read."""
+    from strategy_builder.languages.loading import load_project_with_translations
+
+    project = copy_sample(tmp_path / "project")
+    russian = project / "inputs" / "translations" / "ru"
+    (russian / "BY.yaml").rename(russian / "BY.yml")
+    (russian / "KZ.yml").write_bytes((russian / "KZ.yaml").read_bytes())
+    (russian / "strategy.yaml").rename(russian / "strategy.yml")
+    findings = load_project_with_translations(project).findings
+    unread = {f.location.file: f.hint for f in findings if f.code == "translation.not-read"}
+    assert set(unread) == {f"inputs/translations/ru/{name}.yml" for name in ("BY", "KZ", "strategy")}
+    assert "BY.yaml" in unread["inputs/translations/ru/BY.yml"]
+    assert "KZ.yaml" in unread["inputs/translations/ru/KZ.yml"] and "remove" in unread["inputs/translations/ru/KZ.yml"]
+    missing = [f.location.file for f in findings if f.code == "translation.missing-file"]
+    assert "inputs/translations/ru/BY.yaml" in missing  # what the version lacks is said too
+
+
 def test_the_previous_drafts_titles_are_found_in_the_translations_it_recorded(tmp_path: Path) -> None:
     """A removed or retitled section's old title in the language: from the previous draft's snapshot of the
     translations, else today's file; only a translation of exactly the old source title counts."""
