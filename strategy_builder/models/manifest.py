@@ -25,7 +25,7 @@ SectionStatus = ChangeStatus
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ManifestSection(_Model):
