@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from strategy_builder.errors import EnvironmentProblem
 from strategy_builder.inputs.loading import load_project
@@ -57,6 +58,8 @@ def test_a_manifest_read_again_is_what_its_file_holds_now(built_sample: Path, tm
     path.write_bytes(original)
     first = read_manifest(folder)
     assert first is not None and read_manifest(folder) is first  # the same bytes: not parsed again
+    with pytest.raises(ValidationError):  # shared by every reader: none may change it for the others
+        first.consultation_round = 2  # type: ignore[misc]
     status = path.stat()
     changed = original.replace(b'"consultation_round": 1', b'"consultation_round": 7', 1)
     assert len(changed) == len(original) and changed != original
