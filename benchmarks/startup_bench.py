@@ -127,6 +127,16 @@ Timing = tuple[float, float]
 """Wall-clock seconds and CPU seconds (user + system) of one measurement."""
 
 
+def _round_ratios(name: str, saves: list[Timing], builds: list[Timing], target: float) -> str:
+    """How a watcher row compares with the full build round by round: the median and quartiles of the
+    rounds' ratios, and in how many rounds the target held (the medians' ratio alone hides the spread)."""
+    ratios = sorted(save[0] / build[0] for save, build in zip(saves, builds, strict=True))
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    held = sum(1 for value in ratios if value <= target)
+    return (f"{name} {statistics.median(ratios):.3f} (quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}), "
+            f"at most {target} in {held} of {len(ratios)} rounds")
+
+
 def _full_build(command: list[str], project: Path, env: dict[str, str], server: WarmServer | None) -> Timing:
     """A full build of ``project`` as it was before any (untimed: the drafts of earlier rounds are removed), so
     that every round measures the same work: a build reads every earlier draft's manifest, and the watched
@@ -348,6 +358,9 @@ def main() -> None:
                  "naive loop's documents, not the project watched), wall and CPU: " + "; ".join(
                      f"{kind.removeprefix('--watch: ')} {wall[kind] / wall[BUILD_KIND]:.2f} and "
                      f"{cpu[kind] / cpu[BUILD_KIND]:.2f}" for kind in watch_kinds) + ".")
+    lines.append("\nRound by round (each save against the full build of the same round, wall): " + "; ".join(
+        _round_ratios(kind.removeprefix("--watch: "), runs[kind], runs[SAMPLE_BUILD_KIND], 0.1)
+        for kind in watch_kinds) + ".")
     lines.append("\nThe targets are measured as a user runs the commands: with the warm start (the command runs "
                  "in a child of the server the first command started; its CPU time is counted); 'own process' "
                  "is the same command with STRATEGY_BUILDER_SERVER=off, and 'first command of a session' the "
