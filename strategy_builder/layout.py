@@ -47,6 +47,9 @@ REPLIES_DIR = "replies"
 PREVIEW_DIR = "preview"
 CACHE_DIR = ".cache"
 MANIFEST_FILE = "manifest.json"
+YAML_SUFFIXES = (".yaml", ".yml")
+"""The endings of the input files a project's folders are looked through for (a translation is read only as
+``<name>.yaml``; one ending in ``.yml`` is said not to be read)."""
 LOCK_FILE = ".build.lock"
 REDLINES_DIR = "redlines"
 """Inside a draft folder: ``redlines/<CODE>.docx`` against the previous draft."""
@@ -111,7 +114,7 @@ class ProjectLayout(NamedTuple):
         # Names from os.scandir, paths made for the chosen ones only: a watcher lists the folder at every poll.
         with os.scandir(folder) as entries:
             names = sorted(entry.name for entry in entries
-                           if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."))
+                           if entry.name.endswith(YAML_SUFFIXES) and not entry.name.startswith("."))
         return [folder / name for name in names]
 
     @property

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 from strategy_builder.drafts.builder import BuildOptions, BuildResult, RebuildMemory, build
 from strategy_builder.errors import StrategyBuilderError
 from strategy_builder.inputs.yaml_pieces import remembering_pieces
-from strategy_builder.layout import ProjectLayout, require_project
+from strategy_builder.layout import YAML_SUFFIXES, ProjectLayout, require_project
 
 POLL_SECONDS = 0.02
 """How often the files are looked at: the longest wait between a save and the start of a rebuild."""
@@ -90,7 +90,7 @@ def _translation_files(layout: ProjectLayout) -> list[Path]:
         for language in languages:
             if language.is_dir():
                 with contextlib.suppress(OSError), os.scandir(language.path) as entries:
-                    found += (Path(entry.path) for entry in entries if entry.name.endswith((".yaml", ".yml")))
+                    found += (Path(entry.path) for entry in entries if entry.name.endswith(YAML_SUFFIXES))
     return sorted(found)
 
 

@@ -24,7 +24,7 @@ from strategy_builder.errors import Finding, Location, Severity
 from strategy_builder.inputs.diagnostics import MAX_FINDINGS_PER_FILE
 from strategy_builder.inputs.yamlsource import parse_yaml, read_source
 from strategy_builder.languages.apply import translated_partner, translated_strategy
-from strategy_builder.layout import ProjectLayout
+from strategy_builder.layout import YAML_SUFFIXES, ProjectLayout
 from strategy_builder.models.abbreviations import full_names, used_in_partner, used_in_strategy
 from strategy_builder.models.inputs import LanguageVersion, StrategyFile
 from strategy_builder.models.project import Project, SourcedPartner
@@ -392,7 +392,7 @@ def _undeclared_files(layout: ProjectLayout, declared: dict[str, frozenset[str]]
                                     hint=f"declare it in inputs/strategy.yaml: languages: [en, {language}]"))
             continue
         for path in sorted(language_dir.iterdir()):
-            if path.suffix == ".yml":  # partner files may end in .yml; translations are read as <name>.yaml only
+            if path.suffix in YAML_SUFFIXES and path.suffix != ".yaml":  # a translation is read as <name>.yaml
                 read = path.with_suffix(".yaml")
                 hint = (f"{read.name} is the one read: move what {path.name} adds into it, then remove {path.name}"
                         if read.exists() else f"rename it {read.name}")
