@@ -70,6 +70,7 @@ class RebuildMemory:
             self.later.pop(0)()
         for memo in self.documents.values():
             memo.check()
+            memo.blocks.verify()
             memo.release()
 
     def document(self, name: str) -> MainPartMemo:

@@ -154,7 +154,8 @@ def _is_marker_only(paragraph: etree._Element) -> bool:
     return True
 
 
-def apply_section_markers(document: etree._Element, *, first_id: int | None = None) -> dict[str, str]:
+def apply_section_markers(document: etree._Element, *, first_id: int | None = None,
+                          ids: dict[str, int] | None = None, require_ends: bool = True) -> dict[str, str]:
     """Replace every section marker in a rendered ``document.xml`` with a bookmark.
 
     Marker-only paragraphs are removed; their bookmark starts move to the start of the next paragraph and
@@ -162,8 +163,14 @@ def apply_section_markers(document: etree._Element, *, first_id: int | None = No
     :class:`MarkerError` when markers do not pair up. The bookmarks are numbered from ``first_id``, by
     default one more than the highest of the document (its values' bookmarks may be numbered after them
     already, see :func:`strategy_builder.ooxml.value_bookmarks.bookmark_values_in_text`).
+
+    For a piece of a document (:mod:`strategy_builder.ooxml.block_finish`): ``ids`` holds the number of
+    each section begun before the piece (an end marker of such a section gets it) and is filled with those
+    the piece begins (``anchor:<ID>`` for an anchor); the sections returned are those the piece begins.
+    ``require_ends=False`` lets a section begun in the piece end after it.
     """
-    ids: dict[str, int] = {}
+    ids = {} if ids is None else ids
+    begun_before = set(ids)
     counter = [next_bookmark_id(document) if first_id is None else first_id]
     marked_paragraphs: list[etree._Element] = []
     # One pass over the texts finds those with markers and whether any marker character would be left in
@@ -191,15 +198,17 @@ def apply_section_markers(document: etree._Element, *, first_id: int | None = No
         _split_run(run, text_element, ids, counter)
         if paragraph is not None and (not marked_paragraphs or marked_paragraphs[-1] is not paragraph):
             marked_paragraphs.append(paragraph)
-    ended: set[int] = set()
-    for end in document.iter(BOOKMARK_END):
-        end_id = end.get(ID) or ""
-        end_number = signed_whole_number(end_id)
-        if end_number is not None:  # a template's own malformed bookmark end cannot close a section
-            ended.add(end_number)
-    open_sections = [sid for sid, number in ids.items() if number not in ended and not sid.startswith("anchor:")]
-    if open_sections:
-        raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
+    if require_ends:
+        ended: set[int] = set()
+        for end in document.iter(BOOKMARK_END):
+            end_id = end.get(ID) or ""
+            end_number = signed_whole_number(end_id)
+            if end_number is not None:  # a template's own malformed bookmark end cannot close a section
+                ended.add(end_number)
+        open_sections = [sid for sid, number in ids.items()
+                         if number not in ended and not sid.startswith("anchor:")]
+        if open_sections:
+            raise MarkerError(f"section(s) never end: {', '.join(open_sections)}")
     if marked_paragraphs:
         order = list(document.iter(P))
         position = {id(p): i for i, p in enumerate(order)}
@@ -209,7 +218,8 @@ def apply_section_markers(document: etree._Element, *, first_id: int | None = No
                 _dissolve(order, position[id(paragraph)], removed)
     if left:
         raise MarkerError("a section marker was left in the text")
-    return {bookmark_name(section_id): section_id for section_id in ids if not section_id.startswith("anchor:")}
+    return {bookmark_name(section_id): section_id for section_id in ids
+            if not section_id.startswith("anchor:") and section_id not in begun_before}
 
 
 def _dissolve(order: list[etree._Element], index: int, removed: set[int]) -> None:

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
-from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names
+from strategy_builder.digits import signed_whole_number
+from strategy_builder.ooxml.block_finish import SEPARATOR, FinishedPiece
+from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names, next_bookmark_id
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
 from strategy_builder.ooxml.markers import OPEN, VALUE_CLOSE, VALUE_OPEN, strip_value_markers
-from strategy_builder.ooxml.namespaces import BODY, T
+from strategy_builder.ooxml.namespaces import BODY, BOOKMARK_START, ID, NAME, P, T, qn
 from strategy_builder.ooxml.package import DocxPackage, Parts, write_zip
 from strategy_builder.ooxml.pagination import (
     break_before_headings, keep_lead_ins_with_next, keep_short_tables_together,
@@ -40,6 +42,8 @@ from strategy_builder.ooxml.value_bookmarks import (
 )
 
 
+_RSID_DEL = qn("w:rsidDel")
+_SEPARATOR_VALUE = SEPARATOR.split('"')[1]
 _VALUE_BYTES = re.compile(re.escape(VALUE_OPEN.encode()) + b"|" + re.escape(VALUE_CLOSE.encode()))
 
 
@@ -117,6 +121,98 @@ def _text_of(texts: list[etree._Element]) -> str:
     return " ".join(t.text or "" for t in texts)
 
 
+def _is_separator(block: etree._Element) -> bool:
+    """Whether ``block`` is the :data:`~strategy_builder.ooxml.block_finish.SEPARATOR` after a group of a piece."""
+    return block.tag == P and block.get(_RSID_DEL) == _SEPARATOR_VALUE and not len(block)
+
+
+class _MainPasses(NamedTuple):
+    """The passes over a main part's tree, with what they depend on besides the tree (see
+    :func:`finish_docx`): run over the whole part, or over a group of its blocks
+    (:mod:`strategy_builder.ooxml.block_finish`)."""
+
+    parts: Mapping[str, bytes]
+    main: str
+    picture: tuple[str, Picture] | None
+    keep_short_tables: bool
+    keep_lead_ins: bool
+    pending: tuple[str, str] | None
+    breaks_before: frozenset[str]
+
+    def run(self, root: etree._Element, values: ValueRuns | None, first_id: int | None, *,
+            ids: dict[str, int] | None = None, require_ends: bool = True) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Run the passes over ``root``: the sections' bookmark names and the parts the passes added."""
+        added: dict[str, bytes] = {}
+        if self.picture is not None:
+            try:
+                # Written into ``added`` only: the template's parts are read.
+                place_picture(ChainMap(added, cast(MutableMapping[str, bytes], self.parts)), self.main, root,
+                              *self.picture)
+            except ValueError as error:
+                raise PartProblem(self.main, f"the picture: {error}") from error
+        if self.keep_short_tables:
+            keep_short_tables_together(root)
+        if self.pending is not None:
+            mark_pending(root, *self.pending)
+        try:
+            names = apply_section_markers(root, first_id=first_id, ids=ids, require_ends=require_ends)
+        except MarkerError as error:
+            raise PartProblem(self.main, f"section markers: {error}") from error
+        if values is None:
+            apply_value_markers(root)
+        body = root.find(BODY)
+        if self.keep_lead_ins and body is not None:
+            keep_lead_ins_with_next(body)  # after the markers: a value's text ends where it is printed
+        break_before_headings(root, self.breaks_before)
+        return names, added
+
+    def finish_piece(self, document: str, ids: dict[str, int]) -> FinishedPiece | None:
+        """Groups of a main part's blocks finished together, apart from the rest of the part (a
+        :data:`~strategy_builder.ooxml.block_finish.PieceFinisher`); ``None`` where they cannot be (the whole
+        part is then finished, and says why)."""
+        values = bookmark_values_in_text(document)
+        if values is None and has_value_markers(document):
+            return None
+        try:
+            root = parse_xml((values.xml if values else document).encode("utf-8"), part=self.main)
+            body = root.find(BODY)
+            if body is None:
+                return None
+            logo_in = self._logo_group(body)
+            first_id = values.first_section_id if values else next_bookmark_id(root)
+            _, added = self.run(root, values, first_id, ids=ids, require_ends=False)
+        except (XmlRefused, PartProblem):
+            return None
+        texts: list[list[str]] = [[]]
+        starts: list[list[tuple[int, str]]] = [[]]
+        for block in body:
+            if _is_separator(block):
+                texts.append([])
+                starts.append([])
+                continue
+            for element in block.iter(T, BOOKMARK_START):
+                if element.tag == T:
+                    texts[-1].append(element.text or "")
+                else:
+                    starts[-1].append((signed_whole_number(element.get(ID) or "") or 0, element.get(NAME) or ""))
+        return FinishedPiece(serialize(root), texts, starts, first_id, ids, added,
+                             logo_in if added else None)
+
+
+    def _logo_group(self, body: etree._Element) -> int | None:
+        """The group of a piece's ``body`` (counted by separators) whose text the logo takes the place of, as
+        :func:`~strategy_builder.ooxml.drawings.place_picture` finds it: the first text that is the marker."""
+        if self.picture is None:
+            return None
+        group = 0
+        for block in body:
+            if _is_separator(block):
+                group += 1
+            elif any(text.text == self.picture[0] for text in block.iter(T)):
+                return group
+        return None
+
+
 def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: str, *, stamps: DraftStamps,
                 core: CoreProperties, track_changes: bool = True, compresslevel: int = 6,
                 update_fields: bool = True, picture: tuple[str, Picture] | None = None,
@@ -140,16 +236,23 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     # Media stay in the template's archive (a Parts store): written, still compressed, straight into the zip.
     finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
     key = (_Same(parts), main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
+    passes = _MainPasses(parts, main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
     patched = (memo.patch(key, rendered[main], pending[0] if pending is not None else None)
                if memo is not None and main in rendered else None)
+    by_blocks = (memo.blocks.finish(key, rendered[main])
+                 if memo is not None and patched is None and main in rendered else None)
     names: dict[str, str] = {}
     if patched is not None and memo is not None:
         finished.update(memo.extra_parts)
         names = dict(memo.names)
+    elif by_blocks is not None:
+        finished.update(by_blocks.added)
+        finished[main] = by_blocks.data
+        names = by_blocks.names
     roots: dict[str, etree._Element] = {}
     values: ValueRuns | None = None
     for name, xml in rendered.items():
-        if name == main and patched is not None:
+        if name == main and (patched is not None or by_blocks is not None):
             continue
         if name != main and has_value_markers(xml):
             xml = strip_value_markers(xml)  # values in headers, footers, notes: no provenance there
@@ -166,29 +269,12 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     texts = _rendered_texts(roots[main], values) if memo is not None and main in roots else []
     added: dict[str, bytes] = {}
     if main in roots:
-        if picture is not None:
-            try:
-                place_picture(ChainMap(added, finished), main, roots[main], *picture)
-            except ValueError as error:
-                raise PartProblem(main, f"the picture: {error}") from error
-            finished.update(added)
-        if keep_short_tables:
-            keep_short_tables_together(roots[main])
+        names, added = passes.run(roots[main], values, values.first_section_id if values else None)
+        finished.update(added)
     if pending is not None:
-        for root in roots.values():
-            mark_pending(root, *pending)
-    try:
-        if main in roots:
-            names = apply_section_markers(roots[main], first_id=values.first_section_id if values else None)
-    except MarkerError as error:
-        raise PartProblem(main, f"section markers: {error}") from error
-    if main in roots:
-        if values is None:
-            apply_value_markers(roots[main])
-        body = roots[main].find(BODY)
-        if keep_lead_ins and body is not None:
-            keep_lead_ins_with_next(body)  # after the markers: a value's text ends where it is printed
-        break_before_headings(roots[main], breaks_before)
+        for name, root in roots.items():
+            if name != main:
+                mark_pending(root, *pending)
     strays = False
     for name, root in [*roots.items(), *([(main, patched)] if patched is not None else [])]:
         if name != main and any(OPEN in (t or "") for t in root.itertext()):
@@ -216,6 +302,9 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     data = write_zip(package.parts, compresslevel=compresslevel)
     if patched is not None and memo is not None:  # the patch changed texts only: the same bookmarks
         return DocxContents(data, main, names, memo.bookmarks, _text_of(memo.final_texts), memo.words)
+    if by_blocks is not None and memo is not None:
+        return DocxContents(data, main, names, by_blocks.bookmarks, " ".join(by_blocks.texts),
+                            memo.count_words(by_blocks.texts))
     if memo is not None and main in roots and not strays:  # (stripped strays: the passes read other texts)
         final_texts = list(roots[main].iter(T))
         bookmarks = frozenset(bookmark_names(roots[main]))
@@ -223,6 +312,7 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
         text = " ".join(pieces)  # as _text_of
         words = memo.count_words(pieces)  # the words of the text: those of its pieces, known or counted
         memo.remember(key, rendered[main], roots[main], texts, names, added, bookmarks, final_texts, words)
+        memo.blocks.prepare(key, passes.finish_piece, rendered[main], finished[main])
         return DocxContents(data, main, names, bookmarks, text, words)
     document = roots[main] if main in roots else parse_xml(finished[main], part=main)  # a part without tags
     return _contents(data, main, document, names)

@@ -32,6 +32,7 @@ from typing import Any
 
 from lxml import etree
 
+from strategy_builder.ooxml.block_finish import BlockMemo
 from strategy_builder.ooxml.markers import CLOSE, OPEN, PENDING_MARKER, VALUE_MARKER_PATTERN, strip_value_markers
 from strategy_builder.ooxml.namespaces import DEL_TEXT, P, T
 from strategy_builder.ooxml.parser import XmlRefused, parse_xml
@@ -41,6 +42,9 @@ _TAG = re.compile(r"(<[^>]*>)")
 _TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
 """A ``w:t`` start tag as :func:`count_text_starts` counts them (``<w:t .../>`` too: it is an element)."""
 _CHUNK = 4096
+_PARSED_AS_WRITTEN = re.compile("[&\r\\]<\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""A character that makes character data read otherwise than written (a reference, a carriage return, which
+the parser makes a line feed) or refused (``<``, a character XML does not allow, ``]`` of ``]]>``)."""
 
 
 @dataclass(slots=True)
@@ -66,6 +70,8 @@ class MainPartMemo:
     """The words of their texts joined by spaces (a patch counts those of the texts it changes)."""
     word_counts: dict[str, int] = field(default_factory=dict)
     """The words of each text of the last finish (a function of the text alone: kept by :meth:`clear`)."""
+    blocks: BlockMemo = field(default_factory=BlockMemo)
+    """The groups of blocks the part was last finished in, for a save that changes more than texts."""
 
     checked: bool = True
     """Whether the rendered text's ``w:t`` start tags are known to match :attr:`texts` one to one (see
@@ -240,6 +246,8 @@ def changed_texts(old: str, new: str) -> list[tuple[int, str, str]] | None:
 
 def _decoded(raw: str) -> str | None:
     """The text a ``w:t`` with content ``raw`` holds once parsed, or ``None`` if it does not parse."""
+    if _PARSED_AS_WRITTEN.search(raw) is None:
+        return raw  # no reference, line end or character the parser reads otherwise or refuses
     try:
         element = parse_xml(f"<t>{raw}</t>".encode())
     except XmlRefused:

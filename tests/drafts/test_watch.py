@@ -17,6 +17,7 @@ from conftest import copy_sample
 from strategy_builder.drafts.builder import BuildOptions, build
 from strategy_builder.drafts.watch import WatchEvent, watch_previews
 from strategy_builder.errors import InputProblems
+from strategy_builder.ooxml.block_finish import BlockMemo
 from strategy_builder.ooxml.text_patch import MainPartMemo
 
 
@@ -85,19 +86,29 @@ NEW_PRIORITY = """    priorities:
 def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watcher(tmp_path: Path,  # type: ignore[no-untyped-def]
                                                                                  monkeypatch) -> None:
     """Byte for byte, after each kind of save: the watcher keeps what one rebuild made for the next (the
-    preview's manifest, each document's finished main part, patched when only its wording changed), and
-    what it writes is what the same builds write in a process that keeps nothing."""
+    preview's manifest, each document's finished main part, patched when only its wording changed, and its
+    groups of blocks, which make a document whose structure changed), and what it writes is what the same
+    builds write in a process that keeps nothing."""
     monkeypatch.setenv("STRATEGY_BUILDER_LAYOUT", "off")
-    patched: list[bool] = []
-    patch = MainPartMemo.patch
+    patched: list[bool] = []  # for each finish of a main part with a memo: made from the memo or not
+    by_groups: list[bool] = []  # of those, made by groups of blocks
+    patch, by_blocks = MainPartMemo.patch, BlockMemo.finish
 
     def counting_patch(self: MainPartMemo, key: tuple[object, ...], rendered: str,
                        pending_label: str | None = None) -> object:
         result = patch(self, key, rendered, pending_label)
+        if result is not None:
+            patched.append(True)
+        return result
+
+    def counting_groups(self: BlockMemo, key: tuple[object, ...], rendered: str) -> object:
+        result = by_blocks(self, key, rendered)
         patched.append(result is not None)
+        by_groups.append(result is not None)
         return result
 
     monkeypatch.setattr(MainPartMemo, "patch", counting_patch)
+    monkeypatch.setattr(BlockMemo, "finish", counting_groups)
     project = copy_sample(tmp_path / "watched")
 
     def edit(name: str, old: str, new: str) -> None:
@@ -147,8 +158,10 @@ def test_every_rebuild_writes_the_files_the_same_builds_write_without_the_watche
     assert [changed for changed, _, _ in seen][1:] == [("inputs/partners/AM.yaml",)] * 4 + [
         ("inputs/strategy.yaml",), ("inputs/translations/ru/KZ.yaml",)] + [("inputs/partners/AM.yaml",)] * 5 + [
         ("inputs/partners/KZ.yaml",)] * 3
-    assert any(patched) and not all(patched)
-    assert patched[tried[12]:tried[13]] == [True, True]  # "Saved twice.": KZ and its Russian version patched
+    assert any(patched) and not all(patched)  # (the first rebuild of each document, at least, is made whole)
+    assert any(by_groups)
+    assert patched[tried[12]:tried[13]] == [True, True]  # "Saved twice.": KZ and its Russian version from memos
+    assert patched[tried[2]:tried[3]] == [True]  # a priority added to AM: made by groups
 
     reference = copy_sample(tmp_path / "reference")  # the same builds, one process each time, nothing kept
     for changed, inputs, preview in seen:
