@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from strategy_builder.ooxml.drawings import renumber_drawing_ids
+from strategy_builder.ooxml.pagination import SHORT_TABLE_ROWS
 from strategy_builder.ooxml.markers import (
     MARKER_PATTERN, OPEN, VALUE_CLOSE, VALUE_OPEN, bookmark_name, value_bookmark_name,
 )
@@ -54,6 +55,10 @@ _END = BODY_END.encode()
 _BLOCK_TAG = re.compile(r"<(/?)w:(?:p|tbl)(?=[\s/>])")
 _PARAGRAPH_STARTS = ("<w:p>", "<w:p ", "<w:p/>")
 _TABLE_STARTS = ("<w:tbl>", "<w:tbl ")
+_TABLE_END = "</w:tbl>"
+_SHOWN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>[^<]")
+_ROW_STARTS = ("<w:tr>", "<w:tr ")
+_TABLE_END_BYTES = _TABLE_END.encode()
 _VALUE_NUMBER = re.compile(f"{VALUE_OPEN}(/?)([0-9]{{1,9}}){VALUE_CLOSE}")
 _NEW_BOOKMARK = re.compile(rb'<w:bookmark(Start|End) w:id="([0-9]+)"(?: w:name="([^"]*)")?')
 _STRAY = re.compile(re.escape(VALUE_OPEN.encode()) + b"|" + re.escape(VALUE_CLOSE.encode()))
@@ -129,18 +134,75 @@ def _declares(text: str, mark: str, start: int = 0) -> bool:
 
 
 def group_blocks(blocks: list[str]) -> list[str]:
-    """The blocks joined into the groups finished together: a block holding a section marker with the
-    blocks before and after it (the marker pass may move its bookmarks into them)."""
-    groups: list[str] = []
+    """The blocks joined into the groups finished together: a paragraph that may hold nothing but section
+    markers with the blocks before and after it (the marker pass removes such a paragraph and moves its
+    bookmarks into them)."""
+    return ["".join(group) for group in _grouped(blocks)]
+
+
+def _dissolves(block: str) -> bool:
+    """Whether ``block`` may be a paragraph the section-marker pass removes: one with a marker and no text
+    besides (a paragraph with a text is kept; a table keeps the paragraphs in it that it would remove when
+    their neighbours are outside it, see :func:`~strategy_builder.ooxml.bookmarks.apply_section_markers`)."""
+    return (OPEN in block and block.startswith(_PARAGRAPH_STARTS)
+            and _SHOWN_TEXT.search(MARKER_PATTERN.sub("", block)) is None)
+
+
+def _grouped(blocks: list[str]) -> list[list[str]]:
+    groups: list[list[str]] = []
     current = [blocks[0]]
-    for previous, block in zip(blocks, blocks[1:], strict=False):
-        if OPEN in block or OPEN in previous:
-            current.append(block)
+    dissolves = [_dissolves(block) for block in blocks]
+    for at in range(1, len(blocks)):
+        if dissolves[at] or dissolves[at - 1]:
+            current.append(blocks[at])
         else:
-            groups.append("".join(current))
-            current = [block]
-    groups.append("".join(current))
+            groups.append(current)
+            current = [blocks[at]]
+    groups.append(current)
     return groups
+
+
+class Unit(NamedTuple):
+    """What is finished and kept as one: a group of blocks, or a row of a long table."""
+
+    text: str
+    table: str = ""
+    """For a row: the table's start, up to its first row (its properties and grid)."""
+    first_row: bool = False
+    last_row: bool = False
+
+
+def units(blocks: list[str]) -> list[Unit]:
+    """The body's blocks as units: their groups (:func:`group_blocks`), a long table grouped alone cut into
+    its rows. A table of more rows than the short-table pass keeps together is not changed by it, and no
+    other pass looks from one row into another (a table holding a section marker, a table, or a content
+    control is grouped with its neighbours or kept whole)."""
+    made: list[Unit] = []
+    for group in _grouped(blocks):
+        rows = _rows(group[0]) if len(group) == 1 else None
+        if rows is None:
+            made.append(Unit("".join(group)))
+            continue
+        start, texts = rows
+        made += [Unit(text, start, at == 0, at == len(texts) - 1) for at, text in enumerate(texts)]
+    return made
+
+
+def _rows(block: str) -> tuple[str, list[str]] | None:
+    """A long table's start and rows, or ``None`` for any other block (see :func:`units`)."""
+    if (not block.startswith(_TABLE_STARTS) or not block.endswith(_TABLE_END) or "<w:sdt" in block or OPEN in block
+            or block.count("<w:tbl>") + block.count("<w:tbl ") != 1):
+        return None
+    starts: list[int] = []
+    at = block.find("<w:tr")
+    while at >= 0:
+        if block.startswith(_ROW_STARTS, at):
+            starts.append(at)
+        at = block.find("<w:tr", at + 5)
+    if len(starts) <= SHORT_TABLE_ROWS or VALUE_OPEN in block[:starts[0]]:
+        return None  # (a value printed in the table's properties would belong to every row)
+    ends = [*starts[1:], len(block) - len(_TABLE_END)]
+    return block[:starts[0]], [block[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 class FinishedPiece(NamedTuple):
@@ -201,12 +263,17 @@ class MainPart(NamedTuple):
     added: dict[str, bytes]
 
 
+_Key = tuple[str, bool, str, bool, bool]
+"""A unit as kept: its text with the values' indices labelled, whether it ends the body, and as :class:`Unit`."""
+
+
 class _Missing(NamedTuple):
-    """A group to finish: its text (values labelled), whether it ends the body, whether it is the tail."""
+    """A unit to finish: its text (values labelled), whether it ends the body, whether it is the tail."""
 
     text: str
     last: bool
     tail: bool
+    unit: Unit
 
 
 def _labelled(text: str) -> tuple[str, list[int]]:
@@ -304,7 +371,7 @@ class BlockMemo:
     trusted: bool = False
     """Whether a finish by groups made the same bytes as a whole finish of this key (:meth:`verify`)."""
     finisher: PieceFinisher | None = None
-    groups: dict[tuple[str, bool], FinishedGroup] = field(default_factory=dict)
+    groups: dict[_Key, FinishedGroup] = field(default_factory=dict)
     head: tuple[str, bytes] = ("", b"")
     """The rendered head and its serialisation, the same for every piece."""
     unverified: tuple[str, bytes] | None = None
@@ -343,22 +410,23 @@ class BlockMemo:
             return None
         if body.head != self.head[0]:
             self.groups, self.head = {}, (body.head, b"")
-        texts = group_blocks(body.blocks)
-        last_index = len(texts) - 1
-        keys: list[tuple[str, bool]] = []
+        found = units(body.blocks)
+        last_index = len(found) - 1
+        keys: list[_Key] = []
         indices: list[list[int]] = []
-        groups: dict[tuple[str, bool], FinishedGroup] = {}
-        missing: dict[tuple[str, bool], _Missing] = {}
-        for index, text in enumerate([*texts, body.tail]):
-            labelled, its_indices = _labelled(text)
-            key = (labelled, index >= last_index) if index <= last_index else ("\0tail" + labelled, True)
+        groups: dict[_Key, FinishedGroup] = {}
+        missing: dict[_Key, _Missing] = {}
+        for index, unit in enumerate([*found, Unit(body.tail)]):
+            labelled, its_indices = _labelled(unit.text)
+            tail = index > last_index
+            key = ("\0tail" if tail else "") + labelled, index >= last_index, unit.table, unit.first_row, unit.last_row
             keys.append(key)
             indices.append(its_indices)
             group = self.groups.get(key)
             if group is not None:
                 groups[key] = group
             elif key not in missing:
-                missing[key] = _Missing(labelled, index >= last_index, index > last_index)
+                missing[key] = _Missing(labelled, index >= last_index, tail, unit)
         if missing and not self._made(body.head, keys, missing, groups):
             return None
         kept = [(groups[key], its_indices) for key, its_indices in zip(keys, indices, strict=True)]
@@ -367,8 +435,8 @@ class BlockMemo:
         self.groups = groups
         return _joined(self.head[1], kept)
 
-    def _made(self, head: str, keys: list[tuple[str, bool]], missing: dict[tuple[str, bool], _Missing],
-              groups: dict[tuple[str, bool], FinishedGroup]) -> bool:
+    def _made(self, head: str, keys: list[_Key], missing: dict[_Key, _Missing],
+              groups: dict[_Key, FinishedGroup]) -> bool:
         """Finish the ``missing`` groups into ``groups``: the body's groups but the tail in one piece (or, when
         that piece cannot be cut, each in a piece of its own), the tail in its own; ``False`` when one
         cannot be finished on its own. ``keys``: the groups of the body in order."""
@@ -416,7 +484,7 @@ class BlockMemo:
             begun_in_piece.update(_markers(wanted.text)[0])
         parts = [head]
         for wanted, _ in batch:
-            parts.append(wanted.text)
+            parts += (wanted.unit.table, wanted.text, _TABLE_END) if wanted.unit.table else (wanted.text,)
             if not wanted.last:
                 parts.append(SEPARATOR)
         parts.append(BODY_END)
@@ -439,6 +507,12 @@ class BlockMemo:
         made: list[FinishedGroup] = []
         for at, (wanted, ended_before) in enumerate(batch):
             values = wanted.text.count(VALUE_OPEN) // 2
+            if wanted.unit.table:  # the row alone, the table's start before the first, its end after the last
+                row = bodies[at]
+                start = 0 if wanted.unit.first_row else row.find(b"<w:tr")
+                if start < 0 or not row.endswith(_TABLE_END_BYTES):
+                    return None
+                bodies[at] = row[start:len(row) if wanted.unit.last_row else len(row) - len(_TABLE_END_BYTES)]
             group = _cut(bodies[at], wanted.text, piece.texts[at], piece.starts[at], piece.first_id, piece.ids,
                          numbered, values_from, values, ended_before, piece.added if at == piece.added_by else {})
             if group is None:
@@ -508,5 +582,5 @@ def _joined(head: bytes, kept: list[tuple[FinishedGroup, list[int]]]) -> MainPar
     return MainPart(data, names, frozenset(bookmarks), texts, added)
 
 
-__all__ = ["BlockMemo", "Body", "FinishedGroup", "FinishedPiece", "MainPart", "PieceFinisher", "group_blocks",
-           "split_body"]
+__all__ = ["BlockMemo", "Body", "FinishedGroup", "FinishedPiece", "MainPart", "PieceFinisher", "Unit", "group_blocks",
+           "split_body", "units"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from fixtures.images import png
-from strategy_builder.ooxml.block_finish import BODY_END, group_blocks, split_body
+from strategy_builder.ooxml.block_finish import BODY_END, Unit, group_blocks, split_body, units
 from strategy_builder.ooxml.drawings import Picture
 from strategy_builder.ooxml.markers import LOGO_MARKER, anchor_marker, begin_marker, end_marker, mark_value
 from strategy_builder.ooxml.namespaces import W
@@ -81,11 +81,25 @@ def test_a_body_with_anything_else_is_not_cut(part: str) -> None:
     assert split_body(part) is None
 
 
-def test_a_block_with_a_section_marker_is_grouped_with_its_neighbours() -> None:
-    blocks = ["a", "b", begin_marker("S"), "c", "d", end_marker("S"), "e", "f"]
-    assert group_blocks(blocks) == ["a", "b" + begin_marker("S") + "c", "d" + end_marker("S") + "e", "f"]
-    assert group_blocks(["a", begin_marker("S"), end_marker("S"), "b"]) == [
-        "a" + begin_marker("S") + end_marker("S") + "b"]
+def test_a_paragraph_of_markers_alone_is_grouped_with_its_neighbours() -> None:
+    begin, end = _p(begin_marker("S")), _p(end_marker("S"))
+    heading = _p(anchor_marker("_Toc_a") + "A heading")  # a marker in a text: kept where it is, bookmarked
+    blocks = ["<w:p/>", _p("a"), begin, _p("b"), heading, _p("c"), end, _table("t"), _table("u")]
+    assert group_blocks(blocks) == ["<w:p/>", _p("a") + begin + _p("b"), heading, _p("c") + end + _table("t"),
+                                    _table("u")]
+    assert group_blocks([_p("a"), begin, end, _p("b")]) == [_p("a") + begin + end + _p("b")]
+    assert group_blocks([begin]) == [begin]
+
+
+def test_a_long_table_alone_is_cut_into_its_rows() -> None:
+    rows = [f"<w:tr><w:tc>{_p(str(row))}</w:tc></w:tr>" for row in range(9)]
+    start = "<w:tbl><w:tblPr/><w:tblGrid/>"
+    assert units([start + "".join(rows) + "</w:tbl>"]) == [
+        Unit(row, start, at == 0, at == 8) for at, row in enumerate(rows)]
+    short = start + "".join(rows[:8]) + "</w:tbl>"  # the short-table pass keeps it together: whole
+    nested = start + rows[0].replace(_p("0"), _table("x")) + "".join(rows[1:]) + "</w:tbl>"
+    marked = start + rows[0].replace("0", begin_marker("S")) + "".join(rows[1:]) + "</w:tbl>"
+    assert [unit.text for unit in units([short, nested, marked])] == [short, nested, marked]
 
 
 # -------------------------------------------------------------------------------- the same bytes as a whole finish
@@ -172,6 +186,8 @@ _BLOCK = st.one_of(
     st.builds(lambda text, rows: _table(*[_value(text)] * rows), _TEXT, st.integers(1, 10)),
     st.just("<w:p/>"),
     st.just(_p("((anchor))Anchored")),  # an anchor (each its own name)
+    st.just(_p("((begin))") + _p("In a section of its own.") + _p("((end))")),
+    st.builds(lambda rows: _table("((begin))", *["In a section in a table:"] * rows, "((end))"), st.integers(0, 8)),
 )
 _VALUE = re.compile(r"\[\[(.*?)\]\]")
 
@@ -181,6 +197,10 @@ def _value_document(sections: list[list[str]]) -> str:
     document = _document([(f"AM/s{index}", paragraphs) for index, paragraphs in enumerate(sections)])
     anchors = iter(range(1, 10_000))
     document = re.sub(r"\(\(anchor\)\)", lambda _: anchor_marker(f"_Toc_{next(anchors)}"), document)
+    sections = iter(range(1, 10_000))
+    document = re.sub(r"\(\(begin\)\)", lambda _: begin_marker(f"AM/inner{next(sections)}"), document)
+    sections = iter(range(1, 10_000))
+    document = re.sub(r"\(\(end\)\)", lambda _: end_marker(f"AM/inner{next(sections)}"), document)
     return _VALUE.sub(lambda value: mark_value(next(numbers), value.group(1)), document)
 
 
