@@ -175,8 +175,8 @@ class Unit(NamedTuple):
 def units(blocks: list[str]) -> list[Unit]:
     """The body's blocks as units: their groups (:func:`group_blocks`), a long table grouped alone cut into
     its rows. A table of more rows than the short-table pass keeps together is not changed by it, and no
-    other pass looks from one row into another (a table holding a section marker, a table, or a content
-    control is grouped with its neighbours or kept whole)."""
+    other pass looks from one row into another (a table holding a section marker, another table or a
+    content control is kept whole)."""
     made: list[Unit] = []
     for group in _grouped(blocks):
         rows = _rows(group[0]) if len(group) == 1 else None
@@ -281,19 +281,12 @@ def _labelled(text: str) -> tuple[str, list[int]]:
     values (begin markers) in order."""
     if VALUE_OPEN not in text:
         return text, []
+    pieces = _VALUE_NUMBER.split(text)  # text, slash, index, text, slash, index, ..., text
+    slashes, numbers = pieces[1::3], pieces[2::3]
     labels: dict[str, str] = {}
-    indices: list[int] = []
-
-    def label(marker: re.Match[str]) -> str:
-        slash, number = marker.group(1), marker.group(2)
-        if not slash:
-            indices.append(int(number))
-        found = labels.get(number)
-        if found is None:
-            labels[number] = found = str(len(labels))
-        return f"{VALUE_OPEN}{slash}{found}{VALUE_CLOSE}"
-
-    return _VALUE_NUMBER.sub(label, text), indices
+    pieces[1::3] = [VALUE_OPEN + slash for slash in slashes]
+    pieces[2::3] = [labels.setdefault(number, str(len(labels))) + VALUE_CLOSE for number in numbers]
+    return "".join(pieces), [int(number) for number, slash in zip(numbers, slashes, strict=True) if not slash]
 
 
 def _markers(text: str) -> tuple[list[str], list[str], tuple[str, ...]]:

@@ -198,7 +198,6 @@ class _MainPasses(NamedTuple):
         return FinishedPiece(serialize(root), texts, starts, first_id, ids, added,
                              logo_in if added else None)
 
-
     def _logo_group(self, body: etree._Element) -> int | None:
         """The group of a piece's ``body`` (counted by separators) whose text the logo takes the place of, as
         :func:`~strategy_builder.ooxml.drawings.place_picture` finds it: the first text that is the marker."""

@@ -231,3 +231,17 @@ def test_any_sequence_of_edits_gives_the_bytes_of_a_whole_finish(template: DocxP
         assert by_groups is not None
         assert by_groups.data == DocxPackage.from_bytes(whole[0]).parts[template.main_part_name()]
         assert _finish(template, document, memo) == whole
+
+
+def test_a_group_is_kept_by_its_text_with_its_values_numbered_in_their_order() -> None:
+    """A priority added above a group moves every value's index in it: it is found all the same."""
+    from strategy_builder.ooxml.block_finish import _labelled
+
+    text = _p(mark_value(12, "x") + mark_value(7, "y")) + _p(mark_value(12, "x"))
+    moved = _p(mark_value(15, "x") + mark_value(10, "y")) + _p(mark_value(15, "x"))
+    assert _labelled(text) == (_p(mark_value(0, "x") + mark_value(1, "y")) + _p(mark_value(0, "x")), [12, 7, 12])
+    assert _labelled(moved)[0] == _labelled(text)[0]
+    # One value printed twice is not two values:
+    assert _labelled(_p(mark_value(7, "x") + mark_value(7, "y")))[0] != _labelled(
+        _p(mark_value(12, "x") + mark_value(7, "y")))[0]
+    assert _labelled("no value") == ("no value", [])
