@@ -49,7 +49,8 @@ class RebuildMemory:
     keeps from one build to the next; every file is the same bytes as without it.
 
     ``documents``: per document name (``AM``, ``ru/AM``), what finishing its main part made last time (the
-    next one whose wording alone changed is patched, see :mod:`strategy_builder.ooxml.text_patch`);
+    next one whose wording alone changed is patched, see :mod:`strategy_builder.ooxml.text_patch`; one whose
+    structure changed is finished group by group, see :mod:`strategy_builder.ooxml.block_finish`);
     ``manifest``: the preview's manifest as last written, with the stamp (modification time, size, inode)
     its file had then: while the file has that stamp, it is what reading the file would give;
     ``later``: what the input cache learnt during the build, written by :meth:`run_later` once the rebuild
@@ -65,7 +66,8 @@ class RebuildMemory:
 
     def run_later(self) -> None:
         """Make the calls put off until the rebuild was reported, in order, check what the documents' memos
-        kept (:meth:`MainPartMemo.check`) and free the trees they gave up (see :attr:`MainPartMemo.retired`)."""
+        kept (:meth:`MainPartMemo.check`, :meth:`~strategy_builder.ooxml.block_finish.BlockMemo.verify`) and
+        free the trees they gave up (see :attr:`MainPartMemo.retired`)."""
         while self.later:
             self.later.pop(0)()
         for memo in self.documents.values():
