@@ -1,5 +1,5 @@
-"""Finishing a main part block by block (ooxml/block_finish.py): cutting the body, and the same bytes as a
-finish of the whole part, whatever is added, removed or renumbered between two finishes."""
+"""Finishing a main part group by group (ooxml/block_finish.py): the same bytes as a finish of the whole
+part, whatever is added, removed or renumbered between two finishes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from fixtures.images import png
-from strategy_builder.ooxml.block_finish import BODY_END, Unit, group_blocks, split_body, units
+from strategy_builder.ooxml.body_units import BODY_END
 from strategy_builder.ooxml.drawings import Picture
 from strategy_builder.ooxml.markers import LOGO_MARKER, anchor_marker, begin_marker, end_marker, mark_value
 from strategy_builder.ooxml.namespaces import W
@@ -55,51 +55,6 @@ def _finish(template: DocxPackage, main_xml: str, memo: MainPartMemo | None = No
     contents = finish_docx(template.parts, {main: main_xml}, main, stamps=STAMPS, core=CORE, compresslevel=1,
                            keep_short_tables=True, keep_lead_ins=True, memo=memo, picture=picture)
     return contents.data, contents.text, contents.words, contents.bookmarks, contents.section_names
-
-
-# --------------------------------------------------------------------------------------------- cutting the body
-
-def test_the_body_is_cut_at_its_top_level_paragraphs_and_tables() -> None:
-    nested = "<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl>"
-    blocks = [_p("one"), '<w:p w:rsidR="00A1"/>', nested, _table("a", "b"), "<w:p/>", _p("last")]
-    body = split_body(_part(blocks))
-    assert body is not None
-    assert body.head == HEAD and body.blocks == blocks and body.tail == "<w:sectPr/>"
-
-
-@pytest.mark.parametrize("part", [
-    _part([_p("one"), "<w:bookmarkStart w:id=\"1\" w:name=\"x\"/>", _p("two")]),  # markup between two blocks
-    _part([_p("one"), "<!-- <w:p> -->", _p("two")]),  # a comment may hide a tag
-    _part([_p("one<?pi x?>")]),
-    _part([_p("one"), '<w:p><w:r><w:pict><w:txbxContent><w:p/></w:txbxContent></w:pict></w:r></w:p>']),
-    _part([]),  # no block
-    HEAD + _p("one") + "</w:body></w:document>\n",  # not the end tags a part ends with
-    _part([_p("one")]).replace("<w:body>", "<w:body><w:body>"),
-    _part(["<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr>"]),  # a table never closed
-])
-def test_a_body_with_anything_else_is_not_cut(part: str) -> None:
-    assert split_body(part) is None
-
-
-def test_a_paragraph_of_markers_alone_is_grouped_with_its_neighbours() -> None:
-    begin, end = _p(begin_marker("S")), _p(end_marker("S"))
-    heading = _p(anchor_marker("_Toc_a") + "A heading")  # a marker in a text: kept where it is, bookmarked
-    blocks = ["<w:p/>", _p("a"), begin, _p("b"), heading, _p("c"), end, _table("t"), _table("u")]
-    assert group_blocks(blocks) == ["<w:p/>", _p("a") + begin + _p("b"), heading, _p("c") + end + _table("t"),
-                                    _table("u")]
-    assert group_blocks([_p("a"), begin, end, _p("b")]) == [_p("a") + begin + end + _p("b")]
-    assert group_blocks([begin]) == [begin]
-
-
-def test_a_long_table_alone_is_cut_into_its_rows() -> None:
-    rows = [f"<w:tr><w:tc>{_p(str(row))}</w:tc></w:tr>" for row in range(9)]
-    start = "<w:tbl><w:tblPr/><w:tblGrid/>"
-    assert units([start + "".join(rows) + "</w:tbl>"]) == [
-        Unit(row, start, at == 0, at == 8) for at, row in enumerate(rows)]
-    short = start + "".join(rows[:8]) + "</w:tbl>"  # the short-table pass keeps it together: whole
-    nested = start + rows[0].replace(_p("0"), _table("x")) + "".join(rows[1:]) + "</w:tbl>"
-    marked = start + rows[0].replace("0", begin_marker("S")) + "".join(rows[1:]) + "</w:tbl>"
-    assert [unit.text for unit in units([short, nested, marked])] == [short, nested, marked]
 
 
 # -------------------------------------------------------------------------------- the same bytes as a whole finish
