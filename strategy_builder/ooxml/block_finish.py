@@ -43,9 +43,11 @@ from strategy_builder.ooxml.body_units import BODY_END, BODY_START, TABLE_END, U
 from strategy_builder.ooxml.drawings import renumber_drawing_ids
 from strategy_builder.ooxml.markers import MARKER_PATTERN, VALUE_CLOSE, VALUE_OPEN, bookmark_name, value_bookmark_name
 
-SEPARATOR = '<w:p w:rsidDel="strategy-builder"/>'
+SEPARATOR_MARK = "strategy-builder"
+"""The ``w:rsidDel`` of :data:`SEPARATOR`: a value no document holds (not a hexadecimal number)."""
+SEPARATOR = f'<w:p w:rsidDel="{SEPARATOR_MARK}"/>'
 """The paragraph after each group of a piece but the body's last: the block that follows it, for the passes,
-and where the piece is cut afterwards (an attribute value no document holds: not a hexadecimal number)."""
+and where the piece is cut afterwards."""
 _SEPARATOR = SEPARATOR.encode()
 _END = BODY_END.encode()
 _TABLE_END_BYTES = TABLE_END.encode()
@@ -123,8 +125,9 @@ _Key = tuple[str, bool, str, bool, bool]
 
 
 class _Missing(NamedTuple):
-    """A unit to finish: its text (values labelled), whether it ends the body, whether it is the tail."""
+    """A unit to finish: its key, its text (values labelled), whether it ends the body, whether it is the tail."""
 
+    key: _Key
     text: str
     last: bool
     tail: bool
@@ -274,7 +277,7 @@ class BlockMemo:
             if group is not None:
                 groups[key] = group
             elif key not in missing:
-                missing[key] = _Missing(labelled, index >= last_index, tail, unit)
+                missing[key] = _Missing(key, labelled, index >= last_index, tail, unit)
         if missing and not self._made(body.head, keys, missing, groups):
             return None
         kept = [(groups[key], its_indices) for key, its_indices in zip(keys, indices, strict=True)]
@@ -291,6 +294,7 @@ class BlockMemo:
         # The sections begun before each missing group: in the groups before it, kept or missing.
         began: set[str] = set()
         order: list[tuple[_Missing, tuple[str, ...]]] = []
+        ordered: set[_Key] = set()
         for key in keys:
             group = groups.get(key)
             if group is not None:
@@ -301,7 +305,8 @@ class BlockMemo:
             if any(section not in began for section in ended_before):
                 return False  # ends before it begins, or never begins: the whole finish says so
             began.update(begins)
-            if all(item is not wanted for item, _ in order):
+            if key not in ordered:  # (a unit found twice is finished once)
+                ordered.add(key)
                 order.append((wanted, ended_before))
         body = [(wanted, ended) for wanted, ended in order if not wanted.tail]
         tails = [(wanted, ended) for wanted, ended in order if wanted.tail]
@@ -317,7 +322,7 @@ class BlockMemo:
             if made is None:
                 return False
             for (wanted, _), group in zip(batch, made, strict=True):
-                groups[next(key for key, value in missing.items() if value is wanted)] = group
+                groups[wanted.key] = group
         return True
 
     def _piece(self, head: str, batch: list[tuple[_Missing, tuple[str, ...]]]) -> list[FinishedGroup] | None:
@@ -430,4 +435,4 @@ def _joined(head: bytes, kept: list[tuple[FinishedGroup, list[int]]]) -> MainPar
     return MainPart(data, names, frozenset(bookmarks), texts, added)
 
 
-__all__ = ["SEPARATOR", "BlockMemo", "FinishedGroup", "FinishedPiece", "MainPart", "PieceFinisher"]
+__all__ = ["SEPARATOR", "SEPARATOR_MARK", "BlockMemo", "FinishedGroup", "FinishedPiece", "MainPart", "PieceFinisher"]

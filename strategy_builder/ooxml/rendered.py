@@ -20,7 +20,7 @@ from lxml import etree
 
 from strategy_builder.errors import UntrustedDocumentError
 from strategy_builder.digits import signed_whole_number
-from strategy_builder.ooxml.block_finish import SEPARATOR, FinishedPiece
+from strategy_builder.ooxml.block_finish import SEPARATOR_MARK, FinishedPiece
 from strategy_builder.ooxml.bookmarks import MarkerError, apply_section_markers, bookmark_names, next_bookmark_id
 from strategy_builder.ooxml.drawings import Picture, place_picture, renumber_drawing_ids
 from strategy_builder.ooxml.language import LanguagePartError, mark_pending, set_document_language
@@ -43,7 +43,6 @@ from strategy_builder.ooxml.value_bookmarks import (
 
 
 _RSID_DEL = qn("w:rsidDel")
-_SEPARATOR_VALUE = SEPARATOR.split('"')[1]
 _VALUE_BYTES = re.compile(re.escape(VALUE_OPEN.encode()) + b"|" + re.escape(VALUE_CLOSE.encode()))
 
 
@@ -123,7 +122,7 @@ def _text_of(texts: list[etree._Element]) -> str:
 
 def _is_separator(block: etree._Element) -> bool:
     """Whether ``block`` is the :data:`~strategy_builder.ooxml.block_finish.SEPARATOR` after a group of a piece."""
-    return block.tag == P and block.get(_RSID_DEL) == _SEPARATOR_VALUE and not len(block)
+    return block.tag == P and block.get(_RSID_DEL) == SEPARATOR_MARK and not len(block)
 
 
 class _MainPasses(NamedTuple):
@@ -234,8 +233,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     """
     # Media stay in the template's archive (a Parts store): written, still compressed, straight into the zip.
     finished = parts.copy() if isinstance(parts, Parts) else dict(parts)
-    key = (_Same(parts), main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
     passes = _MainPasses(parts, main, picture, keep_short_tables, keep_lead_ins, pending, breaks_before)
+    key = (_Same(parts), *passes[1:])  # what the main part's passes depend on, the template's parts by identity
     patched = (memo.patch(key, rendered[main], pending[0] if pending is not None else None)
                if memo is not None and main in rendered else None)
     by_blocks = (memo.blocks.finish(key, rendered[main])
@@ -244,7 +243,8 @@ def finish_docx(parts: Mapping[str, bytes], rendered: Mapping[str, str], main: s
     if patched is not None and memo is not None:
         finished.update(memo.extra_parts)
         names = dict(memo.names)
-    elif by_blocks is not None:
+    elif by_blocks is not None and memo is not None:
+        memo.clear()  # its tree is the part before this save's: no later text can be patched into it
         finished.update(by_blocks.added)
         finished[main] = by_blocks.data
         names = by_blocks.names

@@ -87,8 +87,8 @@ def test_a_structural_change_is_finished_by_groups_into_the_bytes_of_a_whole_fin
                        ("AM/two", [_p(mark_value(4, "Lead-in:")), _table(mark_value(5, "cell"), "x")])])
     memo = _trusted(template, before)
     main = template.main_part_name()
-    assert memo.key is not None
-    by_groups = memo.blocks.finish(memo.key, after)
+    assert memo.blocks.key is not None
+    by_groups = memo.blocks.finish(memo.blocks.key, after)
     assert by_groups is not None  # every value moved, and the kept groups were used all the same
     whole = _finish(template, after)
     data = DocxPackage.from_bytes(whole[0]).parts[main]
@@ -111,7 +111,8 @@ def test_the_logo_is_placed_once_whichever_groups_are_finished_again(template: D
                               ("Republic of Armenia", [_p("Second.")]),  # finished again with another
                               ("Republic of Armenia", [_p("Second.")] * 3)]:
         whole = _finish(template, document(title, paragraphs), picture=picture)
-        assert memo.key is not None and memo.blocks.finish(memo.key, document(title, paragraphs)) is not None
+        assert memo.blocks.key is not None
+        assert memo.blocks.finish(memo.blocks.key, document(title, paragraphs)) is not None
         assert _finish(template, document(title, paragraphs), memo, picture) == whole
         assert "word/media/logo.png" in DocxPackage.from_bytes(whole[0]).parts
 
@@ -181,8 +182,8 @@ def test_any_sequence_of_edits_gives_the_bytes_of_a_whole_finish(template: DocxP
         memo.blocks.verify()
         document = _value_document(sections)
         whole = _finish(template, document)
-        assert memo.key is not None and memo.blocks.trusted
-        by_groups = memo.blocks.finish(memo.key, document)  # what the finish below is made of
+        assert memo.blocks.key is not None and memo.blocks.trusted
+        by_groups = memo.blocks.finish(memo.blocks.key, document)  # what the finish below is made of
         assert by_groups is not None
         assert by_groups.data == DocxPackage.from_bytes(whole[0]).parts[template.main_part_name()]
         assert _finish(template, document, memo) == whole
